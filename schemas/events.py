@@ -1,0 +1,160 @@
+"""Typed, source-attributed events: the records on the events topic.
+
+Field names follow the annotation guide (`shared/corpus/ANNOTATION.md`), so predictions
+and gold can be compared field by field. Every event carries an explicit envelope
+(`event_id`, `schema_version`, `extractor_version`, article, `published_at`, `source`)
+and is discriminated by a stable `type` string, never by a class path.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+EVENT_SCHEMA_VERSION = 1
+
+EventType = Literal[
+    "offensive_launched",
+    "offensive_repelled",
+    "troops_deployed",
+    "territory_claimed",
+    "casualties_claimed",
+    "strike",
+    "diplomacy",
+    "military_aid",
+]
+EVENT_TYPES: tuple[str, ...] = EventType.__args__  # type: ignore[attr-defined]
+
+# Party codes are data (see services/extract/data), not an enum in code: a new party
+# must not need a schema change. The pattern only keeps them code-shaped.
+Party = Annotated[str, Field(pattern=r"^[A-Z]{2,8}$")]
+
+Modality = Literal["asserted", "claimed", "estimated", "expected", "denied"]
+Granularity = Literal["day", "week", "month", "season", "year"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Location(_Frozen):
+    name: str
+    country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+
+
+class Quantity(_Frozen):
+    kind: str
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    approx: bool = False
+    vague: str | None = None
+    unit: str | None = None
+
+
+class TimeSpan(_Frozen):
+    text: str | None = None
+    start: date
+    end: date
+    granularity: Granularity
+    fuzzy: bool = False
+    # True when the text gave no time and the event sits at the article's date.
+    from_article_date: bool = False
+
+
+class Claimant(_Frozen):
+    party: Party | None = None
+    name: str
+
+
+class Evidence(_Frozen):
+    sentence: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class _EventBase(_Frozen):
+    event_id: str
+    schema_version: int = EVENT_SCHEMA_VERSION
+    extractor_version: str
+    article: str
+    published_at: date
+    source: str | None = None
+    # Copied from the article: when Claimline first accepted it (the timeline's `as_of`).
+    ingested_at: datetime | None = None
+
+    actor: Party | None = None
+    partners: tuple[Party, ...] = ()
+    against: Party | None = None
+    locations: tuple[Location, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
+    time: TimeSpan
+    claimants: tuple[Claimant, ...] = ()
+    modality: Modality = "asserted"
+    evidence: tuple[Evidence, ...] = Field(min_length=1)
+
+
+class OffensiveLaunched(_EventBase):
+    type: Literal["offensive_launched"] = "offensive_launched"
+
+
+class OffensiveRepelled(_EventBase):
+    type: Literal["offensive_repelled"] = "offensive_repelled"
+
+
+class TroopsDeployed(_EventBase):
+    type: Literal["troops_deployed"] = "troops_deployed"
+    movement: Literal["deployed", "massed", "redeployed", "withdrawn"] = "deployed"
+
+
+class TerritoryClaimed(_EventBase):
+    type: Literal["territory_claimed"] = "territory_claimed"
+    change: Literal["captured", "regained", "controls", "lost"]
+
+
+class CasualtiesClaimed(_EventBase):
+    type: Literal["casualties_claimed"] = "casualties_claimed"
+
+
+class Strike(_EventBase):
+    type: Literal["strike"] = "strike"
+
+
+class Diplomacy(_EventBase):
+    type: Literal["diplomacy"] = "diplomacy"
+
+
+class MilitaryAid(_EventBase):
+    type: Literal["military_aid"] = "military_aid"
+    recipient: Party | None = None
+
+
+Event = Annotated[
+    Union[
+        OffensiveLaunched,
+        OffensiveRepelled,
+        TroopsDeployed,
+        TerritoryClaimed,
+        CasualtiesClaimed,
+        Strike,
+        Diplomacy,
+        MilitaryAid,
+    ],
+    Field(discriminator="type"),
+]
+
+EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
+
+
+def parse_event(data: bytes | str | dict) -> Event:
+    """Validate one event from JSON bytes, a JSON string or a dict."""
+    if isinstance(data, dict):
+        return EVENT_ADAPTER.validate_python(data)
+    return EVENT_ADAPTER.validate_json(data)
+
+
+def dump_event(event: Event) -> bytes:
+    return event.model_dump_json().encode("utf-8")

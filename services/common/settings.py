@@ -1,0 +1,42 @@
+"""Typed settings, one place for every service; read from CLAIMLINE_* environment variables.
+
+Clients are built from these at start-up, never at import time.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CLAIMLINE_", extra="ignore")
+
+    # Infrastructure
+    kafka_bootstrap: str = Field("127.0.0.1:9092", description="Kafka bootstrap servers, host:port[,host:port]")
+    redis_url: str = Field("redis://127.0.0.1:6379/0", description="Redis connection URL")
+    topic_prefix: str = Field("claimline.", description="Prefix of every Kafka topic name")
+    redis_prefix: str = Field("claimline", description="Prefix of every Redis key")
+
+    # HTTP services
+    ingest_host: str = Field("127.0.0.1", description="Address the ingest API binds to")
+    ingest_port: int = Field(8001, description="Port of the ingest API")
+    timeline_host: str = Field("127.0.0.1", description="Address the timeline API binds to")
+    timeline_port: int = Field(8000, description="Port of the timeline API")
+    extract_web_port: int = Field(6066, description="Port of the extract worker's health page")
+    api_token: str | None = Field(None, description="Bearer token required by write endpoints when set")
+    read_token: str | None = Field(None, description="Bearer token required by read endpoints when set")
+
+    # Limits
+    max_body_bytes: int = Field(5_000_000, description="Largest request body ingest accepts (413 past it)")
+
+    # Embedded mode
+    data_dir: Path = Field(Path(".claimline"), description="Where the embedded mode keeps its SQLite event log")
+
+    # Extract worker
+    extract_group: str = Field("claimline-extract", description="Consumer group (faust app id) of the extract service")
+
+
+def load_settings(**overrides: object) -> Settings:
+    return Settings(**overrides)  # type: ignore[arg-type]
