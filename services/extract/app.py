@@ -1,0 +1,71 @@
+"""The extract service: a faust-streaming app around `handle_article`.
+
+Run: `claimline extract run`. The agent only deserializes, calls the handler, publishes
+and lets faust commit; at-least-once delivery is safe because event ids are deterministic
+and the timeline ignores redelivered events. Concurrency stays 1 (a faust bug commits
+offsets past in-flight messages when it is higher).
+"""
+from __future__ import annotations
+
+import time
+
+import faust
+
+from schemas.events import dump_event
+from services.common.settings import Settings
+from services.common.topics import ARTICLES, ARTICLES_DLQ, EVENTS
+from services.extract.core import EXTRACTOR_VERSION
+from services.extract.handler import handle_article
+
+
+def create_app(settings: Settings) -> faust.App:
+    app = faust.App(
+        settings.extract_group,
+        broker=[f"kafka://{hp}" for hp in settings.kafka_bootstrap.split(",")],
+        store="memory://",
+        value_serializer="raw",
+        key_serializer="raw",
+        autodiscover=False,
+        web_enabled=True,
+        web_host=settings.ingest_host,
+        web_port=settings.extract_web_port,
+        web_in_thread=False,
+        topic_disable_leader=True,
+        topic_allow_declare=False,  # topics are created explicitly by `ensure_topics`
+        consumer_auto_offset_reset="earliest",
+        broker_commit_every=100,
+        broker_commit_interval=1.0,
+        producer_acks=-1,
+    )
+    prefix = settings.topic_prefix
+    articles = app.topic(ARTICLES.name(prefix), key_type=bytes, value_type=bytes,
+                         key_serializer="raw", value_serializer="raw", partitions=ARTICLES.partitions)
+    events = app.topic(EVENTS.name(prefix), key_type=bytes, value_type=bytes,
+                       key_serializer="raw", value_serializer="raw", partitions=EVENTS.partitions)
+    dead_letters = app.topic(ARTICLES_DLQ.name(prefix), key_type=bytes, value_type=bytes,
+                             key_serializer="raw", value_serializer="raw", partitions=ARTICLES_DLQ.partitions)
+    counters = {"articles": 0, "events": 0, "dead_letters": 0}
+
+    @app.agent(articles, concurrency=1)
+    async def extract_articles(stream):
+        async for message in stream.events():
+            outcome = handle_article(
+                message.value, message.key, topic=message.message.topic,
+                partition=message.message.partition, offset=message.message.offset,
+                now_ms=int(time.time() * 1000),
+            )
+            for event in outcome.events:
+                await events.send(key=event.article.encode("utf-8"), value=dump_event(event))
+            if outcome.dead_letter is not None:
+                letter = outcome.dead_letter
+                await dead_letters.send(key=letter.key.encode("utf-8") if letter.key else None,
+                                        value=letter.model_dump_json().encode("utf-8"))
+                counters["dead_letters"] += 1
+            counters["articles"] += 1
+            counters["events"] += len(outcome.events)
+
+    @app.page("/health")
+    async def health(web, request):
+        return web.json({"ok": True, "service": "extract", "extractor_version": EXTRACTOR_VERSION, **counters})
+
+    return app

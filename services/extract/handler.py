@@ -1,0 +1,58 @@
+"""What the extract service does with one raw message from the articles topic.
+
+Shared by the faust agent, the embedded mode and `claimline extract replay`: validate,
+call the pure extractor, and say what to publish — events, or a dead letter with the
+reason. Nothing here raises for bad input: a bad message is parked, never dropped.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+
+from schemas.article import Article
+from schemas.deadletter import DeadLetter
+from schemas.events import Event, dump_event
+from services.common.ports import EventLog
+from services.common.topics import ARTICLES_DLQ, EVENTS
+from services.extract.core import extract
+
+
+@dataclass
+class Outcome:
+    events: list[Event] = field(default_factory=list)
+    dead_letter: DeadLetter | None = None
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    parts = []
+    for e in error.errors()[:5]:
+        where = ".".join(str(p) for p in e["loc"]) or "(message)"
+        parts.append(f"{where}: {e['msg']}")
+    return "; ".join(parts)
+
+
+def handle_article(value: bytes | None, key: bytes | None, *, topic: str, partition: int | None,
+                   offset: int | None, now_ms: int) -> Outcome:
+    def park(reason: str, stage: str) -> Outcome:
+        return Outcome(dead_letter=DeadLetter.of(source_topic=topic, value=value or b"", key=key, reason=reason,
+                                                 stage=stage, failed_at_ms=now_ms, partition=partition, offset=offset))
+
+    if not value:
+        return park("empty message: expected an article as JSON", "validate")
+    try:
+        article = Article.model_validate_json(value)
+    except ValidationError as error:
+        return park(f"not a valid article: {describe_validation_error(error)}", "validate")
+    try:
+        events = extract(article)
+    except Exception as error:  # an extractor bug must park the article, not stop the stream
+        return park(f"extractor {type(error).__name__}: {error}", "extract")
+    return Outcome(events=events)
+
+
+async def publish_outcome(log: EventLog, outcome: Outcome) -> None:
+    if outcome.events:
+        await log.publish_many(EVENTS, [(e.article, dump_event(e)) for e in outcome.events])
+    if outcome.dead_letter is not None:
+        await log.publish(ARTICLES_DLQ, outcome.dead_letter.key, outcome.dead_letter.model_dump_json().encode())

@@ -1,0 +1,153 @@
+"""The projector: turns a batch of raw records from the events topic into one atomic
+change of the timeline store, using the pure fold.
+
+It loads just the part of the state the batch touches (the batch's articles and the
+entries their events fall into), folds the batch in with `core.apply`, rebuilds the
+touched entries with `core.build_entry`, and commits that with the new positions. Records
+that are not valid events go to the events dead-letter topic first, so nothing is lost.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+from pydantic import ValidationError
+
+from schemas.deadletter import DeadLetter
+from schemas.events import Event, parse_event
+from services.common.ports import EventLog, Record
+from services.common.topics import EVENTS, EVENTS_DLQ
+from services.extract.handler import describe_validation_error
+from services.timeline.core import FoldState, apply, build_entry, entry_key
+from services.timeline.store import ChangeSet, TimelineStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ProjectorStats:
+    records: int = 0
+    events: int = 0
+    dead_letters: int = 0
+    batches: int = 0
+    last_commit_ms: int = 0
+    positions: dict[int, int] = field(default_factory=dict)
+
+
+async def plan(store: TimelineStore, events: Sequence[Event]) -> ChangeSet:
+    """What folding `events` into the store's state changes (reads only)."""
+    changes = ChangeSet()
+    if not events:
+        return changes
+    article_ids = {e.article for e in events}
+    versions, current = await store.article_state(article_ids)
+    before = FoldState(events=dict(current), article_versions=dict(versions))
+    after = before
+    for event in events:
+        after = apply(after, event)
+    added = {k: v for k, v in after.events.items() if k not in before.events}
+    removed = {k: v for k, v in before.events.items() if k not in after.events}
+    if not added and not removed:
+        return changes
+    changes.add_events = added
+    changes.remove_events = set(removed)
+    changes.article_versions = {a: v for a, v in after.article_versions.items() if versions.get(a) != v}
+    for event_id, event in added.items():
+        changes.member_add.setdefault(entry_key(event), set()).add(event_id)
+    for event_id, event in removed.items():
+        changes.member_remove.setdefault(entry_key(event), set()).add(event_id)
+    touched = set(changes.member_add) | set(changes.member_remove)
+    members = await store.entry_members(touched)
+    final_members: dict[str, set[str]] = {}
+    for entry_id in touched:
+        ids = (members.get(entry_id, set()) | changes.member_add.get(entry_id, set())) - changes.member_remove.get(entry_id, set())
+        final_members[entry_id] = ids
+    to_load = {i for ids in final_members.values() for i in ids} - set(added)
+    loaded = await store.events(to_load) if to_load else {}
+    for entry_id, ids in final_members.items():
+        if not ids:
+            changes.delete_entries.add(entry_id)
+            continue
+        claims = [added[i] if i in added else loaded[i] for i in ids if i in added or i in loaded]
+        changes.upsert_entries[entry_id] = build_entry(entry_id, claims)
+    return changes
+
+
+def _decode(records: Sequence[Record], now_ms: int) -> tuple[list[Event], list[DeadLetter]]:
+    events: list[Event] = []
+    dead: list[DeadLetter] = []
+    for record in records:
+        try:
+            events.append(parse_event(record.value))
+        except (ValidationError, ValueError) as error:
+            reason = describe_validation_error(error) if isinstance(error, ValidationError) else str(error)
+            dead.append(DeadLetter.of(source_topic=record.topic, value=record.value, key=record.key,
+                                      reason=f"not a valid event: {reason}", stage="fold", failed_at_ms=now_ms,
+                                      partition=record.partition, offset=record.offset))
+    return events, dead
+
+
+class Projector:
+    """Reads the events topic from the store's positions and folds it in, batch by batch."""
+
+    def __init__(self, log_: EventLog, store: TimelineStore, *, batch_size: int = 5000,
+                 clock_ms: Callable[[], int] = lambda: int(time.time() * 1000)) -> None:
+        self._log = log_
+        self._store = store
+        self._batch_size = batch_size
+        self._clock_ms = clock_ms
+        self.stats = ProjectorStats()
+        self._topic = log_.topic_name(EVENTS)
+
+    async def step(self, *, timeout_s: float = 0.5) -> int:
+        """Read and fold one batch; returns how many records it consumed."""
+        positions = await self._store.positions(self._topic)
+        records = await self._log.read(EVENTS, positions, max_records=self._batch_size, timeout_s=timeout_s)
+        if not records:
+            self.stats.positions = positions
+            return 0
+        events, dead = _decode(records, self._clock_ms())
+        for letter in dead:
+            await self._log.publish(EVENTS_DLQ, letter.key, letter.model_dump_json().encode())
+        changes = await plan(self._store, events)
+        new_positions = dict(positions)
+        for record in records:
+            new_positions[record.partition] = max(new_positions.get(record.partition, 0), record.offset + 1)
+        changes.positions = {self._topic: new_positions}
+        await self._store.commit(changes)
+        self.stats.records += len(records)
+        self.stats.events += len(events)
+        self.stats.dead_letters += len(dead)
+        self.stats.batches += 1
+        self.stats.last_commit_ms = self._clock_ms()
+        self.stats.positions = new_positions
+        return len(records)
+
+    async def run(self, stop: asyncio.Event, *, timeout_s: float = 0.2) -> None:
+        while not stop.is_set():
+            try:
+                await self.step(timeout_s=timeout_s)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # keep serving; the same batch is retried from the stored positions
+                log.exception("projection step failed; retrying")
+                await asyncio.sleep(1.0)
+
+    async def catch_up(self, *, idle_timeout_s: float = 1.0,
+                       progress: Callable[[int, int], None] | None = None) -> int:
+        """Fold until the store's positions reach the topic's end offsets (replay)."""
+        total = 0
+        ends = await self._log.end_offsets(EVENTS)
+        target = sum(ends.values())
+        while True:
+            positions = await self._store.positions(self._topic)
+            done = sum(min(positions.get(p, 0), end) for p, end in ends.items())
+            if progress:
+                progress(done, target)
+            if all(positions.get(p, 0) >= end for p, end in ends.items()):
+                return total
+            consumed = await self.step(timeout_s=idle_timeout_s)
+            total += consumed

@@ -1,0 +1,92 @@
+"""The timeline store port: what the projector needs to read and write, and the queries.
+
+Adapters (`RedisTimelineStore`, `MemoryTimelineStore`) only do I/O; what to write is
+decided by `services.timeline.projection` with the pure core. Both adapters pass the same
+contract tests (tests/contract/test_timeline_store.py).
+"""
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import AsyncIterator, Protocol
+
+from schemas.events import Event
+from services.timeline.core.model import Entry
+
+
+@dataclass
+class ChangeSet:
+    """Everything one batch changes, written atomically with the consumed positions."""
+
+    add_events: dict[str, Event] = field(default_factory=dict)
+    remove_events: set[str] = field(default_factory=set)
+    article_versions: dict[str, str] = field(default_factory=dict)
+    member_add: dict[str, set[str]] = field(default_factory=dict)  # entry id -> event ids
+    member_remove: dict[str, set[str]] = field(default_factory=dict)
+    upsert_entries: dict[str, Entry] = field(default_factory=dict)
+    delete_entries: set[str] = field(default_factory=set)
+    positions: dict[str, dict[int, int]] = field(default_factory=dict)  # topic -> partition -> next offset
+
+    @property
+    def changed_entry_ids(self) -> list[str]:
+        return sorted(set(self.upsert_entries) | self.delete_entries)
+
+
+@dataclass(frozen=True)
+class TimelineQuery:
+    type: str | None = None
+    actor: str | None = None
+    location: str | None = None
+    claimant: str | None = None
+    contested: bool | None = None
+    start: date | None = None  # event time window (`from`)
+    end: date | None = None  # (`to`)
+    as_of: datetime | None = None
+    q: str | None = None
+    descending: bool = False
+    limit: int = 50
+    cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    entries: list[Entry]
+    next_cursor: str | None
+
+
+def encode_cursor(score: float, entry_id: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps([score, entry_id]).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[float, str]:
+    padded = cursor + "=" * (-len(cursor) % 4)
+    try:
+        score, entry_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        return float(score), str(entry_id)
+    except Exception as error:  # noqa: BLE001 - any garbage is the same client error
+        raise ValueError("cursor is not one this server issued") from error
+
+
+class TimelineStore(Protocol):
+    # --- what the projector reads
+    async def positions(self, topic: str) -> dict[int, int]: ...
+    async def article_state(self, article_ids: set[str]) -> tuple[dict[str, str], dict[str, Event]]:
+        """Current extractor version per article, and the current events of those articles."""
+    async def entry_members(self, entry_ids: set[str]) -> dict[str, set[str]]: ...
+    async def events(self, event_ids: set[str]) -> dict[str, Event]: ...
+    # --- the one write
+    async def commit(self, changes: ChangeSet) -> None:
+        """Apply a change set and the positions atomically; then notify subscribers."""
+    # --- queries
+    async def page(self, query: TimelineQuery) -> Page: ...
+    async def entry(self, entry_id: str) -> Entry | None: ...
+    async def event(self, event_id: str) -> Event | None: ...
+    async def article_event_ids(self, article_id: str) -> list[str]: ...
+    async def all_events(self) -> AsyncIterator[Event]: ...
+    async def counts(self) -> dict[str, int]: ...
+    def subscribe(self) -> AsyncIterator[list[str]]:
+        """Changed entry ids, batch by batch, as they are committed."""
+    async def ping(self) -> bool: ...
+    async def close(self) -> None: ...
