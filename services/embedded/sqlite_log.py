@@ -23,6 +23,10 @@ CREATE TABLE IF NOT EXISTS records (
     key BLOB, value BLOB NOT NULL, ts INTEGER NOT NULL,
     PRIMARY KEY (topic, part, off)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS consumer_positions (
+    grp TEXT NOT NULL, topic TEXT NOT NULL, part INTEGER NOT NULL, off INTEGER NOT NULL,
+    PRIMARY KEY (grp, topic, part)
+) WITHOUT ROWID;
 """
 
 
@@ -116,6 +120,18 @@ class SqliteLog:
     async def end_offsets(self, spec: TopicSpec) -> dict[int, int]:
         name = self._require(spec)
         return {p: self._next.get((name, p), 0) for p in range(self._partitions[name])}
+
+    # Consumer-group positions: what Kafka keeps for faust, kept here for the embedded
+    # extract loop, so a restart does not extract every article again.
+    async def committed(self, group: str, spec: TopicSpec) -> dict[int, int]:
+        rows = self._db.execute("SELECT part, off FROM consumer_positions WHERE grp=? AND topic=?",
+                                (group, self.topic_name(spec)))
+        return dict(rows)
+
+    async def commit(self, group: str, spec: TopicSpec, positions: Mapping[int, int]) -> None:
+        name = self.topic_name(spec)
+        self._db.executemany("INSERT OR REPLACE INTO consumer_positions VALUES (?, ?, ?, ?)",
+                             [(group, name, p, o) for p, o in positions.items()])
 
     async def close(self) -> None:
         self._db.close()

@@ -3,7 +3,6 @@
 Handlers only translate HTTP to store queries and back; filtering semantics live in
 `services.timeline.query`, the fold in `services.timeline.core`.
 """
-from __future__ import annotations
 
 import asyncio
 import csv

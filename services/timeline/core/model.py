@@ -1,4 +1,4 @@
-"""What the timeline shows: entries, each with every claim behind it."""
+"""What the timeline shows: entries, each with every claim behind it; figure histories."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -13,7 +13,11 @@ class _Frozen(BaseModel):
 
 
 class ClaimView(_Frozen):
-    """One event behind an entry: who claimed what, where it was written."""
+    """One event behind an entry: who claimed what, where it was written.
+
+    It carries every field of its event, so `to_event()` gives the event back (used to
+    rebuild an entry from a subset of its claims, e.g. `filter_entries(as_of=...)`).
+    """
 
     event_id: str
     article: str
@@ -26,17 +30,53 @@ class ClaimView(_Frozen):
     quantities: tuple[Quantity, ...]
     time: TimeSpan
     evidence: tuple[Evidence, ...]
+    # The event's own slots (an entry's slots summarize its claims; a claim may differ,
+    # e.g. 'UKR lost Kursk' inside the entry 'RUS regained Kursk').
+    type: str = ""
+    schema_version: int = 1
+    actor: str | None = None
+    partners: tuple[str, ...] = ()
+    against: str | None = None
+    locations: tuple[Location, ...] = ()
+    change: str | None = None
+    movement: str | None = None
+    recipient: str | None = None
+    # 'UKR', 'WEST', a party-less claimant's name as written, or 'article' when the article
+    # itself asserts it; sorted.
+    claimant_keys: tuple[str, ...] = ()
+
+    def to_event(self):
+        """The event this claim was built from."""
+        from schemas.events import parse_event
+
+        data = self.model_dump(mode="json", exclude={"claimant_keys"})
+        for slot in ("change", "movement", "recipient"):
+            if data.get(slot) is None:
+                data.pop(slot, None)
+        return parse_event(data)
 
 
 class FigureSummary(_Frozen):
-    """The spread of one kind of figure across the claims of an entry."""
+    """The spread of one kind of figure across the claims of an entry.
+
+    `kind` is the comparable kind: 'killed_or_wounded' is summarized as 'casualties' and
+    'area_sq_mi' as 'area_km2' (converted); `raw_kinds` names the kinds as extracted.
+    Values are a quantity's `value` or the midpoint of its `low`..`high` range.
+    """
 
     kind: str
     min: float
     max: float
     # claimant party (or 'article' when the article itself asserts it) -> value
+    # (the party's most recent claim when it gave several)
     by_claimant: dict[str, float]
     contested: bool
+    # (max - min) / max, 0 when max is 0
+    spread: float = 0.0
+    count: int = 0
+    raw_kinds: tuple[str, ...] = ()
+    # vague amounts given for this kind without a figure ('thousands')
+    vague: tuple[str, ...] = ()
 
 
 class Entry(_Frozen):
@@ -49,8 +89,9 @@ class Entry(_Frozen):
     change: str | None = None
     movement: str | None = None
     recipient: str | None = None
-    # The merged interval of the claims' event times; `time_known` is False when every
-    # claim was placed at its article's date because the text gave no time.
+    # The merged interval of the claims' event times (of the claims that give a time when
+    # any does); `time_known` is False when every claim was placed at its article's date
+    # because the text gave no time.
     time: TimeSpan
     time_known: bool
     # Orders entries by event time (start, then end, then id); also the Redis index score.
@@ -61,3 +102,84 @@ class Entry(_Frozen):
     claimant_parties: tuple[str, ...]
     first_ingested_at: datetime | None
     claims: tuple[ClaimView, ...]
+    # --- display and indexing helpers ---
+    # "PRK troops deployed: Kursk", "RUS regained Kursk", "PRK casualties".
+    title: str = ""
+    # One line: how many claims from which articles, figures, why contested.
+    summary: str = ""
+    # The figure series this entry belongs to ('PRK troops', 'PRK casualties'), if any.
+    subject: str | None = None
+    # True when only the report date is known (= not time_known).
+    report_date_only: bool = False
+    # The human-readable grouping key behind entry_id ("casualties_claimed|PRK|-|-|2024/25-winter").
+    group_key: str = ""
+    # The canonical place and time bucket of the key.
+    place: str = "-"
+    bucket: str = ""
+    # Every change / movement among the claims (an entry may mix 'captured' and 'regained').
+    changes: tuple[str, ...] = ()
+    movements: tuple[str, ...] = ()
+    modalities: tuple[str, ...] = ()
+    articles: tuple[str, ...] = ()
+    # Every claimant key (see ClaimView.claimant_keys) of the claims.
+    claimant_keys: tuple[str, ...] = ()
+    last_published_at: date | None = None
+
+
+class FigurePoint(_Frozen):
+    """One claim about a figure: a point of `GET /figures?subject=...`."""
+
+    subject: str
+    event_id: str
+    entry_id: str
+    type: str
+    actor: str | None
+    kind: str
+    value: float | None
+    low: float | None
+    high: float | None
+    approx: bool
+    vague: str | None
+    # value, or the midpoint of low..high; None for a vague amount
+    mid: float | None
+    unit: str | None
+    # 'UKR', 'UKR, KOR', a party-less claimant's name, or 'article'
+    claimant: str
+    claimant_parties: tuple[str, ...]
+    claimants: tuple[Claimant, ...]
+    modality: Modality
+    movement: str | None
+    published_at: date
+    ingested_at: datetime | None
+    article: str
+    source: str | None
+    time: TimeSpan
+    location: str | None
+    evidence: str
+    evidence_start: int
+    evidence_end: int
+
+
+class Subject(_Frozen):
+    """A figure series: whose (actor) and which metric ('troops', 'casualties', ...)."""
+
+    actor: str | None
+    metric: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.actor or 'ALL'} {self.metric}"
+
+
+class SubjectInfo(_Frozen):
+    """An available figure series with how many points and entries it has."""
+
+    subject: str
+    actor: str | None
+    metric: str
+    points: int
+    entries: int
+    # points with a number (not only 'thousands')
+    numeric_points: int
+    first_published_at: date | None
+    last_published_at: date | None

@@ -1,0 +1,77 @@
+"""Operating the dead-letter topics: list what is parked, re-drive parked articles.
+
+A re-driven article goes through ingest's own validation and service (the articles
+topic keeps one writer); what is still invalid stays parked and is reported.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from pydantic import ValidationError
+
+from schemas.article import Article
+from schemas.deadletter import DeadLetter
+from services.common.ports import EventLog
+from services.common.settings import Settings
+from services.common.topics import ARTICLES_DLQ, EVENTS_DLQ
+
+
+async def read_dead_letters(event_log: EventLog, which: str) -> list[tuple[str, DeadLetter]]:
+    spec = ARTICLES_DLQ if which == "articles" else EVENTS_DLQ
+    await event_log.ensure_topics([spec])
+    ends = await event_log.end_offsets(spec)
+    positions: dict[int, int] = {}
+    letters: list[tuple[str, DeadLetter]] = []
+    while any(positions.get(p, 0) < end for p, end in ends.items()):
+        records = await event_log.read(spec, positions, max_records=1000, timeout_s=1.0)
+        if not records:
+            break
+        for record in records:
+            where = f"{record.partition}:{record.offset}"
+            try:
+                letters.append((where, DeadLetter.model_validate_json(record.value)))
+            except ValidationError:
+                letters.append((where, DeadLetter.of(source_topic="?", value=record.value, key=record.key,
+                                                     reason="unreadable dead letter", stage="dlq", failed_at_ms=0)))
+            positions[record.partition] = record.offset + 1
+    return letters
+
+
+async def retry_article_letters(event_log: EventLog, settings: Settings, *, embedded: bool) -> dict:
+    from services.ingest.core import validate_item
+    from services.ingest.service import IngestService
+
+    if embedded:
+        from services.embedded.runtime import warm_seen
+        from services.ingest.seen import MemorySeenStore
+
+        seen = MemorySeenStore()
+        await warm_seen(event_log, seen)  # type: ignore[arg-type]
+    else:
+        import redis.asyncio as aioredis
+
+        from services.ingest.seen import RedisSeenStore
+
+        seen = RedisSeenStore(aioredis.from_url(settings.redis_url), settings.redis_prefix)
+    service = IngestService(event_log, seen)
+    report: dict = {"accepted": 0, "duplicates": 0, "still_invalid": []}
+    now = datetime.now(timezone.utc)
+    try:
+        for where, letter in await read_dead_letters(event_log, "articles"):
+            import json
+
+            try:
+                item = json.loads(letter.original_value())
+            except ValueError:
+                report["still_invalid"].append((where, "not JSON"))
+                continue
+            outcome = validate_item(0, item, now=now)
+            if not isinstance(outcome, Article):
+                report["still_invalid"].append((where, "; ".join(f"{p.field}: {p.message}" for p in outcome)))
+                continue
+            # Keep the original ingestion time when the parked message had one.
+            receipt = (await service.submit([outcome]))[0]
+            report["accepted" if receipt.status == "accepted" else "duplicates"] += 1
+    finally:
+        await seen.close()
+    return report

@@ -1,0 +1,183 @@
+"""Which entry an event belongs to: a canonical key computed from the event alone.
+
+Why a key and not clustering
+----------------------------
+The timeline is folded incrementally from a log whose order is arbitrary (partitions,
+redeliveries, re-extractions). If an event's entry depended on which other events had
+arrived, two replicas fed the same events in another order could disagree. So the entry of
+an event is `entry_key(event)`, a pure function of that one event: grouping is then
+order-independent by construction, and an incremental projection touches exactly one
+entry per event. The price is that "near" events on both sides of a bucket boundary
+(30 November / 1 December) cannot meet; the bucket sizes below are chosen so that claims
+about one happening usually fall together, and the figure history (`figures.py`), which
+does not depend on grouping, shows the evolution of a figure across entries.
+
+The key: type | who | where | what | when
+------------------------------------------
+* type: the event type.
+* who: the actor. Partners are left out (one article says "Russia, with North Korean
+  troops", the next only "Russia"). A missing actor keys as '?', refined by the target
+  ('?>UKR') so that unattributed strikes on Ukraine and on Russia stay apart. Two types need
+  more than the actor:
+  - diplomacy: the *set* of participants (actor + partners, sorted: 'RUS+USA'), since a
+    Trump-Putin call and a Trump-Zelensky call in the same week are different talks, and
+    'USA talks with RUS' is 'RUS talks with USA'.
+  - territory_claimed: the party that holds the place afterwards. 'captured',
+    'regained' and 'controls' by A are A holding it; 'lost' by A against B is B holding it
+    ('lost' with no opponent keys as 'not:A'). So "Russia regained Kursk", "Russia claims
+    full control of Kursk" and "Ukraine lost Kursk (to Russia)" are one happening.
+* where: the first (most specific) location, normalized by `places.canonical_place` at a
+  level that fits the type (`PLACE_LEVEL`): strikes and territory changes are about a
+  settlement (a strike on Odesa is not one on Kyiv); offensives are fought over an oblast
+  (repelled near Berdin = repelled in Kursk); troop deployments, casualty tallies and
+  talks are about a country or theatre (North Korean troops "in Kursk", "in southern
+  Russia" and "in Russia" are one deployment). No location keys as '-'.
+* what: `movement` for troops_deployed ('massed' counts as 'deployed': both put troops
+  somewhere), 'held' for territory (the holder is in "who"), `recipient` for military_aid.
+* when: a time bucket (`time_bucket`), never the modality: a denial must land in the
+  entry of the claim it denies, and an expected offensive in that of the offensive.
+
+Time buckets
+------------
+Each type has a base bucket size (`BASE_BUCKET`), the smallest period over which two
+claims of that type, same who/where/what, are taken to be one happening:
+* strike: the ISO week. Strikes recur often on the same place, but reports of one strike
+  differ by a day at most ("overnight", "on the weekend").
+* casualties_claimed and troops_deployed: the meteorological season (Dec-Feb, Mar-May,
+  Jun-Aug, Sep-Nov). These are running figures (how many North Korean troops are in
+  Russia, how many were killed or wounded), mostly reported without a time of their own
+  and repeated or revised weeks apart ("3,000" in a late-December speech, "about 1,000"
+  in a Western estimate in early January), and a tally stated "last week" is still the
+  same tally. A month would split most of them; a season keeps one campaign phase
+  together while a tally from the next phase starts a new entry.
+* everything else (offensives, territory, talks, aid): the calendar month.
+An event's own time can only make the bucket coarser: a 'season' time ("over the summer")
+keys at the season, a 'year' time at the year, whatever the type. Events placed at their
+article's date (no time in the text) key like a 'day' event on that date. The date the
+bucket is taken from is the midpoint of the event's interval, so "last week" spanning a
+month boundary falls where most of it lies.
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import date, timedelta
+
+from schemas.events import Event
+from services.timeline.core.places import PlaceLevel, canonical_place
+
+PLACE_LEVEL: dict[str, PlaceLevel] = {
+    "strike": "settlement",
+    "territory_claimed": "settlement",
+    "offensive_launched": "region",
+    "offensive_repelled": "region",
+    "troops_deployed": "country",
+    "casualties_claimed": "country",
+    "diplomacy": "country",
+    "military_aid": "country",
+}
+
+# Bucket sizes, finest first.
+BUCKET_ORDER: tuple[str, ...] = ("week", "month", "season", "year")
+BASE_BUCKET: dict[str, str] = {
+    "strike": "week",
+    "casualties_claimed": "season",
+    "troops_deployed": "season",
+}
+DEFAULT_BASE_BUCKET = "month"
+_GRANULARITY_BUCKET = {"day": "week", "week": "week", "month": "month", "season": "season", "year": "year"}
+
+# Movements that put troops somewhere count as one.
+CANONICAL_MOVEMENT = {"deployed": "deployed", "massed": "deployed", "redeployed": "redeployed",
+                      "withdrawn": "withdrawn"}
+
+
+def _coarser(a: str, b: str) -> str:
+    return a if BUCKET_ORDER.index(a) >= BUCKET_ORDER.index(b) else b
+
+
+def bucket_size(event: Event) -> str:
+    base = BASE_BUCKET.get(event.type, DEFAULT_BASE_BUCKET)
+    own = "week" if event.time.from_article_date else _GRANULARITY_BUCKET[event.time.granularity]
+    return _coarser(base, own)
+
+
+def _season_label(day: date) -> str:
+    if day.month == 12:
+        return f"{day.year}/{str(day.year + 1)[-2:]}-winter"
+    if day.month <= 2:
+        return f"{day.year - 1}/{str(day.year)[-2:]}-winter"
+    name = {3: "spring", 4: "spring", 5: "spring", 6: "summer", 7: "summer", 8: "summer"}.get(day.month, "autumn")
+    return f"{day.year}-{name}"
+
+
+def bucket_label(day: date, size: str) -> str:
+    if size == "week":
+        year, week, _ = day.isocalendar()
+        return f"{year}-W{week:02d}"
+    if size == "month":
+        return f"{day.year}-{day.month:02d}"
+    if size == "season":
+        return _season_label(day)
+    return f"{day.year}"
+
+
+def anchor_date(event: Event) -> date:
+    """The date an event's bucket is taken from: the midpoint of its interval."""
+    start, end = event.time.start, event.time.end
+    if end < start:
+        start, end = end, start
+    return start + timedelta(days=(end - start).days // 2)
+
+
+def time_bucket(event: Event) -> str:
+    return bucket_label(anchor_date(event), bucket_size(event))
+
+
+def _unknown(event: Event) -> str:
+    return f"?>{event.against}" if event.against else "?"
+
+
+def who_part(event: Event) -> str:
+    if event.type == "diplomacy":
+        parties = sorted({p for p in (event.actor, *event.partners) if p})
+        if not parties:
+            return _unknown(event)
+        return "+".join(parties) if event.actor else "+".join(["?", *parties])
+    if event.type == "territory_claimed":
+        if event.change == "lost":
+            if event.against:
+                return event.against
+            return f"not:{event.actor}" if event.actor else "?"
+        return event.actor or _unknown(event)
+    return event.actor or _unknown(event)
+
+
+def what_part(event: Event) -> str:
+    if event.type == "troops_deployed":
+        return CANONICAL_MOVEMENT.get(event.movement, event.movement)
+    if event.type == "territory_claimed":
+        return "held"
+    if event.type == "military_aid":
+        return event.recipient or "?"
+    return "-"
+
+
+def where_part(event: Event) -> str:
+    if not event.locations:
+        return "-"
+    return canonical_place(event.locations[0], PLACE_LEVEL.get(event.type, "settlement"))
+
+
+def entry_key_parts(event: Event) -> tuple[str, str, str, str, str]:
+    """(type, who, where, what, when): see the module docstring for why."""
+    return (event.type, who_part(event), where_part(event), what_part(event), time_bucket(event))
+
+
+def key_from_parts(parts: tuple[str, ...]) -> str:
+    return "en_" + hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def entry_key(event: Event) -> str:
+    """The entry an event belongs to: a pure function of the event alone (order-independent
+    grouping by construction). Modality is deliberately not part of it."""
+    return key_from_parts(entry_key_parts(event))
