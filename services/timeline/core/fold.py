@@ -1,86 +1,368 @@
 """The fold: events -> timeline entries. Deterministic and order-independent.
 
 An entry is identified by `entry_key(event)`, a pure function of the event alone, so the
-grouping cannot depend on arrival order. An entry's content is `build_entry(id, claims)`,
-a pure function of the *set* of its claims. `apply` keeps, per article, only the events of
-the newest extractor version, so a re-extraction replaces what the old version said.
+grouping cannot depend on arrival order (`grouping.py` explains the key). An entry's
+content is `build_entry(id, claims)`, a pure function of the *set* of its claims
+(duplicates and order of the sequence do not matter). `apply` keeps, per article, only the
+events of the newest extractor version, so a re-extraction replaces what the old version
+said; it is idempotent, and folding any permutation of the same events gives the same
+state. `fold` is the reference every projection is tested against.
 """
 from __future__ import annotations
 
 import hashlib
+import re
+from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from datetime import date, timedelta
+from typing import Hashable, Iterable, Mapping, Sequence, TypeVar
 
-from schemas.events import Event
-from services.timeline.core.model import ClaimView, Entry
+from schemas.events import Event, TimeSpan
+from services.timeline.core.contest import claimant_keys, denial_reasons, format_number, summarize_figures
+from services.timeline.core.grouping import entry_key, entry_key_parts, key_from_parts
+from services.timeline.core.model import ClaimView, Entry, FigureSummary
+
+__all__ = [
+    "FoldState", "apply", "apply_changes", "build_entry", "current_events", "entries_of", "entry_key",
+    "fold", "sort_score", "state_entries", "timeline", "version_key",
+]
+
+T = TypeVar("T", bound=Hashable)
+
+# ----------------------------------------------------------------------------- versions
 
 
 def version_key(version: str) -> tuple:
-    """Orders extractor versions: '0.10.0' > '0.9.2'."""
-    return tuple(int(p) if p.isdigit() else p for p in version.replace("-", ".").split("."))
+    """Orders extractor versions: '0.10.0' > '0.9.2'; '1.0.0-rc1' < '1.0.0'; build metadata
+    ('+abc') ignored. Total on any strings (numbers and words never compare directly)."""
+    release, _, pre = version.strip().partition("-")
+    release = release.split("+")[0]
+    pre = pre.split("+")[0]
+
+    def parts(text: str) -> tuple:
+        out = []
+        for piece in re.split(r"[.]", text):
+            if piece.isdigit():
+                out.append((1, int(piece), ""))
+            elif piece:
+                out.append((0, 0, piece))
+        return tuple(out)
+
+    # A release sorts after its pre-releases.
+    return (parts(release), (1,) if not pre else (0, parts(pre)))
 
 
-def entry_key(event: Event) -> str:
-    parts = [event.type, event.actor or "-", event.locations[0].name.lower() if event.locations else "-",
-             getattr(event, "change", None) or getattr(event, "movement", None) or "-",
-             event.time.start.strftime("%Y-%m")]
-    return "en_" + hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+def _version_rank(version: str) -> tuple:
+    # The string itself breaks ties between spellings with equal keys ('1.0' / '1.00').
+    return (version_key(version), version)
+
+
+def _event_rank(event: Event) -> tuple:
+    # Which of two different events that share an id wins (the extractor's ids are
+    # content-derived, so this only settles malformed input deterministically).
+    return (_version_rank(event.extractor_version), event.model_dump_json())
+
+
+# ----------------------------------------------------------------------------- entries
+
+
+_GRANULARITY_RANK = {"day": 0, "week": 1, "month": 2, "season": 3, "year": 4}
+_RANK_GRANULARITY = {v: k for k, v in _GRANULARITY_RANK.items()}
+
+
+def _span_granularity(start: date, end: date) -> str:
+    days = (end - start).days
+    if days <= 0:
+        return "day"
+    if days <= 6:
+        return "week"
+    if days <= 30:
+        return "month"
+    if days <= 92:
+        return "season"
+    return "year"
+
+
+def _mode(values: Iterable[T]) -> T | None:
+    """The most common value; ties go to the smallest (None last). Order-independent."""
+    counts = Counter(values)
+    if not counts:
+        return None
+    return min(counts, key=lambda v: (-counts[v], v is None, "" if v is None else str(v)))
+
+
+def _merged_time(claims: Sequence[Event]) -> tuple[TimeSpan, bool]:
+    explicit = [e for e in claims if not e.time.from_article_date]
+    basis = explicit or list(claims)
+    start = min(e.time.start for e in basis)
+    end = max(max(e.time.end, e.time.start) for e in basis)
+    coarsest = max(_GRANULARITY_RANK[e.time.granularity] for e in basis)
+    granularity = _RANK_GRANULARITY[max(coarsest, _GRANULARITY_RANK[_span_granularity(start, end)])]
+    spans = {(e.time.start, e.time.end) for e in basis}
+    text = _mode(e.time.text for e in basis if e.time.text)
+    time = TimeSpan(text=text, start=start, end=end, granularity=granularity,
+                    fuzzy=any(e.time.fuzzy for e in basis) or len(spans) > 1,
+                    from_article_date=not explicit)
+    return time, bool(explicit)
+
+
+# sort_score layout (an exact integer below 2**53, so a float orders it exactly):
+#   start day ordinal (22 bits: 1..3,652,059) | span in days, capped (10 bits) | id hash (21 bits)
+_SPAN_BITS, _TIE_BITS = 10, 21
+
+
+def sort_score(start: date, end: date, entry_id: str) -> float:
+    """Orders entries by event time: start, then end (span), then a stable hash of the id.
+    A finite float, exact, usable as a Redis sorted-set score."""
+    span = min(max((end - start).days, 0), (1 << _SPAN_BITS) - 1)
+    tie = int(hashlib.sha256(entry_id.encode("utf-8")).hexdigest()[:8], 16) & ((1 << _TIE_BITS) - 1)
+    return float((start.toordinal() << (_SPAN_BITS + _TIE_BITS)) | (span << _TIE_BITS) | tie)
+
+
+def _claim_view(event: Event) -> ClaimView:
+    return ClaimView(
+        event_id=event.event_id, article=event.article, source=event.source, published_at=event.published_at,
+        ingested_at=event.ingested_at, extractor_version=event.extractor_version, claimants=event.claimants,
+        modality=event.modality, quantities=event.quantities, time=event.time, evidence=event.evidence,
+        type=event.type, schema_version=event.schema_version, actor=event.actor, partners=event.partners,
+        against=event.against, locations=event.locations, change=getattr(event, "change", None),
+        movement=getattr(event, "movement", None), recipient=getattr(event, "recipient", None),
+        claimant_keys=claimant_keys(event),
+    )
+
+
+def _locations(claims: Sequence[Event]):
+    seen: dict[str, list] = {}
+    for event in claims:
+        for index, location in enumerate(event.locations):
+            seen.setdefault(location.name.strip().lower(), []).append((index, location))
+    def rank(item):
+        name, hits = item
+        return (-len(hits), min(i for i, _ in hits), name)
+    out = []
+    for name, hits in sorted(seen.items(), key=rank):
+        # The most informative spelling among equal names, chosen without regard to order.
+        out.append(min((loc for _, loc in hits),
+                       key=lambda loc: (loc.country is None, loc.lat is None, loc.model_dump_json())))
+    return tuple(out)
+
+
+def _title(entry_type: str, actor: str | None, partners: Sequence[str], against: str | None, place: str | None,
+           change: str | None, movement: str | None, recipient: str | None) -> str:
+    who = actor or "Unknown party"
+    where = f" in {place}" if place else ""
+    if entry_type == "offensive_launched":
+        return f"{who} offensive{where}"
+    if entry_type == "offensive_repelled":
+        return f"{who} repels {against + ' ' if against else ''}attacks{where}"
+    if entry_type == "troops_deployed":
+        return f"{who} troops {movement or 'deployed'}{where}"
+    if entry_type == "territory_claimed":
+        return f"{who} {change or 'controls'} {place or 'territory'}"
+    if entry_type == "casualties_claimed":
+        return f"{who} casualties{where}"
+    if entry_type == "strike":
+        target = place or against
+        return f"{who} strike" + (f" on {target}" if target else "")
+    if entry_type == "diplomacy":
+        parties = sorted({p for p in (actor, *partners) if p})
+        return "Talks: " + (" – ".join(parties) if parties else "unknown parties") + where
+    if entry_type == "military_aid":
+        return f"{who} military aid to {recipient or 'unknown recipient'}"
+    return f"{who} {entry_type.replace('_', ' ')}{where}"
+
+
+def _summary(claims: Sequence[Event], figures: Sequence[FigureSummary], reasons: Sequence[str],
+             keys: Sequence[str]) -> str:
+    articles = {e.article for e in claims}
+    parts = [f"{len(claims)} claim{'s' if len(claims) != 1 else ''} from {len(articles)} "
+             f"article{'s' if len(articles) != 1 else ''}"]
+    named = [k for k in keys if k != "article"]
+    if named:
+        parts.append("claimed by " + ", ".join(named))
+    for fig in figures:
+        span = format_number(fig.min) if fig.min == fig.max else f"{format_number(fig.min)}–{format_number(fig.max)}"
+        parts.append(f"{fig.kind} {span}")
+    if reasons:
+        parts.append("contested: " + "; ".join(reasons))
+    return "; ".join(parts)
+
+
+def _subject(entry_type: str, actor: str | None) -> str | None:
+    if not actor:
+        return None
+    if entry_type == "troops_deployed":
+        return f"{actor} troops"
+    if entry_type == "casualties_claimed":
+        return f"{actor} casualties"
+    return None
+
+
+def _unique(claims: Iterable[Event]) -> list[Event]:
+    by_id: dict[str, Event] = {}
+    for event in claims:
+        held = by_id.get(event.event_id)
+        if held is None or _event_rank(event) > _event_rank(held):
+            by_id[event.event_id] = event
+    return sorted(by_id.values(), key=lambda e: (e.published_at, e.event_id))
 
 
 def build_entry(entry_id: str, claims: Sequence[Event]) -> Entry:
-    ordered = sorted(claims, key=lambda e: e.event_id)
-    first = ordered[0]
-    start = min(e.time.start for e in ordered)
-    end = max(e.time.end for e in ordered)
-    time = first.time.model_copy(update={"start": start, "end": end})
+    """An entry from its claims: a pure function of the set of claims (their order and
+    repetitions do not matter). Claims are sorted by published_at, then event_id."""
+    ordered = _unique(claims)
+    if not ordered:
+        raise ValueError("an entry needs at least one claim")
+    parts = _mode(entry_key_parts(e) for e in ordered)
+    entry_type = _mode(e.type for e in ordered)
+    actor, change = _mode((e.actor, getattr(e, "change", None)) for e in ordered if e.type == entry_type)
+    movement = _mode(getattr(e, "movement", None) for e in ordered)
+    recipient = _mode(getattr(e, "recipient", None) for e in ordered)
+    against = _mode(e.against for e in ordered if e.against and e.against != actor)
+    partners = tuple(sorted({p for e in ordered for p in e.partners if p != actor}
+                            | ({e.actor for e in ordered if e.actor and e.actor != actor}
+                               if entry_type == "diplomacy" else set())))
+    locations = _locations(ordered)
+    time, time_known = _merged_time(ordered)
+    figures, figure_reasons = summarize_figures(ordered)
+    reasons = figure_reasons + denial_reasons(ordered)
+    keys = tuple(sorted({k for e in ordered for k in claimant_keys(e)}))
     ingested = [e.ingested_at for e in ordered if e.ingested_at]
+    title = _title(entry_type, actor, partners, against, locations[0].name if locations else None, change,
+                   movement, recipient)
     return Entry(
-        entry_id=entry_id, type=first.type, actor=first.actor, partners=first.partners, against=first.against,
-        locations=first.locations, change=getattr(first, "change", None), movement=getattr(first, "movement", None),
-        recipient=getattr(first, "recipient", None), time=time,
-        time_known=not all(e.time.from_article_date for e in ordered),
-        sort_score=float(start.toordinal()), contested=False, contested_reasons=(), figures=(),
+        entry_id=entry_id, type=entry_type, actor=actor, partners=partners, against=against,
+        locations=locations, change=change, movement=movement, recipient=recipient, time=time,
+        time_known=time_known, sort_score=sort_score(time.start, time.end, entry_id),
+        contested=bool(reasons), contested_reasons=reasons, figures=figures,
         claimant_parties=tuple(sorted({c.party for e in ordered for c in e.claimants if c.party})),
         first_ingested_at=min(ingested) if ingested else None,
-        claims=tuple(ClaimView(event_id=e.event_id, article=e.article, source=e.source, published_at=e.published_at,
-                               ingested_at=e.ingested_at, extractor_version=e.extractor_version,
-                               claimants=e.claimants, modality=e.modality, quantities=e.quantities,
-                               time=e.time, evidence=e.evidence) for e in ordered),
+        claims=tuple(_claim_view(e) for e in ordered),
+        title=title, summary=_summary(ordered, figures, reasons, keys), subject=_subject(entry_type, actor),
+        report_date_only=not time_known, group_key="|".join(parts), place=parts[2], bucket=parts[4],
+        changes=tuple(sorted({c for e in ordered if (c := getattr(e, "change", None))})),
+        movements=tuple(sorted({m for e in ordered if (m := getattr(e, "movement", None))})),
+        modalities=tuple(sorted({e.modality for e in ordered})),
+        articles=tuple(sorted({e.article for e in ordered})),
+        claimant_keys=keys,
+        last_published_at=max(e.published_at for e in ordered),
     )
+
+
+def timeline(entries: Mapping[str, Entry] | Iterable[Entry]) -> list[Entry]:
+    """Entries in timeline order (sort_score, then entry_id)."""
+    values = entries.values() if isinstance(entries, Mapping) else entries
+    return sorted(values, key=lambda e: (e.sort_score, e.entry_id))
+
+
+# ----------------------------------------------------------------------------- state
 
 
 @dataclass(frozen=True)
 class FoldState:
-    """Current events (newest extractor version per article only)."""
+    """Current events (newest extractor version per article only).
+
+    `article_versions` remembers, per article, the newest extractor version seen (even when
+    the event that brought it lost an id clash), `by_entry` indexes event ids by entry.
+    Treat as immutable: `apply` returns a new state and never changes the old one.
+    """
 
     events: dict[str, Event] = field(default_factory=dict)
     article_versions: dict[str, str] = field(default_factory=dict)
+    by_entry: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+def _apply_into(events: dict[str, Event], versions: dict[str, str], by_entry: dict[str, frozenset[str]],
+                event: Event) -> set[str]:
+    """`apply` on mutable containers; returns the touched entry ids (empty: nothing changed)."""
+    current = versions.get(event.article)
+    if current is not None and _version_rank(event.extractor_version) < _version_rank(current):
+        return set()
+    newer = current is None or _version_rank(event.extractor_version) > _version_rank(current)
+    held = events.get(event.event_id)
+    if held is not None and not newer and (held == event or _event_rank(held) >= _event_rank(event)):
+        return set()
+    touched: set[str] = set()
+
+    def remove(old: Event) -> None:
+        key = entry_key(old)
+        events.pop(old.event_id, None)
+        remaining = by_entry.get(key, frozenset()) - {old.event_id}
+        if remaining:
+            by_entry[key] = remaining
+        else:
+            by_entry.pop(key, None)
+        touched.add(key)
+
+    if current is not None and newer:
+        for old in [e for e in events.values() if e.article == event.article]:
+            remove(old)
+    versions[event.article] = event.extractor_version if newer else current
+    held = events.get(event.event_id)
+    if held is None or _event_rank(event) > _event_rank(held):
+        if held is not None:
+            remove(held)
+        key = entry_key(event)
+        events[event.event_id] = event
+        by_entry[key] = by_entry.get(key, frozenset()) | {event.event_id}
+        touched.add(key)
+    return touched
+
+
+def apply_changes(state: FoldState, event: Event) -> tuple[FoldState, frozenset[str]]:
+    """Fold one event in; also return the ids of the entries whose claims changed (the
+    ones a projection must rebuild with `entries_of`, or delete when they have no claims
+    left). A redelivered event changes nothing (the same state object, no entries)."""
+    current = state.article_versions.get(event.article)
+    if current is not None and _version_rank(event.extractor_version) < _version_rank(current):
+        return state, frozenset()
+    if state.events.get(event.event_id) == event:
+        return state, frozenset()
+    events, versions, by_entry = dict(state.events), dict(state.article_versions), dict(state.by_entry)
+    touched = _apply_into(events, versions, by_entry, event)
+    if not touched and versions == state.article_versions:
+        return state, frozenset()
+    return FoldState(events=events, article_versions=versions, by_entry=by_entry), frozenset(touched)
 
 
 def apply(state: FoldState, event: Event) -> FoldState:
     """Fold one event in. A redelivered event changes nothing; an event of an older
     extractor version than the article's current one is ignored; a newer one drops the
     article's older events."""
-    current = state.article_versions.get(event.article)
-    if event.event_id in state.events:
-        return state
-    if current is not None and version_key(event.extractor_version) < version_key(current):
-        return state
-    events = dict(state.events)
-    versions = dict(state.article_versions)
-    if current is not None and version_key(event.extractor_version) > version_key(current):
-        events = {k: v for k, v in events.items() if v.article != event.article}
-    versions[event.article] = event.extractor_version
-    events[event.event_id] = event
-    return FoldState(events=events, article_versions=versions)
+    return apply_changes(state, event)[0]
+
+
+def entries_of(state: FoldState, entry_ids: Iterable[str]) -> dict[str, Entry | None]:
+    """The current content of some entries (None for an entry that has no claims left)."""
+    out: dict[str, Entry | None] = {}
+    for entry_id in sorted(set(entry_ids)):
+        ids = state.by_entry.get(entry_id)
+        out[entry_id] = build_entry(entry_id, [state.events[i] for i in ids]) if ids else None
+    return out
+
+
+def state_entries(state: FoldState) -> dict[str, Entry]:
+    """Every entry of a state, in timeline order."""
+    built = entries_of(state, state.by_entry)
+    return {e.entry_id: e for e in timeline(e for e in built.values() if e is not None)}
+
+
+def current_events(events: Iterable[Event]) -> list[Event]:
+    """The events a fold keeps: per article only the newest extractor version's, one per
+    event id; sorted by (published_at, event_id). Equal to the events of the state that
+    `apply` folds them into, in any order."""
+    held: dict[str, Event] = {}
+    versions: dict[str, str] = {}
+    by_entry: dict[str, frozenset[str]] = {}
+    for event in events:
+        _apply_into(held, versions, by_entry, event)
+    return sorted(held.values(), key=lambda e: (e.published_at, e.event_id))
 
 
 def fold(events: Iterable[Event]) -> dict[str, Entry]:
-    """The whole timeline from a sequence of events (the reference for every projection)."""
-    state = FoldState()
-    for event in events:
-        state = apply(state, event)
+    """The whole timeline from a sequence of events (the reference for every projection),
+    as entry_id -> Entry in timeline order."""
     groups: dict[str, list[Event]] = {}
-    for event in state.events.values():
+    for event in current_events(events):
         groups.setdefault(entry_key(event), []).append(event)
-    return {key: build_entry(key, claims) for key, claims in sorted(groups.items())}
+    return {e.entry_id: e for e in timeline(build_entry(key, claims) for key, claims in groups.items())}

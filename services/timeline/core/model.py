@@ -45,11 +45,14 @@ class ClaimView(_Frozen):
     # itself asserts it; sorted.
     claimant_keys: tuple[str, ...] = ()
 
-    def to_event(self):
-        """The event this claim was built from."""
+    def to_event(self, event_type: str | None = None):
+        """The event this claim was built from (`event_type`: the entry's type, for a claim
+        view that lacks its own)."""
         from schemas.events import parse_event
 
         data = self.model_dump(mode="json", exclude={"claimant_keys"})
+        if not data.get("type"):
+            data["type"] = event_type
         for slot in ("change", "movement", "recipient"):
             if data.get(slot) is None:
                 data.pop(slot, None)

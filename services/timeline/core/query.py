@@ -1,0 +1,87 @@
+"""The reference query: which entries a timeline request returns. The Redis projection
+and the API are tested against it.
+
+Semantics (all filters combine with AND; None means "no filter"):
+* as_of (datetime): the timeline as it was known then: only claims with
+  `ingested_at <= as_of` (claims without `ingested_at` are left out), each entry rebuilt
+  with `build_entry` from its remaining claims (its figures, contested flag and time can
+  change), entries with none left dropped. Applied first; the other filters see the
+  rebuilt entries. A naive as_of is compared with naive ingested_at as is; against aware
+  ones it is taken as UTC.
+* type: the entry type, exactly.
+* actor: the entry's actor (party code, case-insensitive); `party` matches any role
+  (actor, partners, against, recipient).
+* location: a place name matching one of the entry's locations, its region or country
+  (`places.place_tokens`: 'kursk' finds Sudzha, 'russia' finds Kursk).
+* claimant: a party code, a party-less claimant's name, or 'article' (the article asserts
+  it), case-insensitive, behind at least one claim.
+* contested: the entry's contested flag.
+* start / end (dates): the entry's time interval overlaps [start, end].
+* q: a case-insensitive substring of at least one claim's evidence sentence.
+Result: entries in timeline order (sort_score, entry_id).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Iterable, Mapping
+
+from services.timeline.core.contest import claimant_keys
+from services.timeline.core.fold import build_entry, timeline
+from services.timeline.core.model import Entry
+from services.timeline.core.places import place_matches
+
+
+def _comparable(moment: datetime, like: datetime) -> datetime:
+    if (moment.tzinfo is None) == (like.tzinfo is None):
+        return moment
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def entry_as_of(entry: Entry, as_of: datetime) -> Entry | None:
+    """The entry as it was known at `as_of` (None when none of its claims was known)."""
+    kept = [c for c in entry.claims if c.ingested_at is not None and c.ingested_at <= _comparable(as_of, c.ingested_at)]
+    if not kept:
+        return None
+    if len(kept) == len(entry.claims):
+        return entry
+    events = [c.to_event(entry.type) for c in kept]
+    return build_entry(entry.entry_id, events)
+
+
+def filter_entries(entries: Mapping[str, Entry] | Iterable[Entry], *, type: str | None = None,
+                   actor: str | None = None, location: str | None = None, claimant: str | None = None,
+                   contested: bool | None = None, start: date | None = None, end: date | None = None,
+                   as_of: datetime | None = None, q: str | None = None, party: str | None = None) -> list[Entry]:
+    """See the module docstring."""
+    values = list(entries.values()) if isinstance(entries, Mapping) else list(entries)
+    if as_of is not None:
+        values = [e for e in (entry_as_of(entry, as_of) for entry in values) if e is not None]
+    out = []
+    actor_u = actor.upper() if actor else None
+    party_u = party.upper() if party else None
+    claimant_l = claimant.lower() if claimant else None
+    needle = q.lower() if q else None
+    for entry in values:
+        if type is not None and entry.type != type:
+            continue
+        if actor_u is not None and (entry.actor or "").upper() != actor_u:
+            continue
+        if party_u is not None and party_u not in {p.upper() for p in (entry.actor, *entry.partners, entry.against,
+                                                                        entry.recipient) if p}:
+            continue
+        if location is not None and not any(place_matches(location, loc) for loc in entry.locations):
+            continue
+        if claimant_l is not None and claimant_l not in {k.lower() for c in entry.claims for k in claimant_keys(c)}:
+            continue
+        if contested is not None and entry.contested != contested:
+            continue
+        if start is not None and entry.time.end < start:
+            continue
+        if end is not None and entry.time.start > end:
+            continue
+        if needle is not None and not any(needle in ev.sentence.lower() for c in entry.claims for ev in c.evidence):
+            continue
+        out.append(entry)
+    return timeline(out)
