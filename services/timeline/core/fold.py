@@ -271,6 +271,15 @@ class FoldState:
     article_versions: dict[str, str] = field(default_factory=dict)
     by_entry: dict[str, frozenset[str]] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # A state built from stored events alone (a projection loading part of its state)
+        # gets its entry index here.
+        if self.events and not self.by_entry:
+            index: dict[str, set[str]] = {}
+            for event_id, event in self.events.items():
+                index.setdefault(entry_key(event), set()).add(event_id)
+            object.__setattr__(self, "by_entry", {k: frozenset(v) for k, v in index.items()})
+
 
 def _apply_into(events: dict[str, Event], versions: dict[str, str], by_entry: dict[str, frozenset[str]],
                 event: Event) -> set[str]:

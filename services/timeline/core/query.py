@@ -9,10 +9,12 @@ Semantics (all filters combine with AND; None means "no filter"):
   rebuilt entries. A naive as_of is compared with naive ingested_at as is; against aware
   ones it is taken as UTC.
 * type: the entry type, exactly.
-* actor: the entry's actor (party code, case-insensitive); `party` matches any role
-  (actor, partners, against, recipient).
-* location: a place name matching one of the entry's locations, its region or country
-  (`places.place_tokens`: 'kursk' finds Sudzha, 'russia' finds Kursk).
+* actor: a party acting in the entry: its actor or one of its partners (party code,
+  case-insensitive); `party` matches any role (actor, partners, against, recipient).
+* location: a place name equal (case-insensitive) to one of the entry's location names,
+  or naming its normalized place, region or country (`places.place_tokens`: 'kursk' finds
+  Sudzha and 'the Kursk region', 'russia' finds Kursk). A projection indexes each
+  location under `location.name.lower()` and every `place_tokens(location)`.
 * claimant: a party code, a party-less claimant's name, or 'article' (the article asserts
   it), case-insensitive, behind at least one claim.
 * contested: the entry's contested flag.
@@ -66,12 +68,14 @@ def filter_entries(entries: Mapping[str, Entry] | Iterable[Entry], *, type: str 
     for entry in values:
         if type is not None and entry.type != type:
             continue
-        if actor_u is not None and (entry.actor or "").upper() != actor_u:
+        if actor_u is not None and actor_u not in {p.upper() for p in (entry.actor, *entry.partners) if p}:
             continue
         if party_u is not None and party_u not in {p.upper() for p in (entry.actor, *entry.partners, entry.against,
                                                                         entry.recipient) if p}:
             continue
-        if location is not None and not any(place_matches(location, loc) for loc in entry.locations):
+        if location is not None and not any(
+                loc.name.strip().lower() == location.strip().lower() or place_matches(location, loc)
+                for loc in entry.locations):
             continue
         if claimant_l is not None and claimant_l not in {k.lower() for c in entry.claims for k in claimant_keys(c)}:
             continue
