@@ -29,8 +29,8 @@ The key: type | who | where | what | when
 * where: the first (most specific) location, normalized by `places.canonical_place` at a
   level that fits the type (`PLACE_LEVEL`): strikes and territory changes are about a
   settlement (a strike on Odesa is not one on Kyiv); offensives are fought over an oblast
-  (repelled near Berdin = repelled in Kursk); troop deployments, casualty tallies and
-  talks are about a country or theatre (North Korean troops "in Kursk", "in southern
+  (repelled near Berdin = repelled in Kursk); troop deployments, casualty tallies, talks
+  and aid are about a country or theatre (North Korean troops "in Kursk", "in southern
   Russia" and "in Russia" are one deployment). No location keys as '-'.
 * what: `movement` for troops_deployed ('massed' counts as 'deployed': both put troops
   somewhere), 'held' for territory (the holder is in "who"), `recipient` for military_aid.
