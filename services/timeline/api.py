@@ -227,4 +227,7 @@ def create_app(ctx_factory: Callable[[], Awaitable[TimelineContext]], *, read_to
     app.include_router(build_router(get_ctx, read_token=read_token))
     for router in extra_routers:
         app.include_router(router)
+    from services.timeline.web import web_router
+
+    app.include_router(web_router())
     return app

@@ -71,3 +71,10 @@ def as_of_view(entry: Entry, events: dict[str, Event], as_of: datetime) -> Entry
         if at <= cutoff:
             kept.append(event)
     return build_entry(entry.entry_id, kept) if kept else None
+
+
+def score_floor(day) -> float:
+    """The smallest sort_score an entry starting on `day` can have (see core.fold.sort_score)."""
+    from services.timeline.core.fold import _SPAN_BITS, _TIE_BITS
+
+    return float(day.toordinal() << (_SPAN_BITS + _TIE_BITS))

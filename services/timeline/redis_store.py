@@ -21,14 +21,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import AsyncIterator
 
 import redis.asyncio as aioredis
 
 from schemas.events import Event, parse_event
 from services.timeline.core.model import Entry
-from services.timeline.query import as_of_view, entry_index_keys, matches, words
+from services.timeline.query import as_of_view, entry_index_keys, matches, score_floor, words
 from services.timeline.store import ChangeSet, Page, TimelineQuery, decode_cursor, encode_cursor
 
 DEFAULT_NAMESPACE = "v1"
@@ -185,15 +185,15 @@ class RedisTimelineStore:
         key = self._k(self._index_key(query))
         low, high = "-inf", "+inf"
         if query.end is not None:
-            # sort_score is the start day's ordinal plus a fraction: nothing starting after
-            # `to` can match, so the index range stops there.
-            high = f"({query.end.toordinal() + 1}"
+            # sort_score grows with the start day: nothing starting after `to` can match,
+            # so the index range stops there.
+            high = f"({score_floor(query.end + timedelta(days=1))!r}"
         cursor = decode_cursor(query.cursor) if query.cursor else None
         if cursor:
             if query.descending:
-                high = str(cursor[0]) if high == "+inf" else str(min(cursor[0], query.end.toordinal() + 1))
+                high = repr(cursor[0]) if query.end is None else repr(min(cursor[0], score_floor(query.end + timedelta(days=1))))
             else:
-                low = str(cursor[0])
+                low = repr(cursor[0])
         found: list[Entry] = []
         offset = 0
         chunk = max(query.limit * 2, 64)

@@ -1,0 +1,132 @@
+"""The contract every `TimelineStore` adapter passes (in-process here, Redis in integration).
+
+Subclasses provide an async `open_store()` returning a fresh, empty store. The same
+batches folded by the projector must give the same answers from every adapter."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+
+from services.timeline.core import fold
+from services.timeline.projection import plan
+from services.timeline.store import TimelineQuery
+from tests.support.events import make_event
+
+TOPIC = "t.events"
+
+
+def scenario():
+    t1 = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    t2 = datetime(2025, 2, 1, tzinfo=timezone.utc)
+    return [
+        make_event("a1", "casualties_claimed", actor="PRK", claimant="UKR", quantity=("casualties", 3000),
+                   when=date(2025, 1, 6), ingested=t1, sentence="Ukraine says 3,000 North Korean soldiers were hit."),
+        make_event("a2", "casualties_claimed", actor="PRK", claimant="WEST", quantity=("casualties", 1000),
+                   when=date(2025, 1, 6), ingested=t2, sentence="Western estimates say about 1,000.", modality="estimated"),
+        make_event("a1", "territory_claimed", actor="RUS", claimant="RUS", location="Kursk", change="controls",
+                   when=date(2025, 3, 12), ingested=t1, sentence="Russia says it controls all of Kursk."),
+        make_event("a3", "strike", actor="UKR", location="Belaya", when=date(2024, 12, 30), ingested=t2,
+                   sentence="Ukraine struck a command post near Belaya."),
+        make_event("a3", "troops_deployed", actor="PRK", partners=("RUS",), location="Kursk", movement="deployed",
+                   when=date(2024, 11, 4), ingested=t2, sentence="North Korean troops were deployed to Kursk."),
+    ]
+
+
+class TimelineStoreContract:
+    async def open_store(self):  # pragma: no cover - provided by subclasses
+        raise NotImplementedError
+
+    @pytest.fixture
+    async def store(self):
+        store = await self.open_store()
+        yield store
+        await store.close()
+
+    async def fold_in(self, store, events, positions=None):
+        changes = await plan(store, events)
+        changes.positions = {TOPIC: positions or {}}
+        await store.commit(changes)
+
+    async def test_empty_store(self, store):
+        assert await store.positions(TOPIC) == {}
+        assert (await store.page(TimelineQuery())).entries == []
+        assert await store.counts() == {"events": 0, "entries": 0, "contested": 0}
+
+    async def test_positions_are_committed_with_the_state(self, store):
+        await self.fold_in(store, scenario()[:2], {0: 2, 1: 5})
+        assert await store.positions(TOPIC) == {0: 2, 1: 5}
+        assert (await store.counts())["events"] == 2
+
+    async def test_projection_equals_the_reference_fold(self, store):
+        events = scenario()
+        await self.fold_in(store, events[:2])
+        await self.fold_in(store, events[2:])
+        page = await store.page(TimelineQuery(limit=100))
+        assert {e.entry_id: e for e in page.entries} == fold(events)
+        assert [e.sort_score for e in page.entries] == sorted(e.sort_score for e in page.entries)
+
+    async def test_redelivered_batch_changes_nothing(self, store):
+        events = scenario()
+        await self.fold_in(store, events)
+        before = (await store.page(TimelineQuery(limit=100))).entries
+        await self.fold_in(store, events)
+        assert (await store.page(TimelineQuery(limit=100))).entries == before
+        assert (await store.counts())["events"] == len(events)
+
+    async def test_filters(self, store):
+        await self.fold_in(store, scenario())
+        async def ids(**kw):
+            return [e.type for e in (await store.page(TimelineQuery(limit=100, **kw))).entries]
+        assert await ids(type="strike") == ["strike"]
+        assert set(await ids(actor="PRK")) == {"troops_deployed", "casualties_claimed"}
+        assert await ids(location="kursk") == ["troops_deployed", "territory_claimed"]
+        assert await ids(claimant="WEST") == ["casualties_claimed"]
+        assert await ids(q="command post") == ["strike"]
+        assert await ids(start=date(2025, 1, 1), end=date(2025, 1, 31)) == ["casualties_claimed"]
+        assert await ids(contested=True) == [e.type for e in fold(scenario()).values() if e.contested]
+
+    async def test_as_of_shows_only_what_was_ingested_by_then(self, store):
+        await self.fold_in(store, scenario())
+        page = await store.page(TimelineQuery(limit=100, as_of=datetime(2025, 1, 15, tzinfo=timezone.utc)))
+        assert sorted(e.type for e in page.entries) == ["casualties_claimed", "territory_claimed"]
+        casualties = next(e for e in page.entries if e.type == "casualties_claimed")
+        assert [c.article for c in casualties.claims] == ["a1"]
+
+    async def test_cursor_pagination_walks_everything_once_in_both_orders(self, store):
+        await self.fold_in(store, scenario())
+        for descending in (False, True):
+            seen, cursor = [], None
+            while True:
+                page = await store.page(TimelineQuery(limit=2, cursor=cursor, descending=descending))
+                seen.extend(e.entry_id for e in page.entries)
+                cursor = page.next_cursor
+                if not cursor:
+                    break
+            ordered = sorted(fold(scenario()).values(), key=lambda e: (e.sort_score, e.entry_id), reverse=descending)
+            assert seen == [e.entry_id for e in ordered]
+
+    async def test_bad_cursor_is_a_value_error(self, store):
+        with pytest.raises(ValueError):
+            await store.page(TimelineQuery(cursor="not-a-cursor"))
+
+    async def test_newer_extractor_version_replaces_an_article(self, store):
+        events = scenario()
+        await self.fold_in(store, events)
+        newer = make_event("a3", "strike", actor="UKR", location="Belaya", when=date(2024, 12, 30),
+                           sentence="Ukraine struck a command post near Belaya.", version="9.0.0")
+        await self.fold_in(store, [newer])
+        assert await store.article_event_ids("a3") == [newer.event_id]
+        expected = fold(events + [newer])
+        assert {e.entry_id: e for e in (await store.page(TimelineQuery(limit=100))).entries} == expected
+
+    async def test_lookups(self, store):
+        events = scenario()
+        await self.fold_in(store, events)
+        entry = (await store.page(TimelineQuery(limit=1))).entries[0]
+        assert await store.entry(entry.entry_id) == entry
+        assert await store.entry("missing") is None
+        assert await store.event(events[0].event_id) == events[0]
+        assert await store.event("missing") is None
+        assert sorted(await store.article_event_ids("a1")) == sorted(e.event_id for e in events if e.article == "a1")
+        assert await store.ping() is True
