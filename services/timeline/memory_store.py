@@ -10,7 +10,7 @@ from typing import AsyncIterator
 
 from schemas.events import Event
 from services.timeline.core.model import Entry
-from services.timeline.query import as_of_view, matches
+from services.timeline.query import entry_as_of, matches
 from services.timeline.store import ChangeSet, Page, TimelineQuery, decode_cursor, encode_cursor
 
 
@@ -74,7 +74,7 @@ class MemoryTimelineStore:
             if cursor and (position >= cursor if query.descending else position <= cursor):
                 continue
             if query.as_of is not None:
-                entry = as_of_view(entry, self._events, query.as_of)
+                entry = entry_as_of(entry, query.as_of)
                 if entry is None:
                     continue
             if not matches(entry, query):

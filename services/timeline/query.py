@@ -1,80 +1,85 @@
-"""Timeline query semantics shared by every store: the filter predicate, the as-of view,
-and which index sets an entry belongs to."""
+"""How a store answers a timeline query with the core's semantics.
+
+The filter semantics are the core's reference (`core.query.filter_entries`); this module
+only adds what an indexed store needs: which index sets an entry belongs to, and which
+index key narrows a query first. Every store confirms candidates with `matches`.
+"""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import date
 
-from schemas.events import Event
-from services.timeline.core import build_entry
+from services.timeline.core.fold import _SPAN_BITS, _TIE_BITS
 from services.timeline.core.model import Entry
+from services.timeline.core.places import normalize_name, place_tokens
+from services.timeline.core.query import entry_as_of, filter_entries
 from services.timeline.store import TimelineQuery
 
 _WORD = re.compile(r"[0-9a-zA-Z\u00c0-\u024f]{3,}")
+
+__all__ = ["entry_as_of", "entry_index_keys", "index_key_for", "matches", "score_floor", "words"]
 
 
 def words(text: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(text)}
 
 
+def matches(entry: Entry, query: TimelineQuery) -> bool:
+    """The query's filters (all but as_of, applied before) as a predicate on one entry."""
+    return bool(filter_entries([entry], type=query.type, actor=query.actor, location=query.location,
+                               claimant=query.claimant, contested=query.contested, start=query.start,
+                               end=query.end, q=query.q))
+
+
 def entry_index_keys(entry: Entry) -> list[str]:
-    """The index zsets an entry belongs to (relative to the namespace base)."""
-    keys = ["z:all", f"z:type:{entry.type}"]
-    for party in {entry.actor, *entry.partners} - {None}:
-        keys.append(f"z:actor:{party}")
+    """The index sets an entry belongs to (relative to the store's namespace)."""
+    keys = {"z:all", f"z:type:{entry.type}"}
+    keys |= {f"z:actor:{p.upper()}" for p in (entry.actor, *entry.partners) if p}
     for location in entry.locations:
-        keys.append(f"z:loc:{location.name.lower()}")
-    for party in entry.claimant_parties:
-        keys.append(f"z:claimant:{party}")
+        keys.add(f"z:loc:{location.name.strip().lower()}")
+        keys |= {f"z:loc:{token}" for token in place_tokens(location)}
+    keys |= {f"z:claimant:{k.lower()}" for claim in entry.claims for k in claim.claimant_keys}
     if entry.contested:
-        keys.append("z:contested")
-    tokens: set[str] = set()
+        keys.add("z:contested")
     for claim in entry.claims:
         for evidence in claim.evidence:
-            tokens |= words(evidence.sentence)
-    keys.extend(f"z:word:{t}" for t in sorted(tokens))
-    return keys
+            keys |= {f"z:word:{t}" for t in words(evidence.sentence)}
+    return sorted(keys)
 
 
-def matches(entry: Entry, query: TimelineQuery) -> bool:
-    """The filters as a predicate (index lookups narrow first; this confirms)."""
-    if query.type and entry.type != query.type:
-        return False
-    if query.actor and query.actor not in ({entry.actor} | set(entry.partners)):
-        return False
-    if query.location and query.location.lower() not in {l.name.lower() for l in entry.locations}:
-        return False
-    if query.claimant and query.claimant not in entry.claimant_parties:
-        return False
-    if query.contested is not None and entry.contested != query.contested:
-        return False
-    if query.start and entry.time.end < query.start:
-        return False
-    if query.end and entry.time.start > query.end:
-        return False
+def index_key_for(query: TimelineQuery) -> str:
+    """The index set that narrows a query first (the rest is confirmed by `matches`)."""
+    if query.claimant:
+        return f"z:claimant:{query.claimant.lower()}"
+    if query.location:
+        normalized = normalize_name(query.location)
+        # The entry is indexed under its raw name and its normalized tokens; when the two
+        # spellings of the query differ, only a scan finds both kinds of match.
+        return f"z:loc:{normalized}" if normalized == query.location.strip().lower() else "z:all"
+    if query.actor:
+        return f"z:actor:{query.actor.upper()}"
+    if query.contested:
+        return "z:contested"
+    if query.type:
+        return f"z:type:{query.type}"
     if query.q:
-        needle = query.q.lower()
-        if not any(needle in ev.sentence.lower() for c in entry.claims for ev in c.evidence):
-            return False
-    return True
+        inner = sorted(_inner_words(query.q), key=len, reverse=True)
+        if inner:
+            return f"z:word:{inner[0]}"
+    return "z:all"
 
 
-def as_of_view(entry: Entry, events: dict[str, Event], as_of: datetime) -> Entry | None:
-    """The entry as it stood at `as_of`: only claims ingested by then."""
-    cutoff = as_of if as_of.tzinfo else as_of.replace(tzinfo=timezone.utc)
-    kept = []
-    for claim in entry.claims:
-        event = events.get(claim.event_id)
-        if event is None or event.ingested_at is None:
-            continue
-        at = event.ingested_at if event.ingested_at.tzinfo else event.ingested_at.replace(tzinfo=timezone.utc)
-        if at <= cutoff:
-            kept.append(event)
-    return build_entry(entry.entry_id, kept) if kept else None
+def _inner_words(q: str) -> list[str]:
+    """Words of q that must be whole words wherever q occurs (q is a substring search, so a
+    word touching q's edge may be part of a longer word in the text: "rebuffed" in "buffed")."""
+    found = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(q)]
+    out = []
+    for start, end, word in found:
+        if start > 0 and end < len(q):
+            out.append(word)
+    return out
 
 
-def score_floor(day) -> float:
+def score_floor(day: date) -> float:
     """The smallest sort_score an entry starting on `day` can have (see core.fold.sort_score)."""
-    from services.timeline.core.fold import _SPAN_BITS, _TIE_BITS
-
     return float(day.toordinal() << (_SPAN_BITS + _TIE_BITS))

@@ -28,7 +28,7 @@ import redis.asyncio as aioredis
 
 from schemas.events import Event, parse_event
 from services.timeline.core.model import Entry
-from services.timeline.query import as_of_view, entry_index_keys, matches, score_floor, words
+from services.timeline.query import entry_as_of, entry_index_keys, index_key_for, matches, score_floor
 from services.timeline.store import ChangeSet, Page, TimelineQuery, decode_cursor, encode_cursor
 
 DEFAULT_NAMESPACE = "v1"
@@ -163,26 +163,9 @@ class RedisTimelineStore:
                                   json.dumps({"namespace": self._ns, "entries": changed}))
 
     # --- queries
-    def _index_key(self, query: TimelineQuery) -> str:
-        if query.claimant:
-            return f"z:claimant:{query.claimant}"
-        if query.location:
-            return f"z:loc:{query.location.lower()}"
-        if query.actor:
-            return f"z:actor:{query.actor}"
-        if query.contested:
-            return "z:contested"
-        if query.type:
-            return f"z:type:{query.type}"
-        if query.q:
-            tokens = sorted(words(query.q), key=len, reverse=True)
-            if tokens:
-                return f"z:word:{tokens[0]}"
-        return "z:all"
-
     async def page(self, query: TimelineQuery) -> Page:
         await self._refresh_ns()
-        key = self._k(self._index_key(query))
+        key = self._k(index_key_for(query))
         low, high = "-inf", "+inf"
         if query.end is not None:
             # sort_score grows with the start day: nothing starting after `to` can match,
@@ -215,7 +198,7 @@ class RedisTimelineStore:
                 raw = await self._r.hmget(self._k("entries"), [m for m, _ in candidates])
                 entries = [Entry.model_validate_json(r) for r in raw if r is not None]
                 if query.as_of is not None:
-                    entries = await self._as_of(entries, query.as_of)
+                    entries = [v for v in (entry_as_of(e, query.as_of) for e in entries) if v is not None]
                 for entry in entries:
                     if matches(entry, query):
                         if len(found) == query.limit:
@@ -226,11 +209,6 @@ class RedisTimelineStore:
                 break
         next_cursor = encode_cursor(found[-1].sort_score, found[-1].entry_id) if has_more and found else None
         return Page(entries=found, next_cursor=next_cursor)
-
-    async def _as_of(self, entries: list[Entry], as_of: datetime) -> list[Entry]:
-        events = await self.events({c.event_id for e in entries for c in e.claims})
-        views = [as_of_view(e, events, as_of) for e in entries]
-        return [v for v in views if v is not None]
 
     async def entry(self, entry_id: str) -> Entry | None:
         await self._refresh_ns()
