@@ -18,7 +18,8 @@ from pydantic import BaseModel
 
 from schemas.events import EVENT_TYPES
 from services.common.http import bearer_guard
-from services.timeline.core.model import Entry
+from services.timeline.core.figures import METRICS, figure_history, list_subjects, parse_subject
+from services.timeline.core.model import Entry, FigurePoint, SubjectInfo
 from services.timeline.store import TimelineQuery, TimelineStore
 
 
@@ -38,6 +39,12 @@ class TimelinePage(BaseModel):
     entries: list[Entry]
     count: int
     next_cursor: str | None
+
+
+class FiguresOut(BaseModel):
+    subject: str | None
+    points: list[FigurePoint]
+    subjects: list[SubjectInfo]
 
 
 class ArticleOut(BaseModel):
@@ -155,6 +162,37 @@ def build_router(get_ctx: Callable[[], TimelineContext], *, read_token: str | No
         return StreamingResponse(events(), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
+    async def entries_where(ctx: TimelineContext, **filters) -> list[Entry]:
+        """Every entry matching the filters, through the store's index (page by page)."""
+        found, cursor = [], None
+        while True:
+            page = await ctx.store.page(TimelineQuery(limit=500, cursor=cursor, **filters))
+            found.extend(page.entries)
+            cursor = page.next_cursor
+            if not cursor:
+                return found
+
+    @router.get("/figures", response_model=FiguresOut, tags=["figures"],
+                summary="How one figure evolved claim by claim (e.g. subject=PRK troops)",
+                responses={422: {"description": "subject not understood"}})
+    async def get_figures(
+        ctx: Ctx,
+        subject: Annotated[str | None, Query(description="'<party> <metric>', e.g. 'PRK troops', "
+                                                        "'North Korean casualties'; omit to list subjects")] = None,
+    ) -> FiguresOut:
+        if subject is None:
+            entries = []
+            for metric_type in sorted({t for t, _ in METRICS.values()}):
+                entries.extend(await entries_where(ctx, type=metric_type))
+            return FiguresOut(subject=None, points=[], subjects=list_subjects(entries))
+        try:
+            wanted = parse_subject(subject)
+        except ValueError as error:
+            raise HTTPException(status_code=422, detail=f"subject: {error}") from error
+        event_type, _ = METRICS[wanted.metric]
+        entries = await entries_where(ctx, type=event_type, actor=wanted.actor)
+        return FiguresOut(subject=wanted.label, points=figure_history(entries, wanted), subjects=[])
+
     @router.get("/timeline/{entry_id}", response_model=Entry, tags=["timeline"],
                 summary="One entry with all its claims and sources", responses={404: {"description": "no such entry"}})
     async def get_entry(entry_id: str, ctx: Ctx) -> Entry:
@@ -201,7 +239,7 @@ def build_ops_router(get_ctx: Callable[[], TimelineContext]) -> APIRouter:
         lines = []
         for name, value in sorted(values.items()):
             metric = name.split("{", 1)[0]
-            lines.append(f"# TYPE {metric} gauge")
+            lines.append(f"# TYPE {metric} {'counter' if metric.endswith('_total') else 'gauge'}")
             lines.append(f"{name} {value}")
         return PlainTextResponse("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")
 
