@@ -1,0 +1,82 @@
+"""Party and place mentions found in a text, with character offsets."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from services.extract.core.resources import Place, Resources
+
+_POSS = re.compile(r"['’]s?$")
+_SUFFIX = re.compile(r"(?:['’]s)?(?:\s+(?:region|Region|Oblast|oblast|area|province|front|border\s+region))?$")
+
+
+@dataclass(frozen=True)
+class PartyMention:
+    code: str
+    start: int
+    end: int
+    text: str
+    form: str  # noun, adj, inst, person
+    possessive: bool
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    place: Place | None
+    name: str
+    start: int
+    end: int
+    text: str
+    anaphoric: bool = False
+
+
+def find_parties(text: str, res: Resources) -> list[PartyMention]:
+    out = []
+    for m in res.party_regex.finditer(text):
+        raw = m.group(0)
+        poss = raw.endswith(("'s", "’s", "'", "’"))
+        base = re.sub(r"['’]s?$", "", raw) if poss else raw
+        info = res.party_alias.get(base)
+        if info is None:
+            continue
+        code, form = info
+        s = m.start()
+        # 'North America' / 'Latin America' are not the United States.
+        if base == "America" and re.search(r"(?:North|South|Latin|Central)\s$", text[max(0, s - 9):s]):
+            continue
+        out.append(PartyMention(code, s, m.end(), raw, form, poss))
+    return out
+
+
+def find_places(text: str, res: Resources) -> list[PlaceMention]:
+    out: list[PlaceMention] = []
+    taken: list[tuple[int, int]] = []
+    for m in res.place_regex.finditer(text):
+        raw = m.group(0)
+        base = _SUFFIX.sub("", raw)
+        canon = res.place_alias.get(base.casefold())
+        if canon is None:
+            continue
+        out.append(PlaceMention(res.places[canon], canon, m.start(), m.end(), raw))
+        taken.append((m.start(), m.end()))
+    for m in res.rx["place_cue"].finditer(text):
+        name = next((g for g in m.groups() if g), None)
+        if not name:
+            continue
+        gi = next(i for i, g in enumerate(m.groups(), 1) if g)
+        s, e = m.start(gi), m.end(gi)
+        if any(a <= s < b for a, b in taken):
+            continue
+        name = re.sub(r"['’]s$", "", name)
+        if name in res.party_alias or name.lower() in ("the", "a"):
+            continue
+        canon = res.place_alias.get(name.casefold())
+        place = res.places.get(canon) if canon else None
+        out.append(PlaceMention(place, canon or name, s, e, name))
+        taken.append((s, e))
+    for m in res.rx["anaphoric_place"].finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        out.append(PlaceMention(None, m.group(0), m.start(), m.end(), m.group(0), anaphoric=True))
+    out.sort(key=lambda p: p.start)
+    return out

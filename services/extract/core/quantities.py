@@ -1,0 +1,153 @@
+"""Numbers with their units: '10,000 to 12,000 North Korean troops', 'about 1,300 square kilometers',
+'tens of thousands of troops', 'half of its territory', 'eight civilian deaths'."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from services.extract.core.resources import Resources, resources
+
+_WORDNUMS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90, "a hundred": 100, "one hundred": 100, "a dozen": 12, "a thousand": 1000,
+}
+_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "hundred": 1e2}
+_SHARES = {"half": 0.5, "a half": 0.5, "one-half": 0.5, "a third": 1 / 3, "one-third": 1 / 3, "one third": 1 / 3,
+           "two-thirds": 2 / 3, "two thirds": 2 / 3, "a quarter": 0.25, "one-quarter": 0.25, "one quarter": 0.25,
+           "three-quarters": 0.75, "three quarters": 0.75}
+_VAGUE = ["hundreds of thousands", "tens of thousands", "thousands", "hundreds", "dozens", "scores"]
+_APPROX = (r"about|around|approximately|roughly|nearly|almost|some|over|more\s+than|at\s+least|up\s+to|an\s+estimated|"
+           r"estimated|close\s+to|upwards\s+of|in\s+excess\s+of|just\s+over|just\s+under|as\s+many\s+as|exceeded|exceeding|"
+           r"exceeds|less\s+than|fewer\s+than|under|an\s+additional\s+estimated")
+
+_NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s*(?:million|billion|thousand))?"
+_WNUM = r"(?:" + "|".join(sorted((re.escape(w) for w in _WORDNUMS), key=len, reverse=True)) + r")(?:\s+(?:thousand|hundred|million))?"
+_ANYNUM = f"(?:{_NUM}|{_WNUM})"
+
+_QTY = re.compile(
+    rf"(?<![\w$€£.,-])(?:(?P<approx>{_APPROX})\s+)?"
+    rf"(?:between\s+(?P<b1>{_ANYNUM})\s+and\s+(?P<b2>{_ANYNUM})"
+    rf"|(?P<n1>{_ANYNUM})(?:\s*(?:-|–|to)\s*(?P<n2>{_ANYNUM}))?"
+    rf"|(?P<vague>{'|'.join(_VAGUE)})"
+    rf"|(?P<share>{'|'.join(sorted((re.escape(w) for w in _SHARES), key=len, reverse=True))})(?=\s+(?:of|the)\b)"
+    rf")(?P<pct>\s*(?:%|percent|per\s+cent))?(?![\w-])",
+    re.I)
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+
+
+@dataclass(frozen=True)
+class Qty:
+    start: int
+    end: int  # end of the number (and of the unit phrase in unit_end)
+    unit_end: int
+    value: float | None
+    low: float | None
+    high: float | None
+    approx: bool
+    vague: str | None
+    unit: str | None  # unit class (see lexicon quantity_units) or None
+    civilian: bool = False  # a 'civilian' modifier
+    text: str = ""
+
+
+def _num(text: str) -> float | None:
+    t = text.strip().lower()
+    scale = 1.0
+    for w, f in _SCALES.items():
+        if t.endswith(" " + w) or (t.endswith(w) and t[:-len(w)].strip() and t[:-len(w)].strip()[-1].isdigit()):
+            t = t[: -len(w)].strip()
+            scale = f
+            break
+    if t in _WORDNUMS:
+        return _WORDNUMS[t] * scale
+    try:
+        return float(t.replace(",", "")) * scale
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=1)
+def _unit_regex() -> tuple[re.Pattern[str], dict[str, str]]:
+    res = resources()
+    units = res.lex["quantity_units"]
+    alias = {}
+    for cls, words in units.items():
+        for w in words:
+            alias.setdefault(w.lower(), cls)
+    alts = sorted(alias, key=len, reverse=True)
+    # Up to four modifier words between the number and the unit noun ('North Korean', 'highly motivated and').
+    rx = re.compile(
+        r"^\s*(?:of\s+(?:the\s+)?)?(?P<mods>(?:(?!(?:" + "|".join(re.escape(a) for a in alts) + r")\b)[\w’'-]+\s+){0,4}?)"
+        r"(?P<unit>" + "|".join(re.escape(a) for a in alts) + r")\b", re.I)
+    return rx, alias
+
+
+_STOP_MODS = re.compile(r"\b(?:of|in|on|to|at|by|from|were|was|are|is|have|has|had|been|and\s+the|that|which|who|since|for)\b", re.I)
+
+
+def find_quantities(text: str, res: Resources | None = None) -> list[Qty]:
+    unit_rx, unit_alias = _unit_regex()
+    out: list[Qty] = []
+    for m in _QTY.finditer(text):
+        s, e = m.start(), m.end()
+        before = text[max(0, s - 12):s]
+        if re.search(_MONTHS + r"\s*$", before, re.I) and not m.group("approx"):
+            continue  # a date: 'August 6', 'Feb. 18'
+        if re.search(r"[$€£]\s*$", before) or re.match(r"\s*(?:billion|million)?\s*(?:dollars|euros|\$)", text[e:e + 20], re.I):
+            continue
+        if re.match(r"-\w|\s*-\s*(?:year|day|month|week|hour|mile|kilometer|kilometre|millimeter|mm|km)\b", text[e:e + 12], re.I):
+            continue  # '30-day ceasefire', '122-millimeter shells'
+        value = low = high = None
+        vague = None
+        pct = bool(m.group("pct"))
+        if m.group("b1"):
+            low, high = _num(m.group("b1")), _num(m.group("b2"))
+        elif m.group("n1"):
+            if m.group("n2"):
+                low, high = _num(m.group("n1")), _num(m.group("n2"))
+                if low is not None and high is not None and low >= high:
+                    low = high = None
+                    value = _num(m.group("n1"))
+            else:
+                value = _num(m.group("n1"))
+        elif m.group("vague"):
+            vague = m.group("vague").lower()
+        elif m.group("share"):
+            value = _SHARES[m.group("share").lower()]
+            out.append(Qty(s, e, e, value, None, None, False, None, "share", False, m.group(0)))
+            continue
+        if value is None and low is None and vague is None:
+            continue
+        if value is not None and 1900 <= value <= 2100 and not m.group("approx") and "," not in m.group(0):
+            nxt = unit_rx.match(text[e:e + 60])
+            if not nxt:
+                continue  # a year
+        approx = bool(m.group("approx")) and not re.match(r"(?i)under|less|fewer", m.group("approx") or "")
+        if pct:
+            v = value if value is not None else None
+            out.append(Qty(s, e, e, v / 100 if v is not None else None, None, None, approx, None, "share", False, m.group(0)))
+            continue
+        unit = None
+        unit_end = e
+        civilian = False
+        um = unit_rx.match(text[e:e + 80])
+        if um and not _STOP_MODS.search(um.group("mods")):
+            unit = unit_alias[um.group("unit").lower()]
+            unit_end = e + um.end()
+            civilian = bool(re.search(r"\bcivilian", um.group("mods"), re.I))
+            if unit == "civ" and um.group("unit").lower() == "civilian":
+                # 'eight civilian deaths': 'civilian' modifies the following noun
+                um2 = unit_rx.match(text[e + um.end():e + um.end() + 40])
+                if um2:
+                    unit = unit_alias[um2.group("unit").lower()]
+                    unit_end = e + um.end() + um2.end()
+                civilian = True
+        if vague and unit is None:
+            continue
+        if vague is None and value is not None and value < 1:
+            continue
+        out.append(Qty(s, e, unit_end, value, low, high, approx, vague, unit, civilian, m.group(0)))
+    return out
