@@ -1,0 +1,124 @@
+# Claimline: developer entry points.  `make help` lists them.
+#
+#   make test              unit + integration tests against a real Kafka broker and Redis
+#                          (the fixtures start both on free ports; nothing else needs to run)
+#   make up / make down    Kafka + Redis + the three services in the background (.run/)
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON_SYS ?= python3
+VENV       ?= .venv
+PY         := $(VENV)/bin/python
+STAMP      := $(VENV)/.claimline-installed
+PYTEST_ARGS ?=
+
+KAFKA_PORT            ?= 9092
+KAFKA_CONTROLLER_PORT ?= 9093
+REDIS_PORT            ?= 6379
+
+KAFKA_SH    := deploy/local/kafka.sh
+REDIS_SH    := deploy/local/redis.sh
+SERVICES_SH := deploy/local/services.sh
+
+# What `make up` hands the services (CLAIMLINE_* are services.common.settings.Settings fields).
+UP_ENV := CLAIMLINE_KAFKA_BOOTSTRAP=127.0.0.1:$(KAFKA_PORT) CLAIMLINE_REDIS_URL=redis://127.0.0.1:$(REDIS_PORT)/0
+
+.PHONY: help venv deps test test-unit test-integration kafka-fetch kafka-up kafka-down kafka-status \
+        redis-install redis-up redis-down redis-status up down status demo bench clean distclean
+
+help:
+	@echo "make venv              create $(VENV) and install the project with its test extras"
+	@echo "make test              the whole test suite: unit + integration (real Kafka and Redis)"
+	@echo "make test-unit         tests that need no broker (-m 'not integration and not browser')"
+	@echo "make test-integration  tests against a real Kafka broker and Redis server"
+	@echo "make kafka-up|kafka-down|kafka-status   local KRaft broker on 127.0.0.1:$(KAFKA_PORT)"
+	@echo "make redis-up|redis-down|redis-status   local redis-server on 127.0.0.1:$(REDIS_PORT)"
+	@echo "make up|down|status    infrastructure + ingest, extract, timeline in the background (.run/)"
+	@echo "make demo              run 'claimline demo'"
+	@echo "make bench             run every bench/*.py"
+	@echo "make clean             stop everything and remove .run/ and build leftovers (distclean: also $(VENV), .cache/)"
+
+# ---- Python environment ---------------------------------------------------------------
+# Re-installs only when pyproject.toml changed (or the venv is new).
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON_SYS) -m venv $(VENV) || { \
+	  echo "python3 -m venv failed; installing python3-venv"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null; \
+	  rm -rf $(VENV); $(PYTHON_SYS) -m venv $(VENV); }
+	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install -q --disable-pip-version-check -e ".[test]"
+	@touch $@
+
+# System pieces the integration tests need: the broker's jars (Maven Central, cached in
+# .cache/kafka-libs and ~/.m2) and redis-server (apt when missing).
+deps: kafka-fetch redis-install
+
+# ---- Tests ----------------------------------------------------------------------------
+test: venv deps
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+test-unit: venv
+	$(PY) -m pytest -q -m "not integration and not browser" $(PYTEST_ARGS)
+
+test-integration: venv deps
+	$(PY) -m pytest -q -m integration $(PYTEST_ARGS)
+
+# ---- Infrastructure -------------------------------------------------------------------
+kafka-fetch:
+	@bash $(KAFKA_SH) fetch
+
+kafka-up: kafka-fetch
+	@bash $(KAFKA_SH) start $(KAFKA_PORT) $(KAFKA_CONTROLLER_PORT)
+
+kafka-down:
+	@bash $(KAFKA_SH) stop
+
+kafka-status:
+	@bash $(KAFKA_SH) status
+
+redis-install:
+	@bash $(REDIS_SH) install
+
+redis-up:
+	@bash $(REDIS_SH) start $(REDIS_PORT)
+
+redis-down:
+	@bash $(REDIS_SH) stop
+
+redis-status:
+	@bash $(REDIS_SH) status
+
+# ---- The whole system in the background -----------------------------------------------
+up: venv kafka-up redis-up
+	@$(UP_ENV) bash $(SERVICES_SH) start
+	@echo "up: Kafka 127.0.0.1:$(KAFKA_PORT), Redis 127.0.0.1:$(REDIS_PORT); logs in .run/ ('make down' stops it all)"
+
+down:
+	@bash $(SERVICES_SH) stop
+	@bash $(KAFKA_SH) stop
+	@bash $(REDIS_SH) stop
+
+status:
+	@bash $(SERVICES_SH) status || true
+	@bash $(KAFKA_SH) status || true
+	@bash $(REDIS_SH) status || true
+
+# ---- Other entry points ---------------------------------------------------------------
+demo: venv
+	$(VENV)/bin/claimline demo
+
+bench: venv
+	@shopt -s nullglob; scripts=(bench/*.py); \
+	if (( $${#scripts[@]} == 0 )); then echo "bench: no bench/*.py yet"; exit 0; fi; \
+	for s in "$${scripts[@]}"; do echo "== $$s"; $(PY) "$$s"; done
+
+clean: down
+	rm -rf .run .pytest_cache build dist test-output
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) .cache *.egg-info
