@@ -11,7 +11,6 @@ import time
 
 import faust
 
-from schemas.events import dump_event
 from services.common.settings import Settings
 from services.common.topics import ARTICLES, ARTICLES_DLQ, EVENTS
 from services.extract.core import EXTRACTOR_VERSION
@@ -54,8 +53,8 @@ def create_app(settings: Settings) -> faust.App:
                 partition=message.message.partition, offset=message.message.offset,
                 now_ms=int(time.time() * 1000),
             )
-            for event in outcome.events:
-                await events.send(key=event.article.encode("utf-8"), value=dump_event(event))
+            for key, value in outcome.records():
+                await events.send(key=key.encode("utf-8"), value=value)
             if outcome.dead_letter is not None:
                 letter = outcome.dead_letter
                 await dead_letters.send(key=letter.key.encode("utf-8") if letter.key else None,

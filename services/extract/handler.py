@@ -13,15 +13,26 @@ from pydantic import ValidationError
 from schemas.article import Article
 from schemas.deadletter import DeadLetter
 from schemas.events import Event, dump_event
+from schemas.extraction import ArticleExtracted
 from services.common.ports import EventLog
 from services.common.topics import ARTICLES_DLQ, EVENTS
-from services.extract.core import extract
+from services.extract.core import EXTRACTOR_VERSION, extract
 
 
 @dataclass
 class Outcome:
     events: list[Event] = field(default_factory=list)
     dead_letter: DeadLetter | None = None
+    # Published after the events: lets the timeline drop an older extractor's events of
+    # this article even when this extraction found none.
+    marker: ArticleExtracted | None = None
+
+    def records(self) -> list[tuple[str, bytes]]:
+        """(key, value) pairs for the events topic, in order."""
+        out = [(e.article, dump_event(e)) for e in self.events]
+        if self.marker is not None:
+            out.append((self.marker.article, self.marker.model_dump_json().encode("utf-8")))
+        return out
 
 
 def describe_validation_error(error: ValidationError) -> str:
@@ -48,11 +59,14 @@ def handle_article(value: bytes | None, key: bytes | None, *, topic: str, partit
         events = extract(article)
     except Exception as error:  # an extractor bug must park the article, not stop the stream
         return park(f"extractor {type(error).__name__}: {error}", "extract")
-    return Outcome(events=events)
+    marker = ArticleExtracted(article=article.id, extractor_version=EXTRACTOR_VERSION,
+                              published_at=article.published_at, event_ids=tuple(e.event_id for e in events))
+    return Outcome(events=events, marker=marker)
 
 
 async def publish_outcome(log: EventLog, outcome: Outcome) -> None:
-    if outcome.events:
-        await log.publish_many(EVENTS, [(e.article, dump_event(e)) for e in outcome.events])
+    records = outcome.records()
+    if records:
+        await log.publish_many(EVENTS, records)
     if outcome.dead_letter is not None:
         await log.publish(ARTICLES_DLQ, outcome.dead_letter.key, outcome.dead_letter.model_dump_json().encode())

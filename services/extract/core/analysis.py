@@ -20,14 +20,14 @@ THEATRE_KINDS = {"village", "settlement", "town", "city", "region"}
 
 _CLAUSE = re.compile(
     r";|\s[—–]\s|—|:\s|\s-\s|[()]"
-    r"|,\s*(?=(?:which|where|while|although|though|but|after|following|amid|amidst|including|whereas|when|since|"
+    r"|,(?!\d{3})\s*(?=(?:which|where|while|although|though|but|after|following|amid|amidst|including|whereas|when|since|"
     r"prompting|resulting|who|whom|whose|as|with|before|until|despite|because|so|yet|a\s+claim|an\s+assertion|"
     r"(?:and\s+)?(?:is|are|was|were|has|have|had|could|would|will|may|might)\b)\b)"
     r"|\b(?:while|although|though|whereas|as\s+well\s+as|but|because|despite|that|if|unless|whether)\b"
     r"|,\s*and\s+(?=\w+\s+(?:is|are|was|were|has|have|had|will|would|could)\b)"
     r"|\band\s+(?=(?:is|are|was|were|has|have|had)\s+(?:been\s+)?\w+ed\b)",
     re.I)
-_SEGMENT = re.compile(r",|;|\s[—–]\s|—|:\s|[()]")
+_SEGMENT = re.compile(r",(?!\d{3})|;|\s[—–]\s|—|:\s|[()]")
 _FILLER = {"the", "a", "an", "its", "their", "his", "her", "our", "some", "all", "many", "several", "additional",
            "other", "about", "around", "over", "more", "than", "approximately", "nearly", "up", "to", "at", "least",
            "an", "estimated", "another", "further", "new", "these", "those", "this", "that", "both", "two", "three",
@@ -42,7 +42,9 @@ _PREP_ROLE = {"into": "target", "on": "target", "against": "against", "targeting
               "across": "loc", "throughout": "loc", "around": "loc", "outside": "loc", "to": "dest", "from": "src",
               "by": "agent", "with": "partner", "alongside": "partner", "beside": "partner", "besides": "partner",
               "support": "partner", "supporting": "partner", "of": "obj", "between": "between", "among": "between",
-              "for": "for", "over": "loc", "about": "obj", "involving": "involving", "than": "obj", "like": "obj"}
+              "for": "for", "over": "loc", "about": "obj", "involving": "involving", "than": "obj", "like": "obj",
+              "following": "adv", "after": "adv", "before": "adv", "amid": "adv", "amidst": "adv", "during": "adv",
+              "despite": "adv", "since": "adv", "until": "adv", "unlike": "adv", "including": "adv", "among": "between"}
 _NUMWORD = re.compile(r"^(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|\d+)$", re.I)
 
 
@@ -96,7 +98,8 @@ class Mention:
 
     @property
     def info(self) -> int:
-        return (4 * bool(self.quantities) + 2 * (self.time_source in ("own", "attribution")) +
+        exact = any(q.get("vague") is None for q in self.quantities)
+        return (4 * exact + 2 * bool(self.quantities) + 2 * (self.time_source in ("own", "attribution")) +
                 bool([l for l in self.locations if l[2]]) + bool(self.claimants))
 
 
@@ -178,6 +181,10 @@ def _role(text: str, pm: PartyMention, prev: PartyMention | None, prev_role: str
 # --- attributions ----------------------------------------------------------------------------
 
 _NP_TOKEN = re.compile(r"[\w.’'-]+")
+_APPOS = re.compile(r"\s*(?:(?:a|an|the)\s|(?:[A-Z][\w.]*\s+){0,2}(?:deputy|chief|head|spokes\w*|former|senior|top|director|"
+                    r"minister|ambassador|envoy|adviser|advisor|commander|president|secretary|editor|member|analyst|expert|"
+                    r"leader|general|representative|senator|lawmaker|official|author|professor|fellow|researcher))", re.I)
+_APPOS_VERB = re.compile(r"\b(?:has|have|had|is|are|was|were|said|says|will|would)\b|\b\w+s\s+(?:its|their|the)\b")
 
 
 def _np_left(ctx: Ctx, end: int) -> tuple[int, int] | None:
@@ -188,14 +195,18 @@ def _np_left(ctx: Ctx, end: int) -> tuple[int, int] | None:
     toks = list(_NP_TOKEN.finditer(text, 0, end))
     start = None
     n = 0
+    pron = lex["pronouns"]
     for t in reversed(toks):
-        if t.end() < j - 1 and text[t.end():j].strip() not in ("",):
-            # stop at punctuation between tokens (except the possessive and hyphens)
-            gap = text[t.end():j]
-            if gap.strip() and gap.strip() not in ("’", "'"):
-                break
+        gap = text[t.end():j]
+        if gap.strip() and gap.strip() not in ("’", "'"):
+            break  # punctuation between tokens ends the phrase
         w = t.group(0)
         lw = w.lower().rstrip(".")
+        if lw in pron:
+            if n == 0:
+                start = t.start()
+                n = 1
+            break
         ok = (w[:1].isupper() or lw in np_words or lw.endswith(("’s", "'s")) or
               any(p.start <= t.start() < p.end for p in ctx.parties))
         if not ok:
@@ -228,10 +239,22 @@ def _party_of_span(ctx: Ctx, a: int, b: int) -> str | None:
     return None
 
 
+_SENT_ADVERBS = {"concurrently", "however", "meanwhile", "additionally", "moreover", "furthermore", "initially",
+                 "still", "thus", "therefore", "instead", "separately", "similarly", "recently", "earlier", "later",
+                 "previously", "today", "yesterday", "overall", "in", "on", "at", "as", "but", "and", "while", "since"}
+
+
 def _speaker_ok(ctx: Ctx, a: int, b: int) -> bool:
     span = ctx.text[a:b]
+    words = span.split()
+    if not words or words[0].lower().strip(",") in _SENT_ADVERBS:
+        return False
+    if span.strip().lower() in ctx.res.lex["pronouns"]:
+        return True
     if _party_of_span(ctx, a, b):
         return True
+    if ctx.res.place_alias.get(span.strip().casefold()):
+        return False  # a place is not a speaker
     if re.search(r"[A-Z][a-z]", span) and not re.fullmatch(r"(?:The|This|That|These|It|In|On|At|As|But|And)\b.*", span.strip()) :
         return True
     words = set(w.lower() for w in re.findall(r"[\w’'-]+", span))
@@ -277,10 +300,10 @@ def _claimants_of(ctx: Ctx, a: int, b: int, appos: tuple[int, int] | None = None
     party = _party_of_span(ctx, a, b)
     if party is None and appos:
         party = _party_of_span(ctx, appos[0], appos[1])
-    name = _clean_name(span)
-    if party and appos and not _party_of_span(ctx, a, b):
+    name = _clean_name(span).rstrip(".,;:")
+    if party and re.fullmatch(r"(?:[A-Z][\w’'-]+\s+){1,3}[A-Z][\w’'-]+", name):
         # learn the person's party for later mentions ('Kovalenko remarked ...')
-        ctx.state.people[name] = party
+        ctx.state.people.setdefault(name, party)
         last = name.split()[-1]
         if len(last) > 3:
             ctx.state.people.setdefault(last, party)
@@ -334,11 +357,17 @@ def find_attributions(ctx: Ctx) -> list[Attribution]:
         if re.search(r"\b(?:the|a|an|its|their|his|her|these|those|such|of|persistent|recent|various|media)\s+$", before, re.I) \
                 and w in ("claims", "reports", "estimates", "reported", "claimed", "alleged", "estimated", "report"):
             continue  # a noun or an adjective: 'the claims', 'the reported deployment'
+        if w in ("claims", "reports", "estimates", "report") and any(
+                p.form == "adj" and re.fullmatch(r"\s*(?:[a-z]+\s+)?", text[p.end:vs]) for p in ctx.parties):
+            continue  # 'Ukrainian claims put ...', 'Western estimates of ...' are nouns
         if w in ("reported", "estimated", "alleged", "believed") and re.search(r"\b(?:been|be|being|is|are|was|were|an|the)\s+$", before, re.I):
             continue  # passive/adjective: handled as a hedge or an estimate cue
         stripped = _AUX.sub("", before)
         appos = None
         np = None
+        participle = w.endswith("ing")
+        if participle:
+            stripped = ""  # a participle continues the sentence's subject: handled below
         if re.search(r",\s*$", stripped):
             # apposition: 'Andriy Kovalenko, a member of ..., said'
             inner_end = len(stripped.rstrip().rstrip(","))
@@ -346,11 +375,11 @@ def find_attributions(ctx: Ctx) -> list[Attribution]:
             if comma > 0:
                 cand = _np_left(ctx, comma)
                 ap = (comma + 1, inner_end)
-                if cand and re.match(r"\s*(?:a|an|the|who|chief|head|spokes|[A-Z])", text[ap[0]:ap[1]]) and \
-                        len(text[ap[0]:ap[1]].split()) <= 14:
+                if cand and _speaker_ok(ctx, *cand) and _APPOS.match(text[ap[0]:ap[1]]) and \
+                        not _APPOS_VERB.search(text[ap[0]:ap[1]]) and len(text[ap[0]:ap[1]].split()) <= 14:
                     np, appos = cand, ap
         if np is None:
-            np = _np_left(ctx, len(stripped.rstrip()))
+            np = _np_left(ctx, len(stripped.rstrip().rstrip(",")))
             if np and not _speaker_ok(ctx, *np):
                 np = None
         inverted = False
@@ -360,12 +389,19 @@ def find_attributions(ctx: Ctx) -> list[Attribution]:
             if pm and re.search(r"(?:[,.!?][”\"]?|[”\"])\s*$", stripped):
                 np = (ve + pm.start(1), ve + pm.start(1) + len(pm.group(1).rstrip()))
                 inverted = True
-        participle = w.endswith("ing")
         if np is None and not participle:
             continue
         if np is None:
             # a participle continues the sentence's previous attribution: '..., reporting the targeting of ...'
             prev = next((a for a in reversed(out) if a.start < vs and a.kind != "hedge"), None)
+            if prev is None and w != "citing":
+                # the sentence's subject: 'President Vladimir Putin, in reflecting on ...', 'He praised ..., asserting'
+                sm = re.match(r"\s*((?:[A-Z][\w.’'-]*\s+){0,4}[A-Z][\w.’'-]*)", text)
+                if sm and sm.end(1) < vs:
+                    cand = (sm.start(1), sm.end(1))
+                    if _speaker_ok(ctx, *cand) and (_party_of_span(ctx, *cand) or text[cand[0]:cand[1]].lower() in ctx.res.lex["pronouns"]):
+                        out.append(Attribution(vs, ve, kind, _claimants_of(ctx, *cand), cand[0], cand[1], (ve, n)))
+                continue
             if prev is None:
                 cm = re.match(r"\s*((?:[A-Z][\w.’'-]*\s*){1,5})\b", text[ve:]) if w == "citing" else None
                 if cm and _speaker_ok(ctx, ve + cm.start(1), ve + cm.end(1)):
@@ -378,10 +414,17 @@ def find_attributions(ctx: Ctx) -> list[Attribution]:
         if not inverted and text[a:b].strip().lower() in ctx.res.lex["pronouns"] and w in ("estimates", "put"):
             continue
         cl = _claimants_of(ctx, a, b, appos)
+        if kind == "say" and re.search(r"\b(?:estimates?|assessments?|calculations?)\b", text[a:b], re.I):
+            kind = "estimate"
         after = text[ve:]
         words_after = re.findall(r"[\w’'-]+", re.split(r"[,.;]", after, maxsplit=1)[0])
+        seg_after = re.split(r"[,.;!?]", after, maxsplit=1)[0]
+        rest = after[len(seg_after):]
         backward = inverted or (
-            len(words_after) <= 6 and re.search(r"[,”\"]\s*$", text[:a]) is not None and a > 0)
+            len(re.findall(r"[\w’'-]+", seg_after)) <= 5
+            and (not rest.strip(" .!?\"”") or re.match(r",\s*(?:adding|saying|noting|claiming|insisting|warning|arguing|"
+                                                       r"stressing|referring|describing|labeling|calling|according)\b", rest))
+            and re.search(r"[,”\"]\s*$", text[:a]) is not None and len(re.findall(r"\w+", text[:a])) >= 4)
         if backward:
             prev_end = max((x.scope[1] for x in out if x.scope[1] <= a), default=0)
             scope = (0, a)
@@ -438,7 +481,7 @@ def find_attributions(ctx: Ctx) -> list[Attribution]:
         if any(a.start <= m.start() < a.end for a in out):
             continue
         cs, ce, _ = ctx.clause(m.start())
-        if m.group(0).lower().startswith(("report", "media", "recent")):
+        if re.match(r"(?:reports?|media|recent)\s", m.group(0).lower()):
             cs = m.end()
             ce = n
         out.append(Attribution(m.start(), m.end(), "hedge", [], m.start(), m.start(), (cs, ce)))
@@ -481,9 +524,10 @@ def analyze(s: Sentence, res: Resources, state: ArticleState) -> Ctx:
             prep = re.search(r"(?:^|\s)(in|into|to|near|at|on|across|within|inside|toward|towards|around|outside|targeting|"
                              r"throughout|through|over|from|of|southern|northern|eastern|western|central)\s+(?:the\s+)?$",
                              before)
-            if is_party and (not prep or text[pl.end:pl.end + 2] in ("'s", "’s")):
+            poss = pl.text.endswith(("'s", "’s")) or text[pl.end:pl.end + 2] in ("'s", "’s")
+            if is_party and (not prep or poss):
                 continue
-            if pl.place.kind == "country" and not prep:
+            if pl.place.kind == "country" and (not prep or poss):
                 continue
         kept.append(pl)
     bounds = [(m.start(), m.end(), m.group(0).strip(" ,").lower()) for m in _CLAUSE.finditer(text)]
@@ -497,7 +541,7 @@ def analyze(s: Sentence, res: Resources, state: ArticleState) -> Ctx:
 # --- triggers --------------------------------------------------------------------------------
 
 _WEAPON_BEFORE = re.compile(r"\b(?:drone|missile|rocket|air|aerial|artillery|bomb|mortar|ballistic|cruise)s?\s+(?:[\w-]+\s+)?$", re.I)
-_DEMONSTRATIVE = re.compile(r"\b(?:this|that|these|those|such|its|their|his|her)\s+(?:[\w-]+\s+){0,2}$", re.I)
+_DEMONSTRATIVE = re.compile(r"\b(?:this|these|those|such|its|their|his|her)\s+(?:[\w-]+\s+){0,1}$", re.I)
 _THE = re.compile(r"\bthe\s+(?:[\w’'-]+\s+){0,2}$", re.I)
 
 
@@ -542,7 +586,9 @@ def _filter(ctx: Ctx, t: Trigger, strikes: list[Trigger]) -> None:
             return
     if rule.needs == "troops":
         if not _near(ctx, res.rx["troop"], t.start, t.end) and not any(
-                q.unit in ("mil", "battalions", "brigades") and abs(q.start - t.start) < 80 for q in ctx.quants):
+                q.unit in ("mil", "battalions", "brigades") and abs(q.start - t.start) < 80 or
+                q.unit is None and q.vague is None and 0 < t.start - q.end < 45 and (q.value or q.low or 0) >= 100
+                for q in ctx.quants):
             t.dropped = "no troops"
             return
         if re.search(r"\b(?:weapons?|arms|munitions|ammunition|shells|missiles|aid|supplies)\b", text[t.end:t.end + 25], re.I) \
@@ -576,7 +622,7 @@ def _filter(ctx: Ctx, t: Trigger, strikes: list[Trigger]) -> None:
         t.dropped = "deal"
         return
     # conditions, negation, purpose
-    if opener in ("if", "unless", "whether"):
+    if opener in ("if", "unless", "whether") and "," not in text[cs:t.start]:
         t.dropped = "conditional"
         return
     neg_window = text[max(cs, t.start - 45):t.start]
@@ -588,15 +634,20 @@ def _filter(ctx: Ctx, t: Trigger, strikes: list[Trigger]) -> None:
         t.dropped = "negated"
         return
     if t.type in ("territory_claimed", "offensive_repelled", "strike") and \
-            re.search(r"\bto\s+(?:[\w-]+\s+)?$", low_before) and not re.search(r"\b(?:used|had|going|about)\s+to\s+\w*\s*$", low_before):
+            re.search(r"\bto\s+(?:[\w-]+\s+)?$", low_before) and not re.search(r"\b(?:used|had|going|about)\s+to\s+\w*\s*$", low_before) \
+            and not re.search(r"\bto\s+have\s+(?:[\w-]+\s+)?$", low_before):
         t.dropped = "infinitive"
         return
     if t.type in ("diplomacy", "troops_deployed", "military_aid") and not _deny_covers(ctx, t.start) and \
-            re.search(r"\b(?:future|potential|possible|possibility|eventual|hypothetical|prospective)\b(?:\s+[\w-]+){0,4}\s*$", low_before):
+            re.search(r"\b(?:future|potential|possible|possibility|eventual|hypothetical|prospective)\b(?:\s+[\w-]+){0,5}\s*$", low_before):
         t.dropped = "generic"
         return
     if t.type == "diplomacy" and re.search(r"\b(?:could|would|might)\b(?:\s+[\w-]+){0,3}\s*$", low_before) and not _deny_covers(ctx, t.start):
         t.dropped = "hypothetical"
+        return
+    if re.search(r"\bsince\s+the\s+(?:start|beginning|outset|launch)\s+of\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,2}$",
+                 text[max(0, t.start - 70):t.start], re.I):
+        t.dropped = "background"
         return
     if ctx.res.rx["since"].search(text[max(0, t.start - 60):t.start]):
         t.since = True
@@ -608,7 +659,9 @@ def _filter(ctx: Ctx, t: Trigger, strikes: list[Trigger]) -> None:
     if t.type == "troops_deployed" and re.match(r"(?:deployed|sent|dispatched|stationed|positioned)$", t.text, re.I):
         pre = text[max(0, t.start - 40):t.start]
         if re.search(r"\b(?:troops|soldiers|forces|personnel|units)\s+$", pre) and not re.search(r"\b(?:been|were|was|are|is|be|being|have|has|had)\s+(?:\w+\s+)?$", pre):
-            if not any(abs(q.start - t.start) < 60 for q in ctx.quants):
+            seg = ctx.segment(t.start)
+            casualty = re.search(r"\b(?:killed|dead|died|lost\s+their\s+lives|wounded|injured|casualties|losses)\b", text[seg[0]:seg[1]], re.I)
+            if casualty or not any(abs(q.start - t.start) < 60 for q in ctx.quants):
                 t.weak = True
     if ctx.s.headline or ctx.s.summary:
         t.weak = True

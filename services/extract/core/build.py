@@ -13,7 +13,10 @@ from services.extract.core.timex import TimeExpr, resolve
 
 _FILL_WORDS = re.compile(r"^(?:\s*(?:[\w’'-]+))?\s*(?:[\w’'-]+\s*)?$")
 _BAD_FILL = re.compile(r"\b(?:has|have|had|is|are|was|were|be|been|will|would|may|might|could|can|of|in|on|to|into|"
-                       r"at|for|from|by|with|against|near|that|which|who|said|says|and|as|after|before|since)\b", re.I)
+                       r"at|for|from|by|with|against|near|that|which|who|said|says|and|as|after|before|since|amid|amidst|"
+                       r"among|during|despite|while|including|following|through|across|within|toward|towards|"
+                       r"troops|soldiers|forces|units|servicemen|personnel|officials|authorities|leadership|ministry|"
+                       r"claims|reports|estimates|president|government|army|military|its|their|his|her)\b", re.I)
 _TRANSITIVE_DEPLOY = re.compile(r"^(?:deploy|redeploy|sen[dt]|dispatch|reintegrat|mov|transferr|shift|commit|withdr|pull|"
                                 r"mass|amass|gather|station|position|reinforc|concentrat)", re.I)
 
@@ -63,14 +66,23 @@ def _parties_in(ctx: Ctx, a: int, b: int) -> list[tuple[PartyMention, str]]:
 
 
 def _subject_before(ctx: Ctx, pos: int, a: int, exclude_roles=("target", "loc", "dest", "obj", "against", "src",
-                                                                   "partner", "between", "for", "agent")) -> PartyMention | None:
+                                                                   "partner", "between", "for", "agent", "adv"),
+                    claimant_ok: bool = True) -> PartyMention | None:
     cands = [(p, r) for p, r in _parties_in(ctx, a, pos) if r not in exclude_roles]
     if not cands:
         return None
     # the claimant of an attribution is a weaker subject than a party inside the reported clause
     attr_spans = [(x.np_start, x.np_end) for x in ctx.attrs]
     inner = [c for c in cands if not any(s <= c[0].start < e for s, e in attr_spans)]
-    return (inner or cands)[-1][0]
+    if not inner and not claimant_ok:
+        return None
+    pick = (inner or cands)[-1][0]
+    # the head of a coordination: 'Russian and North Korean soldiers' -> Russian
+    i = ctx.parties.index(pick)
+    while i > 0 and re.fullmatch(r"\s*(?:,|and|,\s*and)\s*(?:the\s+)?", ctx.text[ctx.parties[i - 1].end:ctx.parties[i].start]) \
+            and ctx.parties[i - 1].start >= a:
+        i -= 1
+    return ctx.parties[i]
 
 
 def _coordinated(ctx: Ctx, p: PartyMention) -> list[str]:
@@ -110,7 +122,8 @@ def _actor(ctx: Ctx, t: Trigger, attr: Attribution | None) -> tuple[str | None, 
         if troop_pm is not None:
             actor_pm = troop_pm
         else:
-            actor_pm = _modifier(ctx, t.start) or _subject_before(ctx, t.start, cs) or _subject_before(ctx, t.start, 0)
+            actor_pm = _modifier(ctx, t.start) or _subject_before(ctx, t.start, cs, claimant_ok=False) \
+                or _after(ctx, t.end, r"from", 40) or _subject_before(ctx, t.start, 0, claimant_ok=False)
         agent = _after(ctx, t.end, r"by", 60)
         if agent and actor_pm and agent.code != actor_pm.code:
             partners.append(agent.code)
@@ -163,6 +176,13 @@ def _actor(ctx: Ctx, t: Trigger, attr: Attribution | None) -> tuple[str | None, 
         return actor, partners, against
     else:
         actor_pm = _modifier(ctx, t.start)
+        inside = [p for p in ctx.parties if t.start <= p.start < t.end]
+        if inside and et in ("strike", "offensive_launched"):
+            actor_pm = inside[0]  # 'a wave of 145 Russian drones'
+        if actor_pm is None and t.text.lower().endswith(" by"):
+            actor_pm = next((p for p in ctx.parties if t.end <= p.start <= t.end + 6), None)  # 'taken by Ukraine'
+        if t.weak and actor_pm is None and not re.search(r"\b(?:its|their)\s+(?:[\w-]+\s+)?$", text[max(0, t.start - 25):t.start], re.I):
+            return None, [], None  # a bare back-reference ('the incursion') names no actor
         if et == "territory_claimed" and actor_pm is None:
             # 'regained Russian control', 'under Ukrainian control'
             m = re.match(r"\s+(?:full\s+)?", text[t.end:])
@@ -177,6 +197,20 @@ def _actor(ctx: Ctx, t: Trigger, attr: Attribution | None) -> tuple[str | None, 
             actor_pm = _after(ctx, t.end, r"involving(?:\s+[\w-]+){0,4}?\s+of|involving", 50)
         if actor_pm is None:
             actor_pm = _subject_before(ctx, t.start, cs)
+            if actor_pm is not None and et == "offensive_launched" and re.search(
+                    r"\b(?:anticipat\w*|expect\w*|fear\w*|brac\w*\s+for|warn\w*\s+of|prepar\w*\s+for)\b",
+                    text[actor_pm.end:t.start], re.I):
+                # 'Ukraine ... anticipated a counterstrike': the other side strikes
+                opp = _opponent(ctx, actor_pm.code)
+                if opp:
+                    return opp, [], actor_pm.code
+        _, _, opener = ctx.clause(t.start)
+        if actor_pm is None and opener in ("which", "who", "that") and cs > 0:
+            # a relative clause: 'an attack launched by Ukrainian forces, which seized ...'
+            for p, r in reversed(_parties_in(ctx, 0, cs)):
+                if r not in ("target", "loc", "dest", "src", "obj"):
+                    actor_pm = p
+                    break
         if actor_pm is None and et != "strike":
             # the subject of the next clause: 'Since a surprising offensive in August, Ukrainian forces have ...'
             for p, r in _parties_in(ctx, t.end, len(text)):
@@ -206,31 +240,40 @@ def _actor(ctx: Ctx, t: Trigger, attr: Attribution | None) -> tuple[str | None, 
 
 
 def _troop_owner(ctx: Ctx, t: Trigger) -> PartyMention | None:
-    """The party whose troops move: 'North Korean troops', 'troops of Pyongyang'."""
+    """The party whose troops move: 'North Korean troops', 'troops of Pyongyang', "Pyongyang's withdrawal"."""
     text = ctx.text
     cs, ce, _ = ctx.clause(t.start)
     troop_rx = ctx.res.rx["troop"]
     owners = []
-    for m in troop_rx.finditer(text, max(0, cs - 0), min(len(text), t.end + 90)):
-        if m.start() < t.start - 90:
+    for m in troop_rx.finditer(text, cs, min(len(text), max(ce, t.end) + 0, t.end + 90)):
+        if m.start() < t.start - 120:
             continue
         p = _modifier(ctx, m.start(), 45)
-        if p is None:
-            continue
-        owners.append((m.start(), p))
-    if not owners:
-        p = _modifier(ctx, t.start)  # "Pyongyang's withdrawal"
-        return p
-    passive = bool(re.search(r"\b(?:been|be|being|were|was|are|is)\s+(?:\w+ly\s+)?$", text[max(0, t.start - 25):t.start])) or \
-        bool(re.search(r"(?:troops|soldiers|forces|personnel)\s+$", text[max(0, t.start - 20):t.start]))
-    transitive = bool(_TRANSITIVE_DEPLOY.match(t.text)) or t.text.lower().startswith("influx")
-    after = [o for o in owners if o[0] >= t.end]
-    before = [o for o in owners if o[0] < t.start]
+        if p is not None:
+            owners.append((m.start(), m.end(), p))
+    # 'troop deployments', 'troops deployed'
+    for s_, e_, p in owners:
+        if e_ <= t.start and len(text[e_:t.start].split()) <= 1:
+            return p
+    noun = bool(re.search(r"(?:ment|ments|al|ion|influx\s+of|build-?up|up)$", t.text, re.I))
+    after = [o for o in owners if o[0] >= t.end and o[0] - t.end <= 60 and not re.search(r"[,;]", text[t.end:o[0]])]
+    before = [o for o in owners if o[1] <= t.start]
+    if noun:
+        if after and re.match(r"\s+of\b", text[t.end:]) or (after and t.text.lower().startswith("influx")):
+            return after[0][2]
+        mod = _modifier(ctx, t.start)
+        if mod:
+            return mod
+        return after[0][2] if after else (before[-1][2] if before else None)
+    passive = bool(re.search(r"\b(?:been|be|being|were|was|are|is)\s+(?:\w+ly\s+)?$", text[max(0, t.start - 25):t.start]))
+    transitive = bool(_TRANSITIVE_DEPLOY.match(t.text))
     if transitive and not passive and after:
-        return after[0][1]
+        return after[0][2]
     if before:
-        return before[-1][1]
-    return after[0][1] if after else None
+        return before[0][2] if passive else before[-1][2]
+    if not owners:
+        return _modifier(ctx, t.start)
+    return after[0][2] if after else None
 
 
 def _diplomacy_parties(ctx: Ctx, t: Trigger, attr: Attribution | None) -> tuple[str | None, list[str], str | None]:
@@ -288,9 +331,10 @@ def _dedupe(xs):
 def _locations(ctx: Ctx, t_start: int, t_end: int, etype: str, state) -> list[tuple[str, object, bool]]:
     cs, ce, _ = ctx.clause(t_start)
     attr_spans = [(a.np_start, a.np_end) for a in ctx.attrs]
-    places = [p for p in ctx.places if not any(s <= p.start < e for s, e in attr_spans)]
+    places = [p for p in ctx.places if not any(s <= p.start < e for s, e in attr_spans)
+              and not re.search(r"\bfrom\s+(?:the\s+)?$", ctx.text[max(0, p.start - 10):p.start])]
     pick = [p for p in places if cs <= p.start < ce and not p.anaphoric]
-    if not pick:
+    if not pick and etype not in SPATIAL_TYPES:
         pick = [p for p in places if not p.anaphoric and etype != "diplomacy"]
         if etype == "diplomacy":
             pick = [p for p in places if not p.anaphoric and cs <= p.start < ce + 60]
@@ -443,7 +487,7 @@ def build_mentions(ctx: Ctx) -> list[Mention]:
         m.quantities = _trigger_quantities(ctx, t)
         _time(ctx, t, m, attached, attrs)
         if m.against is None and t.type in ("offensive_launched", "strike", "casualties_claimed", "territory_claimed", "offensive_repelled"):
-            m.against = _place_owner(ctx, m) or _opponent(ctx, m.actor)
+            m.against = _opponent(ctx, m.actor) or _place_owner(ctx, m)
         if m.against == m.actor:
             m.against = None
         out.append(m)
@@ -565,8 +609,12 @@ def _trigger_quantities(ctx: Ctx, t: Trigger) -> list[dict]:
             continue
         out.append(_quantity_dict(q, kind))
     if et == "strike":
+        strikes = [x for x in ctx.triggers if x.type == "strike" and not x.dropped]
         for q in ctx.quants:
-            if not (cs <= q.start < ce or ctx.segment(t.start)[0] <= q.start < ctx.segment(t.start)[1] or abs(q.start - t.end) < 60):
+            if q.unit is None or q.unit in ("drones", "missiles", "km2", "sqmi", "share", "settlements"):
+                continue
+            nearest = min(strikes, key=lambda x: min(abs(q.start - x.end), abs(x.start - q.unit_end)))
+            if nearest is not t:
                 continue
             k = casualty_kind(ctx, q, None)
             if k in ("killed", "civilians_killed", "injured", "wounded"):
@@ -649,7 +697,9 @@ def _time(ctx: Ctx, t: Trigger, m: Mention, attached, attrs: list[Attribution]) 
             m.modality = "expected"
         return
     if not m.since and m.change != "controls" and not t.weak:
-        sibs = [x for x in ctx.triggers if x is not t and not x.dropped and not x.since and id(x) in attached]
+        pair = {"offensive_launched", "territory_claimed"}
+        sibs = [x for x in ctx.triggers if x is not t and not x.dropped and not x.since and id(x) in attached
+                and (x.type == t.type or {x.type, t.type} == pair)]
         sibs.sort(key=lambda x: abs(x.start - t.start))
         for x in sibs:
             r, txt = _resolve_first(attached[id(x)], pub, future)
@@ -692,6 +742,11 @@ def _casualties(ctx: Ctx, attached) -> list[Mention]:
             prev_kind = kind
             continue
         if q.unit is None and q.vague:
+            continue
+        seg = ctx.segment(q.start)
+        if q.unit == "cas_killed" and not re.search(r"\b(?:troops|soldiers|servicemen|fighters|forces|military|army|personnel)\b",
+                                                    ctx.text[seg[0]:seg[1]], re.I):
+            prev_kind = kind
             continue
         victim = _victim(ctx, q)
         code = victim.code if victim else prev_victim
