@@ -20,9 +20,9 @@ THEATRE_KINDS = {"village", "settlement", "town", "city", "region"}
 
 _CLAUSE = re.compile(
     r";|\s[—–]\s|—|:\s|\s-\s|[()]"
-    r"|,(?!\d{3})\s*(?=(?:which|where|while|although|though|but|after|following|amid|amidst|including|whereas|when|since|"
-    r"prompting|resulting|who|whom|whose|as|with|before|until|despite|because|so|yet|a\s+claim|an\s+assertion|"
-    r"(?:and\s+)?(?:is|are|was|were|has|have|had|could|would|will|may|might)\b)\b)"
+    r"|,(?!\d{3})\s*(?:which|where|while|although|though|but|after|following|amid|amidst|including|whereas|when|since|"
+    r"prompting|resulting|who|whom|whose|as|with|before|until|despite|because|so|yet|(?=a\s+claim|an\s+assertion)|"
+    r"(?=(?:and\s+)?(?:is|are|was|were|has|have|had|could|would|will|may|might)\b))\b"
     r"|\b(?:while|although|though|whereas|as\s+well\s+as|but|because|despite|that|if|unless|whether)\b"
     r"|,\s*and\s+(?=\w+\s+(?:is|are|was|were|has|have|had|will|would|could)\b)"
     r"|\band\s+(?=(?:is|are|was|were|has|have|had)\s+(?:been\s+)?\w+ed\b)",

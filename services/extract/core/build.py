@@ -253,7 +253,7 @@ def _troop_owner(ctx: Ctx, t: Trigger) -> PartyMention | None:
             owners.append((m.start(), m.end(), p))
     # 'troop deployments', 'troops deployed'
     for s_, e_, p in owners:
-        if e_ <= t.start and len(text[e_:t.start].split()) <= 1:
+        if e_ <= t.start and not text[e_:t.start].strip():
             return p
     noun = bool(re.search(r"(?:ment|ments|al|ion|influx\s+of|build-?up|up)$", t.text, re.I))
     after = [o for o in owners if o[0] >= t.end and o[0] - t.end <= 60 and not re.search(r"[,;]", text[t.end:o[0]])]
@@ -614,6 +614,13 @@ def _trigger_quantities(ctx: Ctx, t: Trigger) -> list[dict]:
             if q.unit is None or q.unit in ("drones", "missiles", "km2", "sqmi", "share", "settlements"):
                 continue
             nearest = min(strikes, key=lambda x: min(abs(q.start - x.end), abs(x.start - q.unit_end)))
+            if re.search(r"\b(?:which|that)\s+(?:\w+\s+)?(?:injured|killed|wounded|left|injuring|killing)\s+$", ctx.text[max(0, q.start - 40):q.start]):
+                left = [x for x in strikes if x.end <= q.start]
+                if left:
+                    nearest = left[-1]  # '..., which injured one person'
+                    lc = ctx.clause(nearest.start)
+                    left_main = [x for x in left if ctx.clause(x.start)[0] == ctx.clause(left[0].start)[0]]
+                    nearest = left_main[-1] if left_main else nearest
             if nearest is not t:
                 continue
             k = casualty_kind(ctx, q, None)
@@ -689,7 +696,11 @@ def _resolve_first(tes: list[TimeExpr], pub: date, future: bool):
 def _time(ctx: Ctx, t: Trigger, m: Mention, attached, attrs: list[Attribution]) -> None:
     pub = ctx.state.pub
     future = m.modality == "expected"
-    own = attached.get(id(t), [])
+    own = list(attached.get(id(t), []))
+    seg = ctx.segment(t.start)
+    for q in ctx.quants:
+        if seg[0] <= q.start < seg[1] and t.type != "casualties_claimed":
+            own += attached.get(id(q), [])  # 'deploy an additional 8,000 troops by next spring'
     r, txt = _resolve_first(own, pub, future)
     if r:
         m.time, m.time_text, m.time_source = r, txt, "own"
