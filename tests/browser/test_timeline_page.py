@@ -217,6 +217,27 @@ def test_type_filter_narrows_the_view_and_lives_in_the_url(browser, demo, shots)
     assert rendered_ids(browser) == [e["entry_id"] for e in expected]
     assert Select(browser.find_element(By.ID, "f-type")).first_selected_option.get_attribute("value") == chosen
 
+    # Typed filters (actor, place) apply as one types, and match the API's answer.
+    actors: dict[str, int] = {}
+    places: dict[str, int] = {}
+    for entry in everything:
+        for party in {entry["actor"], *entry["partners"]} - {None}:
+            actors[party] = actors.get(party, 0) + 1
+        for name in {loc["name"] for loc in entry["locations"]}:
+            places[name] = places.get(name, 0) + 1
+    for field, counted, key in (("f-actor", actors, "actor"), ("f-location", places, "location")):
+        if not counted:
+            continue
+        value = max(counted, key=lambda k: (counted[k], k))
+        open_page(browser, demo.url + "/")
+        browser.find_element(By.ID, field).send_keys(value)
+        wait(browser, lambda d: query_of(d).get(key) == [value] and page_state(d) == "ready",
+             message=f"the {key} filter was not applied")
+        want = demo.timeline(limit=50, **{key: value})["entries"]
+        assert want and rendered_ids(browser) == [e["entry_id"] for e in want], key
+        if key == "actor":
+            assert all(value in a.split() for a in rendered_attr(browser, "data-actors"))
+
     # The contested filter too: every rendered entry is uncontested / contested as asked.
     open_page(browser, demo.url + "/")
     Select(browser.find_element(By.ID, "f-contested")).select_by_value("false")
