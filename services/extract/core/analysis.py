@@ -23,7 +23,7 @@ _CLAUSE = re.compile(
     r"|,(?!\d{3})\s*(?:which|where|while|although|though|but|after|following|amid|amidst|including|whereas|when|since|"
     r"prompting|resulting|who|whom|whose|as|with|before|until|despite|because|so|yet|(?=a\s+claim|an\s+assertion)|"
     r"(?=(?:and\s+)?(?:is|are|was|were|has|have|had|could|would|will|may|might)\b))\b"
-    r"|\b(?:while|although|though|whereas|as\s+well\s+as|but|because|despite|that|if|unless|whether)\b"
+    r"|\b(?:while|although|though|whereas|as\s+well\s+as|but|because|despite|that|if|unless|whether|since)\b"
     r"|,\s*and\s+(?=\w+\s+(?:is|are|was|were|has|have|had|will|would|could)\b)"
     r"|\band\s+(?=(?:is|are|was|were|has|have|had)\s+(?:been\s+)?\w+ed\b)",
     re.I)
@@ -108,6 +108,7 @@ class ArticleState:
     pub: date
     people: dict[str, str] = field(default_factory=dict)  # names learnt from appositions -> party
     last_speaker: tuple[str | None, str] | None = None
+    last_person: tuple[str | None, str] | None = None
     last_theatre: tuple[str, Place | None] | None = None
     focus: tuple[str, Place | None] | None = None
     prev_attr: tuple[list, tuple | None] | None = None  # claimants, time of the previous sentence's attribution
@@ -160,10 +161,13 @@ def _role(text: str, pm: PartyMention, prev: PartyMention | None, prev_role: str
     # Coordination: 'Russian and North Korean soldiers', 'between Trump and Zelensky'.
     if prev is not None and re.fullmatch(r"\s*(?:,|and|or|,\s*and|nor)\s*(?:the\s+)?", text[prev.end:pm.start], re.I):
         return prev_role or "subj"
-    words = re.findall(r"[\w’'-]+|[,;:“”\"()]", before)
+    words = re.findall(r"[\w’'.-]+|[,;:“”\"()]", before)
     skipped = 0
-    for w in reversed(words):
+    for k in range(len(words) - 1, -1, -1):
+        w = words[k]
         lw = w.lower()
+        if lw == "of" and skipped and k > 0 and words[k - 1][:1].isupper():
+            continue  # a title: 'Secretary of State Marco Rubio'
         if lw in _PREP_ROLE:
             return _PREP_ROLE[lw]
         if lw in _FILLER or _NUMWORD.match(lw) or lw.endswith(("’s", "'s")):
@@ -362,6 +366,8 @@ def find_attributions(ctx: Ctx) -> list[Attribution]:
             continue  # 'Ukrainian claims put ...', 'Western estimates of ...' are nouns
         if w in ("reported", "estimated", "alleged", "believed") and re.search(r"\b(?:been|be|being|is|are|was|were|an|the)\s+$", before, re.I):
             continue  # passive/adjective: handled as a hedge or an estimate cue
+        if w.endswith("ed") and re.search(r"(?:\b(?:the|a|an|its|their|his|her|first|more|most|less|very|widely|well)|['’]s)\s+$", before, re.I):
+            continue  # an adjective: 'Ukraine's first detailed commentary'
         stripped = _AUX.sub("", before)
         appos = None
         np = None
@@ -420,7 +426,7 @@ def find_attributions(ctx: Ctx) -> list[Attribution]:
         words_after = re.findall(r"[\w’'-]+", re.split(r"[,.;]", after, maxsplit=1)[0])
         seg_after = re.split(r"[,.;!?]", after, maxsplit=1)[0]
         rest = after[len(seg_after):]
-        backward = inverted or (
+        backward = inverted or re.search(r"[,.!?…][\"”]\s*$", text[:a]) is not None or (
             len(re.findall(r"[\w’'-]+", seg_after)) <= 5
             and (not rest.strip(" .!?\"”") or re.match(r",\s*(?:adding|saying|noting|claiming|insisting|warning|arguing|"
                                                        r"stressing|referring|describing|labeling|calling|according)\b", rest))
@@ -481,6 +487,8 @@ def find_attributions(ctx: Ctx) -> list[Attribution]:
         if any(a.start <= m.start() < a.end for a in out):
             continue
         cs, ce, _ = ctx.clause(m.start())
+        ss, se = ctx.segment(m.start())
+        cs, ce = max(cs, ss), min(ce, se)
         if re.match(r"(?:reports?|media|recent)\s", m.group(0).lower()):
             cs = m.end()
             ce = n
@@ -527,15 +535,48 @@ def analyze(s: Sentence, res: Resources, state: ArticleState) -> Ctx:
             poss = pl.text.endswith(("'s", "’s")) or text[pl.end:pl.end + 2] in ("'s", "’s")
             if is_party and (not prep or poss):
                 continue
-            if pl.place.kind == "country" and (not prep or poss):
+            after_place = re.search(r",\s*$", text[max(0, pl.start - 3):pl.start]) and any(
+                k.end <= pl.start and pl.start - k.end <= 3 for k in kept)  # 'Jeddah, Saudi Arabia'
+            if pl.place.kind == "country" and (not (prep or after_place) or poss):
                 continue
         kept.append(pl)
     bounds = [(m.start(), m.end(), m.group(0).strip(" ,").lower()) for m in _CLAUSE.finditer(text)]
     segs = sorted({m.start() for m in _SEGMENT.finditer(text)} | {b[0] for b in bounds})
     ctx = Ctx(s, text, res, state, parties, roles, kept, find_times(text), find_quantities(text, res), bounds, segs)
     ctx.attrs = find_attributions(ctx)
+    _pronoun_subjects(ctx)
     ctx.triggers = find_triggers(ctx)
     return ctx
+
+
+_PRONOUN = re.compile(r"\b(?:he|she)\b", re.I)
+
+
+def _pronoun_subjects(ctx: Ctx) -> None:
+    """'He is scheduled to travel ...', '... said that he had representatives ...': a person's party."""
+    text = ctx.text
+    added = []
+    for m in _PRONOUN.finditer(text):
+        before = text[:m.start()]
+        if before.strip(" “\"‘'") and not re.search(r"(?:,|;|\bthat|\band|\bbut|\bas|\bwhen|\bwhile)\s*$", before):
+            continue
+        who = None
+        for a in reversed(ctx.attrs):
+            if a.np_end <= m.start() and a.claimants and a.claimants[0][0] and a.kind != "hedge" \
+                    and text[a.np_start:a.np_end].lower() not in ("he", "she"):
+                who = a.claimants[0]
+                break
+        if who is None and ctx.state.last_person:
+            who = ctx.state.last_person
+        if who and who[0]:
+            added.append(PartyMention(who[0], m.start(), m.end(), m.group(0), "pronoun", False))
+    if added:
+        ctx.parties = sorted(ctx.parties + added, key=lambda p: p.start)
+        roles: list[str] = []
+        for i, p in enumerate(ctx.parties):
+            prev = ctx.parties[i - 1] if i else None
+            roles.append(_role(text, p, prev, roles[-1] if roles else None))
+        ctx.roles = roles
 
 
 # --- triggers --------------------------------------------------------------------------------
@@ -596,7 +637,7 @@ def _filter(ctx: Ctx, t: Trigger, strikes: list[Trigger]) -> None:
             t.dropped = "aid"
             return
     if rule.needs == "weapon":
-        window = text[max(cs, t.start - 50):min(ce + 0, t.end + 70)] if ce > t.end else text[max(cs, t.start - 50):t.end + 70]
+        window = text[max(cs, t.start - 50):t.end + 100]
         if not res.rx["weapon"].search(window):
             t.dropped = "no weapon"
             return
@@ -645,17 +686,34 @@ def _filter(ctx: Ctx, t: Trigger, strikes: list[Trigger]) -> None:
     if t.type == "diplomacy" and re.search(r"\b(?:could|would|might)\b(?:\s+[\w-]+){0,3}\s*$", low_before) and not _deny_covers(ctx, t.start):
         t.dropped = "hypothetical"
         return
+    if t.type in ("diplomacy", "military_aid", "troops_deployed") and re.search(
+            r"\b(?:urg\w+|call(?:s|ed|ing)?\s+on|press(?:es|ed|ing)?|ask(?:s|ed|ing)?|demand\w*|encourag\w+|invit\w+)\b[^.;]{0,50}\bto\s+(?:[\w-]+\s+){0,2}$",
+            low_before):
+        t.dropped = "demand"
+        return
+    if t.type == "diplomacy" and re.search(r"\b(?:tried|trying|attempt\w*|sought|seek\w*|wish\w*)\s+to\s+(?:[\w-]+\s+){0,3}$", low_before):
+        t.dropped = "attempt"
+        return
+    if t.type == "diplomacy" and re.fullmatch(r"(?:agreement|deal|accord|treaty|pact|memorandum)", t.text, re.I) and not re.search(
+            r"\b(?:reach\w*|sign(?:s|ed|ing)?|agree\w*|conclud\w*|str(?:uck|ike|iking)|clinch\w*|seal\w*|made|secur\w*|broker\w*|"
+            r"finali[sz]\w*|negotiat\w*|announc\w*|ratif\w*|accept\w*|approv\w*|hammer\w*|forg\w+)\b",
+            text[max(0, t.start - 45):t.end + 35], re.I):
+        t.weak = True  # 'Moscow's treaty', 'a ceasefire deal': a reference, not an event
     if re.search(r"\bsince\s+the\s+(?:start|beginning|outset|launch)\s+of\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,2}$",
                  text[max(0, t.start - 70):t.start], re.I):
         t.dropped = "background"
         return
-    if ctx.res.rx["since"].search(text[max(0, t.start - 60):t.start]):
+    if ctx.res.rx["since"].search(text[max(0, t.start - 60):t.start]) or (opener == "since" and "," not in text[cs:t.start]):
         t.since = True
     # back-references: 'the offensive', 'this troop deployment', participles after a troop noun
     if _DEMONSTRATIVE.search(text[max(0, t.start - 40):t.start]) and not re.search(r"\b(?:of|by)\b", text[t.end:t.end + 4]):
         t.weak = True
     elif _THE.search(text[max(0, t.start - 30):t.start]) and re.match(r"\s*(?:[,.;:)]|as\b|is\b|was\b|has\b|had\b|remains\b|continues\b|$)", text[t.end:]):
         t.weak = True
+    if t.type == "troops_deployed" and t.rule.movement == "massed" and re.search(r"build|concentrat", t.text, re.I) and not re.search(
+            r"\b(?:troops?|forces|soldiers|units|personnel|servicemen)\b", text[max(0, t.start - 20):t.end + 30], re.I):
+        t.dropped = "no troops"
+        return
     if t.type == "troops_deployed" and re.match(r"(?:deployed|sent|dispatched|stationed|positioned)$", t.text, re.I):
         pre = text[max(0, t.start - 40):t.start]
         if re.search(r"\b(?:troops|soldiers|forces|personnel|units)\s+$", pre) and not re.search(r"\b(?:been|were|was|are|is|be|being|have|has|had)\s+(?:\w+\s+)?$", pre):

@@ -149,8 +149,11 @@ def _actor(ctx: Ctx, t: Trigger, attr: Attribution | None) -> tuple[str | None, 
             else:
                 recipient = rec.code if rec else None
             return (actor_pm.code if actor_pm else None), partners, recipient
-        actor_pm = (_modifier(ctx, t.start) if not re.match(r"military|arms|weapon", t.text, re.I) else None) \
-            or _subject_before(ctx, t.start, cs) or src
+        actor_pm = (_modifier(ctx, t.start) if not re.match(r"military|arms|weapon", t.text, re.I) else None)
+        if actor_pm is None and src is not None and re.search(r"(?:s|ies|ment|ments|ing)$", t.text, re.I):
+            actor_pm = src  # a noun: 'transfers of arms from North Korea'
+        if actor_pm is None:
+            actor_pm = _subject_before(ctx, t.start, cs, claimant_ok=False) or src
         if actor_pm is None:
             actor_pm = _modifier(ctx, t.start)
         if actor_pm is None and t.text.lower().startswith(("military", "arms", "weapon")):
@@ -281,7 +284,15 @@ def _diplomacy_parties(ctx: Ctx, t: Trigger, attr: Attribution | None) -> tuple[
     cs, ce, _ = ctx.clause(t.start)
     attr_spans = [(a.np_start, a.np_end) for a in ctx.attrs if a.kind != "hedge"]
 
+    places = {p.name for p in ctx.places}
+    inside = [p for p in ctx.parties if t.start <= p.start < t.end]
+
     def usable(p, r):
+        if p in inside:
+            return True
+        is_place = p.form == "noun" and (ctx.res.place_alias.get(re.sub(r"['’]s?$", "", p.text).casefold()) is not None)
+        if r == "dest" and not is_place:
+            return not any(s <= p.start < e for s, e in attr_spans)
         if r in ("loc", "dest", "target", "src", "obj", "for"):
             # 'in Riyadh', 'to Moscow' are places; 'of the U.N. Security Council' is a participant
             if not (r == "obj" and ctx.res.parties.get(p.code) and ctx.res.parties[p.code].multilateral):
@@ -290,6 +301,18 @@ def _diplomacy_parties(ctx: Ctx, t: Trigger, attr: Attribution | None) -> tuple[
         return not any(s <= p.start < e for s, e in attr_spans)
 
     cands = [(p, r) for p, r in _parties_in(ctx, cs, ce) if usable(p, r)]
+    # parties that name the talks themselves: 'U.S.-Ukraine talks', 'the G7 talks'
+    mods = []
+    j = t.start
+    for p in reversed(ctx.parties):
+        if p.end <= j and re.fullmatch(r"\s*(?:-|–|and|,)?\s*(?:the\s+)?(?:[a-z][\w-]*\s+){0,1}", text[p.end:j], re.I) and j - p.end <= 25:
+            mods.insert(0, p)
+            j = p.start
+        elif p.end <= j:
+            break
+    if mods:
+        after = [(p, r) for p, r in _parties_in(ctx, t.end, ce) if r in ("partner", "between") and usable(p, r)]
+        cands = [(p, "subj") for p in mods] + after
     # 'between X and Y', 'X met with Y', 'talks with Y'
     codes: list[str] = []
     actor = None
@@ -334,6 +357,12 @@ def _locations(ctx: Ctx, t_start: int, t_end: int, etype: str, state) -> list[tu
     places = [p for p in ctx.places if not any(s <= p.start < e for s, e in attr_spans)
               and not re.search(r"\bfrom\s+(?:the\s+)?$", ctx.text[max(0, p.start - 10):p.start])]
     pick = [p for p in places if cs <= p.start < ce and not p.anaphoric]
+    # a place goes to the nearest trigger of the event's type ('talks in Quebec follow talks in Jeddah')
+    rivals = [x for x in ctx.triggers if x.type == etype and not x.dropped and x.start != t_start]
+
+    def dist(a, b, p):
+        return 0 if a <= p.start < b else min(abs(p.start - b), abs(a - p.end))
+    pick = [p for p in pick if not any(dist(x.start, x.end, p) < dist(t_start, t_end, p) for x in rivals)]
     if not pick and etype not in SPATIAL_TYPES:
         pick = [p for p in places if not p.anaphoric and etype != "diplomacy"]
         if etype == "diplomacy":
@@ -486,6 +515,8 @@ def build_mentions(ctx: Ctx) -> list[Mention]:
             m.movement = t.rule.movement or "deployed"
         m.quantities = _trigger_quantities(ctx, t)
         _time(ctx, t, m, attached, attrs)
+        if t.type == "troops_deployed" and m.modality == "expected" and not m.quantities and m.time_source not in ("own",):
+            continue  # speculation: 'he can end it by withdrawing his troops'
         if m.against is None and t.type in ("offensive_launched", "strike", "casualties_claimed", "territory_claimed", "offensive_repelled"):
             m.against = _opponent(ctx, m.actor) or _place_owner(ctx, m)
         if m.against == m.actor:
@@ -539,7 +570,7 @@ def _place_owner(ctx: Ctx, m: Mention) -> str | None:
 def _modality(ctx: Ctx, t: Trigger, m: Mention, attrs: list[Attribution]) -> None:
     text = ctx.text
     cs, ce, _ = ctx.clause(t.start)
-    window = text[max(cs, t.start - 60):t.start]
+    window = text[max(cs, t.start - 90):t.start]
     deny = [a for a in attrs if a.kind == "deny"]
     say = [a for a in attrs if a.kind in ("say", "estimate")]
     hedge = [a for a in attrs if a.kind == "hedge"]
@@ -553,7 +584,13 @@ def _modality(ctx: Ctx, t: Trigger, m: Mention, attrs: list[Attribution]) -> Non
     exp_cue = ctx.res.rx["expect"].search(window)
     if exp_cue and re.search(r"\b(?:would|could|might|may)\s+(?:have\s+)?(?:been|had)\b", window[exp_cue.start():], re.I):
         exp_cue = None  # past modality: 'would have been'
-    if exp_cue or re.match(r"(?:future|upcoming|planned|proposed)\b", text[max(0, t.start - 10):t.start].split()[-1] if text[max(0, t.start - 10):t.start].split() else "", re.I):
+    if t.since:
+        # 'since X held a summit in September': background the sentence takes for granted
+        m.claimants = []
+        m.modality = "asserted"
+        return
+    purpose = t.type == "diplomacy" and re.search(r"\bfor\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}$", window)
+    if exp_cue or purpose or re.match(r"(?:future|upcoming|planned|proposed)\b", text[max(0, t.start - 10):t.start].split()[-1] if text[max(0, t.start - 10):t.start].split() else "", re.I):
         m.modality = "expected"
     elif est_cue:
         m.modality = "estimated"
@@ -675,7 +712,7 @@ def _attach_times(ctx: Ctx, anchors) -> dict[int, list[TimeExpr]]:
                 d = 0
             # an anchor in another clause is farther away
             if ctx.clause(a)[0] != ctx.clause(te.start)[0]:
-                d += 25
+                d += 60
             if best is None or d < best[0]:
                 best = (d, i)
         if best is not None:

@@ -90,6 +90,11 @@ def _update_state(ctx, mentions: list[Mention]) -> None:
         st.prev_attr = (cl, tm)
     else:
         st.prev_attr = None
+    persons = [(p.start, (p.code, p.text)) for p in ctx.parties if p.form == "person"]
+    persons += [(a.np_start, c) for a in attrs for c in a.claimants
+                if c[0] and re.fullmatch(r"(?:[A-Z][\w’'-]+\s+){1,3}[A-Z][\w’'-]+", c[1] or "")]
+    if persons:
+        st.last_person = max(persons, key=lambda x: x[0])[1]
     strike_times = [(m.time, m.time_text) for m in mentions
                     if m.sentence is ctx.s and m.type == "strike" and m.time_source == "own"]
     st.prev_strike_time, st.prev_strike_text = strike_times[0] if strike_times else (None, None)
