@@ -71,6 +71,11 @@ stop_one() {
 cmd_start() {
   [[ -x "$BIN" ]] || die "$BIN not found: run 'make venv' first"
   mkdir -p "$RUN_DIR"
+  # Auto topic creation is off on the broker: declare the topics once, before the services race.
+  if ! "$BIN" topics create >"$RUN_DIR/topics.log" 2>&1; then
+    tail -n 30 "$RUN_DIR/topics.log" >&2
+    die "'claimline topics create' failed (is Kafka up at ${CLAIMLINE_KAFKA_BOOTSTRAP:-127.0.0.1:9092}?)"
+  fi
   local name pid
   for name in "${SERVICES[@]}"; do
     if pid="$(running_pid "$name")"; then
