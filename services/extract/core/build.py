@@ -293,6 +293,9 @@ def _diplomacy_parties(ctx: Ctx, t: Trigger, attr: Attribution | None) -> tuple[
         is_place = p.form == "noun" and (ctx.res.place_alias.get(re.sub(r"['’]s?$", "", p.text).casefold()) is not None)
         if r == "dest" and not is_place:
             return not any(s <= p.start < e for s, e in attr_spans)
+        if r == "src" and re.search(r"\b(?:diplomats|officials|ministers|leaders|representatives|delegations?|envoys|negotiators|"
+                                    r"lawmakers|chiefs|heads|military\s+brass|generals)\s+from\s+(?:the\s+)?$", text[max(0, p.start - 40):p.start], re.I):
+            return True  # 'Top diplomats from the Group of Seven'
         if r in ("loc", "dest", "target", "src", "obj", "for"):
             # 'in Riyadh', 'to Moscow' are places; 'of the U.N. Security Council' is a participant
             if not (r == "obj" and ctx.res.parties.get(p.code) and ctx.res.parties[p.code].multilateral):
@@ -584,6 +587,9 @@ def _modality(ctx: Ctx, t: Trigger, m: Mention, attrs: list[Attribution]) -> Non
     exp_cue = ctx.res.rx["expect"].search(window)
     if exp_cue and re.search(r"\b(?:would|could|might|may)\s+(?:have\s+)?(?:been|had)\b", window[exp_cue.start():], re.I):
         exp_cue = None  # past modality: 'would have been'
+    if t.rule is not None and t.rule.modality:
+        m.modality = t.rule.modality
+        return
     if t.since:
         # 'since X held a summit in September': background the sentence takes for granted
         m.claimants = []

@@ -60,6 +60,7 @@ class TriggerRule:
     needs: str | None = None
     unilateral: bool = False
     weak: bool = False
+    modality: str | None = None
 
 
 @dataclass
@@ -128,7 +129,7 @@ def resources() -> Resources:
         if etype.startswith("_"):
             continue
         rl = [TriggerRule(etype, r["pattern"], r.get("change"), r.get("movement"), r.get("needs"),
-                          bool(r.get("unilateral")), bool(r.get("weak"))) for r in rules]
+                          bool(r.get("unilateral")), bool(r.get("weak")), r.get("modality")) for r in rules]
         trigger_rules[etype] = rl
         trigger_regex[etype] = re.compile("|".join(f"(?P<r{i}>{r.pattern})" for i, r in enumerate(rl)), re.I)
 
