@@ -23,16 +23,17 @@ _CLAUSE = re.compile(
     r"|,(?!\d{3})\s*(?:which|where|while|although|though|but|after|following|amid|amidst|including|whereas|when|since|"
     r"prompting|resulting|who|whom|whose|as|with|before|until|despite|because|so|yet|(?=a\s+claim|an\s+assertion)|"
     r"(?=(?:and\s+)?(?:is|are|was|were|has|have|had|could|would|will|may|might)\b))\b"
-    r"|\b(?:while|although|though|whereas|as\s+well\s+as|but|because|despite|that|if|unless|whether|since)\b"
+    r"|\b(?:while|although|though|whereas|as\s+well\s+as|but|because|despite|that|if|unless|whether|since|which)\b"
     r"|,\s*and\s+(?=\w+\s+(?:is|are|was|were|has|have|had|will|would|could)\b)"
     r"|\band\s+(?=(?:is|are|was|were|has|have|had)\s+(?:been\s+)?\w+ed\b)",
     re.I)
+_SUBORDINATE = {"since", "if", "unless", "whether", "although", "though", "because", "while", "whereas", "despite"}
 _SEGMENT = re.compile(r",(?!\d{3})|;|\s[—–]\s|—|:\s|[()]")
 _FILLER = {"the", "a", "an", "its", "their", "his", "her", "our", "some", "all", "many", "several", "additional",
            "other", "about", "around", "over", "more", "than", "approximately", "nearly", "up", "to", "at", "least",
            "an", "estimated", "another", "further", "new", "these", "those", "this", "that", "both", "two", "three",
            "thousands", "hundreds", "tens", "of"}
-_AUX = re.compile(r"(?:\s+(?:has|have|had|also|again|publicly|firmly|reportedly|previously|earlier|recently|already|"
+_AUX = re.compile(r"(?:\s+(?:\w+ly|long|since|still|yet|even|often|has|have|had|also|again|publicly|firmly|reportedly|previously|earlier|recently|already|"
                   r"repeatedly|now|further|then|later|officially|separately|initially|first|once|just|was|were|is|are|"
                   r"been|being|be|would|will|could|did|does|do|not|never|however|swiftly|quickly|immediately|"
                   r"strongly|flatly|categorically|openly|explicitly|only|had|yet|still|itself|themselves)\b,?)+\s*$",
@@ -131,6 +132,7 @@ class Ctx:
     segs: list[int]
     attrs: list[Attribution] = field(default_factory=list)
     triggers: list[Trigger] = field(default_factory=list)
+    actors: dict = field(default_factory=dict)
 
     def clause(self, pos: int) -> tuple[int, int, str]:
         """(start, end, opening word) of the clause around pos."""
@@ -141,6 +143,12 @@ class Ctx:
             elif a >= pos:
                 end = a
                 break
+        if opener in _SUBORDINATE:
+            # 'Since a surprising offensive in August, Ukrainian forces ...': the clause ends at the comma
+            if "," not in self.text[start:pos]:
+                c = self.text.find(",", pos, end)
+                if c > 0 and not self.text[c + 1:c + 4].isdigit():
+                    end = c
         return start, end, opener
 
     def segment(self, pos: int) -> tuple[int, int]:
@@ -604,6 +612,14 @@ def find_triggers(ctx: Ctx) -> list[Trigger]:
     strikes = [t for t in out if t.type == "strike"]
     for t in out:
         _filter(ctx, t, strikes)
+    # 'receiving arms aid': the noun is the object of the verb, not a second event
+    aid = sorted((t for t in out if t.type == "military_aid" and not t.dropped), key=lambda t: t.start)
+    for a, b in zip(aid, aid[1:]):
+        if 0 <= b.start - a.end <= 25 and not re.search(r"[,;.]", text[a.end:b.start]):
+            b.dropped = "object"
+    if text.rstrip(" ”\"’'").endswith("?"):
+        for t in out:
+            t.dropped = t.dropped or "question"
     out.sort(key=lambda t: t.start)
     return out
 
@@ -674,7 +690,16 @@ def _filter(ctx: Ctx, t: Trigger, strikes: list[Trigger]) -> None:
     if re.search(r"\b(?:prevent\w*|kept|keep\w*|stop\w*|block\w*|deter\w*)\b[^.;]{0,60}\bfrom\s+(?:[\w-]+\s+)?$", before, re.I):
         t.dropped = "negated"
         return
+    if t.type == "territory_claimed" and re.search(r"\b(?:soldiers?|troops|servicem[ae]n|fighters|prisoners|POWs|men|people|civilians|"
+                                                   r"personnel|crew|pilots?|officers?)\s+(?:[\w-]+\s+)?$", before, re.I):
+        t.dropped = "people"  # 'a North Korean soldier captured by Ukrainian forces'
+        return
+    if t.type == "territory_claimed" and any(q.unit in ("mil", "civ", "cas_casualties", "cas_killed") and 0 <= q.start - t.end <= 15
+                                             for q in ctx.quants):
+        t.dropped = "people"  # 'lost 62,400 troops'
+        return
     if t.type in ("territory_claimed", "offensive_repelled", "strike") and \
+            not re.search(r"\b(?:managed|succeeded|able|went\s+on|continued|proceeded)\s+to\s+(?:[\w-]+\s+)?$", low_before) and \
             re.search(r"\bto\s+(?:[\w-]+\s+)?$", low_before) and not re.search(r"\b(?:used|had|going|about)\s+to\s+\w*\s*$", low_before) \
             and not re.search(r"\bto\s+have\s+(?:[\w-]+\s+)?$", low_before):
         t.dropped = "infinitive"
@@ -699,7 +724,7 @@ def _filter(ctx: Ctx, t: Trigger, strikes: list[Trigger]) -> None:
             r"finali[sz]\w*|negotiat\w*|announc\w*|ratif\w*|accept\w*|approv\w*|hammer\w*|forg\w+)\b",
             text[max(0, t.start - 45):t.end + 35], re.I):
         t.weak = True  # 'Moscow's treaty', 'a ceasefire deal': a reference, not an event
-    if re.search(r"\bsince\s+the\s+(?:start|beginning|outset|launch)\s+of\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,2}$",
+    if re.search(r"\bsince\s+the\s+(?:start|beginning|outset|launch)\s+of\s+(?:the\s+|its\s+|their\s+)?(?:[\w’'-]+\s+){0,2}$",
                  text[max(0, t.start - 70):t.start], re.I):
         t.dropped = "background"
         return

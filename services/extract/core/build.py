@@ -16,7 +16,7 @@ _BAD_FILL = re.compile(r"\b(?:has|have|had|is|are|was|were|be|been|will|would|ma
                        r"at|for|from|by|with|against|near|that|which|who|said|says|and|as|after|before|since|amid|amidst|"
                        r"among|during|despite|while|including|following|through|across|within|toward|towards|"
                        r"troops|soldiers|forces|units|servicemen|personnel|officials|authorities|leadership|ministry|"
-                       r"claims|reports|estimates|president|government|army|military|its|their|his|her)\b", re.I)
+                       r"claims|reports|estimates|president|government|its|their|his|her)\b", re.I)
 _TRANSITIVE_DEPLOY = re.compile(r"^(?:deploy|redeploy|sen[dt]|dispatch|reintegrat|mov|transferr|shift|commit|withdr|pull|"
                                 r"mass|amass|gather|station|position|reinforc|concentrat)", re.I)
 
@@ -51,7 +51,7 @@ def _modifier(ctx: Ctx, pos: int, max_gap: int = 40) -> PartyMention | None:
 
 
 def _after(ctx: Ctx, pos: int, pattern: str, span: int = 60) -> PartyMention | None:
-    m = re.match(r"(?:[\s\w’'-]{0,%d}?)\b(?:%s)\s+(?:the\s+|a\s+|an\s+)?" % (span, pattern), ctx.text[pos:], re.I)
+    m = re.match(r"(?:[\s\w’'-]{0,%d}?)\b(?:%s)\s+" % (span, pattern), ctx.text[pos:], re.I)
     if not m:
         return None
     at = pos + m.end()
@@ -66,7 +66,7 @@ def _parties_in(ctx: Ctx, a: int, b: int) -> list[tuple[PartyMention, str]]:
 
 
 def _subject_before(ctx: Ctx, pos: int, a: int, exclude_roles=("target", "loc", "dest", "obj", "against", "src",
-                                                                   "partner", "between", "for", "agent", "adv"),
+                                                                   "partner", "between", "for", "agent"),
                     claimant_ok: bool = True) -> PartyMention | None:
     cands = [(p, r) for p, r in _parties_in(ctx, a, pos) if r not in exclude_roles]
     if not cands:
@@ -122,8 +122,12 @@ def _actor(ctx: Ctx, t: Trigger, attr: Attribution | None) -> tuple[str | None, 
         if troop_pm is not None:
             actor_pm = troop_pm
         else:
-            actor_pm = _modifier(ctx, t.start) or _subject_before(ctx, t.start, cs, claimant_ok=False) \
-                or _after(ctx, t.end, r"from", 40) or _subject_before(ctx, t.start, 0, claimant_ok=False)
+            if re.search(r"\b(?:troops|soldiers|forces|units?|brigades?|battalions?|regiments?|personnel)\s+$",
+                         text[max(0, t.start - 20):t.start], re.I):
+                actor_pm = _after(ctx, t.end, r"from", 40)  # 'the Khartiia Brigade positioned north of ...'
+            else:
+                actor_pm = _modifier(ctx, t.start) or _subject_before(ctx, t.start, cs, claimant_ok=False) \
+                    or _after(ctx, t.end, r"from", 40) or _subject_before(ctx, t.start, 0, claimant_ok=False)
         agent = _after(ctx, t.end, r"by", 60)
         if agent and actor_pm and agent.code != actor_pm.code:
             partners.append(agent.code)
@@ -152,6 +156,8 @@ def _actor(ctx: Ctx, t: Trigger, attr: Attribution | None) -> tuple[str | None, 
         actor_pm = (_modifier(ctx, t.start) if not re.match(r"military|arms|weapon", t.text, re.I) else None)
         if actor_pm is None and src is not None and re.search(r"(?:s|ies|ment|ments|ing)$", t.text, re.I):
             actor_pm = src  # a noun: 'transfers of arms from North Korea'
+        if actor_pm is None:
+            actor_pm = _after(ctx, t.end, r"by", 30)  # 'weapons provided by Western countries'
         if actor_pm is None:
             actor_pm = _subject_before(ctx, t.start, cs, claimant_ok=False) or src
         if actor_pm is None:
@@ -214,9 +220,18 @@ def _actor(ctx: Ctx, t: Trigger, attr: Attribution | None) -> tuple[str | None, 
                 if r not in ("target", "loc", "dest", "src", "obj"):
                     actor_pm = p
                     break
+        if actor_pm is None and re.search(r"\b(?:its|their)\s+(?:[\w-]+\s+){0,2}$", text[max(0, t.start - 30):t.start], re.I):
+            # 'its vaunted 2023 counteroffensive': the nearest party before
+            for p, r in reversed(_parties_in(ctx, 0, t.start)):
+                if r not in ("target", "loc", "dest", "obj", "src"):
+                    actor_pm = p
+                    break
+        if actor_pm is None and against and et in ("offensive_launched", "strike") and _opponent(ctx, against):
+            actor = _opponent(ctx, against)
+            return actor, partners, against
         if actor_pm is None and et != "strike":
             # the subject of the next clause: 'Since a surprising offensive in August, Ukrainian forces have ...'
-            for p, r in _parties_in(ctx, t.end, len(text)):
+            for p, r in _parties_in(ctx, max(t.end, ce), len(text)):
                 if r == "subj" and not any(a.np_start <= p.start < a.np_end for a in ctx.attrs):
                     actor_pm = p
                     break
@@ -329,8 +344,9 @@ def _diplomacy_parties(ctx: Ctx, t: Trigger, attr: Attribution | None) -> tuple[
     codes = _dedupe(codes)
     if not subj and with_codes and not between:
         # 'an agreement reached with Kim Jong Un': the other side is elsewhere in the sentence
-        for p, r in zip(ctx.parties, ctx.roles):
-            if p.code not in with_codes and r not in ("loc", "dest", "target") and not any(s <= p.start < e for s, e in attr_spans):
+        for p, r in reversed(list(zip(ctx.parties, ctx.roles))):
+            if p.start < t.start and p.code not in with_codes and r not in ("loc", "dest", "target") and \
+                    not any(s <= p.start < e for s, e in attr_spans):
                 codes = [p.code] + codes
                 break
         else:
@@ -360,6 +376,10 @@ def _locations(ctx: Ctx, t_start: int, t_end: int, etype: str, state) -> list[tu
     places = [p for p in ctx.places if not any(s <= p.start < e for s, e in attr_spans)
               and not re.search(r"\bfrom\s+(?:the\s+)?$", ctx.text[max(0, p.start - 10):p.start])]
     pick = [p for p in places if cs <= p.start < ce and not p.anaphoric]
+    _, _, opener = ctx.clause(t_start)
+    if not pick and opener in ("which", "that", "who", "where"):
+        # 'the Crimean peninsula which was annexed ...': the antecedent
+        pick = [p for p in places if not p.anaphoric and cs - 45 <= p.end <= cs][-1:]
     # a place goes to the nearest trigger of the event's type ('talks in Quebec follow talks in Jeddah')
     rivals = [x for x in ctx.triggers if x.type == etype and not x.dropped and x.start != t_start]
 
@@ -497,10 +517,15 @@ def build_mentions(ctx: Ctx) -> list[Mention]:
     attached = _attach_times(ctx, anchors)
 
     kept = [t for t in ctx.triggers if not t.dropped]
+    actors = {}
+    for t in kept:
+        attrs = governing(ctx, t.start)
+        actors[id(t)] = _actor(ctx, t, attrs[-1] if attrs else None)
+    ctx.actors = {k: v[0] for k, v in actors.items()}
     for t in kept:
         attrs = governing(ctx, t.start)
         attr = attrs[-1] if attrs else None
-        actor, partners, against = _actor(ctx, t, attr)
+        actor, partners, against = actors[id(t)]
         m = Mention(t.type, ctx.s, t.start, t.text, weak=t.weak, since=t.since)
         m.actor, m.partners, m.against = actor, partners, against
         if t.type == "military_aid":
@@ -542,8 +567,8 @@ def _recipient(ctx: Ctx, t: Trigger, actor: str | None) -> str | None:
             return p.code
     # 'Western-supplied missiles for Kyiv' / "Kyiv's utilization" before the trigger
     for p in ctx.parties:
-        if p.possessive and t.start - 60 <= p.start < t.start and p.code != actor and \
-                re.match(r"\s+(?:use|utili[sz]ation)", text[p.end:]):
+        if t.start - 60 <= p.start < t.start and p.code != actor and \
+                re.match(r"\s+(?:(?:may|can|could|will|would|to)\s+)?(?:use|utili[sz]\w*)\b", text[p.end:]):
             return p.code
     return None
 
@@ -587,6 +612,8 @@ def _modality(ctx: Ctx, t: Trigger, m: Mention, attrs: list[Attribution]) -> Non
     exp_cue = ctx.res.rx["expect"].search(window)
     if exp_cue and re.search(r"\b(?:would|could|might|may)\s+(?:have\s+)?(?:been|had)\b", window[exp_cue.start():], re.I):
         exp_cue = None  # past modality: 'would have been'
+    if exp_cue and re.search(r"\b(?:had|has|have|was|were|did|is|are)\b", window[exp_cue.end():], re.I):
+        exp_cue = None  # another finite verb governs the trigger: 'could use the land it had seized'
     if t.rule is not None and t.rule.modality:
         m.modality = t.rule.modality
         return
@@ -596,7 +623,9 @@ def _modality(ctx: Ctx, t: Trigger, m: Mention, attrs: list[Attribution]) -> Non
         m.modality = "asserted"
         return
     purpose = t.type == "diplomacy" and re.search(r"\bfor\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}$", window)
-    if exp_cue or purpose or re.match(r"(?:future|upcoming|planned|proposed)\b", text[max(0, t.start - 10):t.start].split()[-1] if text[max(0, t.start - 10):t.start].split() else "", re.I):
+    planned = re.search(r"\b(?:future|upcoming|planned|proposed|expected|possible|potential|looming|anticipated)\s+(?:[\w-]+\s+){0,2}$",
+                        text[max(0, t.start - 40):t.start], re.I)
+    if exp_cue or purpose or planned:
         m.modality = "expected"
     elif est_cue:
         m.modality = "estimated"
@@ -642,6 +671,9 @@ def _trigger_quantities(ctx: Ctx, t: Trigger) -> list[dict]:
         if unit == "mil":
             if casualty_kind(ctx, q, None) is not None and _cue_kind(ctx, q, ctx.segment(q.start)):
                 continue
+            owner = [p for p in ctx.parties if q.end <= p.start < q.unit_end]
+            if owner and et == "troops_deployed" and _troop_owner(ctx, t) is not None and owner[0].code != _troop_owner(ctx, t).code:
+                continue  # 'in retreat ..., facing 70,000 Russian troops'
             if et == "offensive_launched":
                 continue
             kind = "troops"
@@ -740,6 +772,8 @@ def _time(ctx: Ctx, t: Trigger, m: Mention, attached, attrs: list[Attribution]) 
     pub = ctx.state.pub
     future = m.modality == "expected"
     own = list(attached.get(id(t), []))
+    if t.since:
+        own = [te for te in own if te.start > t.start]  # 'Last Tuesday marked 1,000 days since Russia launched ...'
     seg = ctx.segment(t.start)
     for q in ctx.quants:
         if seg[0] <= q.start < seg[1] and t.type != "casualties_claimed":
@@ -752,8 +786,9 @@ def _time(ctx: Ctx, t: Trigger, m: Mention, attached, attrs: list[Attribution]) 
         return
     if not m.since and m.change != "controls" and not t.weak:
         pair = {"offensive_launched", "territory_claimed"}
+        actors = getattr(ctx, "actors", {})
         sibs = [x for x in ctx.triggers if x is not t and not x.dropped and not x.since and id(x) in attached
-                and (x.type == t.type or {x.type, t.type} == pair)]
+                and (x.type == t.type or {x.type, t.type} == pair) and actors.get(id(x)) == actors.get(id(t))]
         sibs.sort(key=lambda x: abs(x.start - t.start))
         for x in sibs:
             r, txt = _resolve_first(attached[id(x)], pub, future)

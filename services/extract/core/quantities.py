@@ -100,6 +100,8 @@ def find_quantities(text: str, res: Resources | None = None) -> list[Qty]:
             continue
         if re.match(r"-\w|\s*-\s*(?:year|day|month|week|hour|mile|kilometer|kilometre|millimeter|mm|km)\b", text[e:e + 12], re.I):
             continue  # '30-day ceasefire', '122-millimeter shells'
+        if re.match(r"\s+(?:[\w-]+\s+)?(?:days?|weeks?|months?|years?|hours?|decades?|centuries|times|percent\s+of\s+(?:its|their|the)\s+gdp)\b", text[e:e + 25], re.I):
+            continue  # durations and multipliers: 'over three months', 'four times'
         value = low = high = None
         vague = None
         pct = bool(m.group("pct"))
@@ -127,8 +129,10 @@ def find_quantities(text: str, res: Resources | None = None) -> list[Qty]:
                 continue  # a year
         approx = bool(m.group("approx")) and not re.match(r"(?i)under|less|fewer", m.group("approx") or "")
         if pct:
-            v = value if value is not None else None
-            out.append(Qty(s, e, e, v / 100 if v is not None else None, None, None, approx, None, "share", False, m.group(0)))
+            if value is not None:
+                out.append(Qty(s, e, e, value / 100, None, None, approx, None, "share", False, m.group(0)))
+            elif low is not None:
+                out.append(Qty(s, e, e, None, low / 100, high / 100, approx, None, "share", False, m.group(0)))
             continue
         unit = None
         unit_end = e
@@ -145,6 +149,14 @@ def find_quantities(text: str, res: Resources | None = None) -> list[Qty]:
                     unit = unit_alias[um2.group("unit").lower()]
                     unit_end = e + um.end() + um2.end()
                 civilian = True
+        if unit is None and not vague:
+            # a partitive: 'at least 1,000 of the 11,000 troops' counts troops too
+            pm = re.match(r"\s+of\s+(?:the|these|those|its|their)\s+(?:\d[\d,]*\s+)?", text[e:e + 30])
+            if pm:
+                um2 = unit_rx.match(text[e + pm.end():e + pm.end() + 60])
+                if um2 and not _STOP_MODS.search(um2.group("mods")):
+                    unit = unit_alias[um2.group("unit").lower()]
+                    unit_end = e + pm.end() + um2.end()
         if vague and unit is None:
             continue
         if vague is None and value is not None and value < 1:
