@@ -46,6 +46,9 @@ _PREP_ROLE = {"into": "target", "on": "target", "against": "against", "targeting
               "for": "for", "over": "loc", "about": "obj", "involving": "involving", "than": "obj", "like": "obj",
               "following": "adv", "after": "adv", "before": "adv", "amid": "adv", "amidst": "adv", "during": "adv",
               "despite": "adv", "since": "adv", "until": "adv", "unlike": "adv", "including": "adv", "among": "between"}
+_TIME_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+               "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+               "jan.", "feb.", "aug.", "sept.", "oct.", "nov.", "dec.", "week", "month", "year", "weekend", "today"}
 _NUMWORD = re.compile(r"^(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|\d+)$", re.I)
 
 
@@ -176,6 +179,8 @@ def _role(text: str, pm: PartyMention, prev: PartyMention | None, prev_role: str
         lw = w.lower()
         if lw == "of" and skipped and k > 0 and words[k - 1][:1].isupper():
             continue  # a title: 'Secretary of State Marco Rubio'
+        if lw in _TIME_WORDS or re.fullmatch(r"(?:19|20)\d\d", lw):
+            return "subj"  # 'By October 2024 Russian forces ...': a time phrase, not a preposition of the party
         if lw in _PREP_ROLE:
             return _PREP_ROLE[lw]
         if lw in _FILLER or _NUMWORD.match(lw) or lw.endswith(("’s", "'s")):
@@ -691,7 +696,7 @@ def _filter(ctx: Ctx, t: Trigger, strikes: list[Trigger]) -> None:
         t.dropped = "negated"
         return
     if t.type == "territory_claimed" and re.search(r"\b(?:soldiers?|troops|servicem[ae]n|fighters|prisoners|POWs|men|people|civilians|"
-                                                   r"personnel|crew|pilots?|officers?)\s+(?:[\w-]+\s+)?$", before, re.I):
+                                                   r"personnel|crew|pilots?|officers?)\s+(?:\w+ly\s+)?$", before, re.I) and t.text.lower().endswith("ed"):
         t.dropped = "people"  # 'a North Korean soldier captured by Ukrainian forces'
         return
     if t.type == "territory_claimed" and any(q.unit in ("mil", "civ", "cas_casualties", "cas_killed") and 0 <= q.start - t.end <= 15

@@ -229,9 +229,12 @@ def _actor(ctx: Ctx, t: Trigger, attr: Attribution | None) -> tuple[str | None, 
         if actor_pm is None and against and et in ("offensive_launched", "strike") and _opponent(ctx, against):
             actor = _opponent(ctx, against)
             return actor, partners, against
-        if actor_pm is None and et != "strike":
-            # the subject of the next clause: 'Since a surprising offensive in August, Ukrainian forces have ...'
-            for p, r in _parties_in(ctx, max(t.end, ce), len(text)):
+        first_comma = text.find(",")
+        if actor_pm is None and et != "strike" and 0 < first_comma and t.start < first_comma and \
+                not any(p.start < t.start for p in ctx.parties):
+            # a fronted phrase: 'Since a surprising offensive in August, Ukrainian forces have ...'
+            nxt = ctx.clause(first_comma + 1)
+            for p, r in _parties_in(ctx, first_comma, nxt[1]):
                 if r == "subj" and not any(a.np_start <= p.start < a.np_end for a in ctx.attrs):
                     actor_pm = p
                     break
@@ -542,6 +545,10 @@ def build_mentions(ctx: Ctx) -> list[Mention]:
         if t.type == "troops_deployed":
             m.movement = t.rule.movement or "deployed"
         m.quantities = _trigger_quantities(ctx, t)
+        if m.modality in ("asserted", "claimed") and any(
+                q.start <= x.start and re.match(r"(?:an\s+)?estimated\b", q.text, re.I)
+                for q in ctx.quants for x in [t] if abs(q.start - t.start) < 90 and _q_used(q, m.quantities)):
+            m.modality = "estimated"  # 'an estimated 14,000 North Korean soldiers have been deployed'
         _time(ctx, t, m, attached, attrs)
         if t.type == "troops_deployed" and m.modality == "expected" and not m.quantities and m.time_source not in ("own",):
             continue  # speculation: 'he can end it by withdrawing his troops'
@@ -608,7 +615,8 @@ def _modality(ctx: Ctx, t: Trigger, m: Mention, attrs: list[Attribution]) -> Non
         return
     if say:
         m.claimants = list(say[-1].claimants)
-    est_cue = ctx.res.rx["estimate"].search(window) or (say and say[-1].kind == "estimate")
+    est_cue = next((c for c in ctx.res.rx["estimate"].finditer(window)
+                    if not re.match(r"\s*(?:about\s+|around\s+)?\d", window[c.end():])), None) or (say and say[-1].kind == "estimate")
     exp_cue = ctx.res.rx["expect"].search(window)
     if exp_cue and re.search(r"\b(?:would|could|might|may)\s+(?:have\s+)?(?:been|had)\b", window[exp_cue.start():], re.I):
         exp_cue = None  # past modality: 'would have been'
@@ -708,6 +716,13 @@ def _trigger_quantities(ctx: Ctx, t: Trigger) -> list[dict]:
     return _uniq_q(out)
 
 
+def _q_used(q: Qty, qs: list[dict]) -> bool:
+    for d in qs:
+        if d.get("value") == q.value and d.get("low") == q.low and d.get("high") == q.high and d.get("vague") == q.vague:
+            return True
+    return False
+
+
 def _uniq_q(qs: list[dict]) -> list[dict]:
     seen, out = set(), []
     for q in qs:
@@ -781,8 +796,6 @@ def _time(ctx: Ctx, t: Trigger, m: Mention, attached, attrs: list[Attribution]) 
     r, txt = _resolve_first(own, pub, future)
     if r:
         m.time, m.time_text, m.time_source = r, txt, "own"
-        if r[3] is False and any(te.forward for te in own) and m.modality == "asserted":
-            m.modality = "expected"
         return
     if not m.since and m.change != "controls" and not t.weak:
         pair = {"offensive_launched", "territory_claimed"}
