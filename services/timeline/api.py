@@ -5,6 +5,7 @@ Handlers only translate HTTP to store queries and back; filtering semantics live
 """
 
 import asyncio
+import contextlib
 import csv
 import io
 import json
@@ -139,14 +140,23 @@ def build_router(get_ctx: Callable[[], TimelineContext], *, read_token: str | No
                 responses={200: {"content": {"text/event-stream": {}}}})
     async def stream(request: Request, ctx: Ctx) -> StreamingResponse:
         async def events():
-            yield "retry: 2000\n\n"
+            # A pump task drains the store's subscription into a queue, so waiting with a
+            # keep-alive timeout never cancels the subscription itself mid-read.
+            queue: asyncio.Queue = asyncio.Queue()
             subscription = ctx.store.subscribe()
+
+            async def pump() -> None:
+                async for changed in subscription:
+                    await queue.put(changed)
+
+            pump_task = asyncio.create_task(pump())
             try:
-                while True:
+                yield "retry: 2000\n\n"
+                while not pump_task.done():
                     if await request.is_disconnected():
                         break
                     try:
-                        changed = await asyncio.wait_for(subscription.__anext__(), timeout=15.0)
+                        changed = await asyncio.wait_for(queue.get(), timeout=15.0)
                     except asyncio.TimeoutError:
                         yield ": keep-alive\n\n"
                         continue
@@ -157,7 +167,9 @@ def build_router(get_ctx: Callable[[], TimelineContext], *, read_token: str | No
                         else:
                             yield f"event: entry\nid: {entry_id}\ndata: {entry.model_dump_json()}\n\n"
             finally:
-                await subscription.aclose()
+                pump_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await pump_task
 
         return StreamingResponse(events(), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from schemas.deadletter import DeadLetter
 from schemas.events import Event, parse_event
+from schemas.extraction import ArticleExtracted
 from services.common.ports import EventLog, Record
 from services.common.topics import EVENTS, EVENTS_DLQ
 from services.extract.handler import describe_validation_error
@@ -37,7 +38,7 @@ class ProjectorStats:
     positions: dict[int, int] = field(default_factory=dict)
 
 
-async def plan(store: TimelineStore, events: Sequence[Event]) -> ChangeSet:
+async def plan(store: TimelineStore, events: Sequence[Event | ArticleExtracted]) -> ChangeSet:
     """What folding `events` into the store's state changes (reads only)."""
     changes = ChangeSet()
     if not events:
@@ -50,11 +51,13 @@ async def plan(store: TimelineStore, events: Sequence[Event]) -> ChangeSet:
         after = apply(after, event)
     added = {k: v for k, v in after.events.items() if k not in before.events}
     removed = {k: v for k, v in before.events.items() if k not in after.events}
+    # A marker can move an article's version without changing any event: keep it anyway,
+    # so an older extractor's events arriving later are still refused.
+    changes.article_versions = {a: v for a, v in after.article_versions.items() if versions.get(a) != v}
     if not added and not removed:
         return changes
     changes.add_events = added
     changes.remove_events = set(removed)
-    changes.article_versions = {a: v for a, v in after.article_versions.items() if versions.get(a) != v}
     for event_id, event in added.items():
         changes.member_add.setdefault(entry_key(event), set()).add(event_id)
     for event_id, event in removed.items():
@@ -76,12 +79,15 @@ async def plan(store: TimelineStore, events: Sequence[Event]) -> ChangeSet:
     return changes
 
 
-def _decode(records: Sequence[Record], now_ms: int) -> tuple[list[Event], list[DeadLetter]]:
-    events: list[Event] = []
+def _decode(records: Sequence[Record], now_ms: int) -> tuple[list[Event | ArticleExtracted], list[DeadLetter]]:
+    events: list[Event | ArticleExtracted] = []
     dead: list[DeadLetter] = []
     for record in records:
         try:
-            events.append(parse_event(record.value))
+            if b'"record_type":"article_extracted"' in record.value[:64]:
+                events.append(ArticleExtracted.model_validate_json(record.value))
+            else:
+                events.append(parse_event(record.value))
         except (ValidationError, ValueError) as error:
             reason = describe_validation_error(error) if isinstance(error, ValidationError) else str(error)
             dead.append(DeadLetter.of(source_topic=record.topic, value=record.value, key=record.key,
@@ -119,7 +125,7 @@ class Projector:
         changes.positions = {self._topic: new_positions}
         await self._store.commit(changes)
         self.stats.records += len(records)
-        self.stats.events += len(events)
+        self.stats.events += sum(not isinstance(e, ArticleExtracted) for e in events)
         self.stats.dead_letters += len(dead)
         self.stats.batches += 1
         self.stats.last_commit_ms = self._clock_ms()

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from typing import Hashable, Iterable, Mapping, Sequence, TypeVar
 
 from schemas.events import Event, TimeSpan
+from schemas.extraction import ArticleExtracted
 from services.timeline.core.contest import claimant_keys, denial_reasons, format_number, summarize_figures
 from services.timeline.core.grouping import entry_key, entry_key_parts, key_from_parts
 from services.timeline.core.model import ClaimView, Entry, FigureSummary
@@ -281,9 +282,36 @@ class FoldState:
             object.__setattr__(self, "by_entry", {k: frozenset(v) for k, v in index.items()})
 
 
+def _remove_into(events: dict[str, Event], by_entry: dict[str, frozenset[str]], old: Event, touched: set[str]) -> None:
+    key = entry_key(old)
+    events.pop(old.event_id, None)
+    remaining = by_entry.get(key, frozenset()) - {old.event_id}
+    if remaining:
+        by_entry[key] = remaining
+    else:
+        by_entry.pop(key, None)
+    touched.add(key)
+
+
+def _supersede_into(events: dict[str, Event], versions: dict[str, str], by_entry: dict[str, frozenset[str]],
+                    marker: ArticleExtracted) -> set[str]:
+    """An extraction marker: a newer version than the article's drops its older events,
+    even when the newer extractor found nothing in the article."""
+    current = versions.get(marker.article)
+    if current is not None and _version_rank(marker.extractor_version) <= _version_rank(current):
+        return set()
+    touched: set[str] = set()
+    for old in [e for e in events.values() if e.article == marker.article]:
+        _remove_into(events, by_entry, old, touched)
+    versions[marker.article] = marker.extractor_version
+    return touched
+
+
 def _apply_into(events: dict[str, Event], versions: dict[str, str], by_entry: dict[str, frozenset[str]],
-                event: Event) -> set[str]:
+                event: "Event | ArticleExtracted") -> set[str]:
     """`apply` on mutable containers; returns the touched entry ids (empty: nothing changed)."""
+    if isinstance(event, ArticleExtracted):
+        return _supersede_into(events, versions, by_entry, event)
     current = versions.get(event.article)
     if current is not None and _version_rank(event.extractor_version) < _version_rank(current):
         return set()
@@ -294,14 +322,7 @@ def _apply_into(events: dict[str, Event], versions: dict[str, str], by_entry: di
     touched: set[str] = set()
 
     def remove(old: Event) -> None:
-        key = entry_key(old)
-        events.pop(old.event_id, None)
-        remaining = by_entry.get(key, frozenset()) - {old.event_id}
-        if remaining:
-            by_entry[key] = remaining
-        else:
-            by_entry.pop(key, None)
-        touched.add(key)
+        _remove_into(events, by_entry, old, touched)
 
     if current is not None and newer:
         for old in [e for e in events.values() if e.article == event.article]:
@@ -318,14 +339,17 @@ def _apply_into(events: dict[str, Event], versions: dict[str, str], by_entry: di
     return touched
 
 
-def apply_changes(state: FoldState, event: Event) -> tuple[FoldState, frozenset[str]]:
+def apply_changes(state: FoldState, event: "Event | ArticleExtracted") -> tuple[FoldState, frozenset[str]]:
     """Fold one event in; also return the ids of the entries whose claims changed (the
     ones a projection must rebuild with `entries_of`, or delete when they have no claims
     left). A redelivered event changes nothing (the same state object, no entries)."""
     current = state.article_versions.get(event.article)
     if current is not None and _version_rank(event.extractor_version) < _version_rank(current):
         return state, frozenset()
-    if state.events.get(event.event_id) == event:
+    if isinstance(event, ArticleExtracted):
+        if current is not None and _version_rank(event.extractor_version) <= _version_rank(current):
+            return state, frozenset()
+    elif state.events.get(event.event_id) == event:
         return state, frozenset()
     events, versions, by_entry = dict(state.events), dict(state.article_versions), dict(state.by_entry)
     touched = _apply_into(events, versions, by_entry, event)
@@ -334,10 +358,11 @@ def apply_changes(state: FoldState, event: Event) -> tuple[FoldState, frozenset[
     return FoldState(events=events, article_versions=versions, by_entry=by_entry), frozenset(touched)
 
 
-def apply(state: FoldState, event: Event) -> FoldState:
+def apply(state: FoldState, event: "Event | ArticleExtracted") -> FoldState:
     """Fold one event in. A redelivered event changes nothing; an event of an older
     extractor version than the article's current one is ignored; a newer one drops the
-    article's older events."""
+    article's older events. An `ArticleExtracted` marker only moves the article's version
+    (dropping older events)."""
     return apply_changes(state, event)[0]
 
 
