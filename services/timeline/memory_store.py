@@ -11,7 +11,7 @@ from typing import AsyncIterator
 from schemas.events import Event
 from services.timeline.core.model import Entry
 from services.timeline.query import entry_as_of, matches
-from services.timeline.store import ChangeSet, Page, TimelineQuery, decode_cursor, encode_cursor
+from services.timeline.store import ChangeSet, JsonPage, Page, TimelineQuery, decode_cursor, encode_cursor
 
 
 class MemoryTimelineStore:
@@ -85,6 +85,10 @@ class MemoryTimelineStore:
             found.append(entry)
         next_cursor = encode_cursor(found[-1].sort_score, found[-1].entry_id) if has_more and found else None
         return Page(entries=found, next_cursor=next_cursor)
+
+    async def page_json(self, query: TimelineQuery) -> JsonPage:
+        page = await self.page(query)
+        return JsonPage([e.model_dump_json() for e in page.entries], page.next_cursor)
 
     async def entry(self, entry_id: str) -> Entry | None:
         return self._entries.get(entry_id)

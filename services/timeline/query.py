@@ -17,7 +17,7 @@ from services.timeline.store import TimelineQuery
 
 _WORD = re.compile(r"[0-9a-zA-Z\u00c0-\u024f]{3,}")
 
-__all__ = ["entry_as_of", "entry_index_keys", "index_key_for", "matches", "score_floor", "words"]
+__all__ = ["entry_as_of", "entry_index_keys", "index_is_exact", "index_key_for", "matches", "score_floor", "words"]
 
 
 def words(text: str) -> set[str]:
@@ -45,6 +45,14 @@ def entry_index_keys(entry: Entry) -> list[str]:
         for evidence in claim.evidence:
             keys |= {f"z:word:{t}" for t in words(evidence.sentence)}
     return sorted(keys)
+
+
+def index_is_exact(query: TimelineQuery) -> bool:
+    """Whether the index set of `index_key_for` holds exactly the matching entries, so a
+    page can be served without reading the entries back (the fast path of GET /timeline)."""
+    narrowing = [query.claimant, query.actor, query.type, query.contested is True]
+    return (sum(bool(f) for f in narrowing) <= 1 and query.location is None and query.q is None
+            and query.start is None and query.end is None and query.as_of is None and query.contested is not False)
 
 
 def index_key_for(query: TimelineQuery) -> str:

@@ -28,8 +28,8 @@ import redis.asyncio as aioredis
 
 from schemas.events import Event, parse_event
 from services.timeline.core.model import Entry
-from services.timeline.query import entry_as_of, entry_index_keys, index_key_for, matches, score_floor
-from services.timeline.store import ChangeSet, Page, TimelineQuery, decode_cursor, encode_cursor
+from services.timeline.query import entry_as_of, entry_index_keys, index_is_exact, index_key_for, matches, score_floor
+from services.timeline.store import ChangeSet, JsonPage, Page, TimelineQuery, decode_cursor, encode_cursor
 
 DEFAULT_NAMESPACE = "v1"
 
@@ -209,6 +209,40 @@ class RedisTimelineStore:
                 break
         next_cursor = encode_cursor(found[-1].sort_score, found[-1].entry_id) if has_more and found else None
         return Page(entries=found, next_cursor=next_cursor)
+
+    async def page_json(self, query: TimelineQuery) -> JsonPage:
+        if not index_is_exact(query):
+            page = await self.page(query)
+            return JsonPage([e.model_dump_json() for e in page.entries], page.next_cursor)
+        # Fast path: the index set is the answer; read limit+1 members past the cursor and
+        # the entries' stored JSON, without parsing them.
+        await self._refresh_ns()
+        key = self._k(index_key_for(query))
+        cursor = decode_cursor(query.cursor) if query.cursor else None
+        low, high = ("-inf", "+inf")
+        if cursor:
+            low, high = (low, repr(cursor[0])) if query.descending else (repr(cursor[0]), high)
+        members: list[tuple[str, float]] = []
+        offset, chunk = 0, query.limit + 8
+        while len(members) <= query.limit:
+            if query.descending:
+                rows = await self._r.zrange(key, high, low, byscore=True, desc=True, offset=offset, num=chunk,
+                                            withscores=True)
+            else:
+                rows = await self._r.zrange(key, low, high, byscore=True, offset=offset, num=chunk, withscores=True)
+            offset += len(rows)
+            for member, score in rows:
+                position = (score, member.decode())
+                if cursor and (position >= cursor if query.descending else position <= cursor):
+                    continue
+                members.append(position)
+            if len(rows) < chunk:
+                break
+        has_more = len(members) > query.limit
+        members = members[:query.limit]
+        raw = await self._r.hmget(self._k("entries"), [m for _, m in members]) if members else []
+        next_cursor = encode_cursor(*members[-1]) if has_more and members else None
+        return JsonPage([r.decode() for r in raw if r is not None], next_cursor)
 
     async def entry(self, entry_id: str) -> Entry | None:
         await self._refresh_ns()

@@ -56,6 +56,14 @@ class Page:
     next_cursor: str | None
 
 
+@dataclass(frozen=True)
+class JsonPage:
+    """A page as the entries' JSON documents, for serving without re-serializing."""
+
+    entries: list[str]
+    next_cursor: str | None
+
+
 def encode_cursor(score: float, entry_id: str) -> str:
     return base64.urlsafe_b64encode(json.dumps([score, entry_id]).encode()).decode().rstrip("=")
 
@@ -81,6 +89,8 @@ class TimelineStore(Protocol):
         """Apply a change set and the positions atomically; then notify subscribers."""
     # --- queries
     async def page(self, query: TimelineQuery) -> Page: ...
+    async def page_json(self, query: TimelineQuery) -> JsonPage:
+        """The same page as `page`, each entry as its JSON document."""
     async def entry(self, entry_id: str) -> Entry | None: ...
     async def event(self, event_id: str) -> Event | None: ...
     async def article_event_ids(self, article_id: str) -> list[str]: ...

@@ -143,3 +143,18 @@ class TimelineStoreContract:
         assert await store.event("missing") is None
         assert sorted(await store.article_event_ids("a1")) == sorted(e.event_id for e in events if e.article == "a1")
         assert await store.ping() is True
+
+    @pytest.mark.parametrize("filters", [{}, {"type": "strike"}, {"actor": "PRK"}, {"claimant": "ukr"},
+                                         {"contested": True}, {"location": "kursk"}, {"q": "Kursk"}])
+    async def test_json_pages_equal_model_pages(self, store, filters):
+        await self.fold_in(store, scenario())
+        for descending in (False, True):
+            cursor_a = cursor_b = None
+            while True:
+                a = await store.page(TimelineQuery(limit=2, cursor=cursor_a, descending=descending, **filters))
+                b = await store.page_json(TimelineQuery(limit=2, cursor=cursor_b, descending=descending, **filters))
+                assert [e.model_dump_json() for e in a.entries] == b.entries
+                assert (a.next_cursor is None) == (b.next_cursor is None)
+                cursor_a, cursor_b = a.next_cursor, b.next_cursor
+                if not cursor_a:
+                    break

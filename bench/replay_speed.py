@@ -1,0 +1,100 @@
+"""Replay throughput: events/s folded from Kafka into Redis by `timeline replay`, and its
+ratio to a bare aiokafka consumer reading the same topic in the same run.
+
+Starts its own Kafka broker and Redis server (deploy/local scripts) on free ports, fills
+an events topic with N events (the bundled articles, extracted, re-dated copy by copy so
+they spread over time as a real stream does), then times both readers.
+
+    .venv/bin/python bench/replay_speed.py [--events 100000]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from aiokafka import AIOKafkaConsumer, TopicPartition  # noqa: E402
+
+from schemas.article import Article  # noqa: E402
+from schemas.events import dump_event  # noqa: E402
+from services.common.kafka_log import KafkaLog  # noqa: E402
+from services.common.settings import Settings  # noqa: E402
+from services.common.topics import ALL_TOPICS, EVENTS  # noqa: E402
+from services.extract.core import extract  # noqa: E402
+from services.timeline.replay import replay_redis  # noqa: E402
+from tests.support.infra import start_kafka, start_redis  # noqa: E402
+
+SAMPLES = REPO / "services" / "embedded" / "samples"
+
+
+def synthetic_events(n: int):
+    """n events: copies of the bundled articles, each copy published a day later."""
+    base = [Article.model_validate(json.loads(line)) for path in sorted(SAMPLES.glob("*.jsonl"))
+            for line in path.read_text().splitlines() if line.strip()]
+    events, copy = [], 0
+    while len(events) < n:
+        for article in base:
+            shifted = article.model_copy(update={"id": f"{article.id}-{copy}",
+                                                 "published_at": article.published_at + timedelta(days=copy)})
+            events.extend(extract(shifted))
+        copy += 1
+    return events[:n]
+
+
+async def bare_read(bootstrap: str, topic: str, partitions: int, total: int) -> float:
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
+                                auto_offset_reset="earliest", fetch_max_bytes=16 * 1024 * 1024,
+                                max_partition_fetch_bytes=4 * 1024 * 1024)
+    await consumer.start()
+    consumer.assign([TopicPartition(topic, p) for p in range(partitions)])
+    await consumer.seek_to_beginning()
+    started = time.perf_counter()
+    seen = 0
+    while seen < total:
+        batches = await consumer.getmany(timeout_ms=1000, max_records=5000)
+        seen += sum(len(m) for m in batches.values())
+    elapsed = time.perf_counter() - started
+    await consumer.stop()
+    return elapsed
+
+
+async def main(n: int) -> None:
+    run_dir = Path(tempfile.mkdtemp(prefix="claimline-bench-"))
+    kafka, redis_ = start_kafka(run_dir / "kafka"), start_redis(run_dir / "redis")
+    try:
+        prefix = "bench."
+        log = KafkaLog(kafka.bootstrap, prefix)
+        await log.ensure_topics(ALL_TOPICS)
+        print(f"generating {n} events ...", flush=True)
+        events = synthetic_events(n)
+        for start in range(0, len(events), 5000):
+            chunk = events[start:start + 5000]
+            await log.publish_many(EVENTS, [(e.article, dump_event(e)) for e in chunk])
+        await log.close()
+        topic = EVENTS.name(prefix)
+        bare = await bare_read(kafka.bootstrap, topic, EVENTS.partitions, n)
+        settings = Settings(kafka_bootstrap=kafka.bootstrap, redis_url=redis_.url, topic_prefix=prefix,
+                            redis_prefix="bench")
+        report = await replay_redis(settings)
+        replay = report["seconds"]
+        print(f"events: {n}, entries: {report['entries']}, contested: {report['contested']}")
+        print(f"bare aiokafka consumer: {n / bare:,.0f} events/s ({bare:.2f} s)")
+        print(f"timeline replay into Redis: {n / replay:,.0f} events/s ({replay:.2f} s)")
+        print(f"replay / bare consumer: {bare / replay:.2f}")
+    finally:
+        kafka.stop()
+        redis_.stop()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=100_000)
+    asyncio.run(main(parser.parse_args().events))
