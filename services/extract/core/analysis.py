@@ -11,7 +11,7 @@ from datetime import date
 
 from services.extract.core.mentions import PartyMention, PlaceMention, find_parties, find_places
 from services.extract.core.quantities import Qty, find_quantities
-from services.extract.core.resources import Place, Resources, TriggerRule
+from services.extract.core.resources import Place, Resources, TriggerRule, active_rules, trigger_subset_regex
 from services.extract.core.segment import Sentence
 from services.extract.core.timex import TimeExpr, find_times, resolve
 
@@ -27,6 +27,12 @@ _CLAUSE = re.compile(
     r"|,\s*and\s+(?=\w+\s+(?:is|are|was|were|has|have|had|will|would|could)\b)"
     r"|\band\s+(?=(?:is|are|was|were|has|have|had)\s+(?:been\s+)?\w+ed\b)",
     re.I)
+_NON_WORD = re.compile(r"[^\w]+")
+_DIGIT = re.compile(r"\d")
+_NUMBER_WORDS = tuple(f" {w} " for w in (
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "dozen", "dozens",
+    "hundreds", "thousands", "scores", "half", "third", "quarter", "twenty", "thirty", "forty", "fifty", "sixty",
+    "seventy", "eighty", "ninety", "hundred", "thousand", "quarters", "thirds"))
 _SUBORDINATE = {"since", "if", "unless", "whether", "although", "though", "because", "while", "whereas", "despite"}
 _SEGMENT = re.compile(r",(?!\d{3})|;|\s[—–]\s|—|:\s|[()]")
 _FILLER = {"the", "a", "an", "its", "their", "his", "her", "our", "some", "all", "many", "several", "additional",
@@ -198,6 +204,7 @@ def _role(text: str, pm: PartyMention, prev: PartyMention | None, prev_role: str
 # --- attributions ----------------------------------------------------------------------------
 
 _NP_TOKEN = re.compile(r"[\w.’'-]+")
+_NP_STOP = re.compile(r"\s*(?:[,;:]|\.(?=\s*$|\s+[A-Z“\"])|\bthat\b|\bon\b|\bin\s+a\b|\bwho\b|$)")
 _APPOS = re.compile(r"\s*(?:(?:a|an|the)\s|(?:[A-Z][\w.]*\s+){0,2}(?:deputy|chief|head|spokes\w*|former|senior|top|director|"
                     r"minister|ambassador|envoy|adviser|advisor|commander|president|secretary|editor|member|analyst|expert|"
                     r"leader|general|representative|senator|lawmaker|official|author|professor|fellow|researcher))", re.I)
@@ -332,9 +339,10 @@ def find_attributions(ctx: Ctx) -> list[Attribution]:
     kinds = res.lex["attr_kind"]
     out: list[Attribution] = []
     n = len(text)
+    hits = res.rx["attr_words"].find(text)
 
     # 'according to X', 'as reported by X', 'citing X', 'confirmed by a top Russian general'
-    for m in res.rx["attr_prep"].finditer(text):
+    for m in hits["prep"]:
         after = text[m.end():]
         if res.rx["report_anaphora"].match(text, m.start()) and ctx.state.prev_attr:
             cl, tm = ctx.state.prev_attr
@@ -342,10 +350,13 @@ def find_attributions(ctx: Ctx) -> list[Attribution]:
             scope = (seg_end if seg_end > 0 else m.end(), n)
             out.append(Attribution(m.start(), m.end(), "say", list(cl), m.start(), m.end(), scope))
             continue
-        npm = re.match(r"\s*((?:[\w.’'-]+\s*){1,10}?)(?=\s*(?:,|\.|;|$|\bthat\b|\bon\b|\bin\s+a\b|\bwho\b))", after)
-        if not npm or not npm.group(1).strip():
+        head = _NP_STOP.split(after, maxsplit=1)[0]
+        lead = len(head) - len(head.lstrip())
+        words = head.split()[:10]
+        if not words:
             continue
-        a, b = m.end() + npm.start(1), m.end() + npm.end(1)
+        a = m.end() + lead
+        b = a + len(" ".join(words)) if " ".join(words) == head.strip()[:len(" ".join(words))] else a + len(head.strip())
         b = a + len(text[a:b].rstrip())
         if not _speaker_ok(ctx, a, b):
             continue
@@ -364,7 +375,7 @@ def find_attributions(ctx: Ctx) -> list[Attribution]:
         out.append(Attribution(m.start(), m.end(), kind, cl, a, b, scope))
 
     # verbs: 'X said (that) ...', '..., X said.', 'X denied claims that ...'
-    for m in res.rx["attr_verb"].finditer(text):
+    for m in hits["verb"]:
         w = m.group(0).lower()
         kind = kinds.get(w, "say")
         vs, ve = m.start(), m.end()
@@ -404,7 +415,7 @@ def find_attributions(ctx: Ctx) -> list[Attribution]:
         inverted = False
         if np is None:
             # inverted: '..., said Brekelmans.' / '“...,” said X'
-            pm = re.match(r"\s+((?:(?:the\s+)?[A-Z][\w.’'-]*\s*){1,4})", text[ve:])
+            pm = re.match(r"\s+((?:the\s+)?[A-Z][\w.’'-]*(?:\s+(?:the\s+)?[A-Z][\w.’'-]*){0,3})", text[ve:])
             if pm and re.search(r"(?:[,.!?][”\"]?|[”\"])\s*$", stripped):
                 np = (ve + pm.start(1), ve + pm.start(1) + len(pm.group(1).rstrip()))
                 inverted = True
@@ -415,14 +426,14 @@ def find_attributions(ctx: Ctx) -> list[Attribution]:
             prev = next((a for a in reversed(out) if a.start < vs and a.kind != "hedge"), None)
             if prev is None and w != "citing":
                 # the sentence's subject: 'President Vladimir Putin, in reflecting on ...', 'He praised ..., asserting'
-                sm = re.match(r"\s*((?:[A-Z][\w.’'-]*\s+){0,4}[A-Z][\w.’'-]*)", text)
+                sm = re.match(r"\s*([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,4})", text)
                 if sm and sm.end(1) < vs:
                     cand = (sm.start(1), sm.end(1))
                     if _speaker_ok(ctx, *cand) and (_party_of_span(ctx, *cand) or text[cand[0]:cand[1]].lower() in ctx.res.lex["pronouns"]):
                         out.append(Attribution(vs, ve, kind, _claimants_of(ctx, *cand), cand[0], cand[1], (ve, n)))
                 continue
             if prev is None:
-                cm = re.match(r"\s*((?:[A-Z][\w.’'-]*\s*){1,5})\b", text[ve:]) if w == "citing" else None
+                cm = re.match(r"\s*([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,4})\b", text[ve:]) if w == "citing" else None
                 if cm and _speaker_ok(ctx, ve + cm.start(1), ve + cm.end(1)):
                     a, b = ve + cm.start(1), ve + cm.end(1)
                     out.append(Attribution(vs, ve, kind, _claimants_of(ctx, a, b), a, b, (0, vs)))
@@ -455,7 +466,7 @@ def find_attributions(ctx: Ctx) -> list[Attribution]:
         out.append(Attribution(vs, ve, kind, cl, a, b, scope, claim_noun))
 
     # nouns: 'Ukrainian claims put ...', 'Western estimates of ...', "Gerasimov's statement", 'reports from the Kremlin'
-    for m in res.rx["attr_noun"].finditer(text):
+    for m in hits["noun"]:
         ns, ne = m.start(), m.end()
         if any(a.start <= ns < a.end or a.np_start <= ns < a.np_end for a in out):
             continue
@@ -467,7 +478,7 @@ def find_attributions(ctx: Ctx) -> list[Attribution]:
             gap = text[p.end:ns]
             if 0 <= ns - p.end <= 40 and re.fullmatch(r"\s*(?:[a-z][\w-]*\s+){0,2}", gap):
                 owner = p
-        fm = re.match(r"\s+(?:from|by|of)\s+((?:the\s+)?(?:[A-Z][\w.’'-]*\s*){1,4})", text[ne:])
+        fm = re.match(r"\s+(?:from|by|of)\s+((?:the\s+)?[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})", text[ne:])
         if owner is not None:
             a, b = owner.start, ne
             if word in ("officials", "sources") and False:
@@ -496,7 +507,9 @@ def find_attributions(ctx: Ctx) -> list[Attribution]:
         out.append(Attribution(ns, ne, kind, cl, a, b, (ne, scope_end)))
 
     # hedges: 'reportedly', 'reports indicate', 'is said to'
-    for m in res.rx["hedge"].finditer(text):
+    low = text.lower()
+    hedges = res.rx["hedge"].finditer(text) if any(k in low for k in res.lex["hedge_keywords"]) else ()
+    for m in hedges:
         if any(a.start <= m.start() < a.end for a in out):
             continue
         cs, ce, _ = ctx.clause(m.start())
@@ -527,14 +540,15 @@ def governing(ctx: Ctx, pos: int) -> list[Attribution]:
 
 # --- sentence context ------------------------------------------------------------------------
 
-def analyze(s: Sentence, res: Resources, state: ArticleState) -> Ctx:
+def analyze(s: Sentence, res: Resources, state: ArticleState, places: list[PlaceMention] | None = None) -> Ctx:
     text = s.text
     parties = find_parties(text, res)
     roles: list[str] = []
     for i, p in enumerate(parties):
         prev = parties[i - 1] if i else None
         roles.append(_role(text, p, prev, roles[-1] if roles else None))
-    places = find_places(text, res)
+    if places is None:
+        places = find_places(text, res)
     # A capital used as a party ('Moscow champions ...', "Kyiv's") is not a place; a country is a
     # place only after a locative preposition ('deployed to Russia').
     kept = []
@@ -555,10 +569,19 @@ def analyze(s: Sentence, res: Resources, state: ArticleState) -> Ctx:
         kept.append(pl)
     bounds = [(m.start(), m.end(), m.group(0).strip(" ,").lower()) for m in _CLAUSE.finditer(text)]
     segs = sorted({m.start() for m in _SEGMENT.finditer(text)} | {b[0] for b in bounds})
-    ctx = Ctx(s, text, res, state, parties, roles, kept, find_times(text), find_quantities(text, res), bounds, segs)
+    low = " " + _NON_WORD.sub(" ", text.lower()) + " "
+    found = frozenset(k for k, sk in res.lex["all_keywords_spaced"] if sk in low)
+    numeric = _DIGIT.search(text) is not None or any(w in low for w in _NUMBER_WORDS)
+    if not found and not numeric:
+        # nothing an event could be made of: only what later sentences need (speakers)
+        ctx = Ctx(s, text, res, state, parties, roles, kept, [], [], bounds, segs)
+        ctx.attrs = find_attributions(ctx)
+        return ctx
+    ctx = Ctx(s, text, res, state, parties, roles, kept, find_times(text), find_quantities(text, res) if numeric else [],
+              bounds, segs)
     ctx.attrs = find_attributions(ctx)
     _pronoun_subjects(ctx)
-    ctx.triggers = find_triggers(ctx)
+    ctx.triggers = find_triggers(ctx, found)
     return ctx
 
 
@@ -606,12 +629,18 @@ def _near(ctx: Ctx, rx: re.Pattern[str], start: int, end: int, before: int = 60,
     return rx.search(ctx.text, a, b) is not None
 
 
-def find_triggers(ctx: Ctx) -> list[Trigger]:
+def find_triggers(ctx: Ctx, found: frozenset | None = None) -> list[Trigger]:
     text, res = ctx.text, ctx.res
     out: list[Trigger] = []
-    for etype, rx in res.trigger_regex.items():
+    if found is None:
+        low = " " + _NON_WORD.sub(" ", text.lower())
+        found = frozenset(k for k, sk in res.lex["all_keywords_spaced"] if sk in low)
+    for etype in res.trigger_regex:
         rules = res.trigger_rules[etype]
-        for m in rx.finditer(text):
+        active = active_rules(etype, found) if found else ()
+        if not active:
+            continue
+        for m in trigger_subset_regex(etype, active).finditer(text):
             rule = rules[int(m.lastgroup[1:])]
             out.append(Trigger(etype, rule, m.start(), m.end(), m.group(0), weak=rule.weak))
     strikes = [t for t in out if t.type == "strike"]

@@ -417,19 +417,19 @@ def _locations(ctx: Ctx, t_start: int, t_end: int, etype: str, state) -> list[tu
 def _cue_kind(ctx: Ctx, q: Qty, seg: tuple[int, int]) -> str | None:
     """The casualty kind a figure reports, from the words around it in its segment."""
     text = ctx.text
-    cues = ctx.res.lex["casualty_cues"]
+    cue_rx = ctx.res.lex["cue_rx"]
     a, b = seg
     best = None
     for kind in ("killed_or_wounded", "captured", "killed", "wounded", "casualties"):
-        for w in cues[kind]:
-            for m in re.finditer(r"(?<![\w-])" + re.escape(w) + r"(?![\w-])", text[a:b], re.I):
-                pos = a + m.start()
+        if True:
+            for m in cue_rx[kind].finditer(text, a, b):
+                pos = m.start()
                 if q.start <= pos < q.unit_end and kind != "killed_or_wounded":
                     dist = 0
                 elif pos >= q.unit_end:
                     dist = pos - q.unit_end
                 else:
-                    dist = q.start - (a + m.end()) + 5  # cues before the number count a little less
+                    dist = q.start - m.end() + 5  # cues before the number count a little less
                 if dist > 70:
                     continue
                 if best is None or dist < best[0] or (dist == best[0] and kind == "killed_or_wounded"):

@@ -17,6 +17,7 @@ from schemas.events import (CasualtiesClaimed, Claimant, Diplomacy, Event, Evide
                             TroopsDeployed)
 from services.extract.core.analysis import THEATRE_KINDS, ArticleState, Mention, analyze
 from services.extract.core.build import build_mentions
+from services.extract.core.mentions import find_places
 from services.extract.core.resources import resources
 from services.extract.core.segment import split_sentences
 
@@ -42,10 +43,11 @@ def extract(article: Article) -> list[Event]:
     res = resources()
     sentences = split_sentences(article.text, article.title, res)
     state = ArticleState(pub=article.published_at)
-    state.focus = _focus_place(sentences, res)
+    places = [find_places(s.text, res) for s in sentences]
+    state.focus = _focus_place(places)
     mentions: list[Mention] = []
-    for s in sentences:
-        ctx = analyze(s, res, state)
+    for s, pl in zip(sentences, places):
+        ctx = analyze(s, res, state, pl)
         mentions.extend(build_mentions(ctx))
         _update_state(ctx, mentions)
     groups = merge_mentions(mentions)
@@ -54,17 +56,16 @@ def extract(article: Article) -> list[Event]:
 
 # --- article state ---------------------------------------------------------------------------
 
-def _focus_place(sentences, res):
+def _focus_place(places_per_sentence):
     """The theatre place the article is mostly about (fallback for events without a place)."""
-    from services.extract.core.mentions import find_places
     counts: Counter = Counter()
     first: dict[str, tuple] = {}
-    for s in sentences:
-        for p in find_places(s.text, res):
+    for i, places in enumerate(places_per_sentence):
+        for p in places:
             if p.anaphoric or p.place is None or p.place.kind not in THEATRE_KINDS:
                 continue
             counts[p.name] += 1
-            first.setdefault(p.name, (s.index, p.place))
+            first.setdefault(p.name, (i, p.place))
     if not counts:
         return None
     name = max(counts, key=lambda n: (counts[n], -first[n][0]))

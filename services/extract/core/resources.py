@@ -61,6 +61,68 @@ class TriggerRule:
     unilateral: bool = False
     weak: bool = False
     modality: str | None = None
+    keywords: tuple[str, ...] = ()
+
+
+class WordMatch:
+    """A match-like object for `WordFinder` hits."""
+    __slots__ = ("_s", "_e", "_t")
+
+    def __init__(self, s: int, e: int, t: str) -> None:
+        self._s, self._e, self._t = s, e, t
+
+    def start(self) -> int:
+        return self._s
+
+    def end(self) -> int:
+        return self._e
+
+    def group(self, _: int = 0) -> str:
+        return self._t
+
+
+_TOKEN = re.compile(r"\w+(?:[-’']\w+)*")
+
+
+class WordFinder:
+    """Whole-word lookup of several phrase lists in one pass, much faster than big alternation regexes.
+
+    `find(text)` returns {category: [WordMatch, ...]}; within a category, matches do not overlap."""
+
+    def __init__(self, lists: dict[str, list[str]]) -> None:
+        self.first: dict[str, list[tuple[str, str]]] = {}
+        for cat, phrases in lists.items():
+            for p in sorted({p.lower() for p in phrases if p}, key=len, reverse=True):
+                self.first.setdefault(p.split()[0], []).append((p, cat))
+        for v in self.first.values():
+            v.sort(key=lambda x: len(x[0]), reverse=True)
+        self.cats = list(lists)
+
+    def find(self, text: str) -> dict[str, list[WordMatch]]:
+        low = text.lower()
+        out: dict[str, list[WordMatch]] = {c: [] for c in self.cats}
+        skip: dict[str, int] = {}
+        first = self.first
+        n = len(low)
+        for m in _TOKEN.finditer(low):
+            tok = m.group(0)
+            cands = first.get(tok)
+            if cands is None:
+                if "’" in tok or "'" in tok:
+                    cands = first.get(re.split(r"[’']", tok)[0])
+                if cands is None:
+                    continue
+            s = m.start()
+            done = set()
+            for p, cat in cands:
+                if cat in done or s < skip.get(cat, -1):
+                    continue
+                e = s + len(p)
+                if low.startswith(p, s) and (e >= n or not (low[e].isalnum() or low[e] == "_")):
+                    out[cat].append(WordMatch(s, e, text[s:e]))
+                    skip[cat] = e
+                    done.add(cat)
+        return out
 
 
 @dataclass
@@ -129,7 +191,8 @@ def resources() -> Resources:
         if etype.startswith("_"):
             continue
         rl = [TriggerRule(etype, r["pattern"], r.get("change"), r.get("movement"), r.get("needs"),
-                          bool(r.get("unilateral")), bool(r.get("weak")), r.get("modality")) for r in rules]
+                          bool(r.get("unilateral")), bool(r.get("weak")), r.get("modality"),
+                          tuple(k.lower() for k in r.get("keywords", ()))) for r in rules]
         trigger_rules[etype] = rl
         trigger_regex[etype] = re.compile("|".join(f"(?P<r{i}>{r.pattern})" for i, r in enumerate(rl)), re.I)
 
@@ -140,19 +203,38 @@ def resources() -> Resources:
     return res
 
 
+@lru_cache(maxsize=4096)
+def trigger_subset_regex(etype: str, active: tuple[int, ...]) -> re.Pattern[str]:
+    """The alternation of the rules `active` of one event type (groups keep their rule index)."""
+    rules = resources().trigger_rules[etype]
+    return re.compile("|".join(f"(?P<r{i}>{rules[i].pattern})" for i in active), re.I)
+
+
+def active_rules(etype: str, found: frozenset) -> tuple[int, ...]:
+    """Rules of `etype` one of whose keywords occurs in the sentence (`found`: the keywords present)."""
+    return tuple(i for i, kws in resources().lex["rule_keywords"][etype] if not kws or not kws.isdisjoint(found))
+
+
 def _compile_lexicon(res: Resources) -> None:
     lex, rx = res.lex, res.rx
     rx["noise"] = re.compile("|".join(f"(?:{p})" for p in lex["noise_line_patterns"]), re.I)
+    rx["noise_list"] = [re.compile(p, re.I) for p in lex["noise_line_patterns"]]  # type: ignore[assignment]
     rx["bio"] = re.compile("|".join(f"(?:{p})" for p in lex["bio_patterns"]))
     av = lex["attribution_verbs"]
     res.lex["attr_kind"] = {w: k for k, ws in av.items() for w in ws}
-    rx["attr_verb"] = words_regex([w for ws in av.values() for w in ws])
-    rx["attr_prep"] = words_regex(lex["attribution_prepositions"])
+    rx["attr_words"] = WordFinder({  # type: ignore[assignment]
+        "verb": [w for ws in av.values() for w in ws], "prep": lex["attribution_prepositions"],
+        "noun": [w for ws in lex["attribution_nouns"].values() for w in ws]})
     res.lex["attr_noun_kind"] = {w: k for k, ws in lex["attribution_nouns"].items() for w in ws}
-    rx["attr_noun"] = words_regex([w for ws in lex["attribution_nouns"].values() for w in ws])
     rx["report_anaphora"] = words_regex(lex["report_anaphora"])
     rx["claim_noun"] = words_regex(lex["claim_nouns"])
     rx["hedge"] = re.compile(words_regex(lex["hedges"]).pattern + "|" + "|".join(lex["hedge_patterns"]), re.I)
+    res.lex["hedge_keywords"] = tuple(w.lower()[:6] for w in lex["hedges"]) + ("report", "said to", "unconfirmed")
+    res.lex["all_keywords"] = tuple(sorted({k for rl in res.trigger_rules.values() for r in rl for k in r.keywords}))
+    res.lex["all_keywords_spaced"] = tuple((k, " " + k) for k in res.lex["all_keywords"])
+    res.lex["rule_keywords"] = {t: [(i, frozenset(r.keywords)) for i, r in enumerate(rl)] for t, rl in res.trigger_rules.items()}
+    res.lex["cue_rx"] = {k: re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in sorted(ws, key=len, reverse=True)) + r")(?![\w-])", re.I)
+                         for k, ws in lex["casualty_cues"].items()}
     rx["estimate"] = words_regex(lex["estimate_cues"])
     rx["expect"] = words_regex(lex["expect_cues"])
     rx["conditional"] = words_regex(lex["conditional_words"])

@@ -32,7 +32,7 @@ def _lines(text: str) -> list[tuple[int, int]]:
 
 
 def _is_noise(line: str, res: Resources) -> bool:
-    return bool(res.rx["noise"].search(line) or res.rx["bio"].search(line))
+    return any(rx.search(line) for rx in res.rx["noise_list"]) or bool(res.rx["bio"].search(line))
 
 
 def _ends_open(line: str, res: Resources) -> bool:
@@ -49,7 +49,6 @@ def _split_block(text: str, start: int, end: int, res: Resources) -> list[tuple[
     cuts = [0]
     for m in _BOUNDARY.finditer(block):
         cut = m.end()
-        wb = _WORD_BEFORE.search(block, 0, m.start() + 1) if m.start() < len(block) else None
         head = block[max(0, m.start() - 12): m.start() + 1]
         w = re.search(r"([\w.]+)[.!?]$", head)
         if w:
@@ -58,7 +57,6 @@ def _split_block(text: str, start: int, end: int, res: Resources) -> list[tuple[
                 continue
             if re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):  # U.S, U.N
                 continue
-        del wb
         cuts.append(cut)
     cuts.append(len(block))
     spans = []
@@ -123,13 +121,14 @@ def split_sentences(text: str, title: str | None, res: Resources) -> list[Senten
     depth = 0
     for snt in sentences:
         open_at_start = depth > 0
-        for ch in snt.text:
-            if ch == "“":
-                depth = 1
-            elif ch == "”":
-                depth = 0
-            elif ch == '"':
-                depth = 0 if depth else 1
+        t = snt.text
+        lo, lc = t.rfind("“"), t.rfind("”")
+        if lo > lc:
+            depth = 1
+        elif lc >= 0:
+            depth = 0
+        if t.count('"') % 2:
+            depth = 0 if depth else 1
         if snt.index and sentences[snt.index - 1].paragraph != snt.paragraph:
             open_at_start = open_at_start and False
         out.append(Sentence(snt.index, snt.start, snt.end, snt.text, snt.paragraph, snt.headline, snt.summary,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -49,6 +50,51 @@ _PATTERNS = [
 ]
 _RX = re.compile("|".join(f"(?P<k{i}>{p})" for i, (_, p) in enumerate(_PATTERNS)), re.I)
 _GROUP_KIND = {f"k{i}": k for i, (k, _) in enumerate(_PATTERNS)}
+_NGROUPS = [re.compile(p, re.I).groups for _, p in _PATTERNS]
+
+# Speed gates: a pattern is tried only when one word of each of its groups occurs in the sentence.
+_MON_KW = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_WD_KW = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_UNIT_KW = ("day", "week", "month", "year", "decade", "hour", "centur")
+_GATES = {
+    "ignore": (_UNIT_KW,),
+    "wd_range": (("between",), _WD_KW),
+    "year_range": (("between",), ("#digit",)),
+    "date": (_MON_KW, ("#digit",)),
+    "date2": (_MON_KW, ("#digit",)),
+    "part_month": (_MON_KW, ("early", "mid", "late", "end", "beginning", "start")),
+    "part_year": (("#digit",), ("early", "mid", "late", "end", "beginning", "start", "half")),
+    "season": (("spring", "summer", "autumn", "fall", "winter"),),
+    "month": (_MON_KW,),
+    "weekday": (_WD_KW,),
+    "weekend": (("weekend",),),
+    "rel_unit": (("week", "month", "year"),),
+    "recent": (("last", "past", "recent"), _UNIT_KW),
+    "ago": (("ago",),),
+    "day_word": (("yesterday", "today", "tonight", "tomorrow", "morning", "afternoon", "evening", "overnight", "night",
+                  "currently", "speak", "right now", "present", "in the day"),),
+    "year": (("#digit",),),
+}
+_DIGIT = re.compile(r"\d")
+
+
+@lru_cache(maxsize=1024)
+def _subset(active: tuple[int, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?P<k{i}>{_PATTERNS[i][1]})" for i in active), re.I)
+
+
+_ALL_GATE_WORDS = tuple(sorted({k for g in _GATES.values() for grp in g for k in grp if k != "#digit"}))
+_GATE_SETS = [tuple(frozenset(grp) for grp in _GATES[kind]) for kind, _ in _PATTERNS]
+
+
+def _active(text: str) -> tuple[int, ...]:
+    low = text.lower()
+    found = {k for k in _ALL_GATE_WORDS if k in low}
+    if _DIGIT.search(text):
+        found.add("#digit")
+    if not found:
+        return ()
+    return tuple(i for i, groups in enumerate(_GATE_SETS) if all(not g.isdisjoint(found) for g in groups))
 
 
 @dataclass(frozen=True)
@@ -64,14 +110,14 @@ class TimeExpr:
 
 def find_times(text: str) -> list[TimeExpr]:
     out = []
-    for m in _RX.finditer(text):
-        name = m.lastgroup
-        # lastgroup is the innermost group that matched last; find the alternative instead.
-        name = next(k for k in _GROUP_KIND if m.group(k) is not None)
-        kind = _GROUP_KIND[name]
+    active = _active(text)
+    if not active:
+        return out
+    for m in _subset(active).finditer(text):
+        idx = next(i for i in active if m.group(f"k{i}") is not None)
+        kind = _PATTERNS[idx][0]
         if kind == "ignore":
             continue
-        idx = list(_GROUP_KIND).index(name)
         inner = _inner_groups(m, idx)
         s, e = m.start(), m.end()
         t = m.group(0)
@@ -96,10 +142,8 @@ def find_times(text: str) -> list[TimeExpr]:
 
 def _inner_groups(m: re.Match, idx: int) -> tuple:
     # Groups of alternative idx are numbered after the named group; count them from the pattern.
-    name = f"k{idx}"
-    gi = m.re.groupindex[name]
-    n = re.compile(_PATTERNS[idx][1], re.I).groups
-    return tuple(m.group(gi + j + 1) for j in range(n))
+    gi = m.re.groupindex[f"k{idx}"]
+    return tuple(m.group(gi + j + 1) for j in range(_NGROUPS[idx]))
 
 
 def _month_end(y: int, m: int) -> date:
