@@ -11,7 +11,8 @@ from datetime import date
 
 from services.extract.core.mentions import PartyMention, PlaceMention, find_parties, find_places
 from services.extract.core.quantities import Qty, find_quantities
-from services.extract.core.resources import Place, Resources, TriggerRule, active_rules, trigger_subset_regex
+from services.extract.core.resources import (Place, Resources, TriggerRule, active_rules, keywords_in,
+                                             trigger_subset_regex)
 from services.extract.core.segment import Sentence
 from services.extract.core.timex import TimeExpr, find_times, resolve
 
@@ -29,10 +30,41 @@ _CLAUSE = re.compile(
     re.I)
 _NON_WORD = re.compile(r"[^\w]+")
 _DIGIT = re.compile(r"\d")
+_CASUALTY_WORDS = (" kill", " dead", " die", " death", " wound", " injur", " casualt", " loss", " lost", " los",
+                   " captur", " prisoner", " pow", " fatalit", " eliminat", " perish", " slain", " irretrievable")
 _NUMBER_WORDS = tuple(f" {w} " for w in (
     "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "dozen", "dozens",
     "hundreds", "thousands", "scores", "half", "third", "quarter", "twenty", "thirty", "forty", "fifty", "sixty",
     "seventy", "eighty", "ninety", "hundred", "thousand", "quarters", "thirds"))
+_CLAUSE_WORDS = frozenset(("while", "although", "though", "whereas", "but", "because", "despite", "that", "if", "unless",
+                           "whether", "since", "which"))
+_CLAUSE_COMMA = re.compile(
+    r",(?!\d{3})\s*(?:which|where|while|although|though|but|after|following|amid|amidst|including|whereas|when|since|"
+    r"prompting|resulting|who|whom|whose|as|with|before|until|despite|because|so|yet|(?=a\s+claim|an\s+assertion)|"
+    r"(?=(?:and\s+)?(?:is|are|was|were|has|have|had|could|would|will|may|might)\b))\b"
+    r"|,\s*and\s+(?=\w+\s+(?:is|are|was|were|has|have|had|will|would|could)\b)", re.I)
+_CLAUSE_PUNCT = re.compile(r";|\s[—–]\s|—|:\s|\s-\s|[()]")
+_CLAUSE_WORD = re.compile(r"\b(?:while|although|though|whereas|but|because|despite|that|if|unless|whether|since|which)\b"
+                          r"|\bas\s+well\s+as\b|\band\s+(?=(?:is|are|was|were|has|have|had)\s+(?:been\s+)?\w+ed\b)", re.I)
+
+
+def _clause_bounds(text: str) -> list[tuple[int, int, str]]:
+    """Clause boundaries (start, end, opening word), the same as one big alternation, but faster."""
+    out = []
+    if "," in text:
+        out += [(m.start(), m.end(), m.group(0).strip(" ,").lower()) for m in _CLAUSE_COMMA.finditer(text)]
+    out += [(m.start(), m.end(), m.group(0).strip(" ,").lower()) for m in _CLAUSE_PUNCT.finditer(text)]
+    out += [(m.start(), m.end(), m.group(0).strip(" ,").lower()) for m in _CLAUSE_WORD.finditer(text)]
+    out.sort()
+    # drop boundaries inside another ('..., which' also holds 'which')
+    merged: list[tuple[int, int, str]] = []
+    for b in out:
+        if merged and b[0] < merged[-1][1]:
+            continue
+        merged.append(b)
+    return merged
+
+
 _SUBORDINATE = {"since", "if", "unless", "whether", "although", "though", "because", "while", "whereas", "despite"}
 _SEGMENT = re.compile(r",(?!\d{3})|;|\s[—–]\s|—|:\s|[()]")
 _FILLER = {"the", "a", "an", "its", "their", "his", "her", "our", "some", "all", "many", "several", "additional",
@@ -543,10 +575,19 @@ def governing(ctx: Ctx, pos: int) -> list[Attribution]:
 def analyze(s: Sentence, res: Resources, state: ArticleState, places: list[PlaceMention] | None = None) -> Ctx:
     text = s.text
     parties = find_parties(text, res)
+    low = " " + _NON_WORD.sub(" ", text.lower()) + " "
+    found = keywords_in(low)
+    numeric = _DIGIT.search(text) is not None or any(w in low for w in _NUMBER_WORDS)
+    if numeric and not found and not any(w in low for w in _CASUALTY_WORDS):
+        numeric = False  # figures without a trigger only matter as casualty figures
+    candidate = bool(found or numeric)
     roles: list[str] = []
-    for i, p in enumerate(parties):
-        prev = parties[i - 1] if i else None
-        roles.append(_role(text, p, prev, roles[-1] if roles else None))
+    if candidate:
+        for i, p in enumerate(parties):
+            prev = parties[i - 1] if i else None
+            roles.append(_role(text, p, prev, roles[-1] if roles else None))
+    else:
+        roles = ["subj"] * len(parties)  # roles only matter for events
     if places is None:
         places = find_places(text, res)
     # A capital used as a party ('Moscow champions ...', "Kyiv's") is not a place; a country is a
@@ -567,12 +608,9 @@ def analyze(s: Sentence, res: Resources, state: ArticleState, places: list[Place
             if pl.place.kind == "country" and (not (prep or after_place) or poss):
                 continue
         kept.append(pl)
-    bounds = [(m.start(), m.end(), m.group(0).strip(" ,").lower()) for m in _CLAUSE.finditer(text)]
+    bounds = _clause_bounds(text)
     segs = sorted({m.start() for m in _SEGMENT.finditer(text)} | {b[0] for b in bounds})
-    low = " " + _NON_WORD.sub(" ", text.lower()) + " "
-    found = frozenset(k for k, sk in res.lex["all_keywords_spaced"] if sk in low)
-    numeric = _DIGIT.search(text) is not None or any(w in low for w in _NUMBER_WORDS)
-    if not found and not numeric:
+    if not candidate:
         # nothing an event could be made of: only what later sentences need (speakers)
         ctx = Ctx(s, text, res, state, parties, roles, kept, [], [], bounds, segs)
         ctx.attrs = find_attributions(ctx)
@@ -592,6 +630,9 @@ def _pronoun_subjects(ctx: Ctx) -> None:
     """'He is scheduled to travel ...', '... said that he had representatives ...': a person's party."""
     text = ctx.text
     added = []
+    low = text.lower()
+    if "he " not in low:
+        return
     for m in _PRONOUN.finditer(text):
         before = text[:m.start()]
         if before.strip(" “\"‘'") and not re.search(r"(?:,|;|\bthat|\band|\bbut|\bas|\bwhen|\bwhile)\s*$", before):
@@ -633,8 +674,7 @@ def find_triggers(ctx: Ctx, found: frozenset | None = None) -> list[Trigger]:
     text, res = ctx.text, ctx.res
     out: list[Trigger] = []
     if found is None:
-        low = " " + _NON_WORD.sub(" ", text.lower())
-        found = frozenset(k for k, sk in res.lex["all_keywords_spaced"] if sk in low)
+        found = keywords_in(" " + _NON_WORD.sub(" ", text.lower()) + " ")
     for etype in res.trigger_regex:
         rules = res.trigger_rules[etype]
         active = active_rules(etype, found) if found else ()

@@ -39,7 +39,24 @@ def article_source(article: Article) -> str | None:
     return m.group(1) if m else None
 
 
+_EN_STOP = frozenset("the and of to in is that for on with was were by from has have are as at it its said".split())
+_WORD = re.compile(r"[A-Za-zÀ-ÿĀ-ỹ']+")
+
+
+def is_english(article: Article) -> bool:
+    """The rules are English: other languages give no events ('language' when the source says it,
+    else the share of common English words in the text)."""
+    if article.language:
+        return article.language.lower().startswith("en")
+    words = _WORD.findall(article.text[:3000])
+    if len(words) < 8:
+        return True
+    return sum(w.lower() in _EN_STOP for w in words) / len(words) >= 0.08
+
+
 def extract(article: Article) -> list[Event]:
+    if not is_english(article):
+        return []
     res = resources()
     sentences = split_sentences(article.text, article.title, res)
     state = ArticleState(pub=article.published_at)

@@ -59,7 +59,9 @@ def find_places(text: str, res: Resources) -> list[PlaceMention]:
             continue
         out.append(PlaceMention(res.places[canon], canon, m.start(), m.end(), raw))
         taken.append((m.start(), m.end()))
-    for m in res.rx["place_cue"].finditer(text):
+    low = text.lower()
+    cues = res.rx["place_cue"].finditer(text) if (" of " in low or "oblast" in low or "region" in low or "province" in low) else ()
+    for m in cues:
         name = next((g for g in m.groups() if g), None)
         if not name:
             continue
@@ -74,7 +76,8 @@ def find_places(text: str, res: Resources) -> list[PlaceMention]:
         place = res.places.get(canon) if canon else None
         out.append(PlaceMention(place, canon or name, s, e, name))
         taken.append((s, e))
-    for m in res.rx["anaphoric_place"].finditer(text):
+    ana = res.rx["anaphoric_place"].finditer(text) if any(k in low for k in res.lex["anaphoric_keys"]) else ()
+    for m in ana:
         if any(a <= m.start() < b for a, b in taken):
             continue
         out.append(PlaceMention(None, m.group(0), m.start(), m.end(), m.group(0), anaphoric=True))

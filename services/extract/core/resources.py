@@ -210,6 +210,21 @@ def trigger_subset_regex(etype: str, active: tuple[int, ...]) -> re.Pattern[str]
     return re.compile("|".join(f"(?P<r{i}>{rules[i].pattern})" for i in active), re.I)
 
 
+def keywords_in(low_padded: str) -> frozenset:
+    """Trigger keywords that begin a word of the sentence (`low_padded`: lowercased, non-word runs as spaces)."""
+    lex = resources().lex
+    buckets = lex["keyword_buckets"]
+    found = set()
+    for tok in set(low_padded.split()):
+        for k in buckets.get(tok[:3], ()):
+            if tok.startswith(k):
+                found.add(k)
+    for k in lex["keyword_phrases"]:
+        if " " + k in low_padded:
+            found.add(k)
+    return frozenset(found)
+
+
 def active_rules(etype: str, found: frozenset) -> tuple[int, ...]:
     """Rules of `etype` one of whose keywords occurs in the sentence (`found`: the keywords present)."""
     return tuple(i for i, kws in resources().lex["rule_keywords"][etype] if not kws or not kws.isdisjoint(found))
@@ -232,6 +247,12 @@ def _compile_lexicon(res: Resources) -> None:
     res.lex["hedge_keywords"] = tuple(w.lower()[:6] for w in lex["hedges"]) + ("report", "said to", "unconfirmed")
     res.lex["all_keywords"] = tuple(sorted({k for rl in res.trigger_rules.values() for r in rl for k in r.keywords}))
     res.lex["all_keywords_spaced"] = tuple((k, " " + k) for k in res.lex["all_keywords"])
+    buckets: dict[str, list[str]] = {}
+    for k in res.lex["all_keywords"]:
+        if " " not in k:
+            buckets.setdefault(k[:3], []).append(k)
+    res.lex["keyword_buckets"] = buckets
+    res.lex["keyword_phrases"] = tuple(k for k in res.lex["all_keywords"] if " " in k)
     res.lex["rule_keywords"] = {t: [(i, frozenset(r.keywords)) for i, r in enumerate(rl)] for t, rl in res.trigger_rules.items()}
     res.lex["cue_rx"] = {k: re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in sorted(ws, key=len, reverse=True)) + r")(?![\w-])", re.I)
                          for k, ws in lex["casualty_cues"].items()}
@@ -248,6 +269,7 @@ def _compile_lexicon(res: Resources) -> None:
     rx["territory"] = words_regex(lex["territory_nouns"])
     rx["generic_event"] = words_regex(lex["generic_event_nouns"])
     rx["anaphoric_place"] = words_regex(lex["anaphoric_places"])
+    res.lex["anaphoric_keys"] = tuple({p.lower().split()[-1] for p in lex["anaphoric_places"]})
     rx["place_cue"] = re.compile("|".join(lex["place_cue_patterns"]), re.I)
     rx["reciprocal"] = words_regex(lex["reciprocal_words"])
     res.lex["non_final"] = set(lex["non_final_words"])
