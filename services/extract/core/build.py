@@ -815,8 +815,10 @@ def _time(ctx: Ctx, t: Trigger, m: Mention, attached, attrs: list[Attribution]) 
                 m.time, m.time_text, m.time_source = r, txt, "attribution"
                 return
         # 'According to the report': the time of the report in the previous sentence
-        if any(ctx.res.rx["report_anaphora"].match(ctx.text, a.start) for a in attrs) and ctx.state.prev_attr and ctx.state.prev_attr[1]:
-            m.time, m.time_text = ctx.state.prev_attr[1]
+        anaphora = any(ctx.res.rx["report_anaphora"].match(ctx.text, a.start) for a in attrs)
+        prev_time = ctx.state.prev_attr[1].get() if anaphora and ctx.state.prev_attr and ctx.state.prev_attr[1] else None
+        if prev_time:
+            m.time, m.time_text = prev_time
             m.time_source = "attribution"
             return
         if t.type == "strike" and ctx.state.prev_strike_time:

@@ -97,15 +97,7 @@ def _update_state(ctx, mentions: list[Mention]) -> None:
         if named:
             st.last_speaker = named[-1]
         cl = [c for a in attrs for c in a.claimants]
-        tm = None
-        from services.extract.core.build import _anchors, _attach_times, _resolve_first
-        attached = _attach_times(ctx, _anchors(ctx))
-        for a in attrs:
-            r, txt = _resolve_first(attached.get(id(a), []), st.pub, False)
-            if r:
-                tm = (r, txt)
-                break
-        st.prev_attr = (cl, tm)
+        st.prev_attr = (cl, _LazyTime(ctx, attrs))
     else:
         st.prev_attr = None
     persons = [(p.start, (p.code, p.text)) for p in ctx.parties if p.form == "person"]
@@ -119,6 +111,26 @@ def _update_state(ctx, mentions: list[Mention]) -> None:
     for p in ctx.places:
         if not p.anaphoric and (p.place is None or p.place.kind in THEATRE_KINDS):
             st.last_theatre = (p.name, p.place)
+
+
+class _LazyTime:
+    """The time of a sentence's attribution ('reported on Saturday'), computed only when a later
+    'According to the report' asks for it."""
+
+    def __init__(self, ctx, attrs) -> None:
+        self.ctx, self.attrs, self.value, self.done = ctx, attrs, None, False
+
+    def get(self):
+        if not self.done:
+            from services.extract.core.build import _anchors, _attach_times, _resolve_first
+            attached = _attach_times(self.ctx, _anchors(self.ctx))
+            for a in self.attrs:
+                r, txt = _resolve_first(attached.get(id(a), []), self.ctx.state.pub, False)
+                if r:
+                    self.value = (r, txt)
+                    break
+            self.done = True
+        return self.value
 
 
 # --- merging ---------------------------------------------------------------------------------

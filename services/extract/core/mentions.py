@@ -33,6 +33,8 @@ class PlaceMention:
 def find_parties(text: str, res: Resources) -> list[PartyMention]:
     out = []
     for m in res.party_regex.finditer(text):
+        if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"):
+            continue
         raw = m.group(0)
         poss = raw.endswith(("'s", "’s", "'", "’"))
         base = re.sub(r"['’]s?$", "", raw) if poss else raw
@@ -52,6 +54,8 @@ def find_places(text: str, res: Resources) -> list[PlaceMention]:
     out: list[PlaceMention] = []
     taken: list[tuple[int, int]] = []
     for m in res.place_regex.finditer(text):
+        if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"):
+            continue
         raw = m.group(0)
         base = _SUFFIX.sub("", raw)
         canon = res.place_alias.get(base.casefold())

@@ -161,8 +161,10 @@ def resources() -> Resources:
     pdata = _load("parties.json")["parties"]
     infos, alias = _party_aliases(pdata)
     alts = sorted(alias, key=len, reverse=True)
+    # No leading look-behind (it would disable the regex engine's first-character scan): the
+    # character before a match is checked in code.
     party_regex = re.compile(
-        r"(?<![\w])(?:" + "|".join(re.escape(a) for a in alts) + r")(?![\w])(?:['’]s\b|['’](?!\w))?")
+        r"(?:" + "|".join(re.escape(a) for a in alts) + r")(?![\w])(?:['’]s\b|['’](?!\w))?")
     country_party = {i.country: c for c, i in infos.items() if i.country}
 
     gdata = _load("gazetteer.json")["places"]
@@ -182,7 +184,7 @@ def resources() -> Resources:
                         {a for a in place_alias if False}, key=len, reverse=True)
     # Region suffixes are matched by the pattern, so aliases stay short.
     place_regex = re.compile(
-        r"(?<![\w])(?:" + "|".join(re.escape(a) for a in place_alts) + r")(?:['’]s)?(?:\s+(?:region|Region|Oblast|oblast|area|province|front|border\s+region))?(?![\w])")
+        r"(?:" + "|".join(re.escape(a) for a in place_alts) + r")(?:['’]s)?(?:\s+(?:region|Region|Oblast|oblast|area|province|front|border\s+region))?(?![\w])")
 
     tdata = _load("triggers.json")
     trigger_regex: dict[str, re.Pattern[str]] = {}
