@@ -417,7 +417,7 @@ def find_attributions(ctx: Ctx) -> list[Attribution]:
         if re.search(r"\b(?:the|a|an|its|their|his|her|these|those|such|of|persistent|recent|various|media)\s+$", before, re.I) \
                 and w in ("claims", "reports", "estimates", "reported", "claimed", "alleged", "estimated", "report"):
             continue  # a noun or an adjective: 'the claims', 'the reported deployment'
-        if w in ("claims", "reports", "estimates", "report") and any(
+        if w in ("claims", "reports", "estimates", "report") and not re.match(r"\s+that\b", text[ve:]) and any(
                 p.form == "adj" and re.fullmatch(r"\s*(?:[a-z]+\s+)?", text[p.end:vs]) for p in ctx.parties):
             continue  # 'Ukrainian claims put ...', 'Western estimates of ...' are nouns
         if w in ("reported", "estimated", "alleged", "believed") and re.search(r"\b(?:been|be|being|is|are|was|were|an|the)\s+$", before, re.I):
@@ -805,7 +805,8 @@ def _filter(ctx: Ctx, t: Trigger, strikes: list[Trigger]) -> None:
     if ctx.res.rx["since"].search(text[max(0, t.start - 60):t.start]) or (opener == "since" and "," not in text[cs:t.start]):
         t.since = True
     # back-references: 'the offensive', 'this troop deployment', participles after a troop noun
-    if _DEMONSTRATIVE.search(text[max(0, t.start - 40):t.start]) and not re.search(r"\b(?:of|by)\b", text[t.end:t.end + 4]):
+    if _DEMONSTRATIVE.search(text[max(0, t.start - 40):t.start]) and not re.search(r"\b(?:of|by)\b", text[t.end:t.end + 4]) \
+            and not re.search(r"(?:ed|ing)$", t.text, re.I):
         t.weak = True
     elif _THE.search(text[max(0, t.start - 30):t.start]) and re.match(r"\s*(?:[,.;:)]|as\b|is\b|was\b|has\b|had\b|remains\b|continues\b|$)", text[t.end:]):
         t.weak = True
