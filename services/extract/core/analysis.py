@@ -711,6 +711,10 @@ def _filter(ctx: Ctx, t: Trigger, strikes: list[Trigger]) -> None:
         if re.search(r"\b(?:attack|assault|strike)", t.text, re.I) and _WEAPON_BEFORE.search(text[max(0, t.start - 30):t.start]):
             t.dropped = "strike"
             return
+        if re.search(r"\bto\s+(?!launch|mount|begin|start|conduct|resume|continue|renew|stage|open|the\b|an?\b|its\b|their\b|his\b|her\b|this\b|that\b|these\b|those\b)\w+\s+(?:(?:the|an?|its|their|his|her|more|new)\s+)?(?:[\w-]+\s+)?$", low_before) \
+                and not re.search(r"\b(?:trying|tried|attempt\w*|sought|began|continued?)\s+to\s+\w+\s+(?:[\w-]+\s+)?$", low_before):
+            t.dropped = "object of an infinitive"  # 'to sustain offensives', 'to resist the assault'
+            return
         if re.search(r"\bfor\s+(?:[\w-]+\s+){0,2}$", low_before) or \
                 re.search(r"\b(?:aim\w*|seek\w*|sought|eager|effort|bid|order|want\w*|hop\w+|plan\w*)\s+to\s+(?:[\w-]+\s+)?$", low_before):
             t.dropped = "purpose"

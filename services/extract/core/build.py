@@ -154,6 +154,11 @@ def _actor(ctx: Ctx, t: Trigger, attr: Attribution | None) -> tuple[str | None, 
                 recipient = rec.code if rec else None
             return (actor_pm.code if actor_pm else None), partners, recipient
         actor_pm = (_modifier(ctx, t.start) if not re.match(r"military|arms|weapon", t.text, re.I) else None)
+        ofm = re.match(r"\s+of\s+(?:the\s+)?", text[t.end:]) if re.search(r"(?:s|ies|ment|ments)$", t.text, re.I) else None
+        if actor_pm is None and ofm:
+            supplier = next((p for p in ctx.parties if p.start == t.end + ofm.end() and p.form == "adj"), None)
+            if supplier is not None:
+                actor_pm = supplier  # 'deliveries of North Korean ammunition'
         if actor_pm is None and src is not None and re.search(r"(?:s|ies|ment|ments|ing)$", t.text, re.I):
             actor_pm = src  # a noun: 'transfers of arms from North Korea'
         if actor_pm is None:
@@ -300,6 +305,9 @@ def _troop_owner(ctx: Ctx, t: Trigger) -> PartyMention | None:
 def _diplomacy_parties(ctx: Ctx, t: Trigger, attr: Attribution | None) -> tuple[str | None, list[str], str | None]:
     text = ctx.text
     cs, ce, _ = ctx.clause(t.start)
+    bm = re.match(r"\s*between\b", text[t.end:]) if "between" not in t.text.lower() else re.match(r"", "")
+    if bm is not None and not any(t.end <= p.start <= t.end + bm.end() + 40 for p in ctx.parties):
+        return None, [], None  # 'talks between the governments': the sides are not named
     attr_spans = [(a.np_start, a.np_end) for a in ctx.attrs if a.kind != "hedge"]
 
     places = {p.name for p in ctx.places}
@@ -572,6 +580,12 @@ def _recipient(ctx: Ctx, t: Trigger, actor: str | None) -> str | None:
         if r in ("dest", "for", "partner") or p.possessive or re.match(r"\s+with\b", text[p.end:p.end + 6]) or \
                 re.search(r"\b(?:gave|give|giving|supply|supplying|provide|providing|sell|selling)\s+$", text[max(0, p.start - 12):p.start]):
             return p.code
+    # 'Russian units depend upon deliveries of North Korean ammunition': the subject receives
+    if re.search(r"(?:ies|ments?|s)$", t.text, re.I) and re.search(r"\b(?:depend\w*|rel(?:y|ies|ied)|receiv\w*|get\w*|await\w*)\s+(?:up)?on\s+$|\b(?:receiv\w*|get\w*|await\w*)\s+$",
+                                                                 text[max(0, t.start - 25):t.start], re.I):
+        subj = _subject_before(ctx, t.start, cs)
+        if subj is not None and subj.code != actor:
+            return subj.code
     # 'Western-supplied missiles for Kyiv' / "Kyiv's utilization" before the trigger
     for p in ctx.parties:
         if t.start - 60 <= p.start < t.start and p.code != actor and \
