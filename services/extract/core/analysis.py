@@ -252,7 +252,8 @@ def _np_left(ctx: Ctx, end: int) -> tuple[int, int] | None:
     start = None
     n = 0
     pron = lex["pronouns"]
-    for t in reversed(toks):
+    rev = list(reversed(toks))
+    for k, t in enumerate(rev):
         gap = text[t.end():j]
         if gap.strip() and gap.strip() not in ("’", "'"):
             break  # punctuation between tokens ends the phrase
@@ -265,6 +266,10 @@ def _np_left(ctx: Ctx, end: int) -> tuple[int, int] | None:
             break
         ok = (w[:1].isupper() or lw in np_words or lw.endswith(("’s", "'s")) or
               any(p.start <= t.start() < p.end for p in ctx.parties))
+        if not ok and n and w.islower() and any(
+                x.group(0).endswith(("’s", "'s")) or any(p.start <= x.start() < p.end and p.form == "adj" for p in ctx.parties)
+                for x in rev[k + 1:k + 3]):
+            ok = True  # a modifier after a possessive: "South Korea's spy agency"
         if not ok:
             break
         start = t.start()
@@ -382,14 +387,12 @@ def find_attributions(ctx: Ctx) -> list[Attribution]:
             scope = (seg_end if seg_end > 0 else m.end(), n)
             out.append(Attribution(m.start(), m.end(), "say", list(cl), m.start(), m.end(), scope))
             continue
+        # the speaker: up to the next comma, clause word or sentence end, at most ten words
         head = _NP_STOP.split(after, maxsplit=1)[0]
-        lead = len(head) - len(head.lstrip())
-        words = head.split()[:10]
-        if not words:
+        toks = list(re.finditer(r"\S+", head))[:10]
+        if not toks:
             continue
-        a = m.end() + lead
-        b = a + len(" ".join(words)) if " ".join(words) == head.strip()[:len(" ".join(words))] else a + len(head.strip())
-        b = a + len(text[a:b].rstrip())
+        a, b = m.end() + toks[0].start(), m.end() + toks[-1].end()
         if not _speaker_ok(ctx, a, b):
             continue
         # appositive after the name: 'According to Andriy Kovalenko, a member of Ukraine's ..., X'
@@ -484,8 +487,7 @@ def find_attributions(ctx: Ctx) -> list[Attribution]:
         rest = after[len(seg_after):]
         backward = inverted or re.search(r"[,.!?…][\"”]\s*$", text[:a]) is not None or (
             len(re.findall(r"[\w’'-]+", seg_after)) <= 5
-            and (not rest.strip(" .!?\"”") or re.match(r",\s*(?:adding|saying|noting|claiming|insisting|warning|arguing|"
-                                                       r"stressing|referring|describing|labeling|calling|according)\b", rest))
+            and (not rest.strip(" .!?\"”") or re.match(r",\s*\w+ing\b", rest))
             and re.search(r"[,”\"]\s*$", text[:a]) is not None and len(re.findall(r"\w+", text[:a])) >= 4)
         if backward:
             prev_end = max((x.scope[1] for x in out if x.scope[1] <= a), default=0)
@@ -508,7 +510,7 @@ def find_attributions(ctx: Ctx) -> list[Attribution]:
         # the party/person just before: 'Ukrainian claims', "South Korea's intelligence estimates"
         for p in ctx.parties:
             gap = text[p.end:ns]
-            if 0 <= ns - p.end <= 40 and re.fullmatch(r"\s*(?:[a-z][\w-]*\s+){0,2}", gap):
+            if 0 <= ns - p.end <= 40 and re.fullmatch(r"\s*(?:(?!(?:in|on|at|to|of|from|a|an|the|by|with|for|and|or)\s)[a-z][\w-]*\s+){0,2}", gap):
                 owner = p
         fm = re.match(r"\s+(?:from|by|of)\s+((?:the\s+)?[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})", text[ne:])
         if owner is not None:

@@ -135,7 +135,8 @@ def _actor(ctx: Ctx, t: Trigger, attr: Attribution | None) -> tuple[str | None, 
         if subj and actor_pm and subj.code != actor_pm.code:
             partners.append(subj.code)
         for p, r in _parties_in(ctx, cs, len(text)):
-            if r in ("partner", "dest") and actor_pm and p.code != actor_pm.code and p.start > t.start - 60:
+            if r in ("partner", "dest") and actor_pm and p.code != actor_pm.code and p.start > t.start - 60 \
+                    and not any(a.np_start <= p.start < a.np_end for a in ctx.attrs):
                 partners.append(p.code)
         for pl in ctx.places:
             if pl.place and pl.place.country and t.start <= pl.start <= t.end + 80:
@@ -333,7 +334,9 @@ def _diplomacy_parties(ctx: Ctx, t: Trigger, attr: Attribution | None) -> tuple[
     # parties that name the talks themselves: 'U.S.-Ukraine talks', 'the G7 talks'
     mods = []
     j = t.start
-    for p in reversed(ctx.parties):
+    noun = re.search(r"(?:talks|negotiations?|meetings?|summit|call|conversation|discussions?|dialogue|session|agreement|"
+                     r"deal|accord|treaty|pact|memorandum)$", t.text, re.I) is not None
+    for p in (reversed(ctx.parties) if noun else ()):
         if p.end <= j and re.fullmatch(r"\s*(?:-|–|and|,)?\s*(?:the\s+)?(?:[a-z][\w-]*\s+){0,1}", text[p.end:j], re.I) and j - p.end <= 25:
             mods.insert(0, p)
             j = p.start
@@ -345,6 +348,12 @@ def _diplomacy_parties(ctx: Ctx, t: Trigger, attr: Attribution | None) -> tuple[
     # 'between X and Y', 'X met with Y', 'talks with Y'
     codes: list[str] = []
     actor = None
+    if not noun and any(p.start < t.start and r not in ("partner", "between") for p, r in cands):
+        # 'Zelenskiy met German Chancellor Olaf Scholz': the object of the verb takes part too
+        obj = [(p, "partner") for p in ctx.parties if t.end <= p.start <= t.end + 25
+               and re.fullmatch(r"\s*(?:(?:the|a|an|with)\s+)?(?:[A-Za-z.-]+\s+){0,2}", text[t.end:p.start])
+               and usable(p, "partner")]
+        cands = [(p, r) for p, r in cands if not any(p is o for o, _ in obj)] + obj
     with_codes = [p.code for p, r in cands if r in ("partner", "between")]
     subj = [p.code for p, r in cands if r not in ("partner", "between")]
     between = [p.code for p, r in cands if r == "between"]
@@ -435,7 +444,9 @@ def _cue_kind(ctx: Ctx, q: Qty, seg: tuple[int, int]) -> str | None:
                 if q.start <= pos < q.unit_end and kind != "killed_or_wounded":
                     dist = 0
                 elif pos >= q.unit_end:
-                    dist = pos - q.unit_end
+                    dist = pos - q.unit_end + (3 if re.match(r"\s+and\b", text[q.unit_end:pos]) else 0)
+                elif not text[m.end():q.start].strip():
+                    dist = 0  # a verb and its object: 'killed two people', 'injured 12'
                 else:
                     dist = q.start - m.end() + 5  # cues before the number count a little less
                 if dist > 70:
@@ -574,6 +585,9 @@ def build_mentions(ctx: Ctx) -> list[Mention]:
 def _recipient(ctx: Ctx, t: Trigger, actor: str | None) -> str | None:
     text = ctx.text
     cs, ce, _ = ctx.clause(t.start)
+    for p in ctx.parties:
+        if t.end < p.start <= t.end + 2 and p.code != actor and re.match(r"\s+(?:to|with)\b", text[p.end:]):
+            return p.code  # 'authorised Ukraine to use ATACMS', 'provided Ukraine with ...'
     for p, r in _parties_in(ctx, t.end, min(len(text), t.end + 90)):
         if p.code == actor:
             continue
@@ -634,7 +648,7 @@ def _modality(ctx: Ctx, t: Trigger, m: Mention, attrs: list[Attribution]) -> Non
     exp_cue = ctx.res.rx["expect"].search(window)
     if exp_cue and re.search(r"\b(?:would|could|might|may)\s+(?:have\s+)?(?:been|had)\b", window[exp_cue.start():], re.I):
         exp_cue = None  # past modality: 'would have been'
-    if exp_cue and re.search(r"\b(?:had|has|have|was|were|did|is|are)\b", window[exp_cue.end():], re.I):
+    if exp_cue and _FINITE.search(window, exp_cue.end()):
         exp_cue = None  # another finite verb governs the trigger: 'could use the land it had seized'
     if t.rule is not None and t.rule.modality:
         m.modality = t.rule.modality
@@ -663,6 +677,9 @@ def _modality(ctx: Ctx, t: Trigger, m: Mention, attrs: list[Attribution]) -> Non
     # drop party-less claimants when a party is named
     if any(c[0] for c in m.claimants):
         m.claimants = [c for c in m.claimants if c[0]]
+
+
+_FINITE = re.compile(r"(?<!\bto )\b(?:had|has|have|was|were|did|is|are)\b", re.I)
 
 
 def _in_quote(ctx: Ctx, pos: int) -> bool:
@@ -708,8 +725,11 @@ def _trigger_quantities(ctx: Ctx, t: Trigger) -> list[dict]:
     if et == "strike":
         strikes = [x for x in ctx.triggers if x.type == "strike" and not x.dropped]
         for q in ctx.quants:
-            if q.unit is None or q.unit in ("drones", "missiles", "km2", "sqmi", "share", "settlements"):
+            if q.unit in ("drones", "missiles", "km2", "sqmi", "share", "settlements"):
                 continue
+            if q.unit is None and not re.search(r"\b(?:killed|killing|injured|injuring|wounded|wounding)\s+$",
+                                                ctx.text[max(0, q.start - 12):q.start], re.I):
+                continue  # a bare figure counts only right after 'killed' / 'injured'
             nearest = min(strikes, key=lambda x: min(abs(q.start - x.end), abs(x.start - q.unit_end)))
             if re.search(r"\b(?:which|that)\s+(?:\w+\s+)?(?:injured|killed|wounded|left|injuring|killing)\s+$", ctx.text[max(0, q.start - 40):q.start]):
                 left = [x for x in strikes if x.end <= q.start]
@@ -754,7 +774,7 @@ def _anchors(ctx: Ctx) -> list[tuple[int, int, str, object]]:
     for t in ctx.triggers:
         anchors.append((t.start, t.end, "trigger", t))
     for a in ctx.attrs:
-        if a.kind != "hedge":
+        if a.kind != "hedge" and not a.backward_copy:
             anchors.append((a.start, a.end, "attr", a))
     for m in ctx.res.rx["generic_event"].finditer(ctx.text):
         if not any(x[0] <= m.start() < x[1] for x in anchors):

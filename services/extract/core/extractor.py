@@ -23,6 +23,8 @@ from services.extract.core.segment import split_sentences
 
 EXTRACTOR_VERSION = "1.0.0"
 
+resources()  # rules and vocabularies are read once, at import: `extract` itself does no I/O
+
 _CLASSES = {
     "offensive_launched": OffensiveLaunched, "offensive_repelled": OffensiveRepelled, "troops_deployed": TroopsDeployed,
     "territory_claimed": TerritoryClaimed, "casualties_claimed": CasualtiesClaimed, "strike": Strike,

@@ -292,6 +292,8 @@ def resolve(t: TimeExpr, pub: date, future: bool = False) -> Resolved | None:
     if k == "recent":
         unit = g[0].lower().rstrip("s")
         days = {"day": 3, "week": 21, "month": 90, "year": 365}[unit]
+        if not g[0].lower().endswith("s"):
+            days = {"day": 1, "week": 7, "month": 30, "year": 365}[unit]  # 'over the past day'
         gran = {"day": "day", "week": "week", "month": "month", "year": "year"}[unit]
         return pub - timedelta(days=days), pub, gran, True
     if k == "ago":
