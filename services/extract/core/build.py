@@ -393,8 +393,9 @@ def _dedupe(xs):
 def _locations(ctx: Ctx, t_start: int, t_end: int, etype: str, state) -> list[tuple[str, object, bool]]:
     cs, ce, _ = ctx.clause(t_start)
     attr_spans = [(a.np_start, a.np_end) for a in ctx.attrs]
+    withdraw = etype == "troops_deployed" and re.search(r"withdr|pull|retreat", ctx.text[t_start:t_end], re.I)
     places = [p for p in ctx.places if not any(s <= p.start < e for s, e in attr_spans)
-              and not re.search(r"\bfrom\s+(?:the\s+)?$", ctx.text[max(0, p.start - 10):p.start])]
+              and (withdraw or not re.search(r"\bfrom\s+(?:the\s+)?$", ctx.text[max(0, p.start - 10):p.start]))]
     pick = [p for p in places if cs <= p.start < ce and not p.anaphoric]
     _, _, opener = ctx.clause(t_start)
     if not pick and opener in ("which", "that", "who", "where"):
@@ -791,6 +792,8 @@ def _attach_times(ctx: Ctx, anchors) -> dict[int, list[TimeExpr]]:
     for te in ctx.times:
         best = None
         for i, (a, b, kind, obj) in enumerate(anchors):
+            if kind == "attr" and obj.scope[1] <= obj.np_start and te.end <= obj.np_start:
+                continue  # '... in Pyongyang next week, the Kremlin said': the time belongs to the reported part
             if b <= te.start:
                 d = te.start - b
             elif a >= te.end:
