@@ -44,7 +44,9 @@ _CLAUSE_COMMA = re.compile(
     r"(?=(?:and\s+)?(?:is|are|was|were|has|have|had|could|would|will|may|might)\b))\b"
     r"|,\s*and\s+(?=\w+\s+(?:is|are|was|were|has|have|had|will|would|could)\b)", re.I)
 _CLAUSE_PUNCT = re.compile(r";|\s[—–]\s|—|:\s|\s-\s|[()]")
-_CLAUSE_WORD = re.compile(r"\b(?:while|although|though|whereas|but|because|despite|that|if|unless|whether|since|which)\b"
+_CLAUSE_WORD = re.compile(r"\b(?:while|although|though|whereas|but|because|despite|that|if|unless|whether|which)\b"
+                          r"|\bsince\b(?!\s+(?:(?:early|late|mid-?|last)\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d|then|"
+                          r"the\s+(?:start|beginning|outset|end|launch)|world\s+war))"
                           r"|\bas\s+well\s+as\b|\band\s+(?=(?:is|are|was|were|has|have|had)\s+(?:been\s+)?\w+ed\b)", re.I)
 
 
