@@ -207,28 +207,32 @@ class Ctx:
 
 # --- parties ---------------------------------------------------------------------------------
 
+_COORD = re.compile(r"\s*(?:,|and|or|,\s*and|nor)\s*(?:the\s+)?", re.I)
+_ROLE_WORDS = re.compile(r"[\w’'.-]+|[,;:“”\"()]")
+
+
 def _role(text: str, pm: PartyMention, prev: PartyMention | None, prev_role: str | None) -> str:
     before = text[max(0, pm.start - 60):pm.start]
     # Coordination: 'Russian and North Korean soldiers', 'between Trump and Zelensky'.
-    if prev is not None and re.fullmatch(r"\s*(?:,|and|or|,\s*and|nor)\s*(?:the\s+)?", text[prev.end:pm.start], re.I):
+    if prev is not None and _COORD.fullmatch(text, prev.end, pm.start):
         return prev_role or "subj"
-    words = re.findall(r"[\w’'.-]+|[,;:“”\"()]", before)
+    words = _ROLE_WORDS.findall(before)
     skipped = 0
     for k in range(len(words) - 1, -1, -1):
         w = words[k]
         lw = w.lower()
         if lw == "of" and skipped and k > 0 and words[k - 1][:1].isupper():
             continue  # a title: 'Secretary of State Marco Rubio'
-        if lw in _TIME_WORDS or re.fullmatch(r"(?:19|20)\d\d", lw):
+        if lw in _TIME_WORDS or (len(lw) == 4 and lw.isdigit() and lw[:2] in ("19", "20")):
             return "subj"  # 'By October 2024 Russian forces ...': a time phrase, not a preposition of the party
         if lw in _PREP_ROLE:
             return _PREP_ROLE[lw]
         if lw in _FILLER or _NUMWORD.match(lw) or lw.endswith(("’s", "'s")):
             continue
-        if re.fullmatch(r"[A-Z][\w’'-]*", w) and skipped < 3:
+        if w[:1].isupper() and "." not in w and skipped < 3:
             skipped += 1
             continue
-        if skipped == 0 and re.fullmatch(r"[a-z][\w-]*", w) and lw not in ("and", "or", "said", "says", "that"):
+        if skipped == 0 and w[:1].islower() and "." not in w and lw not in ("and", "or", "said", "says", "that"):
             skipped += 1  # one adjective: 'into the Russian territory', 'of 13 North Korean'
             continue
         break
