@@ -194,7 +194,7 @@ def _actor(ctx: Ctx, t: Trigger, attr: Attribution | None) -> tuple[str | None, 
         inside = [p for p in ctx.parties if t.start <= p.start < t.end]
         if inside and et in ("strike", "offensive_launched"):
             actor_pm = inside[0]  # 'a wave of 145 Russian drones'
-        if actor_pm is None and t.text.lower().endswith(" by"):
+        if actor_pm is None and (t.text.lower().endswith(" by") or t.text.lower().startswith("fell")):
             actor_pm = next((p for p in ctx.parties if t.end <= p.start <= t.end + 6), None)  # 'taken by Ukraine'
         if t.weak and actor_pm is None and not re.search(r"\b(?:its|their)\s+(?:[\w-]+\s+)?$", text[max(0, t.start - 25):t.start], re.I):
             return None, [], None  # a bare back-reference ('the incursion') names no actor
