@@ -377,7 +377,8 @@ def _claimants_of(ctx: Ctx, a: int, b: int, appos: tuple[int, int] | None = None
     return [(party, name)]
 
 
-def find_attributions(ctx: Ctx) -> list[Attribution]:
+def find_attributions(ctx: Ctx, light: bool = False) -> list[Attribution]:
+    """Who says what in the sentence. `light`: only the speakers later sentences may need."""
     text, res = ctx.text, ctx.res
     kinds = res.lex["attr_kind"]
     out: list[Attribution] = []
@@ -505,6 +506,9 @@ def find_attributions(ctx: Ctx) -> list[Attribution]:
                                    after, re.I))
         out.append(Attribution(vs, ve, kind, cl, a, b, scope, claim_noun))
 
+    if light:
+        out.sort(key=lambda x: x.start)
+        return out
     # nouns: 'Ukrainian claims put ...', 'Western estimates of ...', "Gerasimov's statement", 'reports from the Kremlin'
     for m in hits["noun"]:
         ns, ne = m.start(), m.end()
@@ -621,7 +625,7 @@ def analyze(s: Sentence, res: Resources, state: ArticleState, places: list[Place
     if not candidate:
         # nothing an event could be made of: only what later sentences need (speakers)
         ctx = Ctx(s, text, res, state, parties, roles, kept, [], [], bounds, segs)
-        ctx.attrs = find_attributions(ctx)
+        ctx.attrs = find_attributions(ctx, light=True)
         return ctx
     ctx = Ctx(s, text, res, state, parties, roles, kept, find_times(text), find_quantities(text, res) if numeric else [],
               bounds, segs)
@@ -638,8 +642,8 @@ def _pronoun_subjects(ctx: Ctx) -> None:
     """'He is scheduled to travel ...', '... said that he had representatives ...': a person's party."""
     text = ctx.text
     added = []
-    low = text.lower()
-    if "he " not in low:
+    low = " " + text.lower()
+    if " he " not in low and " she " not in low and "“he " not in low and '"he ' not in low:
         return
     for m in _PRONOUN.finditer(text):
         before = text[:m.start()]

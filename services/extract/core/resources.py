@@ -235,7 +235,11 @@ def active_rules(etype: str, found: frozenset) -> tuple[int, ...]:
 def _compile_lexicon(res: Resources) -> None:
     lex, rx = res.lex, res.rx
     rx["noise"] = re.compile("|".join(f"(?:{p})" for p in lex["noise_line_patterns"]), re.I)
-    rx["noise_list"] = [re.compile(p, re.I) for p in lex["noise_line_patterns"]]  # type: ignore[assignment]
+    anchored = [p for p in lex["noise_line_patterns"] if p.startswith("^")]
+    floating = [p for p in lex["noise_line_patterns"] if not p.startswith("^")]
+    # One anchored alternation (cheap: tried at the line start only) and the few floating patterns.
+    rx["noise_list"] = [re.compile("|".join(f"(?:{p})" for p in anchored), re.I)] + [  # type: ignore[assignment]
+        re.compile(p, re.I) for p in floating]
     rx["bio"] = re.compile("|".join(f"(?:{p})" for p in lex["bio_patterns"]))
     av = lex["attribution_verbs"]
     res.lex["attr_kind"] = {w: k for k, ws in av.items() for w in ws}
