@@ -14,7 +14,7 @@ from services.extract.core.quantities import Qty, find_quantities
 from services.extract.core.resources import (Place, Resources, TriggerRule, active_rules, keywords_in,
                                              trigger_subset_regex)
 from services.extract.core.segment import Sentence
-from services.extract.core.timex import TimeExpr, find_times, resolve
+from services.extract.core.timex import TimeExpr, find_times
 
 SPATIAL_TYPES = {"offensive_launched", "offensive_repelled", "territory_claimed", "troops_deployed", "casualties_claimed"}
 THEATRE_KINDS = {"village", "settlement", "town", "city", "region"}
@@ -525,8 +525,6 @@ def find_attributions(ctx: Ctx, light: bool = False) -> list[Attribution]:
         fm = re.match(r"\s+(?:from|by|of)\s+((?:the\s+)?[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})", text[ne:])
         if owner is not None:
             a, b = owner.start, ne
-            if word in ("officials", "sources") and False:
-                pass
             # 'South Korea’s intelligence estimates' -> the name is the owner phrase without the noun
             name_end = ne if word in ("officials", "sources", "intelligence") else ns
             cl = [(owner.code, _clean_name(text[a:name_end].strip()) or owner.text)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from services.extract.core.analysis import (SPATIAL_TYPES, THEATRE_KINDS, Attribution, Ctx, Mention, Trigger,
+from services.extract.core.analysis import (SPATIAL_TYPES, Attribution, Ctx, Mention, Trigger,
                                             governing)
 from services.extract.core.mentions import PartyMention
 from services.extract.core.quantities import Qty
@@ -200,7 +200,6 @@ def _actor(ctx: Ctx, t: Trigger, attr: Attribution | None) -> tuple[str | None, 
             return None, [], None  # a bare back-reference ('the incursion') names no actor
         if et == "territory_claimed" and actor_pm is None:
             # 'regained Russian control', 'under Ukrainian control'
-            m = re.match(r"\s+(?:full\s+)?", text[t.end:])
             for p in ctx.parties:
                 if t.end <= p.start <= t.end + 12 and re.match(r"\s*(?:full\s+)?control", text[p.end:]):
                     actor_pm = p
@@ -439,21 +438,20 @@ def _cue_kind(ctx: Ctx, q: Qty, seg: tuple[int, int]) -> str | None:
     a, b = seg
     best = None
     for kind in ("killed_or_wounded", "captured", "killed", "wounded", "casualties"):
-        if True:
-            for m in cue_rx[kind].finditer(text, a, b):
-                pos = m.start()
-                if q.start <= pos < q.unit_end and kind != "killed_or_wounded":
-                    dist = 0
-                elif pos >= q.unit_end:
-                    dist = pos - q.unit_end + (3 if re.match(r"\s+and\b", text[q.unit_end:pos]) else 0)
-                elif not text[m.end():q.start].strip():
-                    dist = 0  # a verb and its object: 'killed two people', 'injured 12'
-                else:
-                    dist = q.start - m.end() + 5  # cues before the number count a little less
-                if dist > 70:
-                    continue
-                if best is None or dist < best[0] or (dist == best[0] and kind == "killed_or_wounded"):
-                    best = (dist, kind)
+        for m in cue_rx[kind].finditer(text, a, b):
+            pos = m.start()
+            if q.start <= pos < q.unit_end and kind != "killed_or_wounded":
+                dist = 0
+            elif pos >= q.unit_end:
+                dist = pos - q.unit_end + (3 if re.match(r"\s+and\b", text[q.unit_end:pos]) else 0)
+            elif not text[m.end():q.start].strip():
+                dist = 0  # a verb and its object: 'killed two people', 'injured 12'
+            else:
+                dist = q.start - m.end() + 5  # cues before the number count a little less
+            if dist > 70:
+                continue
+            if best is None or dist < best[0] or (dist == best[0] and kind == "killed_or_wounded"):
+                best = (dist, kind)
     return best[1] if best else None
 
 

@@ -180,8 +180,7 @@ def resources() -> Resources:
                     names += [f"{n} region", f"{n} Region", f"{n} Oblast", f"{n} oblast", f"{n} area", f"{n} province"]
         for n in names:
             place_alias.setdefault(n.casefold(), place.name)
-    place_alts = sorted({n for p in gdata for n in [p["name"], *p.get("aliases", ())]} |
-                        {a for a in place_alias if False}, key=len, reverse=True)
+    place_alts = sorted({n for p in gdata for n in [p["name"], *p.get("aliases", ())]}, key=len, reverse=True)
     # Region suffixes are matched by the pattern, so aliases stay short.
     place_regex = re.compile(
         r"(?:" + "|".join(re.escape(a) for a in place_alts) + r")(?:['’]s)?(?:\s+(?:region|Region|Oblast|oblast|area|province|front|border\s+region))?(?![\w])")

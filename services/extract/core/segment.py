@@ -8,7 +8,6 @@ from services.extract.core.resources import Resources
 
 _TERMINAL = re.compile(r"[.!?…][\"”’')\]]*\s*$")
 _BOUNDARY = re.compile(r"[.!?](?:[\"”’)\]]+)?(?=\s+[\"“‘(\[]?[A-Z0-9])|(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])|(?<=[.!?][”\"])(?=[A-Z][a-z])")
-_WORD_BEFORE = re.compile(r"([\w.]+)[.!?][\"”’)\]]*$")
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ def _is_noise(line: str, res: Resources) -> bool:
 def _ends_open(line: str, res: Resources) -> bool:
     """A line broken in the middle of a sentence ('... under President')."""
     s = line.rstrip()
-    if not s or _TERMINAL.search(s) or s.endswith((":", ",")) and False:
+    if not s or _TERMINAL.search(s):
         return False
     last = s.split()[-1].lower()
     return last in res.lex["non_final"]
@@ -129,8 +128,6 @@ def split_sentences(text: str, title: str | None, res: Resources) -> list[Senten
             depth = 0
         if t.count('"') % 2:
             depth = 0 if depth else 1
-        if snt.index and sentences[snt.index - 1].paragraph != snt.paragraph:
-            open_at_start = open_at_start and False
         out.append(Sentence(snt.index, snt.start, snt.end, snt.text, snt.paragraph, snt.headline, snt.summary,
                             open_at_start))
         if out[-1].index + 1 < len(sentences) and sentences[out[-1].index + 1].paragraph != snt.paragraph:

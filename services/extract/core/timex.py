@@ -124,8 +124,6 @@ def find_times(text: str) -> list[TimeExpr]:
         low = t.lower()
         if kind == "month" and inner[1].lower().rstrip(".") in ("may", "mar", "march") and not (inner[0] or inner[2]):
             continue  # 'may' / 'march' as words
-        if kind == "month" and inner[1].lower().rstrip(".") in ("jan", "feb", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec") and not t[0].isupper() and not inner[0]:
-            pass
         if kind in ("month", "date") and not re.match(r"[A-Z]", (inner[1] if kind == "month" else inner[0])[:1] or "x"):
             continue  # month names are capitalized
         if kind == "season" and inner[2] and inner[2].lower() == "fall" and not (inner[0] or inner[1] or inner[3]):
