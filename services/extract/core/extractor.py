@@ -103,6 +103,10 @@ def _update_state(ctx, mentions: list[Mention]) -> None:
     else:
         st.prev_attr = None
     persons = [(p.start, (p.code, p.text)) for p in ctx.parties if p.form == "person"]
+    for p in ctx.parties:
+        parts = p.text.split()
+        if p.form == "person" and len(parts) > 1 and len(parts[-1]) > 3:
+            st.people.setdefault(re.sub(r"['’]s?$", "", parts[-1]), p.code)  # 'Kovalenko' after 'Andriy Kovalenko'
     persons += [(a.np_start, c) for a in attrs for c in a.claimants
                 if c[0] and re.fullmatch(r"(?:[A-Z][\w’'-]+\s+){1,3}[A-Z][\w’'-]+", c[1] or "")]
     if persons:
@@ -125,6 +129,9 @@ class _LazyTime:
     def get(self):
         if not self.done:
             from services.extract.core.build import _anchors, _attach_times, _resolve_first
+            from services.extract.core.timex import find_times
+            if not self.ctx.times:
+                self.ctx.times = find_times(self.ctx.text)  # a light sentence: times were not looked for
             attached = _attach_times(self.ctx, _anchors(self.ctx))
             for a in self.attrs:
                 r, txt = _resolve_first(attached.get(id(a), []), self.ctx.state.pub, False)

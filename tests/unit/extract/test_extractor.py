@@ -193,3 +193,22 @@ def test_extract_file_writes_one_event_per_line(tmp_path: Path) -> None:
     for key in ("article", "type", "actor", "partners", "against", "locations", "quantities", "time", "claimants",
                 "modality", "evidence", "event_id", "extractor_version", "published_at", "source", "schema_version"):
         assert key in rec
+
+
+def test_according_to_the_report_takes_speaker_and_time_of_the_previous_sentence() -> None:
+    text = ("Bloomberg News reported on the situation in Kursk, citing U.S. officials on Saturday. "
+            "According to the report, Ukraine has lost half of its occupied territory in Kursk.")
+    e = one(events(text, pub="2024-12-30"), "territory_claimed")
+    assert (e.actor, e.change, e.modality) == ("UKR", "lost", "claimed")
+    assert [c.party for c in e.claimants] == ["USA"]
+    assert e.time.start == e.time.end == date(2024, 12, 28)
+    assert [(q.kind, q.value) for q in e.quantities] == [("share", 0.5)]
+
+
+def test_pronouns_and_quotes_take_the_last_speaker() -> None:
+    text = ("Andriy Kovalenko, a member of Ukraine's National Security and Defense Council, spoke on Monday. "
+            "Kovalenko remarked, “The enemy is pouring everything into the Kursk region. "
+            "North Korean troops are trying to storm our positions.”")
+    e = one(events(text), "offensive_launched")
+    assert e.actor == "PRK" and e.modality == "claimed"
+    assert [(c.party, c.name) for c in e.claimants] == [("UKR", "Kovalenko")]
