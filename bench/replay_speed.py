@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -23,31 +21,11 @@ sys.path.insert(0, str(REPO))
 
 from aiokafka import AIOKafkaConsumer, TopicPartition  # noqa: E402
 
-from schemas.article import Article  # noqa: E402
-from schemas.events import dump_event  # noqa: E402
-from services.common.kafka_log import KafkaLog  # noqa: E402
 from services.common.settings import Settings  # noqa: E402
-from services.common.topics import ALL_TOPICS, EVENTS  # noqa: E402
-from services.extract.core import extract  # noqa: E402
+from services.common.topics import EVENTS  # noqa: E402
 from services.timeline.replay import replay_redis  # noqa: E402
+from bench.common import publish_events, synthetic_events  # noqa: E402
 from tests.support.infra import start_kafka, start_redis  # noqa: E402
-
-SAMPLES = REPO / "services" / "embedded" / "samples"
-
-
-def synthetic_events(n: int):
-    """n events: copies of the bundled articles, each copy published a day later."""
-    base = [Article.model_validate(json.loads(line)) for path in sorted(SAMPLES.glob("*.jsonl"))
-            for line in path.read_text().splitlines() if line.strip()]
-    events, copy = [], 0
-    while len(events) < n:
-        for article in base:
-            shifted = article.model_copy(update={"id": f"{article.id}-{copy}",
-                                                 "published_at": article.published_at + timedelta(days=copy)})
-            events.extend(extract(shifted))
-        copy += 1
-    return events[:n]
-
 
 async def bare_read(bootstrap: str, topic: str, partitions: int, total: int) -> float:
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
@@ -71,14 +49,9 @@ async def main(n: int) -> None:
     kafka, redis_ = start_kafka(run_dir / "kafka"), start_redis(run_dir / "redis")
     try:
         prefix = "bench."
-        log = KafkaLog(kafka.bootstrap, prefix)
-        await log.ensure_topics(ALL_TOPICS)
         print(f"generating {n} events ...", flush=True)
         events = synthetic_events(n)
-        for start in range(0, len(events), 5000):
-            chunk = events[start:start + 5000]
-            await log.publish_many(EVENTS, [(e.article, dump_event(e)) for e in chunk])
-        await log.close()
+        await publish_events(kafka.bootstrap, prefix, events)
         topic = EVENTS.name(prefix)
         bare = await bare_read(kafka.bootstrap, topic, EVENTS.partitions, n)
         settings = Settings(kafka_bootstrap=kafka.bootstrap, redis_url=redis_.url, topic_prefix=prefix,

@@ -9,6 +9,7 @@ that are not valid events go to the events dead-letter topic first, so nothing i
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import time
 from dataclasses import dataclass, field
@@ -22,7 +23,8 @@ from schemas.extraction import ArticleExtracted
 from services.common.ports import EventLog, Record
 from services.common.topics import EVENTS, EVENTS_DLQ
 from services.extract.handler import describe_validation_error
-from services.timeline.core import FoldState, apply, build_entry, entry_key
+from services.timeline.core import FoldState, apply, build_entry, entries_of, entry_key
+from services.timeline.core.fold import fold_state
 from services.timeline.store import ChangeSet, TimelineStore
 
 log = logging.getLogger(__name__)
@@ -79,21 +81,90 @@ async def plan(store: TimelineStore, events: Sequence[Event | ArticleExtracted])
     return changes
 
 
+def _decode_one(record: Record, now_ms: int) -> Event | ArticleExtracted | DeadLetter:
+    try:
+        if b'"record_type":"article_extracted"' in record.value[:64]:
+            return ArticleExtracted.model_validate_json(record.value)
+        return parse_event(record.value)
+    except (ValidationError, ValueError) as error:
+        reason = describe_validation_error(error) if isinstance(error, ValidationError) else str(error)
+        return DeadLetter.of(source_topic=record.topic, value=record.value, key=record.key,
+                             reason=f"not a valid event: {reason}", stage="fold", failed_at_ms=now_ms,
+                             partition=record.partition, offset=record.offset)
+
+
 def _decode(records: Sequence[Record], now_ms: int) -> tuple[list[Event | ArticleExtracted], list[DeadLetter]]:
-    events: list[Event | ArticleExtracted] = []
-    dead: list[DeadLetter] = []
-    for record in records:
-        try:
-            if b'"record_type":"article_extracted"' in record.value[:64]:
-                events.append(ArticleExtracted.model_validate_json(record.value))
-            else:
-                events.append(parse_event(record.value))
-        except (ValidationError, ValueError) as error:
-            reason = describe_validation_error(error) if isinstance(error, ValidationError) else str(error)
-            dead.append(DeadLetter.of(source_topic=record.topic, value=record.value, key=record.key,
-                                      reason=f"not a valid event: {reason}", stage="fold", failed_at_ms=now_ms,
-                                      partition=record.partition, offset=record.offset))
-    return events, dead
+    decoded = [_decode_one(r, now_ms) for r in records]
+    return [d for d in decoded if not isinstance(d, DeadLetter)], [d for d in decoded if isinstance(d, DeadLetter)]
+
+
+async def rebuild(event_log: EventLog, store: TimelineStore, *, progress: Callable[[int, int], None] | None = None,
+                  entries_per_commit: int = 2000, clock_ms: Callable[[], int] = lambda: int(time.time() * 1000)) -> dict:
+    """Fold the whole events topic into an empty store (a replay into a fresh namespace).
+
+    Reads to the end offsets, folds everything in memory with the core (linear time), and
+    writes the result in chunks; the positions go with the last chunk, so a store that
+    shows positions holds the whole state. Invalid records were parked by the live
+    projector already and are only counted here."""
+    # Hundreds of thousands of live event objects make each cyclic GC pass expensive, and a
+    # rebuild creates no cycles worth collecting: pause the collector for its duration.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return await _rebuild(event_log, store, progress=progress, entries_per_commit=entries_per_commit,
+                              clock_ms=clock_ms)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entries_per_commit: int, clock_ms) -> dict:
+    topic = event_log.topic_name(EVENTS)
+    ends = await event_log.end_offsets(EVENTS)
+    target = sum(ends.values())
+    positions: dict[int, int] = {}
+    decoded: list[Event | ArticleExtracted] = []
+    raw: dict[str, bytes] = {}
+    dead = done = 0
+    while any(positions.get(p, 0) < end for p, end in ends.items()):
+        records = await event_log.read(EVENTS, positions, max_records=20000, timeout_s=1.0)
+        if not records:
+            break
+        records = [r for r in records if r.offset < ends.get(r.partition, 0)]
+        now = clock_ms()
+        for record in records:
+            item = _decode_one(record, now)
+            if isinstance(item, DeadLetter):
+                dead += 1
+                continue
+            decoded.append(item)
+            if not isinstance(item, ArticleExtracted):
+                raw[item.event_id] = record.value
+        for record in records:
+            positions[record.partition] = record.offset + 1
+        done += len(records)
+        if progress:
+            progress(done, target)
+    state = fold_state(decoded)
+    entries = entries_of(state, state.by_entry)
+    entry_ids = sorted(entries)
+    chunks = [entry_ids[i:i + entries_per_commit] for i in range(0, len(entry_ids), entries_per_commit)] or [[]]
+    for number, chunk in enumerate(chunks):
+        changes = ChangeSet()
+        if number == 0:
+            changes.article_versions = dict(state.article_versions)
+        for entry_id in chunk:
+            ids = state.by_entry[entry_id]
+            changes.member_add[entry_id] = set(ids)
+            changes.add_events.update({i: state.events[i] for i in ids})
+            entry = entries[entry_id]
+            if entry is not None:
+                changes.upsert_entries[entry_id] = entry
+        changes.raw_events = {i: raw[i] for i in changes.add_events if i in raw}
+        if number == len(chunks) - 1:
+            changes.positions = {topic: positions}
+        await store.commit(changes)
+    return {"records": done, "events": len(state.events), "entries": len(entries), "dead_letters": dead}
 
 
 class Projector:

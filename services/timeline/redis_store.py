@@ -121,7 +121,9 @@ class RedisTimelineStore:
             old_index = {e: json.loads(r) for e, r in zip(changed, raw) if r is not None}
         pipe = self._r.pipeline(transaction=True)
         if changes.add_events:
-            pipe.hset(self._k("events"), mapping={i: e.model_dump_json() for i, e in changes.add_events.items()})
+            raw = changes.raw_events
+            pipe.hset(self._k("events"), mapping={i: raw.get(i) or e.model_dump_json()
+                                                  for i, e in changes.add_events.items()})
             by_article: dict[str, list[str]] = {}
             for i, e in changes.add_events.items():
                 by_article.setdefault(e.article, []).append(i)

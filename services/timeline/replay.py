@@ -14,14 +14,13 @@ from typing import Callable
 
 from services.common.settings import Settings
 from services.common.topics import ALL_TOPICS
-from services.timeline.projection import Projector
+from services.timeline.projection import rebuild
 
 Progress = Callable[[int, int], None]
 
 
-async def replay_into(event_log, store, *, progress: Progress | None = None, batch_size: int = 5000) -> int:
-    projector = Projector(event_log, store, batch_size=batch_size)
-    return await projector.catch_up(progress=progress)
+async def replay_into(event_log, store, *, progress: Progress | None = None) -> int:
+    return (await rebuild(event_log, store, progress=progress))["records"]
 
 
 async def replay_redis(settings: Settings, *, progress: Progress | None = None, keep_old: bool = False,

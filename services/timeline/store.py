@@ -28,6 +28,8 @@ class ChangeSet:
     upsert_entries: dict[str, Entry] = field(default_factory=dict)
     delete_entries: set[str] = field(default_factory=set)
     positions: dict[str, dict[int, int]] = field(default_factory=dict)  # topic -> partition -> next offset
+    # The events' JSON as read from the log, when the writer has it (saves re-serializing).
+    raw_events: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def changed_entry_ids(self) -> list[str]:

@@ -120,14 +120,21 @@ def sort_score(start: date, end: date, entry_id: str) -> float:
     return float((start.toordinal() << (_SPAN_BITS + _TIE_BITS)) | (span << _TIE_BITS) | tie)
 
 
+def _field(event: Event, name: str):
+    """An optional per-type field (change, movement, recipient); reading the model's dict
+    avoids pydantic's slow attribute-miss path on types that lack the field."""
+    return event.__dict__.get(name)
+
+
 def _claim_view(event: Event) -> ClaimView:
-    return ClaimView(
+    # Every field comes from an already validated event: construct without re-validating.
+    return ClaimView.model_construct(
         event_id=event.event_id, article=event.article, source=event.source, published_at=event.published_at,
         ingested_at=event.ingested_at, extractor_version=event.extractor_version, claimants=event.claimants,
         modality=event.modality, quantities=event.quantities, time=event.time, evidence=event.evidence,
         type=event.type, schema_version=event.schema_version, actor=event.actor, partners=event.partners,
-        against=event.against, locations=event.locations, change=getattr(event, "change", None),
-        movement=getattr(event, "movement", None), recipient=getattr(event, "recipient", None),
+        against=event.against, locations=event.locations, change=_field(event, "change"),
+        movement=_field(event, "movement"), recipient=_field(event, "recipient"),
         claimant_keys=claimant_keys(event),
     )
 
@@ -216,9 +223,9 @@ def build_entry(entry_id: str, claims: Sequence[Event]) -> Entry:
         raise ValueError("an entry needs at least one claim")
     parts = _mode(entry_key_parts(e) for e in ordered)
     entry_type = _mode(e.type for e in ordered)
-    actor, change = _mode((e.actor, getattr(e, "change", None)) for e in ordered if e.type == entry_type)
-    movement = _mode(getattr(e, "movement", None) for e in ordered)
-    recipient = _mode(getattr(e, "recipient", None) for e in ordered)
+    actor, change = _mode((e.actor, _field(e, "change")) for e in ordered if e.type == entry_type)
+    movement = _mode(_field(e, "movement") for e in ordered)
+    recipient = _mode(_field(e, "recipient") for e in ordered)
     against = _mode(e.against for e in ordered if e.against and e.against != actor)
     partners = tuple(sorted({p for e in ordered for p in e.partners if p != actor}
                             | ({e.actor for e in ordered if e.actor and e.actor != actor}
@@ -241,8 +248,8 @@ def build_entry(entry_id: str, claims: Sequence[Event]) -> Entry:
         claims=tuple(_claim_view(e) for e in ordered),
         title=title, summary=_summary(ordered, figures, reasons, keys), subject=_subject(entry_type, actor),
         report_date_only=not time_known, group_key="|".join(parts), place=parts[2], bucket=parts[4],
-        changes=tuple(sorted({c for e in ordered if (c := getattr(e, "change", None))})),
-        movements=tuple(sorted({m for e in ordered if (m := getattr(e, "movement", None))})),
+        changes=tuple(sorted({c for e in ordered if (c := _field(e, "change"))})),
+        movements=tuple(sorted({m for e in ordered if (m := _field(e, "movement"))})),
         modalities=tuple(sorted({e.modality for e in ordered})),
         articles=tuple(sorted({e.article for e in ordered})),
         claimant_keys=keys,
@@ -391,6 +398,17 @@ def current_events(events: Iterable[Event]) -> list[Event]:
     for event in events:
         _apply_into(held, versions, by_entry, event)
     return sorted(held.values(), key=lambda e: (e.published_at, e.event_id))
+
+
+def fold_state(records: Iterable["Event | ArticleExtracted"]) -> FoldState:
+    """The state after folding every record, built in place (linear time): what a rebuild
+    from the start of the log uses. Equal to applying them one by one with `apply`."""
+    events: dict[str, Event] = {}
+    versions: dict[str, str] = {}
+    by_entry: dict[str, frozenset[str]] = {}
+    for record in records:
+        _apply_into(events, versions, by_entry, record)
+    return FoldState(events=events, article_versions=versions, by_entry=by_entry)
 
 
 def fold(events: Iterable[Event]) -> dict[str, Entry]:

@@ -1,0 +1,38 @@
+"""Shared by the benchmarks: synthetic event streams and publishing them."""
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from schemas.article import Article
+from schemas.events import dump_event
+from services.common.kafka_log import KafkaLog
+from services.common.topics import ALL_TOPICS, EVENTS
+from services.extract.core import extract
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "services" / "embedded" / "samples"
+
+
+def synthetic_events(n: int):
+    """n events: copies of the bundled articles, each copy published a day later."""
+    base = [Article.model_validate(json.loads(line)) for path in sorted(SAMPLES.glob("*.jsonl"))
+            for line in path.read_text().splitlines() if line.strip()]
+    events, copy = [], 0
+    while len(events) < n:
+        for article in base:
+            shifted = article.model_copy(update={"id": f"{article.id}-{copy}",
+                                                 "published_at": article.published_at + timedelta(days=copy)})
+            events.extend(extract(shifted))
+        copy += 1
+    return events[:n]
+
+
+async def publish_events(bootstrap: str, prefix: str, events) -> None:
+    log = KafkaLog(bootstrap, prefix)
+    await log.ensure_topics(ALL_TOPICS)
+    for start in range(0, len(events), 5000):
+        chunk = events[start:start + 5000]
+        await log.publish_many(EVENTS, [(e.article, dump_event(e)) for e in chunk])
+    await log.close()
