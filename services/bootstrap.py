@@ -20,7 +20,7 @@ from services.common.topics import ALL_TOPICS, EVENTS
 from services.ingest.seen import RedisSeenStore
 from services.ingest.service import IngestService
 from services.timeline.api import TimelineContext
-from services.timeline.projection import Projector
+from services.timeline.projection import Projector, rebuild
 from services.timeline.redis_store import RedisTimelineStore
 from services.timeline.store import TimelineStore
 
@@ -91,7 +91,12 @@ class TimelineRuntime:
         self._backend = backend
         self._articles = articles
 
-    def start(self) -> None:
+    async def start(self) -> None:
+        # An empty store (first start, or Redis lost its data) is filled by the linear
+        # rebuild; after that the projector folds batch by batch.
+        if not await self.store.positions(self.log.topic_name(EVENTS)):
+            report = await rebuild(self.log, self.store)
+            log.info("rebuilt the timeline from the event log: %s", report)
         self._task = asyncio.create_task(self.projector.run(self._stop), name="timeline-projector")
 
     async def stop(self) -> None:

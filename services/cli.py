@@ -89,7 +89,7 @@ def cmd_timeline_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     async def factory():
         runtime = await build_timeline_runtime(settings)
-        runtime.start()
+        await runtime.start()
         holder["runtime"] = runtime
         return runtime.context()
 

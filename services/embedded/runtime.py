@@ -65,9 +65,8 @@ class EmbeddedRuntime:
     async def start(self) -> None:
         await self.log.ensure_topics(ALL_TOPICS)
         await warm_seen(self.log, self.seen)
-        # The in-process store starts empty: fold the whole event log first (the log is the truth).
-        await self.timeline.projector.catch_up(idle_timeout_s=0)
-        self.timeline.start()
+        # The in-process store starts empty: the whole event log is folded first (the log is the truth).
+        await self.timeline.start()
         self._extract_task = asyncio.create_task(self._extract_loop(), name="embedded-extract")
 
     async def _extract_loop(self) -> None:

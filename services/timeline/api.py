@@ -21,6 +21,7 @@ from schemas.events import EVENT_TYPES
 from services.common.http import bearer_guard
 from services.timeline.core.figures import METRICS, figure_history, list_subjects, parse_subject
 from services.timeline.core.model import Entry, FigurePoint, SubjectInfo
+from services.timeline.query import list_view
 from services.timeline.store import TimelineQuery, TimelineStore
 
 
@@ -67,7 +68,7 @@ def entry_csv_row(entry: Entry) -> list[str]:
     return [entry.entry_id, entry.type, entry.actor or "", " ".join(entry.partners), entry.against or "",
             "; ".join(l.name for l in entry.locations), entry.time.start.isoformat(), entry.time.end.isoformat(),
             entry.time.granularity, str(entry.time_known).lower(), str(entry.contested).lower(),
-            " | ".join(entry.contested_reasons), figures, " ".join(entry.claimant_parties), str(len(entry.claims)),
+            " | ".join(entry.contested_reasons), figures, " ".join(entry.claimant_parties), str(entry.claims_total or len(entry.claims)),
             first]
 
 
@@ -109,10 +110,14 @@ def build_router(get_ctx: Callable[[], TimelineContext], *, read_token: str | No
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
         cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
         format: Annotated[Literal["json", "csv", "ndjson"] | None, Query(description="overrides Accept")] = None,
+        claims: Annotated[Literal["some", "all"], Query(
+            description="'some': a few claims per entry (claims_total says how many; "
+                        "GET /timeline/{entry_id} has all); 'all': every claim")] = "some",
     ) -> Any:
         query = TimelineQuery(type=type, actor=actor.upper() if actor else None, location=location,
                               claimant=claimant.upper() if claimant else None, contested=contested, start=from_,
-                              end=to, as_of=as_of, q=q, descending=order == "desc", limit=limit, cursor=cursor)
+                              end=to, as_of=as_of, q=q, descending=order == "desc", limit=limit, cursor=cursor,
+                              full_claims=claims == "all")
         if from_ and to and from_ > to:
             raise HTTPException(status_code=422, detail="'from' is after 'to'")
         fmt = _wanted_format(request, format)
@@ -135,7 +140,8 @@ def build_router(get_ctx: Callable[[], TimelineContext], *, read_token: str | No
                 writer.writerow(entry_csv_row(entry))
             return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
         if fmt == "ndjson":
-            body = "".join(entry.model_dump_json() + "\n" for entry in page.entries)
+            view = (lambda e: e) if claims == "all" else list_view
+            body = "".join(view(entry).model_dump_json() + "\n" for entry in page.entries)
             return Response(body, media_type="application/x-ndjson", headers=headers)
         raise AssertionError(f"unhandled format {fmt}")  # Literal[...] makes this unreachable
 

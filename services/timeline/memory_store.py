@@ -10,7 +10,7 @@ from typing import AsyncIterator
 
 from schemas.events import Event
 from services.timeline.core.model import Entry
-from services.timeline.query import entry_as_of, matches
+from services.timeline.query import entry_as_of, list_view, matches
 from services.timeline.store import ChangeSet, JsonPage, Page, TimelineQuery, decode_cursor, encode_cursor
 
 
@@ -88,7 +88,8 @@ class MemoryTimelineStore:
 
     async def page_json(self, query: TimelineQuery) -> JsonPage:
         page = await self.page(query)
-        return JsonPage([e.model_dump_json() for e in page.entries], page.next_cursor)
+        view = (lambda e: e) if query.full_claims else list_view
+        return JsonPage([view(e).model_dump_json() for e in page.entries], page.next_cursor)
 
     async def entry(self, entry_id: str) -> Entry | None:
         return self._entries.get(entry_id)

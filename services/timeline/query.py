@@ -17,7 +17,33 @@ from services.timeline.store import TimelineQuery
 
 _WORD = re.compile(r"[0-9a-zA-Z\u00c0-\u024f]{3,}")
 
-__all__ = ["entry_as_of", "entry_index_keys", "index_is_exact", "index_key_for", "matches", "score_floor", "words"]
+__all__ = ["LIST_CLAIMS", "list_view", "entry_as_of", "entry_index_keys", "index_is_exact", "index_key_for", "matches", "score_floor", "words"]
+
+
+LIST_CLAIMS = 3
+
+
+def list_view(entry: Entry) -> Entry:
+    """The entry as a timeline page shows it: every summary field, but only a few claims
+    (one per distinct claimant first, so both sides of a dispute show); `claims_total`
+    says how many there are and GET /timeline/{entry_id} gives them all."""
+    if len(entry.claims) <= LIST_CLAIMS:
+        return entry
+    chosen, seen = [], set()
+    for claim in entry.claims:
+        key = claim.claimant_keys
+        if key not in seen:
+            seen.add(key)
+            chosen.append(claim)
+        if len(chosen) == LIST_CLAIMS:
+            break
+    for claim in entry.claims:
+        if len(chosen) == LIST_CLAIMS:
+            break
+        if claim not in chosen:
+            chosen.append(claim)
+    order = {c.event_id: i for i, c in enumerate(entry.claims)}
+    return entry.model_copy(update={"claims": tuple(sorted(chosen, key=lambda c: order[c.event_id]))})
 
 
 def words(text: str) -> set[str]:

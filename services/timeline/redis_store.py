@@ -7,7 +7,8 @@ namespace, so a replay is written beside the live projection and switched in wit
     artver              hash  article id -> extractor version in force
     artev:{article}     set   event ids of the article
     members:{entry}     set   event ids of the entry
-    entries             hash  entry id -> entry JSON
+    entries             hash  entry id -> entry JSON (every claim)
+    entries_list        hash  entry id -> the entry's list view JSON (a few claims)
     entryidx            hash  entry id -> JSON list of the index keys it is in
     z:all               zset  entry id scored by event time (Entry.sort_score)
     z:type:{t} z:actor:{a} z:loc:{place} z:claimant:{party} z:contested z:word:{token}
@@ -28,7 +29,8 @@ import redis.asyncio as aioredis
 
 from schemas.events import Event, parse_event
 from services.timeline.core.model import Entry
-from services.timeline.query import entry_as_of, entry_index_keys, index_is_exact, index_key_for, matches, score_floor
+from services.timeline.query import (entry_as_of, entry_index_keys, index_is_exact, index_key_for, list_view,
+                                     matches, score_floor)
 from services.timeline.store import ChangeSet, JsonPage, Page, TimelineQuery, decode_cursor, encode_cursor
 
 DEFAULT_NAMESPACE = "v1"
@@ -144,6 +146,7 @@ class RedisTimelineStore:
             pipe.srem(self._k(f"members:{entry_id}"), *sorted(ids))
         for entry_id in changes.delete_entries:
             pipe.hdel(self._k("entries"), entry_id)
+            pipe.hdel(self._k("entries_list"), entry_id)
             pipe.hdel(self._k("entryidx"), entry_id)
             pipe.delete(self._k(f"members:{entry_id}"))
             for key in old_index.get(entry_id, []):
@@ -155,6 +158,7 @@ class RedisTimelineStore:
             for key in keys:
                 pipe.zadd(self._k(key), {entry_id: entry.sort_score})
             pipe.hset(self._k("entries"), entry_id, entry.model_dump_json())
+            pipe.hset(self._k("entries_list"), entry_id, list_view(entry).model_dump_json())
             pipe.hset(self._k("entryidx"), entry_id, json.dumps(keys))
         for topic, positions in changes.positions.items():
             if positions:
@@ -215,7 +219,8 @@ class RedisTimelineStore:
     async def page_json(self, query: TimelineQuery) -> JsonPage:
         if not index_is_exact(query):
             page = await self.page(query)
-            return JsonPage([e.model_dump_json() for e in page.entries], page.next_cursor)
+            view = (lambda e: e) if query.full_claims else list_view
+            return JsonPage([view(e).model_dump_json() for e in page.entries], page.next_cursor)
         # Fast path: the index set is the answer; read limit+1 members past the cursor and
         # the entries' stored JSON, without parsing them.
         await self._refresh_ns()
@@ -242,7 +247,8 @@ class RedisTimelineStore:
                 break
         has_more = len(members) > query.limit
         members = members[:query.limit]
-        raw = await self._r.hmget(self._k("entries"), [m for _, m in members]) if members else []
+        documents = self._k("entries" if query.full_claims else "entries_list")
+        raw = await self._r.hmget(documents, [m for _, m in members]) if members else []
         next_cursor = encode_cursor(*members[-1]) if has_more and members else None
         return JsonPage([r.decode() for r in raw if r is not None], next_cursor)
 

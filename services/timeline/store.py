@@ -50,6 +50,8 @@ class TimelineQuery:
     descending: bool = False
     limit: int = 50
     cursor: str | None = None
+    # page_json: full entries (every claim) instead of the list view
+    full_claims: bool = False
 
 
 @dataclass(frozen=True)

@@ -174,7 +174,7 @@ def test_page_loads_and_shows_the_seed_timeline(browser, demo, shots):
             assert "no event date" in when and entry["time"]["start"] in when, when
         toggle = item.find_element(By.CSS_SELECTOR, "button.entry-toggle")
         assert toggle.get_attribute("aria-expanded") == "false"
-        assert f"{len(entry['claims'])} claim" in toggle.text
+        assert f"{entry['claims_total']} claim" in toggle.text
         for figure in entry["figures"]:
             assert fmt(figure["min"]) in item.find_element(By.CSS_SELECTOR, ".figures").text
 
@@ -334,8 +334,14 @@ def test_contested_entry_shows_every_claim_side_by_side(browser, demo, events_de
     wait(browser, lambda d: toggle.get_attribute("aria-expanded") == "true" and panel.is_displayed(),
          message="Enter did not open the entry")
 
+    # A page carries a few claims per entry; opened, the entry shows all of them.
+    entry = httpx.get(f"{server.url}/timeline/{entry['entry_id']}", timeout=10).json()
+    panel_id = toggle.get_attribute("aria-controls")
+    wait(browser, lambda d: len(d.find_element(By.ID, panel_id).find_elements(By.CSS_SELECTOR, "li.claim"))
+         == entry["claims_total"], message="the opened entry did not show every claim")
+    panel = browser.find_element(By.ID, panel_id)
     cards = panel.find_elements(By.CSS_SELECTOR, "li.claim")
-    assert len(cards) == len(entry["claims"])
+    assert len(cards) == len(entry["claims"]) == entry["claims_total"]
     for claim, card in zip(entry["claims"], cards):
         text = card.text
         assert claim["modality"] in text

@@ -4,6 +4,7 @@ Subclasses provide an async `open_store()` returning a fresh, empty store. The s
 batches folded by the projector must give the same answers from every adapter."""
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timezone
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from services.timeline.core import fold
 from services.timeline.core.query import filter_entries
 from services.timeline.projection import plan
+from services.timeline.query import LIST_CLAIMS, list_view
 from services.timeline.store import TimelineQuery
 from tests.support.events import make_event
 
@@ -153,8 +155,22 @@ class TimelineStoreContract:
             while True:
                 a = await store.page(TimelineQuery(limit=2, cursor=cursor_a, descending=descending, **filters))
                 b = await store.page_json(TimelineQuery(limit=2, cursor=cursor_b, descending=descending, **filters))
-                assert [e.model_dump_json() for e in a.entries] == b.entries
+                assert [list_view(e).model_dump_json() for e in a.entries] == b.entries
+                full = await store.page_json(TimelineQuery(limit=2, cursor=cursor_b, descending=descending,
+                                                           full_claims=True, **filters))
+                assert [e.model_dump_json() for e in a.entries] == full.entries
                 assert (a.next_cursor is None) == (b.next_cursor is None)
                 cursor_a, cursor_b = a.next_cursor, b.next_cursor
                 if not cursor_a:
                     break
+
+    async def test_list_view_keeps_both_sides_and_the_total(self, store):
+        base = scenario()[0]
+        claims = [make_event(f"b{i}", "casualties_claimed", actor="PRK", claimant="UKR", quantity=("casualties", 3000),
+                             when=date(2025, 1, 6), sentence=f"Ukraine repeats its figure {i}.") for i in range(5)]
+        await self.fold_in(store, [base, *claims, scenario()[1]])
+        [entry] = [e for e in (await store.page(TimelineQuery(type="casualties_claimed"))).entries]
+        [shown] = [json.loads(d) for d in (await store.page_json(TimelineQuery(type="casualties_claimed"))).entries]
+        assert entry.claims_total == 7 and shown["claims_total"] == 7
+        assert len(shown["claims"]) == LIST_CLAIMS
+        assert {k for c in shown["claims"] for k in c["claimant_keys"]} == {"UKR", "WEST"}

@@ -245,7 +245,7 @@ def build_entry(entry_id: str, claims: Sequence[Event]) -> Entry:
         contested=bool(reasons), contested_reasons=reasons, figures=figures,
         claimant_parties=tuple(sorted({c.party for e in ordered for c in e.claimants if c.party})),
         first_ingested_at=min(ingested) if ingested else None,
-        claims=tuple(_claim_view(e) for e in ordered),
+        claims=tuple(_claim_view(e) for e in ordered), claims_total=len(ordered),
         title=title, summary=_summary(ordered, figures, reasons, keys), subject=_subject(entry_type, actor),
         report_date_only=not time_known, group_key="|".join(parts), place=parts[2], bucket=parts[4],
         changes=tuple(sorted({c for e in ordered if (c := _field(e, "change"))})),

@@ -105,6 +105,8 @@ class Entry(_Frozen):
     claimant_parties: tuple[str, ...]
     first_ingested_at: datetime | None
     claims: tuple[ClaimView, ...]
+    # How many claims the entry has; in a list view `claims` holds only a few of them.
+    claims_total: int = 0
     # --- display and indexing helpers ---
     # "PRK troops deployed: Kursk", "RUS regained Kursk", "PRK casualties".
     title: str = ""

@@ -374,6 +374,8 @@
   function renderEntry(entry, open) {
     var id = domId(entry.entry_id);
     var claims = entry.claims || [];
+    // A timeline page carries a few claims per entry; claims_total says how many exist.
+    var total = Math.max(entry.claims_total || 0, claims.length);
     var outlets = new Set(claims.map(function (c) { return c.source || c.article; }));
     var actors = [entry.actor].concat(entry.partners || []).filter(Boolean);
     var place = fmtPlace(entry);
@@ -395,17 +397,31 @@
         place ? h("span", { class: "meta meta-place" }, h("span", { class: "meta-label" }, "where "), place) : null,
         details.length ? h("span", { class: "meta meta-detail" }, details.join(", ")) : null),
       h("span", { class: "entry-claims-count" },
-        claims.length + (claims.length === 1 ? " claim" : " claims") + " · " +
-        outlets.size + (outlets.size === 1 ? " source" : " sources"),
+        total + (total === 1 ? " claim" : " claims") +
+        (total > claims.length ? "" : " · " + outlets.size + (outlets.size === 1 ? " source" : " sources")),
         h("span", { class: "chevron", "aria-hidden": "true" })));
 
     var panel = renderClaims(entry, id + "-claims");
     panel.hidden = !open;
+    var complete = total <= claims.length;
     toggle.addEventListener("click", function () {
       var expanded = toggle.getAttribute("aria-expanded") === "true";
       toggle.setAttribute("aria-expanded", expanded ? "false" : "true");
       panel.hidden = expanded;
       item.classList.toggle("open", !expanded);
+      if (!expanded && !complete) {
+        // Opened for the first time: fetch every claim behind the entry.
+        complete = true;
+        fetch("/timeline/" + encodeURIComponent(entry.entry_id), { headers: { Accept: "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (full) {
+            if (!full) return;
+            var fresh = renderClaims(full, id + "-claims");
+            fresh.hidden = toggle.getAttribute("aria-expanded") !== "true";
+            panel.replaceWith(fresh);
+            panel = fresh;
+          });
+      }
     });
 
     var reasons = entry.contested && (entry.contested_reasons || []).length

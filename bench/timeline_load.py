@@ -1,0 +1,95 @@
+"""GET /timeline under load: requests/s and latency percentiles with 32 concurrent clients.
+
+Starts Kafka and Redis (deploy/local scripts), publishes N events (default 100,000),
+starts `claimline timeline serve` as its own process, waits until it has folded them all,
+then drives it with `wrk` (Debian's package, a separate load process) on loopback.
+
+    .venv/bin/python bench/timeline_load.py [--events 100000] [--seconds 15] [--connections 32]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import httpx  # noqa: E402
+
+from bench.common import publish_events, synthetic_events  # noqa: E402
+from tests.support.infra import start_kafka, start_redis  # noqa: E402
+from tests.support.services import ServiceProcess, service_env, wait_http_ok  # noqa: E402
+
+
+def ensure_wrk() -> str:
+    path = shutil.which("wrk")
+    if path is None:
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, stdout=subprocess.DEVNULL)
+        path = shutil.which("wrk")
+    assert path, "wrk could not be installed"
+    return path
+
+
+def run_wrk(wrk: str, url: str, seconds: int, connections: int) -> dict:
+    out = subprocess.run([wrk, "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+                         capture_output=True, text=True, check=True).stdout
+    def latency_ms(label: str) -> float:
+        match = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": rps, "p50_ms": latency_ms("50"), "p99_ms": latency_ms("99"),
+            "non_2xx": int(errors.group(1)) if errors else 0}
+
+
+def main(n: int, seconds: int, connections: int) -> None:
+    wrk = ensure_wrk()
+    run_dir = Path(tempfile.mkdtemp(prefix="claimline-load-"))
+    kafka, redis_ = start_kafka(run_dir / "kafka"), start_redis(run_dir / "redis")
+    timeline = None
+    try:
+        prefix = "load."
+        print(f"generating and publishing {n} events ...", flush=True)
+        asyncio.run(publish_events(kafka.bootstrap, prefix, synthetic_events(n)))
+        env = service_env(kafka.bootstrap, redis_.url, prefix)
+        timeline = ServiceProcess("timeline", ["timeline", "serve"], env, run_dir / "timeline.log").start()
+        base = f"http://127.0.0.1:{env['CLAIMLINE_TIMELINE_PORT']}"
+        wait_http_ok(f"{base}/health", timeline)
+        started = time.perf_counter()
+        while httpx.get(f"{base}/health", timeout=10).json().get("consumer_lag") != 0:
+            time.sleep(0.5)
+        print(f"live projector folded {n} events in {time.perf_counter() - started:.1f} s")
+        counts = httpx.get(f"{base}/metrics").text
+        entries = re.search(r"^claimline_timeline_entries (\S+)", counts, re.M).group(1)
+        print(f"timeline: {float(entries):.0f} entries")
+        page = httpx.get(f"{base}/timeline", params={"limit": 50}).content
+        print(f"one page of 50 entries: {len(page) / 1024:.0f} KiB")
+        for label, query in [("first page, 50 entries", "limit=50"),
+                             ("type filter, 50 entries", "type=casualties_claimed&limit=50"),
+                             ("newest first, 50 entries", "order=desc&limit=50")]:
+            result = run_wrk(wrk, f"{base}/timeline?{query}", seconds, connections)
+            print(f"{label}: {result['rps']:,.0f} req/s, p50 {result['p50_ms']:.1f} ms, "
+                  f"p99 {result['p99_ms']:.1f} ms, non-2xx {result['non_2xx']} "
+                  f"({connections} connections, {seconds} s, wrk)")
+    finally:
+        if timeline:
+            timeline.stop()
+        kafka.stop()
+        redis_.stop()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=32)
+    args = parser.parse_args()
+    main(args.events, args.seconds, args.connections)
