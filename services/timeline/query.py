@@ -43,7 +43,10 @@ def list_view(entry: Entry) -> Entry:
         if claim not in chosen:
             chosen.append(claim)
     order = {c.event_id: i for i, c in enumerate(entry.claims)}
-    return entry.model_copy(update={"claims": tuple(sorted(chosen, key=lambda c: order[c.event_id]))})
+    shown = tuple(sorted(chosen, key=lambda c: order[c.event_id]))
+    # `articles` grows with every claim too: the list view names those of the shown claims.
+    articles = tuple(a for a in entry.articles if a in {c.article for c in shown})
+    return entry.model_copy(update={"claims": shown, "articles": articles})
 
 
 def words(text: str) -> set[str]:
