@@ -114,7 +114,8 @@ demo: venv
 bench: venv
 	@shopt -s nullglob; scripts=(bench/*.py); \
 	if (( $${#scripts[@]} == 0 )); then echo "bench: no bench/*.py yet"; exit 0; fi; \
-	for s in "$${scripts[@]}"; do echo "== $$s"; $(PY) "$$s"; done
+	for s in "$${scripts[@]}"; do case "$$s" in */__init__.py|*/common.py) continue;; esac; \
+	  echo "== $$s"; $(PY) "$$s"; done
 
 clean: down
 	rm -rf .run .pytest_cache build dist test-output
