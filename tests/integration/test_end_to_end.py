@@ -23,7 +23,7 @@ from services.extract.core import extract
 from services.timeline.core import fold
 from tests.support.services import ServiceProcess, service_env, wait_http_ok
 
-SEED = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "seed-articles.jsonl"
+SEED = Path(__file__).resolve().parents[1] / "data" / "seed-articles.jsonl"
 
 
 def seed_articles() -> list[dict]:

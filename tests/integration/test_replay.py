@@ -26,7 +26,7 @@ from services.timeline.replay import replay_redis
 from services.timeline.store import TimelineQuery
 from tests.support.events import make_event
 
-SEED = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "seed-articles.jsonl"
+SEED = Path(__file__).resolve().parents[1] / "data" / "seed-articles.jsonl"
 
 
 def seed_articles(copies: int) -> list[Article]:
