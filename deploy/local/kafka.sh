@@ -37,6 +37,7 @@ PROPS="$RUN_DIR/server.properties"
 LOG4J="$RUN_DIR/log4j.properties"
 DATA_DIR="$RUN_DIR/data"
 
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 log() { echo "kafka.sh: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
@@ -91,16 +92,6 @@ running_pid() {
   tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "kafka.Kafka" || return 1
   echo "$pid"
 }
-
-# Alive and not a zombie (an orphan may wait a while for its reaper).
-alive() {
-  kill -0 "$1" 2>/dev/null || return 1
-  local state
-  state="$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" || return 1
-  [[ "$state" != Z && "$state" != X ]]
-}
-
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 write_config() {
   local port="$1" cport="$2"

@@ -23,6 +23,7 @@ PID_FILE="$RUN_DIR/redis.pid"
 PORT_FILE="$RUN_DIR/redis.port"
 LOG_FILE="$RUN_DIR/redis.log"
 
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 log() { echo "redis.sh: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
@@ -51,16 +52,6 @@ running_pid() {
   grep -q "redis" "/proc/$pid/comm" 2>/dev/null || return 1
   echo "$pid"
 }
-
-# Alive and not a zombie (an orphan may wait a while for its reaper).
-alive() {
-  kill -0 "$1" 2>/dev/null || return 1
-  local state
-  state="$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" || return 1
-  [[ "$state" != Z && "$state" != X ]]
-}
-
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 start_watchdog() {
   local owner="$1" pid="$2"
