@@ -221,27 +221,7 @@ cmd_start() {
   die "Kafka did not start within ${TIMEOUT}s"
 }
 
-cmd_stop() {
-  local pid
-  if ! pid="$(running_pid)"; then
-    rm -f "$PID_FILE"
-    log "not running ($RUN_DIR)"
-    return 0
-  fi
-  kill -TERM "$pid" 2>/dev/null || true
-  local i
-  for ((i = 0; i < 150; i++)); do            # 30 s for a clean shutdown
-    alive "$pid" || break
-    sleep 0.2
-  done
-  if alive "$pid"; then
-    log "still running after 30s; sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-    sleep 0.5
-  fi
-  rm -f "$PID_FILE"
-  log "stopped (pid $pid)"
-}
+cmd_stop() { stop_running 30; }
 
 cmd_status() {
   local pid

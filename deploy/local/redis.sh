@@ -103,26 +103,7 @@ cmd_start() {
   die "redis did not answer PING on 127.0.0.1:$port within ${TIMEOUT}s"
 }
 
-cmd_stop() {
-  local pid
-  if ! pid="$(running_pid)"; then
-    rm -f "$PID_FILE"
-    log "not running ($RUN_DIR)"
-    return 0
-  fi
-  kill -TERM "$pid" 2>/dev/null || true
-  local i
-  for ((i = 0; i < 100; i++)); do
-    alive "$pid" || break
-    sleep 0.1
-  done
-  if alive "$pid"; then
-    log "still running after 10s; sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$PID_FILE"
-  log "stopped (pid $pid)"
-}
+cmd_stop() { stop_running 10; }
 
 cmd_status() {
   local pid
