@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from typing import Any
 
 import redis.asyncio as aioredis
@@ -126,7 +125,3 @@ async def build_ingest(settings: Settings) -> tuple[IngestService, KafkaLog, Red
     await event_log.ensure_topics(ALL_TOPICS)
     seen = RedisSeenStore(aioredis.from_url(settings.redis_url), settings.redis_prefix)
     return IngestService(event_log, seen), event_log, seen
-
-
-def now_ms() -> int:
-    return int(time.time() * 1000)

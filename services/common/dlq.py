@@ -5,6 +5,7 @@ topic keeps one writer); what is still invalid stays parked and is reported.
 """
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 
 from pydantic import ValidationError
@@ -58,8 +59,6 @@ async def retry_article_letters(event_log: EventLog, settings: Settings, *, embe
     now = datetime.now(timezone.utc)
     try:
         for where, letter in await read_dead_letters(event_log, "articles"):
-            import json
-
             try:
                 item = json.loads(letter.original_value())
             except ValueError:
@@ -69,7 +68,6 @@ async def retry_article_letters(event_log: EventLog, settings: Settings, *, embe
             if not isinstance(outcome, Article):
                 report["still_invalid"].append((where, "; ".join(f"{p.field}: {p.message}" for p in outcome)))
                 continue
-            # Keep the original ingestion time when the parked message had one.
             receipt = (await service.submit([outcome]))[0]
             report["accepted" if receipt.status == "accepted" else "duplicates"] += 1
     finally:

@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from schemas.article import Article
 from services.bootstrap import TimelineRuntime
 from services.common.settings import Settings
+from services.common.ports import Written
 from services.common.topics import ALL_TOPICS, ARTICLES
 from services.embedded.sqlite_log import SqliteLog
 from services.extract.worker import extract_records
@@ -42,8 +43,6 @@ async def warm_seen(event_log: SqliteLog, seen: MemorySeenStore) -> int:
             return count
         for record in records:
             if record.key:
-                from services.common.ports import Written
-
                 await seen.put(record.key.decode(), Written(record.topic, record.partition, record.offset))
                 count += 1
             positions[record.partition] = record.offset + 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from schemas.article import Article
-from services.common.ports import EventLog
+from services.common.ports import EventLog, Written
 from services.common.topics import ARTICLES
 from services.ingest.seen import SeenStore
 
@@ -28,35 +28,29 @@ class IngestService:
         self._seen = seen
 
     async def submit(self, articles: list[Article]) -> list[Receipt]:
-        receipts: list[Receipt] = []
-        # Within one submission, the same article twice is a duplicate of the first.
-        first_in_batch: dict[str, int] = {}
+        """Publish the articles not published before; every article gets a receipt, in order.
+        The same article twice in one submission is a duplicate of its first occurrence."""
+        where_is: dict[str, Written] = {}
         fresh: list[Article] = []
-        known: dict[int, Receipt] = {}
-        for index, article in enumerate(articles):
-            where = await self._seen.get(article.id)
-            if where is not None:
-                known[index] = Receipt(article.id, "duplicate", where.topic, where.partition, where.offset)
-            elif article.id in first_in_batch:
-                known[index] = Receipt(article.id, "duplicate", "", -1, -1)  # filled in below
+        for article in articles:
+            if article.id in where_is or any(a.id == article.id for a in fresh):
+                continue
+            seen = await self._seen.get(article.id)
+            if seen is not None:
+                where_is[article.id] = seen
             else:
-                first_in_batch[article.id] = index
                 fresh.append(article)
-        written = await self._log.publish_many(
-            ARTICLES, [(a.id, a.model_dump_json().encode("utf-8")) for a in fresh]
-        ) if fresh else []
-        by_id = {}
-        for article, where in zip(fresh, written):
-            await self._seen.put(article.id, where)
-            by_id[article.id] = where
-        for index, article in enumerate(articles):
-            if index in known:
-                receipt = known[index]
-                if receipt.partition == -1:
-                    where = by_id[article.id]
-                    receipt = Receipt(article.id, "duplicate", where.topic, where.partition, where.offset)
-                receipts.append(receipt)
-            else:
-                where = by_id[article.id]
-                receipts.append(Receipt(article.id, "accepted", where.topic, where.partition, where.offset))
+        if fresh:
+            written = await self._log.publish_many(
+                ARTICLES, [(a.id, a.model_dump_json().encode("utf-8")) for a in fresh])
+            for article, where in zip(fresh, written):
+                await self._seen.put(article.id, where)
+                where_is[article.id] = where
+        receipts: list[Receipt] = []
+        accepted = {a.id for a in fresh}
+        for article in articles:
+            where = where_is[article.id]
+            status = "accepted" if article.id in accepted else "duplicate"
+            accepted.discard(article.id)  # a repeat within the submission is a duplicate
+            receipts.append(Receipt(article.id, status, where.topic, where.partition, where.offset))
         return receipts

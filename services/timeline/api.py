@@ -9,7 +9,7 @@ import contextlib
 import csv
 import io
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any, Awaitable, Callable, Literal
 
@@ -34,7 +34,6 @@ class TimelineContext:
     health: Callable[[], Awaitable[dict[str, Any]]]
     metrics: Callable[[], Awaitable[dict[str, float]]]
     articles: Callable[[str], Awaitable[dict | None]] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class TimelinePage(BaseModel):

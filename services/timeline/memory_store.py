@@ -103,14 +103,6 @@ class MemoryTimelineStore:
     async def article_event_ids(self, article_id: str) -> list[str]:
         return sorted(self._article_events.get(article_id, ()))
 
-    async def all_events(self) -> AsyncIterator[Event]:
-        for event in list(self._events.values()):
-            yield event
-
-    async def all_entries(self) -> AsyncIterator[Entry]:
-        for entry in list(self._entries.values()):
-            yield entry
-
     async def counts(self) -> dict[str, int]:
         return {"events": len(self._events), "entries": len(self._entries),
                 "contested": sum(e.contested for e in self._entries.values())}

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import AsyncIterator
 
 import redis.asyncio as aioredis
@@ -169,6 +169,13 @@ class RedisTimelineStore:
                                   json.dumps({"namespace": self._ns, "entries": changed}))
 
     # --- queries
+    async def _range(self, key: str, low: str, high: str, *, descending: bool, offset: int, num: int):
+        """(member, score) rows of an index set between two scores, in the query's order."""
+        if descending:
+            return await self._r.zrange(key, high, low, byscore=True, desc=True, offset=offset, num=num,
+                                        withscores=True)
+        return await self._r.zrange(key, low, high, byscore=True, offset=offset, num=num, withscores=True)
+
     async def page(self, query: TimelineQuery) -> Page:
         await self._refresh_ns()
         key = self._k(index_key_for(query))
@@ -188,11 +195,7 @@ class RedisTimelineStore:
         chunk = max(query.limit * 2, 64)
         has_more = False
         while True:
-            if query.descending:
-                rows = await self._r.zrange(key, high, low, byscore=True, desc=True, offset=offset, num=chunk,
-                                            withscores=True)
-            else:
-                rows = await self._r.zrange(key, low, high, byscore=True, offset=offset, num=chunk, withscores=True)
+            rows = await self._range(key, low, high, descending=query.descending, offset=offset, num=chunk)
             if not rows:
                 break
             offset += len(rows)
@@ -232,11 +235,7 @@ class RedisTimelineStore:
         members: list[tuple[str, float]] = []
         offset, chunk = 0, query.limit + 8
         while len(members) <= query.limit:
-            if query.descending:
-                rows = await self._r.zrange(key, high, low, byscore=True, desc=True, offset=offset, num=chunk,
-                                            withscores=True)
-            else:
-                rows = await self._r.zrange(key, low, high, byscore=True, offset=offset, num=chunk, withscores=True)
+            rows = await self._range(key, low, high, descending=query.descending, offset=offset, num=chunk)
             offset += len(rows)
             for member, score in rows:
                 position = (score, member.decode())
@@ -271,16 +270,6 @@ class RedisTimelineStore:
     async def article_event_ids(self, article_id: str) -> list[str]:
         await self._refresh_ns()
         return sorted(m.decode() for m in await self._r.smembers(self._k(f"artev:{article_id}")))
-
-    async def all_events(self) -> AsyncIterator[Event]:
-        await self._refresh_ns()
-        async for _, raw in self._r.hscan_iter(self._k("events"), count=1000):
-            yield parse_event(raw)
-
-    async def all_entries(self) -> AsyncIterator[Entry]:
-        await self._refresh_ns()
-        async for _, raw in self._r.hscan_iter(self._k("entries"), count=1000):
-            yield Entry.model_validate_json(raw)
 
     async def counts(self) -> dict[str, int]:
         await self._refresh_ns()

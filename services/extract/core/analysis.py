@@ -489,7 +489,6 @@ def find_attributions(ctx: Ctx, light: bool = False) -> list[Attribution]:
         if kind == "say" and re.search(r"\b(?:estimates?|assessments?|calculations?)\b", text[a:b], re.I):
             kind = "estimate"
         after = text[ve:]
-        words_after = re.findall(r"[\w’'-]+", re.split(r"[,.;]", after, maxsplit=1)[0])
         seg_after = re.split(r"[,.;!?]", after, maxsplit=1)[0]
         rest = after[len(seg_after):]
         backward = inverted or re.search(r"[,.!?…][\"”]\s*$", text[:a]) is not None or (
@@ -497,7 +496,6 @@ def find_attributions(ctx: Ctx, light: bool = False) -> list[Attribution]:
             and (not rest.strip(" .!?\"”") or re.match(r",\s*\w+ing\b", rest))
             and re.search(r"[,”\"]\s*$", text[:a]) is not None and len(re.findall(r"\w+", text[:a])) >= 4)
         if backward:
-            prev_end = max((x.scope[1] for x in out if x.scope[1] <= a), default=0)
             scope = (0, a)
         else:
             scope = (ve, n)

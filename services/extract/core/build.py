@@ -310,7 +310,6 @@ def _diplomacy_parties(ctx: Ctx, t: Trigger, attr: Attribution | None) -> tuple[
         return None, [], None  # 'talks between the governments': the sides are not named
     attr_spans = [(a.np_start, a.np_end) for a in ctx.attrs if a.kind != "hedge"]
 
-    places = {p.name for p in ctx.places}
     inside = [p for p in ctx.parties if t.start <= p.start < t.end]
 
     def usable(p, r):
@@ -532,7 +531,6 @@ def _victim(ctx: Ctx, q: Qty) -> PartyMention | None:
 
 def build_mentions(ctx: Ctx) -> list[Mention]:
     state = ctx.state
-    pub = state.pub
     out: list[Mention] = []
     anchors = _anchors(ctx)
     attached = _attach_times(ctx, anchors)
@@ -545,7 +543,6 @@ def build_mentions(ctx: Ctx) -> list[Mention]:
     ctx.actors = {k: v[0] for k, v in actors.items()}
     for t in kept:
         attrs = governing(ctx, t.start)
-        attr = attrs[-1] if attrs else None
         actor, partners, against = actors[id(t)]
         m = Mention(t.type, ctx.s, t.start, t.text, weak=t.weak, since=t.since)
         m.actor, m.partners, m.against = actor, partners, against
@@ -734,7 +731,6 @@ def _trigger_quantities(ctx: Ctx, t: Trigger) -> list[dict]:
                 left = [x for x in strikes if x.end <= q.start]
                 if left:
                     nearest = left[-1]  # '..., which injured one person'
-                    lc = ctx.clause(nearest.start)
                     left_main = [x for x in left if ctx.clause(x.start)[0] == ctx.clause(left[0].start)[0]]
                     nearest = left_main[-1] if left_main else nearest
             if nearest is not t:
@@ -893,7 +889,6 @@ def _casualties(ctx: Ctx, attached) -> list[Mention]:
             prev_kind = kind
             continue
         attrs = governing(ctx, q.start)
-        fake = Trigger("casualties_claimed", None, q.start, q.end, q.text)  # type: ignore[arg-type]
         m = Mention("casualties_claimed", ctx.s, q.start, q.text, weak=ctx.s.headline or ctx.s.summary)
         m.actor = code
         _modality_q(ctx, q, m, attrs)

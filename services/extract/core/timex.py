@@ -31,7 +31,7 @@ _PATTERNS = [
     ("ignore", rf"\b(?:for|within|in\s+the\s+next|over\s+the\s+next|throughout)\s+(?:over\s+|more\s+than\s+|nearly\s+|almost\s+|about\s+|the\s+past\s+|the\s+last\s+)?(?:{_NUMW}\s+)?(?:days?|weeks?|months?|years?|decades?|hours?)\b"),
     ("ignore", rf"\b(?:over|more\s+than|nearly|almost|about)\s+{_NUMW}\s+(?:days?|weeks?|months?|years?|decades?)\b(?!\s+ago)"),
     ("ignore", rf"\b{_NUMW}\s+(?:days?|weeks?|months?|years?)\s+(?:after|before|later|earlier|into|of)\b"),
-    ("ignore", rf"\b(?:the\s+)?(?:19th|20th|21st)\s+(?:and\s+(?:early\s+)?(?:19th|20th|21st)\s+)?centur(?:y|ies)\b"),
+    ("ignore", r"\b(?:the\s+)?(?:19th|20th|21st)\s+(?:and\s+(?:early\s+)?(?:19th|20th|21st)\s+)?centur(?:y|ies)\b"),
     ("wd_range", rf"\bbetween\s+({_WD})\s+and\s+({_WD})\b"),
     ("year_range", rf"\bbetween\s+({_YEAR})\s+and\s+({_YEAR})\b"),
     ("date", rf"\b(?:on\s+)?({_MON})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+({_YEAR}))?\b"),

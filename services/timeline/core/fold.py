@@ -14,13 +14,13 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Hashable, Iterable, Mapping, Sequence, TypeVar
 
 from schemas.events import Event, TimeSpan
 from schemas.extraction import ArticleExtracted
 from services.timeline.core.contest import claimant_keys, denial_reasons, format_number, summarize_figures
-from services.timeline.core.grouping import entry_key, entry_key_parts, key_from_parts
+from services.timeline.core.grouping import entry_key, entry_key_parts
 from services.timeline.core.model import ClaimView, Entry, FigureSummary
 
 __all__ = [
