@@ -72,7 +72,12 @@ def main(n: int, seconds: int, connections: int) -> None:
         print(f"timeline: {float(entries):.0f} entries")
         page = httpx.get(f"{base}/timeline", params={"limit": 50}).content
         print(f"one page of 50 entries: {len(page) / 1024:.0f} KiB")
+        # A page deep in the timeline, reached by following next_cursor as a client does.
+        cursor = None
+        for _ in range(20):
+            cursor = httpx.get(f"{base}/timeline", params={"limit": 50, "cursor": cursor}).json()["next_cursor"]
         for label, query in [("first page, 50 entries", "limit=50"),
+                             ("21st page (cursor), 50 entries", f"limit=50&cursor={cursor}"),
                              ("type filter, 50 entries", "type=casualties_claimed&limit=50"),
                              ("newest first, 50 entries", "order=desc&limit=50")]:
             result = run_wrk(wrk, f"{base}/timeline?{query}", seconds, connections)

@@ -161,7 +161,10 @@ def create_embedded_app(settings: Settings, *, load_bundled: bool = True, db_pat
 
     app = FastAPI(title="Claimline (embedded demo)", version="0.1.0", lifespan=lifespan,
                   description="Ingest, extract and timeline in one process on an embedded SQLite log.")
-    get_ctx = lambda: holder["runtime"].timeline.context()  # noqa: E731
+
+    async def get_ctx():  # a coroutine: a plain function would run in the thread pool
+        return holder["runtime"].timeline.context()
+
     app.include_router(build_ops_router(get_ctx))
     app.include_router(ingest_router(lambda: holder["runtime"].ingest, max_body_bytes=settings.max_body_bytes,
                                      write_token=settings.api_token))

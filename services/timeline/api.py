@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from schemas.events import EVENT_TYPES
 from services.common.http import bearer_guard
 from services.timeline.core.figures import METRICS, figure_history, list_subjects, parse_subject
-from services.timeline.core.model import Entry, FigurePoint, SubjectInfo
+from services.timeline.core.model import Entry, FigurePoint, ListedEntry, SubjectInfo
 from services.timeline.query import list_view
 from services.timeline.store import TimelineQuery, TimelineStore
 
@@ -37,7 +37,8 @@ class TimelineContext:
 
 
 class TimelinePage(BaseModel):
-    entries: list[Entry]
+    # claims=some (the default): ListedEntry, a few claims as briefs; claims=all: Entry.
+    entries: list[ListedEntry | Entry]
     count: int
     next_cursor: str | None
 
@@ -82,7 +83,7 @@ def _wanted_format(request: Request, fmt: str | None) -> str:
     return "json"
 
 
-def build_router(get_ctx: Callable[[], TimelineContext], *, read_token: str | None) -> APIRouter:
+def build_router(get_ctx: Callable[[], Awaitable[TimelineContext]], *, read_token: str | None) -> APIRouter:
     router = APIRouter(dependencies=[Depends(bearer_guard(read_token))])
     Ctx = Annotated[TimelineContext, Depends(get_ctx)]
 
@@ -123,8 +124,9 @@ def build_router(get_ctx: Callable[[], TimelineContext], *, read_token: str | No
         try:
             if fmt == "json":
                 raw = await ctx.store.page_json(query)
-                body = '{"entries":[' + ",".join(raw.entries) + "]"
-                body += f',"count":{len(raw.entries)},"next_cursor":{json.dumps(raw.next_cursor)}}}'
+                # Stored documents are spliced in as bytes: no parse, no re-encode.
+                body = b'{"entries":[' + b",".join(raw.entries) + b"]"
+                body += f',"count":{len(raw.entries)},"next_cursor":{json.dumps(raw.next_cursor)}}}'.encode()
                 headers = {"X-Next-Cursor": raw.next_cursor} if raw.next_cursor else {}
                 return Response(body, media_type="application/json", headers=headers)
             page = await ctx.store.page(query)
@@ -245,7 +247,7 @@ def build_router(get_ctx: Callable[[], TimelineContext], *, read_token: str | No
     return router
 
 
-def build_ops_router(get_ctx: Callable[[], TimelineContext]) -> APIRouter:
+def build_ops_router(get_ctx: Callable[[], Awaitable[TimelineContext]]) -> APIRouter:
     router = APIRouter(tags=["ops"])
     Ctx = Annotated[TimelineContext, Depends(get_ctx)]
 
@@ -281,7 +283,10 @@ def create_app(ctx_factory: Callable[[], Awaitable[TimelineContext]], *, read_to
 
     app = FastAPI(title="Claimline timeline", version="0.1.0", lifespan=lifespan,
                   description="A dated, source-attributed, queryable chronology of war claims.")
-    get_ctx = lambda: holder["ctx"]  # noqa: E731
+
+    async def get_ctx() -> TimelineContext:  # a coroutine: a plain function would run in the thread pool
+        return holder["ctx"]
+
     app.include_router(build_ops_router(get_ctx))
     app.include_router(build_router(get_ctx, read_token=read_token))
     for router in extra_routers:

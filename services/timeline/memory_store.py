@@ -89,7 +89,7 @@ class MemoryTimelineStore:
     async def page_json(self, query: TimelineQuery) -> JsonPage:
         page = await self.page(query)
         view = (lambda e: e) if query.full_claims else list_view
-        return JsonPage([view(e).model_dump_json() for e in page.entries], page.next_cursor)
+        return JsonPage([view(e).model_dump_json().encode() for e in page.entries], page.next_cursor)
 
     async def entry(self, entry_id: str) -> Entry | None:
         return self._entries.get(entry_id)

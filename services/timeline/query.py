@@ -10,25 +10,33 @@ import re
 from datetime import date
 
 from services.timeline.core.fold import _SPAN_BITS, _TIE_BITS
-from services.timeline.core.model import Entry
+from services.timeline.core.model import ClaimBrief, ClaimView, Entry, ListedEntry
 from services.timeline.core.places import normalize_name, place_tokens
 from services.timeline.core.query import entry_as_of, filter_entries
 from services.timeline.store import TimelineQuery
 
 _WORD = re.compile(r"[0-9a-zA-Z\u00c0-\u024f]{3,}")
 
-__all__ = ["LIST_CLAIMS", "list_view", "entry_as_of", "entry_index_keys", "index_is_exact", "index_key_for", "matches", "score_floor", "words"]
+__all__ = ["LIST_CLAIMS", "claim_brief", "list_view", "entry_as_of", "entry_index_keys", "index_is_exact", "index_key_for", "matches", "score_floor", "words"]
 
 
 LIST_CLAIMS = 3
 
 
-def list_view(entry: Entry) -> Entry:
+def claim_brief(claim: ClaimView) -> ClaimBrief:
+    return ClaimBrief.model_construct(
+        event_id=claim.event_id, article=claim.article, source=claim.source, published_at=claim.published_at,
+        ingested_at=claim.ingested_at, claimants=claim.claimants, claimant_keys=claim.claimant_keys,
+        modality=claim.modality, quantities=claim.quantities, time=claim.time, evidence=claim.evidence[:1],
+        evidence_total=len(claim.evidence))
+
+
+def list_view(entry: Entry) -> ListedEntry:
     """The entry as a timeline page shows it: every summary field, but only a few claims
-    (one per distinct claimant first, so both sides of a dispute show); `claims_total`
-    says how many there are and GET /timeline/{entry_id} gives them all."""
-    if len(entry.claims) <= LIST_CLAIMS:
-        return entry
+    (one per distinct claimant first, so both sides of a dispute show), each as a brief
+    with its first evidence span. `claims_total` says how many claims there are and
+    GET /timeline/{entry_id} gives them all in full. Pages are most of what the service
+    sends, so they carry what a reader scans, not every slot of every claim."""
     chosen, seen = [], set()
     for claim in entry.claims:
         key = claim.claimant_keys
@@ -43,10 +51,11 @@ def list_view(entry: Entry) -> Entry:
         if claim not in chosen:
             chosen.append(claim)
     order = {c.event_id: i for i, c in enumerate(entry.claims)}
-    shown = tuple(sorted(chosen, key=lambda c: order[c.event_id]))
+    shown = sorted(chosen, key=lambda c: order[c.event_id])
     # `articles` grows with every claim too: the list view names those of the shown claims.
     articles = tuple(a for a in entry.articles if a in {c.article for c in shown})
-    return entry.model_copy(update={"claims": shown, "articles": articles})
+    fields = {**entry.__dict__, "claims": tuple(claim_brief(c) for c in shown), "articles": articles}
+    return ListedEntry.model_construct(**fields)
 
 
 def words(text: str) -> set[str]:

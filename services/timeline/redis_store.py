@@ -35,6 +35,67 @@ from services.timeline.store import ChangeSet, JsonPage, Page, TimelineQuery, de
 
 DEFAULT_NAMESPACE = "v1"
 
+# The fast path of a timeline page, run inside Redis (one round trip, and atomic with a
+# namespace switch). KEYS[1] is the namespace pointer; the namespaced keys are derived
+# from it inside the script, which is fine on a single Redis server (not Redis Cluster).
+# ARGV: fixed namespace or "", default namespace, key prefix, index set, documents hash,
+# descending (1/0), limit, cursor score or "", cursor member. Returns
+# {flat (member, score) list of up to limit+1 positions past the cursor, documents of the
+# first `limit`}.
+PAGE_SCRIPT = """
+local ns = ARGV[1]
+if ns == '' then ns = redis.call('GET', KEYS[1]) or ARGV[2] end
+local base = ARGV[3] .. ns .. ':'
+local key, docs = base .. ARGV[4], base .. ARGV[5]
+local desc, limit = ARGV[6] == '1', tonumber(ARGV[7])
+local cursor_score, cursor_member = tonumber(ARGV[8]), ARGV[9]
+-- Byte order, as Redis orders equal scores (Lua's '<' would follow the server's locale).
+local function before(a, b)
+  for i = 1, math.min(#a, #b) do
+    local x, y = string.byte(a, i), string.byte(b, i)
+    if x ~= y then return x < y end
+  end
+  return #a < #b
+end
+local low, high = '-inf', '+inf'
+if cursor_score then
+  if desc then high = ARGV[8] else low = ARGV[8] end
+end
+local positions, members = {}, {}
+local offset, chunk = 0, limit + 8
+while #members <= limit do
+  local rows
+  if desc then
+    rows = redis.call('ZRANGE', key, high, low, 'BYSCORE', 'REV', 'LIMIT', offset, chunk, 'WITHSCORES')
+  else
+    rows = redis.call('ZRANGE', key, low, high, 'BYSCORE', 'LIMIT', offset, chunk, 'WITHSCORES')
+  end
+  offset = offset + #rows / 2
+  for i = 1, #rows, 2 do
+    local member, score = rows[i], tonumber(rows[i + 1])
+    local past = true
+    if cursor_score then
+      if desc then
+        past = score < cursor_score or (score == cursor_score and before(member, cursor_member))
+      else
+        past = score > cursor_score or (score == cursor_score and before(cursor_member, member))
+      end
+    end
+    if past and #members <= limit then
+      members[#members + 1] = member
+      positions[#positions + 1] = member
+      positions[#positions + 1] = rows[i + 1]
+    end
+  end
+  if #rows / 2 < chunk then break end
+end
+local shown = {}
+for i = 1, math.min(#members, limit) do shown[i] = members[i] end
+local documents = {}
+if #shown > 0 then documents = redis.call('HMGET', docs, unpack(shown)) end
+return {positions, documents}
+"""
+
 
 class RedisTimelineStore:
     def __init__(self, client: aioredis.Redis, prefix: str, namespace: str | None = None) -> None:
@@ -44,6 +105,7 @@ class RedisTimelineStore:
         self._prefix = prefix
         self._fixed_ns = namespace
         self._ns = namespace or DEFAULT_NAMESPACE
+        self._page_script = client.register_script(PAGE_SCRIPT)
 
     @classmethod
     def from_url(cls, url: str, prefix: str, namespace: str | None = None) -> "RedisTimelineStore":
@@ -116,6 +178,11 @@ class RedisTimelineStore:
 
     # --- the write
     async def commit(self, changes: ChangeSet) -> None:
+        """One MULTI/EXEC with everything the change set does and the new positions.
+
+        Writes are batched per key (one HSET per hash, one ZADD / ZREM per index set), so a
+        commit costs a command per touched key, not per entry and key: a rebuild chunk
+        touches thousands of word index sets, each for many entries."""
         changed = changes.changed_entry_ids
         old_index = {}
         if changed:
@@ -134,8 +201,8 @@ class RedisTimelineStore:
         if changes.remove_events:
             removed = sorted(changes.remove_events)
             pipe.hdel(self._k("events"), *removed)
-        for article, version in changes.article_versions.items():
-            pipe.hset(self._k("artver"), article, version)
+        if changes.article_versions:
+            pipe.hset(self._k("artver"), mapping=dict(changes.article_versions))
         if changes.remove_events:
             # Superseded events belong to articles whose version just changed.
             for article in changes.article_versions:
@@ -144,22 +211,38 @@ class RedisTimelineStore:
             pipe.sadd(self._k(f"members:{entry_id}"), *sorted(ids))
         for entry_id, ids in changes.member_remove.items():
             pipe.srem(self._k(f"members:{entry_id}"), *sorted(ids))
-        for entry_id in changes.delete_entries:
-            pipe.hdel(self._k("entries"), entry_id)
-            pipe.hdel(self._k("entries_list"), entry_id)
-            pipe.hdel(self._k("entryidx"), entry_id)
-            pipe.delete(self._k(f"members:{entry_id}"))
-            for key in old_index.get(entry_id, []):
-                pipe.zrem(self._k(key), entry_id)
+        index_removals: dict[str, list[str]] = {}
+        index_additions: dict[str, dict[str, float]] = {}
+        if changes.delete_entries:
+            gone = sorted(changes.delete_entries)
+            for field_hash in ("entries", "entries_list", "entryidx"):
+                pipe.hdel(self._k(field_hash), *gone)
+            pipe.delete(*(self._k(f"members:{entry_id}") for entry_id in gone))
+            for entry_id in gone:
+                for key in old_index.get(entry_id, []):
+                    index_removals.setdefault(key, []).append(entry_id)
+        documents: dict[str, str] = {}
+        list_documents: dict[str, str] = {}
+        index_documents: dict[str, str] = {}
         for entry_id, entry in changes.upsert_entries.items():
             keys = entry_index_keys(entry)
-            for key in set(old_index.get(entry_id, [])) - set(keys):
-                pipe.zrem(self._k(key), entry_id)
+            for key in set(old_index.get(entry_id, [])).difference(keys):
+                index_removals.setdefault(key, []).append(entry_id)
             for key in keys:
-                pipe.zadd(self._k(key), {entry_id: entry.sort_score})
-            pipe.hset(self._k("entries"), entry_id, entry.model_dump_json())
-            pipe.hset(self._k("entries_list"), entry_id, list_view(entry).model_dump_json())
-            pipe.hset(self._k("entryidx"), entry_id, json.dumps(keys))
+                index_additions.setdefault(key, {})[entry_id] = entry.sort_score
+            documents[entry_id] = entry.model_dump_json()
+            list_documents[entry_id] = list_view(entry).model_dump_json()
+            index_documents[entry_id] = json.dumps(keys)
+        # An entry is never both removed from and added to the same set in one change
+        # set (removals are old keys minus new ones), so the order of the two is free.
+        for key, members in index_removals.items():
+            pipe.zrem(self._k(key), *members)
+        for key, scored in index_additions.items():
+            pipe.zadd(self._k(key), scored)
+        if documents:
+            pipe.hset(self._k("entries"), mapping=documents)
+            pipe.hset(self._k("entries_list"), mapping=list_documents)
+            pipe.hset(self._k("entryidx"), mapping=index_documents)
         for topic, positions in changes.positions.items():
             if positions:
                 pipe.hset(self._k(f"pos:{topic}"), mapping={str(p): o for p, o in positions.items()})
@@ -223,33 +306,22 @@ class RedisTimelineStore:
         if not index_is_exact(query):
             page = await self.page(query)
             view = (lambda e: e) if query.full_claims else list_view
-            return JsonPage([view(e).model_dump_json() for e in page.entries], page.next_cursor)
-        # Fast path: the index set is the answer; read limit+1 members past the cursor and
-        # the entries' stored JSON, without parsing them.
-        await self._refresh_ns()
-        key = self._k(index_key_for(query))
+            return JsonPage([view(e).model_dump_json().encode() for e in page.entries], page.next_cursor)
+        # Fast path: the index set is the answer. One server-side script resolves the live
+        # namespace, reads limit+1 members past the cursor and the entries' stored JSON,
+        # so a page costs one round trip and no parsing.
         cursor = decode_cursor(query.cursor) if query.cursor else None
-        low, high = ("-inf", "+inf")
-        if cursor:
-            low, high = (low, repr(cursor[0])) if query.descending else (repr(cursor[0]), high)
-        members: list[tuple[str, float]] = []
-        offset, chunk = 0, query.limit + 8
-        while len(members) <= query.limit:
-            rows = await self._range(key, low, high, descending=query.descending, offset=offset, num=chunk)
-            offset += len(rows)
-            for member, score in rows:
-                position = (score, member.decode())
-                if cursor and (position >= cursor if query.descending else position <= cursor):
-                    continue
-                members.append(position)
-            if len(rows) < chunk:
-                break
-        has_more = len(members) > query.limit
-        members = members[:query.limit]
-        documents = self._k("entries" if query.full_claims else "entries_list")
-        raw = await self._r.hmget(documents, [m for _, m in members]) if members else []
-        next_cursor = encode_cursor(*members[-1]) if has_more and members else None
-        return JsonPage([r.decode() for r in raw if r is not None], next_cursor)
+        positions, documents = await self._page_script(
+            keys=[self.pointer_key],
+            args=[self._fixed_ns or "", DEFAULT_NAMESPACE, f"{self._prefix}:", index_key_for(query),
+                  "entries" if query.full_claims else "entries_list", 1 if query.descending else 0,
+                  query.limit, repr(cursor[0]) if cursor else "", cursor[1] if cursor else ""])
+        has_more = len(positions) > 2 * query.limit
+        next_cursor = None
+        if has_more:
+            last = 2 * (query.limit - 1)
+            next_cursor = encode_cursor(float(positions[last + 1]), positions[last].decode())
+        return JsonPage([d for d in documents if d is not None], next_cursor)
 
     async def entry(self, entry_id: str) -> Entry | None:
         await self._refresh_ns()

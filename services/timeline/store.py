@@ -62,9 +62,10 @@ class Page:
 
 @dataclass(frozen=True)
 class JsonPage:
-    """A page as the entries' JSON documents, for serving without re-serializing."""
+    """A page as the entries' JSON documents (UTF-8 bytes), for serving without
+    re-serializing or re-encoding them."""
 
-    entries: list[str]
+    entries: list[bytes]
     next_cursor: str | None
 
 

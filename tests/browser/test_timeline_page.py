@@ -328,17 +328,19 @@ def test_contested_entry_shows_every_claim_side_by_side(browser, demo, events_de
     # Opened with the keyboard: every claim, side by side.
     toggle = item.find_element(By.CSS_SELECTOR, "button.entry-toggle")
     assert toggle.get_attribute("aria-expanded") == "false"
-    panel = browser.find_element(By.ID, toggle.get_attribute("aria-controls"))
-    assert not panel.is_displayed()
+    panel_id = toggle.get_attribute("aria-controls")
+    assert not browser.find_element(By.ID, panel_id).is_displayed()
     toggle.send_keys(Keys.ENTER)
-    wait(browser, lambda d: toggle.get_attribute("aria-expanded") == "true" and panel.is_displayed(),
-         message="Enter did not open the entry")
+    # Found by id each time: opening replaces the page's claim briefs with the full claims.
+    wait(browser, lambda d: toggle.get_attribute("aria-expanded") == "true"
+         and d.find_element(By.ID, panel_id).is_displayed(), message="Enter did not open the entry")
 
     # A page carries a few claims per entry; opened, the entry shows all of them.
     entry = httpx.get(f"{server.url}/timeline/{entry['entry_id']}", timeout=10).json()
     panel_id = toggle.get_attribute("aria-controls")
-    wait(browser, lambda d: len(d.find_element(By.ID, panel_id).find_elements(By.CSS_SELECTOR, "li.claim"))
-         == entry["claims_total"], message="the opened entry did not show every claim")
+    wait(browser, lambda d: d.find_element(By.ID, panel_id).get_attribute("data-full") == "true"
+         and len(d.find_element(By.ID, panel_id).find_elements(By.CSS_SELECTOR, "li.claim")) == entry["claims_total"],
+         message="the opened entry did not show every claim in full")
     panel = browser.find_element(By.ID, panel_id)
     cards = panel.find_elements(By.CSS_SELECTOR, "li.claim")
     assert len(cards) == len(entry["claims"]) == entry["claims_total"]

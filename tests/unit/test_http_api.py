@@ -58,7 +58,17 @@ async def test_posting_then_reading_the_timeline(client):
     page = (await client.get("/timeline")).json()
     assert page["count"] == len(page["entries"]) >= 1
     first = page["entries"][0]
-    assert (await client.get(f"/timeline/{first['entry_id']}")).json() == first
+    full = (await client.get(f"/timeline/{first['entry_id']}")).json()
+    # A page shows the same entry with its claims as briefs: each brief is its full claim
+    # cut down to the brief's fields and the first evidence span.
+    assert {k: v for k, v in full.items() if k != "claims"} == {k: v for k, v in first.items() if k != "claims"}
+    assert len(first["claims"]) == min(len(full["claims"]), 3) and first["claims_total"] == len(full["claims"])
+    by_id = {c["event_id"]: c for c in full["claims"]}
+    for brief in first["claims"]:
+        claim = by_id[brief["event_id"]]
+        assert brief["evidence"] == claim["evidence"][:1] and brief["evidence_total"] == len(claim["evidence"])
+        assert {k: v for k, v in brief.items() if k not in ("evidence", "evidence_total")} == \
+            {k: claim[k] for k in brief if k not in ("evidence", "evidence_total")}
 
 
 async def test_errors_are_precise(client):

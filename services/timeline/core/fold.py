@@ -14,6 +14,7 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from typing import Hashable, Iterable, Mapping, Sequence, TypeVar
 
@@ -33,6 +34,7 @@ T = TypeVar("T", bound=Hashable)
 # ----------------------------------------------------------------------------- versions
 
 
+@lru_cache(maxsize=1024)  # pure; a log holds a handful of extractor versions
 def version_key(version: str) -> tuple:
     """Orders extractor versions: '0.10.0' > '0.9.2'; '1.0.0-rc1' < '1.0.0'; build metadata
     ('+abc') ignored. Total on any strings (numbers and words never compare directly)."""
@@ -53,6 +55,7 @@ def version_key(version: str) -> tuple:
     return (parts(release), (1,) if not pre else (0, parts(pre)))
 
 
+@lru_cache(maxsize=1024)
 def _version_rank(version: str) -> tuple:
     # The string itself breaks ties between spellings with equal keys ('1.0' / '1.00').
     return (version_key(version), version)

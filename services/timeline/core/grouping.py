@@ -61,6 +61,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date, timedelta
+from functools import lru_cache
 
 from schemas.events import Event
 from services.timeline.core.places import PlaceLevel, canonical_place
@@ -110,6 +111,7 @@ def _season_label(day: date) -> str:
     return f"{day.year}-{name}"
 
 
+@lru_cache(maxsize=65536)  # pure; a stream's events fall on a few thousand days
 def bucket_label(day: date, size: str) -> str:
     if size == "week":
         year, week, _ = day.isocalendar()

@@ -59,6 +59,25 @@ class ClaimView(_Frozen):
         return parse_event(data)
 
 
+class ClaimBrief(_Frozen):
+    """A claim as a timeline page shows it: who claimed what, how, when and where it was
+    written, with the first evidence span (`evidence_total` says how many there are).
+    `GET /timeline/{entry_id}` gives every claim as a full `ClaimView`."""
+
+    event_id: str
+    article: str
+    source: str | None
+    published_at: date
+    ingested_at: datetime | None
+    claimants: tuple[Claimant, ...]
+    claimant_keys: tuple[str, ...] = ()
+    modality: Modality
+    quantities: tuple[Quantity, ...]
+    time: TimeSpan
+    evidence: tuple[Evidence, ...]
+    evidence_total: int = 0
+
+
 class FigureSummary(_Frozen):
     """The spread of one kind of figure across the claims of an entry.
 
@@ -129,6 +148,13 @@ class Entry(_Frozen):
     # Every claimant key (see ClaimView.claimant_keys) of the claims.
     claimant_keys: tuple[str, ...] = ()
     last_published_at: date | None = None
+
+
+class ListedEntry(Entry):
+    """An entry on a timeline page (`claims=some`): every summary field, and a few claims
+    as briefs; `claims_total` says how many claims there are."""
+
+    claims: tuple[ClaimBrief, ...]
 
 
 class FigurePoint(_Frozen):

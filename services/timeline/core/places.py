@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Literal
 
 from schemas.events import Location
@@ -146,6 +147,8 @@ _PREFIX = re.compile(rf"^(?:the\s+)?(?:(?:{_DIRECTIONS})\s+)?(?:(?:gebiet|oblast
 _SUFFIX = re.compile(r"\s+(?:region|oblast|province|area|district|border\s+region|front|gebiet)$")
 
 
+# Pure on a string, and a stream names the same few hundred places over and over.
+@lru_cache(maxsize=65536)
 def normalize_name(name: str) -> str:
     """Lowercase, NFC, collapse spaces, strip leading 'the'/direction words and trailing
     'region'/'oblast' words, apply spelling aliases. Never empty for a non-blank name."""

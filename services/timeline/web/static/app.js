@@ -403,7 +403,12 @@
 
     var panel = renderClaims(entry, id + "-claims");
     panel.hidden = !open;
-    var complete = total <= claims.length;
+    // A page carries claim briefs (first evidence span only): fetch the full entry on
+    // opening unless every claim and every span is already here.
+    var complete = total <= claims.length && claims.every(function (c) {
+      return (c.evidence_total || 0) <= (c.evidence || []).length;
+    });
+    panel.setAttribute("data-full", complete ? "true" : "false");
     toggle.addEventListener("click", function () {
       var expanded = toggle.getAttribute("aria-expanded") === "true";
       toggle.setAttribute("aria-expanded", expanded ? "false" : "true");
@@ -417,6 +422,7 @@
           .then(function (full) {
             if (!full) return;
             var fresh = renderClaims(full, id + "-claims");
+            fresh.setAttribute("data-full", "true");
             fresh.hidden = toggle.getAttribute("aria-expanded") !== "true";
             panel.replaceWith(fresh);
             panel = fresh;
