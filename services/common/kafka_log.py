@@ -105,6 +105,11 @@ class KafkaLog:
             self._producer = None
 
 
+# A reader position: sought to the partition's beginning, no record returned since (the
+# first offset is not always 0: retention deletes old segments).
+_AT_BEGINNING = object()
+
+
 class _Reader:
     """One consumer per topic, assigned every partition, positioned by the caller."""
 
@@ -136,9 +141,11 @@ class _Reader:
         for tp in self._partitions:
             wanted = positions.get(tp.partition)
             if wanted is None:
-                if self._next[tp.partition] is None:
+                # Missing means "from the beginning" (the port's contract), also for a reader
+                # that has read on since: seek back unless it is still there.
+                if self._next[tp.partition] is not _AT_BEGINNING:
                     to_beginning.append(tp)
-                    self._next[tp.partition] = 0
+                    self._next[tp.partition] = _AT_BEGINNING
                 continue
             if self._next[tp.partition] != wanted:
                 self._consumer.seek(tp, wanted)

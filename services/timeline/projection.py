@@ -11,7 +11,10 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
+import sys
 import time
+import traceback
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
@@ -98,27 +101,37 @@ def _decode(records: Sequence[Record], now_ms: int) -> tuple[list[Event | Articl
     return [d for d in decoded if not isinstance(d, DeadLetter)], [d for d in decoded if isinstance(d, DeadLetter)]
 
 
+def default_rebuild_workers() -> int:
+    """Processes a rebuild builds and writes entries with: one per CPU, at most four."""
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
 async def rebuild(event_log: EventLog, store: TimelineStore, *, progress: Callable[[int, int], None] | None = None,
-                  entries_per_commit: int = 2000, clock_ms: Callable[[], int] = lambda: int(time.time() * 1000)) -> dict:
+                  entries_per_commit: int = 2000, workers: int | None = None, min_entries_per_worker: int = 250,
+                  clock_ms: Callable[[], int] = lambda: int(time.time() * 1000)) -> dict:
     """Fold the whole events topic into an empty store (a replay into a fresh namespace).
 
-    Reads to the end offsets, folds everything in memory with the core (linear time), and
-    writes the result in chunks; the positions go with the last chunk, so a store that
-    shows positions holds the whole state. Invalid records were parked by the live
-    projector already and are only counted here."""
+    Reads to the end offsets and folds everything in memory with the core (linear time).
+    Building and writing the entries, most of the work, is then shared by `workers`
+    processes when the store can be reopened in a forked child (`store.forked_writer`,
+    Redis); the positions and article versions go in one last commit after every share
+    is written, so a store that shows positions holds the whole state. Invalid records
+    were parked by the live projector already and are only counted here."""
     # Hundreds of thousands of live event objects make each cyclic GC pass expensive, and a
     # rebuild creates no cycles worth collecting: pause the collector for its duration.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
         return await _rebuild(event_log, store, progress=progress, entries_per_commit=entries_per_commit,
-                              clock_ms=clock_ms)
+                              workers=workers or default_rebuild_workers(),
+                              min_entries_per_worker=min_entries_per_worker, clock_ms=clock_ms)
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
-async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entries_per_commit: int, clock_ms) -> dict:
+async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entries_per_commit: int, workers: int,
+                   min_entries_per_worker: int, clock_ms) -> dict:
     topic = event_log.topic_name(EVENTS)
     ends = await event_log.end_offsets(EVENTS)
     target = sum(ends.values())
@@ -146,25 +159,72 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
         if progress:
             progress(done, target)
     state = fold_state(decoded)
-    entries = entries_of(state, state.by_entry)
-    entry_ids = sorted(entries)
-    chunks = [entry_ids[i:i + entries_per_commit] for i in range(0, len(entry_ids), entries_per_commit)] or [[]]
-    for number, chunk in enumerate(chunks):
+    entry_ids = sorted(state.by_entry)
+    open_writer = getattr(store, "forked_writer", lambda: None)()
+    # Below a few hundred entries a process costs more than it saves.
+    workers = min(workers, max(1, len(entry_ids) // min_entries_per_worker)) if open_writer and hasattr(os, "fork") else 1
+    shares = [entry_ids[k::workers] for k in range(workers)]
+    children = [_fork_writer(open_writer, state, raw, share, entries_per_commit) for share in shares[1:]]
+    try:
+        await _write_entries(store, state, raw, shares[0], entries_per_commit)
+    finally:
+        failed = [pid for pid in children if not await _exited_cleanly(pid)]
+    if failed:
+        raise RuntimeError(f"rebuild: {len(failed)} of {workers} writer processes failed (see their output above); "
+                           "nothing was marked as complete")
+    await store.commit(ChangeSet(article_versions=dict(state.article_versions), positions={topic: positions}))
+    return {"records": done, "events": len(state.events), "entries": len(entry_ids), "dead_letters": dead,
+            "workers": workers}
+
+
+async def _write_entries(store: TimelineStore, state: FoldState, raw: dict[str, bytes], entry_ids: list[str],
+                         entries_per_commit: int) -> None:
+    """Build the given entries from the folded state and write them with their events."""
+    for start in range(0, len(entry_ids), entries_per_commit):
+        chunk = entry_ids[start:start + entries_per_commit]
         changes = ChangeSet()
-        if number == 0:
-            changes.article_versions = dict(state.article_versions)
-        for entry_id in chunk:
+        for entry_id, entry in entries_of(state, chunk).items():
             ids = state.by_entry[entry_id]
             changes.member_add[entry_id] = set(ids)
             changes.add_events.update({i: state.events[i] for i in ids})
-            entry = entries[entry_id]
             if entry is not None:
                 changes.upsert_entries[entry_id] = entry
         changes.raw_events = {i: raw[i] for i in changes.add_events if i in raw}
-        if number == len(chunks) - 1:
-            changes.positions = {topic: positions}
         await store.commit(changes)
-    return {"records": done, "events": len(state.events), "entries": len(entries), "dead_letters": dead}
+
+
+def _fork_writer(open_writer: Callable[[], TimelineStore], state: FoldState, raw: dict[str, bytes],
+                 entry_ids: list[str], entries_per_commit: int) -> int:
+    """A child process that writes a share of the entries through its own store client.
+
+    Forked, so it starts with the folded state in (copy-on-write) memory instead of
+    receiving it through a pipe. It runs its own event loop and never touches the
+    parent's connections; it leaves with os._exit, so nothing of the parent is closed."""
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 1
+    try:
+        async def write() -> None:
+            writer = open_writer()
+            try:
+                await _write_entries(writer, state, raw, entry_ids, entries_per_commit)
+            finally:
+                await writer.close()
+
+        asyncio.run(write())
+        code = 0
+    except BaseException:  # noqa: BLE001 - reported, then the exit status tells the parent
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+async def _exited_cleanly(pid: int) -> bool:
+    _, status = await asyncio.get_running_loop().run_in_executor(None, os.waitpid, pid, 0)
+    return os.waitstatus_to_exitcode(status) == 0
 
 
 class Projector:

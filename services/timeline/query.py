@@ -79,9 +79,10 @@ def entry_index_keys(entry: Entry) -> list[str]:
     keys |= {f"z:claimant:{k.lower()}" for claim in entry.claims for k in claim.claimant_keys}
     if entry.contested:
         keys.add("z:contested")
-    for claim in entry.claims:
-        for evidence in claim.evidence:
-            keys |= {f"z:word:{t}" for t in words(evidence.sentence)}
+    # Claims of one article often quote the same sentence: tokenize each sentence once,
+    # in one pass (a space between sentences cannot join two words).
+    sentences = {evidence.sentence for claim in entry.claims for evidence in claim.evidence}
+    keys.update("z:word:" + t for t in words(" ".join(sentences)))
     return sorted(keys)
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import timedelta
-from typing import AsyncIterator
+from typing import AsyncIterator, Callable
 
 import redis.asyncio as aioredis
 
@@ -106,10 +106,22 @@ class RedisTimelineStore:
         self._fixed_ns = namespace
         self._ns = namespace or DEFAULT_NAMESPACE
         self._page_script = client.register_script(PAGE_SCRIPT)
+        self._url: str | None = None  # set by from_url; lets a forked rebuild process reconnect
 
     @classmethod
     def from_url(cls, url: str, prefix: str, namespace: str | None = None) -> "RedisTimelineStore":
-        return cls(aioredis.from_url(url, decode_responses=False), prefix, namespace)
+        store = cls(aioredis.from_url(url, decode_responses=False), prefix, namespace)
+        store._url = url
+        return store
+
+
+    def forked_writer(self) -> Callable[[], "RedisTimelineStore"] | None:
+        """How a forked rebuild process opens its own client on this store's namespace
+        (None when the store was not made from a URL)."""
+        if self._url is None:
+            return None
+        url, prefix, namespace = self._url, self._prefix, self._ns
+        return lambda: RedisTimelineStore.from_url(url, prefix, namespace=namespace)
 
     # --- namespaces
     @property

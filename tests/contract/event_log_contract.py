@@ -65,6 +65,14 @@ class EventLogContract:
         again = await self.read_all(event_log, EVENTS, {p: written[0].offset})
         assert [r.value for r in again if r.partition == p] == [b"a", b"b"]
 
+    async def test_a_missing_partition_is_read_from_its_beginning_again(self, event_log):
+        # A second full replay through the same log handle must see everything again.
+        await event_log.publish_many(EVENTS, [(f"k{i}", f"v{i}".encode()) for i in range(6)])
+        first = await self.read_all(event_log, EVENTS)
+        again = await event_log.read(EVENTS, {}, max_records=100, timeout_s=2.0)
+        assert again and {(r.partition, r.offset) for r in again} <= {(r.partition, r.offset) for r in first}
+        assert min(r.offset for r in again) == min(r.offset for r in first)
+
     async def test_end_offsets_count_what_was_written(self, event_log):
         before = await event_log.end_offsets(EVENTS)
         written = await event_log.publish_many(EVENTS, [(f"k{i}", b"v") for i in range(10)])

@@ -20,7 +20,7 @@ from services.common.topics import ALL_TOPICS, ARTICLES, EVENTS
 from services.extract.core import EXTRACTOR_VERSION, extract
 from services.extract.worker import replay_articles
 from services.timeline.core import fold
-from services.timeline.projection import Projector
+from services.timeline.projection import Projector, rebuild
 from services.timeline.redis_store import RedisTimelineStore
 from services.timeline.replay import replay_redis
 from services.timeline.store import TimelineQuery
@@ -95,4 +95,46 @@ async def test_re_extraction_replaces_an_older_extractor_version(kafka_bootstrap
     assert {c.extractor_version for e in entries.values() for c in e.claims} == {EXTRACTOR_VERSION}
     assert entries == fold([e for a in articles for e in extract(a)])
     await store.close()
+    await log.close()
+
+
+async def namespace_contents(client, prefix: str, namespace: str) -> dict:
+    """Every key of a namespace (without the namespace) with its whole value."""
+    contents = {}
+    async for key in client.scan_iter(match=f"{prefix}:{namespace}:*", count=1000):
+        name = key.decode().split(":", 2)[2]
+        kind = (await client.type(key)).decode()
+        if kind == "hash":
+            contents[name] = await client.hgetall(key)
+        elif kind == "set":
+            contents[name] = await client.smembers(key)
+        elif kind == "zset":
+            contents[name] = await client.zrange(key, 0, -1, withscores=True)
+        else:
+            raise AssertionError(f"unexpected {kind} at {key!r}")
+    return contents
+
+
+async def test_a_rebuild_shared_by_forked_writers_equals_a_single_process_one(kafka_bootstrap, redis_url,
+                                                                              unique_prefix):
+    log = KafkaLog(kafka_bootstrap, unique_prefix)
+    await log.ensure_topics(ALL_TOPICS)
+    events = [e for a in seed_articles(20) for e in extract(a)]
+    # An older extractor's event for one article: the rebuild must drop it in every share.
+    stale = make_event(events[0].article, "strike", actor="UKR", location="Belaya", when=date(2024, 12, 30),
+                       version="0.0.0-old", sentence="Ukraine struck a command post near Belaya.")
+    await log.publish_many(EVENTS, [(e.article, dump_event(e)) for e in [stale, *events]])
+    prefix = unique_prefix.rstrip(".")
+    single = RedisTimelineStore.from_url(redis_url, prefix, namespace="single")
+    shared = RedisTimelineStore.from_url(redis_url, prefix, namespace="shared")
+    one = await rebuild(log, single, workers=1)
+    three = await rebuild(log, shared, workers=3, min_entries_per_worker=1, entries_per_commit=7)
+    assert one["workers"] == 1 and three["workers"] == 3
+    assert await all_entries(shared) == await all_entries(single) == fold([stale, *events])
+    client = aioredis.from_url(redis_url)
+    assert await namespace_contents(client, prefix, "shared") == await namespace_contents(client, prefix, "single")
+    assert await shared.positions(EVENTS.name(unique_prefix)) == await log.end_offsets(EVENTS)
+    await client.aclose()
+    for store in (single, shared):
+        await store.close()
     await log.close()

@@ -21,8 +21,8 @@ from typing import Hashable, Iterable, Mapping, Sequence, TypeVar
 from schemas.events import Event, TimeSpan
 from schemas.extraction import ArticleExtracted
 from services.timeline.core.contest import claimant_keys, denial_reasons, format_number, summarize_figures
-from services.timeline.core.grouping import entry_key, entry_key_parts
-from services.timeline.core.model import ClaimView, Entry, FigureSummary
+from services.timeline.core.grouping import entry_key, entry_key_parts, key_from_parts
+from services.timeline.core.model import ClaimView, Entry, FigureSummary, construct_validated
 
 __all__ = [
     "FoldState", "apply", "apply_changes", "build_entry", "current_events", "entries_of", "entry_key",
@@ -131,7 +131,8 @@ def _field(event: Event, name: str):
 
 def _claim_view(event: Event) -> ClaimView:
     # Every field comes from an already validated event: construct without re-validating.
-    return ClaimView.model_construct(
+    return construct_validated(
+        ClaimView,
         event_id=event.event_id, article=event.article, source=event.source, published_at=event.published_at,
         ingested_at=event.ingested_at, extractor_version=event.extractor_version, claimants=event.claimants,
         modality=event.modality, quantities=event.quantities, time=event.time, evidence=event.evidence,
@@ -224,7 +225,11 @@ def build_entry(entry_id: str, claims: Sequence[Event]) -> Entry:
     ordered = _unique(claims)
     if not ordered:
         raise ValueError("an entry needs at least one claim")
-    parts = _mode(entry_key_parts(e) for e in ordered)
+    parts = entry_key_parts(ordered[0])
+    if key_from_parts(parts) != entry_id:
+        # Claims grouped by anything but their entry key (never by the fold itself):
+        # the most common key parts describe the entry.
+        parts = _mode(entry_key_parts(e) for e in ordered)
     entry_type = _mode(e.type for e in ordered)
     actor, change = _mode((e.actor, _field(e, "change")) for e in ordered if e.type == entry_type)
     movement = _mode(_field(e, "movement") for e in ordered)
