@@ -60,7 +60,8 @@ async def main(n: int) -> None:
         replay = report["seconds"]
         print(f"events: {n}, entries: {report['entries']}, contested: {report['contested']}")
         print(f"bare aiokafka consumer: {n / bare:,.0f} events/s ({bare:.2f} s)")
-        print(f"timeline replay into Redis: {n / replay:,.0f} events/s ({replay:.2f} s)")
+        print(f"timeline replay into Redis: {n / replay:,.0f} events/s ({replay:.2f} s, "
+              f"{report['workers']} writer processes)")
         print(f"replay / bare consumer: {bare / replay:.2f}")
     finally:
         kafka.stop()

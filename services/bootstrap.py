@@ -82,7 +82,7 @@ class TimelineRuntime:
     """The timeline service's moving parts: store, log, and the projector task."""
 
     def __init__(self, event_log: EventLog, store: TimelineStore, backend: dict[str, str],
-                 articles=None) -> None:
+                 articles=None, rebuild_workers: int = 0) -> None:
         self.log = event_log
         self.store = store
         self.projector = Projector(event_log, store)
@@ -90,12 +90,13 @@ class TimelineRuntime:
         self._task: asyncio.Task | None = None
         self._backend = backend
         self._articles = articles
+        self._rebuild_workers = rebuild_workers or None
 
     async def start(self) -> None:
         # An empty store (first start, or Redis lost its data) is filled by the linear
         # rebuild; after that the projector folds batch by batch.
         if not await self.store.positions(self.log.topic_name(EVENTS)):
-            report = await rebuild(self.log, self.store)
+            report = await rebuild(self.log, self.store, workers=self._rebuild_workers)
             log.info("rebuilt the timeline from the event log: %s", report)
         self._task = asyncio.create_task(self.projector.run(self._stop), name="timeline-projector")
         # What start-up loaded (modules, the app, a rebuild's leftovers) lives as long as
@@ -123,7 +124,8 @@ async def build_timeline_runtime(settings: Settings) -> TimelineRuntime:
     event_log = kafka_log(settings, "claimline-timeline")
     await event_log.ensure_topics(ALL_TOPICS)
     store = RedisTimelineStore.from_url(settings.redis_url, settings.redis_prefix)
-    return TimelineRuntime(event_log, store, {"log_backend": "kafka", "store_backend": "redis"})
+    return TimelineRuntime(event_log, store, {"log_backend": "kafka", "store_backend": "redis"},
+                           rebuild_workers=settings.rebuild_workers)
 
 
 async def build_ingest(settings: Settings) -> tuple[IngestService, KafkaLog, RedisSeenStore]:

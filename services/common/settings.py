@@ -31,6 +31,9 @@ class Settings(BaseSettings):
 
     # Limits
     max_body_bytes: int = Field(5_000_000, description="Largest request body ingest accepts (413 past it)")
+    rebuild_workers: int = Field(0, ge=0, le=64, description="Processes a timeline rebuild (replay, or a start "
+                                                              "on an empty Redis) builds entries with; 0: one "
+                                                              "per CPU, at most 4")
 
     # Embedded mode
     data_dir: Path = Field(Path(".claimline"), description="Where the embedded mode keeps its SQLite event log")

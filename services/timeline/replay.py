@@ -19,8 +19,9 @@ from services.timeline.projection import rebuild
 Progress = Callable[[int, int], None]
 
 
-async def replay_into(event_log, store, *, progress: Progress | None = None) -> int:
-    return (await rebuild(event_log, store, progress=progress))["records"]
+async def replay_into(event_log, store, *, progress: Progress | None = None, workers: int | None = None) -> dict:
+    """The rebuild's report: records read, events and entries kept, dead letters, workers."""
+    return await rebuild(event_log, store, progress=progress, workers=workers)
 
 
 async def replay_redis(settings: Settings, *, progress: Progress | None = None, keep_old: bool = False,
@@ -35,14 +36,15 @@ async def replay_redis(settings: Settings, *, progress: Progress | None = None, 
         await event_log.ensure_topics(ALL_TOPICS)
         await store.drop_namespace(namespace)
         started = time.perf_counter()
-        records = await replay_into(event_log, store, progress=progress)
+        report = await replay_into(event_log, store, progress=progress, workers=settings.rebuild_workers or None)
         seconds = time.perf_counter() - started
         old = await store.switch_to(namespace)
         if not keep_old and old != namespace:
             await asyncio.sleep(0.5)  # let an in-flight live step finish on the old namespace
             await store.drop_namespace(old)
         counts = await store.counts()
-        return {"records": records, "seconds": round(seconds, 3), "namespace": namespace, "replaced": old, **counts}
+        return {"records": report["records"], "seconds": round(seconds, 3), "workers": report["workers"],
+                "namespace": namespace, "replaced": old, **counts}
     finally:
         await event_log.close()
         await store.close()
@@ -56,7 +58,7 @@ async def replay_embedded(settings: Settings, *, progress: Progress | None = Non
     store = MemoryTimelineStore()
     try:
         await event_log.ensure_topics(ALL_TOPICS)
-        records = await replay_into(event_log, store, progress=progress)
-        return {"records": records, **await store.counts()}
+        report = await replay_into(event_log, store, progress=progress)
+        return {"records": report["records"], **await store.counts()}
     finally:
         await event_log.close()
