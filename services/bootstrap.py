@@ -6,8 +6,8 @@ services; nothing here holds business logic.
 from __future__ import annotations
 
 import asyncio
-import gc
 import contextlib
+import gc
 import logging
 from typing import Any
 
@@ -90,7 +90,7 @@ class TimelineRuntime:
         self._task: asyncio.Task | None = None
         self._backend = backend
         self._articles = articles
-        self._rebuild_workers = rebuild_workers or None
+        self._rebuild_workers = rebuild_workers  # 0: rebuild's default
 
     async def start(self) -> None:
         # An empty store (first start, or Redis lost its data) is filled by the linear

@@ -107,13 +107,13 @@ def default_rebuild_workers() -> int:
 
 
 async def rebuild(event_log: EventLog, store: TimelineStore, *, progress: Callable[[int, int], None] | None = None,
-                  entries_per_commit: int = 2000, workers: int | None = None, min_entries_per_worker: int = 250,
+                  entries_per_commit: int = 2000, workers: int = 0, min_entries_per_worker: int = 250,
                   clock_ms: Callable[[], int] = lambda: int(time.time() * 1000)) -> dict:
     """Fold the whole events topic into an empty store (a replay into a fresh namespace).
 
     Reads to the end offsets and folds everything in memory with the core (linear time).
     Building and writing the entries, most of the work, is then shared by `workers`
-    processes when the store can be reopened in a forked child (`store.forked_writer`,
+    processes (0: `default_rebuild_workers()`) when the store can be reopened in a forked child (`store.forked_writer`,
     Redis); the positions and article versions go in one last commit after every share
     is written, so a store that shows positions holds the whole state. Invalid records
     were parked by the live projector already and are only counted here."""

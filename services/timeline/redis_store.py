@@ -61,9 +61,9 @@ local low, high = '-inf', '+inf'
 if cursor_score then
   if desc then high = ARGV[8] else low = ARGV[8] end
 end
-local positions, members = {}, {}
+local positions = {}
 local offset, chunk = 0, limit + 8
-while #members <= limit do
+while #positions / 2 <= limit do
   local rows
   if desc then
     rows = redis.call('ZRANGE', key, high, low, 'BYSCORE', 'REV', 'LIMIT', offset, chunk, 'WITHSCORES')
@@ -81,8 +81,7 @@ while #members <= limit do
         past = score > cursor_score or (score == cursor_score and before(cursor_member, member))
       end
     end
-    if past and #members <= limit then
-      members[#members + 1] = member
+    if past and #positions / 2 <= limit then
       positions[#positions + 1] = member
       positions[#positions + 1] = rows[i + 1]
     end
@@ -90,7 +89,7 @@ while #members <= limit do
   if #rows / 2 < chunk then break end
 end
 local shown = {}
-for i = 1, math.min(#members, limit) do shown[i] = members[i] end
+for i = 1, math.min(#positions / 2, limit) do shown[i] = positions[2 * i - 1] end
 local documents = {}
 if #shown > 0 then documents = redis.call('HMGET', docs, unpack(shown)) end
 return {positions, documents}
@@ -113,7 +112,6 @@ class RedisTimelineStore:
         store = cls(aioredis.from_url(url, decode_responses=False), prefix, namespace)
         store._url = url
         return store
-
 
     def forked_writer(self) -> Callable[[], "RedisTimelineStore"] | None:
         """How a forked rebuild process opens its own client on this store's namespace

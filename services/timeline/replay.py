@@ -19,7 +19,7 @@ from services.timeline.projection import rebuild
 Progress = Callable[[int, int], None]
 
 
-async def replay_into(event_log, store, *, progress: Progress | None = None, workers: int | None = None) -> dict:
+async def replay_into(event_log, store, *, progress: Progress | None = None, workers: int = 0) -> dict:
     """The rebuild's report: records read, events and entries kept, dead letters, workers."""
     return await rebuild(event_log, store, progress=progress, workers=workers)
 
@@ -36,7 +36,7 @@ async def replay_redis(settings: Settings, *, progress: Progress | None = None, 
         await event_log.ensure_topics(ALL_TOPICS)
         await store.drop_namespace(namespace)
         started = time.perf_counter()
-        report = await replay_into(event_log, store, progress=progress, workers=settings.rebuild_workers or None)
+        report = await replay_into(event_log, store, progress=progress, workers=settings.rebuild_workers)
         seconds = time.perf_counter() - started
         old = await store.switch_to(namespace)
         if not keep_old and old != namespace:

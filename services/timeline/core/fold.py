@@ -14,8 +14,8 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 from typing import Hashable, Iterable, Mapping, Sequence, TypeVar
 
 from schemas.events import Event, TimeSpan
