@@ -1,0 +1,1 @@
+"""The parse stage: articles in, parsed articles (tokens, lemmas, POS, dependencies) out."""

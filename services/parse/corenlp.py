@@ -1,0 +1,75 @@
+"""The adapter to a Stanford CoreNLP server (started by deploy/local/corenlp.sh).
+
+CoreNLP is GPL-3.0-or-later: it runs as a separate process fetched at install time, and
+this module only speaks HTTP to it.
+"""
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+import httpx
+
+from schemas.article import Article
+from schemas.parse import PARSER_ANNOTATORS, ParsedArticle
+from services.parse.core import detect_language, from_corenlp, is_supported, unsupported
+
+# CoreNLP's server reads the document as UTF-8 bytes and counts offsets in characters.
+_PROPERTIES = quote(json.dumps({
+    "annotators": PARSER_ANNOTATORS,
+    "outputFormat": "json",
+    "tokenize.options": "invertible=true,normalizeParentheses=false,normalizeOtherBrackets=false",
+    "ssplit.newlineIsSentenceBreak": "two",
+}))
+
+
+class ParserUnavailable(RuntimeError):
+    """The parser server could not be reached or answered with an error."""
+
+
+def _url(base_url: str) -> str:
+    return f"{base_url.rstrip('/')}/?properties={_PROPERTIES}"
+
+
+class CoreNLPClient:
+    """Async client: `await client.parse(article)`."""
+
+    def __init__(self, base_url: str, timeout_s: float = 120.0) -> None:
+        self.base_url = base_url
+        self._http = httpx.AsyncClient(timeout=timeout_s)
+
+    async def parse(self, article: Article) -> ParsedArticle:
+        language = detect_language(article.text, article.language)
+        if not is_supported(language):
+            return unsupported(article, language)
+        try:
+            response = await self._http.post(_url(self.base_url), content=article.text.encode("utf-8"))
+        except httpx.HTTPError as error:
+            raise ParserUnavailable(f"CoreNLP at {self.base_url}: {type(error).__name__}: {error}") from error
+        if response.status_code != 200:
+            raise ParserUnavailable(f"CoreNLP at {self.base_url} answered {response.status_code}: {response.text[:200]}")
+        return from_corenlp(article, response.json(), language)
+
+    async def ready(self) -> bool:
+        try:
+            response = await self._http.get(f"{self.base_url.rstrip('/')}/ready")
+            return response.status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    async def close(self) -> None:
+        await self._http.aclose()
+
+
+def parse_sync(base_url: str, article: Article, timeout_s: float = 120.0) -> ParsedArticle:
+    """Blocking parse, for tools and tests."""
+    language = detect_language(article.text, article.language)
+    if not is_supported(language):
+        return unsupported(article, language)
+    try:
+        response = httpx.post(_url(base_url), content=article.text.encode("utf-8"), timeout=timeout_s)
+    except httpx.HTTPError as error:
+        raise ParserUnavailable(f"CoreNLP at {base_url}: {type(error).__name__}: {error}") from error
+    if response.status_code != 200:
+        raise ParserUnavailable(f"CoreNLP at {base_url} answered {response.status_code}: {response.text[:200]}")
+    return from_corenlp(article, response.json(), language)
