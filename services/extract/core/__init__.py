@@ -1,4 +1,4 @@
-"""The pure extraction core: `extract(article) -> list[Event]`, no I/O, no clock."""
+"""The pure extraction core: `extract(parsed) -> list[Event]`, no I/O, no clock."""
 from services.extract.core.extractor import EXTRACTOR_VERSION, extract
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 
 from schemas.article import Article
+from schemas.parse import ParsedArticle
 from schemas.events import (CasualtiesClaimed, Claimant, Diplomacy, Event, Evidence, Location, MilitaryAid,
                             OffensiveLaunched, OffensiveRepelled, Quantity, Strike, TerritoryClaimed, TimeSpan,
                             TroopsDeployed)
@@ -56,7 +57,14 @@ def is_english(article: Article) -> bool:
     return sum(w.lower() in _EN_STOP for w in words) / len(words) >= 0.08
 
 
-def extract(article: Article) -> list[Event]:
+def extract(parsed: ParsedArticle) -> list[Event]:
+    """The events one parsed article reports (none for an unsupported language)."""
+    if parsed.status != "parsed":
+        return []
+    return extract_article(parsed.article)
+
+
+def extract_article(article: Article) -> list[Event]:
     if not is_english(article):
         return []
     res = resources()
