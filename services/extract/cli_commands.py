@@ -8,8 +8,14 @@ from pathlib import Path
 from typing import IO, Any, Iterable
 
 from schemas.article import Article, ArticleIn
+from schemas.parse import ParsedArticle
 from services.extract.core import EXTRACTOR_VERSION, extract
 from services.extract.evaluation import format_report, score
+from services.parse.cache import ParseCache
+
+# Parses of the offline tools' articles are kept here (a parse depends only on the text and
+# the parser's version, so re-running the rules never parses again).
+DEFAULT_PARSE_CACHE = Path(".cache/parses")
 
 # Articles without an ingestion time get this fixed one, so that runs stay reproducible.
 _NO_INGEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -41,29 +47,38 @@ def event_record(event) -> dict[str, Any]:
     return event.model_dump(mode="json")
 
 
-def predict(articles: Iterable[Article]) -> list[dict[str, Any]]:
-    return [event_record(e) for a in articles for e in extract(a)]
+def parse_articles(articles: Iterable[Article], parser_url: str | None,
+                   cache_dir: Path = DEFAULT_PARSE_CACHE) -> list[ParsedArticle]:
+    return ParseCache(cache_dir, parser_url).parse_all(articles)
 
 
-def extract_file(input_path: str | Path, output_path: str | Path) -> int:
+def predict(parsed: Iterable[ParsedArticle]) -> list[dict[str, Any]]:
+    return [event_record(e) for p in parsed for e in extract(p)]
+
+
+def extract_file(input_path: str | Path, output_path: str | Path, *, parser_url: str | None = None,
+                 cache_dir: Path = DEFAULT_PARSE_CACHE) -> int:
     """Extract events from every article of `input_path`; write one event per line to `output_path`."""
     n = 0
     out = Path(output_path)
     out.parent.mkdir(parents=True, exist_ok=True)
+    parsed = parse_articles(read_articles(input_path), parser_url, cache_dir)
     with open(out, "w", encoding="utf-8") as fh:
-        for article in read_articles(input_path):
-            for event in extract(article):
+        for p in parsed:
+            for event in extract(p):
                 fh.write(json.dumps(event_record(event), ensure_ascii=False) + "\n")
                 n += 1
     return n
 
 
-def evaluate(gold_path: str | Path, articles_path: str | Path, out: IO[str] | None = sys.stdout) -> dict[str, Any]:
+def evaluate(gold_path: str | Path, articles_path: str | Path, out: IO[str] | None = sys.stdout, *,
+             parser_url: str | None = None, cache_dir: Path = DEFAULT_PARSE_CACHE) -> dict[str, Any]:
     """Run the extractor on `articles_path`, score it against `gold_path` (ANNOTATION.md rules),
-    print a readable report to `out` and return the numbers."""
+    print a readable report to `out` and return the numbers. Articles are parsed by the parser
+    at `parser_url`, or read from the parse cache."""
     articles = read_articles(articles_path)
     gold = read_jsonl(gold_path)
-    preds = predict(articles)
+    preds = predict(parse_articles(articles, parser_url, cache_dir))
     published: dict[str, date] = {a.id: a.published_at for a in articles}
     scores = score(gold, preds, published)
     if out is not None:
@@ -76,8 +91,8 @@ def evaluate(gold_path: str | Path, articles_path: str | Path, out: IO[str] | No
 
 
 if __name__ == "__main__":  # python -m services.extract.cli_commands GOLD ARTICLES
-    if len(sys.argv) == 3:
-        evaluate(sys.argv[1], sys.argv[2])
+    if len(sys.argv) in (3, 4):
+        evaluate(sys.argv[1], sys.argv[2], parser_url=sys.argv[3] if len(sys.argv) == 4 else None)
     else:
-        print("usage: python -m services.extract.cli_commands GOLD.jsonl ARTICLES.jsonl", file=sys.stderr)
+        print("usage: python -m services.extract.cli_commands GOLD.jsonl ARTICLES.jsonl [PARSER_URL]", file=sys.stderr)
         sys.exit(2)

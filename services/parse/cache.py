@@ -36,6 +36,8 @@ class ParseCache:
         if self.parser_url is None:
             raise LookupError(f"no stored parse of article {article.id} and no parser to ask")
         parsed = parse_sync(self.parser_url, article)
+        if parsed.status != "parsed":
+            return parsed  # no parse to keep: the language guess is cheap and may improve
         self.directory.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         tmp.write_bytes(parsed.model_dump_json().encode("utf-8"))

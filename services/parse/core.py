@@ -12,7 +12,12 @@ from schemas.article import Article
 from schemas.parse import PARSER_VERSION, SUPPORTED_LANGUAGES, ParsedArticle, ParsedSentence
 
 # Below this many letters a language guess is noise; such texts are read as English.
-_MIN_LETTERS_FOR_GUESS = 40
+_MIN_LETTERS_FOR_GUESS = 200
+# The languages a guess may name: major languages of news about the war. py3langid knows 97,
+# and on short English texts some small ones (Nigerian Pidgin, Scots) win by a hair.
+CANDIDATE_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "ru", "uk", "be", "cs", "sk", "ro", "hu",
+                       "bg", "sr", "hr", "sv", "da", "no", "fi", "et", "lv", "lt", "el", "tr", "ar", "fa", "he",
+                       "hi", "ur", "zh", "ja", "ko", "vi", "th", "id", "ms", "ka", "hy", "az", "kk")
 
 
 @lru_cache(maxsize=1)
@@ -20,7 +25,9 @@ def _identifier() -> Any:
     # py3langid ships its model inside the wheel; building the identifier takes ~0.3 s, so once.
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(CANDIDATE_LANGUAGES))
+    return identifier
 
 
 def detect_language(text: str, declared: str | None = None) -> str:

@@ -1,30 +1,31 @@
-"""The rule-based extractor: `extract(article) -> list[Event]`, pure (no I/O, no clock).
+"""The parser-based extractor: `extract(parsed) -> list[Event]`, pure (no I/O, no clock).
 
-Pipeline: sentences (noise dropped) -> per-sentence analysis (parties, places, times, figures,
-attributions, triggers; `analysis`) -> candidate events per trigger and per casualty figure
-(`build`) -> merging of mentions of one event across the article -> events with a deterministic
-`event_id`. Rules and vocabularies live in `services/extract/data` and are loaded once.
+Pipeline, per parsed sentence: find trigger lemmas (rules/triggers.yaml), check what their
+arguments hold (semantic classes), fill the slots from the dependency tree (`slots`), read the
+attribution and modality, drop what the noise rules name, add casualty events from casualty
+figures; then merge the mentions of one event across the article and give each event a
+deterministic id. All knowledge is in `services/extract/rules/` and `services/extract/data/`.
 """
 from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from schemas.article import Article
-from schemas.parse import ParsedArticle
 from schemas.events import (CasualtiesClaimed, Claimant, Diplomacy, Event, Evidence, Location, MilitaryAid,
                             OffensiveLaunched, OffensiveRepelled, Quantity, Strike, TerritoryClaimed, TimeSpan,
                             TroopsDeployed)
-from services.extract.core.analysis import THEATRE_KINDS, ArticleState, Mention, analyze
-from services.extract.core.build import build_mentions
-from services.extract.core.mentions import find_places
-from services.extract.core.resources import resources
-from services.extract.core.segment import split_sentences
-
-EXTRACTOR_VERSION = "1.0.0"
-
-resources()  # rules and vocabularies are read once, at import: `extract` itself does no I/O
+from schemas.parse import ParsedArticle
+from services.extract.core.graph import Graph
+from services.extract.core.mentions import PartyMention
+from services.extract.core.resources import Place, Resources, resources
+from services.extract.core.rules import Rules, TriggerRule, rules
+from services.extract.core.slots import (Args, Facts, arguments, attributions, has_class, phrase_parties,
+                                         phrase_party, phrase_places, role_tokens, sentence_facts, speaker_name, in_words)
+from services.extract.core.timex import resolve
+from services.extract.core.version import EXTRACTOR_VERSION
 
 _CLASSES = {
     "offensive_launched": OffensiveLaunched, "offensive_repelled": OffensiveRepelled, "troops_deployed": TroopsDeployed,
@@ -32,6 +33,7 @@ _CLASSES = {
     "diplomacy": Diplomacy, "military_aid": MilitaryAid,
 }
 _ORIGINAL_SOURCE = re.compile(r"^\s*Original\s+Source\s*:\s*(\S.*?)\s*$", re.I | re.M)
+_MODALITY_RANK = {"asserted": 0, "claimed": 1, "estimated": 2, "expected": 3, "denied": 4}
 
 
 def article_source(article: Article) -> str | None:
@@ -42,115 +44,532 @@ def article_source(article: Article) -> str | None:
     return m.group(1) if m else None
 
 
-_EN_STOP = frozenset("the and of to in is that for on with was were by from has have are as at it its said".split())
-_WORD = re.compile(r"[A-Za-zÀ-ÿĀ-ỹ']+")
+@dataclass
+class Mention:
+    """A candidate event found in one sentence."""
+
+    type: str
+    sentence: Graph
+    trig_start: int
+    trig_text: str
+    rule: str
+    actor: str | None = None
+    partners: list[str] = field(default_factory=list)
+    against: str | None = None
+    locations: list[tuple[str, Place | None, bool]] = field(default_factory=list)  # (name, place, explicit)
+    quantities: list[dict] = field(default_factory=list)
+    time: tuple[date, date, str, bool] | None = None
+    time_text: str | None = None
+    time_source: str = "article"
+    claimants: list[tuple[str | None, str]] = field(default_factory=list)
+    modality: str = "asserted"
+    change: str | None = None
+    movement: str | None = None
+    recipient: str | None = None
+
+    @property
+    def info(self) -> int:
+        exact = any(q.get("vague") is None for q in self.quantities)
+        return (4 * exact + 2 * bool(self.quantities) + 2 * (self.time_source != "article") +
+                bool(self.locations) + bool(self.claimants))
 
 
-def is_english(article: Article) -> bool:
-    """The rules are English: other languages give no events ('language' when the source says it,
-    else the share of common English words in the text)."""
-    if article.language:
-        return article.language.lower().startswith("en")
-    words = _WORD.findall(article.text[:3000])
-    if len(words) < 8:
-        return True
-    return sum(w.lower() in _EN_STOP for w in words) / len(words) >= 0.08
+@dataclass
+class ArticleState:
+    pub: date
+    last_speaker: tuple[str | None, str] | None = None
+    last_actor: str | None = None  # the actor of the last sentence's first event ('it', 'they')
 
 
 def extract(parsed: ParsedArticle) -> list[Event]:
     """The events one parsed article reports (none for an unsupported language)."""
     if parsed.status != "parsed":
         return []
-    return extract_article(parsed.article)
-
-
-def extract_article(article: Article) -> list[Event]:
-    if not is_english(article):
-        return []
-    res = resources()
-    sentences = split_sentences(article.text, article.title, res)
+    res, rl = resources(), rules()
+    article = parsed.article
     state = ArticleState(pub=article.published_at)
-    places = [find_places(s.text, res) for s in sentences]
-    state.focus = _focus_place(places)
     mentions: list[Mention] = []
-    for s, pl in zip(sentences, places):
-        ctx = analyze(s, res, state, pl)
-        mentions.extend(build_mentions(ctx))
-        _update_state(ctx, mentions)
+    for index, sentence in enumerate(parsed.sentences):
+        g = Graph(sentence, index, article.text)
+        if _is_furniture(g, res, rl):
+            continue
+        facts = sentence_facts(g, res)
+        found = _sentence_mentions(facts, res, rl, state)
+        mentions.extend(found)
+        _remember_speaker(facts, rl, state, res)
+        subjects = [phrase_party(facts, s, res) for t in g.tokens if t.is_verb for s in g.kids(t.i, "nsubj")]
+        named = [p.code for p in subjects if p is not None]
+        if found or named:
+            state.last_actor = found[0].actor if found else named[0]
     groups = merge_mentions(mentions)
     return [_to_event(article, g) for g in groups]
 
 
-# --- article state ---------------------------------------------------------------------------
+# --- sentences ---------------------------------------------------------------------------
 
-def _focus_place(places_per_sentence):
-    """The theatre place the article is mostly about (fallback for events without a place)."""
-    counts: Counter = Counter()
-    first: dict[str, tuple] = {}
-    for i, places in enumerate(places_per_sentence):
-        for p in places:
-            if p.anaphoric or p.place is None or p.place.kind not in THEATRE_KINDS:
-                continue
-            counts[p.name] += 1
-            first.setdefault(p.name, (i, p.place))
-    if not counts:
-        return None
-    name = max(counts, key=lambda n: (counts[n], -first[n][0]))
-    return name, first[name][1]
+def _is_furniture(g: Graph, res: Resources, rl: Rules) -> bool:
+    text = g.text.strip()
+    if text.endswith("?") or len(g) < 4:
+        return True
+    return bool(res.rx["noise"].search(text) or res.rx["bio"].search(text))
 
 
-def _update_state(ctx, mentions: list[Mention]) -> None:
-    st = ctx.state
-    attrs = [a for a in ctx.attrs if a.kind in ("say", "estimate", "deny") and a.claimants]
-    if attrs:
-        named = [c for a in attrs for c in a.claimants if c[1].lower() not in ctx.res.lex["pronouns"]]
-        if named:
-            st.last_speaker = named[-1]
-        cl = [c for a in attrs for c in a.claimants]
-        st.prev_attr = (cl, _LazyTime(ctx, attrs))
+def _remember_speaker(f: Facts, rl: Rules, state: ArticleState, res: Resources) -> None:
+    g = f.g
+    for t in g.tokens:
+        if t.lemma in rl.attribution_verbs and t.is_verb:
+            for s in g.kids(t.i, "nsubj"):
+                if g.tokens[s].lemma in rl.pronouns:
+                    continue
+                p = phrase_party(f, s, res)
+                state.last_speaker = (p.code if p else None, speaker_name(g, s))
+
+
+def _triggers(g: Graph, rl: Rules) -> list[tuple[int, TriggerRule]]:
+    out = []
+    for t in g.tokens:
+        for c in g.kids(t.i, "cop"):  # a predicate: 'troops are in Russia', 'troops are present'
+            for lemma in (t.lemma, g.tokens[c].lemma):
+                for rule in rl.trigger_index.get((lemma, "copula"), ()):
+                    out.append((t.i, rule))
+        pos = "verb" if t.is_verb else "noun" if t.pos.startswith("NN") else "adj" if t.pos.startswith("JJ") else None
+        if pos is None:
+            continue
+        lemma = t.lemma
+        cands = rl.trigger_index.get((lemma, pos), ())
+        if not cands and "-" in lemma:
+            cands = rl.trigger_index.get((lemma.split("-")[-1], pos), ())
+        if pos == "adj" and not cands:  # participles the tagger calls adjectives: 'killed', 'deployed'
+            cands = rl.trigger_index.get((lemma, "verb"), ())
+        for rule in cands:
+            out.append((t.i, rule))
+    return out
+
+
+def _rule_holds(f: Facts, a: Args, rule: TriggerRule, rl: Rules) -> bool:
+    g = f.g
+    for role, classes in rule.requires:
+        idx = role_tokens(g, a, role)
+        if not any(has_class(f, idx, c, rl) for c in classes):
+            return False
+    for role, classes in rule.forbids:
+        idx = role_tokens(g, a, role)
+        if any(has_class(f, idx, c, rl) for c in classes):
+            return False
+    return True
+
+
+def _sentence_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState) -> list[Mention]:
+    g = f.g
+    out: list[Mention] = []
+    taken: set[tuple[int, str]] = set()
+    casualty_figures: set[int] = set()
+    for t, rule in _triggers(g, rl):
+        if (t, rule.type) in taken:
+            continue
+        a = arguments(g, t)
+        if not _rule_holds(f, a, rule, rl):
+            continue
+        if _noise(g, t, a, rl, rule):
+            continue
+        m = _mention(f, t, a, rule, res, rl, state)
+        if m is None:
+            continue
+        if _too_old(m, state.pub, rl):
+            continue
+        taken.add((t, rule.type))
+        if m.type == "casualties_claimed":
+            casualty_figures.update(id(q) for q in m.quantities)
+        out.append(m)
+    out += _figure_mentions(f, res, rl, state, out)
+    return out
+
+
+# --- noise -------------------------------------------------------------------------------
+
+_REPEL_LEMMAS: set[str] = set()
+
+
+def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None) -> bool:
+    marks = set(rl.noise["conditional"]["marks"])
+    purpose = set(rl.noise["purpose"]["purpose_governors"])
+    chain = [t] + g.ancestors(t)
+    for j in chain:
+        if any(g.tokens[m].lemma in marks for m in g.kids(j, "mark")):
+            return True
+        if g.tokens[j].dep.split(":")[0] in ("ccomp", "parataxis") or g.tokens[j].head < 0:
+            break
+    tok = g.tokens[t]
+    clause = t if tok.is_verb else (a.governor if a.governor is not None else t)
+    ct = g.tokens[clause]
+    infinitive = any(g.tokens[m].lemma == "to" for m in g.kids(clause, "mark"))
+    if infinitive and ct.head >= 0 and ct.dep.split(":")[0] in ("advcl", "acl"):
+        return True
+    if infinitive and ct.dep == "xcomp" and ct.head >= 0 and g.tokens[ct.head].lemma in purpose:
+        return True
+    if tok.is_noun and tok.head >= 0 and g.tokens[tok.head].lemma in purpose and tok.dep in ("obj", "nmod", "obl"):
+        return True
+    if tok.is_noun and any(g.tokens[c].lemma in rl.noise["speculative"]["modifiers"] for c in g.kids(t, "amod", "compound", "det")):
+        return True
+    if rule is not None and rule.type == "offensive_launched" and tok.is_noun and tok.head >= 0:
+        if not _REPEL_LEMMAS:
+            _REPEL_LEMMAS.update(l for r in rl.triggers if r.type == "offensive_repelled" for l in r.lemmas)
+        head = g.tokens[tok.head]
+        if head.lemma in _REPEL_LEMMAS and tok.dep.split(":")[0] in ("obj", "nmod", "nsubj"):
+            return True
+    return _historical(g, t, a, rl)
+
+
+def _historical(g: Graph, t: int, a: Args, rl: Rules) -> bool:
+    """'in 1858', 'in the 19th century', 'during World War II': a clause about the past."""
+    tok = g.tokens[t]
+    clause = t if tok.is_verb or a.governor is None else a.governor
+    words = set(rl.noise["history"]["old_time_words"])
+    for j in g.subtree(clause, frozenset({"ccomp", "parataxis", "advcl", "acl:relcl", "conj"})):
+        w = g.tokens[j]
+        if w.lemma in words and g.tokens[w.head].dep != "nsubj" if w.head >= 0 else False:
+            return True
+        if w.pos == "CD" and w.word.isdigit() and len(w.word) == 4 and 1000 <= int(w.word) <= 1990:
+            return True
+    return False
+
+
+def _too_old(m: Mention, pub: date, rl: Rules) -> bool:
+    if m.time is None or m.time_source == "article":
+        return False
+    return m.time[1] < pub - timedelta(days=int(rl.noise["history"]["max_age_days"]))
+
+
+# --- one mention -------------------------------------------------------------------------
+
+def _opponent(res: Resources, code: str | None) -> str | None:
+    info = res.parties.get(code) if code else None
+    return info.opponents[0] if info and info.opponents else None
+
+
+def _party(f: Facts, heads: list[int], res: Resources) -> PartyMention | None:
+    for h in heads:
+        p = phrase_party(f, h, res)
+        if p is not None:
+            return p
+    return None
+
+
+def _troop_heads(f: Facts, heads: list[int], rl: Rules) -> list[int]:
+    out = []
+    for h in heads:
+        for j in f.g.phrase(h):
+            if in_words(f.g.tokens[j], rl.classes["troops"]) and f.g.tokens[j].is_noun:
+                out.append(j)
+    return out
+
+
+def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: Rules,
+             state: ArticleState) -> Mention | None:
+    g = f.g
+    tok = g.tokens[t]
+    m = Mention(type=rule.type, sentence=g, trig_start=tok.start, trig_text=tok.word, rule=rule.id,
+                change=rule.change, movement=rule.movement)
+    subj = _party(f, a.subject + a.agent, res) or _pronoun_party(f, a.subject + a.modifier, t, res, rl, state)
+    mod = _party(f, a.modifier + a.agent, res)
+    obj = _party(f, a.object, res)
+    actor: PartyMention | None = None
+    if rule.actor == "troops":
+        troops = _troop_heads(f, a.object + a.subject + a.oblique + a.modifier + [t], rl)
+        source = [o for o in a.oblique if g.case_of(o) == "from"]
+        actor = _party(f, troops, res) or _party(f, source, res) or subj or mod
+    elif rule.actor == "oblique_to":
+        to = [o for o in a.oblique if g.case_of(o) == "to"]
+        actor = _party(f, to, res)
+    elif rule.actor == "casualty":
+        troops = _troop_heads(f, a.object + a.subject, rl)
+        actor = _party(f, troops, res)
+        if actor is None and tok.lemma in ("kill", "eliminate", "wound", "injure", "capture") and subj is not None:
+            code = _opponent(res, subj.code)
+            m.actor = code
+        elif actor is None:
+            actor = subj
     else:
-        st.prev_attr = None
-    persons = [(p.start, (p.code, p.text)) for p in ctx.parties if p.form == "person"]
-    for p in ctx.parties:
-        parts = p.text.split()
-        if p.form == "person" and len(parts) > 1 and len(parts[-1]) > 3:
-            st.people.setdefault(re.sub(r"['’]s?$", "", parts[-1]), p.code)  # 'Kovalenko' after 'Andriy Kovalenko'
-    persons += [(a.np_start, c) for a in attrs for c in a.claimants
-                if c[0] and re.fullmatch(r"(?:[A-Z][\w’'-]+\s+){1,3}[A-Z][\w’'-]+", c[1] or "")]
-    if persons:
-        st.last_person = max(persons, key=lambda x: x[0])[1]
-    strike_times = [(m.time, m.time_text) for m in mentions
-                    if m.sentence is ctx.s and m.type == "strike" and m.time_source == "own"]
-    st.prev_strike_time, st.prev_strike_text = strike_times[0] if strike_times else (None, None)
-    for p in ctx.places:
-        if not p.anaphoric and (p.place is None or p.place.kind in THEATRE_KINDS):
-            st.last_theatre = (p.name, p.place)
+        actor = (mod or subj) if not tok.is_verb else (subj or mod)
+        if actor is None and not tok.is_verb and rule.type in ("diplomacy", "military_aid"):
+            actor = _party(f, a.oblique, res)
+    if actor is not None:
+        m.actor = actor.code
+    if m.actor is None:
+        return None
+    # partners and the other side
+    actor_heads = a.subject + a.modifier if not rule.actor == "troops" else _troop_heads(f, a.object + a.subject, rl)
+    for h in actor_heads:
+        for code in phrase_parties(f, h):
+            if code != m.actor and code not in m.partners:
+                m.partners.append(code)
+    if rule.type == "diplomacy":
+        for h in a.object + a.oblique + a.subject + a.modifier:
+            for code in phrase_parties(f, h):
+                if code != m.actor and code not in m.partners:
+                    m.partners.append(code)
+    elif rule.type == "military_aid":
+        rec = [o for o in a.oblique if g.case_of(o) in ("to", "for")] + g.kids(t, "iobj")
+        with_obj = [o for o in a.oblique if g.case_of(o) == "with"]
+        recipient = _party(f, rec, res) or (obj if with_obj and obj else None)
+        if recipient is None and not tok.is_verb:
+            recipient = mod if mod and mod.code != m.actor else None
+        if recipient is None:
+            recipient = _party(f, a.object, res) if tok.is_verb and obj and obj.code != m.actor else None
+        m.recipient = recipient.code if recipient and recipient.code != m.actor else None
+    elif rule.type in ("offensive_launched", "strike", "offensive_repelled"):
+        against = obj or _party(f, [o for o in a.oblique if g.case_of(o) in ("against", "on", "into", "in")], res)
+        if against and against.code != m.actor:
+            m.against = against.code
+    if rule.type == "territory_claimed" and rule.id == "territory.control-noun":
+        m.change = _noun_change(tok.lemma)
+    if rule.type == "troops_deployed" and tok.lemma in ("receive",):
+        pass
+    # where
+    heads = a.oblique + a.object + a.subject + a.modifier + a.agent
+    seen: set[str] = set()
+    for h in heads:
+        for pl in phrase_places(f, h):
+            if pl.name not in seen:
+                seen.add(pl.name)
+                m.locations.append((pl.name, pl.place, True))
+    for j in sorted(f.places):
+        pl = f.places[j]
+        if pl.name not in seen:
+            seen.add(pl.name)
+            m.locations.append((pl.name, pl.place, False))
+    # figures that belong to the trigger
+    arg_idx = set(role_tokens(g, a, "any")) | {t}
+    for q, qi in f.quants:
+        if qi in arg_idx or g.tokens[qi].head in arg_idx:
+            kind = figure_kind(f, q, qi, rl)
+            if kind is None:
+                continue
+            if rule.type != "casualties_claimed" and kind in ("killed", "wounded", "killed_or_wounded", "casualties",
+                                                               "captured", "civilians_killed", "injured"):
+                continue
+            m.quantities.append(_quantity(q, kind))
+    # who says so, how sure
+    _attribute(f, t, a, m, res, rl, state)
+    # when
+    _time(f, t, a, m, rl, state)
+    return m
 
 
-class _LazyTime:
-    """The time of a sentence's attribution ('reported on Saturday'), computed only when a later
-    'According to the report' asks for it."""
-
-    def __init__(self, ctx, attrs) -> None:
-        self.ctx, self.attrs, self.value, self.done = ctx, attrs, None, False
-
-    def get(self):
-        if not self.done:
-            from services.extract.core.build import _anchors, _attach_times, _resolve_first
-            from services.extract.core.timex import find_times
-            if not self.ctx.times:
-                self.ctx.times = find_times(self.ctx.text)  # a light sentence: times were not looked for
-            attached = _attach_times(self.ctx, _anchors(self.ctx))
-            for a in self.attrs:
-                r, txt = _resolve_first(attached.get(id(a), []), self.ctx.state.pub, False)
-                if r:
-                    self.value = (r, txt)
-                    break
-            self.done = True
-        return self.value
+def _pronoun_party(f: Facts, heads: list[int], t: int, res: Resources, rl: Rules,
+                   state: ArticleState) -> PartyMention | None:
+    """'its forces', 'they', 'our troops': the party of the one who speaks, else of the last
+    sentence's actor."""
+    g = f.g
+    for h in heads:
+        for j in g.phrase(h):
+            tok = g.tokens[j]
+            if tok.pos in ("PRP", "PRP$") and tok.lemma in ("it", "they", "we", "its", "their", "our", "us"):
+                for at in attributions(g, t, rl):
+                    if at.claimant is not None and at.claimant != j:
+                        p = phrase_party(f, at.claimant, res)
+                        if p is not None:
+                            return p
+                if state.last_speaker and state.last_speaker[0] and tok.lemma in ("we", "our", "us"):
+                    return PartyMention(state.last_speaker[0], 0, 0, "", "noun", False)
+                if state.last_actor:
+                    return PartyMention(state.last_actor, 0, 0, "", "noun", False)
+    return None
 
 
-# --- merging ---------------------------------------------------------------------------------
+def _noun_change(lemma: str) -> str:
+    return {"liberation": "regained", "recapture": "regained", "capture": "captured", "seizure": "captured",
+            "fall": "captured", "occupation": "controls"}.get(lemma, "controls")
+
+
+def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules, state: ArticleState) -> None:
+    g = f.g
+    tok = g.tokens[t]
+    clause = t if tok.is_verb or a.governor is None else a.governor
+    attrs = attributions(g, t, rl)
+    modality = "asserted"
+    for at in attrs[:1]:
+        if at.claimant is not None:
+            ctok = g.tokens[at.claimant]
+            if ctok.lemma in rl.pronouns:
+                if state.last_speaker:
+                    m.claimants.append(state.last_speaker)
+            else:
+                p = phrase_party(f, at.claimant, res)
+                m.claimants.append((p.code if p else None, speaker_name(g, at.claimant)))
+        modality = at.modality if (m.claimants or at.modality != "claimed") else "asserted"
+        if modality == "claimed" and not m.claimants:
+            modality = "asserted"
+    if modality == "asserted" and any(g.tokens[c].lemma in rl.hedges for c in g.kids(clause, "advmod")):
+        modality = "claimed"
+    # expected: a modal, a future auxiliary, or a verb of plans governs the clause
+    for j in [clause] + ([a.governor] if a.governor is not None else []):
+        if any(g.tokens[x].lemma in rl.modals or g.tokens[x].word.lower() in rl.modals for x in g.kids(j, "aux")):
+            modality = _stronger(modality, "expected")
+        jt = g.tokens[j]
+        if jt.dep in ("xcomp", "ccomp") and jt.head >= 0:
+            gov = g.tokens[jt.head]
+            if gov.lemma in rl.expect_verbs or gov.lemma in rl.expect_adjectives:
+                modality = _stronger(modality, "expected")
+    # estimated figures
+    for q in m.quantities:
+        if q.get("_estimated"):
+            modality = _stronger(modality, "estimated") if modality in ("asserted", "claimed") else modality
+    # denied: negated trigger, or negated clause
+    if _negated(g, t, rl) or (clause != t and _negated(g, clause, rl)):
+        modality = "denied"
+    m.modality = modality
+
+
+def _stronger(a: str, b: str) -> str:
+    return a if _MODALITY_RANK[a] >= _MODALITY_RANK[b] else b
+
+
+def _negated(g: Graph, i: int, rl: Rules) -> bool:
+    for c in g.kids(i, "advmod", "det", "neg", "cc:preconj"):
+        if g.tokens[c].lemma in rl.negations or g.tokens[c].word.lower() in rl.negations:
+            return True
+    return False
+
+
+def _time(f: Facts, t: int, a: Args, m: Mention, rl: Rules, state: ArticleState) -> None:
+    g = f.g
+    future = m.modality == "expected"
+    tok = g.tokens[t]
+    clause = t if tok.is_verb or a.governor is None else a.governor
+    own, said = [], []
+    attr_verbs = {at.verb for at in attributions(g, t, rl)}
+    scope = set(g.subtree(clause, frozenset({"ccomp", "parataxis", "advcl", "conj", "acl:relcl"})))
+    for te, h in f.times:
+        if te.since:
+            continue
+        path = [h] + g.ancestors(h)
+        if h in scope or t in path[:4]:
+            own.append(te)
+        elif any(v in path[:3] for v in attr_verbs):
+            said.append(te)
+    for source, items in (("own", own), ("attribution", said)):
+        for te in items:
+            r = resolve(te, state.pub, future or te.forward)
+            if r:
+                if source == "attribution" and future:
+                    continue
+                m.time, m.time_text, m.time_source = r, te.text, source
+                return
+
+
+# --- figures -----------------------------------------------------------------------------
+
+def figure_kind(f: Facts, q, qi: int, rl: Rules) -> str | None:
+    g = f.g
+    unit_kind = rl.unit_kinds.get(q.unit) if q.unit else None
+    if q.unit == "share":
+        unit_kind = "share"
+    head = g.tokens[qi].head if g.tokens[qi].dep in ("nummod", "det", "amod", "quantmod") else qi
+    if head < 0:
+        head = qi
+    near = {head, qi}
+    near.update(g.children[head])
+    for c in list(near):
+        near.update(g.kids(c, "conj"))
+    if g.tokens[head].head >= 0:
+        gov = g.tokens[head].head
+        if g.tokens[head].dep in ("obj", "nsubj", "nsubj:pass", "obl", "conj"):
+            near.add(gov)
+            near.update(g.kids(gov, "conj"))
+            near.update(g.kids(gov, "nsubj", "obj", "nsubj:pass"))
+    lemmas = {g.tokens[j].lemma for j in near} | {g.tokens[j].word.lower() for j in near}
+    kinds = {k for k, ws in rl.casualty_lemmas.items() if lemmas & ws}
+    civilian = bool(lemmas & rl.civilian_lemmas) or q.civilian
+    if unit_kind in ("killed", "wounded", "casualties", "captured") or (
+            kinds and unit_kind in (None, "troops") and q.unit not in ("civ",) or kinds and civilian):
+        if "killed" in kinds and "wounded" in kinds or unit_kind == "killed" and "wounded" in kinds:
+            kind = "killed_or_wounded"
+        elif unit_kind in ("killed", "wounded", "casualties", "captured"):
+            kind = unit_kind
+        elif "captured" in kinds and not kinds & {"killed", "wounded"}:
+            kind = "captured"
+        elif "killed" in kinds:
+            kind = "killed"
+        elif "wounded" in kinds:
+            kind = "wounded"
+        else:
+            kind = "casualties"
+        if civilian and kind == "killed":
+            return "civilians_killed"
+        if civilian and kind == "wounded":
+            return "injured"
+        return kind
+    if q.unit == "civ":
+        return None
+    return unit_kind
+
+
+def _quantity(q, kind: str) -> dict:
+    d: dict = {"kind": kind, "approx": q.approx}
+    if q.vague:
+        d["vague"] = q.vague
+    elif q.low is not None:
+        d["low"], d["high"] = q.low, q.high
+    else:
+        d["value"] = q.value
+    return d
+
+
+_CASUALTY_KINDS = ("killed", "wounded", "killed_or_wounded", "casualties", "captured", "civilians_killed", "injured")
+
+
+def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, found: list[Mention]) -> list[Mention]:
+    """Casualty figures make casualty events of their own ('3,000 North Korean soldiers killed')."""
+    g = f.g
+    out: list[Mention] = []
+    covered = {(m.trig_start) for m in found if m.type == "casualties_claimed" and m.quantities}
+    have_kinds = {q["kind"] for m in found if m.type == "casualties_claimed" for q in m.quantities}
+    for q, qi in f.quants:
+        kind = figure_kind(f, q, qi, rl)
+        if kind not in _CASUALTY_KINDS or kind in have_kinds:
+            continue
+        tok = g.tokens[qi]
+        head = tok.head if tok.dep in ("nummod", "det", "amod", "quantmod") and tok.head >= 0 else qi
+        party = phrase_party(f, head, res)
+        if party is None:
+            # 'casualties among North Korean troops', 'Russia lost 1,000 soldiers'
+            gov = g.tokens[head].head
+            if gov >= 0:
+                subj = g.kids(gov, "nsubj")
+                p = _party(f, subj, res)
+                if p and g.tokens[gov].lemma in ("lose", "suffer", "sustain", "incur"):
+                    party = p
+                elif p and g.tokens[gov].lemma in ("kill", "eliminate", "wound", "injure", "capture"):
+                    code = _opponent(res, p.code)
+                    party = PartyMention(code, 0, 0, "", "noun", False) if code else None
+                else:
+                    nsubj_party = [phrase_party(f, s, res) for s in g.kids(gov, "nsubj")]
+                    party = next((p for p in nsubj_party if p), None)
+        if party is None:
+            continue
+        if (qi, kind) in covered:
+            continue
+        a = Args(subject=[], object=[head])
+        m = Mention(type="casualties_claimed", sentence=g, trig_start=tok.start, trig_text=tok.word, rule="figure",
+                    actor=party.code)
+        m.quantities.append(_quantity(q, kind))
+        for j in sorted(f.places):
+            pl = f.places[j]
+            if all(pl.name != l[0] for l in m.locations):
+                m.locations.append((pl.name, pl.place, True))
+        _attribute(f, qi, a, m, res, rl, state)
+        if _noise(g, qi, a, rl):
+            continue
+        _time(f, qi, a, m, rl, state)
+        if _too_old(m, state.pub, rl):
+            continue
+        have_kinds.add(kind)
+        out.append(m)
+    return out
+
+
+# --- merging -----------------------------------------------------------------------------
 
 def _mod_class(m: Mention) -> str:
     return "denied" if m.modality == "denied" else "expected" if m.modality == "expected" else "real"
@@ -174,37 +593,12 @@ def _q_compatible(a: list[dict], b: list[dict]) -> bool:
     return True
 
 
-def _l_compatible(a: Mention, b: Mention) -> bool:
-    la = [l for l in a.locations if l[2]]
-    lb = [l for l in b.locations if l[2]]
-    if not la or not lb:
-        return True
-    for na, pa, _ in la:
-        for nb, pb, _ in lb:
-            if na == nb:
-                return True
-            if pa and pb and (pa.parent == nb or pb.parent == na):
-                return True
-            if pa and pb and pa.country and pa.country == pb.country and "country" in (pa.kind, pb.kind):
-                return True
-            if pa and pb and pa.country and pa.country == pb.country and "area" in (pa.kind, pb.kind):
-                return True
-    return False
-
-
 def _compatible(a: Mention, b: Mention, same_sentence: bool) -> bool:
-    if a.type != b.type or a.actor != b.actor or _mod_class(a) != _mod_class(b) and not (
-            same_sentence and "denied" not in (_mod_class(a), _mod_class(b))):
+    if a.type != b.type or a.actor != b.actor or _mod_class(a) != _mod_class(b):
         return False
-    if _parties(a) != _parties(b) and not same_sentence:
+    if _parties(a) != _parties(b):
         return False
-    if _parties(a) != _parties(b) and same_sentence and _parties(a) and _parties(b):
-        return False
-    sa, sb = _span(a), _span(b)
-    if same_sentence:
-        if a.time_source == "own" and b.time_source == "own" and sa != sb:
-            return False
-    elif sa != sb:
+    if _span(a) != _span(b) and not (same_sentence and "article" in (a.time_source, b.time_source)):
         return False
     if a.change and b.change and a.change != b.change:
         return False
@@ -212,49 +606,31 @@ def _compatible(a: Mention, b: Mention, same_sentence: bool) -> bool:
         return False
     if a.recipient and b.recipient and a.recipient != b.recipient:
         return False
-    return _q_compatible(a.quantities, b.quantities) and _l_compatible(a, b)
+    return _q_compatible(a.quantities, b.quantities)
 
 
 def merge_mentions(mentions: list[Mention]) -> list[list[Mention]]:
-    """Group mentions of the same event; weak mentions only join groups found elsewhere."""
-    strong = [m for m in mentions if not m.weak and m.actor]
-    weak = [m for m in mentions if m.weak and m.actor]
+    """Group the mentions of one event (same type, actor, claimants, modality, time, figures)."""
     groups: list[list[Mention]] = []
-    for m in strong:
-        for g in groups:
-            same = any(x.sentence.index == m.sentence.index for x in g)
-            if all(_compatible(x, m, same) for x in g):
-                g.append(m)
+    for m in mentions:
+        for grp in groups:
+            same = any(x.sentence.index == m.sentence.index for x in grp)
+            if all(_compatible(x, m, same) for x in grp):
+                grp.append(m)
                 break
         else:
             groups.append([m])
-    for m in weak:
-        best = None
-        for g in groups:
-            p = _primary(g)
-            if p.type != m.type or p.actor != m.actor or (_mod_class(p) == "denied") != (_mod_class(m) == "denied"):
-                continue
-            if m.change and p.change and m.change != p.change and m.change != "controls" and p.change != "controls":
-                continue
-            if not _q_compatible(p.quantities, m.quantities):
-                continue
-            d = min(abs(x.sentence.index - m.sentence.index) for x in g)
-            if best is None or d < best[0]:
-                best = (d, g)
-        if best:
-            best[1].append(m)
-    for g in groups:
-        g.sort(key=lambda x: (x.sentence.start, x.trig_start))
-    groups.sort(key=lambda g: (g[0].sentence.start, g[0].trig_start, g[0].type))
+    for grp in groups:
+        grp.sort(key=lambda x: (x.sentence.start, x.trig_start))
+    groups.sort(key=lambda grp: (grp[0].sentence.start, grp[0].trig_start, grp[0].type))
     return groups
 
 
 def _primary(g: list[Mention]) -> Mention:
-    strong = [m for m in g if not m.weak] or g
-    return max(strong, key=lambda m: (m.info, -m.sentence.index, -m.trig_start))
+    return max(g, key=lambda m: (m.info, -m.sentence.index, -m.trig_start))
 
 
-# --- events ----------------------------------------------------------------------------------
+# --- events ------------------------------------------------------------------------------
 
 def _event_id(article: Article, g: list[Mention], p: Mention) -> str:
     first = g[0]
@@ -265,38 +641,33 @@ def _event_id(article: Article, g: list[Mention], p: Mention) -> str:
 
 def _to_event(article: Article, g: list[Mention]) -> Event:
     p = _primary(g)
-    strong = [m for m in g if not m.weak]
     pub = article.published_at
     locs: list[Location] = []
     seen = set()
-    loc_items = [l for m in [p] + [x for x in strong if x is not p] for l in m.locations]
+    loc_items = [l for m in [p] + [x for x in g if x is not p] for l in m.locations]
     loc_items.sort(key=lambda l: (0 if l[2] else 1, l[1].rank if l[1] else 1))
-    for name, place, explicit in loc_items:
+    for name, place, _explicit in loc_items:
         if name in seen:
             continue
         seen.add(name)
         locs.append(Location(name=name, country=place.country if place else None,
                              lat=place.lat if place else None, lon=place.lon if place else None))
-    qs = list(p.quantities)
+    qs = [{k: v for k, v in q.items() if not k.startswith("_")} for q in p.quantities]
     kinds = {q["kind"] for q in qs}
-    for m in strong:
+    for m in g:
         for q in m.quantities:
             if q["kind"] not in kinds:
-                qs.append(q)
+                qs.append({k: v for k, v in q.items() if not k.startswith("_")})
                 kinds.add(q["kind"])
     claimants: list[Claimant] = []
     seen_c = set()
-    for m in [p] + [x for x in strong if x is not p]:
-        if _parties(m) != _parties(p) or _mod_class(m) != _mod_class(p):
-            continue
+    for m in [p] + [x for x in g if x is not p]:
         for party, name in m.claimants:
-            if (party, name) not in seen_c:
+            if (party, name) not in seen_c and name:
                 seen_c.add((party, name))
-                claimants.append(Claimant(party=party, name=name))
-    if any(c.party for c in claimants):
-        claimants = [c for c in claimants if c.party]
+                claimants.append(Claimant(party=party, name=name[:200]))
     partners = []
-    for m in [p] + strong:
+    for m in [p] + g:
         for c in m.partners:
             if c not in partners and c != p.actor:
                 partners.append(c)
@@ -315,7 +686,7 @@ def _to_event(article: Article, g: list[Mention]) -> Event:
     fields = dict(
         event_id=_event_id(article, g, p), extractor_version=EXTRACTOR_VERSION, article=article.id,
         published_at=pub, source=article_source(article), ingested_at=article.ingested_at,
-        actor=p.actor, partners=tuple(partners), against=p.against or next((m.against for m in strong if m.against), None),
+        actor=p.actor, partners=tuple(partners), against=p.against or next((m.against for m in g if m.against), None),
         locations=tuple(locs), quantities=tuple(Quantity(**q) for q in qs), time=time,
         claimants=tuple(claimants), modality=p.modality, evidence=tuple(evidence),
     )
@@ -324,5 +695,5 @@ def _to_event(article: Article, g: list[Mention]) -> Event:
     elif p.type == "troops_deployed":
         fields["movement"] = p.movement or "deployed"
     elif p.type == "military_aid":
-        fields["recipient"] = p.recipient or next((m.recipient for m in strong if m.recipient), None)
+        fields["recipient"] = p.recipient or next((m.recipient for m in g if m.recipient), None)
     return _CLASSES[p.type](**fields)

@@ -51,19 +51,6 @@ class Place:
 PLACE_RANK = {"village": 0, "settlement": 0, "town": 1, "city": 1, "area": 2, "region": 2, "country": 4}
 
 
-@dataclass(frozen=True)
-class TriggerRule:
-    type: str
-    pattern: str
-    change: str | None = None
-    movement: str | None = None
-    needs: str | None = None
-    unilateral: bool = False
-    weak: bool = False
-    modality: str | None = None
-    keywords: tuple[str, ...] = ()
-
-
 class WordMatch:
     """A match-like object for `WordFinder` hits."""
     __slots__ = ("_s", "_e", "_t")
@@ -134,8 +121,6 @@ class Resources:
     places: dict[str, Place]
     place_regex: re.Pattern[str]
     place_alias: dict[str, str]  # alias (casefolded) -> canonical name
-    trigger_regex: dict[str, re.Pattern[str]]
-    trigger_rules: dict[str, list[TriggerRule]]
     lex: dict[str, Any]
     rx: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
@@ -185,50 +170,10 @@ def resources() -> Resources:
     place_regex = re.compile(
         r"(?:" + "|".join(re.escape(a) for a in place_alts) + r")(?:['’]s)?(?:\s+(?:region|Region|Oblast|oblast|area|province|front|border\s+region))?(?![\w])")
 
-    tdata = _load("triggers.json")
-    trigger_regex: dict[str, re.Pattern[str]] = {}
-    trigger_rules: dict[str, list[TriggerRule]] = {}
-    for etype, rules in tdata.items():
-        if etype.startswith("_"):
-            continue
-        rl = [TriggerRule(etype, r["pattern"], r.get("change"), r.get("movement"), r.get("needs"),
-                          bool(r.get("unilateral")), bool(r.get("weak")), r.get("modality"),
-                          tuple(k.lower() for k in r.get("keywords", ()))) for r in rules]
-        trigger_rules[etype] = rl
-        trigger_regex[etype] = re.compile("|".join(f"(?P<r{i}>{r.pattern})" for i, r in enumerate(rl)), re.I)
-
     lex = _load("lexicon.json")
-    res = Resources(infos, party_regex, alias, country_party, places, place_regex, place_alias,
-                    trigger_regex, trigger_rules, lex)
+    res = Resources(infos, party_regex, alias, country_party, places, place_regex, place_alias, lex)
     _compile_lexicon(res)
     return res
-
-
-@lru_cache(maxsize=4096)
-def trigger_subset_regex(etype: str, active: tuple[int, ...]) -> re.Pattern[str]:
-    """The alternation of the rules `active` of one event type (groups keep their rule index)."""
-    rules = resources().trigger_rules[etype]
-    return re.compile("|".join(f"(?P<r{i}>{rules[i].pattern})" for i in active), re.I)
-
-
-def keywords_in(low_padded: str) -> frozenset:
-    """Trigger keywords that begin a word of the sentence (`low_padded`: lowercased, non-word runs as spaces)."""
-    lex = resources().lex
-    buckets = lex["keyword_buckets"]
-    found = set()
-    for tok in set(low_padded.split()):
-        for k in buckets.get(tok[:3], ()):
-            if tok.startswith(k):
-                found.add(k)
-    for k in lex["keyword_phrases"]:
-        if " " + k in low_padded:
-            found.add(k)
-    return frozenset(found)
-
-
-def active_rules(etype: str, found: frozenset) -> tuple[int, ...]:
-    """Rules of `etype` one of whose keywords occurs in the sentence (`found`: the keywords present)."""
-    return tuple(i for i, kws in resources().lex["rule_keywords"][etype] if not kws or not kws.isdisjoint(found))
 
 
 def _compile_lexicon(res: Resources) -> None:
@@ -250,15 +195,6 @@ def _compile_lexicon(res: Resources) -> None:
     rx["claim_noun"] = words_regex(lex["claim_nouns"])
     rx["hedge"] = re.compile(words_regex(lex["hedges"]).pattern + "|" + "|".join(lex["hedge_patterns"]), re.I)
     res.lex["hedge_keywords"] = tuple(w.lower()[:6] for w in lex["hedges"]) + ("report", "said to", "unconfirmed")
-    res.lex["all_keywords"] = tuple(sorted({k for rl in res.trigger_rules.values() for r in rl for k in r.keywords}))
-    res.lex["all_keywords_spaced"] = tuple((k, " " + k) for k in res.lex["all_keywords"])
-    buckets: dict[str, list[str]] = {}
-    for k in res.lex["all_keywords"]:
-        if " " not in k:
-            buckets.setdefault(k[:3], []).append(k)
-    res.lex["keyword_buckets"] = buckets
-    res.lex["keyword_phrases"] = tuple(k for k in res.lex["all_keywords"] if " " in k)
-    res.lex["rule_keywords"] = {t: [(i, frozenset(r.keywords)) for i, r in enumerate(rl)] for t, rl in res.trigger_rules.items()}
     res.lex["cue_rx"] = {k: re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in sorted(ws, key=len, reverse=True)) + r")(?![\w-])", re.I)
                          for k, ws in lex["casualty_cues"].items()}
     rx["estimate"] = words_regex(lex["estimate_cues"])

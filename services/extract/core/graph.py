@@ -1,0 +1,124 @@
+"""One parsed sentence as a dependency graph: tokens, their heads and children, and the small
+set of tree queries the slot rules need. Pure; built from a `ParsedSentence`."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from schemas.parse import ParsedSentence
+
+# Relations that start a new clause: an argument search does not cross them.
+CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "parataxis", "acl:relcl", "csubj", "conj", "acl", "list",
+                         "discourse", "vocative", "dep"})
+NOUN_ARG_DEPS = frozenset({"nmod", "nmod:poss", "compound", "amod", "nummod", "det", "case", "flat", "appos",
+                           "nmod:tmod", "nmod:npmod", "det:predet", "fixed", "punct", "cc", "conj"})
+
+
+@dataclass(frozen=True)
+class Token:
+    i: int  # 0-based position in the sentence
+    word: str
+    lemma: str  # lowercased
+    pos: str
+    start: int  # character offsets in the article text
+    end: int
+    head: int  # 0-based head position, -1 for the root
+    dep: str
+
+    @property
+    def is_verb(self) -> bool:
+        return self.pos.startswith("VB")
+
+    @property
+    def is_noun(self) -> bool:
+        return self.pos.startswith("NN") or self.pos == "PRP"
+
+
+class Graph:
+    def __init__(self, sentence: ParsedSentence, index: int, text: str) -> None:
+        self.index = index
+        self.start = sentence.start
+        self.end = sentence.end
+        self.text = text[sentence.start:sentence.end]
+        self.tokens = [Token(i, w, l.lower(), p, s, e, h - 1, d) for i, (w, l, p, s, e, h, d) in enumerate(
+            zip(sentence.words, sentence.lemmas, sentence.pos, sentence.starts, sentence.ends, sentence.heads,
+                sentence.deps))]
+        self.children: list[list[int]] = [[] for _ in self.tokens]
+        for t in self.tokens:
+            if t.head >= 0:
+                self.children[t.head].append(t.i)
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    @cached_property
+    def root(self) -> int:
+        return next((t.i for t in self.tokens if t.head < 0), 0)
+
+    def kids(self, i: int, *deps: str) -> list[int]:
+        """Children of i whose relation is one of `deps` (a prefix match: 'obl' finds 'obl:tmod')."""
+        return [c for c in self.children[i] if not deps or any(
+            self.tokens[c].dep == d or self.tokens[c].dep.startswith(d + ":") for d in deps)]
+
+    def subtree(self, i: int, stop: frozenset[str] = frozenset()) -> list[int]:
+        """i and its descendants, not descending through relations in `stop`."""
+        out, todo = [], [i]
+        while todo:
+            j = todo.pop()
+            out.append(j)
+            todo.extend(c for c in self.children[j] if self.tokens[c].dep.split(":")[0] not in stop
+                        and self.tokens[c].dep not in stop)
+        return sorted(out)
+
+    def phrase(self, i: int) -> list[int]:
+        """The noun phrase headed by i, without clauses hanging off it."""
+        return self.subtree(i, CLAUSE_DEPS)
+
+    def span_text(self, idx: list[int]) -> str:
+        if not idx:
+            return ""
+        a, b = self.tokens[idx[0]].start, self.tokens[idx[-1]].end
+        return self.text[a - self.start:b - self.start]
+
+    def ancestors(self, i: int) -> list[int]:
+        out = []
+        j = self.tokens[i].head
+        while j >= 0 and len(out) < 64:
+            out.append(j)
+            j = self.tokens[j].head
+        return out
+
+    def clause_head(self, i: int) -> int:
+        """The head of the clause token i is in: walk up until a clause relation or a verb."""
+        j = i
+        while True:
+            t = self.tokens[j]
+            if t.head < 0 or t.dep.split(":")[0] in CLAUSE_DEPS or t.dep in CLAUSE_DEPS:
+                return j
+            if t.is_verb and j != i:
+                return j
+            j = t.head
+
+    def case_of(self, i: int) -> str | None:
+        """The preposition of a nominal ('in', 'according to')."""
+        for c in self.kids(i, "case"):
+            return self.tokens[c].lemma
+        return None
+
+    def token_at(self, char: int) -> int | None:
+        for t in self.tokens:
+            if t.start <= char < t.end:
+                return t.i
+        return None
+
+    def span_head(self, a: int, b: int) -> int | None:
+        """The head token of the character span [a, b): the one whose head lies outside."""
+        idx = [t.i for t in self.tokens if t.start >= a and t.end <= b]
+        if not idx:
+            j = self.token_at(a)
+            return j
+        inside = set(idx)
+        for i in idx:
+            if self.tokens[i].head not in inside:
+                return i
+        return idx[-1]

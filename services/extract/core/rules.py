@@ -1,0 +1,159 @@
+"""The extraction rules, loaded once from `services/extract/rules/*.yaml` and indexed.
+
+Knowledge is data: triggers (lemma + part of speech + what the arguments must hold), semantic
+classes of argument words, attribution and modality cues, noise rules and figure kinds all live
+in the YAML files, each with example sentences that `tests/unit/extract/test_rule_examples.py`
+runs through the real parser. `RULES_DIGEST` is a hash of the files' content: it is part of the
+extractor version, so changing any rule makes `extract replay` replace what an older rule set said.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+RULE_FILES = ("triggers.yaml", "classes.yaml", "attribution.yaml", "modality.yaml", "noise.yaml", "figures.yaml")
+# Vocabularies shared with the timeline (parties, places) and page-furniture patterns.
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_FILES = ("parties.json", "gazetteer.json", "lexicon.json")
+
+POS_CLASSES = {"verb": ("VB",), "noun": ("NN",), "adj": ("JJ",)}
+
+
+@dataclass(frozen=True)
+class TriggerRule:
+    id: str
+    type: str
+    lemmas: tuple[str, ...]
+    pos: tuple[str, ...]
+    requires: tuple[tuple[str, str], ...] = ()
+    forbids: tuple[tuple[str, str], ...] = ()
+    actor: str = "subject"
+    change: str | None = None
+    movement: str | None = None
+    modality: str | None = None
+
+
+@dataclass(frozen=True)
+class Example:
+    """One example sentence of a rule file: it must (or, with `expect: None`, must not) give
+    an event with the expected slots."""
+
+    source: str
+    text: str
+    published_at: str
+    expect: dict[str, Any] | None
+    forbidden_type: str | None = None
+
+
+@dataclass
+class Rules:
+    triggers: tuple[TriggerRule, ...]
+    # (lemma, pos class) -> rules; multi-word lemmas are keyed by their last word
+    trigger_index: dict[tuple[str, str], tuple[TriggerRule, ...]]
+    classes: dict[str, frozenset[str]]
+    attribution_verbs: dict[str, str]  # lemma -> modality
+    attribution_nouns: dict[str, str]
+    pronouns: frozenset[str]
+    hedges: frozenset[str]
+    speakers: frozenset[str]
+    negations: frozenset[str]
+    modals: frozenset[str]
+    expect_verbs: frozenset[str]
+    expect_adjectives: frozenset[str]
+    estimate_modifiers: frozenset[str]
+    noise: dict[str, dict[str, Any]]
+    unit_kinds: dict[str, str]
+    casualty_lemmas: dict[str, frozenset[str]]
+    civilian_lemmas: frozenset[str]
+    examples: tuple[Example, ...] = field(default=())
+
+
+def _load_yaml(name: str) -> dict[str, Any]:
+    with open(RULES_DIR / name, encoding="utf-8") as fh:
+        return yaml.safe_load(fh) or {}
+
+
+def _tuple(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value)
+
+
+def _examples(source: str, items: list[Any], rule_type: str | None) -> list[Example]:
+    out = []
+    for item in items or ():
+        if isinstance(item, str):
+            item = {"text": item, "expect": None}
+        expect = item.get("expect")
+        if expect == "none":
+            expect = None
+        out.append(Example(source=source, text=item["text"], published_at=str(item.get("published_at", "2025-01-15")),
+                           expect=expect, forbidden_type=rule_type if expect is None else None))
+    return out
+
+
+@lru_cache(maxsize=1)
+def rules() -> Rules:
+    tdata = _load_yaml("triggers.yaml")
+    triggers = []
+    examples: list[Example] = []
+    for r in tdata["rules"]:
+        triggers.append(TriggerRule(
+            id=r["id"], type=r["type"], lemmas=tuple(l.lower() for l in _tuple(r["lemmas"])),
+            pos=_tuple(r.get("pos", "verb")),
+            requires=tuple((k, v) for k, v in (r.get("requires") or {}).items()),
+            forbids=tuple((k, v) for k, v in (r.get("forbids") or {}).items()),
+            actor=r.get("actor", "subject"), change=r.get("change"), movement=r.get("movement"),
+            modality=r.get("modality")))
+        examples += _examples(f"triggers.yaml:{r['id']}", r.get("examples"), r["type"])
+    index: dict[tuple[str, str], list[TriggerRule]] = {}
+    for t in triggers:
+        for lemma in t.lemmas:
+            for pos in t.pos:
+                index.setdefault((lemma.split()[-1], pos), []).append(t)
+    cdata = _load_yaml("classes.yaml")
+    classes = {k: frozenset(str(w).lower() for w in v) for k, v in cdata.items()}
+    adata = _load_yaml("attribution.yaml")
+    mdata = _load_yaml("modality.yaml")
+    ndata = _load_yaml("noise.yaml")
+    fdata = _load_yaml("figures.yaml")
+    examples += _examples("attribution.yaml", adata.get("examples"), None)
+    examples += _examples("modality.yaml", mdata.get("examples"), None)
+    examples += _examples("figures.yaml", fdata.get("examples"), None)
+    noise = {n["id"]: n for n in ndata["rules"]}
+    for n in ndata["rules"]:
+        for item in n.get("examples") or ():
+            item = {"text": item} if isinstance(item, str) else item
+            examples.append(Example(source=f"noise.yaml:{n['id']}", text=item["text"],
+                                    published_at=str(item.get("published_at", "2025-01-15")), expect=None,
+                                    forbidden_type=item.get("forbid", "*")))
+    return Rules(
+        triggers=tuple(triggers), trigger_index={k: tuple(v) for k, v in index.items()}, classes=classes,
+        attribution_verbs={w: mod for mod, ws in adata["verbs"].items() for w in ws},
+        attribution_nouns={w: mod for mod, ws in adata["nouns"].items() for w in ws},
+        pronouns=frozenset(adata["pronouns"]), hedges=frozenset(adata["hedges"]), speakers=frozenset(adata["speakers"]),
+        negations=frozenset(mdata["negations"]), modals=frozenset(mdata["modals"]),
+        expect_verbs=frozenset(mdata["expect_verbs"]), expect_adjectives=frozenset(mdata["expect_adjectives"]),
+        estimate_modifiers=frozenset(mdata["estimate_modifiers"]), noise=noise,
+        unit_kinds=dict(fdata["unit_kinds"]),
+        casualty_lemmas={k: frozenset(v) for k, v in fdata["casualty_lemmas"].items()},
+        civilian_lemmas=frozenset(fdata["civilian_lemmas"]), examples=tuple(examples))
+
+
+@lru_cache(maxsize=1)
+def rules_digest() -> str:
+    """A hash of every rule and vocabulary file: the extractor's version follows its knowledge."""
+    h = hashlib.sha256()
+    for directory, names in ((RULES_DIR, RULE_FILES), (DATA_DIR, DATA_FILES)):
+        for name in names:
+            h.update(name.encode())
+            h.update((directory / name).read_bytes())
+    return h.hexdigest()[:12]

@@ -1,0 +1,284 @@
+"""Slots from syntax: who acts, on whom, where, who says so and how sure, read from the
+dependency tree of one sentence. Pure; the vocabularies come from `rules` and `resources`."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from services.extract.core.graph import CLAUSE_DEPS, Graph
+from services.extract.core.mentions import PartyMention, PlaceMention, find_parties, find_places
+from services.extract.core.quantities import Qty, find_quantities
+from services.extract.core.resources import Resources
+from services.extract.core.rules import Rules
+from services.extract.core.timex import TimeExpr, find_times
+
+SUBJECT_DEPS = ("nsubj", "csubj")
+OBJECT_DEPS = ("obj", "nsubj:pass", "iobj")
+OBLIQUE_DEPS = ("obl", "nmod", "advmod", "xcomp")
+MODIFIER_DEPS = ("nmod:poss", "amod", "compound", "flat")
+
+
+@dataclass
+class Facts:
+    """What one sentence mentions, located on its tokens."""
+
+    g: Graph
+    parties: dict[int, PartyMention] = field(default_factory=dict)  # token -> party mention covering it
+    places: dict[int, PlaceMention] = field(default_factory=dict)
+    times: list[tuple[TimeExpr, int]] = field(default_factory=list)  # (expression, head token)
+    quants: list[tuple[Qty, int]] = field(default_factory=list)  # (figure, number token)
+
+
+def sentence_facts(g: Graph, res: Resources) -> Facts:
+    facts = Facts(g)
+    for p in find_parties(g.text, res):
+        for t in g.tokens:
+            if t.start >= g.start + p.start and t.end <= g.start + p.end:
+                facts.parties[t.i] = p
+    for pl in find_places(g.text, res):
+        if pl.anaphoric:
+            continue
+        for t in g.tokens:
+            if t.start >= g.start + pl.start and t.end <= g.start + pl.end:
+                facts.places[t.i] = pl
+    for te in find_times(g.text):
+        h = g.span_head(g.start + te.start, g.start + te.end)
+        if h is not None:
+            facts.times.append((te, h))
+    for q in find_quantities(g.text, res):
+        h = g.span_head(g.start + q.start, g.start + q.end)
+        if h is not None:
+            facts.quants.append((q, h))
+    return facts
+
+
+# --- noun phrases ------------------------------------------------------------------------
+
+def phrase_party(f: Facts, i: int, res: Resources) -> PartyMention | None:
+    """The party a noun phrase names or belongs to: 'Russia', 'Russian forces', 'Ukraine's
+    army', 'soldiers from North Korea' (nearest to the head first)."""
+    g = f.g
+    frontier, seen = [i], set()
+    while frontier:
+        nxt = []
+        for j in frontier:
+            if j in seen:
+                continue
+            seen.add(j)
+            if j in f.parties:
+                return f.parties[j]
+            for c in g.children[j]:
+                dep = g.tokens[c].dep
+                if dep.split(":")[0] in CLAUSE_DEPS and dep != "conj" or dep in ("acl:relcl",):
+                    continue
+                nxt.append(c)
+        frontier = sorted(nxt, key=lambda c: (_modifier_rank(g.tokens[c].dep), c))
+    return None
+
+
+def _modifier_rank(dep: str) -> int:
+    return {"nmod:poss": 0, "amod": 0, "compound": 0, "flat": 0, "nmod": 1, "conj": 3}.get(dep, 2)
+
+
+def phrase_parties(f: Facts, i: int) -> list[str]:
+    """Every party code in a phrase (coordinations included), in text order."""
+    out: list[str] = []
+    for j in f.g.subtree(i, frozenset({"acl:relcl", "ccomp", "advcl", "parataxis"})):
+        p = f.parties.get(j)
+        if p and p.code not in out:
+            out.append(p.code)
+    return out
+
+
+def phrase_places(f: Facts, i: int) -> list[PlaceMention]:
+    out: list[PlaceMention] = []
+    for j in f.g.subtree(i, frozenset({"acl:relcl", "ccomp", "parataxis"})):
+        pl = f.places.get(j)
+        if pl and all(pl.name != o.name for o in out):
+            out.append(pl)
+    return out
+
+
+def word_forms(tok) -> tuple[str, ...]:
+    """The forms a vocabulary may list a token under: lemma, word, and the word's singular."""
+    w = tok.word.lower()
+    return (tok.lemma, w, w[:-1] if w.endswith("s") else w, w[:-2] if w.endswith("es") else w)
+
+
+def in_words(tok, words: frozenset[str]) -> bool:
+    return any(form in words for form in word_forms(tok))
+
+
+def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
+    g = f.g
+    if cls == "place":
+        return any(j in f.places for j in idx)
+    if cls == "party":
+        return any(j in f.parties for j in idx)
+    if cls == "casualty":
+        words = set().union(*rules.casualty_lemmas.values())
+        return any(in_words(g.tokens[j], words) for j in idx)
+    if cls == "figure":
+        return any(q[1] in idx for q in f.quants)
+    words = rules.classes.get(cls, frozenset())
+    lemmas = [g.tokens[j].lemma for j in idx]
+    for k, lemma in enumerate(lemmas):
+        if in_words(g.tokens[idx[k]], words):
+            return True
+        if k + 1 < len(lemmas) and f"{lemma} {lemmas[k + 1]}" in words:
+            return True
+    return False
+
+
+# --- arguments of a trigger --------------------------------------------------------------
+
+@dataclass
+class Args:
+    subject: list[int] = field(default_factory=list)  # phrase heads
+    object: list[int] = field(default_factory=list)
+    oblique: list[int] = field(default_factory=list)
+    modifier: list[int] = field(default_factory=list)
+    agent: list[int] = field(default_factory=list)  # 'by X' of a passive
+    governor: int | None = None  # the verb a noun trigger is an argument of
+    self: int | None = None  # the trigger itself (a predicate noun: 'troops are in Russia')
+
+
+def arguments(g: Graph, t: int) -> Args:
+    tok = g.tokens[t]
+    a = Args(self=t)
+    if tok.is_verb or tok.pos.startswith("JJ") or g.kids(t, "cop"):
+        a.subject = g.kids(t, "nsubj", "csubj")
+        a.subject = [s for s in a.subject if not g.tokens[s].dep.startswith("nsubj:pass")]
+        a.object = g.kids(t, "obj", "iobj") + g.kids(t, "nsubj:pass")
+        for o in g.kids(t, "obl", "nmod", "advmod"):
+            (a.agent if g.case_of(o) == "by" and g.kids(t, "nsubj:pass", "aux:pass") else a.oblique).append(o)
+        a.oblique += g.kids(t, "xcomp")
+        if not a.subject:
+            a.subject = _inherited_subject(g, t)
+        if tok.dep == "acl" and tok.head >= 0:  # 'troops deployed to Kursk': the noun is the object
+            a.object.append(tok.head)
+    else:
+        for c in g.children[t]:
+            dep = g.tokens[c].dep
+            if dep in MODIFIER_DEPS:
+                a.modifier.append(c)
+            elif dep.startswith("nmod") or dep == "acl":
+                case = g.case_of(c)
+                if case == "of":
+                    a.object.append(c)
+                elif case == "by":
+                    a.agent.append(c)
+                else:
+                    a.oblique.append(c)
+        gov = tok.head
+        if gov >= 0 and tok.dep in ("obj", "nsubj:pass", "obl", "xcomp", "nsubj", "conj", "appos"):
+            head = g.tokens[gov]
+            if head.is_verb or head.pos.startswith("JJ"):
+                a.governor = gov
+                if tok.dep in ("obj", "xcomp", "obl"):
+                    a.subject = [s for s in g.kids(gov, "nsubj") if s != t] or _inherited_subject(g, gov)
+                    a.agent += [o for o in g.kids(gov, "obl") if g.case_of(o) == "by"]
+                    a.oblique += [o for o in g.kids(gov, "obl") if o != t and g.case_of(o) != "by"]
+                elif tok.dep == "nsubj":
+                    a.object += g.kids(gov, "obj")
+    return a
+
+
+def _inherited_subject(g: Graph, t: int) -> list[int]:
+    """The subject a verb shares with the verb it hangs off: 'Ukraine used the missiles and hit
+    targets', 'Russia continued to advance'."""
+    j = t
+    for _ in range(4):
+        tok = g.tokens[j]
+        if tok.head < 0 or tok.dep not in ("conj", "xcomp", "advcl", "acl"):
+            return []
+        j = tok.head
+        subj = [s for s in g.kids(j, "nsubj") if not g.tokens[s].dep.startswith("nsubj:pass")]
+        if subj:
+            return subj
+        if g.tokens[j].dep == "acl":
+            return []
+    return []
+
+
+def role_tokens(g: Graph, a: Args, role: str) -> list[int]:
+    heads: list[int]
+    if role == "object":
+        heads = a.object
+    elif role == "subject":
+        heads = a.subject + a.agent
+    elif role == "object_or_subject":
+        heads = a.object + a.subject + a.agent
+    elif role == "modifier":
+        heads = a.modifier + a.agent
+    elif role == "oblique":
+        heads = a.oblique
+    elif role == "self":
+        return g.phrase(a.self) if a.self is not None else []
+    else:
+        heads = a.subject + a.object + a.oblique + a.modifier + a.agent
+    out: list[int] = []
+    for h in heads:
+        out.extend(g.phrase(h))
+    return out
+
+
+# --- attribution -------------------------------------------------------------------------
+
+@dataclass
+class Attribution:
+    claimant: int | None  # head token of the claimant phrase
+    modality: str  # claimed, estimated, denied
+    verb: int  # the token of saying
+
+
+def attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
+    """The verbs (or nouns) of saying that report the clause of token t, nearest first:
+    'X said (that) ...', '..., X said', 'according to X', "X's claim that ..."."""
+    out: list[Attribution] = []
+    chain = [t] + g.ancestors(t)
+    for k, j in enumerate(chain):
+        tok = g.tokens[j]
+        if k > 0 and tok.lemma in rules.attribution_verbs and (tok.is_verb or tok.pos.startswith("JJ")):
+            # the clause must be reported by it, not merely sit under it as its subject
+            came_from = g.tokens[chain[k - 1]]
+            if came_from.dep.split(":")[0] in ("ccomp", "xcomp", "parataxis", "advcl", "obj", "conj", "dep", "nsubj", "csubj"):
+                out.append(Attribution(_speaker(g, j), rules.attribution_verbs[tok.lemma], j))
+        if k > 0 and tok.lemma in rules.attribution_nouns and tok.is_noun:
+            came_from = g.tokens[chain[k - 1]]
+            if came_from.dep.split(":")[0] in ("acl", "ccomp", "nmod"):
+                owner = next(iter(g.kids(j, "nmod:poss") + g.kids(j, "amod", "compound")), None)
+                out.append(Attribution(owner, rules.attribution_nouns[tok.lemma], j))
+        for c in g.kids(j, "parataxis", "advcl"):
+            ct = g.tokens[c]
+            if ct.lemma in rules.attribution_verbs and ct.is_verb:
+                out.append(Attribution(_speaker(g, c), rules.attribution_verbs[ct.lemma], c))
+        for c in g.kids(j, "obl", "nmod", "advmod"):
+            if any(g.tokens[x].lemma == "accord" or g.tokens[x].word.lower() == "according" for x in g.kids(c, "case")):
+                out.append(Attribution(c, "claimed", c))
+    # 'according to X' anywhere in a sentence reports its main clause
+    if not out:
+        for tok in g.tokens:
+            if tok.word.lower() == "according" and tok.head >= 0:
+                out.append(Attribution(tok.head, "claimed", tok.head))
+                break
+    return out
+
+
+def _speaker(g: Graph, verb: int) -> int | None:
+    subj = g.kids(verb, "nsubj")
+    if subj:
+        return subj[0]
+    agent = [o for o in g.kids(verb, "obl") if g.case_of(o) == "by"]
+    if agent:
+        return agent[0]
+    tok = g.tokens[verb]
+    if tok.dep in ("conj", "xcomp") and tok.head >= 0:
+        return _speaker(g, tok.head)
+    return None
+
+
+def speaker_name(g: Graph, i: int) -> str:
+    idx = [j for j in g.phrase(i) if g.tokens[j].dep not in ("punct", "case") or j == i]
+    # trim a leading determiner-less comma tail: names as written, without appositions
+    text = g.span_text(idx)
+    return text.strip(" ,")
