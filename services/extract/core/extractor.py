@@ -229,7 +229,7 @@ def _historical(g: Graph, t: int, a: Args, rl: Rules) -> bool:
         w = g.tokens[j]
         if w.lemma in words and g.tokens[w.head].dep != "nsubj" if w.head >= 0 else False:
             return True
-        if w.pos == "CD" and w.word.isdigit() and len(w.word) == 4 and 1000 <= int(w.word) <= 1990:
+        if w.pos == "CD" and w.word.isdigit() and len(w.word) == 4 and 1000 <= int(w.word) <= 2013:
             return True
     return False
 
@@ -364,13 +364,13 @@ def _pronoun_party(f: Facts, heads: list[int], t: int, res: Resources, rl: Rules
     for h in heads:
         for j in g.phrase(h):
             tok = g.tokens[j]
-            if tok.pos in ("PRP", "PRP$") and tok.lemma in ("it", "they", "we", "its", "their", "our", "us"):
+            if tok.pos in ("PRP", "PRP$") and tok.lemma in ("it", "they", "we", "its", "their", "our", "us", "i", "my"):
                 for at in attributions(g, t, rl):
                     if at.claimant is not None and at.claimant != j:
                         p = phrase_party(f, at.claimant, res)
                         if p is not None:
                             return p
-                if state.last_speaker and state.last_speaker[0] and tok.lemma in ("we", "our", "us"):
+                if state.last_speaker and state.last_speaker[0] and tok.lemma in ("we", "our", "us", "i", "my"):
                     return PartyMention(state.last_speaker[0], 0, 0, "", "noun", False)
                 if state.last_actor:
                     return PartyMention(state.last_actor, 0, 0, "", "noun", False)

@@ -212,6 +212,22 @@ def role_tokens(g: Graph, a: Args, role: str) -> list[int]:
         heads = a.modifier + a.agent
     elif role == "oblique":
         heads = a.oblique
+    elif role == "object_head":
+        # the object itself, not what hangs off it: 'took control of Kursk', not 'a photo of the village'
+        out: list[int] = []
+        for h in a.object:
+            out.append(h)
+            out += [c for c in g.children[h] if g.tokens[c].dep in ("compound", "flat", "amod", "nummod")]
+            out += [c for c in g.children[h] if g.tokens[c].dep.startswith("nmod") and g.case_of(c) == "of"]
+            for c in list(out):
+                out += [x for x in g.children[c] if g.tokens[x].dep in ("compound", "flat", "conj")]
+        return out
+    elif role == "partner":
+        # who an act of diplomacy is with: an object, 'with'/'to'/'between' phrases, a coordination
+        heads = list(a.object) + [o for o in a.oblique + a.modifier if g.case_of(o) in ("with", "to", "between", "among")]
+        for s_ in a.subject:
+            heads += g.kids(s_, "conj")
+        heads += [m for m in a.modifier if g.tokens[m].dep in ("nmod:poss", "amod", "compound")]
     elif role == "self":
         return g.phrase(a.self) if a.self is not None else []
     else:
