@@ -133,6 +133,8 @@ def _triggers(g: Graph, rl: Rules) -> list[tuple[int, TriggerRule]]:
                 for rule in rl.trigger_index.get((lemma, "copula"), ()):
                     out.append((t.i, rule))
         pos = "verb" if t.is_verb else "noun" if t.pos.startswith("NN") else "adj" if t.pos.startswith("JJ") else None
+        if pos == "adj" and t.dep.split(":")[0] in ("obj", "nsubj", "obl", "nmod", "conj", "appos"):
+            pos = "noun"  # a tagging slip: 'an all-out offensive' as an object is a noun
         if pos is None:
             continue
         lemma = t.lemma
@@ -205,8 +207,9 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
     infinitive = any(g.tokens[m].lemma == "to" for m in g.kids(clause, "mark"))
     if infinitive and ct.head >= 0 and ct.dep.split(":")[0] in ("advcl", "acl"):
         return True
-    if infinitive and ct.dep == "xcomp" and ct.head >= 0 and g.tokens[ct.head].lemma in purpose:
-        return True
+    if infinitive and ct.dep == "xcomp" and ct.head >= 0 and (
+            g.tokens[ct.head].lemma in purpose or g.kids(ct.head, "obj")):
+        return True  # 'needs systems to repel', 'mounting an offensive to reclaim': aims
     if tok.is_noun and tok.head >= 0 and g.tokens[tok.head].lemma in purpose and tok.dep in ("obj", "nmod", "obl"):
         return True
     if tok.is_noun and any(g.tokens[c].lemma in rl.noise["speculative"]["modifiers"] for c in g.kids(t, "amod", "compound", "det")):

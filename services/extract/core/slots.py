@@ -156,6 +156,11 @@ def arguments(g: Graph, t: int) -> Args:
             a.subject = _inherited_subject(g, t)
         if tok.dep == "acl" and tok.head >= 0:  # 'troops deployed to Kursk': the noun is the object
             a.object.append(tok.head)
+        if tok.dep == "acl:relcl" and tok.head >= 0:
+            # 'Kursk, which Ukraine captured': the relative pronoun stands for the noun it hangs off
+            rel = {"which", "that", "who", "whom"}
+            a.subject = [tok.head if g.tokens[s].lemma in rel else s for s in a.subject]
+            a.object = [tok.head if g.tokens[o].lemma in rel else o for o in a.object]
     else:
         for c in g.children[t]:
             dep = g.tokens[c].dep
@@ -232,6 +237,8 @@ def role_tokens(g: Graph, a: Args, role: str) -> list[int]:
         return g.phrase(a.self) if a.self is not None else []
     else:
         heads = a.subject + a.object + a.oblique + a.modifier + a.agent
+        if a.self is not None and g.kids(a.self, "cop"):
+            heads = heads + [a.self]
     out: list[int] = []
     for h in heads:
         out.extend(g.phrase(h))

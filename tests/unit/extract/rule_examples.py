@@ -1,0 +1,44 @@
+"""Check one rule example: parse it, extract, compare with what the rule file expects."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from schemas.article import Article
+from services.extract.core import extract
+from services.extract.core.rules import Example
+
+
+def example_article(example: Example) -> Article:
+    return Article(id="example", text=example.text, published_at=date.fromisoformat(example.published_at))
+
+
+def _slot_ok(event: dict[str, Any], key: str, want: Any) -> bool:
+    if key == "claimants":
+        return sorted(c.get("party") or "-" for c in event.get("claimants") or []) == sorted(want)
+    if key == "quantities":
+        have = event.get("quantities") or []
+        return all(any(q["kind"] == w["kind"] and all(q.get(k) == v for k, v in w.items()) for q in have) for w in want)
+    return event.get(key) == want
+
+
+def check(example: Example, events: list[dict[str, Any]]) -> str | None:
+    """None when the events agree with the example, else what is wrong."""
+    if example.expect is None:
+        bad = [e for e in events if example.forbidden_type in ("*", e["type"])]
+        if bad:
+            return f"expected no {example.forbidden_type} event, got {[(e['type'], e.get('actor')) for e in bad]}"
+        return None
+    want = example.expect
+    cands = [e for e in events if e["type"] == want["type"]]
+    if not cands:
+        return f"expected a {want['type']} event, got {[(e['type'], e.get('actor')) for e in events]}"
+    for e in cands:
+        if all(_slot_ok(e, k, v) for k, v in want.items()):
+            return None
+    shown = [{k: e.get(k) for k in want} for e in cands]
+    return f"expected {want}, got {shown}"
+
+
+def run(example: Example, parsed) -> str | None:
+    return check(example, [e.model_dump(mode="json") for e in extract(parsed)])
