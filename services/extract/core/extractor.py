@@ -207,6 +207,11 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
     infinitive = any(g.tokens[m].lemma == "to" for m in g.kids(clause, "mark"))
     if infinitive and ct.head >= 0 and ct.dep.split(":")[0] in ("advcl", "acl"):
         return True
+    aim_clause = ct
+    while aim_clause.dep == "conj" and aim_clause.head >= 0:  # 'trying to eliminate ... and push further'
+        aim_clause = g.tokens[aim_clause.head]
+    if aim_clause.dep == "xcomp" and aim_clause.head >= 0 and g.tokens[aim_clause.head].lemma in rl.noise["aim"]["governors"]:
+        return True
     if infinitive and ct.dep == "xcomp" and ct.head >= 0 and (
             g.tokens[ct.head].lemma in purpose or g.kids(ct.head, "obj")):
         return True  # 'needs systems to repel', 'mounting an offensive to reclaim': aims
@@ -278,7 +283,9 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     obj = _party(f, a.object, res)
     actor: PartyMention | None = None
     if rule.actor == "troops":
-        troops = _troop_heads(f, a.object + a.subject + a.oblique + a.modifier + [t], rl)
+        # 'North Korean troops joined Russian forces': the subject's troops; 'Russia sent troops': the object's
+        first = a.subject if _troop_heads(f, a.subject, rl) else a.object
+        troops = _troop_heads(f, first + a.object + a.subject + a.oblique + a.modifier + [t], rl)
         source = [o for o in a.oblique if g.case_of(o) == "from"]
         actor = _party(f, troops, res) or _party(f, source, res) or subj or mod
     elif rule.actor == "oblique_to":
@@ -293,6 +300,8 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         elif actor is None:
             actor = subj
     else:
+        if not tok.is_verb and a.governor is not None and g.tokens[a.governor].lemma not in rl.classes["support_verbs"]:
+            subj = None  # 'Russia struggled to respond to the incursion': not Russia's incursion
         actor = (mod or subj) if not tok.is_verb else (subj or mod)
         if actor is None and not tok.is_verb and rule.type in ("diplomacy", "military_aid"):
             actor = _party(f, a.oblique, res)
@@ -368,6 +377,11 @@ def _pronoun_party(f: Facts, heads: list[int], t: int, res: Resources, rl: Rules
         for j in g.phrase(h):
             tok = g.tokens[j]
             if tok.pos in ("PRP", "PRP$") and tok.lemma in ("it", "they", "we", "its", "their", "our", "us", "i", "my"):
+                earlier = [s for v in g.tokens if v.i < j for s in g.kids(v.i, "nsubj") if s < j and s not in g.phrase(h)]
+                for s_ in reversed(earlier):
+                    p = phrase_party(f, s_, res)
+                    if p is not None:
+                        return p
                 for at in attributions(g, t, rl):
                     if at.claimant is not None and at.claimant != j:
                         p = phrase_party(f, at.claimant, res)
@@ -391,6 +405,10 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
     clause = t if tok.is_verb or a.governor is None else a.governor
     attrs = attributions(g, t, rl)
     modality = "asserted"
+    denial = next((at for at in attrs if at.modality == "denied"), None)
+    if denial is not None:
+        # 'Kyiv rejected claims that Russia had regained Sudzha': the denial is what is reported
+        attrs = [denial]
     for at in attrs[:1]:
         if at.claimant is not None:
             ctok = g.tokens[at.claimant]
@@ -405,7 +423,10 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
             modality = "asserted"
     if modality == "asserted" and any(g.tokens[c].lemma in rl.hedges for c in g.kids(clause, "advmod")):
         modality = "claimed"
-    # expected: a modal, a future auxiliary, or a verb of plans governs the clause
+    # expected: a modal, a future auxiliary, or a verb of plans governs the clause; a root
+    # infinitive is headline future ('Ukraine to receive more F-16s')
+    if g.tokens[clause].head < 0 and any(g.tokens[x].lemma == "to" for x in g.kids(clause, "mark")):
+        modality = _stronger(modality, "expected")
     for j in [clause] + ([a.governor] if a.governor is not None else []):
         if any(g.tokens[x].lemma in rl.modals or g.tokens[x].word.lower() in rl.modals for x in g.kids(j, "aux")):
             modality = _stronger(modality, "expected")

@@ -190,7 +190,7 @@ def arguments(g: Graph, t: int) -> Args:
 
 def _inherited_subject(g: Graph, t: int) -> list[int]:
     """The subject a verb shares with the verb it hangs off: 'Ukraine used the missiles and hit
-    targets', 'Russia continued to advance'."""
+    targets', 'Russia continued to advance', 'soldiers who are resisting and repelling'."""
     j = t
     for _ in range(4):
         tok = g.tokens[j]
@@ -199,6 +199,8 @@ def _inherited_subject(g: Graph, t: int) -> list[int]:
         j = tok.head
         subj = [s for s in g.kids(j, "nsubj") if not g.tokens[s].dep.startswith("nsubj:pass")]
         if subj:
+            if g.tokens[j].dep == "acl:relcl" and g.tokens[subj[0]].lemma in ("who", "which", "that"):
+                return [g.tokens[j].head]
             return subj
         if g.tokens[j].dep == "acl":
             return []
@@ -230,6 +232,10 @@ def role_tokens(g: Graph, a: Args, role: str) -> list[int]:
     elif role == "partner":
         # who an act of diplomacy is with: an object, 'with'/'to'/'between' phrases, a coordination
         heads = list(a.object) + [o for o in a.oblique + a.modifier if g.case_of(o) in ("with", "to", "between", "among")]
+        # 'spoke with X to offer support' is often parsed as a 'with'-clause whose subject is X
+        for c in g.kids(a.self, "advcl") if a.self is not None else ():
+            if any(g.tokens[m].lemma == "with" for m in g.kids(c, "mark")):
+                heads += g.kids(c, "nsubj")
         for s_ in a.subject:
             heads += g.kids(s_, "conj")
         heads += [m for m in a.modifier if g.tokens[m].dep in ("nmod:poss", "amod", "compound")]
