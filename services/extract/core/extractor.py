@@ -19,7 +19,7 @@ from schemas.events import (CasualtiesClaimed, Claimant, Diplomacy, Event, Evide
                             TroopsDeployed)
 from schemas.parse import ParsedArticle
 from services.extract.core.graph import Graph
-from services.extract.core.mentions import PartyMention
+from services.extract.core.mentions import PartyMention, find_parties
 from services.extract.core.resources import Place, Resources, resources
 from services.extract.core.rules import Rules, TriggerRule, rules
 from services.extract.core.slots import (Args, Facts, arguments, attributions, has_class, phrase_parties,
@@ -79,6 +79,7 @@ class ArticleState:
     pub: date
     last_speaker: tuple[str | None, str] | None = None
     last_actor: str | None = None  # the actor of the last sentence's first event ('it', 'they')
+    source_party: str | None = None  # the party the outlet speaks for ('DOD News' -> USA)
 
 
 def extract(parsed: ParsedArticle) -> list[Event]:
@@ -87,7 +88,7 @@ def extract(parsed: ParsedArticle) -> list[Event]:
         return []
     res, rl = resources(), rules()
     article = parsed.article
-    state = ArticleState(pub=article.published_at)
+    state = ArticleState(pub=article.published_at, source_party=_source_party(article, res))
     mentions: list[Mention] = []
     for index, sentence in enumerate(parsed.sentences):
         g = Graph(sentence, index, article.text)
@@ -106,6 +107,13 @@ def extract(parsed: ParsedArticle) -> list[Event]:
 
 
 # --- sentences ---------------------------------------------------------------------------
+
+def _source_party(article: Article, res: Resources) -> str | None:
+    """A government outlet speaks for its government: 'U.S. Department of State', 'DOD News'."""
+    source = article_source(article) or ""
+    found = find_parties(source, res)
+    return found[0].code if found and found[0].form in ("inst", "noun") else None
+
 
 def _is_furniture(g: Graph, res: Resources, rl: Rules) -> bool:
     text = g.text.strip()
@@ -225,6 +233,8 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
         head = g.tokens[tok.head]
         if head.lemma in _REPEL_LEMMAS and tok.dep.split(":")[0] in ("obj", "nmod", "nsubj"):
             return True
+    if tok.is_noun and g.case_of(t) in rl.noise["since"]["cases"]:
+        return True  # 'since its invasion of Ukraine': the start of a state, told as background
     return _historical(g, t, a, rl)
 
 
@@ -300,12 +310,18 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         elif actor is None:
             actor = subj
     else:
-        if not tok.is_verb and a.governor is not None and g.tokens[a.governor].lemma not in rl.classes["support_verbs"]:
+        gov_lemma = g.tokens[a.governor].lemma if a.governor is not None else None
+        # support verbs lend their subject ('launched an incursion'), and so do verbs of saying:
+        # 'Moscow announced the liberation of Sudzha' is Moscow's own claim of its own act
+        if not tok.is_verb and gov_lemma is not None and gov_lemma not in rl.classes["support_verbs"] \
+                and gov_lemma not in rl.attribution_verbs:
             subj = None  # 'Russia struggled to respond to the incursion': not Russia's incursion
         actor = (mod or subj) if not tok.is_verb else (subj or mod)
         if actor is None and not tok.is_verb and rule.type in ("diplomacy", "military_aid"):
             actor = _party(f, a.oblique, res)
-    if actor is not None:
+    if rule.type == "military_aid":
+        _aid_parties(f, t, a, m, actor, subj, mod, obj, res, rl, state)
+    elif actor is not None:
         m.actor = actor.code
     if m.actor is None:
         return None
@@ -320,15 +336,6 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             for code in phrase_parties(f, h):
                 if code != m.actor and code not in m.partners:
                     m.partners.append(code)
-    elif rule.type == "military_aid":
-        rec = [o for o in a.oblique if g.case_of(o) in ("to", "for")] + g.kids(t, "iobj")
-        with_obj = [o for o in a.oblique if g.case_of(o) == "with"]
-        recipient = _party(f, rec, res) or (obj if with_obj and obj else None)
-        if recipient is None and not tok.is_verb:
-            recipient = mod if mod and mod.code != m.actor else None
-        if recipient is None:
-            recipient = _party(f, a.object, res) if tok.is_verb and obj and obj.code != m.actor else None
-        m.recipient = recipient.code if recipient and recipient.code != m.actor else None
     elif rule.type in ("offensive_launched", "strike", "offensive_repelled"):
         against = obj or _party(f, [o for o in a.oblique if g.case_of(o) in ("against", "on", "into", "in")], res)
         if against and against.code != m.actor:
@@ -368,6 +375,9 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     return m
 
 
+_PRONOUNS = frozenset({"it", "they", "we", "its", "their", "our", "us", "i", "my", "he", "she", "his", "her", "him"})
+
+
 def _pronoun_party(f: Facts, heads: list[int], t: int, res: Resources, rl: Rules,
                    state: ArticleState) -> PartyMention | None:
     """'its forces', 'they', 'our troops': the party of the one who speaks, else of the last
@@ -376,7 +386,7 @@ def _pronoun_party(f: Facts, heads: list[int], t: int, res: Resources, rl: Rules
     for h in heads:
         for j in g.phrase(h):
             tok = g.tokens[j]
-            if tok.pos in ("PRP", "PRP$") and tok.lemma in ("it", "they", "we", "its", "their", "our", "us", "i", "my"):
+            if tok.pos in ("PRP", "PRP$") and tok.lemma in _PRONOUNS:
                 earlier = [s for v in g.tokens if v.i < j for s in g.kids(v.i, "nsubj") if s < j and s not in g.phrase(h)]
                 for s_ in reversed(earlier):
                     p = phrase_party(f, s_, res)
@@ -392,6 +402,38 @@ def _pronoun_party(f: Facts, heads: list[int], t: int, res: Resources, rl: Rules
                 if state.last_actor:
                     return PartyMention(state.last_actor, 0, 0, "", "noun", False)
     return None
+
+
+def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | None, subj: PartyMention | None,
+                 mod: PartyMention | None, obj: PartyMention | None, res: Resources, rl: Rules,
+                 state: ArticleState) -> None:
+    """Who gives and who receives: 'to/for Ukraine', 'supply Ukraine with', a 'Ukraine' modifier
+    of a package name the recipient; the giver is the subject, else whoever announces it, else the
+    party the article speaks for (a DoD release)."""
+    g = f.g
+    tok = g.tokens[t]
+    rec = [o for o in a.oblique if g.case_of(o) in ("to", "for")] + g.kids(t, "iobj")
+    with_obj = [o for o in a.oblique if g.case_of(o) == "with"]
+    recipient = _party(f, rec, res) or (obj if with_obj and obj else None)
+    if recipient is None and not tok.is_verb and mod is not None and mod.code != (subj.code if subj else None):
+        recipient = mod  # 'the Ukraine Security Assistance Initiative package'
+    if recipient is None and tok.is_verb and obj is not None:
+        recipient = obj
+    giver = subj if subj is not None and (recipient is None or subj.code != recipient.code) else None
+    if giver is None and actor is not None and (recipient is None or actor.code != recipient.code):
+        giver = actor
+    code = giver.code if giver else None
+    if code is None:
+        for at in attributions(g, t, rl):
+            p = phrase_party(f, at.claimant, res) if at.claimant is not None else None
+            if p is not None:
+                code = p.code
+                break
+    if code is None or (recipient is not None and code == recipient.code):
+        candidates = [state.last_speaker[0] if state.last_speaker else None, state.source_party]
+        code = next((c for c in candidates if c and (recipient is None or c != recipient.code)), None)
+    m.actor = code
+    m.recipient = recipient.code if recipient is not None and recipient.code != code else None
 
 
 def _noun_change(lemma: str) -> str:
