@@ -233,9 +233,25 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
         head = g.tokens[tok.head]
         if head.lemma in _REPEL_LEMMAS and tok.dep.split(":")[0] in ("obj", "nmod", "nsubj"):
             return True
+    if rule is not None and rule.type in rl.noise["reference"]["types"] and tok.is_noun and a.governor is not None:
+        gov = g.tokens[a.governor]
+        if gov.lemma not in rl.classes["support_verbs"] and gov.lemma not in rl.attribution_verbs \
+                and tok.dep.split(":")[0] in ("obj", "obl") and not _own_time(g, t):
+            return True
     if tok.is_noun and g.case_of(t) in rl.noise["since"]["cases"]:
         return True  # 'since its invasion of Ukraine': the start of a state, told as background
     return _historical(g, t, a, rl)
+
+
+def _own_time(g: Graph, t: int) -> bool:
+    """A time word inside the noun's own phrase: 'the August incursion', 'strikes on Monday'."""
+    return any(g.tokens[j].dep.startswith(("nmod:tmod", "obl:tmod")) or g.tokens[j].pos == "CD" and len(g.tokens[j].word) == 4
+               or g.tokens[j].lemma in _TIME_WORDS for j in g.phrase(t))
+
+
+_TIME_WORDS = frozenset("january february march april may june july august september october november december "
+                        "monday tuesday wednesday thursday friday saturday sunday yesterday today overnight "
+                        "week weekend month summer winter spring autumn fall".split())
 
 
 def _historical(g: Graph, t: int, a: Args, rl: Rules) -> bool:
@@ -313,8 +329,10 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         gov_lemma = g.tokens[a.governor].lemma if a.governor is not None else None
         # support verbs lend their subject ('launched an incursion'), and so do verbs of saying:
         # 'Moscow announced the liberation of Sudzha' is Moscow's own claim of its own act
+        # the subject of a clause about a meeting takes part in it: 'Rubio will travel to Canada for
+        # meetings with G7 ministers'
         if not tok.is_verb and gov_lemma is not None and gov_lemma not in rl.classes["support_verbs"] \
-                and gov_lemma not in rl.attribution_verbs:
+                and gov_lemma not in rl.attribution_verbs and rule.type != "diplomacy":
             subj = None  # 'Russia struggled to respond to the incursion': not Russia's incursion
         actor = (mod or subj) if not tok.is_verb else (subj or mod)
         if actor is None and not tok.is_verb and rule.type in ("diplomacy", "military_aid"):
@@ -412,6 +430,13 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
     party the article speaks for (a DoD release)."""
     g = f.g
     tok = g.tokens[t]
+    if tok.lemma in rl.classes["receive_verbs"] and tok.is_verb:
+        # 'Russia is getting weapons from North Korea': the giver is the source, the receiver the subject
+        source = _party(f, [o for o in a.oblique if g.case_of(o) == "from"], res)
+        if source is not None:
+            m.actor = source.code
+            m.recipient = subj.code if subj is not None and subj.code != source.code else None
+        return
     rec = [o for o in a.oblique if g.case_of(o) in ("to", "for")] + g.kids(t, "iobj")
     with_obj = [o for o in a.oblique if g.case_of(o) == "with"]
     recipient = _party(f, rec, res) or (obj if with_obj and obj else None)
@@ -482,7 +507,10 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
         if q.get("_estimated"):
             modality = _stronger(modality, "estimated") if modality in ("asserted", "claimed") else modality
     # denied: negated trigger, or negated clause
-    if _negated(g, t, rl) or (clause != t and _negated(g, clause, rl)):
+    # a negated support verb negates its noun ('did not launch an offensive'); another negated
+    # verb does not ('China has never condemned Russia's invasion')
+    support = clause != t and g.tokens[clause].lemma in rl.classes["support_verbs"]
+    if _negated(g, t, rl) or (support and _negated(g, clause, rl)):
         modality = "denied"
     m.modality = modality
 

@@ -24,6 +24,7 @@ class Facts:
     g: Graph
     parties: dict[int, PartyMention] = field(default_factory=dict)  # token -> party mention covering it
     places: dict[int, PlaceMention] = field(default_factory=dict)
+    inner_parties: dict[int, list[PartyMention]] = field(default_factory=dict)  # further parties in one token
     times: list[tuple[TimeExpr, int]] = field(default_factory=list)  # (expression, head token)
     quants: list[tuple[Qty, int]] = field(default_factory=list)  # (figure, number token)
 
@@ -31,9 +32,16 @@ class Facts:
 def sentence_facts(g: Graph, res: Resources) -> Facts:
     facts = Facts(g)
     for p in find_parties(g.text, res):
+        a, b = g.start + p.start, g.start + p.end
         for t in g.tokens:
-            if t.start >= g.start + p.start and t.end <= g.start + p.end:
+            if t.start >= a and t.end <= b:
                 facts.parties[t.i] = p
+            elif t.start <= a and b <= t.end and t.end - t.start > b - a:
+                # a party inside a token: 'U.S.-Ukraine talks', 'Russia-backed'
+                if t.i in facts.parties:
+                    facts.inner_parties.setdefault(t.i, []).append(p)
+                else:
+                    facts.parties[t.i] = p
     for pl in find_places(g.text, res):
         if pl.anaphoric:
             continue
@@ -83,9 +91,9 @@ def phrase_parties(f: Facts, i: int) -> list[str]:
     """Every party code in a phrase (coordinations included), in text order."""
     out: list[str] = []
     for j in f.g.subtree(i, frozenset({"acl:relcl", "ccomp", "advcl", "parataxis"})):
-        p = f.parties.get(j)
-        if p and p.code not in out:
-            out.append(p.code)
+        for p in [f.parties.get(j), *f.inner_parties.get(j, ())]:
+            if p and p.code not in out:
+                out.append(p.code)
     return out
 
 
