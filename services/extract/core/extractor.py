@@ -238,15 +238,21 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
         if gov.lemma not in rl.classes["support_verbs"] and gov.lemma not in rl.attribution_verbs \
                 and tok.dep.split(":")[0] in ("obj", "obl") and not _own_time(g, t):
             return True
-    if tok.is_noun and g.case_of(t) in rl.noise["since"]["cases"]:
+    if tok.is_noun and g.case_of(t) in rl.noise["since"]["cases"] and not _own_time(g, t):
         return True  # 'since its invasion of Ukraine': the start of a state, told as background
     return _historical(g, t, a, rl)
 
 
 def _own_time(g: Graph, t: int) -> bool:
-    """A time word inside the noun's own phrase: 'the August incursion', 'strikes on Monday'."""
+    """A time word inside the noun's own phrase or clause: 'the August incursion', 'an incursion
+    that commenced in August', 'captured in a surprise offensive last August'."""
+    scope = g.subtree(t, frozenset({"ccomp", "parataxis"}))
+    head = g.tokens[t].head
+    if head >= 0:
+        scope += [c for c in g.children[head] if g.tokens[c].dep.startswith(("obl", "nmod:tmod"))]
+        scope += [x for c in list(scope) for x in g.children[c]]
     return any(g.tokens[j].dep.startswith(("nmod:tmod", "obl:tmod")) or g.tokens[j].pos == "CD" and len(g.tokens[j].word) == 4
-               or g.tokens[j].lemma in _TIME_WORDS for j in g.phrase(t))
+               or g.tokens[j].lemma in _TIME_WORDS for j in set(scope))
 
 
 _TIME_WORDS = frozenset("january february march april may june july august september october november december "
@@ -308,9 +314,11 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     mod = _party(f, a.modifier + a.agent, res)
     obj = _party(f, a.object, res)
     actor: PartyMention | None = None
-    if rule.actor == "troops":
-        # 'North Korean troops joined Russian forces': the subject's troops; 'Russia sent troops': the object's
-        first = a.subject if _troop_heads(f, a.subject, rl) else a.object
+    if rule.actor in ("troops", "subject_troops"):
+        # 'Russia sent troops', 'had reintegrated North Korean soldiers': the object's troops;
+        # 'North Korean troops arrived', 'joined Russian forces': the subject's
+        object_first = rule.actor == "troops" and (_troop_heads(f, a.object, rl) or not _troop_heads(f, a.subject, rl))
+        first = a.object if object_first else a.subject
         troops = _troop_heads(f, first + a.object + a.subject + a.oblique + a.modifier + [t], rl)
         source = [o for o in a.oblique if g.case_of(o) == "from"]
         actor = _party(f, troops, res) or _party(f, source, res) or subj or mod
@@ -444,7 +452,11 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
         recipient = mod  # 'the Ukraine Security Assistance Initiative package'
     if recipient is None and tok.is_verb and obj is not None:
         recipient = obj
+    source = _party(f, [o for o in a.oblique if g.case_of(o) == "from"], res)
     giver = subj if subj is not None and (recipient is None or subj.code != recipient.code) else None
+    if giver is None and source is not None:
+        giver = source  # 'supplies being sent from North Korea to Russia'
+
     if giver is None and actor is not None and (recipient is None or actor.code != recipient.code):
         giver = actor
     code = giver.code if giver else None
@@ -568,7 +580,7 @@ def figure_kind(f: Facts, q, qi: int, rl: Rules) -> str | None:
         near.update(g.kids(c, "conj"))
     if g.tokens[head].head >= 0:
         gov = g.tokens[head].head
-        if g.tokens[head].dep in ("obj", "nsubj", "nsubj:pass", "obl", "conj"):
+        if g.tokens[head].dep.split(":")[0] in ("obj", "nsubj", "obl", "conj", "nmod"):
             near.add(gov)
             near.update(g.kids(gov, "conj"))
             near.update(g.kids(gov, "nsubj", "obj", "nsubj:pass"))
@@ -613,35 +625,62 @@ def _quantity(q, kind: str) -> dict:
 _CASUALTY_KINDS = ("killed", "wounded", "killed_or_wounded", "casualties", "captured", "civilians_killed", "injured")
 
 
+def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules) -> PartyMention | None:
+    """Whose casualties a figure counts: a casualty noun's party ('put North Korean casualties at
+    3,000'), the counted noun's ('3,000 North Korean soldiers'), the subject of 'lose'/'suffer',
+    or the other side of the subject of 'kill'."""
+    g = f.g
+    gov = g.tokens[head].head
+    near = [head] + ([gov] if gov >= 0 else [])
+    near += [c for n in list(near) for c in g.children[n]]
+    for j in near:
+        if j != head and in_words(g.tokens[j], rl.classes["casualty_noun"]) and g.tokens[j].is_noun:
+            p = phrase_party(f, j, res)
+            if p is not None:
+                return p
+    party = phrase_party(f, head, res)
+    if party is not None or gov < 0:
+        return party
+    p = _party(f, g.kids(gov, "nsubj"), res)
+    lemma = g.tokens[gov].lemma
+    if p and lemma in ("lose", "suffer", "sustain", "incur"):
+        return p
+    if p and lemma in ("kill", "eliminate", "wound", "injure", "capture"):
+        code = _opponent(res, p.code)
+        return PartyMention(code, 0, 0, "", "noun", False) if code else None
+    return p
+
+
 def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, found: list[Mention]) -> list[Mention]:
     """Casualty figures make casualty events of their own ('3,000 North Korean soldiers killed')."""
     g = f.g
     out: list[Mention] = []
     covered = {(m.trig_start) for m in found if m.type == "casualties_claimed" and m.quantities}
     have_kinds = {q["kind"] for m in found if m.type == "casualties_claimed" for q in m.quantities}
+    strikes = [m for m in found if m.type == "strike"]
+    last: tuple[str, str] | None = None  # (actor, kind) of the sentence's previous casualty figure
     for q, qi in f.quants:
         kind = figure_kind(f, q, qi, rl)
         if kind not in _CASUALTY_KINDS or kind in have_kinds:
             continue
+        if kind in ("civilians_killed", "injured") and strikes:
+            # 'strikes by Russia resulted in eight civilian deaths': the strike's toll
+            strikes[0].quantities.append(_quantity(q, kind))
+            continue
         tok = g.tokens[qi]
         head = tok.head if tok.dep in ("nummod", "det", "amod", "quantmod") and tok.head >= 0 else qi
-        party = phrase_party(f, head, res)
-        if party is None:
-            # 'casualties among North Korean troops', 'Russia lost 1,000 soldiers'
-            gov = g.tokens[head].head
-            if gov >= 0:
-                subj = g.kids(gov, "nsubj")
-                p = _party(f, subj, res)
-                if p and g.tokens[gov].lemma in ("lose", "suffer", "sustain", "incur"):
-                    party = p
-                elif p and g.tokens[gov].lemma in ("kill", "eliminate", "wound", "injure", "capture"):
-                    code = _opponent(res, p.code)
-                    party = PartyMention(code, 0, 0, "", "noun", False) if code else None
-                else:
-                    nsubj_party = [phrase_party(f, s, res) for s in g.kids(gov, "nsubj")]
-                    party = next((p for p in nsubj_party if p), None)
+        claimant = None
+        if g.tokens[head].lemma in rl.attribution_nouns:
+            # 'Western estimates of approximately 1,000': a second tally of the figure before
+            claimant = phrase_party(f, head, res)
+            if last is None:
+                continue
+            party = PartyMention(last[0], 0, 0, "", "noun", False)
+        else:
+            party = _casualty_party(f, qi, head, res, rl)
         if party is None:
             continue
+        last = (party.code, kind)
         if (qi, kind) in covered:
             continue
         a = Args(subject=[], object=[head])
@@ -653,6 +692,9 @@ def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, f
             if all(pl.name != l[0] for l in m.locations):
                 m.locations.append((pl.name, pl.place, True))
         _attribute(f, qi, a, m, res, rl, state)
+        if claimant is not None:
+            m.claimants = [(claimant.code, speaker_name(g, head))]
+            m.modality = rl.attribution_nouns.get(g.tokens[head].lemma, "claimed")
         if _noise(g, qi, a, rl):
             continue
         _time(f, qi, a, m, rl, state)
