@@ -80,6 +80,7 @@ class ArticleState:
     last_speaker: tuple[str | None, str] | None = None
     last_actor: str | None = None  # the actor of the last sentence's first event ('it', 'they')
     source_party: str | None = None  # the party the outlet speaks for ('DOD News' -> USA)
+    last_place: tuple[str, Place | None] | None = None  # the last theatre place named ('the region')
 
 
 def extract(parsed: ParsedArticle) -> list[Event]:
@@ -98,6 +99,9 @@ def extract(parsed: ParsedArticle) -> list[Event]:
         found = _sentence_mentions(facts, res, rl, state)
         mentions.extend(found)
         _remember_speaker(facts, rl, state, res)
+        theatre = [pl for _, pl in sorted(facts.places.items()) if pl.place is None or pl.place.kind != "country"]
+        if theatre:
+            state.last_place = (theatre[-1].name, theatre[-1].place)
         subjects = [phrase_party(facts, s, res) for t in g.tokens if t.is_verb for s in g.kids(t.i, "nsubj")]
         named = [p.code for p in subjects if p is not None]
         if found or named:
@@ -378,11 +382,21 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             if pl.name not in seen:
                 seen.add(pl.name)
                 m.locations.append((pl.name, pl.place, True))
+                if pl.name in f.surfaces:
+                    m.locations.append((f.surfaces[pl.name], pl.place, True))
+    arg_tokens = set(role_tokens(g, a, "any"))
+    if not m.locations and state.last_place and (arg_tokens & f.anaphoric or not f.places):
+        # 'to the region', or no place at all: the place the article was last about
+        name, place = state.last_place
+        seen.add(name)
+        m.locations.append((name, place, False))
     for j in sorted(f.places):
         pl = f.places[j]
         if pl.name not in seen:
             seen.add(pl.name)
             m.locations.append((pl.name, pl.place, False))
+            if pl.name in f.surfaces:
+                m.locations.append((f.surfaces[pl.name], pl.place, False))
     # figures that belong to the trigger
     arg_idx = set(role_tokens(g, a, "any")) | {t}
     for q, qi in f.quants:
@@ -393,7 +407,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             if rule.type != "casualties_claimed" and kind in ("killed", "wounded", "killed_or_wounded", "casualties",
                                                                "captured", "civilians_killed", "injured"):
                 continue
-            m.quantities.append(_quantity(q, kind))
+            m.quantities.append(_quantity(q, kind, _estimated(g, qi, rl)))
     # who says so, how sure
     _attribute(f, t, a, m, res, rl, state)
     # when
@@ -496,7 +510,8 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
                     m.claimants.append(state.last_speaker)
             else:
                 p = phrase_party(f, at.claimant, res)
-                m.claimants.append((p.code if p else None, speaker_name(g, at.claimant)))
+                code = p.code if p else _unnamed_speaker_party(g, at.claimant, rl, state)
+                m.claimants.append((code, speaker_name(g, at.claimant)))
         modality = at.modality if (m.claimants or at.modality != "claimed") else "asserted"
         if modality == "claimed" and not m.claimants:
             modality = "asserted"
@@ -525,6 +540,16 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
     if _negated(g, t, rl) or (support and _negated(g, clause, rl)):
         modality = "denied"
     m.modality = modality
+
+
+def _unnamed_speaker_party(g: Graph, i: int, rl: Rules, state: ArticleState) -> str | None:
+    """'a senior defense official said', 'the spokesperson said': an official without a named
+    party speaks for the government the article last quoted, else the one the outlet speaks for."""
+    if not any(in_words(g.tokens[j], rl.speakers) for j in g.phrase(i)):
+        return None
+    if state.last_speaker and state.last_speaker[0]:
+        return state.last_speaker[0]
+    return state.source_party
 
 
 def _stronger(a: str, b: str) -> str:
@@ -611,8 +636,18 @@ def figure_kind(f: Facts, q, qi: int, rl: Rules) -> str | None:
     return unit_kind
 
 
-def _quantity(q, kind: str) -> dict:
-    d: dict = {"kind": kind, "approx": q.approx}
+def _estimated(g: Graph, qi: int, rl: Rules) -> bool:
+    """'an estimated 14,000', 'believed to number 11,000': a figure marked as an estimate."""
+    head = g.tokens[qi].head
+    near = g.children[qi] + (g.children[head] if head >= 0 else []) + ([head] if head >= 0 else [])
+    return any(g.tokens[j].lemma in rl.estimate_modifiers or g.tokens[j].word.lower() in rl.estimate_modifiers
+               for j in near)
+
+
+def _quantity(q, kind: str, estimated: bool = False) -> dict:
+    d: dict = {"kind": kind, "approx": q.approx or estimated}
+    if estimated:
+        d["_estimated"] = True
     if q.vague:
         d["vague"] = q.vague
     elif q.low is not None:
@@ -686,7 +721,14 @@ def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, f
         a = Args(subject=[], object=[head])
         m = Mention(type="casualties_claimed", sentence=g, trig_start=tok.start, trig_text=tok.word, rule="figure",
                     actor=party.code)
-        m.quantities.append(_quantity(q, kind))
+        m.quantities.append(_quantity(q, kind, _estimated(g, qi, rl)))
+        gov = g.tokens[head].head
+        if claimant is None and gov >= 0:
+            # 'Ukrainian claims put North Korean casualties at over 3,000'
+            said_by = [s_ for s_ in g.kids(gov, "nsubj") if g.tokens[s_].lemma in rl.attribution_nouns]
+            if said_by:
+                claimant = phrase_party(f, said_by[0], res)
+                head = said_by[0] if claimant is not None else head
         for j in sorted(f.places):
             pl = f.places[j]
             if all(pl.name != l[0] for l in m.locations):
@@ -695,6 +737,8 @@ def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, f
         if claimant is not None:
             m.claimants = [(claimant.code, speaker_name(g, head))]
             m.modality = rl.attribution_nouns.get(g.tokens[head].lemma, "claimed")
+        elif any(q_.get("_estimated") for q_ in m.quantities) and m.modality in ("asserted", "claimed"):
+            m.modality = "estimated"
         if _noise(g, qi, a, rl):
             continue
         _time(f, qi, a, m, rl, state)

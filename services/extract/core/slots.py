@@ -2,6 +2,7 @@
 dependency tree of one sentence. Pure; the vocabularies come from `rules` and `resources`."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from services.extract.core.graph import CLAUSE_DEPS, Graph
@@ -25,8 +26,39 @@ class Facts:
     parties: dict[int, PartyMention] = field(default_factory=dict)  # token -> party mention covering it
     places: dict[int, PlaceMention] = field(default_factory=dict)
     inner_parties: dict[int, list[PartyMention]] = field(default_factory=dict)  # further parties in one token
+    anaphoric: set[int] = field(default_factory=set)  # tokens of 'the region', 'the area'
+    surfaces: dict[str, str] = field(default_factory=dict)  # canonical place -> as written ('Kursk Oblast')
     times: list[tuple[TimeExpr, int]] = field(default_factory=list)  # (expression, head token)
     quants: list[tuple[Qty, int]] = field(default_factory=list)  # (figure, number token)
+
+
+_LOCATIVE_CASES = frozenset({"in", "at", "to", "into", "near", "from", "on", "across", "inside", "toward", "towards",
+                             "within", "around", "outside", "over", "along", "through", "throughout", "of"})
+
+
+def _locative(g: Graph, toks: list[int]) -> bool:
+    """A place phrase used as a place: after a locative preposition, or modifying a noun
+    ('the Kursk region'), not as the subject or object of a verb ('Moscow said')."""
+    inside = set(toks)
+    head = next((i for i in toks if g.tokens[i].head not in inside), toks[-1])
+    dep = g.tokens[head].dep
+    if g.case_of(head) in _LOCATIVE_CASES:
+        return True
+    return dep in ("compound", "amod", "nmod", "obl", "appos", "conj") and not dep.startswith("nmod:poss")
+
+
+_DIRECTIONS = frozenset({"eastern", "western", "southern", "northern", "northeastern", "northwestern",
+                         "southeastern", "southwestern", "central"})
+
+
+def _surface(g: Graph, pl: PlaceMention) -> str:
+    """A place as the text gives it ('Kursk Oblast', 'eastern Russia'): the annotation guide's
+    form, kept beside the canonical name."""
+    text = re.sub(r"['’]s$", "", pl.text).strip()
+    before = g.text[:pl.start].rstrip().rsplit(" ", 1)[-1]
+    if before.lower() in _DIRECTIONS:
+        text = f"{before} {text}"
+    return text
 
 
 def sentence_facts(g: Graph, res: Resources) -> Facts:
@@ -43,11 +75,17 @@ def sentence_facts(g: Graph, res: Resources) -> Facts:
                 else:
                     facts.parties[t.i] = p
     for pl in find_places(g.text, res):
+        toks = [t.i for t in g.tokens if t.start >= g.start + pl.start and t.end <= g.start + pl.end]
         if pl.anaphoric:
+            facts.anaphoric.update(toks)  # 'the region': resolved against the article's last place
             continue
-        for t in g.tokens:
-            if t.start >= g.start + pl.start and t.end <= g.start + pl.end:
-                facts.places[t.i] = pl
+        if toks and all(i in facts.parties for i in toks) and not _locative(g, toks):
+            continue  # 'Moscow said', 'Russia sent': a capital or country named as an actor
+        for i in toks:
+            facts.places[i] = pl
+        surface = _surface(g, pl)
+        if surface.casefold() != pl.name.casefold():
+            facts.surfaces[pl.name] = surface
     for te in find_times(g.text):
         h = g.span_head(g.start + te.start, g.start + te.end)
         if h is not None:
