@@ -81,6 +81,7 @@ class ArticleState:
     last_actor: str | None = None  # the actor of the last sentence's first event ('it', 'they')
     source_party: str | None = None  # the party the outlet speaks for ('DOD News' -> USA)
     last_place: tuple[str, Place | None] | None = None  # the last theatre place named ('the region')
+    last_person: str | None = None  # the party of the last person named ('he', 'his')
 
 
 def extract(parsed: ParsedArticle) -> list[Event]:
@@ -99,6 +100,9 @@ def extract(parsed: ParsedArticle) -> list[Event]:
         found = _sentence_mentions(facts, res, rl, state)
         mentions.extend(found)
         _remember_speaker(facts, rl, state, res)
+        people = [p.code for _, p in sorted(facts.parties.items()) if p.form == "person"]
+        if people:
+            state.last_person = people[-1]
         theatre = [pl for _, pl in sorted(facts.places.items()) if pl.place is None or pl.place.kind != "country"]
         if theatre:
             state.last_place = (theatre[-1].name, theatre[-1].place)
@@ -323,9 +327,13 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         # 'North Korean troops arrived', 'joined Russian forces': the subject's
         object_first = rule.actor == "troops" and (_troop_heads(f, a.object, rl) or not _troop_heads(f, a.subject, rl))
         first = a.object if object_first else a.subject
-        troops = _troop_heads(f, first + a.object + a.subject + a.oblique + a.modifier + [t], rl)
+        troops = _troop_heads(f, first, rl) or _troop_heads(f, a.object + a.subject + a.oblique + a.modifier + [t], rl)
         source = [o for o in a.oblique if g.case_of(o) == "from"]
-        actor = _party(f, troops, res) or _party(f, source, res) or subj or mod
+        actor = _party(f, troops, res) or _party(f, source, res)
+        if actor is None and any(g.tokens[d].lemma in ("these", "those", "this", "that") for h in troops
+                                 for d in g.kids(h, "det")) and state.last_actor:
+            actor = PartyMention(state.last_actor, 0, 0, "", "noun", False)  # 'these troops'
+        actor = actor or subj or mod
     elif rule.actor == "oblique_to":
         to = [o for o in a.oblique if g.case_of(o) == "to"]
         actor = _party(f, to, res)
@@ -439,6 +447,8 @@ def _pronoun_party(f: Facts, heads: list[int], t: int, res: Resources, rl: Rules
                             return p
                 if state.last_speaker and state.last_speaker[0] and tok.lemma in ("we", "our", "us", "i", "my"):
                     return PartyMention(state.last_speaker[0], 0, 0, "", "noun", False)
+                if state.last_person and tok.lemma in ("he", "she", "his", "her", "him"):
+                    return PartyMention(state.last_person, 0, 0, "", "person", False)
                 if state.last_actor:
                     return PartyMention(state.last_actor, 0, 0, "", "noun", False)
     return None

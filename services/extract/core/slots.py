@@ -186,6 +186,7 @@ class Args:
     agent: list[int] = field(default_factory=list)  # 'by X' of a passive
     governor: int | None = None  # the verb a noun trigger is an argument of
     self: int | None = None  # the trigger itself (a predicate noun: 'troops are in Russia')
+    xcomp: list[int] = field(default_factory=list)  # 'continued to advance', 'helped Russia regain'
 
 
 def arguments(g: Graph, t: int) -> Args:
@@ -197,7 +198,7 @@ def arguments(g: Graph, t: int) -> Args:
         a.object = g.kids(t, "obj", "iobj") + g.kids(t, "nsubj:pass")
         for o in g.kids(t, "obl", "nmod", "advmod"):
             (a.agent if g.case_of(o) == "by" and g.kids(t, "nsubj:pass", "aux:pass") else a.oblique).append(o)
-        a.oblique += g.kids(t, "xcomp")
+        a.xcomp = g.kids(t, "xcomp")
         if not a.subject:
             a.subject = _inherited_subject(g, t)
         if tok.dep == "acl" and tok.head >= 0:  # 'troops deployed to Kursk': the noun is the object
@@ -244,6 +245,8 @@ def _inherited_subject(g: Graph, t: int) -> list[int]:
             return []
         j = tok.head
         subj = [s for s in g.kids(j, "nsubj") if not g.tokens[s].dep.startswith("nsubj:pass")]
+        if not subj and tok.dep == "xcomp":
+            subj = g.kids(j, "nsubj:pass")  # 'Rubio is expected to have a meeting'
         if subj:
             if g.tokens[j].dep == "acl:relcl" and g.tokens[subj[0]].lemma in ("who", "which", "that"):
                 return [g.tokens[j].head]
@@ -288,7 +291,7 @@ def role_tokens(g: Graph, a: Args, role: str) -> list[int]:
     elif role == "self":
         return g.phrase(a.self) if a.self is not None else []
     else:
-        heads = a.subject + a.object + a.oblique + a.modifier + a.agent
+        heads = a.subject + a.object + a.oblique + a.modifier + a.agent + a.xcomp
         if a.self is not None and g.kids(a.self, "cop"):
             heads = heads + [a.self]
     out: list[int] = []
