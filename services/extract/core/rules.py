@@ -20,7 +20,7 @@ RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 RULE_FILES = ("triggers.yaml", "classes.yaml", "attribution.yaml", "modality.yaml", "noise.yaml", "figures.yaml")
 # Vocabularies shared with the timeline (parties, places) and page-furniture patterns.
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-DATA_FILES = ("parties.json", "gazetteer.json", "lexicon.json")
+DATA_FILES = ("lexicon.json",)
 
 POS_CLASSES = {"verb": ("VB",), "noun": ("NN",), "adj": ("JJ",)}
 
@@ -152,7 +152,8 @@ def rules() -> Rules:
 def rules_digest() -> str:
     """A hash of every rule and vocabulary file: the extractor's version follows its knowledge."""
     h = hashlib.sha256()
-    for directory, names in ((RULES_DIR, RULE_FILES), (DATA_DIR, DATA_FILES)):
+    from services.common.knowledge import KNOWLEDGE_DIR, KNOWLEDGE_FILES
+    for directory, names in ((RULES_DIR, RULE_FILES), (DATA_DIR, DATA_FILES), (KNOWLEDGE_DIR, KNOWLEDGE_FILES)):
         for name in names:
             h.update(name.encode())
             h.update((directory / name).read_bytes())

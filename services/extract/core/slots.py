@@ -61,6 +61,32 @@ def _surface(g: Graph, pl: PlaceMention) -> str:
     return text
 
 
+def _geonames_places(g: Graph, facts: Facts, res: Resources) -> None:
+    """Cities the curated gazetteer does not list, from GeoNames: proper nouns after a
+    locative preposition ('talks in Jeddah'), so that 'Reading' or 'Mobile' elsewhere stay words."""
+    names = res.gazetteer.geonames
+    toks = g.tokens
+    i = 0
+    while i < len(toks):
+        if toks[i].pos != "NNP" or i in facts.places or i in facts.parties:
+            i += 1
+            continue
+        for n in (3, 2, 1):
+            span = list(range(i, min(i + n, len(toks))))
+            if len(span) < n or any(toks[j].pos != "NNP" for j in span):
+                continue
+            text = g.text[toks[span[0]].start - g.start:toks[span[-1]].end - g.start]
+            if text in names and _locative(g, span) and g.case_of(
+                    next((j for j in span if toks[j].head not in span), span[-1])) is not None:
+                place = res.places[names[text]]
+                mention = PlaceMention(place, place.name, toks[span[0]].start - g.start, toks[span[-1]].end - g.start, text)
+                for j in span:
+                    facts.places[j] = mention
+                i += n - 1
+                break
+        i += 1
+
+
 def sentence_facts(g: Graph, res: Resources) -> Facts:
     facts = Facts(g)
     for p in find_parties(g.text, res):
@@ -86,6 +112,7 @@ def sentence_facts(g: Graph, res: Resources) -> Facts:
         surface = _surface(g, pl)
         if surface.casefold() != pl.name.casefold():
             facts.surfaces[pl.name] = surface
+    _geonames_places(g, facts, res)
     for te in find_times(g.text):
         h = g.span_head(g.start + te.start, g.start + te.end)
         if h is not None:

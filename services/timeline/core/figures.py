@@ -20,6 +20,7 @@ from collections import defaultdict
 from typing import Iterable, Mapping
 
 from schemas.events import Event
+from services.common.knowledge import party_table
 from services.timeline.core.contest import claimant_keys, quantity_mid
 from services.timeline.core.fold import current_events
 from services.timeline.core.grouping import entry_key
@@ -43,18 +44,8 @@ _METRIC_WORDS: dict[str, str] = {
     "captured": "captured", "prisoners": "captured", "pows": "captured", "pow": "captured",
 }
 
-_PARTY_NAMES: dict[str, str] = {
-    "north korea": "PRK", "north korean": "PRK", "north koreans": "PRK", "dprk": "PRK", "nk": "PRK",
-    "pyongyang": "PRK",
-    "russia": "RUS", "russian": "RUS", "russians": "RUS", "moscow": "RUS", "russian federation": "RUS",
-    "ukraine": "UKR", "ukrainian": "UKR", "ukrainians": "UKR", "kyiv": "UKR",
-    "united states": "USA", "us": "USA", "u.s.": "USA", "u.s": "USA", "america": "USA", "american": "USA",
-    "americans": "USA",
-    "south korea": "KOR", "south korean": "KOR", "south koreans": "KOR", "rok": "KOR", "seoul": "KOR",
-    "iran": "IRN", "iranian": "IRN", "iranians": "IRN",
-    "united nations": "UN",
-    "west": "WEST", "western": "WEST",
-}
+# Names of parties beyond the shared party table (services/common/knowledge).
+_EXTRA_PARTY_NAMES: dict[str, str] = {"nk": "PRK", "west": "WEST", "western": "WEST"}
 _ALL = {"", "all", "any", "every", "*"}
 _STOP = {"of", "the", "'s", "’s"}
 
@@ -76,8 +67,9 @@ def parse_subject(text: str | Subject) -> Subject:
     party_text = " ".join(tokens[:index] + tokens[index + 1:]).strip()
     if party_text in _ALL:
         return Subject(actor=None, metric=metric)
-    if party_text in _PARTY_NAMES:
-        return Subject(actor=_PARTY_NAMES[party_text], metric=metric)
+    code = _EXTRA_PARTY_NAMES.get(party_text) or party_table().code_of(party_text)
+    if code is not None:
+        return Subject(actor=code, metric=metric)
     if re.fullmatch(r"[a-z]{2,8}", party_text):
         return Subject(actor=party_text.upper(), metric=metric)
     raise ValueError(f"unknown party {party_text!r} in subject {text!r}")

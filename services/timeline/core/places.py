@@ -3,13 +3,12 @@
 The grouping key (`grouping.entry_key_parts`) needs one normalized place per event. The
 text gives places at every precision ("Sudzha", "the Kursk region", "southern Russia",
 "Russia"), so each event type keys at the level its happenings live at (see
-`grouping.PLACE_LEVEL`). A small gazetteer maps the places of this project's corpus (the
-Kursk campaign, the Russia-Ukraine war, the North Korea-Russia ties) to their region and
-country. Names it does not know are only normalized (lowercased, articles, direction words
+`grouping.PLACE_LEVEL`). The shared gazetteer (`services/common/knowledge`, also read by the
+extractor) maps places to their region and country. Names it does not know are only normalized (lowercased, articles, direction words
 and 'region/oblast' words stripped): they still group with identical spellings, and a
 `Location.country` set by the extractor is used as their country.
 
-Pure data and pure functions; no I/O.
+Pure functions over data loaded once; no I/O per call.
 """
 from __future__ import annotations
 
@@ -19,133 +18,44 @@ from functools import lru_cache
 from typing import Literal
 
 from schemas.events import Location
+from services.common.knowledge import gazetteer, normalize_place_name
 
 PlaceLevel = Literal["settlement", "region", "country"]
 
-# Spelling variants and translations -> one settlement/area name.
-_ALIASES: dict[str, str] = {
-    "kiev": "kyiv",
-    "odessa": "odesa",
-    "kharkov": "kharkiv",
-    "zaporozhye": "zaporizhzhia",
-    "zaporizhia": "zaporizhzhia",
-    "kurakhovo": "kurakhove",
-    "bila": "belaya",
-    "malaya loknya": "mala loknya",
-    "russian federation": "russia",
-    "russland": "russia",
-    "nga": "russia",
-    "россия": "russia",
-    "ukraina": "ukraine",
-    "україна": "ukraine",
-    "dprk": "north korea",
-    "democratic people's republic of korea": "north korea",
-    "nordkorea": "north korea",
-    "triều tiên": "north korea",
-    "republic of korea": "south korea",
-    "rok": "south korea",
-    "us": "united states",
-    "u.s.": "united states",
-    "u.s": "united states",
-    "usa": "united states",
-    "america": "united states",
-    "united states of america": "united states",
-    "uk": "united kingdom",
-    "britain": "united kingdom",
-    "great britain": "united kingdom",
-    "donbass": "donbas",
-    "курск": "kursk",
-}
+def _tables() -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    """From the shared gazetteer (services/common/knowledge): spelling variants and
+    translations -> one normalized name, and a normalized name -> (region, country)."""
+    gaz = gazetteer()
+    aliases: dict[str, str] = {}
+    levels: dict[str, tuple[str, str]] = {}
+    def reducible(name: str) -> bool:
+        # 'southern Russia' is Russia at every level the timeline keys on ('South Korea' is not)
+        return re.match(r"(?i)(?:north|south|east|west)(?:-?(?:east|west))?ern\s|central\s", name) is not None
 
-# settlement or area -> (region, country). Regions are oblasts (or the country itself for
-# capitals and whole countries). Only places this project's articles talk about.
-_GAZETTEER: dict[str, tuple[str, str]] = {
-    # Kursk oblast (Russia)
-    "kursk": ("kursk", "russia"),
-    "sudzha": ("kursk", "russia"),
-    "korenevo": ("kursk", "russia"),
-    "berdin": ("kursk", "russia"),
-    "belaya": ("kursk", "russia"),
-    "mala loknya": ("kursk", "russia"),
-    "sverdlikovo": ("kursk", "russia"),
-    "plekhovo": ("kursk", "russia"),
-    "pogrebki": ("kursk", "russia"),
-    "lgov": ("kursk", "russia"),
-    "rylsk": ("kursk", "russia"),
-    "glushkovo": ("kursk", "russia"),
-    "tetkino": ("kursk", "russia"),
-    "kurchatov": ("kursk", "russia"),
-    "martynovka": ("kursk", "russia"),
-    "makhnovka": ("kursk", "russia"),
-    "nikolaevo-darino": ("kursk", "russia"),
-    "darino": ("kursk", "russia"),
-    "olgovka": ("kursk", "russia"),
-    "kremyanoye": ("kursk", "russia"),
-    "cherkasskaya konopelka": ("kursk", "russia"),
-    # other Russian regions
-    "belgorod": ("belgorod", "russia"),
-    "shebekino": ("belgorod", "russia"),
-    "bryansk": ("bryansk", "russia"),
-    "rostov": ("rostov", "russia"),
-    "moscow": ("moscow", "russia"),
-    "russia": ("russia", "russia"),
-    # Ukraine
-    "sumy": ("sumy", "ukraine"),
-    "yunakivka": ("sumy", "ukraine"),
-    "kharkiv": ("kharkiv", "ukraine"),
-    "donetsk": ("donetsk", "ukraine"),
-    "donbas": ("donetsk", "ukraine"),
-    "kurakhove": ("donetsk", "ukraine"),
-    "pokrovsk": ("donetsk", "ukraine"),
-    "avdiivka": ("donetsk", "ukraine"),
-    "vuhledar": ("donetsk", "ukraine"),
-    "bakhmut": ("donetsk", "ukraine"),
-    "chasiv yar": ("donetsk", "ukraine"),
-    "toretsk": ("donetsk", "ukraine"),
-    "velyka novosilka": ("donetsk", "ukraine"),
-    "luhansk": ("luhansk", "ukraine"),
-    "zaporizhzhia": ("zaporizhzhia", "ukraine"),
-    "kherson": ("kherson", "ukraine"),
-    "mykolaiv": ("mykolaiv", "ukraine"),
-    "odesa": ("odesa", "ukraine"),
-    "dnipro": ("dnipropetrovsk", "ukraine"),
-    "kyiv": ("kyiv", "ukraine"),
-    "lviv": ("lviv", "ukraine"),
-    "crimea": ("crimea", "ukraine"),
-    "ukraine": ("ukraine", "ukraine"),
-    # elsewhere
-    "north korea": ("north korea", "north korea"),
-    "pyongyang": ("north korea", "north korea"),
-    "south korea": ("south korea", "south korea"),
-    "seoul": ("south korea", "south korea"),
-    "korean peninsula": ("korean peninsula", "korean peninsula"),
-    "saudi arabia": ("saudi arabia", "saudi arabia"),
-    "jeddah": ("saudi arabia", "saudi arabia"),
-    "riyadh": ("saudi arabia", "saudi arabia"),
-    "turkey": ("turkey", "turkey"),
-    "istanbul": ("turkey", "turkey"),
-    "united states": ("united states", "united states"),
-    "washington": ("united states", "united states"),
-    "alaska": ("united states", "united states"),
-    "united kingdom": ("united kingdom", "united kingdom"),
-    "london": ("united kingdom", "united kingdom"),
-    "france": ("france", "france"),
-    "paris": ("france", "france"),
-    "belarus": ("belarus", "belarus"),
-    "minsk": ("belarus", "belarus"),
-    "iran": ("iran", "iran"),
-    "china": ("china", "china"),
-    "beijing": ("china", "china"),
-}
+    for alias, canonical in gaz.aliases.items():
+        name = canonical.casefold()
+        if alias != name and not reducible(canonical):
+            aliases[alias] = name
+    for place in gaz.places.values():
+        if not place.curated and place.kind != "country" or reducible(place.name):
+            continue
+        name = place.name.casefold()
+        country = (place.country or place.name).casefold()
+        region = (place.region or (place.name if place.kind in ("region", "country", "area") else place.country)
+                  or place.name).casefold()
+        levels[name] = (region, country)
+    for variant, canonical in _SPELLINGS.items():
+        aliases.setdefault(variant, canonical)
+    return aliases, levels
 
-# Words that qualify a place without naming another one: "southern Russia", "the Kursk
-# region", "Kursk Oblast", "Gebiet Kursk", "vùng Kursk".
-_DIRECTIONS = r"(?:north|south|east|west|central|northern|southern|eastern|western|" \
-              r"north-?eastern|north-?western|south-?eastern|south-?western|northeast|northwest|" \
-              r"southeast|southwest)"
-_PREFIX = re.compile(rf"^(?:the\s+)?(?:(?:{_DIRECTIONS})\s+)?(?:(?:gebiet|oblast|region|province|vùng|tỉnh)\s+)?")
-_SUFFIX = re.compile(r"\s+(?:region|oblast|province|area|district|border\s+region|front|gebiet)$")
 
+# Abbreviations the gazetteer's country names do not carry.
+_SPELLINGS = {"us": "united states", "u.s.": "united states", "u.s": "united states", "usa": "united states",
+              "america": "united states", "united states of america": "united states", "uk": "united kingdom",
+              "britain": "united kingdom", "great britain": "united kingdom", "russian federation": "russia",
+              "dprk": "north korea", "democratic people's republic of korea": "north korea",
+              "republic of korea": "south korea", "rok": "south korea"}
+_ALIASES, _GAZETTEER = _tables()
 
 # Pure on a string, and a stream names the same few hundred places over and over.
 @lru_cache(maxsize=65536)
@@ -156,7 +66,8 @@ def normalize_name(name: str) -> str:
     text = text.strip(" .,;:'\"’‘“”()")
     if not text:
         return "-"
-    for candidate in (text, _SUFFIX.sub("", _PREFIX.sub("", text, count=1)).strip()):
+    candidate = text
+    for candidate in (text, normalize_place_name(text)):
         if candidate in _ALIASES:
             return _ALIASES[candidate]
         if candidate in _GAZETTEER:
