@@ -26,7 +26,7 @@ EventType = Literal[
 ]
 EVENT_TYPES: tuple[str, ...] = EventType.__args__  # type: ignore[attr-defined]
 
-# Party codes are data (see services/extract/data), not an enum in code: a new party
+# Party codes are data (see services/common/knowledge/parties.json), not an enum in code: a new party
 # must not need a schema change. The pattern only keeps them code-shaped (a capital letter,
 # then capitals or digits: 'UKR', 'G7').
 Party = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]{1,7}$")]

@@ -4,7 +4,8 @@ Pipeline, per parsed sentence: find trigger lemmas (rules/triggers.yaml), check 
 arguments hold (semantic classes), fill the slots from the dependency tree (`slots`), read the
 attribution and modality, drop what the noise rules name, add casualty events from casualty
 figures; then merge the mentions of one event across the article and give each event a
-deterministic id. All knowledge is in `services/extract/rules/` and `services/extract/data/`.
+deterministic id. All knowledge is in `services/extract/rules/`, `services/extract/data/` and the shared
+`services/common/knowledge/` (parties, gazetteer).
 """
 from __future__ import annotations
 
