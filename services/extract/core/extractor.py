@@ -522,12 +522,21 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
             else:
                 p = phrase_party(f, at.claimant, res)
                 code = p.code if p else _unnamed_speaker_party(g, at.claimant, rl, state)
+                if code is None and ctok.lemma in rl.attribution_nouns and state.last_speaker and any(
+                        g.tokens[d].lemma in ("the", "this", "that") for d in g.kids(at.claimant, "det")):
+                    code = state.last_speaker[0]  # 'according to the report': the report named before
                 m.claimants.append((code, speaker_name(g, at.claimant)))
+                for c in g.kids(at.claimant, "conj"):  # 'Ukraine and South Korean authorities noted'
+                    cp = phrase_party(f, c, res)
+                    if cp is not None and cp.code != code:
+                        m.claimants.append((cp.code, speaker_name(g, c)))
         modality = at.modality if (m.claimants or at.modality != "claimed") else "asserted"
         if modality == "claimed" and not m.claimants:
             modality = "asserted"
-    if modality == "asserted" and any(g.tokens[c].lemma in rl.hedges for c in g.kids(clause, "advmod")):
-        modality = "claimed"
+    hedge = next((g.tokens[c] for c in g.kids(clause, "advmod") if g.tokens[c].lemma in rl.hedges), None)
+    if modality == "asserted" and hedge is not None:
+        modality = "claimed"  # 'reportedly': claimed by someone the text does not name
+        m.claimants.append((None, hedge.word))
     # expected: a modal, a future auxiliary, or a verb of plans governs the clause; a root
     # infinitive is headline future ('Ukraine to receive more F-16s')
     if g.tokens[clause].head < 0 and any(g.tokens[x].lemma == "to" for x in g.kids(clause, "mark")):
@@ -704,10 +713,16 @@ def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, f
     covered = {(m.trig_start) for m in found if m.type == "casualties_claimed" and m.quantities}
     have_kinds = {q["kind"] for m in found if m.type == "casualties_claimed" for q in m.quantities}
     strikes = [m for m in found if m.type == "strike"]
-    last: tuple[str, str] | None = None  # (actor, kind) of the sentence's previous casualty figure
+    # (actor, kind) of the sentence's last casualty figure: a second tally refers back to it
+    last: tuple[str, str] | None = next(((m.actor, q["kind"]) for m in reversed(found) if m.type == "casualties_claimed"
+                                         and m.actor for q in m.quantities), None)
     for q, qi in f.quants:
         kind = figure_kind(f, q, qi, rl)
-        if kind not in _CASUALTY_KINDS or kind in have_kinds:
+        head0 = g.tokens[qi].head
+        if kind is None and last is not None and head0 >= 0 and g.tokens[head0].lemma in rl.attribution_nouns:
+            kind = last[1]  # 'Western estimates of approximately 1,000': the figure counted before
+        if kind not in _CASUALTY_KINDS or kind in have_kinds and not (
+                head0 >= 0 and g.tokens[head0].lemma in rl.attribution_nouns):
             continue
         if kind in ("civilians_killed", "injured") and strikes:
             # 'strikes by Russia resulted in eight civilian deaths': the strike's toll
@@ -716,7 +731,8 @@ def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, f
         tok = g.tokens[qi]
         head = tok.head if tok.dep in ("nummod", "det", "amod", "quantmod") and tok.head >= 0 else qi
         claimant = None
-        if g.tokens[head].lemma in rl.attribution_nouns:
+        if head0 >= 0 and g.tokens[head0].lemma in rl.attribution_nouns:
+            head = head0
             # 'Western estimates of approximately 1,000': a second tally of the figure before
             claimant = phrase_party(f, head, res)
             if last is None:
@@ -746,7 +762,8 @@ def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, f
                 m.locations.append((pl.name, pl.place, True))
         _attribute(f, qi, a, m, res, rl, state)
         if claimant is not None:
-            m.claimants = [(claimant.code, speaker_name(g, head))]
+            name = g.span_text([j for j in g.phrase(head) if j <= head and g.tokens[j].dep not in ("case", "punct")])
+            m.claimants = [(claimant.code, name)]
             m.modality = rl.attribution_nouns.get(g.tokens[head].lemma, "claimed")
         elif any(q_.get("_estimated") for q_ in m.quantities) and m.modality in ("asserted", "claimed"):
             m.modality = "estimated"
@@ -852,7 +869,9 @@ def _to_event(article: Article, g: list[Mention]) -> Event:
                 kinds.add(q["kind"])
     claimants: list[Claimant] = []
     seen_c = set()
-    for m in [p] + [x for x in g if x is not p]:
+    # the primary mention says who claims it; other mentions add names only for the same parties
+    for m in [p] + [x for x in g if x is not p and x.claimants and _parties(x) == _parties(p)
+                    and (p.claimants or any(c[0] for c in x.claimants))]:
         for party, name in m.claimants:
             if (party, name) not in seen_c and name:
                 seen_c.add((party, name))

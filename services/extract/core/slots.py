@@ -353,18 +353,23 @@ def attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
             if came_from.dep.split(":")[0] in ("acl", "ccomp", "nmod"):
                 owner = next(iter(g.kids(j, "nmod:poss") + g.kids(j, "amod", "compound")), None)
                 out.append(Attribution(owner, rules.attribution_nouns[tok.lemma], j))
-        for c in g.kids(j, "parataxis", "advcl"):
+        for c in g.kids(j, "parataxis", "advcl", "dep"):
             ct = g.tokens[c]
             if ct.lemma in rules.attribution_verbs and ct.is_verb:
                 out.append(Attribution(_speaker(g, c), rules.attribution_verbs[ct.lemma], c))
         for c in g.kids(j, "obl", "nmod", "advmod"):
             if any(g.tokens[x].lemma == "accord" or g.tokens[x].word.lower() == "according" for x in g.kids(c, "case")):
                 out.append(Attribution(c, "claimed", c))
-    # 'according to X' anywhere in a sentence reports its main clause
+    # 'according to X' and 'as reported by X' report the whole sentence, wherever the parser
+    # attached them
     if not out:
         for tok in g.tokens:
             if tok.word.lower() == "according" and tok.head >= 0:
                 out.append(Attribution(tok.head, "claimed", tok.head))
+                break
+            if tok.lemma in rules.attribution_verbs and tok.is_verb and any(
+                    g.tokens[m].lemma == "as" for m in g.kids(tok.i, "mark", "case", "advmod")):
+                out.append(Attribution(_speaker(g, tok.i), rules.attribution_verbs[tok.lemma], tok.i))
                 break
     return out
 
@@ -383,7 +388,10 @@ def _speaker(g: Graph, verb: int) -> int | None:
 
 
 def speaker_name(g: Graph, i: int) -> str:
-    idx = [j for j in g.phrase(i) if g.tokens[j].dep not in ("punct", "case") or j == i]
+    idx = [j for j in g.phrase(i) if g.tokens[j].dep not in ("punct", "case", "fixed") or j == i]
+    # without 'according to', trimmed to a contiguous span
+    while idx and g.tokens[idx[0]].word.lower() in ("according", "to", "by"):
+        idx = idx[1:]
     # trim a leading determiner-less comma tail: names as written, without appositions
     text = g.span_text(idx)
     return text.strip(" ,")
