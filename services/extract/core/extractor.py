@@ -230,8 +230,8 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
     if aim_clause.dep == "xcomp" and aim_clause.head >= 0 and g.tokens[aim_clause.head].lemma in rl.noise["aim"]["governors"]:
         return True
     if infinitive and ct.dep == "xcomp" and ct.head >= 0 and (
-            g.tokens[ct.head].lemma in purpose or g.kids(ct.head, "obj")):
-        return True  # 'needs systems to repel', 'mounting an offensive to reclaim': aims
+            g.tokens[ct.head].lemma in purpose or g.kids(ct.head, "obj") and g.tokens[ct.head].lemma not in rl.expect_verbs):
+        return True  # 'needs systems to repel', 'mounting an offensive to reclaim': aims ('urged X to withdraw' is not)
     if tok.is_noun and tok.head >= 0 and g.tokens[tok.head].lemma in purpose and tok.dep in ("obj", "nmod", "obl"):
         return True
     if tok.is_noun and any(g.tokens[c].lemma in rl.noise["speculative"]["modifiers"] for c in g.kids(t, "amod", "compound", "det")):
@@ -249,6 +249,9 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
             return True
     if tok.is_noun and g.case_of(t) in rl.noise["since"]["cases"] and not _own_time(g, t):
         return True  # 'since its invasion of Ukraine': the start of a state, told as background
+    for at in attributions(g, t, rl)[:1]:
+        if at.modality == "claimed" and _negated(g, at.verb, rl):
+            return True  # 'the Pentagon has not confirmed that ...': nobody asserts it
     return _historical(g, t, a, rl)
 
 

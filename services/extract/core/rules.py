@@ -59,6 +59,7 @@ class Rules:
     classes: dict[str, frozenset[str]]
     attribution_verbs: dict[str, str]  # lemma -> modality
     attribution_nouns: dict[str, str]
+    evidence_nouns: frozenset[str]
     pronouns: frozenset[str]
     hedges: frozenset[str]
     speakers: frozenset[str]
@@ -138,7 +139,8 @@ def rules() -> Rules:
     return Rules(
         triggers=tuple(triggers), trigger_index={k: tuple(v) for k, v in index.items()}, classes=classes,
         attribution_verbs={w: mod for mod, ws in adata["verbs"].items() for w in ws},
-        attribution_nouns={w: mod for mod, ws in adata["nouns"].items() for w in ws},
+        attribution_nouns={w: ("claimed" if mod == "evidence" else mod) for mod, ws in adata["nouns"].items() for w in ws},
+        evidence_nouns=frozenset(adata["nouns"].get("evidence", ())),
         pronouns=frozenset(adata["pronouns"]), hedges=frozenset(adata["hedges"]), speakers=frozenset(adata["speakers"]),
         negations=frozenset(mdata["negations"]), modals=frozenset(mdata["modals"]),
         expect_verbs=frozenset(mdata["expect_verbs"]), expect_adjectives=frozenset(mdata["expect_adjectives"]),

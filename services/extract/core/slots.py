@@ -352,7 +352,13 @@ def attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
             came_from = g.tokens[chain[k - 1]]
             if came_from.dep.split(":")[0] in ("acl", "ccomp", "nmod"):
                 owner = next(iter(g.kids(j, "nmod:poss") + g.kids(j, "amod", "compound")), None)
-                out.append(Attribution(owner, rules.attribution_nouns[tok.lemma], j))
+                modality = rules.attribution_nouns[tok.lemma]
+                if tok.lemma in rules.evidence_nouns:
+                    # 'there is no evidence that more troops are entering': a denial by the speaker
+                    if not any(g.tokens[d].lemma in ("no", "little") for d in g.kids(j, "det", "amod")):
+                        continue
+                    modality = "denied"
+                out.append(Attribution(owner, modality, j))
         for c in g.kids(j, "parataxis", "advcl", "dep"):
             ct = g.tokens[c]
             if ct.lemma in rules.attribution_verbs and ct.is_verb:
