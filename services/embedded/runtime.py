@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import logging
 import os
@@ -129,6 +130,23 @@ class EmbeddedRuntime:
                 return json.loads(record.value)
         return None
 
+    async def _lag(self, group: str, spec) -> int:
+        ends = await self.log.end_offsets(spec)
+        done = await self.log.committed(group, spec)
+        return sum(max(0, end - done.get(p, 0)) for p, end in ends.items())
+
+    async def health(self) -> dict:
+        """The timeline's health plus how far the parse and extract stages are behind:
+        `pipeline_lag` is 0 once every ingested article is parsed, extracted and folded."""
+        report = await self.timeline.context().health()
+        report["parse_lag"] = await self._lag(PARSE_GROUP, ARTICLES)
+        report["extract_lag"] = await self._lag(EXTRACT_GROUP, ARTICLES_PARSED)
+        report["pipeline_lag"] = report["parse_lag"] + report["extract_lag"] + report.get("consumer_lag", 0)
+        return report
+
+    def context(self):
+        return dataclasses.replace(self.timeline.context(), health=self.health)
+
     async def settle(self, timeout_s: float = 60.0) -> None:
         """Wait until every ingested article is parsed and extracted and every event folded."""
         from services.common.topics import EVENTS
@@ -207,7 +225,7 @@ def create_embedded_app(settings: Settings, *, load_bundled: bool = True, db_pat
                   description="Ingest, parse, extract and timeline in one process on an embedded SQLite log.")
 
     async def get_ctx():  # a coroutine: a plain function would run in the thread pool
-        return holder["runtime"].timeline.context()
+        return holder["runtime"].context()
 
     app.include_router(build_ops_router(get_ctx))
     app.include_router(ingest_router(lambda: holder["runtime"].ingest, max_body_bytes=settings.max_body_bytes,
