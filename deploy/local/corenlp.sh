@@ -22,6 +22,8 @@ set -euo pipefail
 
 CORENLP_VERSION=4.5.10
 ANNOTATORS=tokenize,ssplit,pos,lemma,depparse
+# The server refuses texts over 100,000 characters by default; ingest accepts up to 200,000.
+MAX_CHARS=250000
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
 POM="$HERE/corenlp/pom.xml"
@@ -154,7 +156,7 @@ cmd_start() {
     --add-exports jdk.httpserver/sun.net.httpserver=ALL-UNNAMED \
     -Dcom.sun.net.httpserver.HttpServerProvider=claimline.LoopbackHttpServerProvider \
     -cp "$LIBS/classes:$LIBS/*" edu.stanford.nlp.pipeline.StanfordCoreNLPServer \
-    -port "$port" -timeout 30000 -threads "$THREADS" -preload "$ANNOTATORS" -quiet true \
+    -port "$port" -timeout 30000 -threads "$THREADS" -maxCharLength "$MAX_CHARS" -preload "$ANNOTATORS" -quiet true \
     </dev/null >>"$LOG_FILE" 2>&1 &
   pid=$!
   echo "$pid" >"$PID_FILE"

@@ -28,14 +28,15 @@ class ParserUnavailable(RuntimeError):
 
 
 class ParserFailed(ParserUnavailable):
-    """The parser was reached but failed on this document (HTTP 500: an exception or its
-    per-request timeout). Worth a few retries, not an endless wait."""
+    """The parser was reached but failed on this document (HTTP 4xx: e.g. too long; 500: an
+    exception or its per-request timeout). Worth a few retries, not an endless wait."""
 
 
 def _check(base_url: str, response: httpx.Response) -> None:
     if response.status_code == 200:
         return
-    error = ParserFailed if response.status_code == 500 else ParserUnavailable
+    # 502/503/504 (a proxy, a restarting server) say "not now"; the others are about this document.
+    error = ParserFailed if 400 <= response.status_code <= 500 else ParserUnavailable
     raise error(f"CoreNLP at {base_url} answered {response.status_code}: {response.text[:200]}")
 
 
