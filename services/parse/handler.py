@@ -104,8 +104,6 @@ async def handle_article(value: bytes | None, key: bytes | None, *, topic: str, 
         parsed, attempts = await parse_with_retry(parser, article, backoff)
     except ParserFailed as error:
         return park(f"parser failed {backoff.failed_attempts} times: {error}", "parse")
-    except ParserUnavailable:
-        raise  # never here (waited out above); kept explicit: an unreachable parser is not the message's fault
     except (ValueError, KeyError, TypeError) as error:  # the parser's answer did not convert: park, don't stop
         return park(f"parse conversion {type(error).__name__}: {error}", "parse")
     return Outcome(parsed=parsed, attempts=attempts)
