@@ -1,5 +1,6 @@
-# Claimline services image: `claimline ingest serve`, `claimline extract run`,
-# `claimline timeline serve` (see deploy/docker-compose.yml).
+# Claimline services image: `claimline ingest serve`, `claimline parse run`,
+# `claimline extract run`, `claimline timeline serve` (see deploy/docker-compose.yml).
+# The parser (Stanford CoreNLP) runs in its own image: deploy/local/corenlp/Dockerfile.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -25,5 +26,5 @@ RUN useradd --create-home --uid 10001 claimline \
 USER claimline
 ENV CLAIMLINE_DATA_DIR=/data
 
-EXPOSE 8000 8001 6066
+EXPOSE 8000 8001 6066 6067
 CMD ["claimline", "--help"]

@@ -2,7 +2,7 @@
 #
 #   make test              unit + integration tests against a real Kafka broker and Redis
 #                          (the fixtures start both on free ports; nothing else needs to run)
-#   make up / make down    Kafka + Redis + the three services in the background (.run/)
+#   make up / make down    Kafka + Redis + CoreNLP + the four services in the background (.run/)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -17,25 +17,29 @@ PYTEST_ARGS ?=
 KAFKA_PORT            ?= 9092
 KAFKA_CONTROLLER_PORT ?= 9093
 REDIS_PORT            ?= 6379
+PARSER_PORT           ?= 9000
 
 KAFKA_SH    := deploy/local/kafka.sh
 REDIS_SH    := deploy/local/redis.sh
+CORENLP_SH  := deploy/local/corenlp.sh
 SERVICES_SH := deploy/local/services.sh
 
 # What `make up` hands the services (CLAIMLINE_* are services.common.settings.Settings fields).
-UP_ENV := CLAIMLINE_KAFKA_BOOTSTRAP=127.0.0.1:$(KAFKA_PORT) CLAIMLINE_REDIS_URL=redis://127.0.0.1:$(REDIS_PORT)/0
+UP_ENV := CLAIMLINE_KAFKA_BOOTSTRAP=127.0.0.1:$(KAFKA_PORT) CLAIMLINE_REDIS_URL=redis://127.0.0.1:$(REDIS_PORT)/0 \
+          CLAIMLINE_PARSER_URL=http://127.0.0.1:$(PARSER_PORT)
 
 .PHONY: help venv deps test test-unit test-integration kafka-fetch kafka-up kafka-down kafka-status \
-        redis-install redis-up redis-down redis-status up down status demo bench clean distclean
+        redis-install redis-up redis-down redis-status parser-fetch parser-up parser-down parser-status up down status demo bench clean distclean
 
 help:
 	@echo "make venv              create $(VENV) and install the project with its test extras"
 	@echo "make test              the whole test suite: unit + integration (real Kafka and Redis)"
-	@echo "make test-unit         tests that need no broker (-m 'not integration and not browser')"
+	@echo "make test-unit         tests that need no broker, parser or browser (-m 'not integration and not browser and not parser')"
 	@echo "make test-integration  tests against a real Kafka broker and Redis server"
 	@echo "make kafka-up|kafka-down|kafka-status   local KRaft broker on 127.0.0.1:$(KAFKA_PORT)"
 	@echo "make redis-up|redis-down|redis-status   local redis-server on 127.0.0.1:$(REDIS_PORT)"
-	@echo "make up|down|status    infrastructure + ingest, extract, timeline in the background (.run/)"
+	@echo "make parser-fetch|parser-up|parser-down|parser-status   Stanford CoreNLP server on 127.0.0.1:$(PARSER_PORT)"
+	@echo "make up|down|status    infrastructure + ingest, parse, extract, timeline in the background (.run/)"
 	@echo "make demo              run 'claimline demo'"
 	@echo "make bench             run every bench/*.py"
 	@echo "make clean             stop everything and remove .run/ and build leftovers (distclean: also $(VENV), .cache/)"
@@ -53,16 +57,16 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q --disable-pip-version-check -e ".[test]"
 	@touch $@
 
-# System pieces the integration tests need: the broker's jars (Maven Central, cached in
-# .cache/kafka-libs and ~/.m2) and redis-server (apt when missing).
-deps: kafka-fetch redis-install
+# System pieces the integration tests need: the broker's and the parser's jars (Maven Central,
+# cached in .cache/kafka-libs, .cache/corenlp-libs and ~/.m2) and redis-server (apt when missing).
+deps: kafka-fetch parser-fetch redis-install
 
 # ---- Tests ----------------------------------------------------------------------------
 test: venv deps
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 test-unit: venv
-	$(PY) -m pytest -q -m "not integration and not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -q -m "not integration and not browser and not parser" $(PYTEST_ARGS)
 
 test-integration: venv deps
 	$(PY) -m pytest -q -m integration $(PYTEST_ARGS)
@@ -92,23 +96,37 @@ redis-down:
 redis-status:
 	@bash $(REDIS_SH) status
 
+parser-fetch:
+	@bash $(CORENLP_SH) fetch
+
+parser-up: parser-fetch
+	@bash $(CORENLP_SH) start $(PARSER_PORT)
+
+parser-down:
+	@bash $(CORENLP_SH) stop
+
+parser-status:
+	@bash $(CORENLP_SH) status
+
 # ---- The whole system in the background -----------------------------------------------
-up: venv kafka-up redis-up
+up: venv kafka-up redis-up parser-up
 	@$(UP_ENV) bash $(SERVICES_SH) start
-	@echo "up: Kafka 127.0.0.1:$(KAFKA_PORT), Redis 127.0.0.1:$(REDIS_PORT); logs in .run/ ('make down' stops it all)"
+	@echo "up: Kafka 127.0.0.1:$(KAFKA_PORT), Redis 127.0.0.1:$(REDIS_PORT), CoreNLP 127.0.0.1:$(PARSER_PORT); logs in .run/ ('make down' stops it all)"
 
 down:
 	@bash $(SERVICES_SH) stop
 	@bash $(KAFKA_SH) stop
 	@bash $(REDIS_SH) stop
+	@bash $(CORENLP_SH) stop
 
 status:
 	@bash $(SERVICES_SH) status || true
 	@bash $(KAFKA_SH) status || true
 	@bash $(REDIS_SH) status || true
+	@bash $(CORENLP_SH) status || true
 
 # ---- Other entry points ---------------------------------------------------------------
-demo: venv
+demo: venv parser-fetch
 	$(VENV)/bin/claimline demo
 
 bench: venv

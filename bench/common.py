@@ -10,21 +10,25 @@ from schemas.events import dump_event
 from services.common.kafka_log import KafkaLog
 from services.common.topics import ALL_TOPICS, EVENTS
 from services.extract.core import extract
+from services.parse.local import local_parse_cache
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "services" / "embedded" / "samples"
 
 
 def synthetic_events(n: int):
-    """n events: copies of the bundled articles, each copy published a day later."""
+    """n events: copies of the bundled articles, each copy published a day later. The articles
+    are parsed once (kept in .cache/parses; the local CoreNLP is started when one is missing)."""
     base = [Article.model_validate(json.loads(line)) for path in sorted(SAMPLES.glob("*.jsonl"))
             for line in path.read_text().splitlines() if line.strip()]
+    parsed = local_parse_cache().parse_all(base)
     events, copy = [], 0
     while len(events) < n:
-        for article in base:
+        for p in parsed:
+            article = p.article
             shifted = article.model_copy(update={"id": f"{article.id}-{copy}",
                                                  "published_at": article.published_at + timedelta(days=copy)})
-            events.extend(extract(shifted))
+            events.extend(extract(p.model_copy(update={"article": shifted})))
         copy += 1
     return events[:n]
 

@@ -1,7 +1,7 @@
 """Freshness: from POST /articles to the article's entry in GET /timeline, end to end.
 
-Starts Kafka, Redis and the three services (`claimline ingest serve`, `extract run`,
-`timeline serve`) as separate processes, posts N distinct articles one at a time and
+Starts Kafka, Redis, CoreNLP and the four services (`claimline ingest serve`, `parse run`,
+`extract run`, `timeline serve`) as separate processes, posts N distinct articles one at a time and
 polls GET /timeline?q=<a phrase unique to the article> every 5 ms until it shows up.
 
     .venv/bin/python bench/freshness.py [--articles 100]
@@ -20,7 +20,7 @@ sys.path.insert(0, str(REPO))
 
 import httpx  # noqa: E402
 
-from tests.support.infra import start_kafka, start_redis  # noqa: E402
+from tests.support.infra import start_corenlp, start_kafka, start_redis  # noqa: E402
 from tests.support.services import ServiceProcess, service_env, wait_http_ok  # noqa: E402
 
 
@@ -32,16 +32,18 @@ def percentile(values: list[float], p: float) -> float:
 def main(n: int) -> None:
     run_dir = Path(tempfile.mkdtemp(prefix="claimline-fresh-"))
     kafka, redis_ = start_kafka(run_dir / "kafka"), start_redis(run_dir / "redis")
+    parser = start_corenlp(run_dir / "corenlp")
     procs: list[ServiceProcess] = []
     try:
-        env = service_env(kafka.bootstrap, redis_.url, "fresh.")
+        env = service_env(kafka.bootstrap, redis_.url, "fresh.", parser.url)
         procs = [ServiceProcess(name, [name, cmd], env, run_dir / f"{name}.log").start()
-                 for name, cmd in (("ingest", "serve"), ("extract", "run"), ("timeline", "serve"))]
+                 for name, cmd in (("ingest", "serve"), ("parse", "run"), ("extract", "run"), ("timeline", "serve"))]
         ingest = f"http://127.0.0.1:{env['CLAIMLINE_INGEST_PORT']}"
         timeline = f"http://127.0.0.1:{env['CLAIMLINE_TIMELINE_PORT']}"
         wait_http_ok(f"{ingest}/health", procs[0])
-        wait_http_ok(f"http://127.0.0.1:{env['CLAIMLINE_EXTRACT_WEB_PORT']}/health", procs[1])
-        wait_http_ok(f"{timeline}/health", procs[2])
+        wait_http_ok(f"http://127.0.0.1:{env['CLAIMLINE_PARSE_WEB_PORT']}/health", procs[1])
+        wait_http_ok(f"http://127.0.0.1:{env['CLAIMLINE_EXTRACT_WEB_PORT']}/health", procs[2])
+        wait_http_ok(f"{timeline}/health", procs[3])
         latencies: list[float] = []
         with httpx.Client(timeout=10) as client:
             for i in range(-3, n):  # the first three warm the pipeline up and are not counted
@@ -69,6 +71,7 @@ def main(n: int) -> None:
             proc.stop()
         kafka.stop()
         redis_.stop()
+        parser.stop()
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from schemas.parse import ParseStatus
+
 
 class ArticleExtracted(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -19,3 +21,7 @@ class ArticleExtracted(BaseModel):
     extractor_version: str
     published_at: date
     event_ids: tuple[str, ...] = ()
+    # What the parse stage said of the article (absent on markers written before it existed):
+    # an `unsupported_language` article has no events, and the marker says why.
+    language: str | None = None
+    status: ParseStatus | None = None

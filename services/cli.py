@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 
 from services.common.settings import Settings, load_settings
@@ -41,6 +42,27 @@ def cmd_ingest_serve(args: argparse.Namespace, settings: Settings) -> int:
     app = create_app(factory, max_body_bytes=settings.max_body_bytes, write_token=settings.api_token,
                      health=health, on_shutdown=shutdown)
     _serve(app, args.host or settings.ingest_host, args.port or settings.ingest_port)
+    return 0
+
+
+# --- parse
+def cmd_parse_run(args: argparse.Namespace, settings: Settings) -> int:
+    from faust import Worker
+
+    from services.bootstrap import kafka_log
+    from services.common.topics import ALL_TOPICS
+    from services.parse.app import create_app
+
+    if args.parser_url:
+        settings = settings.model_copy(update={"parser_url": args.parser_url})
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    event_log = kafka_log(settings, "claimline-parse-admin")
+    loop.run_until_complete(event_log.ensure_topics(ALL_TOPICS))
+    loop.run_until_complete(event_log.close())
+    app = create_app(settings)
+    worker = Worker(app, loglevel="WARNING", loop=loop)
+    worker.execute_from_commandline()
     return 0
 
 
@@ -134,12 +156,23 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
     from services.embedded.runtime import create_embedded_app
+    from services.parse.local import ParserNotAvailable, ensure_parser
 
     if args.data_dir:
         settings = settings.model_copy(update={"data_dir": Path(args.data_dir)})
+    # The parse stage needs a real parser: the configured CoreNLP server, or a local one
+    # started now (fetched from Maven Central the first time) and stopped with the demo.
+    print(f"parser: looking for CoreNLP at {settings.parser_url} (starting a local one if nothing answers)",
+          flush=True)
+    try:
+        parser_url = ensure_parser(settings, owner_pid=os.getpid())
+    except ParserNotAvailable as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    settings = settings.model_copy(update={"parser_url": parser_url})
     app = create_embedded_app(settings, load_bundled=not args.no_samples)
     url = f"http://{args.host}:{args.port}"
-    print(f"Claimline demo (embedded: SQLite log in {settings.data_dir}, in-process cache)\n"
+    print(f"Claimline demo (embedded: SQLite log in {settings.data_dir}, in-process cache, CoreNLP at {parser_url})\n"
           f"  web page     {url}/\n  timeline     {url}/timeline\n  API docs     {url}/docs\n"
           f"  ingest       POST {url}/articles   (or: claimline push FILE --url {url})\n"
           f"Stop with Ctrl-C.", flush=True)
@@ -309,9 +342,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int)
     p.set_defaults(func=cmd_ingest_serve)
 
+    parse = services.add_parser("parse", help="the parse service (Stanford CoreNLP)").add_subparsers(
+        dest="action", required=True)
+    p = parse.add_parser("run", help="run the faust worker: articles -> articles.parsed")
+    p.add_argument("--parser-url", help="the CoreNLP server (default: CLAIMLINE_PARSER_URL)")
+    p.set_defaults(func=cmd_parse_run)
+
     extract = services.add_parser("extract", help="the extract service and extractor tools").add_subparsers(
         dest="action", required=True)
-    p = extract.add_parser("run", help="run the faust worker: articles -> events")
+    p = extract.add_parser("run", help="run the faust worker: articles.parsed -> events")
     p.set_defaults(func=cmd_extract_run)
     p = extract.add_parser("file", help="extract events from an articles JSONL file")
     p.add_argument("--input", required=True, help="articles, one JSON object a line")
@@ -330,7 +369,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int)
     p.set_defaults(func=cmd_timeline_serve)
 
-    p = extract.add_parser("replay", help="re-extract every article from the start of the articles topic")
+    p = extract.add_parser("replay", help="re-extract every article from the start of the articles.parsed topic "
+                                          "(reuses the parses: no parser needed)")
     p.add_argument("--embedded", action="store_true", help="on the embedded SQLite log instead of Kafka")
     p.set_defaults(func=cmd_extract_replay)
 
@@ -358,7 +398,7 @@ def build_parser() -> argparse.ArgumentParser:
     dlq = services.add_parser("dlq", help="dead-letter topics: list and re-drive parked messages").add_subparsers(
         dest="action", required=True)
     p = dlq.add_parser("list", help="show parked messages with their reasons")
-    p.add_argument("--topic", choices=["articles", "events"], default="articles")
+    p.add_argument("--topic", choices=["articles", "parsed", "events"], default="articles")
     p.add_argument("--embedded", action="store_true")
     p.set_defaults(func=cmd_dlq_list)
     p = dlq.add_parser("retry", help="re-drive parked articles through ingest (validated again)")

@@ -1,4 +1,4 @@
-# Process helpers shared by deploy/local/kafka.sh and redis.sh (sourced, not run).
+# Process helpers shared by deploy/local/kafka.sh, redis.sh and corenlp.sh (sourced, not run).
 
 # Alive and not a zombie (an orphan may wait a while for its reaper).
 alive() {

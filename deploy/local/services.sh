@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Run the three Claimline services in the background (used by `make up` / `make down`).
+# Run the four Claimline services in the background (used by `make up` / `make down`).
 #
-#   services.sh start     start ingest, extract and timeline; wait for their /health
+#   services.sh start     start ingest, parse, extract and timeline; wait for their /health
 #   services.sh stop      stop them (SIGTERM to each process group, then SIGKILL); idempotent
 #   services.sh status    exit 0 when all run, 3 otherwise
 #
 # Each service gets a pid file and a log in $SERVICES_LOCAL_RUN_DIR (default <repo>/.run/services).
 # They read their configuration from CLAIMLINE_* variables (services/common/settings.py);
-# set CLAIMLINE_KAFKA_BOOTSTRAP and CLAIMLINE_REDIS_URL to point them at the infrastructure.
+# set CLAIMLINE_KAFKA_BOOTSTRAP, CLAIMLINE_REDIS_URL and CLAIMLINE_PARSER_URL to point them at the infrastructure.
 # CLAIMLINE_BIN (default <repo>/.venv/bin/claimline) and SERVICES_LOCAL_START_TIMEOUT (60 s).
 set -euo pipefail
 
@@ -19,10 +19,11 @@ PY="$(dirname "$BIN")/python"
 [[ -x "$PY" ]] || PY=python3
 TIMEOUT="${SERVICES_LOCAL_START_TIMEOUT:-60}"
 
-SERVICES=(ingest extract timeline)
-declare -A ARGS=([ingest]="ingest serve" [extract]="extract run" [timeline]="timeline serve")
+SERVICES=(ingest parse extract timeline)
+declare -A ARGS=([ingest]="ingest serve" [parse]="parse run" [extract]="extract run" [timeline]="timeline serve")
 declare -A HEALTH=(
   [ingest]="http://127.0.0.1:${CLAIMLINE_INGEST_PORT:-8001}/health"
+  [parse]="http://127.0.0.1:${CLAIMLINE_PARSE_WEB_PORT:-6067}/health"
   [extract]="http://127.0.0.1:${CLAIMLINE_EXTRACT_WEB_PORT:-6066}/health"
   [timeline]="http://127.0.0.1:${CLAIMLINE_TIMELINE_PORT:-8000}/health"
 )
@@ -108,7 +109,7 @@ cmd_start() {
     fi
     sleep 0.5
   done
-  log "all healthy: ingest ${HEALTH[ingest]%/health}, timeline ${HEALTH[timeline]%/health}, extract ${HEALTH[extract]}"
+  log "all healthy: ingest ${HEALTH[ingest]%/health}, timeline ${HEALTH[timeline]%/health}, parse ${HEALTH[parse]}, extract ${HEALTH[extract]}"
 }
 
 cmd_stop() {

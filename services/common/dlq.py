@@ -14,11 +14,13 @@ from schemas.article import Article
 from schemas.deadletter import DeadLetter
 from services.common.ports import EventLog
 from services.common.settings import Settings
-from services.common.topics import ARTICLES_DLQ, EVENTS_DLQ
+from services.common.topics import ARTICLES_DLQ, EVENTS_DLQ, PARSED_DLQ
+
+DEAD_LETTER_TOPICS = {"articles": ARTICLES_DLQ, "parsed": PARSED_DLQ, "events": EVENTS_DLQ}
 
 
 async def read_dead_letters(event_log: EventLog, which: str) -> list[tuple[str, DeadLetter]]:
-    spec = ARTICLES_DLQ if which == "articles" else EVENTS_DLQ
+    spec = DEAD_LETTER_TOPICS[which]
     await event_log.ensure_topics([spec])
     ends = await event_log.end_offsets(spec)
     positions: dict[int, int] = {}

@@ -14,7 +14,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
 from services.common.ports import Record, Written
-from services.common.topics import TopicSpec
+from services.common.topics import MAX_RECORD_BYTES, TopicSpec
 
 
 class KafkaLog:
@@ -35,7 +35,9 @@ class KafkaLog:
         try:
             existing = set(await admin.list_topics())
             missing = [
-                NewTopic(name=self.topic_name(s), num_partitions=s.partitions, replication_factor=1)
+                NewTopic(name=self.topic_name(s), num_partitions=s.partitions, replication_factor=1,
+                         topic_configs=({"max.message.bytes": str(s.max_message_bytes)}
+                                        if s.max_message_bytes else {}))
                 for s in specs
                 if self.topic_name(s) not in existing
             ]
@@ -60,6 +62,7 @@ class KafkaLog:
                     acks="all",
                     enable_idempotence=True,
                     linger_ms=5,
+                    max_request_size=MAX_RECORD_BYTES + 64 * 1024,  # a whole parsed article, with headroom
                 )
                 await producer.start()
                 self._producer = producer

@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     timeline_host: str = Field("127.0.0.1", description="Address the timeline API binds to")
     timeline_port: int = Field(8000, description="Port of the timeline API")
     extract_web_port: int = Field(6066, description="Port of the extract worker's health page")
+    parser_url: str = Field("http://127.0.0.1:9000", description="The Stanford CoreNLP server the parse stage "
+                                                                 "asks (deploy/local/corenlp.sh)")
+    parse_web_port: int = Field(6067, description="Port of the parse worker's health page")
     ingest_url: str = Field("http://127.0.0.1:8001", description="Where `claimline push` sends articles")
     api_token: str | None = Field(None, description="Bearer token required by write endpoints when set")
     read_token: str | None = Field(None, description="Bearer token required by read endpoints when set")
@@ -40,6 +43,9 @@ class Settings(BaseSettings):
 
     # Extract worker
     extract_group: str = Field("claimline-extract", description="Consumer group (faust app id) of the extract service")
+
+    # Parse worker
+    parse_group: str = Field("claimline-parse", description="Consumer group (faust app id) of the parse service")
 
 
 def load_settings(**overrides: object) -> Settings:

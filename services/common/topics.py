@@ -12,6 +12,13 @@ from pydantic import BaseModel
 from schemas.article import Article
 from schemas.deadletter import DeadLetter
 from schemas.events import _EventBase
+from schemas.parse import ParsedArticle
+
+# A parsed article carries its text (up to 200,000 characters) and one entry per token in
+# seven columns: a long article's record is several MB, past Kafka's 1 MB default. Its dead
+# letter holds the same bytes in base64 (4/3 as many). Producers use MAX_RECORD_BYTES as their
+# request limit; topics that need more than the broker's default declare it.
+MAX_RECORD_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -23,6 +30,8 @@ class TopicSpec:
     writer: str
     readers: tuple[str, ...]
     doc: str
+    # The topic's max.message.bytes (None: the broker's default, about 1 MB).
+    max_message_bytes: int | None = None
 
     def name(self, prefix: str) -> str:
         return f"{prefix}{self.suffix}"
@@ -34,8 +43,20 @@ ARTICLES = TopicSpec(
     value_model=Article,
     partitions=4,
     writer="ingest",
-    readers=("extract",),
+    readers=("parse",),
     doc="Validated articles as JSON.",
+)
+
+ARTICLES_PARSED = TopicSpec(
+    suffix="articles.parsed",
+    key="article id (the articles topic's key)",
+    value_model=ParsedArticle,
+    partitions=4,
+    writer="parse",
+    readers=("extract", "claimline extract replay"),
+    doc="Each article with its parse (tokens, lemmas, POS, dependencies; schemas.parse.ParsedArticle) as "
+        "JSON, or its unsupported language. Kept: re-extraction reads these and never parses again.",
+    max_message_bytes=MAX_RECORD_BYTES,
 )
 
 EVENTS = TopicSpec(
@@ -53,9 +74,21 @@ ARTICLES_DLQ = TopicSpec(
     key="the original message key, when it had one",
     value_model=DeadLetter,
     partitions=1,
-    writer="extract",
+    writer="parse",
     readers=("operators (claimline dlq)",),
     doc="Messages on the articles topic that could not be processed, with the reason.",
+    max_message_bytes=4 * 1024 * 1024,  # a 200,000-character article in base64
+)
+
+PARSED_DLQ = TopicSpec(
+    suffix="articles.parsed.deadletter",
+    key="the original message key, when it had one",
+    value_model=DeadLetter,
+    partitions=1,
+    writer="extract",
+    readers=("operators (claimline dlq)",),
+    doc="Messages on the articles.parsed topic that extract could not process, with the reason.",
+    max_message_bytes=MAX_RECORD_BYTES * 3 // 2,
 )
 
 EVENTS_DLQ = TopicSpec(
@@ -68,4 +101,4 @@ EVENTS_DLQ = TopicSpec(
     doc="Messages on the events topic that the timeline could not fold, with the reason.",
 )
 
-ALL_TOPICS: tuple[TopicSpec, ...] = (ARTICLES, EVENTS, ARTICLES_DLQ, EVENTS_DLQ)
+ALL_TOPICS: tuple[TopicSpec, ...] = (ARTICLES, ARTICLES_PARSED, EVENTS, ARTICLES_DLQ, PARSED_DLQ, EVENTS_DLQ)

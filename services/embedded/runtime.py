@@ -1,6 +1,8 @@
-"""The embedded mode: ingest, extract and timeline in one process, with the SQLite event
-log in place of Kafka and the in-process store in place of Redis. Only the adapters
-differ from the Kafka + Redis deployment; every service runs the same code.
+"""The embedded mode: ingest, parse, extract and timeline in one process, with the SQLite
+event log in place of Kafka and the in-process store in place of Redis. Only the adapters
+differ from the Kafka + Redis deployment; every service runs the same code. The parser is
+the real one: a local CoreNLP server (deploy/local/corenlp.sh), started when none answers at
+CLAIMLINE_PARSER_URL and stopped with the process.
 
 Run: `claimline demo` (loads the bundled sample articles and serves API and web page).
 """
@@ -8,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import logging
+import os
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -18,9 +22,13 @@ from schemas.article import Article
 from services.bootstrap import TimelineRuntime
 from services.common.settings import Settings
 from services.common.ports import Written
-from services.common.topics import ALL_TOPICS, ARTICLES
+from services.common.topics import ALL_TOPICS, ARTICLES, ARTICLES_PARSED
 from services.embedded.sqlite_log import SqliteLog
 from services.extract.worker import extract_records
+from services.parse.corenlp import CoreNLPClient
+from services.parse.handler import Parser
+from services.parse.local import ensure_parser
+from services.parse.worker import parse_records
 from services.ingest.api import build_router as ingest_router
 from services.ingest.seen import MemorySeenStore
 from services.ingest.service import IngestService
@@ -31,6 +39,7 @@ log = logging.getLogger(__name__)
 
 SAMPLES_DIR = Path(__file__).parent / "samples"
 EXTRACT_GROUP = "claimline-extract"
+PARSE_GROUP = "claimline-parse"
 
 
 async def warm_seen(event_log: SqliteLog, seen: MemorySeenStore) -> int:
@@ -49,8 +58,13 @@ async def warm_seen(event_log: SqliteLog, seen: MemorySeenStore) -> int:
 
 
 class EmbeddedRuntime:
-    def __init__(self, settings: Settings, *, db_path: str | Path | None = None) -> None:
+    """`parser`: the parse stage's parser; by default a client of the CoreNLP server at
+    `settings.parser_url`, or of a local one started for this process."""
+
+    def __init__(self, settings: Settings, *, db_path: str | Path | None = None, parser: Parser | None = None) -> None:
         self.settings = settings
+        self.parser = parser
+        self._own_client: CoreNLPClient | None = None
         path = db_path if db_path is not None else Path(settings.data_dir) / "claimline.sqlite"
         self.log = SqliteLog(path, settings.topic_prefix)
         self.seen = MemorySeenStore()
@@ -59,28 +73,51 @@ class EmbeddedRuntime:
                                         {"log_backend": "sqlite", "store_backend": "memory"},
                                         articles=self.article)
         self._stop = asyncio.Event()
-        self._extract_task: asyncio.Task | None = None
+        self._tasks: list[asyncio.Task] = []
 
     async def start(self) -> None:
+        if self.parser is None:
+            # Started for this process (fetched the first time) unless one answers already.
+            url = await asyncio.to_thread(ensure_parser, self.settings, owner_pid=os.getpid())
+            self._own_client = CoreNLPClient(url)
+            self.parser = self._own_client
+            log.info("parser: CoreNLP at %s", url)
         await self.log.ensure_topics(ALL_TOPICS)
         await warm_seen(self.log, self.seen)
         # The in-process store starts empty: the whole event log is folded first (the log is the truth).
         await self.timeline.start()
-        self._extract_task = asyncio.create_task(self._extract_loop(), name="embedded-extract")
+        self._tasks = [asyncio.create_task(self._parse_loop(), name="embedded-parse"),
+                       asyncio.create_task(self._extract_loop(), name="embedded-extract")]
+
+    async def _parse_loop(self) -> None:
+        assert self.parser is not None
+        positions = await self.log.committed(PARSE_GROUP, ARTICLES)
+        while not self._stop.is_set():
+            try:
+                count, positions = await parse_records(self.log, positions, self.parser, max_records=10,
+                                                       timeout_s=0.2)
+                if count:
+                    await self.log.commit(PARSE_GROUP, ARTICLES, positions)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # keep the demo alive; the batch is retried from the committed positions
+                log.exception("embedded parse step failed")
+                await asyncio.sleep(1.0)
+                positions = await self.log.committed(PARSE_GROUP, ARTICLES)
 
     async def _extract_loop(self) -> None:
-        positions = await self.log.committed(EXTRACT_GROUP, ARTICLES)
+        positions = await self.log.committed(EXTRACT_GROUP, ARTICLES_PARSED)
         while not self._stop.is_set():
             try:
                 count, positions = await extract_records(self.log, positions, timeout_s=0.2)
                 if count:
-                    await self.log.commit(EXTRACT_GROUP, ARTICLES, positions)
+                    await self.log.commit(EXTRACT_GROUP, ARTICLES_PARSED, positions)
             except asyncio.CancelledError:
                 raise
             except Exception:  # keep the demo alive; the batch is retried from the committed positions
                 log.exception("embedded extract step failed")
                 await asyncio.sleep(1.0)
-                positions = await self.log.committed(EXTRACT_GROUP, ARTICLES)
+                positions = await self.log.committed(EXTRACT_GROUP, ARTICLES_PARSED)
 
     async def article(self, article_id: str) -> dict | None:
         """The ingested article (from the log), for GET /articles/{id}."""
@@ -93,17 +130,39 @@ class EmbeddedRuntime:
                 return json.loads(record.value)
         return None
 
-    async def settle(self, timeout_s: float = 30.0) -> None:
-        """Wait until every ingested article is extracted and every event folded."""
+    async def _lag(self, group: str, spec) -> int:
+        ends = await self.log.end_offsets(spec)
+        done = await self.log.committed(group, spec)
+        return sum(max(0, end - done.get(p, 0)) for p, end in ends.items())
+
+    async def health(self) -> dict:
+        """The timeline's health plus how far the parse and extract stages are behind:
+        `pipeline_lag` is 0 once every ingested article is parsed, extracted and folded."""
+        report = await self.timeline.context().health()
+        report["parse_lag"] = await self._lag(PARSE_GROUP, ARTICLES)
+        report["extract_lag"] = await self._lag(EXTRACT_GROUP, ARTICLES_PARSED)
+        report["pipeline_lag"] = report["parse_lag"] + report["extract_lag"] + report.get("consumer_lag", 0)
+        return report
+
+    def context(self):
+        return dataclasses.replace(self.timeline.context(), health=self.health)
+
+    async def settle(self, timeout_s: float = 60.0) -> None:
+        """Wait until every ingested article is parsed and extracted and every event folded."""
         from services.common.topics import EVENTS
 
+        async def caught_up(group: str | None, spec) -> bool:
+            ends = await self.log.end_offsets(spec)
+            if group is None:
+                done = await self.timeline.store.positions(self.log.topic_name(spec))
+            else:
+                done = await self.log.committed(group, spec)
+            return all(done.get(p, 0) >= e for p, e in ends.items())
+
         async def done() -> bool:
-            articles_end = await self.log.end_offsets(ARTICLES)
-            committed = await self.log.committed(EXTRACT_GROUP, ARTICLES)
-            events_end = await self.log.end_offsets(EVENTS)
-            folded = await self.timeline.store.positions(self.log.topic_name(EVENTS))
-            return all(committed.get(p, 0) >= e for p, e in articles_end.items()) and all(
-                folded.get(p, 0) >= e for p, e in events_end.items())
+            # In pipeline order: what a later stage has not seen yet is still upstream.
+            return (await caught_up(PARSE_GROUP, ARTICLES) and await caught_up(EXTRACT_GROUP, ARTICLES_PARSED)
+                    and await caught_up(None, EVENTS))
 
         deadline = asyncio.get_running_loop().time() + timeout_s
         while not await done():
@@ -113,12 +172,14 @@ class EmbeddedRuntime:
 
     async def stop(self) -> None:
         self._stop.set()
-        if self._extract_task:
-            self._extract_task.cancel()
+        for task in self._tasks:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._extract_task
+                await task
         await self.timeline.stop()
         await self.log.close()
+        if self._own_client is not None:
+            await self._own_client.close()
 
 
 def load_jsonl_articles(path: Path) -> list[dict]:
@@ -144,12 +205,13 @@ async def load_samples(runtime: EmbeddedRuntime) -> tuple[int, int]:
     return sum(r.status == "accepted" for r in receipts), sum(r.status == "duplicate" for r in receipts)
 
 
-def create_embedded_app(settings: Settings, *, load_bundled: bool = True, db_path: str | Path | None = None) -> FastAPI:
+def create_embedded_app(settings: Settings, *, load_bundled: bool = True, db_path: str | Path | None = None,
+                        parser: Parser | None = None) -> FastAPI:
     holder: dict[str, EmbeddedRuntime] = {}
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
-        runtime = EmbeddedRuntime(settings, db_path=db_path)
+        runtime = EmbeddedRuntime(settings, db_path=db_path, parser=parser)
         await runtime.start()
         holder["runtime"] = runtime
         app.state.runtime = runtime
@@ -160,10 +222,10 @@ def create_embedded_app(settings: Settings, *, load_bundled: bool = True, db_pat
         await runtime.stop()
 
     app = FastAPI(title="Claimline (embedded demo)", version="0.1.0", lifespan=lifespan,
-                  description="Ingest, extract and timeline in one process on an embedded SQLite log.")
+                  description="Ingest, parse, extract and timeline in one process on an embedded SQLite log.")
 
     async def get_ctx():  # a coroutine: a plain function would run in the thread pool
-        return holder["runtime"].timeline.context()
+        return holder["runtime"].context()
 
     app.include_router(build_ops_router(get_ctx))
     app.include_router(ingest_router(lambda: holder["runtime"].ingest, max_body_bytes=settings.max_body_bytes,

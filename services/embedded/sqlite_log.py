@@ -51,7 +51,10 @@ class SqliteLog:
         }
         self._partitions: dict[str, int] = dict(self._db.execute("SELECT name, partitions FROM topics"))
         self._keyless = 0
-        self._appended = asyncio.Condition()
+        # Set (and replaced) on every append; readers wait on the one they saw before reading.
+        # Not an asyncio.Condition: on Python 3.11, wait_for() cancelling Condition.wait() races
+        # with its lock re-acquisition ("Lock is not acquired"), and several readers hit it.
+        self._appended = asyncio.Event()
 
     def topic_name(self, spec: TopicSpec) -> str:
         return spec.name(self._prefix)
@@ -88,8 +91,8 @@ class SqliteLog:
         self._db.execute("BEGIN")
         self._db.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?)", rows)
         self._db.execute("COMMIT")
-        async with self._appended:
-            self._appended.notify_all()
+        appended, self._appended = self._appended, asyncio.Event()
+        appended.set()
         return written
 
     def _fetch(self, name: str, positions: Mapping[int, int], max_records: int) -> list[Record]:
@@ -107,12 +110,12 @@ class SqliteLog:
     async def read(self, spec: TopicSpec, positions: Mapping[int, int], *,
                    max_records: int = 5000, timeout_s: float = 0.5) -> list[Record]:
         name = self._require(spec)
+        appended = self._appended  # taken before reading: an append after the read sets it
         records = self._fetch(name, positions, max_records)
         if records or timeout_s <= 0:
             return records
         try:
-            async with self._appended:
-                await asyncio.wait_for(self._appended.wait(), timeout=timeout_s)
+            await asyncio.wait_for(appended.wait(), timeout=timeout_s)
         except asyncio.TimeoutError:
             return []
         return self._fetch(name, positions, max_records)

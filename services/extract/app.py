@@ -1,6 +1,7 @@
-"""The extract service: a faust-streaming app around `handle_article`.
+"""The extract service: a faust-streaming app around `handle_parsed`.
 
-Run: `claimline extract run`. The agent only deserializes, calls the handler, publishes
+Run: `claimline extract run`. Reads `articles.parsed` (the parse stage's output), publishes
+events and an `article_extracted` marker per article on `events`. The agent only deserializes, calls the handler, publishes
 and lets faust commit; at-least-once delivery is safe because event ids are deterministic
 and the timeline ignores redelivered events. Concurrency stays 1 (a faust bug commits
 offsets past in-flight messages when it is higher).
@@ -12,9 +13,9 @@ import time
 import faust
 
 from services.common.settings import Settings
-from services.common.topics import ARTICLES, ARTICLES_DLQ, EVENTS
+from services.common.topics import ARTICLES_PARSED, EVENTS, MAX_RECORD_BYTES, PARSED_DLQ
 from services.extract.core import EXTRACTOR_VERSION
-from services.extract.handler import handle_article
+from services.extract.handler import handle_parsed
 
 
 def create_app(settings: Settings) -> faust.App:
@@ -35,20 +36,21 @@ def create_app(settings: Settings) -> faust.App:
         broker_commit_every=100,
         broker_commit_interval=1.0,
         producer_acks=-1,
+        producer_max_request_size=2 * MAX_RECORD_BYTES,  # a dead letter holds a whole parsed article
     )
     prefix = settings.topic_prefix
-    articles = app.topic(ARTICLES.name(prefix), key_type=bytes, value_type=bytes,
-                         key_serializer="raw", value_serializer="raw", partitions=ARTICLES.partitions)
+    parsed = app.topic(ARTICLES_PARSED.name(prefix), key_type=bytes, value_type=bytes,
+                       key_serializer="raw", value_serializer="raw", partitions=ARTICLES_PARSED.partitions)
     events = app.topic(EVENTS.name(prefix), key_type=bytes, value_type=bytes,
                        key_serializer="raw", value_serializer="raw", partitions=EVENTS.partitions)
-    dead_letters = app.topic(ARTICLES_DLQ.name(prefix), key_type=bytes, value_type=bytes,
-                             key_serializer="raw", value_serializer="raw", partitions=ARTICLES_DLQ.partitions)
+    dead_letters = app.topic(PARSED_DLQ.name(prefix), key_type=bytes, value_type=bytes,
+                             key_serializer="raw", value_serializer="raw", partitions=PARSED_DLQ.partitions)
     counters = {"articles": 0, "events": 0, "dead_letters": 0}
 
-    @app.agent(articles, concurrency=1)
+    @app.agent(parsed, concurrency=1)
     async def extract_articles(stream):
         async for message in stream.events():
-            outcome = handle_article(
+            outcome = handle_parsed(
                 message.value, message.key, topic=message.message.topic,
                 partition=message.message.partition, offset=message.message.offset,
                 now_ms=int(time.time() * 1000),

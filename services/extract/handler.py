@@ -1,8 +1,9 @@
-"""What the extract service does with one raw message from the articles topic.
+"""What the extract service does with one raw message from the articles.parsed topic.
 
-Shared by the faust agent, the embedded mode and `claimline extract replay`: validate,
-call the pure extractor, and say what to publish — events, or a dead letter with the
-reason. Nothing here raises for bad input: a bad message is parked, never dropped.
+Shared by the faust agent, the embedded mode and `claimline extract replay`: validate the
+parsed article, call the pure extractor, and say what to publish — events and a marker, or
+a dead letter with the reason. Nothing here raises for bad input: a bad message is parked,
+never dropped. Nothing here parses: the parse stage did that once, and its parses are kept.
 """
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from schemas.article import Article
 from schemas.deadletter import DeadLetter
 from schemas.events import Event, dump_event
 from schemas.extraction import ArticleExtracted
+from schemas.parse import ParsedArticle
 from services.common.ports import EventLog
-from services.common.topics import ARTICLES_DLQ, EVENTS
+from services.common.topics import EVENTS, PARSED_DLQ
 from services.extract.core import EXTRACTOR_VERSION, extract
 
 
@@ -43,24 +44,26 @@ def describe_validation_error(error: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def handle_article(value: bytes | None, key: bytes | None, *, topic: str, partition: int | None,
-                   offset: int | None, now_ms: int) -> Outcome:
+def handle_parsed(value: bytes | None, key: bytes | None, *, topic: str, partition: int | None,
+                  offset: int | None, now_ms: int) -> Outcome:
     def park(reason: str, stage: str) -> Outcome:
         return Outcome(dead_letter=DeadLetter.of(source_topic=topic, value=value or b"", key=key, reason=reason,
                                                  stage=stage, failed_at_ms=now_ms, partition=partition, offset=offset))
 
     if not value:
-        return park("empty message: expected an article as JSON", "validate")
+        return park("empty message: expected a parsed article as JSON", "validate")
     try:
-        article = Article.model_validate_json(value)
+        parsed = ParsedArticle.model_validate_json(value)
     except ValidationError as error:
-        return park(f"not a valid article: {describe_validation_error(error)}", "validate")
+        return park(f"not a valid parsed article: {describe_validation_error(error)}", "validate")
     try:
-        events = extract(article)
+        events = extract(parsed)
     except Exception as error:  # an extractor bug must park the article, not stop the stream
         return park(f"extractor {type(error).__name__}: {error}", "extract")
+    article = parsed.article
     marker = ArticleExtracted(article=article.id, extractor_version=EXTRACTOR_VERSION,
-                              published_at=article.published_at, event_ids=tuple(e.event_id for e in events))
+                              published_at=article.published_at, event_ids=tuple(e.event_id for e in events),
+                              language=parsed.language, status=parsed.status)
     return Outcome(events=events, marker=marker)
 
 
@@ -69,4 +72,4 @@ async def publish_outcome(log: EventLog, outcome: Outcome) -> None:
     if records:
         await log.publish_many(EVENTS, records)
     if outcome.dead_letter is not None:
-        await log.publish(ARTICLES_DLQ, outcome.dead_letter.key, outcome.dead_letter.model_dump_json().encode())
+        await log.publish(PARSED_DLQ, outcome.dead_letter.key, outcome.dead_letter.model_dump_json().encode())

@@ -1,31 +1,33 @@
 """Extraction over any `EventLog`, outside faust: the embedded mode's extract loop and
-`claimline extract replay`. Same handler as the faust agent."""
+`claimline extract replay`. Same handler as the faust agent. Reads parsed articles only:
+nothing here calls the parser."""
 from __future__ import annotations
 
 import time
 from typing import Callable, Mapping
 
 from services.common.ports import EventLog
-from services.common.topics import ARTICLES
-from services.extract.handler import handle_article, publish_outcome
+from services.common.topics import ARTICLES_PARSED
+from services.extract.handler import handle_parsed, publish_outcome
 
 
-async def extract_records(event_log: EventLog, positions: Mapping[int, int], *, max_records: int = 500,
+async def extract_records(event_log: EventLog, positions: Mapping[int, int], *, max_records: int = 100,
                           timeout_s: float = 0.2) -> tuple[int, dict[int, int]]:
-    """Extract one batch of articles read from `positions`; returns (count, new positions)."""
-    records = await event_log.read(ARTICLES, positions, max_records=max_records, timeout_s=timeout_s)
+    """Extract one batch of parsed articles read from `positions`; returns (count, new positions)."""
+    records = await event_log.read(ARTICLES_PARSED, positions, max_records=max_records, timeout_s=timeout_s)
     new_positions = dict(positions)
     for record in records:
-        outcome = handle_article(record.value, record.key, topic=record.topic, partition=record.partition,
-                                 offset=record.offset, now_ms=int(time.time() * 1000))
+        outcome = handle_parsed(record.value, record.key, topic=record.topic, partition=record.partition,
+                                offset=record.offset, now_ms=int(time.time() * 1000))
         await publish_outcome(event_log, outcome)
         new_positions[record.partition] = record.offset + 1
     return len(records), new_positions
 
 
 async def replay_articles(event_log: EventLog, *, progress: Callable[[int, int], None] | None = None) -> int:
-    """Re-extract every article from the start of the topic with the current extractor."""
-    ends = await event_log.end_offsets(ARTICLES)
+    """Re-extract every parsed article from the start of `articles.parsed` with the current
+    extractor (the parses are reused: the parser is not needed)."""
+    ends = await event_log.end_offsets(ARTICLES_PARSED)
     total = sum(ends.values())
     positions: dict[int, int] = {}
     done = 0

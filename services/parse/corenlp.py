@@ -24,7 +24,20 @@ _PROPERTIES = quote(json.dumps({
 
 
 class ParserUnavailable(RuntimeError):
-    """The parser server could not be reached or answered with an error."""
+    """The parser server could not be reached, or answered that it cannot serve now."""
+
+
+class ParserFailed(ParserUnavailable):
+    """The parser was reached but failed on this document (HTTP 4xx: e.g. too long; 500: an
+    exception or its per-request timeout). Worth a few retries, not an endless wait."""
+
+
+def _check(base_url: str, response: httpx.Response) -> None:
+    if response.status_code == 200:
+        return
+    # 502/503/504 (a proxy, a restarting server) say "not now"; the others are about this document.
+    error = ParserFailed if 400 <= response.status_code <= 500 else ParserUnavailable
+    raise error(f"CoreNLP at {base_url} answered {response.status_code}: {response.text[:200]}")
 
 
 def _url(base_url: str) -> str:
@@ -46,8 +59,7 @@ class CoreNLPClient:
             response = await self._http.post(_url(self.base_url), content=article.text.encode("utf-8"))
         except httpx.HTTPError as error:
             raise ParserUnavailable(f"CoreNLP at {self.base_url}: {type(error).__name__}: {error}") from error
-        if response.status_code != 200:
-            raise ParserUnavailable(f"CoreNLP at {self.base_url} answered {response.status_code}: {response.text[:200]}")
+        _check(self.base_url, response)
         return from_corenlp(article, response.json(), language)
 
     async def ready(self) -> bool:
@@ -70,6 +82,5 @@ def parse_sync(base_url: str, article: Article, timeout_s: float = 120.0) -> Par
         response = httpx.post(_url(base_url), content=article.text.encode("utf-8"), timeout=timeout_s)
     except httpx.HTTPError as error:
         raise ParserUnavailable(f"CoreNLP at {base_url}: {type(error).__name__}: {error}") from error
-    if response.status_code != 200:
-        raise ParserUnavailable(f"CoreNLP at {base_url} answered {response.status_code}: {response.text[:200]}")
+    _check(base_url, response)
     return from_corenlp(article, response.json(), language)

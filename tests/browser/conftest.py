@@ -134,8 +134,9 @@ class Demo:
         assert response.status_code == 202, response.text
         return response.json()
 
-    def settled(self, timeout_s: float = 60.0, quiet_s: float = 1.0) -> list[dict]:
-        """Wait until the log is folded (consumer lag 0) and the timeline stops changing."""
+    def settled(self, timeout_s: float = 180.0, quiet_s: float = 1.0) -> list[dict]:
+        """Wait until every article is parsed, extracted and folded (pipeline lag 0) and the
+        timeline stops changing."""
         deadline = time.monotonic() + timeout_s
         last, since = None, time.monotonic()
         while time.monotonic() < deadline:
@@ -144,18 +145,19 @@ class Demo:
             snapshot = (health.get("folded_events"), [(e["entry_id"], len(e["claims"])) for e in entries])
             if snapshot != last:
                 last, since = snapshot, time.monotonic()
-            elif health.get("consumer_lag", 0) == 0 and time.monotonic() - since >= quiet_s:
+            elif health.get("pipeline_lag", 0) == 0 and time.monotonic() - since >= quiet_s:
                 return entries
             time.sleep(0.2)
         raise TimeoutError(f"the demo did not settle in {timeout_s}s:\n{self.process.log_tail()}")
 
 
-def start_demo(data_dir: Path, log_path: Path, *, samples: bool = True) -> Demo:
+def start_demo(data_dir: Path, log_path: Path, parser_url: str, *, samples: bool = True) -> Demo:
     port = free_port()
     args = ["demo", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data_dir)]
     if not samples:
         args.append("--no-samples")
-    process = ServiceProcess("demo", args, {"PYTHONUNBUFFERED": "1"}, log_path).start()
+    process = ServiceProcess("demo", args, {"PYTHONUNBUFFERED": "1", "CLAIMLINE_PARSER_URL": parser_url},
+                             log_path).start()
     demo = Demo(f"http://127.0.0.1:{port}", process, data_dir)
     try:
         wait_http_ok(demo.url + "/health", process, timeout_s=60)
@@ -166,10 +168,10 @@ def start_demo(data_dir: Path, log_path: Path, *, samples: bool = True) -> Demo:
 
 
 @pytest.fixture(scope="session")
-def demo(tmp_path_factory: pytest.TempPathFactory):
+def demo(tmp_path_factory: pytest.TempPathFactory, parser_url: str):
     """`claimline demo` with the bundled articles, settled, with entries on the timeline."""
     root = tmp_path_factory.mktemp("demo")
-    server = start_demo(root / "data", root / "demo.log")
+    server = start_demo(root / "data", root / "demo.log", parser_url)
     try:
         entries = server.settled()
         assert entries, f"the demo has no timeline entries:\n{server.process.log_tail()}"
@@ -199,14 +201,14 @@ def write_events(data_dir: Path, events: Iterable) -> None:
 
 
 @pytest.fixture(scope="session")
-def events_demo_factory(tmp_path_factory: pytest.TempPathFactory):
+def events_demo_factory(tmp_path_factory: pytest.TempPathFactory, parser_url: str):
     """Starts demos (no bundled articles) on a log pre-filled with given events."""
     started: list[Demo] = []
 
     def factory(events: list) -> Demo:
         root = tmp_path_factory.mktemp("events-demo")
         write_events(root / "data", events)
-        server = start_demo(root / "data", root / "demo.log", samples=False)
+        server = start_demo(root / "data", root / "demo.log", parser_url, samples=False)
         started.append(server)
         server.settled()
         return server

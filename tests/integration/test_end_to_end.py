@@ -1,26 +1,26 @@
-"""End to end on real Kafka and Redis: HTTP in, three real service processes, HTTP out.
+"""End to end on real Kafka, Redis and CoreNLP: HTTP in, four real service processes, HTTP out.
 
-Given the ingest, extract and timeline services running as `claimline` processes,
+Given the ingest, parse, extract and timeline services running as `claimline` processes,
 when the seed articles are posted to ingest, then the timeline serves exactly the entries
-the pure extractor and fold compute for them, with evidence quoted from the articles.
+the pure extractor and fold compute from the parses on `articles.parsed`, with evidence
+quoted from the articles.
 """
 from __future__ import annotations
 
 import asyncio
 import json
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import httpx
 import pytest
 import redis
 
-from schemas.article import Article, ArticleIn
 from services.common.kafka_log import KafkaLog
 from services.common.topics import ARTICLES, ARTICLES_DLQ
 from services.extract.core import extract
 from services.timeline.core import fold
+from tests.support.parsed import read_parsed
 from tests.support.services import ServiceProcess, service_env, wait_http_ok
 
 SEED = Path(__file__).resolve().parents[1] / "data" / "seed-articles.jsonl"
@@ -53,10 +53,11 @@ def all_entries(base: str) -> list[dict]:
 
 
 @pytest.fixture
-def stack(kafka_bootstrap, redis_url, unique_prefix, tmp_path):
-    env = service_env(kafka_bootstrap, redis_url, unique_prefix)
+def stack(kafka_bootstrap, redis_url, parser_url, unique_prefix, tmp_path):
+    env = service_env(kafka_bootstrap, redis_url, unique_prefix, parser_url)
     procs = {
         "ingest": ServiceProcess("ingest", ["ingest", "serve"], env, tmp_path / "ingest.log"),
+        "parse": ServiceProcess("parse", ["parse", "run"], env, tmp_path / "parse.log"),
         "extract": ServiceProcess("extract", ["extract", "run"], env, tmp_path / "extract.log"),
         "timeline": ServiceProcess("timeline", ["timeline", "serve"], env, tmp_path / "timeline.log"),
     }
@@ -68,15 +69,18 @@ def stack(kafka_bootstrap, redis_url, unique_prefix, tmp_path):
         wait_http_ok(f"{ingest}/health", procs["ingest"])
         wait_http_ok(f"{timeline}/health", procs["timeline"])
         wait_http_ok(f"http://127.0.0.1:{env['CLAIMLINE_EXTRACT_WEB_PORT']}/health", procs["extract"])
+        wait_http_ok(f"http://127.0.0.1:{env['CLAIMLINE_PARSE_WEB_PORT']}/health", procs["parse"])
         yield {"env": env, "procs": procs, "ingest": ingest, "timeline": timeline}
     finally:
         for proc in procs.values():
             proc.stop()
 
 
-def expected_timeline(raw_articles: list[dict], ingested: dict[str, str]):
-    articles = [Article.from_input(ArticleIn.model_validate(a), now=datetime.now(timezone.utc)) for a in raw_articles]
-    events = [e for a in articles for e in extract(a)]
+def expected_timeline(env: dict[str, str], ids: list[str], timeout_s: float = 120.0):
+    """What the pure extractor and fold compute from the parse stage's own parses of `ids`."""
+    parsed = asyncio.run(read_parsed(env["CLAIMLINE_KAFKA_BOOTSTRAP"], env["CLAIMLINE_TOPIC_PREFIX"], ids,
+                                     timeout_s=timeout_s))
+    events = [e for i in ids for e in extract(parsed[i])]
     return events, fold(events)
 
 
@@ -93,7 +97,7 @@ def test_seed_articles_flow_from_http_through_kafka_to_the_timeline(stack):
     assert ids == [a["id"] for a in raw]
 
     # Then: the timeline converges on what the pure extractor + fold compute
-    events, expected = expected_timeline(raw, {})
+    events, expected = expected_timeline(stack["env"], ids)
     assert events, "the extractor found nothing in the seed articles"
     served = poll(lambda: all_entries(stack["timeline"]),
                   lambda entries: sum(len(e["claims"]) for e in entries) >= len(events))
@@ -128,7 +132,7 @@ def test_bad_input_gets_a_clear_error_or_is_parked(stack):
     assert response.status_code == 422 and response.json()["problems"][0]["field"] == "published_at"
 
     # A raw message on the articles topic that is not an article goes to the dead-letter
-    # topic with the reason, and the extract service keeps going.
+    # topic with the reason (the parse stage validates), and the pipeline keeps going.
     env = stack["env"]
 
     async def produce_and_read():
@@ -162,7 +166,7 @@ def test_killed_timeline_resumes_with_nothing_lost_or_counted_twice(stack, redis
     started again, then its final state equals an uninterrupted fold of the same log."""
     raw = seed_articles()
     copies = []
-    for i in range(60):  # 300 articles -> thousands of events
+    for i in range(30):  # 150 articles -> thousands of events
         for article in raw:
             copies.append({**article, "id": f"{article['id']}-{i}", "text": article["text"] + f"\nCopy {i}."})
     body = "".join(json.dumps(a) + "\n" for a in copies)
@@ -179,7 +183,7 @@ def test_killed_timeline_resumes_with_nothing_lost_or_counted_twice(stack, redis
     timeline.start()
     wait_http_ok(f"{stack['timeline']}/health", timeline)
 
-    events, expected = expected_timeline(copies, {})
+    events, expected = expected_timeline(stack["env"], [a["id"] for a in copies], timeout_s=240)
     served = poll(lambda: all_entries(stack["timeline"]),
                   lambda entries: sum(len(e["claims"]) for e in entries) >= len(events), timeout_s=180)
     health = poll(lambda: httpx.get(f"{stack['timeline']}/health").json(), lambda h: h.get("consumer_lag") == 0)

@@ -2,8 +2,8 @@
 
 Given events on the events topic and a live projection in Redis, when Redis loses the
 projection and `timeline replay` rebuilds it, then the result equals what was there; and
-when articles are re-extracted with the current extractor, the timeline shows only that
-extractor's events."""
+when parsed articles are re-extracted with the current extractor, the timeline shows only
+that extractor's events. Events come from the pure extractor over real CoreNLP parses."""
 from __future__ import annotations
 
 import json
@@ -16,7 +16,7 @@ from schemas.article import Article
 from schemas.events import dump_event
 from services.common.kafka_log import KafkaLog
 from services.common.settings import Settings
-from services.common.topics import ALL_TOPICS, ARTICLES, EVENTS
+from services.common.topics import ALL_TOPICS, ARTICLES_PARSED, EVENTS
 from services.extract.core import EXTRACTOR_VERSION, extract
 from services.extract.worker import replay_articles
 from services.timeline.core import fold
@@ -43,12 +43,12 @@ async def all_entries(store) -> dict:
             return found
 
 
-async def test_flush_then_replay_gives_back_the_same_timeline(kafka_bootstrap, redis_url, unique_prefix):
+async def test_flush_then_replay_gives_back_the_same_timeline(kafka_bootstrap, redis_url, unique_prefix, parse_cache):
     settings = Settings(kafka_bootstrap=kafka_bootstrap, redis_url=redis_url, topic_prefix=unique_prefix,
                         redis_prefix=unique_prefix.rstrip("."))
     log = KafkaLog(kafka_bootstrap, unique_prefix)
     await log.ensure_topics(ALL_TOPICS)
-    events = [e for a in seed_articles(20) for e in extract(a)]
+    events = [e for p in parse_cache.parse_all(seed_articles(20)) for e in extract(p)]
     await log.publish_many(EVENTS, [(e.article, dump_event(e)) for e in events])
     await log.publish(EVENTS, "garbage", b'{"type": "strike"}')  # parked, not folded
 
@@ -74,11 +74,13 @@ async def test_flush_then_replay_gives_back_the_same_timeline(kafka_bootstrap, r
     await log.close()
 
 
-async def test_re_extraction_replaces_an_older_extractor_version(kafka_bootstrap, redis_url, unique_prefix):
+async def test_re_extraction_replaces_an_older_extractor_version(kafka_bootstrap, redis_url, unique_prefix,
+                                                                 parse_cache):
     log = KafkaLog(kafka_bootstrap, unique_prefix)
     await log.ensure_topics(ALL_TOPICS)
     articles = seed_articles(1)
-    await log.publish_many(ARTICLES, [(a.id, a.model_dump_json().encode()) for a in articles])
+    parsed = parse_cache.parse_all(articles)
+    await log.publish_many(ARTICLES_PARSED, [(p.article.id, p.model_dump_json().encode()) for p in parsed])
     # What an older extractor once said about these articles
     old = [make_event(a.id, "strike", actor="UKR", location="Belaya", when=date(2024, 12, 30), version="0.0.0-old",
                       sentence=a.text.splitlines()[0]) for a in articles]
@@ -93,7 +95,7 @@ async def test_re_extraction_replaces_an_older_extractor_version(kafka_bootstrap
     await projector.catch_up()
     entries = await all_entries(store)
     assert {c.extractor_version for e in entries.values() for c in e.claims} == {EXTRACTOR_VERSION}
-    assert entries == fold([e for a in articles for e in extract(a)])
+    assert entries == fold([e for p in parsed for e in extract(p)])
     await store.close()
     await log.close()
 
@@ -116,10 +118,10 @@ async def namespace_contents(client, prefix: str, namespace: str) -> dict:
 
 
 async def test_a_rebuild_shared_by_forked_writers_equals_a_single_process_one(kafka_bootstrap, redis_url,
-                                                                              unique_prefix):
+                                                                              unique_prefix, parse_cache):
     log = KafkaLog(kafka_bootstrap, unique_prefix)
     await log.ensure_topics(ALL_TOPICS)
-    events = [e for a in seed_articles(20) for e in extract(a)]
+    events = [e for p in parse_cache.parse_all(seed_articles(20)) for e in extract(p)]
     # An older extractor's event for one article: the rebuild must drop it in every share.
     stale = make_event(events[0].article, "strike", actor="UKR", location="Belaya", when=date(2024, 12, 30),
                        version="0.0.0-old", sentence="Ukraine struck a command post near Belaya.")

@@ -1,14 +1,16 @@
-"""Real Kafka and Redis for the tests, started through deploy/local/{kafka,redis}.sh.
+"""Real Kafka, Redis and CoreNLP for the tests, started through deploy/local/{kafka,redis,corenlp}.sh.
 
-One code path: the same scripts back `make kafka-up` / `make redis-up` and these helpers.
-Each call picks free loopback ports and uses the run dir it is given, so two test sessions
-never collide. Set CLAIMLINE_TEST_KAFKA_BOOTSTRAP / CLAIMLINE_TEST_REDIS_URL to reuse a
-broker / server that is already running instead (nothing is then started or stopped).
+One code path: the same scripts back `make kafka-up` / `make redis-up` / `make parser-up` and
+these helpers. Each call picks free loopback ports and uses the run dir it is given, so two
+test sessions never collide. Set CLAIMLINE_TEST_KAFKA_BOOTSTRAP / CLAIMLINE_TEST_REDIS_URL /
+CLAIMLINE_TEST_PARSER_URL to reuse a broker / server that is already running instead
+(nothing is then started or stopped).
 
-    kafka = start_kafka(tmp_dir / "kafka")   # kafka.bootstrap == "127.0.0.1:PORT"
-    redis = start_redis(tmp_dir / "redis")   # redis.url == "redis://127.0.0.1:PORT/0"
+    kafka = start_kafka(tmp_dir / "kafka")       # kafka.bootstrap == "127.0.0.1:PORT"
+    redis = start_redis(tmp_dir / "redis")       # redis.url == "redis://127.0.0.1:PORT/0"
+    parser = start_corenlp(tmp_dir / "corenlp")  # parser.url == "http://127.0.0.1:PORT"
     ...
-    kafka.stop(); redis.stop()
+    kafka.stop(); redis.stop(); parser.stop()
 """
 from __future__ import annotations
 
@@ -23,9 +25,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 KAFKA_SH = REPO / "deploy" / "local" / "kafka.sh"
 REDIS_SH = REPO / "deploy" / "local" / "redis.sh"
+CORENLP_SH = REPO / "deploy" / "local" / "corenlp.sh"
 
 KAFKA_ENV = "CLAIMLINE_TEST_KAFKA_BOOTSTRAP"
 REDIS_ENV = "CLAIMLINE_TEST_REDIS_URL"
+PARSER_ENV = "CLAIMLINE_TEST_PARSER_URL"
 
 
 class InfraError(RuntimeError):
@@ -91,7 +95,7 @@ class _Handle:
     def log_file(self) -> Path | None:
         if self.run_dir is None:
             return None
-        return self.run_dir / ("kafka.log" if self._script == KAFKA_SH else "redis.log")
+        return self.run_dir / {KAFKA_SH: "kafka.log", REDIS_SH: "redis.log", CORENLP_SH: "corenlp.log"}[self._script]
 
 
 @dataclass
@@ -102,6 +106,12 @@ class KafkaHandle(_Handle):
 
 @dataclass
 class RedisHandle(_Handle):
+    url: str = ""
+    start_seconds: float = 0.0
+
+
+@dataclass
+class CoreNLPHandle(_Handle):
     url: str = ""
     start_seconds: float = 0.0
 
@@ -182,3 +192,38 @@ def start_redis(run_dir: Path | str, *, timeout: float = 30, attempts: int = 3, 
         if "already in use" not in r.stderr:
             break
     raise InfraError("could not start Redis:\n" + "\n".join(errors))
+
+
+def fetch_corenlp(timeout: float = 1800) -> None:
+    """Resolve the CoreNLP jars and models (cached; a no-op when they are already there)."""
+    r = _run(CORENLP_SH, ["fetch"], {}, timeout=timeout)
+    if r.returncode != 0:
+        raise InfraError(f"corenlp.sh fetch failed (exit {r.returncode}):\n{r.stdout}\n{r.stderr}")
+
+
+def start_corenlp(run_dir: Path | str, *, timeout: float = 180, attempts: int = 3,
+                  reuse_env: bool = True) -> CoreNLPHandle:
+    """Start a Stanford CoreNLP server (2 GB heap) on a free loopback port, its log in run_dir."""
+    if reuse_env and os.environ.get(PARSER_ENV):
+        return CoreNLPHandle(run_dir=None, owned=False, url=os.environ[PARSER_ENV].rstrip("/"), _script=CORENLP_SH)
+    fetch_corenlp()
+    run_dir = Path(run_dir)
+    errors = []
+    for attempt in range(1, attempts + 1):
+        port = free_port()
+        env = {
+            "CORENLP_LOCAL_RUN_DIR": str(run_dir),
+            "CORENLP_LOCAL_START_TIMEOUT": str(int(timeout)),
+            "CORENLP_LOCAL_OWNER_PID": str(os.getpid()),
+        }
+        t0 = time.monotonic()
+        r = _run(CORENLP_SH, ["start", str(port)], env, timeout=timeout + 60)
+        if r.returncode == 0:
+            h = CoreNLPHandle(run_dir=run_dir, owned=True, _env=env, _script=CORENLP_SH,
+                              url=f"http://127.0.0.1:{port}", start_seconds=time.monotonic() - t0)
+            _started.append(h)
+            return h
+        errors.append(f"attempt {attempt} (port {port}), exit {r.returncode}:\n{r.stderr[-4000:]}")
+        if "already in use" not in r.stderr:
+            break
+    raise InfraError("could not start CoreNLP:\n" + "\n".join(errors))

@@ -73,8 +73,11 @@ def wait_http_ok(url: str, process: ServiceProcess, timeout_s: float = 60.0) -> 
     raise TimeoutError(f"{url} not healthy after {timeout_s}s ({last}):\n{process.log_tail()}")
 
 
-def service_env(kafka_bootstrap: str, redis_url: str, prefix: str) -> dict[str, str]:
+def service_env(kafka_bootstrap: str, redis_url: str, prefix: str, parser_url: str | None = None) -> dict[str, str]:
     return {
+        **({"CLAIMLINE_PARSER_URL": parser_url} if parser_url else {}),
+        "CLAIMLINE_PARSE_GROUP": f"{prefix}parse",
+        "CLAIMLINE_PARSE_WEB_PORT": str(free_port()),
         "CLAIMLINE_KAFKA_BOOTSTRAP": kafka_bootstrap,
         "CLAIMLINE_REDIS_URL": redis_url,
         "CLAIMLINE_TOPIC_PREFIX": prefix,

@@ -10,7 +10,8 @@ from services.common.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE = REPO / "deploy" / "docker-compose.yml"
-APP_SERVICES = {"ingest": ("ingest", "serve"), "extract": ("extract", "run"), "timeline": ("timeline", "serve")}
+APP_SERVICES = {"ingest": ("ingest", "serve"), "parse": ("parse", "run"), "extract": ("extract", "run"),
+                "timeline": ("timeline", "serve")}
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +29,7 @@ def _env(service: dict) -> dict[str, str]:
 
 
 def test_expected_services(compose: dict) -> None:
-    assert {"kafka", "redis", *APP_SERVICES} <= set(compose["services"])
+    assert {"kafka", "redis", "corenlp", *APP_SERVICES} <= set(compose["services"])
 
 
 def test_every_service_has_image_or_build_and_healthcheck(compose: dict) -> None:
@@ -45,6 +46,7 @@ def test_depends_on_waits_for_health(compose: dict) -> None:
         deps = services[name].get("depends_on")
         assert isinstance(deps, dict) and "kafka" in deps, f"{name}: must depend on kafka (long form)"
     assert "redis" in services["timeline"]["depends_on"]
+    assert "corenlp" in services["parse"]["depends_on"]
     for name, svc in services.items():
         deps = svc.get("depends_on") or {}
         assert isinstance(deps, dict), f"{name}: use the long depends_on form with a condition"
@@ -108,3 +110,19 @@ def test_build_context_has_the_dockerfile(compose: dict) -> None:
         context = build if isinstance(build, str) else build.get("context", ".")
         dockerfile = "Dockerfile" if isinstance(build, str) else build.get("dockerfile", "Dockerfile")
         assert (COMPOSE.parent / context / dockerfile).resolve().is_file(), f"{name}: no {dockerfile} in {context}"
+
+
+def test_corenlp_is_built_from_maven_central_and_the_parse_service_finds_it(compose: dict) -> None:
+    corenlp = compose["services"]["corenlp"]
+    build = corenlp["build"]
+    dockerfile = (COMPOSE.parent / build["context"] / build.get("dockerfile", "Dockerfile")).resolve()
+    text = dockerfile.read_text()
+    # Fetched when the image is built (GPL-3.0-or-later: never in the repository), from the same pom as locally
+    assert "dependency:copy-dependencies" in text and (dockerfile.parent / "pom.xml").is_file()
+    assert "4.5.10" in (dockerfile.parent / "pom.xml").read_text()
+    assert "StanfordCoreNLPServer" in text and "-preload" in text
+    assert not corenlp.get("ports"), "the parser is for the services only: no port on the host"
+    assert "/ready" in " ".join(corenlp["healthcheck"]["test"])
+    env = _env(compose["services"]["parse"])
+    assert env["CLAIMLINE_PARSER_URL"] == "http://corenlp:9000"
+    assert env["CLAIMLINE_PARSE_WEB_PORT"] in " ".join(compose["services"]["parse"]["healthcheck"]["test"])

@@ -24,21 +24,21 @@ def claimline(*args: str, env: dict, stdin: str | None = None) -> subprocess.Com
 
 
 def settle(base: str) -> dict:
-    for _ in range(200):
+    for _ in range(1200):
         health = httpx.get(f"{base}/health", timeout=5).json()
         timeline = httpx.get(f"{base}/timeline", params={"limit": 500, "claims": "all"}, timeout=5).json()
-        if health["consumer_lag"] == 0:
+        if health["pipeline_lag"] == 0:  # parsed, extracted and folded
             return timeline
         asyncio.run(asyncio.sleep(0.05))
     raise AssertionError("demo did not settle")
 
 
-def test_demo_push_dlq_restart_and_replay(tmp_path):
+def test_demo_push_dlq_restart_and_replay(tmp_path, parser_url):
     import os
 
     data = tmp_path / "data"
     port = free_port()
-    env = {**os.environ, "CLAIMLINE_DATA_DIR": str(data)}
+    env = {**os.environ, "CLAIMLINE_DATA_DIR": str(data), "CLAIMLINE_PARSER_URL": parser_url}
     base = f"http://127.0.0.1:{port}"
     demo = lambda: ServiceProcess("demo", ["demo", "--port", str(port), "--no-samples"], env,  # noqa: E731
                                   tmp_path / "demo.log").start()

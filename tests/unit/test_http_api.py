@@ -20,9 +20,9 @@ ARTICLE = {"text": "Russia's defense ministry said its forces captured Kurakhove
 
 
 @pytest.fixture
-async def client(tmp_path):
-    app = create_embedded_app(Settings(data_dir=tmp_path, api_token="s3cret", max_body_bytes=200_000),
-                              load_bundled=False)
+async def client(tmp_path, parser_url):
+    app = create_embedded_app(Settings(data_dir=tmp_path, api_token="s3cret", max_body_bytes=200_000,
+                                       parser_url=parser_url), load_bundled=False)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
@@ -110,8 +110,8 @@ async def test_health_metrics_and_openapi(client):
         assert path in spec["paths"], path
 
 
-async def test_reads_can_require_a_token_too(tmp_path):
-    app = create_embedded_app(Settings(data_dir=tmp_path, read_token="r"), load_bundled=False)
+async def test_reads_can_require_a_token_too(tmp_path, parser_url):
+    app = create_embedded_app(Settings(data_dir=tmp_path, read_token="r", parser_url=parser_url), load_bundled=False)
     async with app.router.lifespan_context(app):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
             assert (await c.get("/timeline")).status_code == 401

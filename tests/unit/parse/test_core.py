@@ -1,0 +1,79 @@
+"""The pure parse core on a recorded CoreNLP answer: no server needed."""
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from schemas.article import Article
+from schemas.parse import PARSER_VERSION, ParsedArticle
+from services.parse.core import detect_language, from_corenlp, is_supported, unsupported
+
+RECORDED = json.loads((Path(__file__).resolve().parents[2] / "data" / "corenlp" / "kursk-two-sentences.json")
+                      .read_text(encoding="utf-8"))
+
+
+def article(text: str, **kw) -> Article:
+    return Article(id=kw.pop("id", "a1"), text=text, published_at=kw.pop("published_at", date(2025, 3, 13)), **kw)
+
+
+@pytest.fixture(scope="module")
+def parsed() -> ParsedArticle:
+    return from_corenlp(article(RECORDED["text"]), RECORDED["corenlp"])
+
+
+def test_sentences_and_token_columns(parsed: ParsedArticle) -> None:
+    assert parsed.status == "parsed" and parsed.language == "en" and parsed.parser_version == PARSER_VERSION
+    assert len(parsed.sentences) == 2
+    first, second = parsed.sentences
+    assert first.words[:3] == ("Russia", "is", "bringing")
+    assert first.lemmas[:3] == ("Russia", "be", "bring")
+    assert first.pos[:3] == ("NNP", "VBZ", "VBG")
+    assert second.words == ("Kyiv", "denied", "it", ".")
+
+
+def test_offsets_point_into_the_text(parsed: ParsedArticle) -> None:
+    text = parsed.article.text
+    for s in parsed.sentences:
+        assert [text[a:b] for a, b in zip(s.starts, s.ends)] == list(s.words)
+        assert text[s.start:s.end].startswith(s.words[0]) and text[s.start:s.end].endswith(s.words[-1])
+    assert parsed.sentences[1].start == RECORDED["text"].index("Kyiv")
+
+
+def test_basic_dependencies_become_heads_and_relations(parsed: ParsedArticle) -> None:
+    s = parsed.sentences[0]
+
+    def rel(dependent: str) -> tuple[str, str]:
+        i = s.words.index(dependent)
+        head = s.heads[i]
+        return s.deps[i], ("ROOT" if head == 0 else s.words[head - 1])
+
+    assert rel("bringing") == ("ROOT", "ROOT")
+    assert rel("Russia") == ("nsubj", "bringing")
+    assert rel("soldiers") == ("obj", "bringing")
+    assert rel("Kursk") == ("compound", "region")
+    assert rel("commander") == ("nsubj", "said")
+    assert sum(h == 0 for h in s.heads) == 1
+
+
+def test_the_record_round_trips_as_json(parsed: ParsedArticle) -> None:
+    assert ParsedArticle.model_validate_json(parsed.model_dump_json()) == parsed
+
+
+def test_misaligned_columns_are_rejected(parsed: ParsedArticle) -> None:
+    data = json.loads(parsed.model_dump_json())
+    data["sentences"][0]["pos"] = data["sentences"][0]["pos"][:-1]
+    with pytest.raises(ValueError, match="token columns differ"):
+        ParsedArticle.model_validate(data)
+
+
+def test_language_declared_or_detected() -> None:
+    assert detect_language("anything", "en-GB") == "en"
+    assert detect_language("Die ukrainischen Streitkräfte haben nach eigenen Angaben einen russischen Angriff "
+                           "in der Region Charkiw abgewehrt.") == "de"
+    assert detect_language("short") == "en"  # too little text to guess
+    assert is_supported("en") and not is_supported("de")
+    u = unsupported(article("Bonjour"), "fr")
+    assert u.status == "unsupported_language" and u.language == "fr" and u.sentences == ()
