@@ -89,16 +89,18 @@ def cmd_extract_run(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_extract_file(args: argparse.Namespace, settings: Settings) -> int:
     from services.extract.cli_commands import extract_file
+    from services.parse.local import local_parse_cache
 
-    count = extract_file(args.input, args.output)
+    count = extract_file(args.input, args.output, parses=local_parse_cache(settings))
     print(f"wrote {count} events to {args.output}", file=sys.stderr)
     return 0
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from services.extract.cli_commands import evaluate
+    from services.parse.local import local_parse_cache
 
-    evaluate(args.gold, args.articles)
+    evaluate(args.gold, args.articles, parses=local_parse_cache(settings))
     return 0
 
 

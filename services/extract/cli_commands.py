@@ -13,10 +13,6 @@ from services.extract.core import EXTRACTOR_VERSION, extract
 from services.extract.evaluation import format_report, score
 from services.parse.cache import ParseCache
 
-# Parses of the offline tools' articles are kept here (a parse depends only on the text and
-# the parser's version, so re-running the rules never parses again).
-DEFAULT_PARSE_CACHE = Path(".cache/parses")
-
 # Articles without an ingestion time get this fixed one, so that runs stay reproducible.
 _NO_INGEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -47,22 +43,17 @@ def event_record(event) -> dict[str, Any]:
     return event.model_dump(mode="json")
 
 
-def parse_articles(articles: Iterable[Article], parser_url: str | None,
-                   cache_dir: Path = DEFAULT_PARSE_CACHE) -> list[ParsedArticle]:
-    return ParseCache(cache_dir, parser_url).parse_all(articles)
-
-
 def predict(parsed: Iterable[ParsedArticle]) -> list[dict[str, Any]]:
     return [event_record(e) for p in parsed for e in extract(p)]
 
 
-def extract_file(input_path: str | Path, output_path: str | Path, *, parser_url: str | None = None,
-                 cache_dir: Path = DEFAULT_PARSE_CACHE) -> int:
-    """Extract events from every article of `input_path`; write one event per line to `output_path`."""
+def extract_file(input_path: str | Path, output_path: str | Path, *, parses: ParseCache) -> int:
+    """Extract events from every article of `input_path`; write one event per line to `output_path`.
+    Parses come from `parses` (kept on disk; the parser is asked only for new texts)."""
     n = 0
     out = Path(output_path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    parsed = parse_articles(read_articles(input_path), parser_url, cache_dir)
+    parsed = parses.parse_all(read_articles(input_path))
     with open(out, "w", encoding="utf-8") as fh:
         for p in parsed:
             for event in extract(p):
@@ -72,13 +63,12 @@ def extract_file(input_path: str | Path, output_path: str | Path, *, parser_url:
 
 
 def evaluate(gold_path: str | Path, articles_path: str | Path, out: IO[str] | None = sys.stdout, *,
-             parser_url: str | None = None, cache_dir: Path = DEFAULT_PARSE_CACHE) -> dict[str, Any]:
+             parses: ParseCache) -> dict[str, Any]:
     """Run the extractor on `articles_path`, score it against `gold_path` (ANNOTATION.md rules),
-    print a readable report to `out` and return the numbers. Articles are parsed by the parser
-    at `parser_url`, or read from the parse cache."""
+    print a readable report to `out` and return the numbers. Parses come from `parses`."""
     articles = read_articles(articles_path)
     gold = read_jsonl(gold_path)
-    preds = predict(parse_articles(articles, parser_url, cache_dir))
+    preds = predict(parses.parse_all(articles))
     published: dict[str, date] = {a.id: a.published_at for a in articles}
     scores = score(gold, preds, published)
     if out is not None:
@@ -90,9 +80,11 @@ def evaluate(gold_path: str | Path, articles_path: str | Path, out: IO[str] | No
     return result
 
 
-if __name__ == "__main__":  # python -m services.extract.cli_commands GOLD ARTICLES
+if __name__ == "__main__":  # python -m services.extract.cli_commands GOLD ARTICLES [PARSER_URL]
+    from services.parse.local import local_parse_cache
+
     if len(sys.argv) in (3, 4):
-        evaluate(sys.argv[1], sys.argv[2], parser_url=sys.argv[3] if len(sys.argv) == 4 else None)
+        evaluate(sys.argv[1], sys.argv[2], parses=local_parse_cache(sys.argv[3] if len(sys.argv) == 4 else None))
     else:
         print("usage: python -m services.extract.cli_commands GOLD.jsonl ARTICLES.jsonl [PARSER_URL]", file=sys.stderr)
         sys.exit(2)

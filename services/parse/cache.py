@@ -12,6 +12,7 @@ from typing import Iterable
 
 from schemas.article import Article
 from schemas.parse import PARSER_VERSION, ParsedArticle
+from services.parse.core import detect_language, is_supported, unsupported
 from services.parse.corenlp import parse_sync
 
 
@@ -33,6 +34,9 @@ class ParseCache:
             cached = ParsedArticle.model_validate_json(path.read_bytes())
             # The parse is of the text; the article's other fields (id, dates) come from the caller.
             return cached.model_copy(update={"article": article})
+        language = detect_language(article.text, article.language)
+        if not is_supported(language):
+            return unsupported(article, language)  # nothing to parse: no parser needed
         if self.parser_url is None:
             raise LookupError(f"no stored parse of article {article.id} and no parser to ask")
         parsed = parse_sync(self.parser_url, article)

@@ -12,7 +12,7 @@ from schemas.article import Article
 from schemas.parse import PARSER_VERSION, SUPPORTED_LANGUAGES, ParsedArticle, ParsedSentence
 
 # Below this many letters a language guess is noise; such texts are read as English.
-_MIN_LETTERS_FOR_GUESS = 200
+_MIN_LETTERS_FOR_GUESS = 40
 # The languages a guess may name: major languages of news about the war. py3langid knows 97,
 # and on short English texts some small ones (Nigerian Pidgin, Scots) win by a hair.
 CANDIDATE_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "ru", "uk", "be", "cs", "sk", "ro", "hu",

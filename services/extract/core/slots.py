@@ -226,6 +226,8 @@ def arguments(g: Graph, t: int) -> Args:
         for o in g.kids(t, "obl", "nmod", "advmod"):
             (a.agent if g.case_of(o) == "by" and g.kids(t, "nsubj:pass", "aux:pass") else a.oblique).append(o)
         a.xcomp = g.kids(t, "xcomp")
+        if not a.object and tok.dep == "conj" and tok.head >= 0 and g.tokens[tok.head].is_verb:
+            a.object = g.kids(tok.head, "obj")  # 'killed or wounded 3,000 soldiers': a shared object
         if not a.subject:
             a.subject = _inherited_subject(g, t)
         if tok.dep == "acl" and tok.head >= 0:  # 'troops deployed to Kursk': the noun is the object

@@ -84,8 +84,7 @@ def test_casualty_figures_from_their_head_noun(events) -> None:
 
 def test_extract_file_writes_one_event_per_line(tmp_path: Path, parse_cache) -> None:
     out = tmp_path / "events.jsonl"
-    n = extract_file(DATA / "seed-articles.jsonl", out, parser_url=parse_cache.parser_url,
-                     cache_dir=parse_cache.directory)
+    n = extract_file(DATA / "seed-articles.jsonl", out, parses=parse_cache)
     lines = out.read_text().splitlines()
     assert n == len(lines) > 20
     assert all(json.loads(line)["type"] for line in lines)

@@ -27,8 +27,7 @@ FLOORS = {  # gold set: (F1, precision)
 @pytest.fixture(scope="module")
 def scores(parse_cache) -> dict:
     return {name: evaluate(DATA / f"{name}-gold.jsonl", DATA / f"{name}-articles.jsonl", out=io.StringIO(),
-                           parser_url=parse_cache.parser_url, cache_dir=parse_cache.directory)
-            for name in FLOORS}
+                           parses=parse_cache) for name in FLOORS}
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))
@@ -45,7 +44,6 @@ def test_slots_are_mostly_right_on_seed(scores) -> None:
 
 def test_report_is_printed(parse_cache) -> None:
     buf = io.StringIO()
-    evaluate(DATA / "seed-gold.jsonl", DATA / "seed-articles.jsonl", out=buf, parser_url=parse_cache.parser_url,
-             cache_dir=parse_cache.directory)
+    evaluate(DATA / "seed-gold.jsonl", DATA / "seed-articles.jsonl", out=buf, parses=parse_cache)
     text = buf.getvalue()
     assert "overall" in text and "slot accuracy" in text
