@@ -356,9 +356,13 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         # the subject of a clause about a meeting takes part in it: 'Rubio will travel to Canada for
         # meetings with G7 ministers'
         if not tok.is_verb and gov_lemma is not None and gov_lemma not in rl.classes["support_verbs"] \
-                and gov_lemma not in rl.attribution_verbs and rule.type != "diplomacy":
+                and gov_lemma not in rl.attribution_verbs and rule.type != "diplomacy" and not a.manner:
             subj = None  # 'Russia struggled to respond to the incursion': not Russia's incursion
         actor = (mod or subj) if not tok.is_verb else (subj or mod)
+        if actor is None and not tok.is_verb:
+            # 'a recent offensive involving two battalions of North Korean troops'
+            acl = [c for c in g.kids(t, "acl") if g.tokens[c].lemma in ("involve", "include", "use", "feature")]
+            actor = _party(f, _troop_heads(f, [o for c in acl for o in g.kids(c, "obj")], rl), res)
         if actor is None and not tok.is_verb and rule.type in ("diplomacy", "military_aid"):
             actor = _party(f, a.oblique, res)
     if rule.type == "military_aid":
@@ -594,15 +598,20 @@ def _time(f: Facts, t: int, a: Args, m: Mention, rl: Rules, state: ArticleState)
     own, said = [], []
     attr_verbs = {at.verb for at in attributions(g, t, rl)}
     scope = set(g.subtree(clause, frozenset({"ccomp", "parataxis", "advcl", "conj", "acl:relcl"})))
+    # a noun's own phrase first: 'an incursion that commenced in August', 'Monday's strike'
+    phrase = set(g.subtree(t, frozenset({"ccomp", "parataxis"}))) if not tok.is_verb else set()
+    mine = []
     for te, h in f.times:
         if te.since:
             continue
         path = [h] + g.ancestors(h)
-        if h in scope or t in path[:4]:
+        if h in phrase:
+            mine.append(te)
+        elif h in scope or t in path[:4]:
             own.append(te)
         elif any(v in path[:3] for v in attr_verbs):
             said.append(te)
-    for source, items in (("own", own), ("attribution", said)):
+    for source, items in (("own", mine), ("own", own), ("attribution", said)):
         for te in items:
             r = resolve(te, state.pub, future or te.forward)
             if r:

@@ -214,12 +214,14 @@ class Args:
     governor: int | None = None  # the verb a noun trigger is an argument of
     self: int | None = None  # the trigger itself (a predicate noun: 'troops are in Russia')
     xcomp: list[int] = field(default_factory=list)  # 'continued to advance', 'helped Russia regain'
+    manner: bool = False  # a noun in 'captured Sudzha in a surprise offensive': the subject's own act
 
 
 def arguments(g: Graph, t: int) -> Args:
     tok = g.tokens[t]
     a = Args(self=t)
-    if tok.is_verb or tok.pos.startswith("JJ") or g.kids(t, "cop"):
+    nominal_adj = tok.pos.startswith("JJ") and tok.dep.split(":")[0] in ("obj", "nsubj", "obl", "nmod", "conj", "appos")
+    if tok.is_verb or tok.pos.startswith("JJ") and not nominal_adj or g.kids(t, "cop"):
         a.subject = g.kids(t, "nsubj", "csubj")
         a.subject = [s for s in a.subject if not g.tokens[s].dep.startswith("nsubj:pass")]
         a.object = g.kids(t, "obj", "iobj") + g.kids(t, "nsubj:pass")
@@ -230,8 +232,9 @@ def arguments(g: Graph, t: int) -> Args:
             a.object = g.kids(tok.head, "obj")  # 'killed or wounded 3,000 soldiers': a shared object
         if not a.subject:
             a.subject = _inherited_subject(g, t)
-        if tok.dep == "acl" and tok.head >= 0:  # 'troops deployed to Kursk': the noun is the object
-            a.object.append(tok.head)
+        if tok.dep == "acl" and tok.head >= 0:
+            # 'troops deployed to Kursk': the noun is the object; 'drones targeting Ukraine': the doer
+            (a.subject if tok.pos == "VBG" else a.object).append(tok.head)
         if tok.dep == "acl:relcl" and tok.head >= 0:
             # 'Kursk, which Ukraine captured': the relative pronoun stands for the noun it hangs off
             rel = {"which", "that", "who", "whom"}
@@ -257,6 +260,7 @@ def arguments(g: Graph, t: int) -> Args:
                 a.governor = gov
                 if tok.dep in ("obj", "xcomp", "obl"):
                     a.subject = [s for s in g.kids(gov, "nsubj") if s != t] or _inherited_subject(g, gov)
+                    a.manner = tok.dep == "obl" and g.case_of(t) in ("in", "during", "through", "since", "with", "amid")
                     a.agent += [o for o in g.kids(gov, "obl") if g.case_of(o) == "by"]
                     a.oblique += [o for o in g.kids(gov, "obl") if o != t and g.case_of(o) != "by"]
                 elif tok.dep == "nsubj":
