@@ -277,6 +277,8 @@ def _inherited_subject(g: Graph, t: int) -> list[int]:
         if tok.head < 0 or tok.dep not in ("conj", "xcomp", "advcl", "acl"):
             return []
         j = tok.head
+        if tok.dep == "xcomp" and g.kids(j, "obj"):
+            return g.kids(j, "obj")  # 'urged Russia to accept a ceasefire': Russia would accept
         subj = [s for s in g.kids(j, "nsubj") if not g.tokens[s].dep.startswith("nsubj:pass")]
         if not subj and tok.dep == "xcomp":
             subj = g.kids(j, "nsubj:pass")  # 'Rubio is expected to have a meeting'
