@@ -20,7 +20,7 @@ from schemas.events import (CasualtiesClaimed, Claimant, Diplomacy, Event, Evide
                             TroopsDeployed)
 from schemas.parse import ParsedArticle
 from services.extract.core.graph import Graph
-from services.extract.core.mentions import PartyMention, find_parties
+from services.extract.core.mentions import PartyMention, find_parties, find_places
 from services.extract.core.resources import Place, Resources, resources
 from services.extract.core.rules import Rules, TriggerRule, rules
 from services.extract.core.slots import (Args, Facts, arguments, attributions, has_class, phrase_parties,
@@ -91,6 +91,8 @@ def extract(parsed: ParsedArticle) -> list[Event]:
         return []
     res, rl = resources(), rules()
     article = parsed.article
+    if not _about_the_war(article, res, rl, len(parsed.sentences)):
+        return []
     state = ArticleState(pub=article.published_at, source_party=_source_party(article, res))
     mentions: list[Mention] = []
     for index, sentence in enumerate(parsed.sentences):
@@ -111,11 +113,34 @@ def extract(parsed: ParsedArticle) -> list[Event]:
         named = [p.code for p in subjects if p is not None]
         if found or named:
             state.last_actor = found[0].actor if found else named[0]
+    for m in mentions:
+        _perspective(m, state)
     groups = merge_mentions(mentions)
     return [_to_event(article, g) for g in groups]
 
 
 # --- sentences ---------------------------------------------------------------------------
+
+def _about_the_war(article: Article, res: Resources, rl: Rules, sentences: int) -> bool:
+    """Whether the article names the war's parties or places at least a few times (once in a
+    text of one sentence)."""
+    rule = rl.noise["off_topic"]
+    needed = min(int(rule["min_article_mentions"]), max(1, sentences))
+    war = set(rule["war_parties"])
+    count = sum(1 for p in find_parties(article.text, res) if p.code in war)
+    if count < needed:
+        countries = {res.parties[c].country for c in war if c in res.parties}
+        count += sum(1 for pl in find_places(article.text, res) if pl.place is not None and pl.place.country in countries)
+    return count >= needed
+
+
+def _perspective(m: Mention, state: ArticleState) -> None:
+    """A meeting has no doer: told by a government's outlet, that government is its actor
+    ('Umerov met with Austin at the Pentagon', in a DoD story, is the U.S. meeting Ukraine)."""
+    if m.type == "diplomacy" and state.source_party and state.source_party in m.partners and m.actor:
+        m.partners = [m.actor] + [p for p in m.partners if p != state.source_party]
+        m.actor = state.source_party
+
 
 def _source_party(article: Article, res: Resources) -> str | None:
     """A government outlet speaks for its government: 'U.S. Department of State', 'DOD News'."""
@@ -167,6 +192,8 @@ def _triggers(g: Graph, rl: Rules) -> list[tuple[int, TriggerRule]]:
 
 def _rule_holds(f: Facts, a: Args, rule: TriggerRule, rl: Rules) -> bool:
     g = f.g
+    if rule.deps and a.self is not None and g.tokens[a.self].dep not in rule.deps:
+        return False
     for role, classes in rule.requires:
         idx = role_tokens(g, a, role)
         if not any(has_class(f, idx, c, rl) for c in classes):
@@ -196,6 +223,9 @@ def _sentence_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState)
             continue
         if _too_old(m, state.pub, rl):
             continue
+        if m.type == "territory_claimed" and m.change in ("captured", "regained") and _attempted(g, t, rl):
+            # 'Russia continues to attempt to take ground': an offensive, not a capture
+            m.type, m.change = "offensive_launched", None
         taken.add((t, rule.type))
         if m.type == "casualties_claimed":
             casualty_figures.update(id(q) for q in m.quantities)
@@ -341,6 +371,11 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     elif rule.actor == "oblique_to":
         to = [o for o in a.oblique if g.case_of(o) == "to"]
         actor = _party(f, to, res)
+    elif rule.actor == "object_owner":
+        actor = obj  # 'destroyed five Ukrainian drones': a Ukrainian strike was stopped
+    elif rule.actor == "self":
+        # 'North Korean-made missiles': the maker named inside the modifier
+        actor = next((f.parties[j] for j in g.subtree(t) if j in f.parties), None)
     elif rule.actor == "casualty":
         troops = _troop_heads(f, a.object + a.subject, rl)
         actor = _party(f, troops, res)
@@ -420,8 +455,11 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             kind = figure_kind(f, q, qi, rl)
             if kind is None:
                 continue
+            if rule.type == "strike" and kind in ("killed", "wounded") and tok.lemma in ("kill", "injure", "wound", "hurt"):
+                kind = "civilians_killed" if kind == "killed" else "injured"  # 'killed three people'
             if rule.type != "casualties_claimed" and kind in ("killed", "wounded", "killed_or_wounded", "casualties",
-                                                               "captured", "civilians_killed", "injured"):
+                                                               "captured") or (
+                    kind in ("civilians_killed", "injured") and rule.type not in ("strike", "casualties_claimed")):
                 continue
             m.quantities.append(_quantity(q, kind, _estimated(g, qi, rl)))
     # who says so, how sure
@@ -436,29 +474,32 @@ _PRONOUNS = frozenset({"it", "they", "we", "its", "their", "our", "us", "i", "my
 
 def _pronoun_party(f: Facts, heads: list[int], t: int, res: Resources, rl: Rules,
                    state: ArticleState) -> PartyMention | None:
-    """'its forces', 'they', 'our troops': the party of the one who speaks, else of the last
-    sentence's actor."""
+    """'we', 'our troops': the one who speaks; 'its forces', 'they': a party named earlier in the
+    sentence ('Ukraine says its forces ...'), else the last sentence's actor; 'he': the last person."""
     g = f.g
     for h in heads:
         for j in g.phrase(h):
             tok = g.tokens[j]
-            if tok.pos in ("PRP", "PRP$") and tok.lemma in _PRONOUNS:
-                earlier = [s for v in g.tokens if v.i < j for s in g.kids(v.i, "nsubj") if s < j and s not in g.phrase(h)]
-                for s_ in reversed(earlier):
-                    p = phrase_party(f, s_, res)
-                    if p is not None:
-                        return p
+            if tok.pos not in ("PRP", "PRP$") or tok.lemma not in _PRONOUNS:
+                continue
+            if tok.lemma in ("we", "our", "us", "i", "my"):
                 for at in attributions(g, t, rl):
                     if at.claimant is not None and at.claimant != j:
                         p = phrase_party(f, at.claimant, res)
                         if p is not None:
                             return p
-                if state.last_speaker and state.last_speaker[0] and tok.lemma in ("we", "our", "us", "i", "my"):
+                if state.last_speaker and state.last_speaker[0]:
                     return PartyMention(state.last_speaker[0], 0, 0, "", "noun", False)
-                if state.last_person and tok.lemma in ("he", "she", "his", "her", "him"):
-                    return PartyMention(state.last_person, 0, 0, "", "person", False)
-                if state.last_actor:
-                    return PartyMention(state.last_actor, 0, 0, "", "noun", False)
+                return None
+            earlier = [s for v in g.tokens if v.i < j for s in g.kids(v.i, "nsubj") if s < j and s not in g.phrase(h)]
+            for s_ in reversed(earlier):
+                p = phrase_party(f, s_, res)
+                if p is not None:
+                    return p
+            if state.last_person and tok.lemma in ("he", "she", "his", "her", "him"):
+                return PartyMention(state.last_person, 0, 0, "", "person", False)
+            if state.last_actor:
+                return PartyMention(state.last_actor, 0, 0, "", "noun", False)
     return None
 
 
@@ -470,6 +511,14 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
     party the article speaks for (a DoD release)."""
     g = f.g
     tok = g.tokens[t]
+    if m.rule == "aid.provenance":
+        # 'Russia was using North Korean-made missiles': made by one, used by the other
+        giver = actor.code if actor else None
+        gov = g.tokens[tok.head].head if tok.head >= 0 else -1
+        user = _party(f, g.kids(gov, "nsubj"), res) if gov >= 0 else None
+        m.actor = giver
+        m.recipient = user.code if user is not None and user.code != giver else None
+        return
     if tok.lemma in rl.classes["receive_verbs"] and tok.is_verb:
         # 'Russia is getting weapons from North Korea': the giver is the source, the receiver the subject
         source = _party(f, [o for o in a.oblique if g.case_of(o) == "from"], res)
@@ -503,6 +552,11 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
         code = next((c for c in candidates if c and (recipient is None or c != recipient.code)), None)
     m.actor = code
     m.recipient = recipient.code if recipient is not None and recipient.code != code else None
+
+
+def _attempted(g: Graph, t: int, rl: Rules) -> bool:
+    tok = g.tokens[t]
+    return tok.dep == "xcomp" and tok.head >= 0 and g.tokens[tok.head].lemma in rl.classes["attempt_verbs"]
 
 
 def _noun_change(lemma: str) -> str:

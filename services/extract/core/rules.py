@@ -37,6 +37,7 @@ class TriggerRule:
     change: str | None = None
     movement: str | None = None
     modality: str | None = None
+    deps: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ def rules() -> Rules:
             requires=tuple((k, v) for k, v in (r.get("requires") or {}).items()),
             forbids=tuple((k, v) for k, v in (r.get("forbids") or {}).items()),
             actor=r.get("actor", "subject"), change=r.get("change"), movement=r.get("movement"),
-            modality=r.get("modality")))
+            modality=r.get("modality"), deps=_tuple(r.get("deps"))))
         examples += _examples(f"triggers.yaml:{r['id']}", r.get("examples"), r["type"])
     index: dict[tuple[str, str], list[TriggerRule]] = {}
     for t in triggers:

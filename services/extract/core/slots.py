@@ -143,9 +143,15 @@ def phrase_party(f: Facts, i: int, res: Resources) -> PartyMention | None:
                 dep = g.tokens[c].dep
                 if dep.split(":")[0] in CLAUSE_DEPS and dep != "conj" or dep in ("acl:relcl",):
                     continue
+                if dep.startswith("nmod") and dep != "nmod:poss" and g.case_of(c) in _NOT_OWNER_CASES:
+                    continue  # 'troops ... to Vladivostok, Russia': a place, not whose troops
                 nxt.append(c)
         frontier = sorted(nxt, key=lambda c: (_modifier_rank(g.tokens[c].dep), c))
     return None
+
+
+_NOT_OWNER_CASES = frozenset({"to", "in", "into", "near", "at", "on", "across", "inside", "toward", "towards",
+                              "over", "against", "with", "alongside", "around", "through", "within"})
 
 
 def _modifier_rank(dep: str) -> int:
@@ -247,7 +253,7 @@ def arguments(g: Graph, t: int) -> Args:
                 a.modifier.append(c)
             elif dep.startswith("nmod") or dep == "acl":
                 case = g.case_of(c)
-                if case == "of":
+                if case in ("of", "over"):
                     a.object.append(c)
                 elif case == "by":
                     a.agent.append(c)
@@ -279,6 +285,9 @@ def _inherited_subject(g: Graph, t: int) -> list[int]:
         j = tok.head
         if tok.dep == "xcomp" and g.kids(j, "obj"):
             return g.kids(j, "obj")  # 'urged Russia to accept a ceasefire': Russia would accept
+        if tok.pos == "VBG" and tok.dep in ("advcl", "acl") and g.kids(j, "obj") and any(
+                g.tokens[m].lemma == "of" for m in g.kids(tok.i, "mark", "case")):
+            return g.kids(j, "obj")  # 'accused Pyongyang of shipping munitions': Pyongyang shipped
         subj = [s for s in g.kids(j, "nsubj") if not g.tokens[s].dep.startswith("nsubj:pass")]
         if not subj and tok.dep == "xcomp":
             subj = g.kids(j, "nsubj:pass")  # 'Rubio is expected to have a meeting'
@@ -322,9 +331,15 @@ def role_tokens(g: Graph, a: Args, role: str) -> list[int]:
                 heads += g.kids(c, "nsubj")
         for s_ in a.subject:
             heads += g.kids(s_, "conj")
+        if a.governor is not None:  # 'told Umerov during a meeting in Washington'
+            heads += [o for o in g.kids(a.governor, "obj", "iobj") if o != a.self]
         heads += [m for m in a.modifier if g.tokens[m].dep in ("nmod:poss", "amod", "compound")]
     elif role == "self":
-        return g.phrase(a.self) if a.self is not None else []
+        return g.subtree(a.self, frozenset({"nsubj", "ccomp", "parataxis", "advcl", "acl:relcl", "conj", "csubj"})) \
+            if a.self is not None else []
+    elif role == "governor":  # the noun a modifier trigger hangs off
+        head = g.tokens[a.self].head if a.self is not None else -1
+        return [head] if head >= 0 else []
     else:
         heads = a.subject + a.object + a.oblique + a.modifier + a.agent + a.xcomp
         if a.self is not None and g.kids(a.self, "cop"):
@@ -359,7 +374,8 @@ def attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
         if k > 0 and tok.lemma in rules.attribution_nouns and tok.is_noun:
             came_from = g.tokens[chain[k - 1]]
             if came_from.dep.split(":")[0] in ("acl", "ccomp", "nmod"):
-                owner = next(iter(g.kids(j, "nmod:poss") + g.kids(j, "amod", "compound")), None)
+                owner = next(iter(g.kids(j, "nmod:poss") + g.kids(j, "amod", "compound")
+                                  + [c for c in g.kids(j, "nmod") if g.case_of(c) in ("by", "from")]), None)
                 modality = rules.attribution_nouns[tok.lemma]
                 if tok.lemma in rules.evidence_nouns:
                     # 'there is no evidence that more troops are entering': a denial by the speaker
