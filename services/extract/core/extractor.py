@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from schemas.article import Article
@@ -91,7 +91,9 @@ def extract(parsed: ParsedArticle) -> list[Event]:
         return []
     res, rl = resources(), rules()
     article = parsed.article
-    if not _about_the_war(article, res, rl, len(parsed.sentences)):
+    # parties and places of the whole text, scanned once: the relevance gate and every sentence use them
+    party_mentions, place_mentions = find_parties(article.text, res), find_places(article.text, res)
+    if not _about_the_war(party_mentions, place_mentions, res, rl, len(parsed.sentences)):
         return []
     state = ArticleState(pub=article.published_at, source_party=_source_party(article, res))
     mentions: list[Mention] = []
@@ -99,8 +101,10 @@ def extract(parsed: ParsedArticle) -> list[Event]:
         g = Graph(sentence, index, article.text)
         if _is_furniture(g, res, rl):
             continue
-        facts = sentence_facts(g, res)
-        found = _sentence_mentions(facts, res, rl, state)
+        triggers = _triggers(g, rl)
+        facts = sentence_facts(g, res, full=bool(triggers) or any(t.pos == "CD" for t in g.tokens),
+                               parties=_within(party_mentions, g), places=_within(place_mentions, g))
+        found = _sentence_mentions(facts, triggers, res, rl, state)
         mentions.extend(found)
         _remember_speaker(facts, rl, state, res)
         people = [p.code for _, p in sorted(facts.parties.items()) if p.form == "person"]
@@ -121,16 +125,22 @@ def extract(parsed: ParsedArticle) -> list[Event]:
 
 # --- sentences ---------------------------------------------------------------------------
 
-def _about_the_war(article: Article, res: Resources, rl: Rules, sentences: int) -> bool:
+def _within(items: list, g: Graph) -> list:
+    """The mentions inside sentence g, with offsets relative to the sentence."""
+    lo, hi = g.start, g.end
+    return [replace(x, start=x.start - lo, end=x.end - lo) for x in items if lo <= x.start and x.end <= hi]
+
+
+def _about_the_war(parties: list[PartyMention], places: list, res: Resources, rl: Rules, sentences: int) -> bool:
     """Whether the article names the war's parties or places at least a few times (once in a
     text of one sentence)."""
     rule = rl.noise["off_topic"]
     needed = min(int(rule["min_article_mentions"]), max(1, sentences))
     war = set(rule["war_parties"])
-    count = sum(1 for p in find_parties(article.text, res) if p.code in war)
+    count = sum(1 for p in parties if p.code in war)
     if count < needed:
         countries = {res.parties[c].country for c in war if c in res.parties}
-        count += sum(1 for pl in find_places(article.text, res) if pl.place is not None and pl.place.country in countries)
+        count += sum(1 for pl in places if pl.place is not None and pl.place.country in countries)
     return count >= needed
 
 
@@ -205,12 +215,13 @@ def _rule_holds(f: Facts, a: Args, rule: TriggerRule, rl: Rules) -> bool:
     return True
 
 
-def _sentence_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState) -> list[Mention]:
+def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: Resources, rl: Rules,
+                       state: ArticleState) -> list[Mention]:
     g = f.g
     out: list[Mention] = []
     taken: set[tuple[int, str]] = set()
     casualty_figures: set[int] = set()
-    for t, rule in _triggers(g, rl):
+    for t, rule in triggers:
         if (t, rule.type) in taken:
             continue
         a = arguments(g, t)

@@ -14,7 +14,7 @@ NOUN_ARG_DEPS = frozenset({"nmod", "nmod:poss", "compound", "amod", "nummod", "d
                            "nmod:tmod", "nmod:npmod", "det:predet", "fixed", "punct", "cc", "conj"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Token:
     i: int  # 0-based position in the sentence
     word: str
@@ -24,6 +24,7 @@ class Token:
     end: int
     head: int  # 0-based head position, -1 for the root
     dep: str
+    base: str  # the relation without its subtype: 'nsubj' for 'nsubj:pass'
 
     @property
     def is_verb(self) -> bool:
@@ -40,7 +41,7 @@ class Graph:
         self.start = sentence.start
         self.end = sentence.end
         self.text = text[sentence.start:sentence.end]
-        self.tokens = [Token(i, w, l.lower(), p, s, e, h - 1, d) for i, (w, l, p, s, e, h, d) in enumerate(
+        self.tokens = [Token(i, w, l.lower(), p, s, e, h - 1, d, d.split(":")[0]) for i, (w, l, p, s, e, h, d) in enumerate(
             zip(sentence.words, sentence.lemmas, sentence.pos, sentence.starts, sentence.ends, sentence.heads,
                 sentence.deps))]
         self.children: list[list[int]] = [[] for _ in self.tokens]
@@ -57,8 +58,10 @@ class Graph:
 
     def kids(self, i: int, *deps: str) -> list[int]:
         """Children of i whose relation is one of `deps` (a prefix match: 'obl' finds 'obl:tmod')."""
-        return [c for c in self.children[i] if not deps or any(
-            self.tokens[c].dep == d or self.tokens[c].dep.startswith(d + ":") for d in deps)]
+        if not deps:
+            return list(self.children[i])
+        tokens = self.tokens
+        return [c for c in self.children[i] if tokens[c].base in deps or tokens[c].dep in deps]
 
     def subtree(self, i: int, stop: frozenset[str] = frozenset()) -> list[int]:
         """i and its descendants, not descending through relations in `stop`."""

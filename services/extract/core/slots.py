@@ -87,9 +87,14 @@ def _geonames_places(g: Graph, facts: Facts, res: Resources) -> None:
         i += 1
 
 
-def sentence_facts(g: Graph, res: Resources) -> Facts:
+def sentence_facts(g: Graph, res: Resources, full: bool = True, parties: list[PartyMention] | None = None,
+                   places: list[PlaceMention] | None = None) -> Facts:
+    """Parties and places always (they carry the article's context to later sentences); times,
+    figures and GeoNames cities only when `full` (the sentence has a trigger or a number).
+    `parties` / `places`: the sentence's mentions when the whole article was scanned once
+    (offsets relative to the sentence); else the sentence is scanned here."""
     facts = Facts(g)
-    for p in find_parties(g.text, res):
+    for p in find_parties(g.text, res) if parties is None else parties:
         a, b = g.start + p.start, g.start + p.end
         for t in g.tokens:
             if t.start >= a and t.end <= b:
@@ -100,7 +105,7 @@ def sentence_facts(g: Graph, res: Resources) -> Facts:
                     facts.inner_parties.setdefault(t.i, []).append(p)
                 else:
                     facts.parties[t.i] = p
-    for pl in find_places(g.text, res):
+    for pl in find_places(g.text, res) if places is None else places:
         toks = [t.i for t in g.tokens if t.start >= g.start + pl.start and t.end <= g.start + pl.end]
         if pl.anaphoric:
             facts.anaphoric.update(toks)  # 'the region': resolved against the article's last place
@@ -112,6 +117,8 @@ def sentence_facts(g: Graph, res: Resources) -> Facts:
         surface = _surface(g, pl)
         if surface.casefold() != pl.name.casefold():
             facts.surfaces[pl.name] = surface
+    if not full:
+        return facts
     _geonames_places(g, facts, res)
     for te in find_times(g.text):
         h = g.span_head(g.start + te.start, g.start + te.end)
