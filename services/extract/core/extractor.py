@@ -196,8 +196,26 @@ def _triggers(g: Graph, rl: Rules) -> list[tuple[int, TriggerRule]]:
         if pos == "adj" and not cands:  # participles the tagger calls adjectives: 'killed', 'deployed'
             cands = rl.trigger_index.get((lemma, "verb"), ())
         for rule in cands:
-            out.append((t.i, rule))
+            if _lemma_matches(g, t.i, rule):
+                out.append((t.i, rule))
     return out
+
+
+def _lemma_matches(g: Graph, i: int, rule: TriggerRule) -> bool:
+    """A rule's lemma of several words ('ground operation', 'push back') matches the trigger
+    token with the words before or after it; one-word lemmas match by the index already."""
+    tok = g.tokens[i]
+    for lemma in rule.lemmas:
+        words = lemma.split()
+        if len(words) == 1:
+            if words[0] == tok.lemma or words[0] == tok.lemma.split("-")[-1]:
+                return True
+            continue
+        before = [g.tokens[j].lemma for j in range(max(0, i - len(words) + 1), i + 1)]
+        after = [g.tokens[j].lemma for j in range(i, min(len(g), i + len(words)))]
+        if before == words or after == words:
+            return True
+    return False
 
 
 def _rule_holds(f: Facts, a: Args, rule: TriggerRule, rl: Rules) -> bool:
@@ -567,7 +585,8 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
 
 def _attempted(g: Graph, t: int, rl: Rules) -> bool:
     tok = g.tokens[t]
-    return tok.dep == "xcomp" and tok.head >= 0 and g.tokens[tok.head].lemma in rl.classes["attempt_verbs"]
+    # 'continues to attempt to take ground', 'to try and take ground'
+    return tok.dep in ("xcomp", "conj") and tok.head >= 0 and g.tokens[tok.head].lemma in rl.classes["attempt_verbs"]
 
 
 def _noun_change(lemma: str) -> str:

@@ -120,7 +120,13 @@ def rules() -> Rules:
     for t in triggers:
         for lemma in t.lemmas:
             for pos in t.pos:
-                index.setdefault((lemma.split()[-1], pos), []).append(t)
+                # a lemma of several words is indexed by its head word: the last ('ground operation')
+                # or, for a particle verb, the first ('push back', 'fend off')
+                words = lemma.split()
+                for key in {words[-1], words[0]}:
+                    bucket = index.setdefault((key, pos), [])
+                    if t not in bucket:
+                        bucket.append(t)
     cdata = _load_yaml("classes.yaml")
     classes = {k: frozenset(str(w).lower() for w in v) for k, v in cdata.items()}
     adata = _load_yaml("attribution.yaml")
