@@ -155,8 +155,9 @@ def _perspective(m: Mention, state: ArticleState) -> None:
 def _source_party(article: Article, res: Resources) -> str | None:
     """A government outlet speaks for its government: 'U.S. Department of State', 'DOD News'."""
     source = article_source(article) or ""
-    found = find_parties(source, res)
-    return found[0].code if found and found[0].form in ("inst", "noun") else None
+    # an institution names the government ('DOD News', 'U.S. Department of State'); a country
+    # word inside an outlet's name does not ('Voice of America')
+    return next((p.code for p in find_parties(source, res) if p.form == "inst"), None)
 
 
 def _is_furniture(g: Graph, res: Resources, rl: Rules) -> bool:

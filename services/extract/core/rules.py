@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from services.common.knowledge import party_table
+
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 RULE_FILES = ("triggers.yaml", "classes.yaml", "attribution.yaml", "modality.yaml", "noise.yaml", "figures.yaml")
 # Vocabularies shared with the timeline (parties, places) and page-furniture patterns.
@@ -73,6 +75,7 @@ class Rules:
     unit_kinds: dict[str, str]
     casualty_lemmas: dict[str, frozenset[str]]
     civilian_lemmas: frozenset[str]
+    multilateral: frozenset[str] = frozenset()  # party codes that can meet on their own
     examples: tuple[Example, ...] = field(default=())
 
 
@@ -154,7 +157,8 @@ def rules() -> Rules:
         estimate_modifiers=frozenset(mdata["estimate_modifiers"]), noise=noise,
         unit_kinds=dict(fdata["unit_kinds"]),
         casualty_lemmas={k: frozenset(v) for k, v in fdata["casualty_lemmas"].items()},
-        civilian_lemmas=frozenset(fdata["civilian_lemmas"]), examples=tuple(examples))
+        civilian_lemmas=frozenset(fdata["civilian_lemmas"]), examples=tuple(examples),
+        multilateral=frozenset(p.code for p in party_table().parties.values() if p.multilateral))
 
 
 @lru_cache(maxsize=1)

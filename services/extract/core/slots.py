@@ -200,6 +200,8 @@ def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
         return any(j in f.places for j in idx)
     if cls == "party":
         return any(j in f.parties for j in idx)
+    if cls == "multilateral":  # a body that meets on its own: the G7, NATO, the EU
+        return any(j in f.parties and f.parties[j].code in rules.multilateral for j in idx)
     if cls == "casualty":
         words = set().union(*rules.casualty_lemmas.values())
         return any(in_words(g.tokens[j], words) for j in idx)
