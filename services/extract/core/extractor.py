@@ -67,6 +67,7 @@ class Mention:
     change: str | None = None
     movement: str | None = None
     recipient: str | None = None
+    counterpart: bool = False  # diplomacy: a named counterpart of no known party ('Minister Kim')
 
     @property
     def info(self) -> int:
@@ -83,6 +84,7 @@ class ArticleState:
     source_party: str | None = None  # the party the outlet speaks for ('DOD News' -> USA)
     last_place: tuple[str, Place | None] | None = None  # the last theatre place named ('the region')
     last_person: str | None = None  # the party of the last person named ('he', 'his')
+    previous: list["Mention"] = field(default_factory=list)  # the previous sentence's mentions
 
 
 def extract(parsed: ParsedArticle) -> list[Event]:
@@ -106,6 +108,7 @@ def extract(parsed: ParsedArticle) -> list[Event]:
                                parties=_within(party_mentions, g), places=_within(place_mentions, g))
         found = _sentence_mentions(facts, triggers, res, rl, state)
         mentions.extend(found)
+        state.previous = found
         _remember_speaker(facts, rl, state, res)
         people = [p.code for _, p in sorted(facts.parties.items()) if p.form == "person"]
         if people:
@@ -117,6 +120,8 @@ def extract(parsed: ParsedArticle) -> list[Event]:
         named = [p.code for p in subjects if p is not None]
         if found or named:
             state.last_actor = found[0].actor if found else named[0]
+    # talks need someone to talk to: another party, a multilateral body, or a named counterpart
+    mentions = [m for m in mentions if m.type != "diplomacy" or m.partners or m.counterpart or m.actor in rl.multilateral]
     for m in mentions:
         _perspective(m, state)
     groups = merge_mentions(mentions)
@@ -261,7 +266,52 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
             casualty_figures.update(id(q) for q in m.quantities)
         out.append(m)
     out += _figure_mentions(f, res, rl, state, out)
+    out += _denials_of_claims(f, out, res, rl, state)
     return out
+
+
+def _denials_of_claims(f: Facts, found: list[Mention], res: Resources, rl: Rules,
+                       state: ArticleState) -> list[Mention]:
+    """'Moscow regained full control of Kursk - a claim denied by Ukraine', 'Kyiv rejected the
+    claim': the denier's counter-claim of what the sentence (or, when it names nothing, the
+    previous sentence) reports."""
+    g = f.g
+    out: list[Mention] = []
+    for tok in g.tokens:
+        if rl.attribution_verbs.get(tok.lemma) != "denied" or not tok.is_verb:
+            continue
+        claim = None
+        if tok.dep.startswith("acl") and tok.head >= 0 and g.tokens[tok.head].lemma in rl.attribution_nouns:
+            claim = tok.head  # 'a claim denied by Ukraine', 'a claim that has been rejected by Kyiv'
+        roles = ("obj", "nsubj:pass", "nsubj") if tok.pos == "VBN" else ("obj", "nsubj:pass")
+        objects = [o for o in g.kids(tok.i, *roles) if g.tokens[o].lemma in rl.attribution_nouns]
+        if claim is None and objects:
+            claim = objects[0]  # 'Kyiv rejected the claim'
+        if claim is None:
+            continue
+        denier = _speaker_of(g, tok.i, exclude=claim)
+        party = phrase_party(f, denier, res) if denier is not None else None
+        if party is None:
+            continue
+        base = [m for m in found if m.modality != "denied"] or [
+            m for m in state.previous if m.modality != "denied"]
+        for m in base:
+            if party.code == m.actor and m.type != "diplomacy":
+                continue  # a party denying its own act is reported as that act's modality already
+            copy = replace(m, sentence=g, trig_start=tok.start, trig_text=tok.word, rule="denial",
+                           claimants=[(party.code, speaker_name(g, denier))], modality="denied",
+                           partners=list(m.partners), locations=list(m.locations), quantities=list(m.quantities))
+            out.append(copy)
+    return out
+
+
+def _speaker_of(g: Graph, verb: int, exclude: int | None = None) -> int | None:
+    """Who denies: the agent of a passive ('denied by Ukraine'), else the subject ('Kyiv rejected')."""
+    agent = next((o for o in g.kids(verb, "obl") if g.case_of(o) == "by"), None)
+    if agent is not None:
+        return agent
+    subj = [s for s in g.kids(verb, "nsubj") if s != exclude and g.tokens[s].lemma not in ("that", "which", "who")]
+    return subj[0] if subj else None
 
 
 # --- noise -------------------------------------------------------------------------------
@@ -443,6 +493,8 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             if code != m.actor and code not in m.partners:
                 m.partners.append(code)
     if rule.type == "diplomacy":
+        partner_tokens = role_tokens(g, a, "partner")
+        m.counterpart = any(g.tokens[j].pos == "NNP" and f.parties.get(j) is None for j in partner_tokens)
         for h in a.object + a.oblique + a.subject + a.modifier:
             for code in phrase_parties(f, h):
                 if code != m.actor and code not in m.partners:
