@@ -281,7 +281,7 @@ def _denials_of_claims(f: Facts, found: list[Mention], res: Resources, rl: Rules
         if rl.attribution_verbs.get(tok.lemma) != "denied" or not tok.is_verb:
             continue
         claim = None
-        if tok.dep.startswith("acl") and tok.head >= 0 and g.tokens[tok.head].lemma in rl.attribution_nouns:
+        if tok.base in ("acl", "ccomp", "dep") and tok.head >= 0 and g.tokens[tok.head].lemma in rl.attribution_nouns:
             claim = tok.head  # 'a claim denied by Ukraine', 'a claim that has been rejected by Kyiv'
         roles = ("obj", "nsubj:pass", "nsubj") if tok.pos == "VBN" else ("obj", "nsubj:pass")
         objects = [o for o in g.kids(tok.i, *roles) if g.tokens[o].lemma in rl.attribution_nouns]
