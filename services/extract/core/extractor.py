@@ -332,7 +332,8 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
     clause = t if tok.is_verb else (a.governor if a.governor is not None else t)
     ct = g.tokens[clause]
     infinitive = any(g.tokens[m].lemma == "to" for m in g.kids(clause, "mark"))
-    if infinitive and ct.head >= 0 and ct.dep.split(":")[0] in ("advcl", "acl"):
+    if infinitive and ct.head >= 0 and ct.dep.split(":")[0] in ("advcl", "acl") \
+            and g.tokens[ct.head].lemma not in rl.noise["purpose"]["carried_out"]:
         return True
     aim_clause = ct
     while aim_clause.dep == "conj" and aim_clause.head >= 0:  # 'trying to eliminate ... and push further'

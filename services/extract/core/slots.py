@@ -394,6 +394,8 @@ def attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
                 out.append(Attribution(owner, modality, j))
         for c in g.kids(j, "parataxis", "advcl", "dep"):
             ct = g.tokens[c]
+            if any(g.tokens[mk].lemma not in ("as",) for mk in g.kids(c, "mark")):
+                continue  # 'although Moscow will neither confirm nor deny': not what reports the clause
             if ct.lemma in rules.attribution_verbs and ct.is_verb:
                 out.append(Attribution(_speaker(g, c), rules.attribution_verbs[ct.lemma], c))
         for c in g.kids(j, "obl", "nmod", "advmod"):
