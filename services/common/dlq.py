@@ -68,6 +68,24 @@ async def read_dead_letters(event_log: EventLog, which: str) -> list[tuple[str, 
     return letters
 
 
+def retry_refusal(letter: DeadLetter) -> str | None:
+    """Why a parked article cannot be re-driven as it is (None: it can be tried)."""
+    from services.ingest.core import MAX_DEPTH, too_deep
+
+    if letter.value_truncated:
+        return (f"only a truncated copy was parked ({letter.value_size} bytes, sha256 {letter.value_sha256}); "
+                "re-send the original")
+    try:
+        item = json.loads(letter.original_value())
+    except (ValueError, RecursionError):
+        return "not JSON (or nested too deeply)"
+    if too_deep(item):
+        return f"JSON nested deeper than {MAX_DEPTH} levels"
+    if not isinstance(item, dict):
+        return f"expected a JSON object, got {type(item).__name__}"
+    return None
+
+
 async def retry_article_letters(event_log: EventLog, settings: Settings, *, embedded: bool) -> dict:
     from services.ingest.core import validate_item
     from services.ingest.service import IngestService
@@ -89,16 +107,21 @@ async def retry_article_letters(event_log: EventLog, settings: Settings, *, embe
     now = datetime.now(timezone.utc)
     try:
         for where, letter in await read_dead_letters(event_log, "articles"):
-            try:
-                item = json.loads(letter.original_value())
-            except ValueError:
-                report["still_invalid"].append((where, "not JSON"))
+            # One odd letter (truncated, not JSON, nested too deep, not an article) is
+            # reported and stays parked; it never stops the others being re-driven.
+            reason = retry_refusal(letter)
+            if reason is not None:
+                report["still_invalid"].append((where, reason))
                 continue
-            outcome = validate_item(0, item, now=now)
+            outcome = validate_item(0, json.loads(letter.original_value()), now=now)
             if not isinstance(outcome, Article):
                 report["still_invalid"].append((where, "; ".join(f"{p.field}: {p.message}" for p in outcome)))
                 continue
-            receipt = (await service.submit([outcome]))[0]
+            try:
+                receipt = (await service.submit([outcome]))[0]
+            except Exception as error:  # noqa: BLE001 - e.g. too big for the log: report, go on
+                report["still_invalid"].append((where, f"could not be published: {type(error).__name__}: {error}"))
+                continue
             report["accepted" if receipt.status == "accepted" else "duplicates"] += 1
     finally:
         await seen.close()

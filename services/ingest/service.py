@@ -29,23 +29,19 @@ class IngestService:
 
     async def submit(self, articles: list[Article]) -> list[Receipt]:
         """Publish the articles not published before; every article gets a receipt, in order.
-        The same article twice in one submission is a duplicate of its first occurrence."""
-        where_is: dict[str, Written] = {}
-        fresh: list[Article] = []
+        The same article twice in one submission is a duplicate of its first occurrence.
+        Linear in the number of articles: one seen-store look-up and one write per chunk."""
+        first: dict[str, Article] = {}
         for article in articles:
-            if article.id in where_is or any(a.id == article.id for a in fresh):
-                continue
-            seen = await self._seen.get(article.id)
-            if seen is not None:
-                where_is[article.id] = seen
-            else:
-                fresh.append(article)
+            first.setdefault(article.id, article)
+        where_is: dict[str, Written] = await self._seen.get_many(list(first))
+        fresh = [a for article_id, a in first.items() if article_id not in where_is]
         if fresh:
             written = await self._log.publish_many(
                 ARTICLES, [(a.id, a.model_dump_json().encode("utf-8")) for a in fresh])
-            for article, where in zip(fresh, written):
-                await self._seen.put(article.id, where)
-                where_is[article.id] = where
+            placed = {a.id: where for a, where in zip(fresh, written)}
+            await self._seen.put_many(placed)
+            where_is.update(placed)
         receipts: list[Receipt] = []
         accepted = {a.id for a in fresh}
         for article in articles:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import timedelta
 from typing import AsyncIterator, Callable
 
 import redis.asyncio as aioredis
@@ -30,7 +29,7 @@ import redis.asyncio as aioredis
 from schemas.events import Event, parse_event
 from services.timeline.core.model import Entry
 from services.timeline.query import (entry_as_of, entry_index_keys, index_is_exact, index_key_for, list_view,
-                                     matches, score_floor)
+                                     matches, score_after)
 from services.timeline.store import ChangeSet, JsonPage, Page, TimelineQuery, decode_cursor, encode_cursor
 
 DEFAULT_NAMESPACE = "v1"
@@ -276,11 +275,11 @@ class RedisTimelineStore:
         if query.end is not None:
             # sort_score grows with the start day: nothing starting after `to` can match,
             # so the index range stops there.
-            high = f"({score_floor(query.end + timedelta(days=1))!r}"
+            high = f"({score_after(query.end)!r}"
         cursor = decode_cursor(query.cursor) if query.cursor else None
         if cursor:
             if query.descending:
-                high = repr(cursor[0]) if query.end is None else repr(min(cursor[0], score_floor(query.end + timedelta(days=1))))
+                high = repr(cursor[0]) if query.end is None else repr(min(cursor[0], score_after(query.end)))
             else:
                 low = repr(cursor[0])
         found: list[Entry] = []

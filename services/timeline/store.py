@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import AsyncIterator, Protocol
@@ -77,9 +78,14 @@ def decode_cursor(cursor: str) -> tuple[float, str]:
     padded = cursor + "=" * (-len(cursor) % 4)
     try:
         score, entry_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        return float(score), str(entry_id)
+        score = float(score)
     except Exception as error:  # noqa: BLE001 - any garbage is the same client error
         raise ValueError("cursor is not one this server issued") from error
+    # Scores are exact integers below 2**53 (core.fold.sort_score): NaN, infinities, and
+    # anything else a client made up would reach the store's range queries.
+    if not isinstance(entry_id, str) or not math.isfinite(score) or not 0 <= score < 2.0 ** 53:
+        raise ValueError("cursor is not one this server issued")
+    return score, entry_id
 
 
 class TimelineStore(Protocol):
