@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response, Streami
 from pydantic import BaseModel
 
 from schemas.events import EVENT_TYPES
-from services.common.http import bearer_guard
+from services.common.http import READ_TOKEN_COOKIE, SecurityHeaders, bearer_guard
 from services.timeline.core.figures import METRICS, figure_history, list_subjects, parse_subject
 from services.timeline.core.model import Entry, FigurePoint, ListedEntry, SubjectInfo
 from services.timeline.query import list_view
@@ -84,7 +84,7 @@ def _wanted_format(request: Request, fmt: str | None) -> str:
 
 
 def build_router(get_ctx: Callable[[], Awaitable[TimelineContext]], *, read_token: str | None) -> APIRouter:
-    router = APIRouter(dependencies=[Depends(bearer_guard(read_token))])
+    router = APIRouter(dependencies=[Depends(bearer_guard(read_token, cookie=READ_TOKEN_COOKIE))])
     Ctx = Annotated[TimelineContext, Depends(get_ctx)]
 
     @router.get(
@@ -283,6 +283,7 @@ def create_app(ctx_factory: Callable[[], Awaitable[TimelineContext]], *, read_to
 
     app = FastAPI(title="Claimline timeline", version="0.1.0", lifespan=lifespan,
                   description="A dated, source-attributed, queryable chronology of war claims.")
+    app.add_middleware(SecurityHeaders)
 
     async def get_ctx() -> TimelineContext:  # a coroutine: a plain function would run in the thread pool
         return holder["ctx"]
