@@ -145,7 +145,7 @@ def default_rebuild_workers() -> int:
 
 async def rebuild(event_log: EventLog, store: TimelineStore, *, progress: Callable[[int, int], None] | None = None,
                   entries_per_commit: int = 2000, workers: int = 0, min_entries_per_worker: int = 250,
-                  clock_ms: Callable[[], int] = lambda: int(time.time() * 1000)) -> dict:
+                  clock_ms: Callable[[], int] = lambda: int(time.time() * 1000), fence: str | None = None) -> dict:
     """Fold the whole events topic into an empty store (a replay into a fresh namespace).
 
     Reads to the end offsets and folds everything in memory with the core (linear time).
@@ -161,14 +161,14 @@ async def rebuild(event_log: EventLog, store: TimelineStore, *, progress: Callab
     try:
         return await _rebuild(event_log, store, progress=progress, entries_per_commit=entries_per_commit,
                               workers=workers or default_rebuild_workers(),
-                              min_entries_per_worker=min_entries_per_worker, clock_ms=clock_ms)
+                              min_entries_per_worker=min_entries_per_worker, clock_ms=clock_ms, fence=fence)
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
 async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entries_per_commit: int, workers: int,
-                   min_entries_per_worker: int, clock_ms) -> dict:
+                   min_entries_per_worker: int, clock_ms, fence: str | None) -> dict:
     topic = event_log.topic_name(EVENTS)
     ends = await event_log.end_offsets(EVENTS)
     target = sum(ends.values())
@@ -214,7 +214,9 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
     if failed:
         raise RuntimeError(f"rebuild: {len(failed)} of {workers} writer processes failed (see their output above); "
                            "nothing was marked as complete")
-    await store.commit(ChangeSet(article_versions=dict(state.article_versions), positions={topic: positions}))
+    # The positions mark the projection complete: only while holding the lease, if one is used.
+    await store.commit(ChangeSet(article_versions=dict(state.article_versions), positions={topic: positions},
+                                 fence=fence))
     return {"records": done, "events": len(state.events), "entries": len(entry_ids), "dead_letters": len(letters),
             "workers": workers}
 
@@ -284,7 +286,7 @@ class Projector:
         # needed): a retried batch, or a projection rebuilt beside another, parks a record once.
         self._parked: set[tuple[str, int | None, int | None]] | None = None
 
-    async def step(self, *, timeout_s: float = 0.5) -> int:
+    async def step(self, *, timeout_s: float = 0.5, fence: str | None = None) -> int:
         """Read and fold one batch; returns how many records it consumed.
 
         Every record ends up folded or parked before the positions move past it: dead
@@ -323,6 +325,9 @@ class Projector:
         for record in records:
             new_positions[record.partition] = max(new_positions.get(record.partition, 0), record.offset + 1)
         changes.positions = {self._topic: new_positions}
+        if fence is not None:
+            changes.fence = fence
+            changes.continues = self._topic if positions else None
         await self._store.commit(changes)
         self.stats.records += len(records)
         self.stats.events += sum(not isinstance(e, ArticleExtracted) for e in events)

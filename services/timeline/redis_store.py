@@ -25,12 +25,14 @@ import json
 from typing import AsyncIterator, Callable
 
 import redis.asyncio as aioredis
+from redis.exceptions import WatchError
 
 from schemas.events import Event, parse_event
 from services.timeline.core.model import Entry
 from services.timeline.query import (entry_as_of, entry_index_keys, index_is_exact, index_key_for, list_view,
                                      matches, score_after)
-from services.timeline.store import ChangeSet, JsonPage, Page, TimelineQuery, decode_cursor, encode_cursor
+from services.timeline.store import (ChangeSet, JsonPage, NotLeader, Page, ProjectionLost, TimelineQuery, decode_cursor,
+                                     encode_cursor)
 
 DEFAULT_NAMESPACE = "v1"
 
@@ -125,6 +127,11 @@ class RedisTimelineStore:
     def pointer_key(self) -> str:
         return f"{self._prefix}:current"
 
+    @property
+    def lease_key(self) -> str:
+        """The projector lease (services.timeline.lease): outside the namespaces."""
+        return f"{self._prefix}:projector:lease"
+
     async def _refresh_ns(self) -> str:
         if self._fixed_ns is None:
             current = await self._r.get(self.pointer_key)
@@ -197,7 +204,29 @@ class RedisTimelineStore:
         if changed:
             raw = await self._r.hmget(self._k("entryidx"), changed)
             old_index = {e: json.loads(r) for e, r in zip(changed, raw) if r is not None}
-        pipe = self._r.pipeline(transaction=True)
+        async with self._r.pipeline(transaction=True) as pipe:
+            if changes.continues is not None or changes.fence is not None:
+                # WATCH makes EXEC fail if the positions or the lease change between this
+                # check and the write (a wipe, or another replica taking the lease).
+                watched = [self._k(f"pos:{changes.continues}")] if changes.continues else []
+                if changes.fence is not None:
+                    watched.append(self.lease_key)
+                await pipe.watch(*watched)
+                if changes.continues is not None and not await pipe.exists(watched[0]):
+                    raise ProjectionLost(f"no positions for {changes.continues} in namespace {self._ns}")
+                if changes.fence is not None and await pipe.get(self.lease_key) != changes.fence.encode():
+                    raise NotLeader("the projector lease is held by another process")
+                pipe.multi()
+            try:
+                self._queue_commit(pipe, changes, old_index)
+                await pipe.execute()
+            except WatchError as error:
+                raise NotLeader("the positions or the lease changed during the commit") from error
+        if changed:
+            await self._r.publish(f"{self._prefix}:changes",
+                                  json.dumps({"namespace": self._ns, "entries": changed}))
+
+    def _queue_commit(self, pipe, changes: ChangeSet, old_index: dict[str, list[str]]) -> None:
         if changes.add_events:
             raw = changes.raw_events
             pipe.hset(self._k("events"), mapping={i: raw.get(i) or e.model_dump_json()
@@ -255,10 +284,6 @@ class RedisTimelineStore:
         for topic, positions in changes.positions.items():
             if positions:
                 pipe.hset(self._k(f"pos:{topic}"), mapping={str(p): o for p, o in positions.items()})
-        await pipe.execute()
-        if changed:
-            await self._r.publish(f"{self._prefix}:changes",
-                                  json.dumps({"namespace": self._ns, "entries": changed}))
 
     # --- queries
     async def _range(self, key: str, low: str, high: str, *, descending: bool, offset: int, num: int):

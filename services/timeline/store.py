@@ -31,6 +31,13 @@ class ChangeSet:
     positions: dict[str, dict[int, int]] = field(default_factory=dict)  # topic -> partition -> next offset
     # The events' JSON as read from the log, when the writer has it (saves re-serializing).
     raw_events: dict[str, bytes] = field(default_factory=dict)
+    # Guards of the live projector's commits. `continues`: the topic whose positions the
+    # batch was read from; the commit is refused (ProjectionLost) if the store no longer has
+    # them (Redis lost its data meanwhile: only a rebuild may start a projection again).
+    # `fence`: the projector-lease token the commit needs to still hold (NotLeader otherwise),
+    # so a replica that lost the lease can never write over the new leader.
+    continues: str | None = None
+    fence: str | None = None
 
     @property
     def changed_entry_ids(self) -> list[str]:
@@ -68,6 +75,14 @@ class JsonPage:
 
     entries: list[bytes]
     next_cursor: str | None
+
+
+class ProjectionLost(RuntimeError):
+    """The store lost the positions a commit continues from: the projection must be rebuilt."""
+
+
+class NotLeader(RuntimeError):
+    """The commit's lease token is no longer the projector lease's holder."""
 
 
 def encode_cursor(score: float, entry_id: str) -> str:
