@@ -19,7 +19,7 @@ from services.common.ports import EventLog
 from services.common.settings import Settings
 from services.common.topics import ALL_TOPICS, EVENTS
 from services.ingest.seen import RedisSeenStore
-from services.ingest.service import IngestService
+from services.ingest.service import IngestService, recover_seen
 from services.timeline.api import TimelineContext
 from services.timeline.projection import Projector, rebuild
 from services.timeline.lease import Lease, RedisLease, SoloLease
@@ -217,4 +217,9 @@ async def build_ingest(settings: Settings) -> tuple[IngestService, KafkaLog, Red
     event_log = kafka_log(settings, "claimline-ingest")
     await event_log.ensure_topics(ALL_TOPICS)
     seen = RedisSeenStore(aioredis.from_url(settings.redis_url), settings.redis_prefix)
+    if await seen.is_empty():
+        # A new deployment, or Redis lost its data: what the log holds was acknowledged.
+        recovered = await recover_seen(event_log, seen)
+        if recovered:
+            log.info("seen-store was empty: recovered %d article ids from the articles topic", recovered)
     return IngestService(event_log, seen), event_log, seen

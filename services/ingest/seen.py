@@ -1,5 +1,9 @@
 """Which articles ingest already published, and where: the dedup memory of ingest.
 
+Durable: Redis keeps it with its append-only file (deploy/local/redis.sh, compose), and an
+ingest that starts on an empty store refills it from the articles topic
+(`service.recover_seen`), so a re-post is recognised whatever restarted.
+
 Checked before publishing and written after, so a failed publish is never remembered
 as done; a race between two identical posts at most publishes twice, which downstream
 absorbs (event ids are deterministic and the fold ignores redelivered events).
@@ -18,6 +22,7 @@ class SeenStore(Protocol):
     async def get_many(self, article_ids: Sequence[str]) -> dict[str, Written]:
         """Where each of the already published ones went (one round trip per chunk)."""
     async def put_many(self, placed: Mapping[str, Written]) -> None: ...
+    async def is_empty(self) -> bool: ...
     async def close(self) -> None: ...
 
 
@@ -38,6 +43,9 @@ class MemorySeenStore:
     async def get_many(self, article_ids: Sequence[str]) -> dict[str, Written]:
         return {a: self._seen[a] for a in article_ids if a in self._seen}
 
+    async def is_empty(self) -> bool:
+        return not self._seen
+
     async def put_many(self, placed: Mapping[str, Written]) -> None:
         for article_id, where in placed.items():
             self._seen.setdefault(article_id, where)
@@ -57,6 +65,9 @@ class RedisSeenStore:
 
     async def put(self, article_id: str, where: Written) -> None:
         await self.put_many({article_id: where})
+
+    async def is_empty(self) -> bool:
+        return not await self._redis.exists(self._key)
 
     async def get_many(self, article_ids: Sequence[str]) -> dict[str, Written]:
         found: dict[str, Written] = {}

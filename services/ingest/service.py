@@ -50,3 +50,25 @@ class IngestService:
             accepted.discard(article.id)  # a repeat within the submission is a duplicate
             receipts.append(Receipt(article.id, status, where.topic, where.partition, where.offset))
         return receipts
+
+
+async def recover_seen(log: EventLog, seen: SeenStore, *, batch: int = 5000) -> int:
+    """Refill an empty seen-store from the articles topic (its keys are the article ids),
+    so re-posts of acknowledged articles are recognised even after the store lost its data.
+    Reads up to the end offsets at call time; the first placement of an id stays."""
+    ends = await log.end_offsets(ARTICLES)
+    positions: dict[int, int] = {}
+    count = 0
+    while any(positions.get(p, 0) < end for p, end in ends.items()):
+        records = await log.read(ARTICLES, positions, max_records=batch, timeout_s=1.0)
+        if not records:
+            break
+        placed: dict[str, Written] = {}
+        for record in records:
+            positions[record.partition] = record.offset + 1
+            if record.key and record.offset < ends.get(record.partition, 0):
+                placed.setdefault(record.key.decode("utf-8", "replace"), Written(record.topic, record.partition,
+                                                                                 record.offset))
+        await seen.put_many(placed)
+        count += len(placed)
+    return count
