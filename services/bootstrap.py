@@ -119,6 +119,7 @@ class TimelineRuntime:
         self._stall_after_s = stall_after_s
         self._watch = ProgressWatch()
         self._topic = event_log.topic_name(EVENTS)
+        self._context: TimelineContext | None = None
 
     async def _needs_rebuild(self) -> bool:
         if await self.store.positions(self._topic):
@@ -184,6 +185,8 @@ class TimelineRuntime:
 
     async def stop(self) -> None:
         self._stop.set()
+        if self._context is not None and self._context.fanout is not None:
+            await self._context.fanout.close()
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError, asyncio.TimeoutError):
                 await asyncio.wait_for(task, timeout=10)
@@ -193,14 +196,17 @@ class TimelineRuntime:
             self.leading = False
 
     def context(self) -> TimelineContext:
-        return TimelineContext(
-            store=self.store,
-            health=lambda: timeline_health(self.log, self.store, self.projector, self._backend, watch=self._watch,
-                                           stall_after_s=self._stall_after_s,
-                                           role="projector" if self.leading else "reader"),
-            metrics=lambda: timeline_metrics(self.log, self.store, self.projector),
-            articles=self._articles,
-        )
+        """The handlers' context: one per runtime, so every request shares its live fan-out."""
+        if self._context is None:
+            self._context = TimelineContext(
+                store=self.store,
+                health=lambda: timeline_health(self.log, self.store, self.projector, self._backend,
+                                               watch=self._watch, stall_after_s=self._stall_after_s,
+                                               role="projector" if self.leading else "reader"),
+                metrics=lambda: timeline_metrics(self.log, self.store, self.projector),
+                articles=self._articles,
+            )
+        return self._context
 
 
 async def build_timeline_runtime(settings: Settings) -> TimelineRuntime:

@@ -727,6 +727,11 @@
       try { entry = JSON.parse(message.data); } catch (e) { return; }
       if (entry && entry.entry_id) onStreamEntry(entry);
     });
+    source.addEventListener("resync", function () {
+      // The server dropped this stream as too slow: changes were missed, so reload the
+      // view; the EventSource reconnects by itself.
+      state.streamHadError = true;
+    });
     source.addEventListener("entry_removed", function (message) {
       try {
         var data = JSON.parse(message.data);
