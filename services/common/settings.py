@@ -46,6 +46,9 @@ class Settings(BaseSettings):
 
     # Extract worker
     extract_group: str = Field("claimline-extract", description="Consumer group (faust app id) of the extract service")
+    extract_session_timeout_s: float = Field(6.0, ge=2.0, le=300.0, description="Consumer session timeout of the "
+                                             "extract worker: a killed worker's partitions move to the others "
+                                             "after it (heartbeats every quarter of it)")
 
 
 def load_settings(**overrides: object) -> Settings:
