@@ -204,6 +204,20 @@ class RedisTimelineStore:
         if changed:
             raw = await self._r.hmget(self._k("entryidx"), changed)
             old_index = {e: json.loads(r) for e, r in zip(changed, raw) if r is not None}
+        # The holder's own lease renewal (PEXPIRE) also trips the WATCH: check and try again.
+        for _ in range(5):
+            try:
+                await self._commit_once(changes, old_index)
+                break
+            except WatchError:
+                continue
+        else:
+            raise NotLeader("the positions or the lease kept changing during the commit")
+        if changed:
+            await self._r.publish(f"{self._prefix}:changes",
+                                  json.dumps({"namespace": self._ns, "entries": changed}))
+
+    async def _commit_once(self, changes: ChangeSet, old_index: dict[str, list[str]]) -> None:
         async with self._r.pipeline(transaction=True) as pipe:
             if changes.continues is not None or changes.fence is not None:
                 # WATCH makes EXEC fail if the positions or the lease change between this
@@ -217,14 +231,8 @@ class RedisTimelineStore:
                 if changes.fence is not None and await pipe.get(self.lease_key) != changes.fence.encode():
                     raise NotLeader("the projector lease is held by another process")
                 pipe.multi()
-            try:
-                self._queue_commit(pipe, changes, old_index)
-                await pipe.execute()
-            except WatchError as error:
-                raise NotLeader("the positions or the lease changed during the commit") from error
-        if changed:
-            await self._r.publish(f"{self._prefix}:changes",
-                                  json.dumps({"namespace": self._ns, "entries": changed}))
+            self._queue_commit(pipe, changes, old_index)
+            await pipe.execute()
 
     def _queue_commit(self, pipe, changes: ChangeSet, old_index: dict[str, list[str]]) -> None:
         if changes.add_events:
