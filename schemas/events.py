@@ -36,7 +36,10 @@ Granularity = Literal["day", "week", "month", "season", "year"]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # allow_inf_nan=False: NaN and ±Infinity are valid JSON floats to pydantic but no figure
+    # anyone reported; they poison comparisons and integer conversions in the fold, so an
+    # event carrying one is invalid (and dead-lettered) instead.
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Location(_Frozen):

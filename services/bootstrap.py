@@ -9,7 +9,8 @@ import asyncio
 import contextlib
 import gc
 import logging
-from typing import Any
+import time
+from typing import Any, Callable
 
 import redis.asyncio as aioredis
 
@@ -18,11 +19,13 @@ from services.common.ports import EventLog
 from services.common.settings import Settings
 from services.common.topics import ALL_TOPICS, EVENTS
 from services.ingest.seen import RedisSeenStore
-from services.ingest.service import IngestService
+from services.ingest.service import IngestService, recover_seen
 from services.timeline.api import TimelineContext
 from services.timeline.projection import Projector, rebuild
+from services.timeline.lease import Lease, RedisLease, SoloLease
+from services.timeline.readiness import ProgressWatch, assess
 from services.timeline.redis_store import RedisTimelineStore
-from services.timeline.store import TimelineStore
+from services.timeline.store import NotLeader, ProjectionLost, TimelineStore
 
 log = logging.getLogger(__name__)
 
@@ -43,17 +46,31 @@ def lag_of(ends: dict[int, int], positions: dict[int, int]) -> int:
 
 
 async def timeline_health(event_log: EventLog, store: TimelineStore, projector: Projector,
-                          backend: dict[str, str]) -> dict[str, Any]:
+                          backend: dict[str, str], *, watch: ProgressWatch | None = None,
+                          stall_after_s: float = 30.0, role: str = "projector",
+                          clock: Callable[[], float] = time.monotonic) -> dict[str, Any]:
+    """Reachability, lag and readiness: `ok` is false (and /health answers 503) while the
+    projection is incomplete (rebuilding) or stalled, not only when a backend is down."""
     store_ok = await store.ping()
     log_ok, ends = await log_reachable(event_log)
-    report: dict[str, Any] = {"ok": store_ok and log_ok, "service": "timeline", **backend,
+    report: dict[str, Any] = {"service": "timeline", **backend, "role": role,
                               "store": "up" if store_ok else "down", "log": "up" if log_ok else "down"}
+    positions: dict[int, int] = {}
+    lag = 0
     if log_ok and store_ok:
         positions = await store.positions(event_log.topic_name(EVENTS))
-        report["consumer_lag"] = lag_of(ends, positions)  # type: ignore[arg-type]
+        lag = lag_of(ends, positions)  # type: ignore[arg-type]
+        report["consumer_lag"] = lag
         report["positions"] = positions
     elif not log_ok:
         report["log_error"] = ends
+    stalled_for = watch.stalled_for(positions, lag, clock()) if watch is not None and log_ok and store_ok else 0.0
+    readiness = assess(store_up=store_ok, log_up=log_ok, has_positions=bool(positions),
+                       log_records=sum(ends.values()) if log_ok else 0,  # type: ignore[union-attr]
+                       lag=lag, stalled_for_s=stalled_for, stall_after_s=stall_after_s)
+    report.update(ok=readiness.ready, ready=readiness.ready, state=readiness.state)
+    if readiness.reason:
+        report["reason"] = readiness.reason
     report["folded_events"] = projector.stats.events
     report["dead_letters"] = projector.stats.dead_letters
     return report
@@ -79,57 +96,136 @@ async def timeline_metrics(event_log: EventLog, store: TimelineStore, projector:
 
 
 class TimelineRuntime:
-    """The timeline service's moving parts: store, log, and the projector task."""
+    """The timeline service's moving parts: store, log, and the projector task.
+
+    Only the holder of the projector lease folds (and rebuilds); other replicas on the same
+    store serve reads. The holder rebuilds whenever the store has no positions while the log
+    has records (first start, or Redis lost its data), and folds batch by batch otherwise."""
 
     def __init__(self, event_log: EventLog, store: TimelineStore, backend: dict[str, str],
-                 articles=None, rebuild_workers: int = 0) -> None:
+                 articles=None, rebuild_workers: int = 0, lease: Lease | None = None,
+                 stall_after_s: float = 30.0) -> None:
         self.log = event_log
         self.store = store
         self.projector = Projector(event_log, store)
+        self.lease: Lease = lease or SoloLease()
+        self.leading = False
+        self.rebuilds = 0
         self._stop = asyncio.Event()
-        self._task: asyncio.Task | None = None
+        self._tasks: list[asyncio.Task] = []
         self._backend = backend
         self._articles = articles
         self._rebuild_workers = rebuild_workers  # 0: rebuild's default
+        self._stall_after_s = stall_after_s
+        self._watch = ProgressWatch()
+        self._topic = event_log.topic_name(EVENTS)
+        self._context: TimelineContext | None = None
+
+    async def _needs_rebuild(self) -> bool:
+        if await self.store.positions(self._topic):
+            return False
+        return sum((await self.log.end_offsets(EVENTS)).values()) > 0
+
+    async def _rebuild(self) -> None:
+        report = await rebuild(self.log, self.store, workers=self._rebuild_workers, fence=self.lease.token)
+        self.rebuilds += 1
+        log.info("rebuilt the timeline from the event log: %s", report)
+
+    async def _lead(self) -> bool:
+        """Take or renew the lease (a Redis hiccup counts as not leading, for now)."""
+        try:
+            self.leading = await self.lease.hold()
+        except Exception:  # noqa: BLE001 - the next renewal tries again
+            log.exception("could not renew the projector lease")
+            self.leading = False
+        return self.leading
 
     async def start(self) -> None:
-        # An empty store (first start, or Redis lost its data) is filled by the linear
-        # rebuild; after that the projector folds batch by batch.
-        if not await self.store.positions(self.log.topic_name(EVENTS)):
-            report = await rebuild(self.log, self.store, workers=self._rebuild_workers)
-            log.info("rebuilt the timeline from the event log: %s", report)
-        self._task = asyncio.create_task(self.projector.run(self._stop), name="timeline-projector")
+        # The lease holder fills an empty store with the linear rebuild before serving;
+        # a replica without the lease serves what the holder writes (not ready until complete).
+        if await self._lead() and await self._needs_rebuild():
+            await self._rebuild()
+        self._tasks = [asyncio.create_task(self._project(), name="timeline-projector"),
+                       asyncio.create_task(self._keep_lease(), name="timeline-lease")]
         # What start-up loaded (modules, the app, a rebuild's leftovers) lives as long as
         # the process: move it out of the collector's sight, so the full collections that
         # request garbage triggers stay short and do not show up as latency spikes.
         gc.collect()
         gc.freeze()
 
+    async def _keep_lease(self) -> None:
+        # Renewed on its own clock, so a long rebuild or a slow batch never lets it lapse.
+        interval = getattr(self.lease, "ttl_ms", 10_000) / 3000
+        while not self._stop.is_set():
+            await self._lead()
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), timeout=interval)
+
+    async def _project(self) -> None:
+        while not self._stop.is_set():
+            try:
+                if not self.leading:
+                    with contextlib.suppress(asyncio.TimeoutError):
+                        await asyncio.wait_for(self._stop.wait(), timeout=0.5)
+                    continue
+                if await self._needs_rebuild():
+                    await self._rebuild()
+                    continue
+                await self.projector.step(timeout_s=0.2, fence=self.lease.token)
+            except asyncio.CancelledError:
+                raise
+            except ProjectionLost:
+                log.warning("the store lost the projection's positions; rebuilding")
+            except NotLeader:
+                log.warning("the projector lease moved to another process; serving reads only")
+                self.leading = False
+            except Exception:  # keep serving; the same batch is retried from the stored positions
+                log.exception("projection step failed; retrying")
+                await asyncio.sleep(1.0)
+
     async def stop(self) -> None:
         self._stop.set()
-        if self._task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(self._task, timeout=10)
+        if self._context is not None and self._context.fanout is not None:
+            await self._context.fanout.close()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, asyncio.TimeoutError):
+                await asyncio.wait_for(task, timeout=10)
+        if self.leading:
+            with contextlib.suppress(Exception):
+                await self.lease.release()  # another replica takes over at once, not after the TTL
+            self.leading = False
 
     def context(self) -> TimelineContext:
-        return TimelineContext(
-            store=self.store,
-            health=lambda: timeline_health(self.log, self.store, self.projector, self._backend),
-            metrics=lambda: timeline_metrics(self.log, self.store, self.projector),
-            articles=self._articles,
-        )
+        """The handlers' context: one per runtime, so every request shares its live fan-out."""
+        if self._context is None:
+            self._context = TimelineContext(
+                store=self.store,
+                health=lambda: timeline_health(self.log, self.store, self.projector, self._backend,
+                                               watch=self._watch, stall_after_s=self._stall_after_s,
+                                               role="projector" if self.leading else "reader"),
+                metrics=lambda: timeline_metrics(self.log, self.store, self.projector),
+                articles=self._articles,
+            )
+        return self._context
 
 
 async def build_timeline_runtime(settings: Settings) -> TimelineRuntime:
     event_log = kafka_log(settings, "claimline-timeline")
     await event_log.ensure_topics(ALL_TOPICS)
     store = RedisTimelineStore.from_url(settings.redis_url, settings.redis_prefix)
+    lease = RedisLease(aioredis.from_url(settings.redis_url), store.lease_key, ttl_ms=settings.lease_ttl_ms)
     return TimelineRuntime(event_log, store, {"log_backend": "kafka", "store_backend": "redis"},
-                           rebuild_workers=settings.rebuild_workers)
+                           rebuild_workers=settings.rebuild_workers, lease=lease,
+                           stall_after_s=settings.stall_after_s)
 
 
 async def build_ingest(settings: Settings) -> tuple[IngestService, KafkaLog, RedisSeenStore]:
     event_log = kafka_log(settings, "claimline-ingest")
     await event_log.ensure_topics(ALL_TOPICS)
     seen = RedisSeenStore(aioredis.from_url(settings.redis_url), settings.redis_prefix)
+    if await seen.is_empty():
+        # A new deployment, or Redis lost its data: what the log holds was acknowledged.
+        recovered = await recover_seen(event_log, seen)
+        if recovered:
+            log.info("seen-store was empty: recovered %d article ids from the articles topic", recovered)
     return IngestService(event_log, seen), event_log, seen

@@ -82,7 +82,8 @@ cmd_start() {
   rm -f "$PID_FILE"
   : >"$LOG_FILE"
   local t0=$SECONDS
-  redis-server --bind 127.0.0.1 --port "$port" --save "" --appendonly no \
+  # appendonly: ingest's seen-store must survive a restart (the file lives in $RUN_DIR).
+  redis-server --bind 127.0.0.1 --port "$port" --save "" --appendonly yes --appendfsync everysec \
     --daemonize yes --pidfile "$PID_FILE" --logfile "$LOG_FILE" --dir "$RUN_DIR" \
     --protected-mode yes </dev/null >/dev/null 2>>"$LOG_FILE" \
     || { tail -n 30 "$LOG_FILE" >&2; die "redis-server failed to start"; }

@@ -21,7 +21,7 @@ class Record:
     partition: int
     offset: int
     key: bytes | None
-    value: bytes
+    value: bytes | None  # None: a tombstone (Kafka's null value)
     timestamp_ms: int
 
 

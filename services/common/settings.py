@@ -38,11 +38,20 @@ class Settings(BaseSettings):
                                                               "on an empty Redis) builds entries with; 0: one "
                                                               "per CPU, at most 4")
 
+    # Timeline replicas and readiness
+    lease_ttl_ms: int = Field(10_000, ge=1_000, description="TTL of the projector lease: a killed projector is "
+                                                           "replaced by another replica within it")
+    stall_after_s: float = Field(30.0, gt=0, description="/health says 'stalled' (503) when the consumer lag has "
+                                                         "not moved for this long")
+
     # Embedded mode
     data_dir: Path = Field(Path(".claimline"), description="Where the embedded mode keeps its SQLite event log")
 
     # Extract worker
     extract_group: str = Field("claimline-extract", description="Consumer group (faust app id) of the extract service")
+    extract_session_timeout_s: float = Field(6.0, ge=2.0, le=300.0, description="Consumer session timeout of the "
+                                             "extract worker: a killed worker's partitions move to the others "
+                                             "after it (heartbeats every quarter of it)")
 
     # Parse worker
     parse_group: str = Field("claimline-parse", description="Consumer group (faust app id) of the parse service")

@@ -20,6 +20,7 @@ from fastapi import FastAPI
 
 from schemas.article import Article
 from services.bootstrap import TimelineRuntime
+from services.common.http import SecurityHeaders
 from services.common.settings import Settings
 from services.common.ports import Written
 from services.common.topics import ALL_TOPICS, ARTICLES, ARTICLES_PARSED
@@ -223,6 +224,7 @@ def create_embedded_app(settings: Settings, *, load_bundled: bool = True, db_pat
 
     app = FastAPI(title="Claimline (embedded demo)", version="0.1.0", lifespan=lifespan,
                   description="Ingest, parse, extract and timeline in one process on an embedded SQLite log.")
+    app.add_middleware(SecurityHeaders)
 
     async def get_ctx():  # a coroutine: a plain function would run in the thread pool
         return holder["runtime"].context()

@@ -37,6 +37,12 @@ def create_app(settings: Settings) -> faust.App:
         broker_commit_interval=1.0,
         producer_acks=-1,
         producer_max_request_size=2 * MAX_RECORD_BYTES,  # a dead letter holds a whole parsed article
+        # A killed worker's partitions move to the others once the broker stops hearing
+        # from it: after the session timeout (faust's default, 60 s, stalled the pipeline
+        # that long). Heartbeats must come well inside it.
+        broker_session_timeout=settings.extract_session_timeout_s,
+        broker_heartbeat_interval=settings.extract_session_timeout_s / 4,
+        broker_rebalance_timeout=max(20.0, settings.extract_session_timeout_s * 2),
     )
     prefix = settings.topic_prefix
     parsed = app.topic(ARTICLES_PARSED.name(prefix), key_type=bytes, value_type=bytes,

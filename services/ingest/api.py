@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from services.common.http import bearer_guard
+from services.common.http import SecurityHeaders, bearer_guard
 from services.ingest.core import parse_submission
 from services.ingest.service import IngestService
 
@@ -103,6 +103,7 @@ def create_app(service_factory: Callable[[], Awaitable[IngestService]], *, max_b
         await on_shutdown()
 
     app = FastAPI(title="Claimline ingest", version="0.1.0", lifespan=lifespan)
+    app.add_middleware(SecurityHeaders)
     app.include_router(build_router(lambda: holder["service"], max_body_bytes=max_body_bytes,
                                     write_token=write_token))
 

@@ -13,6 +13,17 @@ from pydantic import ValidationError
 
 from schemas.article import MAX_TEXT_CHARS, Article, ArticleIn
 
+# An article is a flat object and a submission a list of them: anything nested deeper is
+# not an article, and refusing it early keeps deep JSON from reaching recursive code.
+MAX_DEPTH = 8
+# Articles per request (a body is also capped in bytes by the API).
+MAX_ITEMS = 100_000
+# The article's record on the articles topic must fit under Kafka's default 1 MiB record
+# limit (escaping can grow a text six-fold: a control character becomes \u00XX).
+MAX_RECORD_BYTES = 900_000
+# Bytes an article's record can take beyond its text (every other field at its limit, escaped).
+_FIXED_RECORD_BYTES = 25_000
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -50,12 +61,45 @@ def validate_item(index: int, data: object, *, now: datetime) -> Article | list[
         article_in = ArticleIn.model_validate(data)
     except ValidationError as error:
         return [Problem(index, _field_path(e["loc"]), e["msg"]) for e in error.errors()]
-    return Article.from_input(article_in, now=now)
+    article = Article.from_input(article_in, now=now)
+    # Serializing is only needed when the text is long enough for the record to be too big.
+    if len(article.text) * 6 + _FIXED_RECORD_BYTES > MAX_RECORD_BYTES:
+        size = len(article.model_dump_json().encode("utf-8"))
+        if size > MAX_RECORD_BYTES:
+            return [Problem(index, "text", f"the article's record is {size} bytes once encoded; the limit is "
+                                           f"{MAX_RECORD_BYTES}", too_large=True)]
+    return article
 
 
-def parse_submission(body: bytes, content_type: str, *, now: datetime) -> Submission:
+def too_deep(value: object, limit: int = MAX_DEPTH) -> bool:
+    """Whether a decoded JSON value nests containers deeper than `limit` (iterative:
+    no recursion, however deep the value)."""
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
+def _loads(text: str) -> object:
+    """json.loads with deep nesting as a ValueError (the decoder raises RecursionError)."""
+    try:
+        return json.loads(text)
+    except RecursionError as error:
+        raise ValueError(f"JSON nested deeper than {MAX_DEPTH} levels") from error
+
+
+def parse_submission(body: bytes, content_type: str, *, now: datetime, max_items: int = MAX_ITEMS) -> Submission:
     """Parse and validate a request body. NDJSON when the content type says so or the
-    body has several non-empty lines that are not one JSON document."""
+    body has several non-empty lines that are not one JSON document. Linear in the body."""
     submission = Submission()
     try:
         text = body.decode("utf-8")
@@ -66,8 +110,11 @@ def parse_submission(body: bytes, content_type: str, *, now: datetime) -> Submis
     is_ndjson = "ndjson" in content_type or "jsonl" in content_type or "json-seq" in content_type
     if not is_ndjson:
         try:
-            document = json.loads(text) if text.strip() else None
-        except json.JSONDecodeError:
+            document = _loads(text) if text.strip() else None
+        except ValueError as error:
+            if not isinstance(error, json.JSONDecodeError):
+                submission.problems.append(Problem(0, "", str(error)))
+                return submission
             lines = [line for line in text.splitlines() if line.strip()]
             is_ndjson = len(lines) > 1
             if not is_ndjson:
@@ -77,16 +124,34 @@ def parse_submission(body: bytes, content_type: str, *, now: datetime) -> Submis
             if document is None:
                 submission.problems.append(Problem(0, "", "body is empty"))
                 return submission
+            if too_deep(document):
+                submission.problems.append(Problem(0, "", f"JSON nested deeper than {MAX_DEPTH} levels"))
+                return submission
             items = document if isinstance(document, list) else [document]
     if is_ndjson:
         for number, line in enumerate(text.splitlines()):
             if not line.strip():
                 continue
             try:
-                items.append(json.loads(line))
+                item = _loads(line)
             except json.JSONDecodeError as error:
                 submission.problems.append(Problem(number, "", f"line {number + 1} is not valid JSON: {error.msg}"))
-                items.append(None)
+                item = None
+            except ValueError as error:
+                submission.problems.append(Problem(number, "", f"line {number + 1}: {error}"))
+                item = None
+            else:
+                if too_deep(item):
+                    submission.problems.append(Problem(number, "", f"line {number + 1}: JSON nested deeper than "
+                                                                   f"{MAX_DEPTH} levels"))
+                    item = None
+            items.append(item)
+            if len(items) > max_items:
+                break
+    if len(items) > max_items:
+        submission.problems.append(Problem(0, "", f"more than {max_items} articles in one request; send them in "
+                                                  "several", too_large=True))
+        return submission
     if not items and not submission.problems:
         submission.problems.append(Problem(0, "", "no articles in the body"))
     for index, item in enumerate(items):

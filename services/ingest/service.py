@@ -29,23 +29,19 @@ class IngestService:
 
     async def submit(self, articles: list[Article]) -> list[Receipt]:
         """Publish the articles not published before; every article gets a receipt, in order.
-        The same article twice in one submission is a duplicate of its first occurrence."""
-        where_is: dict[str, Written] = {}
-        fresh: list[Article] = []
+        The same article twice in one submission is a duplicate of its first occurrence.
+        Linear in the number of articles: one seen-store look-up and one write per chunk."""
+        first: dict[str, Article] = {}
         for article in articles:
-            if article.id in where_is or any(a.id == article.id for a in fresh):
-                continue
-            seen = await self._seen.get(article.id)
-            if seen is not None:
-                where_is[article.id] = seen
-            else:
-                fresh.append(article)
+            first.setdefault(article.id, article)
+        where_is: dict[str, Written] = await self._seen.get_many(list(first))
+        fresh = [a for article_id, a in first.items() if article_id not in where_is]
         if fresh:
             written = await self._log.publish_many(
                 ARTICLES, [(a.id, a.model_dump_json().encode("utf-8")) for a in fresh])
-            for article, where in zip(fresh, written):
-                await self._seen.put(article.id, where)
-                where_is[article.id] = where
+            placed = {a.id: where for a, where in zip(fresh, written)}
+            await self._seen.put_many(placed)
+            where_is.update(placed)
         receipts: list[Receipt] = []
         accepted = {a.id for a in fresh}
         for article in articles:
@@ -54,3 +50,25 @@ class IngestService:
             accepted.discard(article.id)  # a repeat within the submission is a duplicate
             receipts.append(Receipt(article.id, status, where.topic, where.partition, where.offset))
         return receipts
+
+
+async def recover_seen(log: EventLog, seen: SeenStore, *, batch: int = 5000) -> int:
+    """Refill an empty seen-store from the articles topic (its keys are the article ids),
+    so re-posts of acknowledged articles are recognised even after the store lost its data.
+    Reads up to the end offsets at call time; the first placement of an id stays."""
+    ends = await log.end_offsets(ARTICLES)
+    positions: dict[int, int] = {}
+    count = 0
+    while any(positions.get(p, 0) < end for p, end in ends.items()):
+        records = await log.read(ARTICLES, positions, max_records=batch, timeout_s=1.0)
+        if not records:
+            break
+        placed: dict[str, Written] = {}
+        for record in records:
+            positions[record.partition] = record.offset + 1
+            if record.key and record.offset < ends.get(record.partition, 0):
+                placed.setdefault(record.key.decode("utf-8", "replace"), Written(record.topic, record.partition,
+                                                                                 record.offset))
+        await seen.put_many(placed)
+        count += len(placed)
+    return count

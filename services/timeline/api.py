@@ -5,7 +5,6 @@ Handlers only translate HTTP to store queries and back; filtering semantics live
 """
 
 import asyncio
-import contextlib
 import csv
 import io
 import json
@@ -18,10 +17,11 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response, Streami
 from pydantic import BaseModel
 
 from schemas.events import EVENT_TYPES
-from services.common.http import bearer_guard
+from services.common.http import READ_TOKEN_COOKIE, SecurityHeaders, bearer_guard
 from services.timeline.core.figures import METRICS, figure_history, list_subjects, parse_subject
 from services.timeline.core.model import Entry, FigurePoint, ListedEntry, SubjectInfo
 from services.timeline.query import list_view
+from services.timeline.fanout import RESYNC, Fanout
 from services.timeline.store import TimelineQuery, TimelineStore
 
 
@@ -34,6 +34,13 @@ class TimelineContext:
     health: Callable[[], Awaitable[dict[str, Any]]]
     metrics: Callable[[], Awaitable[dict[str, float]]]
     articles: Callable[[str], Awaitable[dict | None]] | None = None
+    # The process's live-update fan-out (one store subscription), made on first use.
+    fanout: Fanout | None = None
+
+    def live(self) -> Fanout:
+        if self.fanout is None:
+            self.fanout = Fanout(self.store)
+        return self.fanout
 
 
 class TimelinePage(BaseModel):
@@ -84,7 +91,7 @@ def _wanted_format(request: Request, fmt: str | None) -> str:
 
 
 def build_router(get_ctx: Callable[[], Awaitable[TimelineContext]], *, read_token: str | None) -> APIRouter:
-    router = APIRouter(dependencies=[Depends(bearer_guard(read_token))])
+    router = APIRouter(dependencies=[Depends(bearer_guard(read_token, cookie=READ_TOKEN_COOKIE))])
     Ctx = Annotated[TimelineContext, Depends(get_ctx)]
 
     @router.get(
@@ -150,37 +157,26 @@ def build_router(get_ctx: Callable[[], Awaitable[TimelineContext]], *, read_toke
                 summary="Server-sent events: new and changed entries, live",
                 responses={200: {"content": {"text/event-stream": {}}}})
     async def stream(request: Request, ctx: Ctx) -> StreamingResponse:
+        fanout = ctx.live()
+
         async def events():
-            # A pump task drains the store's subscription into a queue, so waiting with a
-            # keep-alive timeout never cancels the subscription itself mid-read.
-            queue: asyncio.Queue = asyncio.Queue()
-            subscription = ctx.store.subscribe()
-
-            async def pump() -> None:
-                async for changed in subscription:
-                    await queue.put(changed)
-
-            pump_task = asyncio.create_task(pump())
+            # Frames come rendered from the process's one subscription (services.timeline.fanout).
+            listener = fanout.connect()
             try:
                 yield "retry: 2000\n\n"
-                while not pump_task.done():
-                    if await request.is_disconnected():
-                        break
+                while True:
                     try:
-                        changed = await asyncio.wait_for(queue.get(), timeout=15.0)
+                        frames = await asyncio.wait_for(listener.queue.get(), timeout=15.0)
                     except asyncio.TimeoutError:
+                        if await request.is_disconnected():
+                            break
                         yield ": keep-alive\n\n"
                         continue
-                    for entry_id in changed:
-                        entry = await ctx.store.entry(entry_id)
-                        if entry is None:
-                            yield f"event: entry_removed\ndata: {json.dumps({'entry_id': entry_id})}\n\n"
-                        else:
-                            yield f"event: entry\nid: {entry_id}\ndata: {entry.model_dump_json()}\n\n"
+                    yield frames
+                    if frames == RESYNC:
+                        break  # dropped as too slow: the client reconnects and reloads
             finally:
-                pump_task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await pump_task
+                fanout.disconnect(listener)
 
         return StreamingResponse(events(), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
@@ -283,6 +279,7 @@ def create_app(ctx_factory: Callable[[], Awaitable[TimelineContext]], *, read_to
 
     app = FastAPI(title="Claimline timeline", version="0.1.0", lifespan=lifespan,
                   description="A dated, source-attributed, queryable chronology of war claims.")
+    app.add_middleware(SecurityHeaders)
 
     async def get_ctx() -> TimelineContext:  # a coroutine: a plain function would run in the thread pool
         return holder["ctx"]

@@ -11,7 +11,8 @@ from typing import AsyncIterator
 from schemas.events import Event
 from services.timeline.core.model import Entry
 from services.timeline.query import entry_as_of, list_view, matches
-from services.timeline.store import ChangeSet, JsonPage, Page, TimelineQuery, decode_cursor, encode_cursor
+from services.timeline.store import (ChangeSet, JsonPage, Page, ProjectionLost, TimelineQuery, decode_cursor,
+                                     encode_cursor)
 
 
 class MemoryTimelineStore:
@@ -41,6 +42,9 @@ class MemoryTimelineStore:
 
     async def commit(self, changes: ChangeSet) -> None:
         # No await inside: the whole change applies at once, as MULTI/EXEC does in Redis.
+        # One process owns this store: the lease fence has nothing to check.
+        if changes.continues is not None and not self._positions.get(changes.continues):
+            raise ProjectionLost(f"no positions for {changes.continues}")
         for event_id, event in changes.add_events.items():
             self._events[event_id] = event
             self._article_events.setdefault(event.article, set()).add(event_id)

@@ -18,11 +18,15 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
+from aiokafka.errors import KafkaError
 from pydantic import ValidationError
+from redis.exceptions import RedisError
 
 from schemas.deadletter import DeadLetter
-from schemas.events import Event, parse_event
+from schemas.events import Event
 from schemas.extraction import ArticleExtracted
+from schemas.records import parse_record
+from services.common.dlq import park, parked_coordinates
 from services.common.ports import EventLog, Record
 from services.common.topics import EVENTS, EVENTS_DLQ
 from services.extract.handler import describe_validation_error
@@ -31,6 +35,9 @@ from services.timeline.core.fold import fold_state
 from services.timeline.store import ChangeSet, TimelineStore
 
 log = logging.getLogger(__name__)
+
+# Failures of the store or the log, not of the data: the batch is retried, nothing parked.
+INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (RedisError, KafkaError, OSError, asyncio.TimeoutError)
 
 
 @dataclass
@@ -56,17 +63,27 @@ async def plan(store: TimelineStore, events: Sequence[Event | ArticleExtracted])
         after = apply(after, event)
     added = {k: v for k, v in after.events.items() if k not in before.events}
     removed = {k: v for k, v in before.events.items() if k not in after.events}
+    # Another copy of a held event that the fold ranks higher (a re-published article's
+    # events differ in ingested_at only) replaces it under the same id, as in a rebuild.
+    replaced = {k: v for k, v in after.events.items()
+                if k in before.events and before.events[k] is not v and before.events[k] != v}
     # A marker can move an article's version without changing any event: keep it anyway,
     # so an older extractor's events arriving later are still refused.
     changes.article_versions = {a: v for a, v in after.article_versions.items() if versions.get(a) != v}
-    if not added and not removed:
+    if not added and not removed and not replaced:
         return changes
-    changes.add_events = added
     changes.remove_events = set(removed)
-    for event_id, event in added.items():
-        changes.member_add.setdefault(entry_key(event), set()).add(event_id)
     for event_id, event in removed.items():
         changes.member_remove.setdefault(entry_key(event), set()).add(event_id)
+    for event_id, event in replaced.items():
+        old_key, new_key = entry_key(before.events[event_id]), entry_key(event)
+        if old_key != new_key:
+            changes.member_remove.setdefault(old_key, set()).add(event_id)
+        changes.member_add.setdefault(new_key, set()).add(event_id)
+    added = {**added, **replaced}
+    changes.add_events = added
+    for event_id, event in added.items():
+        changes.member_add.setdefault(entry_key(event), set()).add(event_id)
     touched = set(changes.member_add) | set(changes.member_remove)
     members = await store.entry_members(touched)
     final_members: dict[str, set[str]] = {}
@@ -84,21 +101,41 @@ async def plan(store: TimelineStore, events: Sequence[Event | ArticleExtracted])
     return changes
 
 
-def _decode_one(record: Record, now_ms: int) -> Event | ArticleExtracted | DeadLetter:
+def _park_letter(record: Record, reason: str, now_ms: int) -> DeadLetter:
+    return DeadLetter.of(source_topic=record.topic, value=record.value, key=record.key, reason=reason,
+                         stage="fold", failed_at_ms=now_ms, partition=record.partition, offset=record.offset)
+
+
+def decode_record(record: Record, now_ms: int) -> Event | ArticleExtracted | DeadLetter:
+    """One record of the events topic as an event or a marker, or the dead letter that
+    parks it (a tombstone, bytes that are not JSON, JSON that is neither, NaN figures...).
+    Never raises: whatever is on the topic, the projector keeps going."""
+    if record.value is None:
+        return _park_letter(record, "tombstone: a null value is neither an event nor a marker", now_ms)
     try:
-        if b'"record_type":"article_extracted"' in record.value[:64]:
-            return ArticleExtracted.model_validate_json(record.value)
-        return parse_event(record.value)
-    except (ValidationError, ValueError) as error:
-        reason = describe_validation_error(error) if isinstance(error, ValidationError) else str(error)
-        return DeadLetter.of(source_topic=record.topic, value=record.value, key=record.key,
-                             reason=f"not a valid event: {reason}", stage="fold", failed_at_ms=now_ms,
-                             partition=record.partition, offset=record.offset)
+        return parse_record(record.value)
+    except ValidationError as error:
+        return _park_letter(record, f"not a valid event: {describe_validation_error(error)}", now_ms)
+    except (ValueError, RecursionError) as error:
+        return _park_letter(record, f"not a valid event: {type(error).__name__}: {error}", now_ms)
 
 
-def _decode(records: Sequence[Record], now_ms: int) -> tuple[list[Event | ArticleExtracted], list[DeadLetter]]:
-    decoded = [_decode_one(r, now_ms) for r in records]
-    return [d for d in decoded if not isinstance(d, DeadLetter)], [d for d in decoded if isinstance(d, DeadLetter)]
+def unfoldable_reason(event: Event | ArticleExtracted) -> str | None:
+    """Why the pure core cannot fold this event on its own (None: it can). Pure; used to
+    single out a poison event when a batch fails to fold, instead of retrying it forever."""
+    if isinstance(event, ArticleExtracted):
+        return None
+    try:
+        build_entry(entry_key(event), [event])
+    except Exception as error:  # noqa: BLE001 - any failure of the pure core is the reason
+        return f"the fold cannot use this event: {type(error).__name__}: {error}"
+    return None
+
+
+def _decode(records: Sequence[Record], now_ms: int) -> tuple[list[tuple[Record, Event | ArticleExtracted]], list[DeadLetter]]:
+    decoded = [(r, decode_record(r, now_ms)) for r in records]
+    return ([(r, d) for r, d in decoded if not isinstance(d, DeadLetter)],
+            [d for _, d in decoded if isinstance(d, DeadLetter)])
 
 
 def default_rebuild_workers() -> int:
@@ -108,7 +145,7 @@ def default_rebuild_workers() -> int:
 
 async def rebuild(event_log: EventLog, store: TimelineStore, *, progress: Callable[[int, int], None] | None = None,
                   entries_per_commit: int = 2000, workers: int = 0, min_entries_per_worker: int = 250,
-                  clock_ms: Callable[[], int] = lambda: int(time.time() * 1000)) -> dict:
+                  clock_ms: Callable[[], int] = lambda: int(time.time() * 1000), fence: str | None = None) -> dict:
     """Fold the whole events topic into an empty store (a replay into a fresh namespace).
 
     Reads to the end offsets and folds everything in memory with the core (linear time).
@@ -116,7 +153,7 @@ async def rebuild(event_log: EventLog, store: TimelineStore, *, progress: Callab
     processes (0: `default_rebuild_workers()`) when the store can be reopened in a forked child (`store.forked_writer`,
     Redis); the positions and article versions go in one last commit after every share
     is written, so a store that shows positions holds the whole state. Invalid records
-    were parked by the live projector already and are only counted here."""
+    are parked on the events dead-letter topic unless they are there already."""
     # Hundreds of thousands of live event objects make each cyclic GC pass expensive, and a
     # rebuild creates no cycles worth collecting: pause the collector for its duration.
     gc_was_enabled = gc.isenabled()
@@ -124,21 +161,22 @@ async def rebuild(event_log: EventLog, store: TimelineStore, *, progress: Callab
     try:
         return await _rebuild(event_log, store, progress=progress, entries_per_commit=entries_per_commit,
                               workers=workers or default_rebuild_workers(),
-                              min_entries_per_worker=min_entries_per_worker, clock_ms=clock_ms)
+                              min_entries_per_worker=min_entries_per_worker, clock_ms=clock_ms, fence=fence)
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
 async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entries_per_commit: int, workers: int,
-                   min_entries_per_worker: int, clock_ms) -> dict:
+                   min_entries_per_worker: int, clock_ms, fence: str | None) -> dict:
     topic = event_log.topic_name(EVENTS)
     ends = await event_log.end_offsets(EVENTS)
     target = sum(ends.values())
     positions: dict[int, int] = {}
     decoded: list[Event | ArticleExtracted] = []
     raw: dict[str, bytes] = {}
-    dead = done = 0
+    letters: list[DeadLetter] = []
+    done = 0
     while any(positions.get(p, 0) < end for p, end in ends.items()):
         records = await event_log.read(EVENTS, positions, max_records=20000, timeout_s=1.0)
         if not records:
@@ -146,18 +184,22 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
         records = [r for r in records if r.offset < ends.get(r.partition, 0)]
         now = clock_ms()
         for record in records:
-            item = _decode_one(record, now)
+            item = decode_record(record, now)
             if isinstance(item, DeadLetter):
-                dead += 1
+                letters.append(item)
                 continue
             decoded.append(item)
             if not isinstance(item, ArticleExtracted):
-                raw[item.event_id] = record.value
+                raw[item.event_id] = record.value  # type: ignore[assignment] - decoded, so not None
         for record in records:
             positions[record.partition] = record.offset + 1
         done += len(records)
         if progress:
             progress(done, target)
+    # A rebuild parks what it cannot fold exactly as the live projector does (a start on an
+    # empty Redis may be the first to see a record); what is parked already is not again.
+    if letters:
+        await park(event_log, EVENTS_DLQ, letters, already=await parked_coordinates(event_log, "events"))
     state = fold_state(decoded)
     entry_ids = sorted(state.by_entry)
     open_writer = getattr(store, "forked_writer", lambda: None)()
@@ -172,8 +214,10 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
     if failed:
         raise RuntimeError(f"rebuild: {len(failed)} of {workers} writer processes failed (see their output above); "
                            "nothing was marked as complete")
-    await store.commit(ChangeSet(article_versions=dict(state.article_versions), positions={topic: positions}))
-    return {"records": done, "events": len(state.events), "entries": len(entry_ids), "dead_letters": dead,
+    # The positions mark the projection complete: only while holding the lease, if one is used.
+    await store.commit(ChangeSet(article_versions=dict(state.article_versions), positions={topic: positions},
+                                 fence=fence))
+    return {"records": done, "events": len(state.events), "entries": len(entry_ids), "dead_letters": len(letters),
             "workers": workers}
 
 
@@ -238,22 +282,52 @@ class Projector:
         self._clock_ms = clock_ms
         self.stats = ProjectorStats()
         self._topic = log_.topic_name(EVENTS)
+        # Source coordinates of what is parked (read from the dead-letter topic when first
+        # needed): a retried batch, or a projection rebuilt beside another, parks a record once.
+        self._parked: set[tuple[str, int | None, int | None]] | None = None
 
-    async def step(self, *, timeout_s: float = 0.5) -> int:
-        """Read and fold one batch; returns how many records it consumed."""
+    async def step(self, *, timeout_s: float = 0.5, fence: str | None = None) -> int:
+        """Read and fold one batch; returns how many records it consumed.
+
+        Every record ends up folded or parked before the positions move past it: dead
+        letters are published (and acknowledged by the log) first, then the fold and the
+        positions are committed together. An event the pure core cannot fold is parked
+        too, so one poison record never stops the projection; a store or log failure
+        raises, and the batch is read again from the stored positions."""
         positions = await self._store.positions(self._topic)
         records = await self._log.read(EVENTS, positions, max_records=self._batch_size, timeout_s=timeout_s)
         if not records:
             self.stats.positions = positions
             return 0
-        events, dead = _decode(records, self._clock_ms())
-        for letter in dead:
-            await self._log.publish(EVENTS_DLQ, letter.key, letter.model_dump_json().encode())
-        changes = await plan(self._store, events)
+        now = self._clock_ms()
+        decoded, dead = _decode(records, now)
+        events = [e for _, e in decoded]
+        try:
+            changes = await plan(self._store, events)
+        except INFRASTRUCTURE_ERRORS:
+            raise
+        except Exception:  # noqa: BLE001 - a poison event: find it with the pure core and park it
+            log.exception("folding a batch of %d records failed; screening its events", len(records))
+            kept = []
+            for record, event in decoded:
+                reason = unfoldable_reason(event)
+                if reason is None:
+                    kept.append(event)
+                else:
+                    dead.append(_park_letter(record, reason, now))
+            events = kept
+            changes = await plan(self._store, events)
+        if dead:
+            if self._parked is None:
+                self._parked = await parked_coordinates(self._log, "events")
+            await park(self._log, EVENTS_DLQ, dead, already=self._parked)
         new_positions = dict(positions)
         for record in records:
             new_positions[record.partition] = max(new_positions.get(record.partition, 0), record.offset + 1)
         changes.positions = {self._topic: new_positions}
+        if fence is not None:
+            changes.fence = fence
+            changes.continues = self._topic if positions else None
         await self._store.commit(changes)
         self.stats.records += len(records)
         self.stats.events += sum(not isinstance(e, ArticleExtracted) for e in events)

@@ -17,7 +17,7 @@ from services.timeline.store import TimelineQuery
 
 _WORD = re.compile(r"[0-9a-zA-Z\u00c0-\u024f]{3,}")
 
-__all__ = ["LIST_CLAIMS", "claim_brief", "list_view", "entry_as_of", "entry_index_keys", "index_is_exact", "index_key_for", "matches", "score_floor", "words"]
+__all__ = ["LIST_CLAIMS", "claim_brief", "list_view", "entry_as_of", "entry_index_keys", "index_is_exact", "index_key_for", "matches", "score_after", "score_floor", "words"]
 
 
 LIST_CLAIMS = 3
@@ -130,3 +130,9 @@ def _inner_words(q: str) -> list[str]:
 def score_floor(day: date) -> float:
     """The smallest sort_score an entry starting on `day` can have (see core.fold.sort_score)."""
     return float(day.toordinal() << (_SPAN_BITS + _TIE_BITS))
+
+
+def score_after(day: date) -> float:
+    """The smallest sort_score an entry starting after `day` can have. Computed on the
+    ordinal, not as `day + 1 day`, which overflows for 9999-12-31."""
+    return float((day.toordinal() + 1) << (_SPAN_BITS + _TIE_BITS))

@@ -22,16 +22,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import timedelta
 from typing import AsyncIterator, Callable
 
 import redis.asyncio as aioredis
+from redis.exceptions import WatchError
 
 from schemas.events import Event, parse_event
 from services.timeline.core.model import Entry
 from services.timeline.query import (entry_as_of, entry_index_keys, index_is_exact, index_key_for, list_view,
-                                     matches, score_floor)
-from services.timeline.store import ChangeSet, JsonPage, Page, TimelineQuery, decode_cursor, encode_cursor
+                                     matches, score_after)
+from services.timeline.store import (ChangeSet, JsonPage, NotLeader, Page, ProjectionLost, TimelineQuery, decode_cursor,
+                                     encode_cursor)
 
 DEFAULT_NAMESPACE = "v1"
 
@@ -126,6 +127,11 @@ class RedisTimelineStore:
     def pointer_key(self) -> str:
         return f"{self._prefix}:current"
 
+    @property
+    def lease_key(self) -> str:
+        """The projector lease (services.timeline.lease): outside the namespaces."""
+        return f"{self._prefix}:projector:lease"
+
     async def _refresh_ns(self) -> str:
         if self._fixed_ns is None:
             current = await self._r.get(self.pointer_key)
@@ -198,7 +204,37 @@ class RedisTimelineStore:
         if changed:
             raw = await self._r.hmget(self._k("entryidx"), changed)
             old_index = {e: json.loads(r) for e, r in zip(changed, raw) if r is not None}
-        pipe = self._r.pipeline(transaction=True)
+        # The holder's own lease renewal (PEXPIRE) also trips the WATCH: check and try again.
+        for _ in range(5):
+            try:
+                await self._commit_once(changes, old_index)
+                break
+            except WatchError:
+                continue
+        else:
+            raise NotLeader("the positions or the lease kept changing during the commit")
+        if changed:
+            await self._r.publish(f"{self._prefix}:changes",
+                                  json.dumps({"namespace": self._ns, "entries": changed}))
+
+    async def _commit_once(self, changes: ChangeSet, old_index: dict[str, list[str]]) -> None:
+        async with self._r.pipeline(transaction=True) as pipe:
+            if changes.continues is not None or changes.fence is not None:
+                # WATCH makes EXEC fail if the positions or the lease change between this
+                # check and the write (a wipe, or another replica taking the lease).
+                watched = [self._k(f"pos:{changes.continues}")] if changes.continues else []
+                if changes.fence is not None:
+                    watched.append(self.lease_key)
+                await pipe.watch(*watched)
+                if changes.continues is not None and not await pipe.exists(watched[0]):
+                    raise ProjectionLost(f"no positions for {changes.continues} in namespace {self._ns}")
+                if changes.fence is not None and await pipe.get(self.lease_key) != changes.fence.encode():
+                    raise NotLeader("the projector lease is held by another process")
+                pipe.multi()
+            self._queue_commit(pipe, changes, old_index)
+            await pipe.execute()
+
+    def _queue_commit(self, pipe, changes: ChangeSet, old_index: dict[str, list[str]]) -> None:
         if changes.add_events:
             raw = changes.raw_events
             pipe.hset(self._k("events"), mapping={i: raw.get(i) or e.model_dump_json()
@@ -256,10 +292,6 @@ class RedisTimelineStore:
         for topic, positions in changes.positions.items():
             if positions:
                 pipe.hset(self._k(f"pos:{topic}"), mapping={str(p): o for p, o in positions.items()})
-        await pipe.execute()
-        if changed:
-            await self._r.publish(f"{self._prefix}:changes",
-                                  json.dumps({"namespace": self._ns, "entries": changed}))
 
     # --- queries
     async def _range(self, key: str, low: str, high: str, *, descending: bool, offset: int, num: int):
@@ -276,11 +308,11 @@ class RedisTimelineStore:
         if query.end is not None:
             # sort_score grows with the start day: nothing starting after `to` can match,
             # so the index range stops there.
-            high = f"({score_floor(query.end + timedelta(days=1))!r}"
+            high = f"({score_after(query.end)!r}"
         cursor = decode_cursor(query.cursor) if query.cursor else None
         if cursor:
             if query.descending:
-                high = repr(cursor[0]) if query.end is None else repr(min(cursor[0], score_floor(query.end + timedelta(days=1))))
+                high = repr(cursor[0]) if query.end is None else repr(min(cursor[0], score_after(query.end)))
             else:
                 low = repr(cursor[0])
         found: list[Entry] = []

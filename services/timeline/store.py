@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import AsyncIterator, Protocol
@@ -30,6 +31,13 @@ class ChangeSet:
     positions: dict[str, dict[int, int]] = field(default_factory=dict)  # topic -> partition -> next offset
     # The events' JSON as read from the log, when the writer has it (saves re-serializing).
     raw_events: dict[str, bytes] = field(default_factory=dict)
+    # Guards of the live projector's commits. `continues`: the topic whose positions the
+    # batch was read from; the commit is refused (ProjectionLost) if the store no longer has
+    # them (Redis lost its data meanwhile: only a rebuild may start a projection again).
+    # `fence`: the projector-lease token the commit needs to still hold (NotLeader otherwise),
+    # so a replica that lost the lease can never write over the new leader.
+    continues: str | None = None
+    fence: str | None = None
 
     @property
     def changed_entry_ids(self) -> list[str]:
@@ -69,6 +77,14 @@ class JsonPage:
     next_cursor: str | None
 
 
+class ProjectionLost(RuntimeError):
+    """The store lost the positions a commit continues from: the projection must be rebuilt."""
+
+
+class NotLeader(RuntimeError):
+    """The commit's lease token is no longer the projector lease's holder."""
+
+
 def encode_cursor(score: float, entry_id: str) -> str:
     return base64.urlsafe_b64encode(json.dumps([score, entry_id]).encode()).decode().rstrip("=")
 
@@ -77,9 +93,14 @@ def decode_cursor(cursor: str) -> tuple[float, str]:
     padded = cursor + "=" * (-len(cursor) % 4)
     try:
         score, entry_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        return float(score), str(entry_id)
+        score = float(score)
     except Exception as error:  # noqa: BLE001 - any garbage is the same client error
         raise ValueError("cursor is not one this server issued") from error
+    # Scores are exact integers below 2**53 (core.fold.sort_score): NaN, infinities, and
+    # anything else a client made up would reach the store's range queries.
+    if not isinstance(entry_id, str) or not math.isfinite(score) or not 0 <= score < 2.0 ** 53:
+        raise ValueError("cursor is not one this server issued")
+    return score, entry_id
 
 
 class TimelineStore(Protocol):

@@ -72,6 +72,12 @@ def test_redis_image(compose: dict) -> None:
     assert str(compose["services"]["redis"]["image"]).startswith("redis:7")
 
 
+def test_redis_is_durable(compose: dict) -> None:
+    command = compose["services"]["redis"]["command"]
+    assert command[command.index("--appendonly") + 1] == "yes"
+    assert any(v.endswith(":/data") for v in compose["services"]["redis"]["volumes"])
+
+
 def test_claimline_env_vars_are_settings_fields(compose: dict) -> None:
     prefix = Settings.model_config.get("env_prefix", "CLAIMLINE_")
     known = {prefix + name.upper() for name in Settings.model_fields}

@@ -14,7 +14,7 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 from functools import lru_cache
 from typing import Hashable, Iterable, Mapping, Sequence, TypeVar
 
@@ -61,10 +61,22 @@ def _version_rank(version: str) -> tuple:
     return (version_key(version), version)
 
 
+def _ingested_rank(ingested_at: datetime | None) -> tuple:
+    # Earlier is better; a copy without ingested_at loses to any copy that has one.
+    if ingested_at is None:
+        return (0, 0.0)
+    aware = ingested_at if ingested_at.tzinfo is not None else ingested_at.replace(tzinfo=timezone.utc)
+    return (1, -aware.timestamp())
+
+
 def _event_rank(event: Event) -> tuple:
-    # Which of two different events that share an id wins (the extractor's ids are
-    # content-derived, so this only settles malformed input deterministically).
-    return (_version_rank(event.extractor_version), event.model_dump_json())
+    """Which of two different events that share an id wins; higher wins. Ids are
+    content-derived, so two copies differ when an article was published again (a retried
+    post after a restart gets a new ingested_at): the newest extractor version first, then
+    the earliest ingested copy (when Claimline first knew it, what `as_of` should see),
+    then the JSON as a total tie-break. Live folding and a rebuild both use this rank,
+    so they keep the same copy whatever order the copies arrive in."""
+    return (_version_rank(event.extractor_version), _ingested_rank(event.ingested_at), event.model_dump_json())
 
 
 # ----------------------------------------------------------------------------- entries

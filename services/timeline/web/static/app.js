@@ -23,7 +23,9 @@
     loading: false,
     generation: 0,        // bumps on every reload; stale responses are dropped
     controller: null,
-    streamHadError: false
+    streamHadError: false,
+    source: null,         // the live EventSource
+    tokenTried: false     // a read token was entered in this page (a 401 now means a wrong one)
   };
 
   var els = {};
@@ -293,8 +295,42 @@
 
   // ---------------------------------------------------------------- API
 
+  // A read token (CLAIMLINE_READ_TOKEN) makes every read answer 401 until the page sends
+  // it: ask for it once, keep it in a SameSite=Strict cookie for this tab's session, so
+  // fetches and the EventSource (which cannot set headers) carry it.
+  var TOKEN_COOKIE = "claimline_read_token";
+
+  function askForToken(rejected) {
+    els.tokenMessage.textContent = rejected
+      ? "That token was not accepted. Enter the read token to see the timeline."
+      : "This timeline is private: enter the read token to see it.";
+    els.tokenForm.hidden = false;
+    els.timeline.setAttribute("aria-busy", "false");
+    clear(els.timeline);
+    showError("");
+    els.tokenInput.focus();
+  }
+
+  function onTokenSubmit(event) {
+    event.preventDefault();
+    var value = els.tokenInput.value.trim();
+    if (!value) return;
+    document.cookie = TOKEN_COOKIE + "=" + encodeURIComponent(value) + "; path=/; SameSite=Strict";
+    state.tokenTried = true;
+    els.tokenInput.value = "";
+    els.tokenForm.hidden = true;
+    load(true);
+    connectStream();
+  }
+
   function fetchJson(url, signal) {
-    return fetch(url, { headers: { Accept: "application/json" }, signal: signal }).then(function (response) {
+    return fetch(url, { headers: { Accept: "application/json" }, signal: signal, credentials: "same-origin" }).then(function (response) {
+      if (response.status === 401) {
+        askForToken(state.tokenTried);
+        var unauthorized = new Error("a read token is required");
+        unauthorized.name = "Unauthorized";
+        throw unauthorized;
+      }
       if (!response.ok) {
         return response.text().then(function (body) {
           var detail = body;
@@ -599,6 +635,7 @@
       })
       .catch(function (error) {
         if (generation !== state.generation || (error && error.name === "AbortError")) return;
+        if (error && error.name === "Unauthorized") { state.nextCursor = null; return; }
         if (reset) { clear(els.timeline); state.entries.clear(); state.nextCursor = null; }
         showError("Could not load the timeline: " + (error && error.message ? error.message : error));
       })
@@ -669,7 +706,9 @@
 
   function connectStream() {
     if (!window.EventSource) { setLive("off", "live updates unavailable"); return; }
+    if (state.source) state.source.close();
     var source = new EventSource("/timeline/stream");
+    state.source = source;
     source.addEventListener("open", function () {
       setLive("live", "live");
       if (state.streamHadError) {
@@ -687,6 +726,11 @@
       var entry;
       try { entry = JSON.parse(message.data); } catch (e) { return; }
       if (entry && entry.entry_id) onStreamEntry(entry);
+    });
+    source.addEventListener("resync", function () {
+      // The server dropped this stream as too slow: changes were missed, so reload the
+      // view; the EventSource reconnects by itself.
+      state.streamHadError = true;
     });
     source.addEventListener("entry_removed", function (message) {
       try {
@@ -715,6 +759,10 @@
     els.liveText = els.live.querySelector(".live-text");
     els.actorOptions = document.getElementById("actor-options");
     els.locationOptions = document.getElementById("location-options");
+    els.tokenForm = document.getElementById("token-form");
+    els.tokenInput = document.getElementById("token-input");
+    els.tokenMessage = document.getElementById("token-message");
+    els.tokenForm.addEventListener("submit", onTokenSubmit);
 
     var fromForm = function () {
       var filters = filtersFromForm();
