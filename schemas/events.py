@@ -49,6 +49,13 @@ class Location(_Frozen):
     lon: float | None = None
 
 
+QuantityBound = Literal["about", "at_least", "at_most"]
+# What a figure counts in time: a running total ('11,000 troops are in Russia'), an addition to
+# it ('an additional 8,000'), a tally since a start ('62,400 since August', 'in total'), or the
+# toll of one action ('the strike killed 13').
+QuantityScope = Literal["total", "increment", "cumulative", "single_action"]
+
+
 class Quantity(_Frozen):
     kind: str
     value: float | None = None
@@ -57,6 +64,11 @@ class Quantity(_Frozen):
     approx: bool = False
     vague: str | None = None
     unit: str | None = None
+    # 'more than 3,000' is at least 3,000, not about 3,000
+    bound: QuantityBound | None = None
+    scope: QuantityScope | None = None
+    # the figure as the text gives it, with its unit: 'about 500 square miles'
+    text: str | None = None
 
 
 class TimeSpan(_Frozen):

@@ -544,7 +544,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
                                                                "captured") or (
                     kind in ("civilians_killed", "injured") and rule.type not in ("strike", "casualties_claimed")):
                 continue
-            m.quantities.append(_quantity(q, kind, _estimated(g, qi, rl)))
+            m.quantities.append(_figure(f, q, qi, kind, rl, single=rule.type == "strike"))
     # who says so, how sure
     _attribute(f, t, a, m, res, rl, state)
     # when
@@ -814,8 +814,49 @@ def _estimated(g: Graph, qi: int, rl: Rules) -> bool:
                for j in near)
 
 
-def _quantity(q, kind: str, estimated: bool = False) -> dict:
+_AT_LEAST = re.compile(r"(?i)^(?:over|more\s+than|at\s+least|upwards\s+of|in\s+excess\s+of|exceed)")
+_AT_MOST = re.compile(r"(?i)^(?:up\s+to|under|less\s+than|fewer\s+than|no\s+more\s+than|at\s+most)")
+
+
+def _figure(f: Facts, q, qi: int, kind: str, rl: Rules, single: bool = False) -> dict:
+    """A quantity with what it counts in time (figures.yaml `scopes`) and its text as written."""
+    g = f.g
+    head = g.tokens[qi].head if g.tokens[qi].head >= 0 else qi
+    near = {qi, head, *g.children[qi], *g.children[head]}
+    # not the figure's own words: 'more than 62,400' is a bound, not an increment
+    near = {j for j in near if not (g.start + q.start <= g.tokens[j].start < g.start + q.end)}
+    clause = g.clause_head(head)
+    words = {g.tokens[j].lemma for j in near} | {g.tokens[j].word.lower() for j in near}
+    clause_words = {g.tokens[j].lemma for j in g.subtree(clause, frozenset({"ccomp", "parataxis", "advcl"}))}
+    scopes = rl.figure_scopes
+    if words & scopes["increment"]:
+        scope = "increment"
+    elif single or clause_words & scopes["single_action"]:
+        scope = "single_action"
+    elif clause_words & scopes["cumulative"] or any(te.since for te, _ in f.times):
+        scope = "cumulative"
+    else:
+        scope = "total"
+    text = g.text[q.start:max(q.end, q.unit_end)].strip()
+    d = _quantity(q, kind, _estimated(g, qi, rl), scope)
+    if text:
+        d["text"] = text
+    return d
+
+
+def _quantity(q, kind: str, estimated: bool = False, scope: str | None = None) -> dict:
     d: dict = {"kind": kind, "approx": q.approx or estimated}
+    text = (q.text or "").strip()
+    if text:
+        d["text"] = text
+    if _AT_LEAST.match(text):
+        d["bound"] = "at_least"
+    elif _AT_MOST.match(text):
+        d["bound"] = "at_most"
+    elif d["approx"]:
+        d["bound"] = "about"
+    if scope:
+        d["scope"] = scope
     if estimated:
         d["_estimated"] = True
     if q.vague:
@@ -876,7 +917,7 @@ def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, f
             continue
         if kind in ("civilians_killed", "injured") and strikes:
             # 'strikes by Russia resulted in eight civilian deaths': the strike's toll
-            strikes[0].quantities.append(_quantity(q, kind))
+            strikes[0].quantities.append(_figure(f, q, qi, kind, rl, single=True))
             continue
         tok = g.tokens[qi]
         head = tok.head if tok.dep in ("nummod", "det", "amod", "quantmod") and tok.head >= 0 else qi
@@ -898,7 +939,7 @@ def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, f
         a = Args(subject=[], object=[head])
         m = Mention(type="casualties_claimed", sentence=g, trig_start=tok.start, trig_text=tok.word, rule="figure",
                     actor=party.code)
-        m.quantities.append(_quantity(q, kind, _estimated(g, qi, rl)))
+        m.quantities.append(_figure(f, q, qi, kind, rl))
         gov = g.tokens[head].head
         if claimant is None and gov >= 0:
             # 'Ukrainian claims put North Korean casualties at over 3,000'

@@ -76,6 +76,7 @@ class Rules:
     casualty_lemmas: dict[str, frozenset[str]]
     civilian_lemmas: frozenset[str]
     multilateral: frozenset[str] = frozenset()  # party codes that can meet on their own
+    figure_scopes: dict[str, frozenset[str]] = field(default_factory=dict)
     examples: tuple[Example, ...] = field(default=())
 
 
@@ -158,7 +159,8 @@ def rules() -> Rules:
         unit_kinds=dict(fdata["unit_kinds"]),
         casualty_lemmas={k: frozenset(v) for k, v in fdata["casualty_lemmas"].items()},
         civilian_lemmas=frozenset(fdata["civilian_lemmas"]), examples=tuple(examples),
-        multilateral=frozenset(p.code for p in party_table().parties.values() if p.multilateral))
+        multilateral=frozenset(p.code for p in party_table().parties.values() if p.multilateral),
+        figure_scopes={k: frozenset(v) for k, v in fdata["scopes"].items()})
 
 
 @lru_cache(maxsize=1)
