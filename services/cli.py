@@ -223,6 +223,7 @@ def cmd_push(args: argparse.Namespace, settings: Settings) -> int:
     if token:
         headers["Authorization"] = f"Bearer {token}"
     accepted = duplicates = 0
+    notes: list[tuple[str, str]] = []
     show = _progress("pushing")
     with httpx.Client(timeout=60) as client:
         for start in range(0, len(valid), args.batch):
@@ -241,10 +242,15 @@ def cmd_push(args: argparse.Namespace, settings: Settings) -> int:
                 result = response.json()
                 accepted += result["accepted"]
                 duplicates += result["duplicates"]
+                for (where, _), receipt in zip(batch, result.get("articles", ())):
+                    if receipt.get("note"):
+                        notes.append((where, receipt["note"]))
             show(min(start + args.batch, len(valid)), len(valid))
     print(f"accepted {accepted}, duplicates {duplicates}, rejected {len(rejected)}")
     for where, reason in rejected:
         print(f"  rejected {where}: {reason}")
+    for where, note in notes:
+        print(f"  note {where}: {note}")
     return 1 if rejected and not (accepted or duplicates) else 0
 
 

@@ -22,6 +22,8 @@ class ReceiptOut(BaseModel):
     topic: str
     partition: int
     offset: int
+    language: str | None = None
+    note: str | None = None  # e.g. unsupported_language: the article will give no events
 
 
 class SubmitOut(BaseModel):

@@ -12,6 +12,7 @@ from datetime import datetime
 from pydantic import ValidationError
 
 from schemas.article import MAX_TEXT_CHARS, Article, ArticleIn
+from services.common.language import detect_language
 
 # An article is a flat object and a submission a list of them: anything nested deeper is
 # not an article, and refusing it early keeps deep JSON from reaching recursive code.
@@ -62,6 +63,9 @@ def validate_item(index: int, data: object, *, now: datetime) -> Article | list[
     except ValidationError as error:
         return [Problem(index, _field_path(e["loc"]), e["msg"]) for e in error.errors()]
     article = Article.from_input(article_in, now=now)
+    # The article records its language (declared, else detected), so that one the rules cannot
+    # read is answered with a note, not silently left without events.
+    article = article.model_copy(update={"language": detect_language(article.text, article.language)})
     # Serializing is only needed when the text is long enough for the record to be too big.
     if len(article.text) * 6 + _FIXED_RECORD_BYTES > MAX_RECORD_BYTES:
         size = len(article.model_dump_json().encode("utf-8"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from schemas.article import Article
+from services.common.language import is_supported
 from services.common.ports import EventLog, Written
 from services.common.topics import ARTICLES
 from services.ingest.seen import SeenStore
@@ -16,10 +17,21 @@ class Receipt:
     topic: str
     partition: int
     offset: int
+    language: str | None = None
+    # Said when the article will give no events: its language is not one the rules read.
+    note: str | None = None
 
     def as_dict(self) -> dict:
         return {"id": self.id, "status": self.status, "topic": self.topic,
-                "partition": self.partition, "offset": self.offset}
+                "partition": self.partition, "offset": self.offset, "language": self.language,
+                "note": self.note}
+
+
+def language_note(article: Article) -> str | None:
+    if article.language is None or is_supported(article.language):
+        return None
+    return (f"unsupported_language: the article is in '{article.language}'; it is kept, parsed as "
+            f"unsupported and gives no events (the extraction rules read English)")
 
 
 class IngestService:
@@ -48,7 +60,8 @@ class IngestService:
             where = where_is[article.id]
             status = "accepted" if article.id in accepted else "duplicate"
             accepted.discard(article.id)  # a repeat within the submission is a duplicate
-            receipts.append(Receipt(article.id, status, where.topic, where.partition, where.offset))
+            receipts.append(Receipt(article.id, status, where.topic, where.partition, where.offset,
+                                    article.language, language_note(article)))
         return receipts
 
 

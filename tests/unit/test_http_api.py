@@ -132,3 +132,15 @@ async def test_a_raw_bad_message_on_the_articles_topic_is_parked_not_fatal(clien
     assert "not a valid article" in letters[0][1].reason
     assert letters[0][1].original_value() == b"\xff not json"
     assert (await client.get("/timeline")).json()["count"] >= 1  # the good article still went through
+
+
+async def test_an_article_the_rules_cannot_read_is_kept_and_said_so(client):
+    german = {"text": "Die ukrainischen Streitkräfte haben nach eigenen Angaben einen russischen Angriff "
+                      "in der Region Charkiw abgewehrt.", "published_at": "2025-01-06"}
+    english = await client.post("/articles", json=ARTICLE, headers=AUTH)
+    response = await client.post("/articles", json=german, headers=AUTH)
+    assert response.status_code == 202
+    receipt = response.json()["articles"][0]
+    assert receipt["status"] == "accepted" and receipt["language"] == "de"
+    assert receipt["note"].startswith("unsupported_language")
+    assert english.json()["articles"][0]["language"] == "en" and english.json()["articles"][0]["note"] is None
