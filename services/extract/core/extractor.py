@@ -332,7 +332,8 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
     clause = t if tok.is_verb else (a.governor if a.governor is not None else t)
     ct = g.tokens[clause]
     infinitive = any(g.tokens[m].lemma == "to" for m in g.kids(clause, "mark"))
-    if infinitive and ct.head >= 0 and ct.dep.split(":")[0] in ("advcl", "acl") \
+    talked_about = infinitive and tok.is_noun and clause != t and ct.lemma in rl.noise["purpose"]["talk_verbs"]
+    if infinitive and ct.head >= 0 and ct.dep.split(":")[0] in ("advcl", "acl") and not talked_about \
             and g.tokens[ct.head].lemma not in rl.noise["purpose"]["carried_out"]:
         return True
     aim_clause = ct
@@ -356,8 +357,12 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
     if rule is not None and rule.type in rl.noise["reference"]["types"] and tok.is_noun and a.governor is not None:
         gov = g.tokens[a.governor]
         if gov.lemma not in rl.classes["support_verbs"] and gov.lemma not in rl.attribution_verbs \
+                and gov.lemma not in rl.classes["launch_verbs"] and not talked_about \
                 and tok.dep.split(":")[0] in ("obj", "obl") and not _own_time(g, t):
             return True
+    if rule is not None and rule.type in rl.noise["reference"]["types"] and tok.is_noun and tok.base == "nmod" \
+            and tok.head >= 0 and g.tokens[tok.head].is_noun and g.case_of(t) in ("of", "on") and not _own_time(g, t):
+        return True  # 'the impacts of Russia's invasion
     if tok.is_noun and g.case_of(t) in rl.noise["since"]["cases"] and not _own_time(g, t):
         return True  # 'since its invasion of Ukraine': the start of a state, told as background
     for at in attributions(g, t, rl)[:1]:

@@ -295,8 +295,9 @@ def _inherited_subject(g: Graph, t: int) -> list[int]:
         if tok.dep == "xcomp" and g.kids(j, "obj"):
             return g.kids(j, "obj")  # 'urged Russia to accept a ceasefire': Russia would accept
         if tok.pos == "VBG" and tok.dep in ("advcl", "acl") and g.kids(j, "obj") and any(
-                g.tokens[m].lemma == "of" for m in g.kids(tok.i, "mark", "case")):
-            return g.kids(j, "obj")  # 'accused Pyongyang of shipping munitions': Pyongyang shipped
+                g.tokens[m].lemma in ("of", "for") for m in g.kids(tok.i, "mark", "case")):
+            # 'accused Pyongyang of shipping munitions', 'condemn the DPRK for providing Russia'
+            return g.kids(j, "obj")
         subj = [s for s in g.kids(j, "nsubj") if not g.tokens[s].dep.startswith("nsubj:pass")]
         if not subj and tok.dep == "xcomp":
             subj = g.kids(j, "nsubj:pass")  # 'Rubio is expected to have a meeting'
@@ -346,6 +347,8 @@ def role_tokens(g: Graph, a: Args, role: str) -> list[int]:
     elif role == "self":
         return g.subtree(a.self, frozenset({"nsubj", "ccomp", "parataxis", "advcl", "acl:relcl", "conj", "csubj"})) \
             if a.self is not None else []
+    elif role == "support":  # the verb a noun trigger is the object of: 'launched a war'
+        return [a.governor] if a.governor is not None else []
     elif role == "governor":  # the noun a modifier trigger hangs off
         head = g.tokens[a.self].head if a.self is not None else -1
         return [head] if head >= 0 else []
