@@ -672,7 +672,7 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
                     m.claimants.append(state.last_speaker)
             else:
                 p = phrase_party(f, at.claimant, res)
-                code = p.code if p else _unnamed_speaker_party(g, at.claimant, rl, state)
+                code = p.code if p else _unnamed_speaker_party(g, at.claimant, rl, state, m, res)
                 if code is None and ctok.lemma in rl.attribution_nouns and state.last_speaker and any(
                         g.tokens[d].lemma in ("the", "this", "that") for d in g.kids(at.claimant, "det")):
                     code = state.last_speaker[0]  # 'according to the report': the report named before
@@ -713,11 +713,19 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
     m.modality = modality
 
 
-def _unnamed_speaker_party(g: Graph, i: int, rl: Rules, state: ArticleState) -> str | None:
-    """'a senior defense official said', 'the spokesperson said': an official without a named
-    party speaks for the government the article last quoted, else the one the outlet speaks for."""
+def _unnamed_speaker_party(g: Graph, i: int, rl: Rules, state: ArticleState, m: Mention | None = None,
+                           res: Resources | None = None) -> str | None:
+    """'officials said' after a strike on Kharkiv: local officials, so the party whose country the
+    event is in; 'a senior defense official said': the government the article last quoted, else
+    the one the outlet speaks for."""
     if not any(in_words(g.tokens[j], rl.speakers) for j in g.phrase(i)):
         return None
+    if m is not None and res is not None and m.type in ("strike", "casualties_claimed"):
+        for _name, place, explicit in m.locations:
+            if explicit and place is not None and place.kind != "country" and place.country:
+                code = next((c for c, info in res.parties.items() if info.country == place.country), None)
+                if code:
+                    return code
     if state.last_speaker and state.last_speaker[0]:
         return state.last_speaker[0]
     return state.source_party
