@@ -10,6 +10,7 @@ deterministic id. All knowledge is in `services/extract/rules/`, `services/extra
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -98,6 +99,8 @@ def extract(parsed: ParsedArticle) -> list[Event]:
     if not _about_the_war(party_mentions, place_mentions, res, rl, len(parsed.sentences)):
         return []
     state = ArticleState(pub=article.published_at, source_party=_source_party(article, res))
+    party_by_sentence = _by_sentence(party_mentions, parsed)
+    place_by_sentence = _by_sentence(place_mentions, parsed)
     mentions: list[Mention] = []
     for index, sentence in enumerate(parsed.sentences):
         g = Graph(sentence, index, article.text)
@@ -105,7 +108,8 @@ def extract(parsed: ParsedArticle) -> list[Event]:
             continue
         triggers = _triggers(g, rl)
         facts = sentence_facts(g, res, full=bool(triggers) or any(t.pos == "CD" for t in g.tokens),
-                               parties=_within(party_mentions, g), places=_within(place_mentions, g))
+                               parties=_within(party_by_sentence.get(index, ()), g),
+                               places=_within(place_by_sentence.get(index, ()), g))
         found = _sentence_mentions(facts, triggers, res, rl, state)
         mentions.extend(found)
         state.previous = found
@@ -130,10 +134,21 @@ def extract(parsed: ParsedArticle) -> list[Event]:
 
 # --- sentences ---------------------------------------------------------------------------
 
-def _within(items: list, g: Graph) -> list:
-    """The mentions inside sentence g, with offsets relative to the sentence."""
-    lo, hi = g.start, g.end
-    return [replace(x, start=x.start - lo, end=x.end - lo) for x in items if lo <= x.start and x.end <= hi]
+def _by_sentence(items: list, parsed: ParsedArticle) -> dict[int, list]:
+    """Mentions found in the whole text, grouped by the sentence they lie in (one pass)."""
+    starts = [s.start for s in parsed.sentences]
+    out: dict[int, list] = {}
+    for x in items:
+        k = bisect_right(starts, x.start) - 1
+        if k >= 0 and x.end <= parsed.sentences[k].end:
+            out.setdefault(k, []).append(x)
+    return out
+
+
+def _within(items, g: Graph) -> list:
+    """A sentence's mentions with offsets relative to the sentence."""
+    lo = g.start
+    return [replace(x, start=x.start - lo, end=x.end - lo) for x in items]
 
 
 def _about_the_war(parties: list[PartyMention], places: list, res: Resources, rl: Rules, sentences: int) -> bool:

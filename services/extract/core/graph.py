@@ -25,14 +25,8 @@ class Token:
     head: int  # 0-based head position, -1 for the root
     dep: str
     base: str  # the relation without its subtype: 'nsubj' for 'nsubj:pass'
-
-    @property
-    def is_verb(self) -> bool:
-        return self.pos.startswith("VB")
-
-    @property
-    def is_noun(self) -> bool:
-        return self.pos.startswith("NN") or self.pos == "PRP"
+    is_verb: bool
+    is_noun: bool
 
 
 class Graph:
@@ -41,7 +35,8 @@ class Graph:
         self.start = sentence.start
         self.end = sentence.end
         self.text = text[sentence.start:sentence.end]
-        self.tokens = [Token(i, w, l.lower(), p, s, e, h - 1, d, d.split(":")[0]) for i, (w, l, p, s, e, h, d) in enumerate(
+        self.tokens = [Token(i, w, l.lower(), p, s, e, h - 1, d, d.split(":")[0], p[:2] == "VB",
+                             p[:2] == "NN" or p == "PRP") for i, (w, l, p, s, e, h, d) in enumerate(
             zip(sentence.words, sentence.lemmas, sentence.pos, sentence.starts, sentence.ends, sentence.heads,
                 sentence.deps))]
         self.children: list[list[int]] = [[] for _ in self.tokens]
