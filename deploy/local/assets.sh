@@ -7,8 +7,10 @@
 #   assets.sh check    exit 0 when every vendored file is in place, 3 when not
 #
 # What is copied (all ISC, see THIRD_PARTY.md): d3-array and d3-geo (projections and SVG
-# paths), topojson-client (TopoJSON -> GeoJSON) and world-atlas' countries-50m.json (Natural
-# Earth 1:50m country borders, public domain). The page then needs no network at all.
+# paths), topojson-client (TopoJSON -> GeoJSON) and world-atlas' countries-50m.json and
+# countries-110m.json (Natural Earth 1:50m and 1:110m country borders, public domain), and
+# theatre-basemap.json: the theatre's borders pre-projected by deploy/assets/build-basemap.mjs.
+# The page then needs no network at all.
 # npm (and node) are apt-installed when missing.
 set -euo pipefail
 
@@ -27,6 +29,7 @@ FILES=(
   "d3-geo.min.js:d3-geo/dist/d3-geo.min.js"
   "topojson-client.min.js:topojson-client/dist/topojson-client.min.js"
   "countries-50m.json:world-atlas/countries-50m.json"
+  "countries-110m.json:world-atlas/countries-110m.json"
   "LICENSE-d3-array.txt:d3-array/LICENSE"
   "LICENSE-d3-geo.txt:d3-geo/LICENSE"
   "LICENSE-topojson-client.txt:topojson-client/LICENSE"
@@ -52,21 +55,24 @@ cmd_check() {
   for item in "${FILES[@]}"; do
     [[ -s "$OUT/${item%%:*}" ]] || return 3
   done
-  cmp -s "$SRC/package-lock.json" "$OUT/.package-lock.json" || return 3
+  [[ -s "$OUT/theatre-basemap.json" ]] || return 3
+  cat "$SRC/package-lock.json" "$SRC/build-basemap.mjs" | cmp -s - "$OUT/.package-lock.json" || return 3
 }
 
 cmd_build() {
   if cmd_check; then return 0; fi
   install_npm
   mkdir -p "$BUILD" "$OUT"
-  cp "$SRC/package.json" "$SRC/package-lock.json" "$BUILD/"
+  cp "$SRC/package.json" "$SRC/package-lock.json" "$SRC/build-basemap.mjs" "$BUILD/"
   log "npm ci in $BUILD"
   (cd "$BUILD" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) || die "npm ci failed"
   local item
   for item in "${FILES[@]}"; do
     cp "$BUILD/node_modules/${item#*:}" "$OUT/${item%%:*}"
   done
-  cp "$SRC/package-lock.json" "$OUT/.package-lock.json"
+  (cd "$BUILD" && node build-basemap.mjs node_modules/world-atlas/countries-50m.json "$OUT/theatre-basemap.json") \
+    || die "building the theatre basemap failed"
+  cat "$SRC/package-lock.json" "$SRC/build-basemap.mjs" > "$OUT/.package-lock.json"
   log "vendored into ${OUT#$REPO/}: $(cd "$OUT" && ls | tr '\n' ' ')"
 }
 

@@ -226,7 +226,8 @@ def places_router(get_ctx: Callable[[], Awaitable[Any]], *, read_token: str | No
         path = VENDOR / name if _FILE_NAME.fullmatch(name) else None
         if path is None or not path.is_file():
             raise HTTPException(status_code=404, detail="not found (run `make assets`)")
-        return FileResponse(path)
+        # pinned by the lockfile: a browser may keep them for a day without asking again
+        return FileResponse(path, headers={"Cache-Control": "public, max-age=86400"})
 
     router = APIRouter()
     router.include_router(api)
