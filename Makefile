@@ -29,10 +29,12 @@ UP_ENV := CLAIMLINE_KAFKA_BOOTSTRAP=127.0.0.1:$(KAFKA_PORT) CLAIMLINE_REDIS_URL=
           CLAIMLINE_PARSER_URL=http://127.0.0.1:$(PARSER_PORT)
 
 .PHONY: help venv deps test test-unit test-integration kafka-fetch kafka-up kafka-down kafka-status \
-        redis-install redis-up redis-down redis-status parser-fetch parser-up parser-down parser-status up down status demo bench clean distclean
+        redis-install redis-up redis-down redis-status parser-fetch parser-up parser-down parser-status up down status demo bench clean distclean \
+        assets
 
 help:
 	@echo "make venv              create $(VENV) and install the project with its test extras"
+	@echo "make assets            vendor the page's map libraries and basemap from npm (deploy/local/assets.sh)"
 	@echo "make test              the whole test suite: unit + integration (real Kafka and Redis)"
 	@echo "make test-unit         tests that need no broker, parser or browser (-m 'not integration and not browser and not parser')"
 	@echo "make test-integration  tests against a real Kafka broker and Redis server"
@@ -61,8 +63,13 @@ $(STAMP): pyproject.toml
 # cached in .cache/kafka-libs, .cache/corenlp-libs and ~/.m2) and redis-server (apt when missing).
 deps: kafka-fetch parser-fetch redis-install
 
+# The web page's map and chart libraries and its basemap (npm, pinned by
+# deploy/assets/package-lock.json), copied into services/timeline/web/static/vendor/.
+assets:
+	@bash deploy/local/assets.sh build
+
 # ---- Tests ----------------------------------------------------------------------------
-test: venv deps
+test: venv deps assets
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 test-unit: venv
@@ -109,7 +116,7 @@ parser-status:
 	@bash $(CORENLP_SH) status
 
 # ---- The whole system in the background -----------------------------------------------
-up: venv kafka-up redis-up parser-up
+up: venv assets kafka-up redis-up parser-up
 	@$(UP_ENV) bash $(SERVICES_SH) start
 	@echo "up: Kafka 127.0.0.1:$(KAFKA_PORT), Redis 127.0.0.1:$(REDIS_PORT), CoreNLP 127.0.0.1:$(PARSER_PORT); logs in .run/ ('make down' stops it all)"
 
@@ -126,7 +133,7 @@ status:
 	@bash $(CORENLP_SH) status || true
 
 # ---- Other entry points ---------------------------------------------------------------
-demo: venv parser-fetch
+demo: venv assets parser-fetch
 	$(VENV)/bin/claimline demo
 
 bench: venv

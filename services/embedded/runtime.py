@@ -233,7 +233,10 @@ def create_embedded_app(settings: Settings, *, load_bundled: bool = True, db_pat
     app.include_router(ingest_router(lambda: holder["runtime"].ingest, max_body_bytes=settings.max_body_bytes,
                                      write_token=settings.api_token))
     app.include_router(timeline_router(get_ctx, read_token=settings.read_token))
+    from services.timeline.routes_places import places_router
     from services.timeline.web import web_router
+
+    app.include_router(places_router(get_ctx, read_token=settings.read_token))
 
     app.include_router(web_router())
     return app

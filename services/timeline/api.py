@@ -21,6 +21,7 @@ from services.common.http import READ_TOKEN_COOKIE, SecurityHeaders, bearer_guar
 from services.timeline.core.figures import METRICS, figure_history, list_subjects, parse_subject
 from services.timeline.core.model import Entry, FigurePoint, ListedEntry, SubjectInfo
 from services.timeline.query import list_view
+from services.timeline.routes_places import places_router
 from services.timeline.fanout import RESYNC, Fanout
 from services.timeline.store import TimelineQuery, TimelineStore
 
@@ -286,6 +287,7 @@ def create_app(ctx_factory: Callable[[], Awaitable[TimelineContext]], *, read_to
 
     app.include_router(build_ops_router(get_ctx))
     app.include_router(build_router(get_ctx, read_token=read_token))
+    app.include_router(places_router(get_ctx, read_token=read_token))
     for router in extra_routers:
         app.include_router(router)
     from services.timeline.web import web_router

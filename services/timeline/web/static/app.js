@@ -202,22 +202,18 @@
 
   function filtersFromForm() {
     var filters = {};
-    ["type", "actor", "location", "contested", "q", "order"].forEach(function (key) {
+    ["type", "actor", "location", "claimant", "from", "to", "contested", "q", "order"].forEach(function (key) {
       var field = els.form.elements[key];
       var value = field ? String(field.value || "").trim() : "";
       if (value) filters[key] = value;
     });
     if (filters.order === "asc") delete filters.order;
     if (filters.q && filters.q.length < 2) delete filters.q;
-    // Filters the form does not show (claimant, from, to) stay as the URL gave them.
-    ["claimant", "from", "to"].forEach(function (key) {
-      if (state.filters[key]) filters[key] = state.filters[key];
-    });
     return filters;
   }
 
   function fillForm(filters) {
-    ["type", "actor", "location", "contested", "q"].forEach(function (key) {
+    ["type", "actor", "location", "claimant", "from", "to", "contested", "q"].forEach(function (key) {
       var field = els.form.elements[key];
       if (field) field.value = filters[key] || "";
     });
@@ -620,6 +616,8 @@
     state.loading = true;
     document.body.setAttribute("data-state", "loading");
     updateChrome();
+    // The map and the charts (views.js) follow the same filters.
+    if (reset) document.dispatchEvent(new CustomEvent("claimline:filters", { detail: state.filters }));
     var extra = { limit: String(state.pageSize) };
     if (!reset && state.nextCursor) extra.cursor = state.nextCursor;
     return fetchJson("/timeline?" + queryString(state.filters, extra), controller && controller.signal)
@@ -741,6 +739,36 @@
     window.addEventListener("pagehide", function () { source.close(); });
   }
 
+  /** Open an entry in the list (fetched and added when it is not loaded), optionally one
+   *  of its claims: what the map's markers and the charts' points do. */
+  function openEntry(entryId, eventId) {
+    var shown = document.getElementById(domId(entryId));
+    var ready = shown ? Promise.resolve(shown) : fetchJson("/timeline/" + encodeURIComponent(entryId)).then(function (entry) {
+      var node = upsert(entry, true);
+      updateChrome();
+      return node;
+    });
+    return ready.then(function (node) {
+      var toggle = node.querySelector(".entry-toggle");
+      if (toggle && toggle.getAttribute("aria-expanded") !== "true") toggle.click();
+      window.history.replaceState(null, "", window.location.pathname + window.location.search + "#" + node.id);
+      node.scrollIntoView({ block: "start" });
+      if (!eventId) return node;
+      var tries = 0;
+      (function mark() {
+        var claim = document.querySelector("#" + node.id + ' li.claim[data-event-id="' + eventId + '"]');
+        if (claim) {
+          document.querySelectorAll("li.claim.claim-target").forEach(function (c) { c.classList.remove("claim-target"); });
+          claim.classList.add("claim-target");
+          claim.scrollIntoView({ block: "center" });
+        } else if (tries++ < 40) window.setTimeout(mark, 50);
+      })();
+      return node;
+    });
+  }
+
+  window.ClaimlineApp = { openEntry: openEntry, filters: function () { return state.filters; } };
+
   // ---------------------------------------------------------------- start
 
   function debounce(fn, ms) {
@@ -769,11 +797,11 @@
       if (!sameFilters(filters, state.filters)) applyFilters(filters, true);
     };
     els.form.addEventListener("submit", function (event) { event.preventDefault(); fromForm(); });
-    ["type", "contested", "order"].forEach(function (key) {
+    ["type", "contested", "order", "from", "to"].forEach(function (key) {
       els.form.elements[key].addEventListener("change", fromForm);
     });
     var typed = debounce(fromForm, 400);
-    ["q", "actor", "location"].forEach(function (key) {
+    ["q", "actor", "location", "claimant"].forEach(function (key) {
       els.form.elements[key].addEventListener("input", typed);
       els.form.elements[key].addEventListener("change", fromForm);
     });
