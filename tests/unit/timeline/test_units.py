@@ -219,3 +219,12 @@ def test_filter_as_of_rebuilds_entries(sample):
     assert filter_entries(sample, contested=True, as_of=datetime(2025, 1, 7, tzinfo=timezone.utc)) == []
     assert filter_entries(sample, as_of=datetime(2024, 1, 1)) == []
     assert len(filter_entries(sample, as_of=datetime(2030, 1, 1))) == 3
+
+
+def test_filters_take_party_names_as_well_as_codes():
+    from services.timeline.api import party_code
+
+    assert party_code("North Korea") == "PRK" and party_code("prk") == "PRK"
+    assert party_code("Zelensky") == "UKR"
+    assert party_code("article") == "ARTICLE"  # matched case-insensitively by the index
+    assert party_code("  ") is None
