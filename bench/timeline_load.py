@@ -76,14 +76,50 @@ def main(n: int, seconds: int, connections: int) -> None:
         cursor = None
         for _ in range(20):
             cursor = httpx.get(f"{base}/timeline", params={"limit": 50, "cursor": cursor}).json()["next_cursor"]
-        for label, query in [("first page, 50 entries", "limit=50"),
-                             ("21st page (cursor), 50 entries", f"limit=50&cursor={cursor}"),
-                             ("type filter, 50 entries", "type=casualties_claimed&limit=50"),
-                             ("newest first, 50 entries", "order=desc&limit=50")]:
+        # The raw baseline, same run: a trivial FastAPI endpoint (uvicorn, one process, as
+        # `timeline serve`) answering the first page's bytes without reading anything.
+        (run_dir / "page.json").write_bytes(page)
+        (run_dir / "trivial.py").write_text(
+            "from pathlib import Path\nfrom fastapi import FastAPI\nfrom fastapi.responses import Response\n"
+            f"BODY = Path({str(run_dir / 'page.json')!r}).read_bytes()\napp = FastAPI()\n"
+            "@app.get('/p')\nasync def p():\n    return Response(BODY, media_type='application/json')\n")
+        port = int(env["CLAIMLINE_TIMELINE_PORT"]) + 17
+        trivial = subprocess.Popen([sys.executable, "-m", "uvicorn", "trivial:app", "--port", str(port),
+                                    "--log-level", "warning", "--no-access-log"], cwd=run_dir)
+        try:
+            for _ in range(100):
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/p", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+            baseline = run_wrk(wrk, f"http://127.0.0.1:{port}/p", seconds, connections)
+        finally:
+            trivial.terminate()
+            trivial.wait()
+        print(f"baseline, trivial FastAPI endpoint, same bytes: {baseline['rps']:,.0f} req/s, "
+              f"p99 {baseline['p99_ms']:.1f} ms")
+        rows = [("first page, 50 entries", "limit=50"),
+                ("21st page (cursor), 50 entries", f"limit=50&cursor={cursor}"),
+                ("newest first, 50 entries", "order=desc&limit=50"),
+                ("type", "type=casualties_claimed&limit=50"),
+                ("actor", "actor=PRK&limit=50"),
+                ("claimant", "claimant=UKR&limit=50"),
+                ("contested", "contested=true&limit=50"),
+                ("location", "location=kursk&limit=50"),
+                ("from/to", "from=2025-06-01&to=2025-12-31&limit=50"),
+                ("from", "from=2026-01-01&limit=50"),
+                ("q", "q=Kursk&limit=50"),
+                ("as_of", "as_of=2030-01-01T00:00:00Z&limit=50"),
+                ("type+actor", "type=troops_deployed&actor=PRK&limit=50"),
+                ("location+claimant", "location=kursk&claimant=UKR&limit=50"),
+                ("actor+from/to", "actor=RUS&from=2025-06-01&to=2025-12-31&limit=50"),
+                ("contested+type", "contested=true&type=territory_claimed&limit=50")]
+        for label, query in rows:
             result = run_wrk(wrk, f"{base}/timeline?{query}", seconds, connections)
-            print(f"{label}: {result['rps']:,.0f} req/s, p50 {result['p50_ms']:.1f} ms, "
-                  f"p99 {result['p99_ms']:.1f} ms, non-2xx {result['non_2xx']} "
-                  f"({connections} connections, {seconds} s, wrk)")
+            print(f"{label}: {result['rps']:,.0f} req/s ({result['rps'] / baseline['rps']:.2f}x baseline), "
+                  f"p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, non-2xx {result['non_2xx']} "
+                  f"({connections} connections, {seconds} s, wrk)", flush=True)
     finally:
         if timeline:
             timeline.stop()

@@ -8,6 +8,7 @@ import asyncio
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any, Awaitable, Callable, Literal
@@ -18,6 +19,7 @@ from pydantic import BaseModel
 
 from schemas.events import EVENT_TYPES
 from services.common.http import READ_TOKEN_COOKIE, SecurityHeaders, bearer_guard
+from services.common.knowledge import party_table
 from services.timeline.core.figures import METRICS, figure_history, list_subjects, parse_subject
 from services.timeline.core.model import Entry, FigurePoint, ListedEntry, SubjectInfo
 from services.timeline.query import list_view
@@ -80,6 +82,22 @@ def entry_csv_row(entry: Entry) -> list[str]:
             first]
 
 
+_CODE = re.compile(r"[A-Za-z][A-Za-z0-9]{1,7}")
+
+
+def party_code(text: str | None) -> str | None:
+    """A filter's party as a code: a code as given ('prk' -> 'PRK'), else a name the shared
+    party table knows ('North Korea', 'Zelensky' -> its party), else the text as written (a
+    party-less claimant's name, matched case-insensitively)."""
+    if not text or not text.strip():
+        return None
+    text = text.strip()
+    code = party_table().code_of(text)
+    if code is not None:
+        return code
+    return text.upper() if _CODE.fullmatch(text) else text
+
+
 def _wanted_format(request: Request, fmt: str | None) -> str:
     if fmt:
         return fmt
@@ -106,9 +124,9 @@ def build_router(get_ctx: Callable[[], Awaitable[TimelineContext]], *, read_toke
         request: Request,
         ctx: Ctx,
         type: Annotated[Literal[EVENT_TYPES] | None, Query(description="event type")] = None,  # type: ignore[valid-type]
-        actor: Annotated[str | None, Query(description="party code of the actor or a partner, e.g. PRK")] = None,
+        actor: Annotated[str | None, Query(description="party code or name of the actor or a partner, e.g. PRK or North Korea")] = None,
         location: Annotated[str | None, Query(description="place name, e.g. Kursk")] = None,
-        claimant: Annotated[str | None, Query(description="party code of a claimant, e.g. UKR")] = None,
+        claimant: Annotated[str | None, Query(description="party code or name of a claimant, e.g. UKR or Zelensky")] = None,
         contested: Annotated[bool | None, Query(description="only contested (true) or uncontested (false)")] = None,
         from_: Annotated[date | None, Query(alias="from", description="event time on or after (ISO date)")] = None,
         to: Annotated[date | None, Query(description="event time on or before (ISO date)")] = None,
@@ -122,8 +140,8 @@ def build_router(get_ctx: Callable[[], Awaitable[TimelineContext]], *, read_toke
             description="'some': a few claims per entry (claims_total says how many; "
                         "GET /timeline/{entry_id} has all); 'all': every claim")] = "some",
     ) -> Any:
-        query = TimelineQuery(type=type, actor=actor.upper() if actor else None, location=location,
-                              claimant=claimant.upper() if claimant else None, contested=contested, start=from_,
+        query = TimelineQuery(type=type, actor=party_code(actor), location=location,
+                              claimant=party_code(claimant), contested=contested, start=from_,
                               end=to, as_of=as_of, q=q, descending=order == "desc", limit=limit, cursor=cursor,
                               full_claims=claims == "all")
         if from_ and to and from_ > to:

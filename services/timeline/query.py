@@ -17,7 +17,7 @@ from services.timeline.store import TimelineQuery
 
 _WORD = re.compile(r"[0-9a-zA-Z\u00c0-\u024f]{3,}")
 
-__all__ = ["LIST_CLAIMS", "claim_brief", "list_view", "entry_as_of", "entry_index_keys", "index_is_exact", "index_key_for", "matches", "score_after", "score_floor", "words"]
+__all__ = ["LIST_CLAIMS", "claim_brief", "list_view", "entry_as_of", "entry_index_keys", "index_is_exact", "index_key_for", "index_keys_for", "matches", "score_after", "score_floor", "words"]
 
 
 LIST_CLAIMS = 3
@@ -84,6 +84,31 @@ def entry_index_keys(entry: Entry) -> list[str]:
     sentences = {evidence.sentence for claim in entry.claims for evidence in claim.evidence}
     keys.update("z:word:" + t for t in words(" ".join(sentences)))
     return sorted(keys)
+
+
+def index_keys_for(query: TimelineQuery) -> list[str] | None:
+    """Every index set an answer must be in, when their intersection (with the event-time
+    window) is exactly the answer; None when the entries must be read back and checked
+    (`q`, `as_of`, `contested=false`, a location whose raw and normalized spellings differ).
+    A store intersects them by walking the smallest in order and testing membership in
+    the others, so no filter reads every entry."""
+    if query.q is not None or query.as_of is not None or query.contested is False:
+        return None
+    keys = []
+    if query.claimant:
+        keys.append(f"z:claimant:{query.claimant.lower()}")
+    if query.location:
+        normalized = normalize_name(query.location)
+        if normalized != query.location.strip().lower():
+            return None
+        keys.append(f"z:loc:{normalized}")
+    if query.actor:
+        keys.append(f"z:actor:{query.actor.upper()}")
+    if query.contested:
+        keys.append("z:contested")
+    if query.type:
+        keys.append(f"z:type:{query.type}")
+    return keys or ["z:all"]
 
 
 def index_is_exact(query: TimelineQuery) -> bool:

@@ -29,8 +29,8 @@ from redis.exceptions import WatchError
 
 from schemas.events import Event, parse_event
 from services.timeline.core.model import Entry
-from services.timeline.query import (entry_as_of, entry_index_keys, index_is_exact, index_key_for, list_view,
-                                     matches, score_after)
+from services.timeline.query import (entry_as_of, entry_index_keys, index_is_exact, index_key_for,
+                                     index_keys_for, list_view, matches, score_after)
 from services.timeline.store import (ChangeSet, JsonPage, NotLeader, Page, ProjectionLost, TimelineQuery, decode_cursor,
                                      encode_cursor)
 
@@ -97,6 +97,98 @@ return {positions, documents}
 """
 
 
+# Any set of exact index filters and an event-time window, inside Redis (issue 14): walk
+# the smallest index set in score order between the window's scores and keep the members
+# that every other set holds (ZSCORE), and whose end (start day + span, both in the score,
+# see core.fold.sort_score) reaches `from`. The walk starts `maxspan` days before `from`
+# (the longest span stored), so an entry that started earlier and still runs is found.
+# KEYS[1]: the namespace pointer. ARGV: fixed ns or "", default ns, key prefix, documents
+# hash, desc (1/0), limit, cursor score or "", cursor member, from ordinal or "", to
+# ordinal or "", then the index keys. Returns {flat (member, score) list, documents}.
+QUERY_SCRIPT = """
+local ns = ARGV[1]
+if ns == '' then ns = redis.call('GET', KEYS[1]) or ARGV[2] end
+local base = ARGV[3] .. ns .. ':'
+local docs = base .. ARGV[4]
+local desc, limit = ARGV[5] == '1', tonumber(ARGV[6])
+local cursor_score, cursor_member = tonumber(ARGV[7]), ARGV[8]
+local from_ord, to_ord = tonumber(ARGV[9]), tonumber(ARGV[10])
+local SHIFT, SPAN = 2 ^ 31, 2 ^ 21
+local sets = {}
+for i = 11, #ARGV do sets[#sets + 1] = base .. ARGV[i] end
+local best, best_n = 1, nil
+for i = 1, #sets do
+  local n = redis.call('ZCARD', sets[i])
+  if best_n == nil or n < best_n then best, best_n = i, n end
+end
+local driver = sets[best]
+local others = {}
+for i = 1, #sets do if i ~= best then others[#others + 1] = sets[i] end end
+local function before(a, b)
+  for i = 1, math.min(#a, #b) do
+    local x, y = string.byte(a, i), string.byte(b, i)
+    if x ~= y then return x < y end
+  end
+  return #a < #b
+end
+local low, high = '-inf', '+inf'
+if from_ord then
+  local maxspan = tonumber(redis.call('GET', base .. 'maxspan') or '0') or 0
+  low = string.format('%.0f', (from_ord - maxspan) * SHIFT)
+end
+if to_ord then high = '(' .. string.format('%.0f', (to_ord + 1) * SHIFT) end
+if cursor_score then
+  if desc then
+    if high == '+inf' or tonumber((string.gsub(high, '%(', ''))) > cursor_score then high = ARGV[7] end
+  else
+    if low == '-inf' or tonumber(low) < cursor_score then low = ARGV[7] end
+  end
+end
+local positions = {}
+local offset, chunk = 0, limit + 8
+while #positions / 2 <= limit do
+  local rows
+  if desc then
+    rows = redis.call('ZRANGE', driver, high, low, 'BYSCORE', 'REV', 'LIMIT', offset, chunk, 'WITHSCORES')
+  else
+    rows = redis.call('ZRANGE', driver, low, high, 'BYSCORE', 'LIMIT', offset, chunk, 'WITHSCORES')
+  end
+  offset = offset + #rows / 2
+  for i = 1, #rows, 2 do
+    local member, score = rows[i], tonumber(rows[i + 1])
+    local keep = true
+    if cursor_score then
+      if desc then
+        keep = score < cursor_score or (score == cursor_score and before(member, cursor_member))
+      else
+        keep = score > cursor_score or (score == cursor_score and before(cursor_member, member))
+      end
+    end
+    if keep and from_ord then
+      local start = math.floor(score / SHIFT)
+      local span = math.floor(score / SPAN) % 1024
+      keep = span >= 1023 or start + span >= from_ord
+    end
+    if keep then
+      for j = 1, #others do
+        if not redis.call('ZSCORE', others[j], member) then keep = false break end
+      end
+    end
+    if keep and #positions / 2 <= limit then
+      positions[#positions + 1] = member
+      positions[#positions + 1] = rows[i + 1]
+    end
+  end
+  if #rows / 2 < chunk then break end
+end
+local shown = {}
+for i = 1, math.min(#positions / 2, limit) do shown[i] = positions[2 * i - 1] end
+local documents = {}
+if #shown > 0 then documents = redis.call('HMGET', docs, unpack(shown)) end
+return {positions, documents}
+"""
+
+
 class RedisTimelineStore:
     def __init__(self, client: aioredis.Redis, prefix: str, namespace: str | None = None) -> None:
         """`namespace=None` follows the live pointer (re-read on every step and query);
@@ -106,6 +198,7 @@ class RedisTimelineStore:
         self._fixed_ns = namespace
         self._ns = namespace or DEFAULT_NAMESPACE
         self._page_script = client.register_script(PAGE_SCRIPT)
+        self._query_script = client.register_script(QUERY_SCRIPT)
         self._url: str | None = None  # set by from_url; lets a forked rebuild process reconnect
 
     @classmethod
@@ -285,6 +378,12 @@ class RedisTimelineStore:
             pipe.zrem(self._k(key), *members)
         for key, scored in index_additions.items():
             pipe.zadd(self._k(key), scored)
+        if changes.upsert_entries:
+            # The longest span stored (only grows): how far before `from` a window query looks.
+            longest = max(min(max((e.time.end - e.time.start).days, 0), 1023) for e in changes.upsert_entries.values())
+            pipe.eval("local v = tonumber(redis.call('GET', KEYS[1]) or '0') "
+                      "if tonumber(ARGV[1]) > v then redis.call('SET', KEYS[1], ARGV[1]) end return 0",
+                      1, self._k("maxspan"), longest)
         if documents:
             pipe.hset(self._k("entries"), mapping=documents)
             pipe.hset(self._k("entries_list"), mapping=list_documents)
@@ -345,6 +444,9 @@ class RedisTimelineStore:
         return Page(entries=found, next_cursor=next_cursor)
 
     async def page_json(self, query: TimelineQuery) -> JsonPage:
+        keys = index_keys_for(query)
+        if keys is not None and not index_is_exact(query):
+            return await self._indexed_page(query, keys)
         if not index_is_exact(query):
             page = await self.page(query)
             view = (lambda e: e) if query.full_claims else list_view
@@ -361,6 +463,22 @@ class RedisTimelineStore:
         has_more = len(positions) > 2 * query.limit
         next_cursor = None
         if has_more:
+            last = 2 * (query.limit - 1)
+            next_cursor = encode_cursor(float(positions[last + 1]), positions[last].decode())
+        return JsonPage([d for d in documents if d is not None], next_cursor)
+
+    async def _indexed_page(self, query: TimelineQuery, keys: list[str]) -> JsonPage:
+        """Several exact filters and/or an event-time window: one script (QUERY_SCRIPT)."""
+        cursor = decode_cursor(query.cursor) if query.cursor else None
+        positions, documents = await self._query_script(
+            keys=[self.pointer_key],
+            args=[self._fixed_ns or "", DEFAULT_NAMESPACE, f"{self._prefix}:",
+                  "entries" if query.full_claims else "entries_list", 1 if query.descending else 0, query.limit,
+                  repr(cursor[0]) if cursor else "", cursor[1] if cursor else "",
+                  query.start.toordinal() if query.start else "", query.end.toordinal() if query.end else "",
+                  *keys])
+        next_cursor = None
+        if len(positions) > 2 * query.limit:
             last = 2 * (query.limit - 1)
             next_cursor = encode_cursor(float(positions[last + 1]), positions[last].decode())
         return JsonPage([d for d in documents if d is not None], next_cursor)

@@ -172,7 +172,13 @@ class TimelineStoreContract:
                 assert seen == (ids[::-1] if descending else ids), (descending, json_page)
 
     @pytest.mark.parametrize("filters", [{}, {"type": "strike"}, {"actor": "PRK"}, {"claimant": "ukr"},
-                                         {"contested": True}, {"location": "kursk"}, {"q": "Kursk"}])
+                                         {"contested": True}, {"location": "kursk"}, {"q": "Kursk"},
+                                         # pairs and event-time windows: index intersections (issue 14)
+                                         {"type": "troops_deployed", "actor": "PRK"},
+                                         {"location": "kursk", "claimant": "ukr"},
+                                         {"start": date(2024, 11, 12)}, {"end": date(2024, 11, 11)},
+                                         {"start": date(2024, 11, 1), "end": date(2025, 1, 31), "actor": "PRK"},
+                                         {"start": date(2025, 4, 1), "contested": True}])
     async def test_json_pages_equal_model_pages(self, store, filters):
         await self.fold_in(store, scenario())
         for descending in (False, True):

@@ -20,8 +20,10 @@ from typing import Hashable, Iterable, Mapping, Sequence, TypeVar
 
 from schemas.events import Event, TimeSpan
 from schemas.extraction import ArticleExtracted
-from services.timeline.core.contest import claimant_keys, denial_reasons, format_number, summarize_figures
+from services.timeline.core.contest import (claimant_keys, denial_reasons, format_number, holder_reasons,
+                                           offensive_reasons, summarize_figures)
 from services.timeline.core.grouping import entry_key, entry_key_parts, key_from_parts
+from services.timeline.core.grouping import where_part as _where_part
 from services.timeline.core.model import ClaimView, Entry, FigureSummary, construct_validated
 
 __all__ = [
@@ -206,7 +208,10 @@ def _summary(claims: Sequence[Event], figures: Sequence[FigureSummary], reasons:
         parts.append("claimed by " + ", ".join(named))
     for fig in figures:
         span = format_number(fig.min) if fig.min == fig.max else f"{format_number(fig.min)}–{format_number(fig.max)}"
-        parts.append(f"{fig.kind} {span}")
+        if fig.min == fig.max and len(set(fig.texts.values())) == 1:
+            span = next(iter(fig.texts.values()))  # as written: 'more than 3,000', not ≈
+        label = fig.kind if fig.scope == "total" else f"{fig.kind} ({fig.scope.replace('_', ' ')})"
+        parts.append(f"{'expected ' if fig.expected else ''}{label} {span}")
     if reasons:
         parts.append("contested: " + "; ".join(reasons))
     return "; ".join(parts)
@@ -220,6 +225,34 @@ def _subject(entry_type: str, actor: str | None) -> str | None:
     if entry_type == "casualties_claimed":
         return f"{actor} casualties"
     return None
+
+
+def where_part_of(event: Event) -> str:
+    """The place of an event at its type's level, even for types keyed without one."""
+    if not event.locations:
+        return "-"
+    from services.timeline.core.places import canonical_place
+    return canonical_place(event.locations[0], "country")
+
+
+def standing(claims: Sequence[Event]) -> str:
+    """What an entry rests on: 'reported' when some claim says it happened (asserted,
+    claimed, estimated), else 'expected' when some claim expects it, else 'denied'."""
+    modalities = {e.modality for e in claims}
+    if modalities - {"expected", "denied"}:
+        return "reported"
+    return "expected" if "expected" in modalities else "denied"
+
+
+def _standing_title(title: str, standing_: str, claims: Sequence[Event]) -> str:
+    # An entry that rests on no report of a happening never reads as one.
+    if standing_ == "denied":
+        deniers = sorted({k for e in claims for k in claimant_keys(e)})
+        who = ", ".join("the article" if k == "article" else k for k in deniers)
+        return f"Denied by {who}: {title}"
+    if standing_ == "expected":
+        return f"Expected: {title}"
+    return title
 
 
 def _unique(claims: Iterable[Event]) -> list[Event]:
@@ -253,11 +286,21 @@ def build_entry(entry_id: str, claims: Sequence[Event]) -> Entry:
     locations = _locations(ordered)
     time, time_known = _merged_time(ordered)
     figures, figure_reasons = summarize_figures(ordered)
-    reasons = figure_reasons + denial_reasons(ordered)
+    if "offensive_launched" in {e.type for e in ordered}:
+        entry_type = "offensive_launched"  # a launch and its repulse: the offensive is the happening
+        actor = _mode(e.actor for e in ordered if e.type == entry_type)
+        against = _mode(e.against for e in ordered if e.against and e.against != actor)
+    place_name = locations[0].name if locations else None
+    reasons = (figure_reasons + denial_reasons(ordered) + offensive_reasons(ordered)
+               + holder_reasons(ordered, place_name))
+    standing_ = standing(ordered)
     keys = tuple(sorted({k for e in ordered for k in claimant_keys(e)}))
     ingested = [e.ingested_at for e in ordered if e.ingested_at]
-    title = _title(entry_type, actor, partners, against, locations[0].name if locations else None, change,
-                   movement, recipient)
+    title = _standing_title(_title(entry_type, actor, partners, against, place_name, change, movement, recipient),
+                            standing_, ordered)
+    place = parts[2]
+    if place == "*":  # keyed without a place (grouping.where_part): show the most common one
+        place = _mode(where_part_of(e) for e in ordered) or "-"
     return Entry(
         entry_id=entry_id, type=entry_type, actor=actor, partners=partners, against=against,
         locations=locations, change=change, movement=movement, recipient=recipient, time=time,
@@ -267,13 +310,14 @@ def build_entry(entry_id: str, claims: Sequence[Event]) -> Entry:
         first_ingested_at=min(ingested) if ingested else None,
         claims=tuple(_claim_view(e) for e in ordered), claims_total=len(ordered),
         title=title, summary=_summary(ordered, figures, reasons, keys), subject=_subject(entry_type, actor),
-        report_date_only=not time_known, group_key="|".join(parts), place=parts[2], bucket=parts[4],
+        report_date_only=not time_known, group_key="|".join(parts), place=place, bucket=parts[4],
         changes=tuple(sorted({c for e in ordered if (c := _field(e, "change"))})),
         movements=tuple(sorted({m for e in ordered if (m := _field(e, "movement"))})),
         modalities=tuple(sorted({e.modality for e in ordered})),
         articles=tuple(sorted({e.article for e in ordered})),
         claimant_keys=keys,
         last_published_at=max(e.published_at for e in ordered),
+        standing=standing_, thread=key_from_parts(parts[:4]).replace("en_", "th_", 1),
     )
 
 

@@ -37,6 +37,19 @@ The key: type | who | where | what | when
 * when: a time bucket (`time_bucket`), never the modality: a denial must land in the
   entry of the claim it denies, and an expected offensive in that of the offensive.
 
+Claims and counter-claims of one happening share a key (issue 10):
+* 'UKR launched an offensive near Belaya' and 'RUS repelled Ukrainian attacks near Berdin'
+  are one fight: both offensive types key as 'offensive' with the *attacker* as who (the
+  actor of a launch, the `against` of a repulse; an unknown attacker keys as '?>defender').
+* territory keys on the place alone ('held' by anyone, `who` = '*'): 'RUS regained Kursk',
+  'UKR lost Kursk' and 'UKR still controls Kursk' are claims about who holds one place, and
+  disagreeing holders contest the entry (`contest.holder_reasons`). Without a place the
+  holder stays in the key (two unplaced changes are nothing alike).
+* casualty tallies key on whose casualties alone (`where` = '*'): 'more than 3,000 North
+  Korean casualties in Kursk' and 'about 1,000 North Korean casualties' (no place) are two
+  tallies of one figure and must meet to contest each other. A single action's toll
+  (scope 'single_action': 'the raid killed 13') is its own happening: place and ISO week.
+
 Time buckets
 ------------
 Each type has a base bucket size (`BASE_BUCKET`), the smallest period over which two
@@ -98,6 +111,8 @@ def _coarser(a: str, b: str) -> str:
 
 def bucket_size(event: Event) -> str:
     base = BASE_BUCKET.get(event.type, DEFAULT_BASE_BUCKET)
+    if event.type == "casualties_claimed" and any(q.scope == "single_action" for q in event.quantities):
+        base = "week"
     own = "week" if event.time.from_article_date else _GRANULARITY_BUCKET[event.time.granularity]
     return _coarser(base, own)
 
@@ -139,13 +154,26 @@ def _unknown(event: Event) -> str:
     return f"?>{event.against}" if event.against else "?"
 
 
+# Types that are one happening seen from two sides share the key's type part.
+TYPE_FAMILY: dict[str, str] = {"offensive_launched": "offensive", "offensive_repelled": "offensive"}
+
+
 def who_part(event: Event) -> str:
+    if event.type == "offensive_repelled":
+        # The attacker, as for a launch: 'RUS repelled UKR' is UKR's offensive.
+        if event.against:
+            return event.against
+        return f"?>{event.actor}" if event.actor else "?"
+    if event.type == "offensive_launched" and not event.actor:
+        return f"?>{event.against}" if event.against else "?"
     if event.type == "diplomacy":
         parties = sorted({p for p in (event.actor, *event.partners) if p})
         if not parties:
             return _unknown(event)
         return "+".join(parties) if event.actor else "+".join(["?", *parties])
     if event.type == "territory_claimed":
+        if event.locations:
+            return "*"  # the place is the happening; who holds it is the claim
         if event.change == "lost":
             if event.against:
                 return event.against
@@ -165,6 +193,8 @@ def what_part(event: Event) -> str:
 
 
 def where_part(event: Event) -> str:
+    if event.type == "casualties_claimed" and not any(q.scope == "single_action" for q in event.quantities):
+        return "*"  # a tally; a single action's toll is a happening at its place
     if not event.locations:
         return "-"
     return canonical_place(event.locations[0], PLACE_LEVEL.get(event.type, "settlement"))
@@ -172,7 +202,8 @@ def where_part(event: Event) -> str:
 
 def entry_key_parts(event: Event) -> tuple[str, str, str, str, str]:
     """(type, who, where, what, when): see the module docstring for why."""
-    return (event.type, who_part(event), where_part(event), what_part(event), time_bucket(event))
+    return (TYPE_FAMILY.get(event.type, event.type), who_part(event), where_part(event), what_part(event),
+            time_bucket(event))
 
 
 def key_from_parts(parts: tuple[str, ...]) -> str:

@@ -118,6 +118,14 @@ class FigureSummary(_Frozen):
     raw_kinds: tuple[str, ...] = ()
     # vague amounts given for this kind without a figure ('thousands')
     vague: tuple[str, ...] = ()
+    # What the figures count: 'total' (running totals and cumulative tallies), 'increment'
+    # or 'single_action' (contest.SCOPE_CLASS); only figures of one scope are compared.
+    scope: str = "total"
+    # Figures of expected claims ('might deploy 8,000') are summarized apart, never contested.
+    expected: bool = False
+    # claimant -> the figure as written ('more than 3,000') and its bound, if any
+    texts: dict[str, str] = {}
+    bounds: dict[str, str] = {}
 
 
 class Entry(_Frozen):
@@ -167,6 +175,12 @@ class Entry(_Frozen):
     # Every claimant key (see ClaimView.claimant_keys) of the claims.
     claimant_keys: tuple[str, ...] = ()
     last_published_at: date | None = None
+    # What the entry rests on (issue 10): 'reported' (some claim says it happened),
+    # 'expected' (only expectations, maybe denied), 'denied' (only denials: not a happening).
+    standing: str = "reported"
+    # The happening's key without its time bucket: entries of one thread (a denial a month
+    # after the claim it denies, a tally revised next season) share it.
+    thread: str = ""
 
 
 class ListedEntry(Entry):

@@ -28,7 +28,7 @@ def test_ukr_3000_vs_west_1000_casualties_is_contested():
     entry = only(entries, type="casualties_claimed")
     assert {c.event_id for c in entry.claims} == {ukr.event_id, west.event_id}
     assert entry.contested
-    assert entry.contested_reasons == ("casualties: UKR says 3000, WEST estimates 1000",)
+    assert entry.contested_reasons == ("casualties: UKR says about 3000, WEST estimates about 1000",)
     (figure,) = entry.figures
     assert (figure.kind, figure.min, figure.max) == ("casualties", 1000, 3000)
     assert figure.by_claimant == {"UKR": 3000, "WEST": 1000}
@@ -98,7 +98,7 @@ def test_russia_controls_kursk_vs_ukrainian_denial_is_contested():
     assert entry_key(claim) == entry_key(denial)
     entry = only(entries, type="territory_claimed")
     assert entry.contested
-    assert entry.contested_reasons == ("denied by UKR",)
+    assert entry.contested_reasons == ("denied by UKR; claimed by RUS",)
     assert entry.actor == "RUS" and entry.change == "controls"
     assert entry.claimant_parties == ("RUS", "UKR")
     assert entry.modalities == ("claimed", "denied")
@@ -110,7 +110,7 @@ def test_denial_reported_by_another_article_days_later_joins_the_claim():
     denial = ev("territory_claimed", actor="RUS", locations=["Kursk"], change="regained", claimants=["UKR"],
                 modality="denied", article="b", published="2025-04-28")
     entry = only(fold([claim, denial]), type="territory_claimed")
-    assert entry.contested_reasons == ("denied by UKR",)
+    assert entry.contested_reasons == ("denied by UKR; claimed by RUS",)
 
 
 def test_lone_denial_is_not_contested():
@@ -162,7 +162,7 @@ def test_unrelated_events_do_not_merge():
         ev("offensive_launched", actor="RUS", locations=["Kursk"], time=month(2025, 1)),
         ev("offensive_launched", actor="RUS", locations=["Donetsk"], time=month(2024, 11)),
         ev("territory_claimed", actor="RUS", locations=["Kursk"], change="captured", time=month(2024, 11)),
-        ev("territory_claimed", actor="UKR", locations=["Kursk"], change="captured", time=month(2024, 11)),
+        ev("territory_claimed", actor="RUS", locations=["Sudzha"], change="captured", time=month(2024, 11)),
         ev("troops_deployed", actor="PRK", locations=["Russia"], movement="deployed"),
         ev("troops_deployed", actor="PRK", locations=["Russia"], movement="withdrawn"),
         ev("troops_deployed", actor="RUS", locations=["Russia"], movement="deployed"),
@@ -297,3 +297,84 @@ def test_state_built_from_stored_events_indexes_its_entries():
     state = FoldState(events={a.event_id: a}, article_versions={"a": a.extractor_version})
     state = apply(state, b)
     assert state.by_entry == {entry_key(a): frozenset({a.event_id, b.event_id})}
+
+
+# ----------------------------------------------------------------------------- counter-claims (issue 10)
+
+
+def test_kyiv_offensive_near_belaya_and_moscow_repelling_near_berdin_are_one_contested_entry():
+    # Given Kyiv reports new offensive actions near Belaya and Moscow says it repelled attacks near Berdin
+    kyiv = ev("offensive_launched", actor="UKR", against="RUS", locations=["Belaya", "Kursk"], claimants=["UKR"],
+              modality="claimed", article="a", time=day("2025-01-05"))
+    moscow = ev("offensive_repelled", actor="RUS", against="UKR", locations=["Berdin", "Kursk"], claimants=["RUS"],
+                modality="claimed", article="b", time=day("2025-01-06"))
+    # When folded
+    entry = only(fold([kyiv, moscow]), type="offensive_launched")
+    # Then one entry, the offensive, contested with who says what
+    assert len(entry.claims) == 2 and entry.actor == "UKR"
+    assert entry.contested_reasons == ("offensive: UKR reports it; RUS says it was repelled",)
+
+
+def test_regained_and_still_held_by_the_other_side_is_contested():
+    regained = ev("territory_claimed", actor="RUS", locations=["Kursk"], change="regained", claimants=["RUS"],
+                  modality="claimed", article="a", time=day("2025-03-12"))
+    holds = ev("territory_claimed", actor="UKR", locations=["Kursk"], change="controls", claimants=["UKR"],
+               modality="claimed", article="b", time=day("2025-03-13"))
+    lost = ev("territory_claimed", actor="UKR", locations=["Kursk"], change="lost", article="c",
+              time=day("2025-03-14"))
+    entry = only(fold([regained, holds, lost]), type="territory_claimed")
+    assert len(entry.claims) == 3
+    assert entry.contested_reasons == ("Kursk held by: RUS, the article say RUS (lost, regained); UKR says UKR (controls)",)
+
+
+def test_an_increment_or_a_single_action_never_contests_a_total():
+    total = ev("troops_deployed", actor="PRK", quantities=[{"kind": "troops", "value": 11000, "scope": "total"}],
+               claimants=["UKR"], modality="claimed", article="a", movement="deployed")
+    more = ev("troops_deployed", actor="PRK", quantities=[{"kind": "troops", "value": 8000, "scope": "increment"}],
+              claimants=["USA"], modality="expected", article="b", movement="deployed")
+    entry = only(fold([total, more]), type="troops_deployed")
+    assert not entry.contested
+    figures = {(f.scope, f.expected): f for f in entry.figures}
+    assert figures[("total", False)].max == 11000 and figures[("increment", True)].max == 8000
+    toll = ev("casualties_claimed", actor="PRK", quantities=[{"kind": "killed", "value": 13, "scope": "single_action"}],
+              claimants=["UKR"], article="c")
+    tally = ev("casualties_claimed", actor="PRK", quantities=[{"kind": "killed", "value": 300, "scope": "cumulative"}],
+               claimants=["KOR"], article="d")
+    entries = fold([toll, tally])
+    assert len(entries) == 2 and not any(e.contested for e in entries.values())
+
+
+def test_at_least_is_shown_as_written_and_read_as_a_bound():
+    ukr = ev("casualties_claimed", actor="PRK", claimants=["UKR"], article="a",
+             quantities=[{"kind": "casualties", "value": 3000, "bound": "at_least", "text": "more than 3,000"}])
+    west = ev("casualties_claimed", actor="PRK", claimants=["WEST"], article="b", modality="estimated",
+              quantities=[{"kind": "casualties", "value": 1000, "bound": "about", "approx": True}])
+    agrees = ev("casualties_claimed", actor="PRK", claimants=["KOR"], article="c",
+                quantities=[{"kind": "casualties", "value": 3500}])
+    entry = only(fold([ukr, west, agrees]), type="casualties_claimed")
+    assert entry.contested_reasons == ("casualties: KOR says 3500, UKR says more than 3,000, WEST estimates about 1000",)
+    assert entry.figures[0].texts["UKR"] == "more than 3,000" and entry.figures[0].bounds["UKR"] == "at_least"
+    # 'more than 3,000' and 3,500 alone do not disagree
+    assert not only(fold([ukr, agrees]), type="casualties_claimed").contested
+
+
+def test_entries_resting_on_expectations_or_denials_say_so():
+    expected = ev("offensive_launched", actor="RUS", locations=["Kursk"], modality="expected", time=month(2025, 2))
+    entry = only(fold([expected]), type="offensive_launched")
+    assert entry.standing == "expected" and entry.title.startswith("Expected: ")
+    denial = ev("diplomacy", actor="USA", partners=["RUS"], claimants=["RUS"], modality="denied")
+    entry = only(fold([denial]), type="diplomacy")
+    assert entry.standing == "denied" and entry.title.startswith("Denied by RUS: ")
+    assert not entry.contested
+    claim = ev("diplomacy", actor="USA", partners=["RUS"], claimants=["USA"], modality="claimed", article="z")
+    entry = only(fold([denial, claim]), type="diplomacy")
+    assert entry.standing == "reported" and not entry.title.startswith("Denied")
+    assert entry.contested_reasons == ("denied by RUS; claimed by USA",)
+
+
+def test_a_single_actions_toll_is_its_own_happening():
+    raid = ev("casualties_claimed", actor="PRK", locations=["Kursk"], claimants=["UKR"], article="a",
+              quantities=[{"kind": "killed", "value": 13, "scope": "single_action"}])
+    tally = ev("casualties_claimed", actor="PRK", locations=["Kursk"], claimants=["UKR"], article="b",
+               quantities=[{"kind": "casualties", "value": 3000, "scope": "total"}])
+    assert entry_key(raid) != entry_key(tally)

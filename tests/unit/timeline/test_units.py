@@ -77,11 +77,15 @@ def test_time_bucket(event, bucket):
 def test_key_parts():
     event = ev("territory_claimed", actor="UKR", against="RUS", locations=["Sudzha", "Kursk"], change="lost",
                time=month(2025, 3))
-    assert entry_key_parts(event) == ("territory_claimed", "RUS", "sudzha", "held", "2025-03")
-    event = ev("territory_claimed", actor="UKR", locations=["Sudzha"], change="lost", time=month(2025, 3))
+    # territory keys on the place: who holds it is what the claims say (and may dispute)
+    assert entry_key_parts(event) == ("territory_claimed", "*", "sudzha", "held", "2025-03")
+    event = ev("territory_claimed", actor="UKR", change="lost", time=month(2025, 3))
     assert entry_key_parts(event)[1] == "not:UKR"
-    event = ev("offensive_repelled", actor="RUS", locations=["Berdin", "Kursk"], time=month(2025, 1))
-    assert entry_key_parts(event)[2] == "kursk"
+    # a repulse keys on the attacker, like the launch it answers
+    event = ev("offensive_repelled", actor="RUS", against="UKR", locations=["Berdin", "Kursk"], time=month(2025, 1))
+    assert entry_key_parts(event)[:3] == ("offensive", "UKR", "kursk")
+    event = ev("casualties_claimed", actor="PRK", locations=["Kursk"])
+    assert entry_key_parts(event)[2] == "*"
     event = ev("troops_deployed", actor="RUS", locations=["Kursk"], movement="massed")
     assert entry_key_parts(event)[2:4] == ("russia", "deployed")
     event = ev("military_aid", actor="USA", recipient="UKR")
@@ -215,3 +219,12 @@ def test_filter_as_of_rebuilds_entries(sample):
     assert filter_entries(sample, contested=True, as_of=datetime(2025, 1, 7, tzinfo=timezone.utc)) == []
     assert filter_entries(sample, as_of=datetime(2024, 1, 1)) == []
     assert len(filter_entries(sample, as_of=datetime(2030, 1, 1))) == 3
+
+
+def test_filters_take_party_names_as_well_as_codes():
+    from services.timeline.api import party_code
+
+    assert party_code("North Korea") == "PRK" and party_code("prk") == "PRK"
+    assert party_code("Zelensky") == "UKR"
+    assert party_code("article") == "ARTICLE"  # matched case-insensitively by the index
+    assert party_code("  ") is None

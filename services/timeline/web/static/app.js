@@ -354,6 +354,15 @@
     }));
   }
 
+  // An entry resting only on expectations or denials says so (issue 10): never shown as fact.
+  function renderStanding(entry) {
+    if (!entry.standing || entry.standing === "reported") return null;
+    var label = entry.standing === "denied" ? "denied only" : "expected only";
+    return h("span", { class: "badge badge-standing badge-standing-" + entry.standing,
+      title: entry.standing === "denied" ? "every claim behind this entry denies it"
+        : "no claim says this happened; it is expected" }, label);
+  }
+
   function renderContested(entry) {
     if (!entry.contested) return null;
     var reasons = entry.contested_reasons || [];
@@ -421,7 +430,7 @@
       h("span", { class: "entry-line1" },
         h("span", { class: "type-tag type-" + entry.type }, humanType(entry.type)),
         h("span", { class: "entry-title" }, entryTitle(entry)),
-        renderContested(entry)),
+        renderContested(entry), renderStanding(entry)),
       h("span", { class: "entry-meta" },
         h("span", { class: "meta meta-time" + (entry.time_known === false ? " unknown-time" : "") },
           h("span", { class: "meta-label" }, "when "), fmtTime(entry)),
@@ -473,6 +482,7 @@
       "data-entry-id": entry.entry_id,
       "data-type": entry.type,
       "data-contested": entry.contested ? "true" : "false",
+      "data-standing": entry.standing || "reported",
       "data-actors": actors.join(" "),
       "data-locations": (entry.locations || []).map(function (l) { return l.name; }).join("|"),
       "data-sort": entry.sort_score,
