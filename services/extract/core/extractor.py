@@ -117,7 +117,9 @@ def extract(parsed: ParsedArticle) -> list[Event]:
         people = [p.code for _, p in sorted(facts.parties.items()) if p.form == "person"]
         if people:
             state.last_person = people[-1]
-        theatre = [pl for _, pl in sorted(facts.places.items()) if pl.place is None or pl.place.kind != "country"]
+        # the war's theatre only: 'the region' after a sentence on Pyongyang is still Kursk's
+        theatre = [pl for _, pl in sorted(facts.places.items())
+                   if pl.place is not None and pl.place.kind != "country" and pl.place.country in ("Russia", "Ukraine")]
         if theatre:
             state.last_place = (theatre[-1].name, theatre[-1].place)
         subjects = [phrase_party(facts, s, res) for t in g.tokens if t.is_verb for s in g.kids(t.i, "nsubj")]
@@ -409,10 +411,10 @@ def _historical(g: Graph, t: int, a: Args, rl: Rules) -> bool:
     tok = g.tokens[t]
     clause = t if tok.is_verb or a.governor is None else a.governor
     words = set(rl.noise["history"]["old_time_words"])
+    if any(w.lemma in words for w in g.tokens):
+        return True  # 'Russia annexed the Amur Region ...; ... during the 19th century'
     for j in g.subtree(clause, frozenset({"ccomp", "parataxis", "advcl", "acl:relcl", "conj"})):
         w = g.tokens[j]
-        if w.lemma in words and g.tokens[w.head].dep != "nsubj" if w.head >= 0 else False:
-            return True
         if w.pos == "CD" and w.word.isdigit() and len(w.word) == 4 and 1000 <= int(w.word) <= 2013:
             return True
     return False

@@ -353,9 +353,28 @@ class FoldState:
             object.__setattr__(self, "by_entry", {k: frozenset(v) for k, v in index.items()})
 
 
-def _remove_into(events: dict[str, Event], by_entry: dict[str, frozenset[str]], old: Event, touched: set[str]) -> None:
+class _Indexes:
+    """What a rebuild keeps beside the state so that it stays linear in records: each article's
+    event ids (a marker drops them without scanning every event) and mutable entry sets (adding
+    a claim to an entry of thousands does not copy it)."""
+
+    def __init__(self) -> None:
+        self.by_article: dict[str, set[str]] = {}
+
+
+def _remove_into(events: dict[str, Event], by_entry: dict, old: Event, touched: set[str],
+                 index: _Indexes | None = None) -> None:
     key = entry_key(old)
     events.pop(old.event_id, None)
+    if index is not None:
+        index.by_article.get(old.article, set()).discard(old.event_id)
+        members = by_entry.get(key)
+        if members is not None:
+            members.discard(old.event_id)
+            if not members:
+                by_entry.pop(key, None)
+        touched.add(key)
+        return
     remaining = by_entry.get(key, frozenset()) - {old.event_id}
     if remaining:
         by_entry[key] = remaining
@@ -364,25 +383,32 @@ def _remove_into(events: dict[str, Event], by_entry: dict[str, frozenset[str]], 
     touched.add(key)
 
 
-def _supersede_into(events: dict[str, Event], versions: dict[str, str], by_entry: dict[str, frozenset[str]],
-                    marker: ArticleExtracted) -> set[str]:
+def _article_events(events: dict[str, Event], article: str, index: _Indexes | None) -> list[Event]:
+    if index is not None:
+        return [events[i] for i in sorted(index.by_article.get(article, ())) if i in events]
+    return [e for e in events.values() if e.article == article]
+
+
+def _supersede_into(events: dict[str, Event], versions: dict[str, str], by_entry: dict,
+                    marker: ArticleExtracted, index: _Indexes | None = None) -> set[str]:
     """An extraction marker: a newer version than the article's drops its older events,
     even when the newer extractor found nothing in the article."""
     current = versions.get(marker.article)
     if current is not None and _version_rank(marker.extractor_version) <= _version_rank(current):
         return set()
     touched: set[str] = set()
-    for old in [e for e in events.values() if e.article == marker.article]:
-        _remove_into(events, by_entry, old, touched)
+    for old in _article_events(events, marker.article, index):
+        _remove_into(events, by_entry, old, touched, index)
     versions[marker.article] = marker.extractor_version
     return touched
 
 
-def _apply_into(events: dict[str, Event], versions: dict[str, str], by_entry: dict[str, frozenset[str]],
-                event: "Event | ArticleExtracted") -> set[str]:
-    """`apply` on mutable containers; returns the touched entry ids (empty: nothing changed)."""
+def _apply_into(events: dict[str, Event], versions: dict[str, str], by_entry: dict,
+                event: "Event | ArticleExtracted", index: _Indexes | None = None) -> set[str]:
+    """`apply` on mutable containers; returns the touched entry ids (empty: nothing changed).
+    With `index` (a rebuild), entry sets are mutable sets and each article's events are indexed."""
     if isinstance(event, ArticleExtracted):
-        return _supersede_into(events, versions, by_entry, event)
+        return _supersede_into(events, versions, by_entry, event, index)
     current = versions.get(event.article)
     if current is not None and _version_rank(event.extractor_version) < _version_rank(current):
         return set()
@@ -393,10 +419,10 @@ def _apply_into(events: dict[str, Event], versions: dict[str, str], by_entry: di
     touched: set[str] = set()
 
     def remove(old: Event) -> None:
-        _remove_into(events, by_entry, old, touched)
+        _remove_into(events, by_entry, old, touched, index)
 
     if current is not None and newer:
-        for old in [e for e in events.values() if e.article == event.article]:
+        for old in _article_events(events, event.article, index):
             remove(old)
     versions[event.article] = event.extractor_version if newer else current
     held = events.get(event.event_id)
@@ -405,7 +431,11 @@ def _apply_into(events: dict[str, Event], versions: dict[str, str], by_entry: di
             remove(held)
         key = entry_key(event)
         events[event.event_id] = event
-        by_entry[key] = by_entry.get(key, frozenset()) | {event.event_id}
+        if index is not None:
+            by_entry.setdefault(key, set()).add(event.event_id)
+            index.by_article.setdefault(event.article, set()).add(event.event_id)
+        else:
+            by_entry[key] = by_entry.get(key, frozenset()) | {event.event_id}
         touched.add(key)
     return touched
 
@@ -469,10 +499,12 @@ def fold_state(records: Iterable["Event | ArticleExtracted"]) -> FoldState:
     from the start of the log uses. Equal to applying them one by one with `apply`."""
     events: dict[str, Event] = {}
     versions: dict[str, str] = {}
-    by_entry: dict[str, frozenset[str]] = {}
+    by_entry: dict[str, set[str]] = {}
+    index = _Indexes()
     for record in records:
-        _apply_into(events, versions, by_entry, record)
-    return FoldState(events=events, article_versions=versions, by_entry=by_entry)
+        _apply_into(events, versions, by_entry, record, index)
+    return FoldState(events=events, article_versions=versions,
+                     by_entry={k: frozenset(v) for k, v in by_entry.items() if v})
 
 
 def fold(events: Iterable[Event]) -> dict[str, Entry]:
