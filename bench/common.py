@@ -40,3 +40,23 @@ async def publish_events(bootstrap: str, prefix: str, events) -> None:
         chunk = events[start:start + 5000]
         await log.publish_many(EVENTS, [(e.article, dump_event(e)) for e in chunk])
     await log.close()
+
+
+def empty_markers(n: int):
+    """n extraction markers of articles that gave no events."""
+    from datetime import date
+
+    from schemas.extraction import ArticleExtracted
+    from services.extract.core import EXTRACTOR_VERSION
+
+    return [ArticleExtracted(article=f"empty-{i}", extractor_version=EXTRACTOR_VERSION,
+                             published_at=date(2025, 1, 1), event_ids=()) for i in range(n)]
+
+
+async def publish_markers(bootstrap: str, prefix: str, markers) -> None:
+    log = KafkaLog(bootstrap, prefix)
+    await log.ensure_topics(ALL_TOPICS)
+    for start in range(0, len(markers), 5000):
+        chunk = markers[start:start + 5000]
+        await log.publish_many(EVENTS, [(m.article, m.model_dump_json().encode("utf-8")) for m in chunk])
+    await log.close()

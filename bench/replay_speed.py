@@ -5,7 +5,11 @@ Starts its own Kafka broker and Redis server (deploy/local scripts) on free port
 an events topic with N events (the bundled articles, extracted, re-dated copy by copy so
 they spread over time as a real stream does), then times both readers.
 
-    .venv/bin/python bench/replay_speed.py [--events 100000]
+    .venv/bin/python bench/replay_speed.py [--events 100000] [--empty-articles 0]
+
+`--empty-articles N` adds N extraction markers of articles that gave no events (the mix of a
+real log: many articles yield nothing), interleaved with the events; a rebuild must stay
+linear in records whatever the mix.
 """
 from __future__ import annotations
 
@@ -24,7 +28,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition  # noqa: E402
 from services.common.settings import Settings  # noqa: E402
 from services.common.topics import EVENTS  # noqa: E402
 from services.timeline.replay import replay_redis  # noqa: E402
-from bench.common import publish_events, synthetic_events  # noqa: E402
+from bench.common import empty_markers, publish_events, publish_markers, synthetic_events  # noqa: E402
 from tests.support.infra import start_kafka, start_redis  # noqa: E402
 
 async def bare_read(bootstrap: str, topic: str, partitions: int, total: int) -> float:
@@ -44,7 +48,7 @@ async def bare_read(bootstrap: str, topic: str, partitions: int, total: int) -> 
     return elapsed
 
 
-async def main(n: int) -> None:
+async def main(n: int, empty: int) -> None:
     run_dir = Path(tempfile.mkdtemp(prefix="claimline-bench-"))
     kafka, redis_ = start_kafka(run_dir / "kafka"), start_redis(run_dir / "redis")
     try:
@@ -52,15 +56,19 @@ async def main(n: int) -> None:
         print(f"generating {n} events ...", flush=True)
         events = synthetic_events(n)
         await publish_events(kafka.bootstrap, prefix, events)
+        if empty:
+            await publish_markers(kafka.bootstrap, prefix, empty_markers(empty))
         topic = EVENTS.name(prefix)
-        bare = await bare_read(kafka.bootstrap, topic, EVENTS.partitions, n)
+        total = n + empty
+        bare = await bare_read(kafka.bootstrap, topic, EVENTS.partitions, total)
         settings = Settings(kafka_bootstrap=kafka.bootstrap, redis_url=redis_.url, topic_prefix=prefix,
                             redis_prefix="bench")
         report = await replay_redis(settings)
         replay = report["seconds"]
-        print(f"events: {n}, entries: {report['entries']}, contested: {report['contested']}")
-        print(f"bare aiokafka consumer: {n / bare:,.0f} events/s ({bare:.2f} s)")
-        print(f"timeline replay into Redis: {n / replay:,.0f} events/s ({replay:.2f} s, "
+        print(f"records: {total} ({n} events, {empty} markers of articles without events), "
+              f"entries: {report['entries']}, contested: {report['contested']}")
+        print(f"bare aiokafka consumer: {total / bare:,.0f} records/s ({bare:.2f} s)")
+        print(f"timeline replay into Redis: {total / replay:,.0f} records/s ({replay:.2f} s, "
               f"{report['workers']} writer processes)")
         print(f"replay / bare consumer: {bare / replay:.2f}")
     finally:
@@ -71,4 +79,6 @@ async def main(n: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=100_000)
-    asyncio.run(main(parser.parse_args().events))
+    parser.add_argument("--empty-articles", type=int, default=0)
+    args = parser.parse_args()
+    asyncio.run(main(args.events, args.empty_articles))
