@@ -37,7 +37,8 @@ def corpus(shared: Path) -> list:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=20, help="extraction passes over the corpus (default 20)")
-    ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus", help="folder with the shared corpus")
+    ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus",
+                    help="folder with the shared corpus")
     ap.add_argument("--parser-url", default=None, help="a running CoreNLP server")
     args = ap.parse_args()
     url = args.parser_url

@@ -8,7 +8,7 @@ and is discriminated by a stable `type` string, never by a class path.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -149,16 +149,16 @@ class MilitaryAid(_EventBase):
 
 
 Event = Annotated[
-    Union[
-        OffensiveLaunched,
-        OffensiveRepelled,
-        TroopsDeployed,
-        TerritoryClaimed,
-        CasualtiesClaimed,
-        Strike,
-        Diplomacy,
-        MilitaryAid,
-    ],
+    (
+        OffensiveLaunched
+        | OffensiveRepelled
+        | TroopsDeployed
+        | TerritoryClaimed
+        | CasualtiesClaimed
+        | Strike
+        | Diplomacy
+        | MilitaryAid
+    ),
     Field(discriminator="type"),
 ]
 

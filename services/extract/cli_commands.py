@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, datetime, timezone
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import IO, Any, Iterable
+from typing import IO, Any
 
 from schemas.article import Article, ArticleIn
 from schemas.parse import ParsedArticle
@@ -14,7 +15,7 @@ from services.extract.evaluation import format_report, score
 from services.parse.cache import ParseCache
 
 # Articles without an ingestion time get this fixed one, so that runs stay reproducible.
-_NO_INGEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_NO_INGEST = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def read_articles(path: str | Path) -> list[Article]:

@@ -5,8 +5,9 @@ tested on recorded parser output.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any
 
 from schemas.article import Article
 from schemas.parse import PARSER_VERSION, SUPPORTED_LANGUAGES, ParsedArticle, ParsedSentence

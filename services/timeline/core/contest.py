@@ -21,9 +21,9 @@ not a denial is contested: "denied by UKR".
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, Sequence
 
 from schemas.events import Event, Quantity
 from services.timeline.core.model import FigureSummary
@@ -78,9 +78,9 @@ def relative_difference(a: float, b: float) -> float:
 
 def format_number(value: float) -> str:
     if abs(value - round(value)) < 1e-9:
-        return str(int(round(value)))
+        return str(round(value))
     if abs(value) >= 100:
-        return str(int(round(value)))
+        return str(round(value))
     return f"{value:.3g}"
 
 

@@ -3,7 +3,7 @@ server (the session's `parse_cache` fixture); the extraction itself is pure."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -31,7 +31,7 @@ def one(evs, etype: str):
 
 
 def test_envelope_is_copied_from_the_article(events) -> None:
-    now = datetime(2025, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    now = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
     e = one(events("Russia launched a new offensive in the Kharkiv region on Friday.", source="Example Wire",
                    ingested_at=now), "offensive_launched")
     assert (e.article, e.published_at, e.source, e.ingested_at) == ("t1", date(2024, 11, 11), "Example Wire", now)
