@@ -91,7 +91,7 @@ def cmd_extract_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_extract_file(args: argparse.Namespace, settings: Settings) -> int:
-    from services.extract.cli_commands import extract_file
+    from services.offline import extract_file
     from services.parse.local import local_parse_cache
 
     count = extract_file(args.input, args.output, parses=local_parse_cache(settings))
@@ -100,7 +100,7 @@ def cmd_extract_file(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from services.extract.cli_commands import evaluate
+    from services.offline import evaluate
     from services.parse.local import local_parse_cache
 
     evaluate(args.gold, args.articles, parses=local_parse_cache(settings))

@@ -10,7 +10,7 @@ import pytest
 
 from schemas.article import Article
 from schemas.parse import ParsedArticle
-from services.extract.cli_commands import extract_file
+from services.offline import extract_file
 from services.extract.core import EXTRACTOR_VERSION, extract
 
 DATA = Path(__file__).resolve().parents[2] / "data"
