@@ -8,7 +8,7 @@ and is discriminated by a stable `type` string, never by a class path.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -165,7 +165,7 @@ Event = Annotated[
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
 
 
-def parse_event(data: bytes | str | dict) -> Event:
+def parse_event(data: bytes | str | dict[str, Any]) -> Event:
     """Validate one event from JSON bytes, a JSON string or a dict."""
     if isinstance(data, dict):
         return EVENT_ADAPTER.validate_python(data)

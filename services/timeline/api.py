@@ -8,7 +8,7 @@ import asyncio
 import csv
 import io
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
@@ -269,7 +269,7 @@ def build_ops_router(get_ctx: Callable[[], Awaitable[TimelineContext]]) -> APIRo
 
 
 def create_app(ctx_factory: Callable[[], Awaitable[TimelineContext]], *, read_token: str | None,
-               on_shutdown: Callable[[], Awaitable[None]], extra_routers: list[APIRouter] = ()) -> FastAPI:
+               on_shutdown: Callable[[], Awaitable[None]], extra_routers: Sequence[APIRouter] = ()) -> FastAPI:
     from contextlib import asynccontextmanager
 
     holder: dict[str, TimelineContext] = {}

@@ -192,7 +192,7 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
                 continue
             decoded.append(item)
             if not isinstance(item, ArticleExtracted):
-                raw[item.event_id] = record.value  # type: ignore[assignment] - decoded, so not None
+                raw[item.event_id] = record.value  # type: ignore[assignment]  # decoded, so not None
         for record in records:
             positions[record.partition] = record.offset + 1
         done += len(records)
