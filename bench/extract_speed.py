@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from services.offline import read_articles  # noqa: E402
 from services.extract.core import EXTRACTOR_VERSION, extract  # noqa: E402
+from services.offline import read_articles  # noqa: E402
 from services.parse.cache import ParseCache  # noqa: E402
 
 

@@ -10,8 +10,8 @@ import pytest
 
 from schemas.article import Article
 from schemas.parse import ParsedArticle
-from services.offline import extract_file
 from services.extract.core import EXTRACTOR_VERSION, extract
+from services.offline import extract_file
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
