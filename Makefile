@@ -28,12 +28,13 @@ SERVICES_SH := deploy/local/services.sh
 UP_ENV := CLAIMLINE_KAFKA_BOOTSTRAP=127.0.0.1:$(KAFKA_PORT) CLAIMLINE_REDIS_URL=redis://127.0.0.1:$(REDIS_PORT)/0 \
           CLAIMLINE_PARSER_URL=http://127.0.0.1:$(PARSER_PORT)
 
-.PHONY: help venv deps test test-unit test-integration kafka-fetch kafka-up kafka-down kafka-status \
+.PHONY: help venv deps lint test test-unit test-integration kafka-fetch kafka-up kafka-down kafka-status \
         redis-install redis-up redis-down redis-status parser-fetch parser-up parser-down parser-status up down status demo bench clean distclean \
         assets
 
 help:
 	@echo "make venv              create $(VENV) and install the project with its test extras"
+	@echo "make lint              ruff, mypy and the import-linter layer contracts (all configured in pyproject.toml)"
 	@echo "make assets            vendor the page's map libraries and basemap from npm (deploy/local/assets.sh)"
 	@echo "make test              the whole test suite: unit + integration (real Kafka and Redis)"
 	@echo "make test-unit         tests that need no broker, parser or browser (-m 'not integration and not browser and not parser')"
@@ -67,6 +68,18 @@ deps: kafka-fetch parser-fetch redis-install
 # deploy/assets/package-lock.json), copied into services/timeline/web/static/vendor/.
 assets:
 	@bash deploy/local/assets.sh build
+
+# ---- Static checks ---------------------------------------------------------------------
+# Each gate runs even when an earlier one failed, so one run reports everything; the target
+# fails when any of them did.
+LINT_PATHS := schemas services tests bench
+
+lint: venv
+	@rc=0; \
+	echo "== ruff"; $(VENV)/bin/ruff check $(LINT_PATHS) || rc=1; \
+	echo "== mypy"; $(VENV)/bin/mypy || rc=1; \
+	echo "== lint-imports"; $(VENV)/bin/lint-imports || rc=1; \
+	exit $$rc
 
 # ---- Tests ----------------------------------------------------------------------------
 test: venv deps assets

@@ -105,7 +105,8 @@ def main(mode: str, rounds: int) -> None:
     try:
         for r in range(rounds):
             seconds = asyncio.run(failover_seconds(kafka.bootstrap, redis_.url, f"fo{r}.", run_dir, mode=mode))
-            print(f"round {r + 1}: one of two extract workers {'killed (SIGKILL)' if mode == 'kill' else 'stopped (SIGTERM)'}"
+            how = "killed (SIGKILL)" if mode == "kill" else "stopped (SIGTERM)"
+            print(f"round {r + 1}: one of two extract workers {how}"
                   f" -> every article published right after handled in {seconds:.1f} s", flush=True)
     finally:
         kafka.stop()

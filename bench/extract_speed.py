@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from services.extract.cli_commands import read_articles  # noqa: E402
 from services.extract.core import EXTRACTOR_VERSION, extract  # noqa: E402
+from services.offline import read_articles  # noqa: E402
 from services.parse.cache import ParseCache  # noqa: E402
 
 
@@ -37,7 +37,8 @@ def corpus(shared: Path) -> list:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=20, help="extraction passes over the corpus (default 20)")
-    ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus", help="folder with the shared corpus")
+    ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus",
+                    help="folder with the shared corpus")
     ap.add_argument("--parser-url", default=None, help="a running CoreNLP server")
     args = ap.parse_args()
     url = args.parser_url

@@ -54,7 +54,8 @@ def odd_body(rng: random.Random) -> tuple[bytes, str]:
                           for i in range(rng.randrange(1, 50))), "application/x-ndjson"
     if kind == 4:
         return json.dumps({"text": rng.choice(ODD_STRINGS), "id": rng.choice(ODD_STRINGS),
-                           "title": rng.choice(ODD_STRINGS), "url": rng.choice(ODD_STRINGS)}).encode(), "application/json"
+                           "title": rng.choice(ODD_STRINGS),
+                           "url": rng.choice(ODD_STRINGS)}).encode(), "application/json"
     if kind == 5:
         return json.dumps([{"text": f"Article {rng.random()}"}] * rng.randrange(1, 3000)).encode(), "application/json"
     if kind == 6:
@@ -91,7 +92,8 @@ def main(n: int, seed: int) -> None:
                     path = rng.choice(PATHS).replace("{s}", quote(rng.choice(ODD_STRINGS), safe=""))
                     params = {}
                     for name in rng.sample(PARAMS, rng.randrange(0, 4)):
-                        params[name] = odd_cursor(rng) if name == "cursor" and rng.random() < 0.7 else rng.choice(ODD_STRINGS)
+                        odd = name == "cursor" and rng.random() < 0.7
+                        params[name] = odd_cursor(rng) if odd else rng.choice(ODD_STRINGS)
                     url = timeline + path
                     if path.startswith("/timeline/stream"):
                         url = timeline + "/timeline?" + "limit=1"  # streams never end; covered by their own tests

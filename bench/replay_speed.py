@@ -25,11 +25,12 @@ sys.path.insert(0, str(REPO))
 
 from aiokafka import AIOKafkaConsumer, TopicPartition  # noqa: E402
 
+from bench.common import empty_markers, publish_events, publish_markers, synthetic_events  # noqa: E402  # noqa: E402
+from services.bootstrap import replay_redis  # noqa: E402
 from services.common.settings import Settings  # noqa: E402
 from services.common.topics import EVENTS  # noqa: E402
-from services.timeline.replay import replay_redis  # noqa: E402
-from bench.common import empty_markers, publish_events, publish_markers, synthetic_events  # noqa: E402
 from tests.support.infra import start_kafka, start_redis  # noqa: E402
+
 
 async def bare_read(bootstrap: str, topic: str, partitions: int, total: int) -> float:
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,

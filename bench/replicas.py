@@ -11,9 +11,9 @@ import argparse
 import asyncio
 import json
 import sys
-from datetime import date, timedelta
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]

@@ -32,7 +32,7 @@ from tests.support.sse import SseReader  # noqa: E402
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 async def run(clients: int, updates: int, kafka: str, redis_url: str, run_dir: Path) -> None:

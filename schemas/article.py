@@ -83,7 +83,7 @@ class Article(BaseModel):
     ingested_at: datetime | None = None
 
     @classmethod
-    def from_input(cls, article: ArticleIn, *, now: datetime) -> "Article":
+    def from_input(cls, article: ArticleIn, *, now: datetime) -> Article:
         """Identify an input article; `now` is the ingestion time and stands in for a
         missing publication date."""
         return cls(

@@ -43,7 +43,7 @@ class DeadLetter(BaseModel):
 
     @classmethod
     def of(cls, *, source_topic: str, value: bytes | None, key: bytes | None, reason: str, stage: str,
-           failed_at_ms: int, partition: int | None = None, offset: int | None = None) -> "DeadLetter":
+           failed_at_ms: int, partition: int | None = None, offset: int | None = None) -> DeadLetter:
         data = value if value is not None else b""
         truncated = len(data) > MAX_VALUE_BYTES
         return cls(

@@ -8,7 +8,7 @@ and is discriminated by a stable `type` string, never by a class path.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -149,23 +149,23 @@ class MilitaryAid(_EventBase):
 
 
 Event = Annotated[
-    Union[
-        OffensiveLaunched,
-        OffensiveRepelled,
-        TroopsDeployed,
-        TerritoryClaimed,
-        CasualtiesClaimed,
-        Strike,
-        Diplomacy,
-        MilitaryAid,
-    ],
+    (
+        OffensiveLaunched
+        | OffensiveRepelled
+        | TroopsDeployed
+        | TerritoryClaimed
+        | CasualtiesClaimed
+        | Strike
+        | Diplomacy
+        | MilitaryAid
+    ),
     Field(discriminator="type"),
 ]
 
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
 
 
-def parse_event(data: bytes | str | dict) -> Event:
+def parse_event(data: bytes | str | dict[str, Any]) -> Event:
     """Validate one event from JSON bytes, a JSON string or a dict."""
     if isinstance(data, dict):
         return EVENT_ADAPTER.validate_python(data)

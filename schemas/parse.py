@@ -51,7 +51,7 @@ class ParsedSentence(BaseModel):
     deps: tuple[str, ...]
 
     @model_validator(mode="after")
-    def _aligned(self) -> "ParsedSentence":
+    def _aligned(self) -> ParsedSentence:
         n = len(self.words)
         if not all(len(col) == n for col in (self.lemmas, self.pos, self.starts, self.ends, self.heads, self.deps)):
             raise ValueError("token columns differ in length")

@@ -6,12 +6,21 @@ JSON, not sniffed as bytes.
 """
 from __future__ import annotations
 
-from typing import Annotated, Any, Union
+from typing import Annotated, Any
 
 from pydantic import Discriminator, Tag, TypeAdapter
 
-from schemas.events import (CasualtiesClaimed, Diplomacy, Event, MilitaryAid, OffensiveLaunched, OffensiveRepelled,
-                            Strike, TerritoryClaimed, TroopsDeployed)
+from schemas.events import (
+    CasualtiesClaimed,
+    Diplomacy,
+    Event,
+    MilitaryAid,
+    OffensiveLaunched,
+    OffensiveRepelled,
+    Strike,
+    TerritoryClaimed,
+    TroopsDeployed,
+)
 from schemas.extraction import ArticleExtracted
 
 MARKER_TAG = "article_extracted"
@@ -30,17 +39,17 @@ def record_kind(value: Any) -> str | None:
 
 
 EventsTopicRecord = Annotated[
-    Union[
-        Annotated[OffensiveLaunched, Tag("offensive_launched")],
-        Annotated[OffensiveRepelled, Tag("offensive_repelled")],
-        Annotated[TroopsDeployed, Tag("troops_deployed")],
-        Annotated[TerritoryClaimed, Tag("territory_claimed")],
-        Annotated[CasualtiesClaimed, Tag("casualties_claimed")],
-        Annotated[Strike, Tag("strike")],
-        Annotated[Diplomacy, Tag("diplomacy")],
-        Annotated[MilitaryAid, Tag("military_aid")],
-        Annotated[ArticleExtracted, Tag(MARKER_TAG)],
-    ],
+    (
+        Annotated[OffensiveLaunched, Tag("offensive_launched")]
+        | Annotated[OffensiveRepelled, Tag("offensive_repelled")]
+        | Annotated[TroopsDeployed, Tag("troops_deployed")]
+        | Annotated[TerritoryClaimed, Tag("territory_claimed")]
+        | Annotated[CasualtiesClaimed, Tag("casualties_claimed")]
+        | Annotated[Strike, Tag("strike")]
+        | Annotated[Diplomacy, Tag("diplomacy")]
+        | Annotated[MilitaryAid, Tag("military_aid")]
+        | Annotated[ArticleExtracted, Tag(MARKER_TAG)]
+    ),
     Discriminator(record_kind, custom_error_type="record_kind",
                   custom_error_message="neither an event type nor an extraction marker"),
 ]

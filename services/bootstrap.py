@@ -10,7 +10,8 @@ import contextlib
 import gc
 import logging
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import redis.asyncio as aioredis
 
@@ -21,10 +22,11 @@ from services.common.topics import ALL_TOPICS, EVENTS
 from services.ingest.seen import RedisSeenStore
 from services.ingest.service import IngestService, recover_seen
 from services.timeline.api import TimelineContext
-from services.timeline.projection import Projector, rebuild
 from services.timeline.lease import Lease, RedisLease, SoloLease
+from services.timeline.projection import Projector, rebuild
 from services.timeline.readiness import ProgressWatch, assess
 from services.timeline.redis_store import RedisTimelineStore
+from services.timeline.replay import Progress, replay_into
 from services.timeline.store import NotLeader, ProjectionLost, TimelineStore
 
 log = logging.getLogger(__name__)
@@ -135,7 +137,7 @@ class TimelineRuntime:
         """Take or renew the lease (a Redis hiccup counts as not leading, for now)."""
         try:
             self.leading = await self.lease.hold()
-        except Exception:  # noqa: BLE001 - the next renewal tries again
+        except Exception:  # the next renewal tries again
             log.exception("could not renew the projector lease")
             self.leading = False
         return self.leading
@@ -229,3 +231,27 @@ async def build_ingest(settings: Settings) -> tuple[IngestService, KafkaLog, Red
         if recovered:
             log.info("seen-store was empty: recovered %d article ids from the articles topic", recovered)
     return IngestService(event_log, seen), event_log, seen
+
+
+async def replay_redis(settings: Settings, *, progress: Progress | None = None, keep_old: bool = False,
+                       namespace: str | None = None) -> dict[str, Any]:
+    """`claimline timeline replay`: rebuild from Kafka into a fresh Redis namespace, then switch to it."""
+    event_log = kafka_log(settings, "claimline-replay")
+    namespace = namespace or f"r{int(time.time() * 1000)}"
+    store = RedisTimelineStore.from_url(settings.redis_url, settings.redis_prefix, namespace=namespace)
+    try:
+        await event_log.ensure_topics(ALL_TOPICS)
+        await store.drop_namespace(namespace)
+        started = time.perf_counter()
+        report = await replay_into(event_log, store, progress=progress, workers=settings.rebuild_workers)
+        seconds = time.perf_counter() - started
+        old = await store.switch_to(namespace)
+        if not keep_old and old != namespace:
+            await asyncio.sleep(0.5)  # let an in-flight live step finish on the old namespace
+            await store.drop_namespace(old)
+        counts = await store.counts()
+        return {"records": report["records"], "seconds": round(seconds, 3), "workers": report["workers"],
+                "namespace": namespace, "replaced": old, **counts}
+    finally:
+        await event_log.close()
+        await store.close()

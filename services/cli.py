@@ -6,7 +6,10 @@ import asyncio
 import logging
 import os
 import sys
+from datetime import UTC
+from typing import Any
 
+from services.common.ports import EventLog
 from services.common.settings import Settings, load_settings
 
 
@@ -88,7 +91,7 @@ def cmd_extract_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_extract_file(args: argparse.Namespace, settings: Settings) -> int:
-    from services.extract.cli_commands import extract_file
+    from services.offline import extract_file
     from services.parse.local import local_parse_cache
 
     count = extract_file(args.input, args.output, parses=local_parse_cache(settings))
@@ -97,7 +100,7 @@ def cmd_extract_file(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from services.extract.cli_commands import evaluate
+    from services.offline import evaluate
     from services.parse.local import local_parse_cache
 
     evaluate(args.gold, args.articles, parses=local_parse_cache(settings))
@@ -185,7 +188,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 # --- push
 def cmd_push(args: argparse.Namespace, settings: Settings) -> int:
     import json
-    from datetime import datetime, timezone
+    from datetime import datetime
     from pathlib import Path
 
     import httpx
@@ -201,7 +204,7 @@ def cmd_push(args: argparse.Namespace, settings: Settings) -> int:
     items = list(read_items(source, sys.stdin.read() if source is None else None))
     rejected: list[tuple[str, str]] = []
     valid: list[tuple[str, dict]] = []
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for where, item in items:
         if isinstance(item, Exception):
             rejected.append((where, str(item)))
@@ -273,9 +276,27 @@ def cmd_dlq_list(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(run())
 
 
-def cmd_dlq_retry(args: argparse.Namespace, settings: Settings) -> int:
-    from services.common.dlq import retry_article_letters
+async def retry_article_letters(event_log: EventLog, settings: Settings, *, embedded: bool) -> dict[str, Any]:
+    """Re-drive parked articles with the deployment's seen-store: Redis, or in the embedded
+    mode an in-process one refilled from the SQLite log first."""
+    from services.ingest.redrive import redrive_articles
+    from services.ingest.seen import MemorySeenStore, RedisSeenStore, SeenStore
 
+    seen: SeenStore
+    if embedded:
+        from services.embedded.runtime import warm_seen
+
+        memory = MemorySeenStore()
+        await warm_seen(event_log, memory)
+        seen = memory
+    else:
+        import redis.asyncio as aioredis
+
+        seen = RedisSeenStore(aioredis.from_url(settings.redis_url), settings.redis_prefix)
+    return await redrive_articles(event_log, seen)
+
+
+def cmd_dlq_retry(args: argparse.Namespace, settings: Settings) -> int:
     async def run() -> int:
         event_log = _open_log(args, settings)
         try:
@@ -293,7 +314,8 @@ def cmd_dlq_retry(args: argparse.Namespace, settings: Settings) -> int:
 
 # --- replays
 def cmd_timeline_replay(args: argparse.Namespace, settings: Settings) -> int:
-    from services.timeline.replay import replay_embedded, replay_redis
+    from services.bootstrap import replay_redis
+    from services.embedded.runtime import replay_embedded
 
     if args.embedded:
         counts = asyncio.run(replay_embedded(settings, progress=_progress("replaying events")))
@@ -394,7 +416,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-samples", action="store_true", help="do not load the bundled sample articles")
     p.set_defaults(func=cmd_demo)
 
-    p = services.add_parser("push", help="send articles from files (.txt .json .jsonl .ndjson, directories) or - (stdin)")
+    p = services.add_parser("push",
+                            help="send articles from files (.txt .json .jsonl .ndjson, directories) or - (stdin)")
     p.add_argument("path", help="a file, a directory, or - for standard input")
     p.add_argument("--url", help="ingest base URL (default: CLAIMLINE_INGEST_URL)")
     p.add_argument("--published-at", help="publication date for articles that lack one (YYYY-MM-DD)")
@@ -413,7 +436,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--embedded", action="store_true")
     p.set_defaults(func=cmd_dlq_retry)
 
-    topics = services.add_parser("topics", help="the declared Kafka topics").add_subparsers(dest="action", required=True)
+    topics = services.add_parser("topics", help="the declared Kafka topics").add_subparsers(dest="action",
+                                                                                          required=True)
     for name in ("list", "create"):
         p = topics.add_parser(name, help=f"{name} the declared topics")
         p.add_argument("--embedded", action="store_true")

@@ -1,20 +1,16 @@
-"""Operating the dead-letter topics: park records, list what is parked, re-drive parked articles.
+"""Operating the dead-letter topics: park records and list what is parked.
 
-A re-driven article goes through ingest's own validation and service (the articles
-topic keeps one writer); what is still invalid stays parked and is reported.
+Re-driving parked articles is ingest's job (`services/ingest/redrive.py`: the articles topic
+keeps one writer); the composition root hands it the seen-store.
 """
 from __future__ import annotations
 
-import json
-from datetime import datetime, timezone
-from typing import Sequence
+from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from schemas.article import Article
 from schemas.deadletter import DeadLetter
 from services.common.ports import EventLog
-from services.common.settings import Settings
 from services.common.topics import ARTICLES_DLQ, EVENTS_DLQ, PARSED_DLQ, TopicSpec
 
 DEAD_LETTER_TOPICS = {"articles": ARTICLES_DLQ, "parsed": PARSED_DLQ, "events": EVENTS_DLQ}
@@ -68,63 +64,3 @@ async def read_dead_letters(event_log: EventLog, which: str) -> list[tuple[str, 
                                                      reason="unreadable dead letter", stage="dlq", failed_at_ms=0)))
             positions[record.partition] = record.offset + 1
     return letters
-
-
-def retry_refusal(letter: DeadLetter) -> str | None:
-    """Why a parked article cannot be re-driven as it is (None: it can be tried)."""
-    from services.ingest.core import MAX_DEPTH, too_deep
-
-    if letter.value_truncated:
-        return (f"only a truncated copy was parked ({letter.value_size} bytes, sha256 {letter.value_sha256}); "
-                "re-send the original")
-    try:
-        item = json.loads(letter.original_value())
-    except (ValueError, RecursionError):
-        return "not JSON (or nested too deeply)"
-    if too_deep(item):
-        return f"JSON nested deeper than {MAX_DEPTH} levels"
-    if not isinstance(item, dict):
-        return f"expected a JSON object, got {type(item).__name__}"
-    return None
-
-
-async def retry_article_letters(event_log: EventLog, settings: Settings, *, embedded: bool) -> dict:
-    from services.ingest.core import validate_item
-    from services.ingest.service import IngestService
-
-    if embedded:
-        from services.embedded.runtime import warm_seen
-        from services.ingest.seen import MemorySeenStore
-
-        seen = MemorySeenStore()
-        await warm_seen(event_log, seen)  # type: ignore[arg-type]
-    else:
-        import redis.asyncio as aioredis
-
-        from services.ingest.seen import RedisSeenStore
-
-        seen = RedisSeenStore(aioredis.from_url(settings.redis_url), settings.redis_prefix)
-    service = IngestService(event_log, seen)
-    report: dict = {"accepted": 0, "duplicates": 0, "still_invalid": []}
-    now = datetime.now(timezone.utc)
-    try:
-        for where, letter in await read_dead_letters(event_log, "articles"):
-            # One odd letter (truncated, not JSON, nested too deep, not an article) is
-            # reported and stays parked; it never stops the others being re-driven.
-            reason = retry_refusal(letter)
-            if reason is not None:
-                report["still_invalid"].append((where, reason))
-                continue
-            outcome = validate_item(0, json.loads(letter.original_value()), now=now)
-            if not isinstance(outcome, Article):
-                report["still_invalid"].append((where, "; ".join(f"{p.field}: {p.message}" for p in outcome)))
-                continue
-            try:
-                receipt = (await service.submit([outcome]))[0]
-            except Exception as error:  # noqa: BLE001 - e.g. too big for the log: report, go on
-                report["still_invalid"].append((where, f"could not be published: {type(error).__name__}: {error}"))
-                continue
-            report["accepted" if receipt.status == "accepted" else "duplicates"] += 1
-    finally:
-        await seen.close()
-    return report

@@ -3,7 +3,7 @@ security headers every response carries."""
 from __future__ import annotations
 
 import secrets
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from urllib.parse import unquote
 
 from fastapi import HTTPException, Request, status

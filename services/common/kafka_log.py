@@ -7,7 +7,7 @@ back here on every read.
 from __future__ import annotations
 
 import asyncio
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -81,7 +81,7 @@ class KafkaLog:
         results = await asyncio.gather(*futures)
         return [Written(topic=topic, partition=r.partition, offset=r.offset) for r in results]
 
-    async def _reader(self, spec: TopicSpec) -> "_Reader":
+    async def _reader(self, spec: TopicSpec) -> _Reader:
         topic = self.topic_name(spec)
         reader = self._readers.get(topic)
         if reader is None:

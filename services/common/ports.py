@@ -7,8 +7,9 @@ test suite (tests/contract) that every adapter must pass.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Protocol, Sequence
+from typing import Protocol
 
 from services.common.topics import TopicSpec
 

@@ -5,14 +5,15 @@ prefix, so tests can run side by side on one broker with unique prefixes.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from pydantic import BaseModel
+from pydantic import TypeAdapter
 
 from schemas.article import Article
 from schemas.deadletter import DeadLetter
-from schemas.events import _EventBase
 from schemas.parse import ParsedArticle
+from schemas.records import EventsTopicRecord
 
 # A parsed article carries its text (up to 200,000 characters) and one entry per token in
 # seven columns: a long article's record is several MB, past Kafka's 1 MB default. Its dead
@@ -25,7 +26,9 @@ MAX_RECORD_BYTES = 16 * 1024 * 1024
 class TopicSpec:
     suffix: str
     key: str
-    value_model: type[BaseModel]
+    # What the topic's values are: a model, or a discriminated union where the topic carries
+    # several kinds of record (the events topic: events and article_extracted markers).
+    value_model: Any
     partitions: int
     writer: str
     readers: tuple[str, ...]
@@ -33,8 +36,22 @@ class TopicSpec:
     # The topic's max.message.bytes (None: the broker's default, about 1 MB).
     max_message_bytes: int | None = None
 
+    _adapter: TypeAdapter[Any] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_adapter", TypeAdapter(self.value_model))
+
     def name(self, prefix: str) -> str:
         return f"{prefix}{self.suffix}"
+
+    def decode(self, value: bytes | str) -> Any:
+        """One record's value, validated as the topic's value model (JSON, dispatched on its
+        discriminator where the topic carries several kinds)."""
+        return self._adapter.validate_json(value)
+
+    def encode(self, value: Any) -> bytes:
+        """One record's value as the topic's JSON."""
+        return self._adapter.dump_json(value)
 
 
 ARTICLES = TopicSpec(
@@ -62,11 +79,12 @@ ARTICLES_PARSED = TopicSpec(
 EVENTS = TopicSpec(
     suffix="events",
     key="article id, so one article's events stay in order on one partition",
-    value_model=_EventBase,
+    value_model=EventsTopicRecord,
     partitions=4,
     writer="extract",
     readers=("timeline",),
-    doc="Typed events (schemas.events.Event) as JSON; the source of truth of the timeline.",
+    doc="Typed events (schemas.events.Event) as JSON, then each article's article_extracted marker "
+        "(schemas.records.EventsTopicRecord); the source of truth of the timeline.",
 )
 
 ARTICLES_DLQ = TopicSpec(

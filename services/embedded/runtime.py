@@ -14,27 +14,31 @@ import dataclasses
 import json
 import logging
 import os
+from datetime import UTC
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 
 from schemas.article import Article
 from services.bootstrap import TimelineRuntime
 from services.common.http import SecurityHeaders
+from services.common.ports import EventLog, Written
 from services.common.settings import Settings
-from services.common.ports import Written
 from services.common.topics import ALL_TOPICS, ARTICLES, ARTICLES_PARSED
 from services.embedded.sqlite_log import SqliteLog
 from services.extract.worker import extract_records
+from services.ingest.api import build_router as ingest_router
+from services.ingest.seen import MemorySeenStore
+from services.ingest.service import IngestService
 from services.parse.corenlp import CoreNLPClient
 from services.parse.handler import Parser
 from services.parse.local import ensure_parser
 from services.parse.worker import parse_records
-from services.ingest.api import build_router as ingest_router
-from services.ingest.seen import MemorySeenStore
-from services.ingest.service import IngestService
-from services.timeline.api import build_ops_router, build_router as timeline_router
+from services.timeline.api import build_ops_router
+from services.timeline.api import build_router as timeline_router
 from services.timeline.memory_store import MemoryTimelineStore
+from services.timeline.replay import Progress, replay_into
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +47,7 @@ EXTRACT_GROUP = "claimline-extract"
 PARSE_GROUP = "claimline-parse"
 
 
-async def warm_seen(event_log: SqliteLog, seen: MemorySeenStore) -> int:
+async def warm_seen(event_log: EventLog, seen: MemorySeenStore) -> int:
     """Rebuild ingest's dedup memory from the articles already in the log."""
     positions: dict[int, int] = {}
     count = 0
@@ -189,12 +193,12 @@ def load_jsonl_articles(path: Path) -> list[dict]:
 
 async def load_samples(runtime: EmbeddedRuntime) -> tuple[int, int]:
     """Ingest the bundled sample articles through the normal ingest path."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from services.ingest.core import validate_item
 
     articles: list[Article] = []
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for path in sorted(SAMPLES_DIR.glob("*.jsonl")):
         for index, item in enumerate(load_jsonl_articles(path)):
             outcome = validate_item(index, item, now=now)
@@ -240,3 +244,15 @@ def create_embedded_app(settings: Settings, *, load_bundled: bool = True, db_pat
 
     app.include_router(web_router())
     return app
+
+
+async def replay_embedded(settings: Settings, *, progress: Progress | None = None) -> dict[str, Any]:
+    """`claimline timeline replay --embedded`: fold the SQLite log into a fresh in-process store."""
+    event_log = SqliteLog(Path(settings.data_dir) / "claimline.sqlite", settings.topic_prefix)
+    store = MemoryTimelineStore()
+    try:
+        await event_log.ensure_topics(ALL_TOPICS)
+        report = await replay_into(event_log, store, progress=progress)
+        return {"records": report["records"], **await store.counts()}
+    finally:
+        await event_log.close()

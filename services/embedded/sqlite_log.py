@@ -10,8 +10,8 @@ import asyncio
 import sqlite3
 import time
 import zlib
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Mapping, Sequence
 
 from services.common.ports import Record, Written
 from services.common.topics import TopicSpec
@@ -47,7 +47,8 @@ class SqliteLog:
         self._db.executescript(_SCHEMA)
         self._prefix = prefix
         self._next: dict[tuple[str, int], int] = {
-            (t, p): o + 1 for t, p, o in self._db.execute("SELECT topic, part, MAX(off) FROM records GROUP BY topic, part")
+            (t, p): o + 1
+            for t, p, o in self._db.execute("SELECT topic, part, MAX(off) FROM records GROUP BY topic, part")
         }
         self._partitions: dict[str, int] = dict(self._db.execute("SELECT name, partitions FROM topics"))
         self._keyless = 0
@@ -116,7 +117,7 @@ class SqliteLog:
             return records
         try:
             await asyncio.wait_for(appended.wait(), timeout=timeout_s)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return []
         return self._fetch(name, positions, max_records)
 

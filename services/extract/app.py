@@ -1,8 +1,8 @@
 """The extract service: a faust-streaming app around `handle_parsed`.
 
 Run: `claimline extract run`. Reads `articles.parsed` (the parse stage's output), publishes
-events and an `article_extracted` marker per article on `events`. The agent only deserializes, calls the handler, publishes
-and lets faust commit; at-least-once delivery is safe because event ids are deterministic
+events and an `article_extracted` marker per article on `events`. The agent only deserializes,
+calls the handler, publishes and lets faust commit; at-least-once delivery is safe because event ids are deterministic
 and the timeline ignores redelivered events. Concurrency stays 1 (a faust bug commits
 offsets past in-flight messages when it is higher).
 """

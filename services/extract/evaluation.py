@@ -21,9 +21,10 @@ Rules (ANNOTATION.md, "Scoring"):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 SLOTS = ("quantities", "locations", "time", "claimants", "modality", "change", "movement", "recipient")
 
@@ -82,7 +83,8 @@ def quantity_equal(gold_q: Mapping[str, Any], pred_q: Mapping[str, Any]) -> bool
     if gold_q.get("low") is not None or gold_q.get("high") is not None:
         return _num_eq(gold_q.get("low"), pred_q.get("low")) and _num_eq(gold_q.get("high"), pred_q.get("high"))
     if gold_q.get("vague"):
-        return normalize_text(str(gold_q["vague"])).casefold() == normalize_text(str(pred_q.get("vague") or "")).casefold()
+        predicted = normalize_text(str(pred_q.get("vague") or "")).casefold()
+        return normalize_text(str(gold_q["vague"])).casefold() == predicted
     return True
 
 
@@ -318,7 +320,8 @@ def format_report(scores: Scores, title: str = "Extraction scores") -> str:
     for s, c in scores.slots.items():
         if c.total:
             lines.append(f"  {s:<11} {c.accuracy:6.3f}  ({c.correct}/{c.total})")
-    lines.append(f"duplicates: {len(scores.duplicates)}   predictions matching only optional gold: {len(scores.optional_matches)}")
+    lines.append(f"duplicates: {len(scores.duplicates)}   "
+                 f"predictions matching only optional gold: {len(scores.optional_matches)}")
     if scores.misses:
         lines += ["", f"MISSES ({len(scores.misses)})"]
         for g in scores.misses:
@@ -334,6 +337,7 @@ def format_report(scores: Scores, title: str = "Extraction scores") -> str:
         lines += ["", f"SLOT ERRORS ({len(scores.slot_errors)})"]
         for g, p, wrong in scores.slot_errors:
             pub = _as_date(p["published_at"]) if p.get("published_at") else None
-            detail = "; ".join(f"{s}: gold {_slot_value(g, s, pub)} / predicted {_slot_value(p, s, pub)}" for s in wrong)
+            detail = "; ".join(f"{s}: gold {_slot_value(g, s, pub)} / predicted {_slot_value(p, s, pub)}"
+                               for s in wrong)
             lines.append(f"- [{g['article']}] {g.get('id')} ({g['type']}): {detail}")
     return "\n".join(lines) + "\n"

@@ -15,6 +15,7 @@ from schemas.deadletter import DeadLetter
 from schemas.events import Event, dump_event
 from schemas.extraction import ArticleExtracted
 from schemas.parse import ParsedArticle
+from services.common.errors import describe_validation_error
 from services.common.ports import EventLog
 from services.common.topics import EVENTS, PARSED_DLQ
 from services.extract.core import EXTRACTOR_VERSION, extract
@@ -36,14 +37,6 @@ class Outcome:
         return out
 
 
-def describe_validation_error(error: ValidationError) -> str:
-    parts = []
-    for e in error.errors()[:5]:
-        where = ".".join(str(p) for p in e["loc"]) or "(message)"
-        parts.append(f"{where}: {e['msg']}")
-    return "; ".join(parts)
-
-
 def handle_parsed(value: bytes | None, key: bytes | None, *, topic: str, partition: int | None,
                   offset: int | None, now_ms: int) -> Outcome:
     def park(reason: str, stage: str) -> Outcome:
@@ -58,7 +51,7 @@ def handle_parsed(value: bytes | None, key: bytes | None, *, topic: str, partiti
         return park(f"not a valid parsed article: {describe_validation_error(error)}", "validate")
     try:
         events = extract(parsed)
-    except Exception as error:  # an extractor bug must park the article, not stop the stream
+    except Exception as error:  # noqa: BLE001 - an extractor bug must park the article, not stop the stream
         return park(f"extractor {type(error).__name__}: {error}", "extract")
     article = parsed.article
     marker = ArticleExtracted(article=article.id, extractor_version=EXTRACTOR_VERSION,

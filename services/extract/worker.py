@@ -4,7 +4,7 @@ nothing here calls the parser."""
 from __future__ import annotations
 
 import time
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from services.common.ports import EventLog
 from services.common.topics import ARTICLES_PARSED

@@ -4,8 +4,8 @@ Run: `claimline ingest serve` (standalone, Kafka + Redis) — or inside `claimli
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends, FastAPI, Request, status
 from fastapi.responses import JSONResponse
@@ -72,7 +72,7 @@ def build_router(get_service: Callable[[], IngestService], *, max_body_bytes: in
             if len(body) > max_body_bytes:
                 return _reject(413, f"body exceeds the limit of {max_body_bytes} bytes", [])
         submission = parse_submission(bytes(body), request.headers.get("content-type", ""),
-                                      now=datetime.now(timezone.utc))
+                                      now=datetime.now(UTC))
         if submission.problems:
             code = 413 if submission.too_large else 422
             return _reject(code, "invalid submission; nothing was published", submission.problems)

@@ -57,7 +57,8 @@ def validate_item(index: int, data: object, *, now: datetime) -> Article | list[
         return [Problem(index, "", f"expected a JSON object, got {type(data).__name__}")]
     text = data.get("text")
     if isinstance(text, str) and len(text) > MAX_TEXT_CHARS:
-        return [Problem(index, "text", f"text is {len(text)} characters; the limit is {MAX_TEXT_CHARS}", too_large=True)]
+        return [Problem(index, "text", f"text is {len(text)} characters; the limit is {MAX_TEXT_CHARS}",
+                        too_large=True)]
     try:
         article_in = ArticleIn.model_validate(data)
     except ValidationError as error:

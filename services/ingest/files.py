@@ -3,8 +3,8 @@ and directories of them. Pure parsing; validation is ingest's own (`validate_ite
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 SUFFIXES = {".txt", ".json", ".jsonl", ".ndjson"}
 

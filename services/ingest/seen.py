@@ -11,7 +11,8 @@ absorbs (event ids are deterministic and the fold ignores redelivered events).
 from __future__ import annotations
 
 import json
-from typing import Mapping, Protocol, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Protocol
 
 from services.common.ports import Written
 

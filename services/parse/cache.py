@@ -7,8 +7,8 @@ parse. The streaming services keep their parses on the `articles.parsed` topic i
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from schemas.article import Article
 from schemas.parse import PARSER_VERSION, ParsedArticle

@@ -5,7 +5,8 @@ tested on recorded parser output.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from schemas.article import Article
 from schemas.parse import PARSER_VERSION, ParsedArticle, ParsedSentence

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Awaitable, Callable, Protocol
+from typing import Protocol
 
 from pydantic import ValidationError
 
 from schemas.article import Article
 from schemas.deadletter import DeadLetter
 from schemas.parse import ParsedArticle
+from services.common.errors import describe_validation_error
 from services.common.ports import EventLog
 from services.common.topics import ARTICLES_DLQ, ARTICLES_PARSED
 from services.parse.corenlp import ParserFailed, ParserUnavailable
@@ -55,14 +57,6 @@ class Outcome:
         if self.parsed is None:
             return None
         return self.parsed.article.id, self.parsed.model_dump_json().encode("utf-8")
-
-
-def describe_validation_error(error: ValidationError) -> str:
-    parts = []
-    for e in error.errors()[:5]:
-        where = ".".join(str(p) for p in e["loc"]) or "(message)"
-        parts.append(f"{where}: {e['msg']}")
-    return "; ".join(parts)
 
 
 async def parse_with_retry(parser: Parser, article: Article, backoff: Backoff,

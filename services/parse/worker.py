@@ -3,7 +3,7 @@ as the faust agent."""
 from __future__ import annotations
 
 import time
-from typing import Mapping
+from collections.abc import Mapping
 
 from services.common.ports import EventLog
 from services.common.topics import ARTICLES

@@ -9,9 +9,10 @@ import csv
 import io
 import json
 import re
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Any, Awaitable, Callable, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
@@ -22,9 +23,9 @@ from services.common.http import READ_TOKEN_COOKIE, SecurityHeaders, bearer_guar
 from services.common.knowledge import party_table
 from services.timeline.core.figures import METRICS, figure_history, list_subjects, parse_subject
 from services.timeline.core.model import Entry, FigurePoint, ListedEntry, SubjectInfo
+from services.timeline.fanout import RESYNC, Fanout
 from services.timeline.query import list_view
 from services.timeline.routes_places import places_router
-from services.timeline.fanout import RESYNC, Fanout
 from services.timeline.store import TimelineQuery, TimelineStore
 
 
@@ -76,10 +77,11 @@ def entry_csv_row(entry: Entry) -> list[str]:
     )
     first = entry.claims[0].evidence[0].sentence if entry.claims and entry.claims[0].evidence else ""
     return [entry.entry_id, entry.type, entry.actor or "", " ".join(entry.partners), entry.against or "",
-            "; ".join(l.name for l in entry.locations), entry.time.start.isoformat(), entry.time.end.isoformat(),
+            "; ".join(place.name for place in entry.locations), entry.time.start.isoformat(),
+            entry.time.end.isoformat(),
             entry.time.granularity, str(entry.time_known).lower(), str(entry.contested).lower(),
-            " | ".join(entry.contested_reasons), figures, " ".join(entry.claimant_parties), str(entry.claims_total or len(entry.claims)),
-            first]
+            " | ".join(entry.contested_reasons), figures, " ".join(entry.claimant_parties),
+            str(entry.claims_total or len(entry.claims)), first]
 
 
 _CODE = re.compile(r"[A-Za-z][A-Za-z0-9]{1,7}")
@@ -124,14 +126,17 @@ def build_router(get_ctx: Callable[[], Awaitable[TimelineContext]], *, read_toke
         request: Request,
         ctx: Ctx,
         type: Annotated[Literal[EVENT_TYPES] | None, Query(description="event type")] = None,  # type: ignore[valid-type]
-        actor: Annotated[str | None, Query(description="party code or name of the actor or a partner, e.g. PRK or North Korea")] = None,
+        actor: Annotated[str | None, Query(
+            description="party code or name of the actor or a partner, e.g. PRK or North Korea")] = None,
         location: Annotated[str | None, Query(description="place name, e.g. Kursk")] = None,
-        claimant: Annotated[str | None, Query(description="party code or name of a claimant, e.g. UKR or Zelensky")] = None,
+        claimant: Annotated[str | None, Query(
+            description="party code or name of a claimant, e.g. UKR or Zelensky")] = None,
         contested: Annotated[bool | None, Query(description="only contested (true) or uncontested (false)")] = None,
         from_: Annotated[date | None, Query(alias="from", description="event time on or after (ISO date)")] = None,
         to: Annotated[date | None, Query(description="event time on or before (ISO date)")] = None,
         as_of: Annotated[datetime | None, Query(description="only what had been ingested by then")] = None,
-        q: Annotated[str | None, Query(min_length=2, max_length=200, description="text in an evidence sentence")] = None,
+        q: Annotated[str | None,
+                     Query(min_length=2, max_length=200, description="text in an evidence sentence")] = None,
         order: Annotated[Literal["asc", "desc"], Query(description="by event time")] = "asc",
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
         cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
@@ -186,7 +191,7 @@ def build_router(get_ctx: Callable[[], Awaitable[TimelineContext]], *, read_toke
                 while True:
                     try:
                         frames = await asyncio.wait_for(listener.queue.get(), timeout=15.0)
-                    except asyncio.TimeoutError:
+                    except TimeoutError:
                         if await request.is_disconnected():
                             break
                         yield ": keep-alive\n\n"
@@ -285,7 +290,7 @@ def build_ops_router(get_ctx: Callable[[], Awaitable[TimelineContext]]) -> APIRo
 
 
 def create_app(ctx_factory: Callable[[], Awaitable[TimelineContext]], *, read_token: str | None,
-               on_shutdown: Callable[[], Awaitable[None]], extra_routers: list[APIRouter] = ()) -> FastAPI:
+               on_shutdown: Callable[[], Awaitable[None]], extra_routers: Sequence[APIRouter] = ()) -> FastAPI:
     from contextlib import asynccontextmanager
 
     holder: dict[str, TimelineContext] = {}

@@ -21,13 +21,17 @@ day). The latest such day decides:
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, Literal
+from typing import Literal
 
 from services.common.knowledge import party_table
 from services.timeline.core.model import Entry
 from services.timeline.core.places import place_matches
+
+# A field is named `date`; annotations after it in the class name the type by this alias.
+Day = date
 
 CONTROL_CHANGES = ("captured", "regained", "controls", "lost")
 Status = Literal["held", "contested", "unknown"]
@@ -45,9 +49,9 @@ class ControlClaim:
     claimant: str  # 'UKR', 'UKR, KOR', a party-less claimant's name, or 'the article itself'
     claimant_parties: tuple[str, ...]
     date: date  # the event time's start
-    time_end: date
+    time_end: Day
     granularity: str
-    published_at: date
+    published_at: Day
     source: str | None
     article: str
     evidence: str
@@ -124,14 +128,16 @@ def control_claims(entries: Iterable[Entry], place: str) -> list[ControlClaim]:
 
 def _describe(claim: ControlClaim) -> str:
     source = claim.source or claim.article
-    return f"{claim.actor or 'someone'} {claim.change} ({claim.modality}, {claim.claimant}; {source}, {claim.published_at})"
+    return (f"{claim.actor or 'someone'} {claim.change} ({claim.modality}, {claim.claimant}; {source}, "
+            f"{claim.published_at})")
 
 
 def state_at(claims: Iterable[ControlClaim], at: date) -> PlaceState:
     """The state the claims support on `at` (see the module docstring)."""
     relevant = [c for c in claims if c.date <= at and c.modality != "expected"]
     if not relevant:
-        return PlaceState(at, "unknown", None, None, f"no claim of capture, control or loss dated on or before {at}", ())
+        return PlaceState(at, "unknown", None, None,
+                          f"no claim of capture, control or loss dated on or before {at}", ())
     day = max(c.date for c in relevant)
     current = [c for c in relevant if c.date == day]
     ids = tuple(c.event_id for c in current)

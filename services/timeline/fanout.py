@@ -90,7 +90,7 @@ class Fanout:
                     self.published += 1
             except asyncio.CancelledError:
                 raise
-            except Exception:  # noqa: BLE001 - the feed broke: clients may have missed changes
+            except Exception:  # the feed broke: clients may have missed changes
                 log.exception("live change feed failed; resubscribing")
                 for listener in list(self._listeners):
                     listener.offer(RESYNC)

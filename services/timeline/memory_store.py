@@ -6,13 +6,20 @@ event log is, and the timeline is rebuilt from it at start (the log is the truth
 from __future__ import annotations
 
 import asyncio
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 from schemas.events import Event
 from services.timeline.core.model import Entry
 from services.timeline.query import entry_as_of, list_view, matches
-from services.timeline.store import (ChangeSet, JsonPage, Page, ProjectionLost, TimelineQuery, decode_cursor,
-                                     encode_cursor)
+from services.timeline.store import (
+    ChangeSet,
+    JsonPage,
+    Page,
+    ProjectionLost,
+    TimelineQuery,
+    decode_cursor,
+    encode_cursor,
+)
 
 
 class MemoryTimelineStore:

@@ -15,8 +15,8 @@ import os
 import sys
 import time
 import traceback
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 from aiokafka.errors import KafkaError
 from pydantic import ValidationError
@@ -27,9 +27,9 @@ from schemas.events import Event
 from schemas.extraction import ArticleExtracted
 from schemas.records import parse_record
 from services.common.dlq import park, parked_coordinates
+from services.common.errors import describe_validation_error
 from services.common.ports import EventLog, Record
 from services.common.topics import EVENTS, EVENTS_DLQ
-from services.extract.handler import describe_validation_error
 from services.timeline.core import FoldState, apply, build_entry, entries_of, entry_key
 from services.timeline.core.fold import fold_state
 from services.timeline.store import ChangeSet, TimelineStore
@@ -88,7 +88,8 @@ async def plan(store: TimelineStore, events: Sequence[Event | ArticleExtracted])
     members = await store.entry_members(touched)
     final_members: dict[str, set[str]] = {}
     for entry_id in touched:
-        ids = (members.get(entry_id, set()) | changes.member_add.get(entry_id, set())) - changes.member_remove.get(entry_id, set())
+        ids = ((members.get(entry_id, set()) | changes.member_add.get(entry_id, set()))
+               - changes.member_remove.get(entry_id, set()))
         final_members[entry_id] = ids
     to_load = {i for ids in final_members.values() for i in ids} - set(added)
     loaded = await store.events(to_load) if to_load else {}
@@ -132,7 +133,8 @@ def unfoldable_reason(event: Event | ArticleExtracted) -> str | None:
     return None
 
 
-def _decode(records: Sequence[Record], now_ms: int) -> tuple[list[tuple[Record, Event | ArticleExtracted]], list[DeadLetter]]:
+def _decode(records: Sequence[Record],
+            now_ms: int) -> tuple[list[tuple[Record, Event | ArticleExtracted]], list[DeadLetter]]:
     decoded = [(r, decode_record(r, now_ms)) for r in records]
     return ([(r, d) for r, d in decoded if not isinstance(d, DeadLetter)],
             [d for _, d in decoded if isinstance(d, DeadLetter)])
@@ -190,7 +192,7 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
                 continue
             decoded.append(item)
             if not isinstance(item, ArticleExtracted):
-                raw[item.event_id] = record.value  # type: ignore[assignment] - decoded, so not None
+                raw[item.event_id] = record.value  # type: ignore[assignment]  # decoded, so not None
         for record in records:
             positions[record.partition] = record.offset + 1
         done += len(records)
@@ -204,7 +206,8 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
     entry_ids = sorted(state.by_entry)
     open_writer = getattr(store, "forked_writer", lambda: None)()
     # Below a few hundred entries a process costs more than it saves.
-    workers = min(workers, max(1, len(entry_ids) // min_entries_per_worker)) if open_writer and hasattr(os, "fork") else 1
+    forks = open_writer and hasattr(os, "fork")
+    workers = min(workers, max(1, len(entry_ids) // min_entries_per_worker)) if forks else 1
     shares = [entry_ids[k::workers] for k in range(workers)]
     children = [_fork_writer(open_writer, state, raw, share, entries_per_commit) for share in shares[1:]]
     try:
@@ -306,7 +309,7 @@ class Projector:
             changes = await plan(self._store, events)
         except INFRASTRUCTURE_ERRORS:
             raise
-        except Exception:  # noqa: BLE001 - a poison event: find it with the pure core and park it
+        except Exception:  # a poison event: find it with the pure core and park it
             log.exception("folding a batch of %d records failed; screening its events", len(records))
             kept = []
             for record, event in decoded:

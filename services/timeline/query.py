@@ -17,7 +17,8 @@ from services.timeline.store import TimelineQuery
 
 _WORD = re.compile(r"[0-9a-zA-Z\u00c0-\u024f]{3,}")
 
-__all__ = ["LIST_CLAIMS", "claim_brief", "list_view", "entry_as_of", "entry_index_keys", "index_is_exact", "index_key_for", "index_keys_for", "matches", "score_after", "score_floor", "words"]
+__all__ = ["LIST_CLAIMS", "claim_brief", "entry_as_of", "entry_index_keys", "index_is_exact", "index_key_for",
+           "index_keys_for", "list_view", "matches", "score_after", "score_floor", "words"]
 
 
 LIST_CLAIMS = 3

@@ -7,8 +7,8 @@ that has not moved for `stall_after_s`).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,8 @@ def assess(*, store_up: bool, log_up: bool, has_positions: bool, log_records: in
     if not store_up or not log_up:
         return Readiness(False, "down", "the store or the event log does not answer")
     if not has_positions and log_records > 0:
-        return Readiness(False, "rebuilding", "the projection is incomplete (no positions yet): rebuilding from the log")
+        return Readiness(False, "rebuilding",
+                         "the projection is incomplete (no positions yet): rebuilding from the log")
     if lag > 0 and stalled_for_s >= stall_after_s:
         return Readiness(False, "stalled", f"{lag} records behind and no progress for {stalled_for_s:.0f} s")
     return Readiness(True, "live")

@@ -22,17 +22,33 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable
 
 import redis.asyncio as aioredis
 from redis.exceptions import WatchError
 
 from schemas.events import Event, parse_event
 from services.timeline.core.model import Entry
-from services.timeline.query import (entry_as_of, entry_index_keys, index_is_exact, index_key_for,
-                                     index_keys_for, list_view, matches, score_after)
-from services.timeline.store import (ChangeSet, JsonPage, NotLeader, Page, ProjectionLost, TimelineQuery, decode_cursor,
-                                     encode_cursor)
+from services.timeline.query import (
+    entry_as_of,
+    entry_index_keys,
+    index_is_exact,
+    index_key_for,
+    index_keys_for,
+    list_view,
+    matches,
+    score_after,
+)
+from services.timeline.store import (
+    ChangeSet,
+    JsonPage,
+    NotLeader,
+    Page,
+    ProjectionLost,
+    TimelineQuery,
+    decode_cursor,
+    encode_cursor,
+)
 
 DEFAULT_NAMESPACE = "v1"
 
@@ -202,12 +218,12 @@ class RedisTimelineStore:
         self._url: str | None = None  # set by from_url; lets a forked rebuild process reconnect
 
     @classmethod
-    def from_url(cls, url: str, prefix: str, namespace: str | None = None) -> "RedisTimelineStore":
+    def from_url(cls, url: str, prefix: str, namespace: str | None = None) -> RedisTimelineStore:
         store = cls(aioredis.from_url(url, decode_responses=False), prefix, namespace)
         store._url = url
         return store
 
-    def forked_writer(self) -> Callable[[], "RedisTimelineStore"] | None:
+    def forked_writer(self) -> Callable[[], RedisTimelineStore] | None:
         """How a forked rebuild process opens its own client on this store's namespace
         (None when the store was not made from a URL)."""
         if self._url is None:

@@ -5,18 +5,21 @@ vendored map assets. Included by `services.timeline.api.create_app`.
 | route | what |
 | --- | --- |
 | `GET /places?name=Kursk&name=Sudzha` | the gazetteer's entry for each name (kind, region, country, lat/lon) |
-| `GET /places/{name}?at=YYYY-MM-DD` | every capture/regain/control/loss claim of the place, the state on `at` and at each claim day |
+| `GET /places/{name}?at=YYYY-MM-DD` | every capture/regain/control/loss claim of the place, the state on `at`
+  and at each claim day |
 | `GET /areas?actor=UKR&place=Kursk` | every claimed territory area (km², square miles converted), one point per claim |
 | `GET /place/{name}` | the place page (HTML) |
 | `GET /static/vendor/{file}` | the map libraries and basemap `make assets` vendored |
 """
 
 import re
+from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Awaitable, Callable
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path as PathParam, Query
+from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse
 from pydantic import BaseModel
 
@@ -26,6 +29,9 @@ from services.timeline.control import ControlClaim, PlaceState, control_claims, 
 from services.timeline.core.model import Entry, FigurePoint
 from services.timeline.core.places import place_matches
 from services.timeline.store import TimelineQuery
+
+# A field is named `date`; annotations after it in the class name the type by this alias.
+Day = date
 
 STATIC = Path(__file__).parent / "web" / "static"
 VENDOR = STATIC / "vendor"
@@ -59,9 +65,9 @@ class ControlClaimOut(BaseModel):
     claimant: str
     claimant_parties: list[str]
     date: date
-    time_end: date
+    time_end: Day
     granularity: str
-    published_at: date
+    published_at: Day
     source: str | None
     article: str
     evidence: str
@@ -144,7 +150,7 @@ def area_points(entries: list[Entry], *, actor: str | None, place: str | None) -
                     continue
                 factor = SQ_MI_KM2 if q.kind == "area_sq_mi" else 1.0
 
-                def km2(v: float | None) -> float | None:
+                def km2(v: float | None, factor: float = factor) -> float | None:
                     return None if v is None else round(v * factor, 1)
 
                 value, low, high = km2(q.value), km2(q.low), km2(q.high)
@@ -179,8 +185,9 @@ def places_router(get_ctx: Callable[[], Awaitable[Any]], *, read_token: str | No
                 return found
 
     @api.get("/places", response_model=PlacesOut, summary="Where places are: the gazetteer's entry for each name")
-    async def get_places(name: Annotated[list[str], Query(description="place names, e.g. Kursk; repeat for more")] = []
-                         ) -> PlacesOut:  # noqa: B006 (FastAPI reads the default, never mutates it)
+    async def get_places(name: Annotated[list[str] | None, Query(
+            description="place names, e.g. Kursk; repeat for more")] = None) -> PlacesOut:
+        name = name or []
         if len(name) > MAX_NAMES:
             raise HTTPException(status_code=422, detail=f"at most {MAX_NAMES} names")
         return PlacesOut(places=[place_info(n[:200]) for n in dict.fromkeys(name)])
@@ -213,7 +220,8 @@ def places_router(get_ctx: Callable[[], Awaitable[Any]], *, read_token: str | No
     ) -> AreasOut:
         code = actor.upper() if actor else None
         entries = await entries_where(ctx, type="territory_claimed", actor=code)
-        return AreasOut(subject=f"{code or 'ALL'} territory (km²)", points=area_points(entries, actor=code, place=place))
+        return AreasOut(subject=f"{code or 'ALL'} territory (km²)",
+                        points=area_points(entries, actor=code, place=place))
 
     web = APIRouter(include_in_schema=False)
 

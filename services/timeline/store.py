@@ -9,9 +9,10 @@ from __future__ import annotations
 import base64
 import json
 import math
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import AsyncIterator, Protocol
+from typing import Protocol
 
 from schemas.events import Event
 from services.timeline.core.model import Entry
@@ -94,7 +95,7 @@ def decode_cursor(cursor: str) -> tuple[float, str]:
     try:
         score, entry_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
         score = float(score)
-    except Exception as error:  # noqa: BLE001 - any garbage is the same client error
+    except Exception as error:  # any garbage is the same client error
         raise ValueError("cursor is not one this server issued") from error
     # Scores are exact integers below 2**53 (core.fold.sort_score): NaN, infinities, and
     # anything else a client made up would reach the store's range queries.

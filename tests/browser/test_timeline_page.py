@@ -15,12 +15,12 @@ import pytest
 
 pytest.importorskip("selenium", reason="the browser tests need selenium (test extra)")
 
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.common.keys import Keys  # noqa: E402
-from selenium.webdriver.support.select import Select  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.select import Select
+from selenium.webdriver.support.ui import WebDriverWait
 
-from schemas.events import parse_event  # noqa: E402
+from schemas.events import parse_event
 
 pytestmark = pytest.mark.browser
 
@@ -201,7 +201,7 @@ def test_type_filter_narrows_the_view_and_lives_in_the_url(browser, demo, shots)
     wait(browser, lambda d: query_of(d).get("type") == [chosen] and page_state(d) == "ready",
          message="the type filter was not applied")
     types = rendered_attr(browser, "data-type")
-    assert types and set(types) == {chosen} or (not types and not expected)
+    assert (types and set(types) == {chosen}) or (not types and not expected)
     assert rendered_ids(browser) == [e["entry_id"] for e in expected]
     assert f"type: {chosen.replace('_', ' ')}" in browser.find_element(By.ID, "active-filters").text
     shoot(browser, shots / "02-filter-type.png")

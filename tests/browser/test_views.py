@@ -12,9 +12,9 @@ import pytest
 
 pytest.importorskip("selenium", reason="the browser tests need selenium (test extra)")
 
-from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.by import By
 
-from tests.browser.test_timeline_page import js_errors, open_page, query_of, shoot, wait  # noqa: E402
+from tests.browser.test_timeline_page import js_errors, open_page, query_of, shoot, wait
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,7 @@ batches folded by the projector must give the same answers from every adapter.""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -20,8 +20,8 @@ TOPIC = "t.events"
 
 
 def scenario():
-    t1 = datetime(2025, 1, 1, tzinfo=timezone.utc)
-    t2 = datetime(2025, 2, 1, tzinfo=timezone.utc)
+    t1 = datetime(2025, 1, 1, tzinfo=UTC)
+    t2 = datetime(2025, 2, 1, tzinfo=UTC)
     return [
         make_event("a1", "casualties_claimed", actor="PRK", claimant="UKR", quantity=("casualties", 3000),
                    when=date(2025, 1, 6), ingested=t1, sentence="Ukraine says 3,000 North Korean soldiers were hit."),
@@ -103,7 +103,7 @@ class TimelineStoreContract:
 
     async def test_as_of_shows_only_what_was_ingested_by_then(self, store):
         await self.fold_in(store, scenario())
-        page = await store.page(TimelineQuery(limit=100, as_of=datetime(2025, 1, 15, tzinfo=timezone.utc)))
+        page = await store.page(TimelineQuery(limit=100, as_of=datetime(2025, 1, 15, tzinfo=UTC)))
         assert sorted(e.type for e in page.entries) == ["casualties_claimed", "territory_claimed"]
         casualties = next(e for e in page.entries if e.type == "casualties_claimed")
         assert [c.article for c in casualties.claims] == ["a1"]
@@ -132,7 +132,7 @@ class TimelineStoreContract:
                            sentence="Ukraine struck a command post near Belaya.", version="9.0.0")
         await self.fold_in(store, [newer])
         assert await store.article_event_ids("a3") == [newer.event_id]
-        expected = fold(events + [newer])
+        expected = fold([*events, newer])
         assert {e.entry_id: e for e in (await store.page(TimelineQuery(limit=100))).entries} == expected
 
     async def test_lookups(self, store):
@@ -200,7 +200,7 @@ class TimelineStoreContract:
         claims = [make_event(f"b{i}", "casualties_claimed", actor="PRK", claimant="UKR", quantity=("casualties", 3000),
                              when=date(2025, 1, 6), sentence=f"Ukraine repeats its figure {i}.") for i in range(5)]
         await self.fold_in(store, [base, *claims, scenario()[1]])
-        [entry] = [e for e in (await store.page(TimelineQuery(type="casualties_claimed"))).entries]
+        [entry] = list((await store.page(TimelineQuery(type="casualties_claimed"))).entries)
         [shown] = [json.loads(d) for d in (await store.page_json(TimelineQuery(type="casualties_claimed"))).entries]
         assert entry.claims_total == 7 and shown["claims_total"] == 7
         assert len(shown["claims"]) == LIST_CLAIMS

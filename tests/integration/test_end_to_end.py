@@ -151,7 +151,7 @@ def test_bad_input_gets_a_clear_error_or_is_parked(stack):
             await log.close()
 
     letters = asyncio.run(produce_and_read())
-    by_key = {l["key"]: l for l in letters}  # two partitions: no order between them
+    by_key = {letter["key"]: letter for letter in letters}  # two partitions: no order between them
     assert sorted(by_key) == ["junk-1", "junk-2"]
     assert "not a valid article" in by_key["junk-1"]["reason"]
     assert "published_at" in by_key["junk-2"]["reason"]

@@ -83,7 +83,7 @@ def test_articles_are_parsed_then_extracted(pipeline):
     ids = [a.id for a in articles]
     parsed = asyncio.run(read_parsed(env["CLAIMLINE_KAFKA_BOOTSTRAP"], env["CLAIMLINE_TOPIC_PREFIX"], ids,
                                      timeout_s=240))
-    for article in seed + [long]:
+    for article in [*seed, long]:
         p = parsed[article.id]
         assert p.status == "parsed" and p.language == "en" and p.parser_version == PARSER_VERSION
         assert p.article == article and p.sentences

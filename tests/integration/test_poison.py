@@ -14,9 +14,9 @@ import hashlib
 import json
 import time
 
-from schemas.extraction import ArticleExtracted
 from schemas.events import dump_event
-from services.bootstrap import TimelineRuntime
+from schemas.extraction import ArticleExtracted
+from services.bootstrap import TimelineRuntime, replay_redis
 from services.common.dlq import read_dead_letters
 from services.common.kafka_log import KafkaLog
 from services.common.settings import Settings
@@ -24,7 +24,6 @@ from services.common.topics import ALL_TOPICS, ARTICLES, EVENTS
 from services.timeline.core import fold
 from services.timeline.projection import Projector
 from services.timeline.redis_store import RedisTimelineStore
-from services.timeline.replay import replay_redis
 from services.timeline.store import TimelineQuery
 from tests.support.events import make_event
 from tests.support.services import ServiceProcess, service_env
@@ -69,7 +68,7 @@ async def test_poison_records_are_parked_and_never_stop_the_timeline(kafka_boots
     # Everything under one key lands on one partition, so the poison sits between valid events.
     await log.publish_many(EVENTS, [("k", dump_event(e)) for e in events[:15]])
     for value in poison_values():
-        await log.publish(EVENTS, "k", value)  # type: ignore[arg-type] - None is a tombstone
+        await log.publish(EVENTS, "k", value)  # type: ignore[arg-type]  # None is a tombstone
     await log.publish_many(EVENTS, [("k", dump_event(e)) for e in events[15:]] + [("k", reordered.encode())])
 
     # Live: the projector folds past every poison record.
@@ -86,8 +85,7 @@ async def test_poison_records_are_parked_and_never_stop_the_timeline(kafka_boots
     assert sum("tombstone" in r for r in reasons) == 1
     by_offset = {letter.source_offset: letter for letter in letters}
     assert len(by_offset) == 7  # one letter per record
-    assert {letter.original_value() for letter in letters if not letter.value_truncated} >= {
-        v for v in poison_values()[:3]}
+    assert {letter.original_value() for letter in letters if not letter.value_truncated} >= set(poison_values()[:3])
     big = [letter for letter in letters if letter.value_truncated]
     assert len(big) == 1 and big[0].value_size == len(poison_values()[-1])
     assert big[0].value_sha256 == hashlib.sha256(poison_values()[-1]).hexdigest()

@@ -14,6 +14,7 @@ import redis.asyncio as aioredis
 
 from schemas.article import Article
 from schemas.events import dump_event
+from services.bootstrap import replay_redis
 from services.common.kafka_log import KafkaLog
 from services.common.settings import Settings
 from services.common.topics import ALL_TOPICS, ARTICLES_PARSED, EVENTS
@@ -22,7 +23,6 @@ from services.extract.worker import replay_articles
 from services.timeline.core import fold
 from services.timeline.projection import Projector, rebuild
 from services.timeline.redis_store import RedisTimelineStore
-from services.timeline.replay import replay_redis
 from services.timeline.store import TimelineQuery
 from tests.support.events import make_event
 

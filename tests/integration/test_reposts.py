@@ -6,13 +6,13 @@ is published; and when an article was published twice anyway (different ingested
 the live projection and a rebuild keep the same, earliest copy."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import redis.asyncio as aioredis
 
 from schemas.article import Article
 from schemas.events import dump_event
-from services.bootstrap import build_ingest
+from services.bootstrap import build_ingest, replay_redis
 from services.common.kafka_log import KafkaLog
 from services.common.settings import Settings
 from services.common.topics import ALL_TOPICS, ARTICLES, EVENTS
@@ -20,12 +20,11 @@ from services.ingest.seen import RedisSeenStore
 from services.ingest.service import IngestService
 from services.timeline.projection import Projector
 from services.timeline.redis_store import RedisTimelineStore
-from services.timeline.replay import replay_redis
 from services.timeline.store import TimelineQuery
 from tests.support.events import make_event
 from tests.support.infra import start_redis
 
-NOW = datetime(2025, 3, 1, tzinfo=timezone.utc)
+NOW = datetime(2025, 3, 1, tzinfo=UTC)
 
 
 def article(i: int) -> Article:
@@ -80,7 +79,7 @@ async def test_live_and_rebuild_keep_the_same_copy_of_a_re_published_article(kaf
                         redis_prefix=unique_prefix.rstrip("."))
     log = KafkaLog(kafka_bootstrap, unique_prefix)
     await log.ensure_topics(ALL_TOPICS)
-    times = [datetime(2025, 3, 1, h, tzinfo=timezone.utc) for h in (9, 7, 11)]  # the earliest comes second
+    times = [datetime(2025, 3, 1, h, tzinfo=UTC) for h in (9, 7, 11)]  # the earliest comes second
     base = [make_event(f"rp{i}", "strike", actor="RUS", location="Kharkiv", claimant="UKR", sentence=f"Strike {i}.")
             for i in range(20)]
     store = RedisTimelineStore.from_url(redis_url, settings.redis_prefix)

@@ -15,6 +15,7 @@ CLAIMLINE_TEST_PARSER_URL to reuse a broker / server that is already running ins
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import socket
 import subprocess
@@ -122,10 +123,8 @@ _started: list[_Handle] = []
 @atexit.register
 def _stop_leftovers() -> None:  # pragma: no cover - safety net for an interrupted session
     for h in _started:
-        try:
+        with contextlib.suppress(Exception):
             h.stop()
-        except Exception:
-            pass
 
 
 def fetch_kafka(timeout: float = 900) -> None:

@@ -8,6 +8,7 @@ It counts the connections it accepted, so a test can show that something never c
 """
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 
@@ -25,11 +26,11 @@ class SwitchableProxy:
         self._lock = threading.Lock()
 
     @classmethod
-    def to(cls, url: str) -> "SwitchableProxy":
+    def to(cls, url: str) -> SwitchableProxy:
         host, port = url.rsplit("//", 1)[1].rstrip("/").rsplit(":", 1)
         return cls(host, int(port))
 
-    def start(self) -> "SwitchableProxy":
+    def start(self) -> SwitchableProxy:
         self.up()
         return self
 
@@ -50,10 +51,8 @@ class SwitchableProxy:
             server, self._server = self._server, None
             cut, self._open = list(self._open), set()
         for sock in ([server] if server is not None else []) + cut:
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             sock.close()
 
     close = down
@@ -85,7 +84,5 @@ class SwitchableProxy:
             pass
         finally:
             for s in (src, dst):
-                try:
+                with contextlib.suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass

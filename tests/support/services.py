@@ -26,7 +26,7 @@ class ServiceProcess:
     process: subprocess.Popen | None = None
     _log: object = field(default=None, repr=False)
 
-    def start(self) -> "ServiceProcess":
+    def start(self) -> ServiceProcess:
         self._log = open(self.log_path, "ab")
         self.process = subprocess.Popen(CLAIMLINE + self.args, cwd=REPO, env={**os.environ, **self.env},
                                         stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)

@@ -3,6 +3,7 @@ open streams in one process (tests and bench/sse_fanout.py)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from dataclasses import dataclass, field
 
@@ -17,7 +18,7 @@ class SseReader:
     closed: bool = False
     _task: asyncio.Task | None = None
 
-    def start(self) -> "SseReader":
+    def start(self) -> SseReader:
         self._task = asyncio.create_task(self._run())
         return self
 
@@ -56,7 +57,5 @@ class SseReader:
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._task
-            except (asyncio.CancelledError, Exception):
-                pass

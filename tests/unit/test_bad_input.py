@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import httpx
 import pytest
 
 from schemas.article import Article
 from schemas.deadletter import DeadLetter
-from services.common.dlq import retry_article_letters
+from services.cli import retry_article_letters
 from services.common.settings import Settings
 from services.common.topics import ALL_TOPICS, ARTICLES_DLQ
 from services.embedded.runtime import create_embedded_app
@@ -19,7 +19,7 @@ from services.ingest.core import MAX_DEPTH, parse_submission, too_deep
 from services.ingest.seen import MemorySeenStore
 from services.ingest.service import IngestService
 
-NOW = datetime(2025, 1, 6, tzinfo=timezone.utc)
+NOW = datetime(2025, 1, 6, tzinfo=UTC)
 DEEP = "[" * 1000 + "]" * 1000
 
 

@@ -2,7 +2,6 @@
 
 The same routers serve the Kafka + Redis deployment; what differs there is covered by
 the end-to-end tests."""
-import asyncio
 import csv
 import io
 import json
@@ -128,7 +127,7 @@ async def test_a_raw_bad_message_on_the_articles_topic_is_parked_not_fatal(clien
     await client.post("/articles", json=ARTICLE, headers=AUTH)
     await client.runtime.settle()
     letters = await read_dead_letters(log, "articles")
-    assert [(l.key, l.stage) for _, l in letters] == [("junk", "validate")]
+    assert [(letter.key, letter.stage) for _, letter in letters] == [("junk", "validate")]
     assert "not a valid article" in letters[0][1].reason
     assert letters[0][1].original_value() == b"\xff not json"
     assert (await client.get("/timeline")).json()["count"] >= 1  # the good article still went through

@@ -1,11 +1,11 @@
 """Ingest's pure parsing and validation: every problem named by item and field."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from schemas.article import MAX_TEXT_CHARS, derive_article_id
 from services.ingest.core import parse_submission
 from services.ingest.files import read_items, txt_article
 
-NOW = datetime(2025, 5, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 5, 1, 12, 0, tzinfo=UTC)
 
 
 def test_one_json_article_gets_a_content_id_and_the_ingestion_time():

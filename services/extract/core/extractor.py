@@ -10,22 +10,47 @@ deterministic id. All knowledge is in `services/extract/rules/`, `services/extra
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_right
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from schemas.article import Article
-from schemas.events import (CasualtiesClaimed, Claimant, Diplomacy, Event, Evidence, Location, MilitaryAid,
-                            OffensiveLaunched, OffensiveRepelled, Quantity, Strike, TerritoryClaimed, TimeSpan,
-                            TroopsDeployed)
+from schemas.events import (
+    CasualtiesClaimed,
+    Claimant,
+    Diplomacy,
+    Event,
+    Evidence,
+    Location,
+    MilitaryAid,
+    OffensiveLaunched,
+    OffensiveRepelled,
+    Quantity,
+    Strike,
+    TerritoryClaimed,
+    TimeSpan,
+    TroopsDeployed,
+)
 from schemas.parse import ParsedArticle
 from services.extract.core.graph import Graph
 from services.extract.core.mentions import PartyMention, find_parties, find_places
 from services.extract.core.resources import Place, Resources, resources
 from services.extract.core.rules import Rules, TriggerRule, rules
-from services.extract.core.slots import (Args, Facts, arguments, attributions, has_class, phrase_parties,
-                                         phrase_party, phrase_places, role_tokens, sentence_facts, speaker_name, in_words)
+from services.extract.core.slots import (
+    Args,
+    Facts,
+    arguments,
+    attributions,
+    has_class,
+    in_words,
+    phrase_parties,
+    phrase_party,
+    phrase_places,
+    role_tokens,
+    sentence_facts,
+    speaker_name,
+)
 from services.extract.core.timex import resolve
 from services.extract.core.version import EXTRACTOR_VERSION
 
@@ -85,7 +110,7 @@ class ArticleState:
     source_party: str | None = None  # the party the outlet speaks for ('DOD News' -> USA)
     last_place: tuple[str, Place | None] | None = None  # the last theatre place named ('the region')
     last_person: str | None = None  # the party of the last person named ('he', 'his')
-    previous: list["Mention"] = field(default_factory=list)  # the previous sentence's mentions
+    previous: list[Mention] = field(default_factory=list)  # the previous sentence's mentions
 
 
 def extract(parsed: ParsedArticle) -> list[Event]:
@@ -127,7 +152,8 @@ def extract(parsed: ParsedArticle) -> list[Event]:
         if found or named:
             state.last_actor = found[0].actor if found else named[0]
     # talks need someone to talk to: another party, a multilateral body, or a named counterpart
-    mentions = [m for m in mentions if m.type != "diplomacy" or m.partners or m.counterpart or m.actor in rl.multilateral]
+    mentions = [m for m in mentions
+                if m.type != "diplomacy" or m.partners or m.counterpart or m.actor in rl.multilateral]
     for m in mentions:
         _perspective(m, state)
     groups = merge_mentions(mentions)
@@ -339,7 +365,7 @@ _REPEL_LEMMAS: set[str] = set()
 def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None) -> bool:
     marks = set(rl.noise["conditional"]["marks"])
     purpose = set(rl.noise["purpose"]["purpose_governors"])
-    chain = [t] + g.ancestors(t)
+    chain = [t, *g.ancestors(t)]
     for j in chain:
         if any(g.tokens[m].lemma in marks for m in g.kids(j, "mark")):
             return True
@@ -356,18 +382,21 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
     aim_clause = ct
     while aim_clause.dep == "conj" and aim_clause.head >= 0:  # 'trying to eliminate ... and push further'
         aim_clause = g.tokens[aim_clause.head]
-    if aim_clause.dep == "xcomp" and aim_clause.head >= 0 and g.tokens[aim_clause.head].lemma in rl.noise["aim"]["governors"]:
+    if (aim_clause.dep == "xcomp" and aim_clause.head >= 0
+            and g.tokens[aim_clause.head].lemma in rl.noise["aim"]["governors"]):
         return True
     if infinitive and ct.dep == "xcomp" and ct.head >= 0 and (
-            g.tokens[ct.head].lemma in purpose or g.kids(ct.head, "obj") and g.tokens[ct.head].lemma not in rl.expect_verbs):
+            g.tokens[ct.head].lemma in purpose
+            or (g.kids(ct.head, "obj") and g.tokens[ct.head].lemma not in rl.expect_verbs)):
         return True  # 'needs systems to repel', 'mounting an offensive to reclaim': aims ('urged X to withdraw' is not)
     if tok.is_noun and tok.head >= 0 and g.tokens[tok.head].lemma in purpose and tok.dep in ("obj", "nmod", "obl"):
         return True
-    if tok.is_noun and any(g.tokens[c].lemma in rl.noise["speculative"]["modifiers"] for c in g.kids(t, "amod", "compound", "det")):
+    if tok.is_noun and any(g.tokens[c].lemma in rl.noise["speculative"]["modifiers"]
+                           for c in g.kids(t, "amod", "compound", "det")):
         return True
     if rule is not None and rule.type == "offensive_launched" and tok.is_noun and tok.head >= 0:
         if not _REPEL_LEMMAS:
-            _REPEL_LEMMAS.update(l for r in rl.triggers if r.type == "offensive_repelled" for l in r.lemmas)
+            _REPEL_LEMMAS.update(lemma for r in rl.triggers if r.type == "offensive_repelled" for lemma in r.lemmas)
         head = g.tokens[tok.head]
         if head.lemma in _REPEL_LEMMAS and tok.dep.split(":")[0] in ("obj", "nmod", "nsubj"):
             return True
@@ -397,13 +426,15 @@ def _own_time(g: Graph, t: int) -> bool:
     if head >= 0:
         scope += [c for c in g.children[head] if g.tokens[c].dep.startswith(("obl", "nmod:tmod"))]
         scope += [x for c in list(scope) for x in g.children[c]]
-    return any(g.tokens[j].dep.startswith(("nmod:tmod", "obl:tmod")) or g.tokens[j].pos == "CD" and len(g.tokens[j].word) == 4
+    return any(g.tokens[j].dep.startswith(("nmod:tmod", "obl:tmod"))
+               or (g.tokens[j].pos == "CD" and len(g.tokens[j].word) == 4)
                or g.tokens[j].lemma in _TIME_WORDS for j in set(scope))
 
 
-_TIME_WORDS = frozenset("january february march april may june july august september october november december "
-                        "monday tuesday wednesday thursday friday saturday sunday yesterday today overnight "
-                        "week weekend month summer winter spring autumn fall".split())
+_TIME_WORDS = frozenset([
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday", "today",
+    "overnight", "week", "weekend", "month", "summer", "winter", "spring", "autumn", "fall"])
 
 
 def _historical(g: Graph, t: int, a: Args, rl: Rules) -> bool:
@@ -511,7 +542,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     if m.actor is None:
         return None
     # partners and the other side
-    actor_heads = a.subject + a.modifier if not rule.actor == "troops" else _troop_heads(f, a.object + a.subject, rl)
+    actor_heads = a.subject + a.modifier if rule.actor != "troops" else _troop_heads(f, a.object + a.subject, rl)
     for h in actor_heads:
         for code in phrase_parties(f, h):
             if code != m.actor and code not in m.partners:
@@ -561,10 +592,11 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             kind = figure_kind(f, q, qi, rl)
             if kind is None:
                 continue
-            if rule.type == "strike" and kind in ("killed", "wounded") and tok.lemma in ("kill", "injure", "wound", "hurt"):
+            if (rule.type == "strike" and kind in ("killed", "wounded")
+                    and tok.lemma in ("kill", "injure", "wound", "hurt")):
                 kind = "civilians_killed" if kind == "killed" else "injured"  # 'killed three people'
-            if rule.type != "casualties_claimed" and kind in ("killed", "wounded", "killed_or_wounded", "casualties",
-                                                               "captured") or (
+            if (rule.type != "casualties_claimed" and kind in ("killed", "wounded", "killed_or_wounded", "casualties",
+                                                               "captured")) or (
                     kind in ("civilians_killed", "injured") and rule.type not in ("strike", "casualties_claimed")):
                 continue
             m.quantities.append(_figure(f, q, qi, kind, rl, single=rule.type == "strike"))
@@ -773,7 +805,7 @@ def _time(f: Facts, t: int, a: Args, m: Mention, rl: Rules, state: ArticleState)
     for te, h in f.times:
         if te.since:
             continue
-        path = [h] + g.ancestors(h)
+        path = [h, *g.ancestors(h)]
         if h in phrase:
             mine.append(te)
         elif h in scope or t in path[:4]:
@@ -814,8 +846,8 @@ def figure_kind(f: Facts, q, qi: int, rl: Rules) -> str | None:
     kinds = {k for k, ws in rl.casualty_lemmas.items() if lemmas & ws}
     civilian = bool(lemmas & rl.civilian_lemmas) or q.civilian
     if unit_kind in ("killed", "wounded", "casualties", "captured") or (
-            kinds and unit_kind in (None, "troops") and q.unit not in ("civ",) or kinds and civilian):
-        if "killed" in kinds and "wounded" in kinds or unit_kind == "killed" and "wounded" in kinds:
+            (kinds and unit_kind in (None, "troops") and q.unit not in ("civ",)) or (kinds and civilian)):
+        if ("killed" in kinds and "wounded" in kinds) or (unit_kind == "killed" and "wounded" in kinds):
             kind = "killed_or_wounded"
         elif unit_kind in ("killed", "wounded", "casualties", "captured"):
             kind = unit_kind
@@ -943,8 +975,8 @@ def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, f
         head0 = g.tokens[qi].head
         if kind is None and last is not None and head0 >= 0 and g.tokens[head0].lemma in rl.attribution_nouns:
             kind = last[1]  # 'Western estimates of approximately 1,000': the figure counted before
-        if kind not in _CASUALTY_KINDS or kind in have_kinds and not (
-                head0 >= 0 and g.tokens[head0].lemma in rl.attribution_nouns):
+        if kind not in _CASUALTY_KINDS or (kind in have_kinds and not (
+                head0 >= 0 and g.tokens[head0].lemma in rl.attribution_nouns)):
             continue
         if kind in ("civilians_killed", "injured") and strikes:
             # 'strikes by Russia resulted in eight civilian deaths': the strike's toll
@@ -980,7 +1012,7 @@ def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, f
                 head = said_by[0] if claimant is not None else head
         for j in sorted(f.places):
             pl = f.places[j]
-            if all(pl.name != l[0] for l in m.locations):
+            if all(pl.name != loc[0] for loc in m.locations):
                 m.locations.append((pl.name, pl.place, True))
         _attribute(f, qi, a, m, res, rl, state)
         if claimant is not None:
@@ -1074,8 +1106,8 @@ def _to_event(article: Article, g: list[Mention]) -> Event:
     pub = article.published_at
     locs: list[Location] = []
     seen = set()
-    loc_items = [l for m in [p] + [x for x in g if x is not p] for l in m.locations]
-    loc_items.sort(key=lambda l: (0 if l[2] else 1, l[1].rank if l[1] else 1))
+    loc_items = [loc for m in [p] + [x for x in g if x is not p] for loc in m.locations]
+    loc_items.sort(key=lambda loc: (0 if loc[2] else 1, loc[1].rank if loc[1] else 1))
     for name, place, _explicit in loc_items:
         if name in seen:
             continue
@@ -1099,7 +1131,7 @@ def _to_event(article: Article, g: list[Mention]) -> Event:
                 seen_c.add((party, name))
                 claimants.append(Claimant(party=party, name=name[:200]))
     partners = []
-    for m in [p] + g:
+    for m in [p, *g]:
         for c in m.partners:
             if c not in partners and c != p.actor:
                 partners.append(c)
@@ -1115,13 +1147,14 @@ def _to_event(article: Article, g: list[Mention]) -> Event:
         seen_s.add(m.sentence.index)
         evidence.append(Evidence(sentence=m.sentence.text, start=m.sentence.start, end=m.sentence.end))
     evidence.sort(key=lambda e: e.start)
-    fields = dict(
-        event_id=_event_id(article, g, p), extractor_version=EXTRACTOR_VERSION, article=article.id,
-        published_at=pub, source=article_source(article), ingested_at=article.ingested_at,
-        actor=p.actor, partners=tuple(partners), against=p.against or next((m.against for m in g if m.against), None),
-        locations=tuple(locs), quantities=tuple(Quantity(**q) for q in qs), time=time,
-        claimants=tuple(claimants), modality=p.modality, evidence=tuple(evidence),
-    )
+    fields = {
+        "event_id": _event_id(article, g, p), "extractor_version": EXTRACTOR_VERSION, "article": article.id,
+        "published_at": pub, "source": article_source(article), "ingested_at": article.ingested_at,
+        "actor": p.actor, "partners": tuple(partners),
+        "against": p.against or next((m.against for m in g if m.against), None),
+        "locations": tuple(locs), "quantities": tuple(Quantity(**q) for q in qs), "time": time,
+        "claimants": tuple(claimants), "modality": p.modality, "evidence": tuple(evidence),
+    }
     if p.type == "territory_claimed":
         fields["change"] = p.change or "captured"
     elif p.type == "troops_deployed":

@@ -35,8 +35,8 @@ class Graph:
         self.start = sentence.start
         self.end = sentence.end
         self.text = text[sentence.start:sentence.end]
-        self.tokens = [Token(i, w, l.lower(), p, s, e, h - 1, d, d.split(":")[0], p[:2] == "VB",
-                             p[:2] == "NN" or p == "PRP") for i, (w, l, p, s, e, h, d) in enumerate(
+        self.tokens = [Token(i, w, lem.lower(), p, s, e, h - 1, d, d.split(":")[0], p[:2] == "VB",
+                             p[:2] == "NN" or p == "PRP") for i, (w, lem, p, s, e, h, d) in enumerate(
             zip(sentence.words, sentence.lemmas, sentence.pos, sentence.starts, sentence.ends, sentence.heads,
                 sentence.deps))]
         self.children: list[list[int]] = [[] for _ in self.tokens]

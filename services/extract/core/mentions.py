@@ -64,7 +64,8 @@ def find_places(text: str, res: Resources) -> list[PlaceMention]:
         out.append(PlaceMention(res.places[canon], canon, m.start(), m.end(), raw))
         taken.append((m.start(), m.end()))
     low = text.lower()
-    cues = res.rx["place_cue"].finditer(text) if (" of " in low or "oblast" in low or "region" in low or "province" in low) else ()
+    cued = " of " in low or "oblast" in low or "region" in low or "province" in low
+    cues = res.rx["place_cue"].finditer(text) if cued else ()
     for m in cues:
         name = next((g for g in m.groups() if g), None)
         if not name:

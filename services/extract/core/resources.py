@@ -17,7 +17,7 @@ from services.common.knowledge import Gazetteer, PartyInfo, Place, gazetteer, pa
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
-__all__ = ["Place", "PartyInfo", "Resources", "resources", "words_regex"]
+__all__ = ["PartyInfo", "Place", "Resources", "resources", "words_regex"]
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -63,7 +63,8 @@ def resources() -> Resources:
         if place.kind in ("region", "city", "town"):
             for n in list(spellings):
                 if " " not in n:
-                    spellings += [f"{n} region", f"{n} Region", f"{n} Oblast", f"{n} oblast", f"{n} area", f"{n} province"]
+                    spellings += [f"{n} region", f"{n} Region", f"{n} Oblast", f"{n} oblast", f"{n} area",
+                                  f"{n} province"]
         for n in spellings:
             place_alias.setdefault(n.casefold(), place.name)
             if n[:1].isupper():
@@ -71,7 +72,8 @@ def resources() -> Resources:
     place_alts = sorted(names, key=len, reverse=True)
     # Region suffixes are matched by the pattern, so aliases stay short.
     place_regex = re.compile(
-        r"(?:" + "|".join(re.escape(a) for a in place_alts) + r")(?:['’]s)?(?:\s+(?:region|Region|Oblast|oblast|area|province|front|border\s+region))?(?![\w])")
+        r"(?:" + "|".join(re.escape(a) for a in place_alts) + r")(?:['’]s)?"
+        r"(?:\s+(?:region|Region|Oblast|oblast|area|province|front|border\s+region))?(?![\w])")
     res = Resources(table.parties, party_regex, table.aliases, gaz.places, place_regex, place_alias, gaz,
                     _load("lexicon.json"))
     _compile_lexicon(res)

@@ -113,7 +113,7 @@ def rules() -> Rules:
     examples: list[Example] = []
     for r in tdata["rules"]:
         triggers.append(TriggerRule(
-            id=r["id"], type=r["type"], lemmas=tuple(l.lower() for l in _tuple(r["lemmas"])),
+            id=r["id"], type=r["type"], lemmas=tuple(lemma.lower() for lemma in _tuple(r["lemmas"])),
             pos=_tuple(r.get("pos", "verb")),
             requires=tuple((k, v) for k, v in (r.get("requires") or {}).items()),
             forbids=tuple((k, v) for k, v in (r.get("forbids") or {}).items()),
@@ -150,7 +150,8 @@ def rules() -> Rules:
     return Rules(
         triggers=tuple(triggers), trigger_index={k: tuple(v) for k, v in index.items()}, classes=classes,
         attribution_verbs={w: mod for mod, ws in adata["verbs"].items() for w in ws},
-        attribution_nouns={w: ("claimed" if mod == "evidence" else mod) for mod, ws in adata["nouns"].items() for w in ws},
+        attribution_nouns={w: ("claimed" if mod == "evidence" else mod)
+                           for mod, ws in adata["nouns"].items() for w in ws},
         evidence_nouns=frozenset(adata["nouns"].get("evidence", ())),
         pronouns=frozenset(adata["pronouns"]), hedges=frozenset(adata["hedges"]), speakers=frozenset(adata["speakers"]),
         negations=frozenset(mdata["negations"]), modals=frozenset(mdata["modals"]),

@@ -79,7 +79,8 @@ def _geonames_places(g: Graph, facts: Facts, res: Resources) -> None:
             if text in names and _locative(g, span) and g.case_of(
                     next((j for j in span if toks[j].head not in span), span[-1])) is not None:
                 place = res.places[names[text]]
-                mention = PlaceMention(place, place.name, toks[span[0]].start - g.start, toks[span[-1]].end - g.start, text)
+                mention = PlaceMention(place, place.name, toks[span[0]].start - g.start,
+                                       toks[span[-1]].end - g.start, text)
                 for j in span:
                     facts.places[j] = mention
                 i += n - 1
@@ -148,7 +149,7 @@ def phrase_party(f: Facts, i: int, res: Resources) -> PartyMention | None:
                 return f.parties[j]
             for c in g.children[j]:
                 dep = g.tokens[c].dep
-                if dep.split(":")[0] in CLAUSE_DEPS and dep != "conj" or dep in ("acl:relcl",):
+                if (dep.split(":")[0] in CLAUSE_DEPS and dep != "conj") or dep in ("acl:relcl",):
                     continue
                 if dep.startswith("nmod") and dep != "nmod:poss" and g.case_of(c) in _NOT_OWNER_CASES:
                     continue  # 'troops ... to Vladivostok, Russia': a place, not whose troops
@@ -236,7 +237,7 @@ def arguments(g: Graph, t: int) -> Args:
     tok = g.tokens[t]
     a = Args(self=t)
     nominal_adj = tok.pos.startswith("JJ") and tok.dep.split(":")[0] in ("obj", "nsubj", "obl", "nmod", "conj", "appos")
-    if tok.is_verb or tok.pos.startswith("JJ") and not nominal_adj or g.kids(t, "cop"):
+    if tok.is_verb or (tok.pos.startswith("JJ") and not nominal_adj) or g.kids(t, "cop"):
         a.subject = g.kids(t, "nsubj", "csubj")
         a.subject = [s for s in a.subject if not g.tokens[s].dep.startswith("nsubj:pass")]
         a.object = g.kids(t, "obj", "iobj") + g.kids(t, "nsubj:pass")
@@ -334,7 +335,8 @@ def role_tokens(g: Graph, a: Args, role: str) -> list[int]:
         return out
     elif role == "partner":
         # who an act of diplomacy is with: an object, 'with'/'to'/'between' phrases, a coordination
-        heads = list(a.object) + [o for o in a.oblique + a.modifier if g.case_of(o) in ("with", "to", "between", "among")]
+        heads = list(a.object) + [o for o in a.oblique + a.modifier
+                                  if g.case_of(o) in ("with", "to", "between", "among")]
         # 'spoke with X to offer support' is often parsed as a 'with'-clause whose subject is X
         for c in g.kids(a.self, "advcl") if a.self is not None else ():
             if any(g.tokens[m].lemma == "with" for m in g.kids(c, "mark")):
@@ -355,7 +357,7 @@ def role_tokens(g: Graph, a: Args, role: str) -> list[int]:
     else:
         heads = a.subject + a.object + a.oblique + a.modifier + a.agent + a.xcomp
         if a.self is not None and g.kids(a.self, "cop"):
-            heads = heads + [a.self]
+            heads = [*heads, a.self]
     out: list[int] = []
     for h in heads:
         out.extend(g.phrase(h))
@@ -375,13 +377,14 @@ def attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
     """The verbs (or nouns) of saying that report the clause of token t, nearest first:
     'X said (that) ...', '..., X said', 'according to X', "X's claim that ..."."""
     out: list[Attribution] = []
-    chain = [t] + g.ancestors(t)
+    chain = [t, *g.ancestors(t)]
     for k, j in enumerate(chain):
         tok = g.tokens[j]
         if k > 0 and tok.lemma in rules.attribution_verbs and (tok.is_verb or tok.pos.startswith("JJ")):
             # the clause must be reported by it, not merely sit under it as its subject
             came_from = g.tokens[chain[k - 1]]
-            if came_from.dep.split(":")[0] in ("ccomp", "xcomp", "parataxis", "advcl", "obj", "conj", "dep", "nsubj", "csubj"):
+            if came_from.dep.split(":")[0] in ("ccomp", "xcomp", "parataxis", "advcl", "obj", "conj", "dep", "nsubj",
+                                               "csubj"):
                 out.append(Attribution(_speaker(g, j), rules.attribution_verbs[tok.lemma], j))
         if k > 0 and tok.lemma in rules.attribution_nouns and tok.is_noun:
             came_from = g.tokens[chain[k - 1]]

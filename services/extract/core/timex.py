@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import calendar
 import re
-from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
@@ -253,10 +253,7 @@ def resolve(t: TimeExpr, pub: date, future: bool = False) -> Resolved | None:
         if not mi:
             return None
         prep = (prep or "").lower()
-        if year:
-            y = int(year)
-        else:
-            y = _month_year(mi, pub, fwd or prep == "next", prep == "last")
+        y = int(year) if year else _month_year(mi, pub, fwd or prep == "next", prep == "last")
         return date(y, mi, 1), _month_end(y, mi), "month", False
     if k == "weekday":
         rel, wd = (g[0] or "").lower(), g[1]

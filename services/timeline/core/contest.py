@@ -37,9 +37,9 @@ Counter-claims
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, Sequence
 
 from schemas.events import Event, Quantity
 from services.timeline.core.model import FigureSummary
@@ -103,9 +103,9 @@ def relative_difference(a: float, b: float) -> float:
 
 def format_number(value: float) -> str:
     if abs(value - round(value)) < 1e-9:
-        return str(int(round(value)))
+        return str(round(value))
     if abs(value) >= 100:
-        return str(int(round(value)))
+        return str(round(value))
     return f"{value:.3g}"
 
 
@@ -252,7 +252,8 @@ def offensive_reasons(claims: Sequence[Event]) -> tuple[str, ...]:
     repelled = [e for e in reported if e.type == "offensive_repelled"]
     if not launched or not repelled:
         return ()
-    return (f"offensive: {_who(k for e in launched for k in claimant_keys(e))} report{'s' if len(launched) == 1 else ''} "
+    reporters = _who(k for e in launched for k in claimant_keys(e))
+    return (f"offensive: {reporters} report{'s' if len(launched) == 1 else ''} "
             f"it; {_who(k for e in repelled for k in claimant_keys(e))} say{'s' if len(repelled) == 1 else ''} "
             "it was repelled",)
 

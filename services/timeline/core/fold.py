@@ -13,17 +13,23 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import lru_cache
-from typing import Hashable, Iterable, Mapping, Sequence, TypeVar
+from typing import TypeVar
 
 from schemas.events import Event, TimeSpan
 from schemas.extraction import ArticleExtracted
-from services.timeline.core.contest import (claimant_keys, denial_reasons, format_number, holder_reasons,
-                                           offensive_reasons, summarize_figures)
+from services.timeline.core.contest import (
+    claimant_keys,
+    denial_reasons,
+    format_number,
+    holder_reasons,
+    offensive_reasons,
+    summarize_figures,
+)
 from services.timeline.core.grouping import entry_key, entry_key_parts, key_from_parts
-from services.timeline.core.grouping import where_part as _where_part
 from services.timeline.core.model import ClaimView, Entry, FigureSummary, construct_validated
 
 __all__ = [
@@ -67,7 +73,7 @@ def _ingested_rank(ingested_at: datetime | None) -> tuple:
     # Earlier is better; a copy without ingested_at loses to any copy that has one.
     if ingested_at is None:
         return (0, 0.0)
-    aware = ingested_at if ingested_at.tzinfo is not None else ingested_at.replace(tzinfo=timezone.utc)
+    aware = ingested_at if ingested_at.tzinfo is not None else ingested_at.replace(tzinfo=UTC)
     return (1, -aware.timestamp())
 
 
@@ -166,7 +172,7 @@ def _locations(claims: Sequence[Event]):
         name, hits = item
         return (-len(hits), min(i for i, _ in hits), name)
     out = []
-    for name, hits in sorted(seen.items(), key=rank):
+    for _name, hits in sorted(seen.items(), key=rank):
         # The most informative spelling among equal names, chosen without regard to order.
         out.append(min((loc for _, loc in hits),
                        key=lambda loc: (loc.country is None, loc.lat is None, loc.model_dump_json())))
@@ -404,7 +410,7 @@ def _supersede_into(events: dict[str, Event], versions: dict[str, str], by_entry
 
 
 def _apply_into(events: dict[str, Event], versions: dict[str, str], by_entry: dict,
-                event: "Event | ArticleExtracted", index: _Indexes | None = None) -> set[str]:
+                event: Event | ArticleExtracted, index: _Indexes | None = None) -> set[str]:
     """`apply` on mutable containers; returns the touched entry ids (empty: nothing changed).
     With `index` (a rebuild), entry sets are mutable sets and each article's events are indexed."""
     if isinstance(event, ArticleExtracted):
@@ -440,7 +446,7 @@ def _apply_into(events: dict[str, Event], versions: dict[str, str], by_entry: di
     return touched
 
 
-def apply_changes(state: FoldState, event: "Event | ArticleExtracted") -> tuple[FoldState, frozenset[str]]:
+def apply_changes(state: FoldState, event: Event | ArticleExtracted) -> tuple[FoldState, frozenset[str]]:
     """Fold one event in; also return the ids of the entries whose claims changed (the
     ones a projection must rebuild with `entries_of`, or delete when they have no claims
     left). A redelivered event changes nothing (the same state object, no entries)."""
@@ -459,7 +465,7 @@ def apply_changes(state: FoldState, event: "Event | ArticleExtracted") -> tuple[
     return FoldState(events=events, article_versions=versions, by_entry=by_entry), frozenset(touched)
 
 
-def apply(state: FoldState, event: "Event | ArticleExtracted") -> FoldState:
+def apply(state: FoldState, event: Event | ArticleExtracted) -> FoldState:
     """Fold one event in. A redelivered event changes nothing; an event of an older
     extractor version than the article's current one is ignored; a newer one drops the
     article's older events. An `ArticleExtracted` marker only moves the article's version
@@ -494,7 +500,7 @@ def current_events(events: Iterable[Event]) -> list[Event]:
     return sorted(held.values(), key=lambda e: (e.published_at, e.event_id))
 
 
-def fold_state(records: Iterable["Event | ArticleExtracted"]) -> FoldState:
+def fold_state(records: Iterable[Event | ArticleExtracted]) -> FoldState:
     """The state after folding every record, built in place (linear time): what a rebuild
     from the start of the log uses. Equal to applying them one by one with `apply`."""
     events: dict[str, Event] = {}

@@ -4,9 +4,9 @@ The grouping key (`grouping.entry_key_parts`) needs one normalized place per eve
 text gives places at every precision ("Sudzha", "the Kursk region", "southern Russia",
 "Russia"), so each event type keys at the level its happenings live at (see
 `grouping.PLACE_LEVEL`). The shared gazetteer (`services/common/knowledge`, also read by the
-extractor) maps places to their region and country. Names it does not know are only normalized (lowercased, articles, direction words
-and 'region/oblast' words stripped): they still group with identical spellings, and a
-`Location.country` set by the extractor is used as their country.
+extractor) maps places to their region and country. Names it does not know are only normalized
+(lowercased, articles, direction words and 'region/oblast' words stripped): they still group with
+identical spellings, and a `Location.country` set by the extractor is used as their country.
 
 Pure functions over data loaded once; no I/O per call.
 """
@@ -37,7 +37,7 @@ def _tables() -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
         if alias != name and not reducible(canonical):
             aliases[alias] = name
     for place in gaz.places.values():
-        if not place.curated and place.kind != "country" or reducible(place.name):
+        if (not place.curated and place.kind != "country") or reducible(place.name):
             continue
         name = place.name.casefold()
         country = (place.country or place.name).casefold()

@@ -24,8 +24,8 @@ Result: entries in timeline order (sort_score, entry_id).
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime
 
 from services.timeline.core.contest import claimant_keys
 from services.timeline.core.fold import build_entry, timeline
@@ -37,8 +37,8 @@ def _comparable(moment: datetime, like: datetime) -> datetime:
     if (moment.tzinfo is None) == (like.tzinfo is None):
         return moment
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def entry_as_of(entry: Entry, as_of: datetime) -> Entry | None:

@@ -3,15 +3,15 @@ server (the session's `parse_cache` fixture); the extraction itself is pure."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
 from schemas.article import Article
 from schemas.parse import ParsedArticle
-from services.extract.cli_commands import extract_file
 from services.extract.core import EXTRACTOR_VERSION, extract
+from services.offline import extract_file
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -31,7 +31,7 @@ def one(evs, etype: str):
 
 
 def test_envelope_is_copied_from_the_article(events) -> None:
-    now = datetime(2025, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    now = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
     e = one(events("Russia launched a new offensive in the Kharkiv region on Friday.", source="Example Wire",
                    ingested_at=now), "offensive_launched")
     assert (e.article, e.published_at, e.source, e.ingested_at) == ("t1", date(2024, 11, 11), "Example Wire", now)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from services.extract.cli_commands import evaluate
+from services.offline import evaluate
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 

@@ -3,7 +3,7 @@ earliest copy whatever the arrival order, and the live projection keeps the same
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from services.timeline.core import fold
 from services.timeline.memory_store import MemoryTimelineStore
@@ -11,9 +11,9 @@ from services.timeline.projection import plan
 from services.timeline.store import TimelineQuery
 from tests.support.events import make_event
 
-T0 = datetime(2025, 1, 1, 8, tzinfo=timezone.utc)
-T1 = datetime(2025, 1, 1, 9, tzinfo=timezone.utc)
-T2 = datetime(2025, 1, 2, 9, tzinfo=timezone.utc)
+T0 = datetime(2025, 1, 1, 8, tzinfo=UTC)
+T1 = datetime(2025, 1, 1, 9, tzinfo=UTC)
+T2 = datetime(2025, 1, 2, 9, tzinfo=UTC)
 
 
 def copy(ingested):

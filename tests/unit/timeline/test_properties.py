@@ -1,7 +1,7 @@
 """Properties of the fold: order independence, idempotence, set semantics of build_entry."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -146,9 +146,9 @@ def test_entries_hold_their_keys_and_sort_by_time(events):
 @settings(max_examples=60, deadline=None)
 @given(events=event_lists(), day_offset=st.integers(0, 150), hour=st.integers(0, 23))
 def test_as_of_equals_folding_what_was_ingested_by_then(events, day_offset, hour):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    as_of = datetime.combine(BASE + timedelta(days=day_offset), datetime.min.time(), timezone.utc).replace(hour=hour)
+    as_of = datetime.combine(BASE + timedelta(days=day_offset), datetime.min.time(), UTC).replace(hour=hour)
     full = fold(events)
     # the current events (after supersession) that were ingested by as_of
     current = [c.to_event() for e in full.values() for c in e.claims]

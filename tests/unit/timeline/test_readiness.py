@@ -1,8 +1,8 @@
 """Readiness is a pure judgement of what /health sees."""
 from services.timeline.readiness import ProgressWatch, assess
 
-BASE = dict(store_up=True, log_up=True, has_positions=True, log_records=10, lag=0, stalled_for_s=0.0,
-            stall_after_s=30.0)
+BASE = {"store_up": True, "log_up": True, "has_positions": True, "log_records": 10, "lag": 0, "stalled_for_s": 0.0,
+            "stall_after_s": 30.0}
 
 
 def test_live_when_complete_and_moving():

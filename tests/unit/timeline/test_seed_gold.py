@@ -4,9 +4,7 @@ from __future__ import annotations
 import pytest
 
 from services.timeline.core import figure_history, filter_entries, fold, list_subjects
-from tests.unit.timeline.builders import CORPUS, gold_events
-
-pytestmark = pytest.mark.skipif(not (CORPUS / "seed-gold.jsonl").exists(), reason="shared corpus not present")
+from tests.unit.timeline.builders import gold_events
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 """Unit tests of the pieces: versions, sort scores, buckets, places, subjects, figures, query."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -214,9 +214,9 @@ def test_filter_entries(sample):
 
 def test_filter_as_of_rebuilds_entries(sample):
     # Before the Western estimate arrived, the casualty entry had one claim and was not contested
-    (entry,) = filter_entries(sample, type="casualties_claimed", as_of=datetime(2025, 1, 7, tzinfo=timezone.utc))
+    (entry,) = filter_entries(sample, type="casualties_claimed", as_of=datetime(2025, 1, 7, tzinfo=UTC))
     assert len(entry.claims) == 1 and not entry.contested
-    assert filter_entries(sample, contested=True, as_of=datetime(2025, 1, 7, tzinfo=timezone.utc)) == []
+    assert filter_entries(sample, contested=True, as_of=datetime(2025, 1, 7, tzinfo=UTC)) == []
     assert filter_entries(sample, as_of=datetime(2024, 1, 1)) == []
     assert len(filter_entries(sample, as_of=datetime(2030, 1, 1))) == 3
 

@@ -1,11 +1,13 @@
-"""Functions behind `claimline extract file` and `claimline eval` (wired in services/cli.py)."""
+"""Offline tools behind `claimline extract file` and `claimline eval` (wired in services/cli.py): they
+compose the parse cache (services.parse) with the pure extractor (services.extract.core)."""
 from __future__ import annotations
 
 import json
 import sys
-from datetime import date, datetime, timezone
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import IO, Any, Iterable
+from typing import IO, Any
 
 from schemas.article import Article, ArticleIn
 from schemas.parse import ParsedArticle
@@ -14,7 +16,7 @@ from services.extract.evaluation import format_report, score
 from services.parse.cache import ParseCache
 
 # Articles without an ingestion time get this fixed one, so that runs stay reproducible.
-_NO_INGEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_NO_INGEST = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def read_articles(path: str | Path) -> list[Article]:
@@ -80,11 +82,11 @@ def evaluate(gold_path: str | Path, articles_path: str | Path, out: IO[str] | No
     return result
 
 
-if __name__ == "__main__":  # python -m services.extract.cli_commands GOLD ARTICLES [PARSER_URL]
+if __name__ == "__main__":  # python -m services.offline GOLD ARTICLES [PARSER_URL]
     from services.parse.local import local_parse_cache
 
     if len(sys.argv) in (3, 4):
         evaluate(sys.argv[1], sys.argv[2], parses=local_parse_cache(sys.argv[3] if len(sys.argv) == 4 else None))
     else:
-        print("usage: python -m services.extract.cli_commands GOLD.jsonl ARTICLES.jsonl [PARSER_URL]", file=sys.stderr)
+        print("usage: python -m services.offline GOLD.jsonl ARTICLES.jsonl [PARSER_URL]", file=sys.stderr)
         sys.exit(2)
