@@ -28,8 +28,9 @@ def nan_cursor() -> str:
 
 
 @pytest.fixture
-async def client(tmp_path):
-    app = create_embedded_app(Settings(data_dir=tmp_path), load_bundled=False)
+async def client(tmp_path, parser_url):
+    # the session's parser: the embedded app would otherwise start one of its own
+    app = create_embedded_app(Settings(data_dir=tmp_path, parser_url=parser_url), load_bundled=False)
     async with app.router.lifespan_context(app):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as c:
             yield c

@@ -11,9 +11,10 @@ from services.timeline.web import STATIC
 
 
 @pytest.fixture
-async def app_factory(tmp_path):
+async def app_factory(tmp_path, parser_url):
     async def make(**settings):
-        app = create_embedded_app(Settings(data_dir=tmp_path, **settings), load_bundled=False)
+        # the session's parser: the embedded app would otherwise start one of its own
+        app = create_embedded_app(Settings(data_dir=tmp_path, parser_url=parser_url, **settings), load_bundled=False)
         return app
     return make
 
