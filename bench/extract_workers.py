@@ -35,6 +35,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -46,7 +47,7 @@ from aiokafka.errors import KafkaError  # noqa: E402
 
 from services.common.kafka_log import KafkaLog  # noqa: E402
 from services.common.topics import ALL_TOPICS, ARTICLES_PARSED, EVENTS, PARSED_DLQ  # noqa: E402
-from services.extract.cli_commands import read_articles  # noqa: E402
+from services.offline import read_articles  # noqa: E402
 from services.parse.local import local_parse_cache  # noqa: E402
 from tests.support.infra import free_ports, start_kafka  # noqa: E402
 
@@ -87,6 +88,7 @@ async def publish_backlog(bootstrap: str, prefix: str, items: list[tuple[str, by
         await log.close()
 
 
+_PRCTL: Any
 try:  # looked up here, not in the forked child
     _PRCTL = ctypes.CDLL(None, use_errno=True).prctl
 except (OSError, AttributeError):
@@ -108,10 +110,10 @@ class Worker:
     log_path: Path
     web_port: int
     process: subprocess.Popen | None = None
-    _log: object = field(default=None, repr=False)
+    _log: IO[bytes] | None = field(default=None, repr=False)
 
-    def start(self) -> "Worker":
-        self._log = open(self.log_path, "ab")
+    def start(self) -> Worker:
+        self._log = open(self.log_path, "ab")  # noqa: SIM115 - open for the worker's lifetime, closed in stop()
         # cwd: faust keeps an `<app id>-data` directory in the working directory; keep it in the run dir.
         self.process = subprocess.Popen(
             [sys.executable, "-m", "services.cli", "extract", "run"], cwd=self.cwd,
@@ -273,7 +275,10 @@ async def run_workers(count: int, *, bootstrap: str, prefix: str, run_dir: Path,
             now = time.perf_counter()
             for w in workers:
                 if not w.alive():
-                    raise RuntimeError(f"{w.name} exited with {w.process.returncode}:\n{w.log_tail()}")
+                    code = w.process.returncode if w.process is not None else None
+                    raise RuntimeError(f"{w.name} exited with {code}:\n{w.log_tail()}")
+            if broker is not None and process_cpu_seconds(broker) is None:
+                raise RuntimeError(f"the Kafka broker (pid {broker}) is gone: see {run_dir / 'kafka' / 'kafka.log'}")
             if now >= next_commit_check:
                 next_commit_check = now + 0.2
                 done = await committed(admin, group, parsed_topic)
@@ -291,7 +296,7 @@ async def run_workers(count: int, *, bootstrap: str, prefix: str, run_dir: Path,
         health = [w.health() for w in workers]
         cpu = [w.cpu_seconds() for w in workers]
         busy = None if busy_before is None or busy_after is None else busy_after - busy_before
-        stamps = sorted(counter.seen.values()) or [launched_ms]
+        stamps: list[float] = sorted(counter.seen.values()) or [launched_ms]
         window_s = max((stamps[-1] - stamps[0]) / 1000, 1e-3)
         return {
             "workers": count, "group": group, "articles": len(wanted),
