@@ -15,9 +15,16 @@ real faust worker(s) as subprocesses and waits until the group has drained the b
 
 Reported per run: wall time from launch until the bench saw the committed offsets at the end
 (includes interpreter and faust start-up and the group join/rebalance), and the processing
-window from the first to the last marker (the markers' Kafka timestamps), as articles/s.
+window from the first to the last marker (the markers' Kafka timestamps), as articles/s; the
+CPU the workers, the broker, this script and the rest of the machine used meanwhile (the machine
+may be shared: the rates only mean something next to those figures).
 
-    .venv/bin/python bench/extract_workers.py [--articles 2000] [--timeout 600] [--parser-url URL]
+Each run gives up after --timeout seconds, or as soon as a worker or the broker exits. The workers
+are stopped after each run, and die with this script (PR_SET_PDEATHSIG); the broker is stopped at
+the end (and by its watchdog if this script is killed). The run directory (logs, faust's data
+directories) is removed unless --keep or a failure.
+
+    .venv/bin/python bench/extract_workers.py [--articles 2000] [--timeout 600] [--parser-url URL] [--keep]
 """
 from __future__ import annotations
 
@@ -259,7 +266,7 @@ async def run_workers(count: int, *, bootstrap: str, prefix: str, run_dir: Path,
         ports = free_ports(count)
         load_before = os.getloadavg()[0]
         busy_before = machine_busy_seconds()
-        own_before = (process_cpu_seconds(broker) or 0.0) + time.process_time()
+        broker_before, bench_before = process_cpu_seconds(broker) or 0.0, time.process_time()
         launched_ms = time.time() * 1000
         launched = time.perf_counter()
         for i, port in enumerate(ports):
@@ -292,7 +299,8 @@ async def run_workers(count: int, *, bootstrap: str, prefix: str, run_dir: Path,
                     f"{count} worker(s): not drained after {timeout_s:.0f} s (markers {len(counter.seen)}, parked "
                     f"{len(counter.parked)}, of {len(wanted)}; committed {done}, ends {ends})\n{tails}")
         busy_after = machine_busy_seconds()
-        own = (process_cpu_seconds(broker) or 0.0) + time.process_time() - own_before
+        broker_cpu = (process_cpu_seconds(broker) or 0.0) - broker_before
+        bench_cpu = time.process_time() - bench_before
         health = [w.health() for w in workers]
         cpu = [w.cpu_seconds() for w in workers]
         busy = None if busy_before is None or busy_after is None else busy_after - busy_before
@@ -307,7 +315,7 @@ async def run_workers(count: int, *, bootstrap: str, prefix: str, run_dir: Path,
             "parked": len(counter.parked),
             "per_worker": [h.get("articles") for h in health],
             "cpu_s": cpu, "load_before": load_before, "machine_busy_s": busy,
-            "broker_bench_cpu_s": own,
+            "broker_cpu_s": broker_cpu, "bench_cpu_s": bench_cpu,
         }
     finally:
         for w in workers:
@@ -355,20 +363,20 @@ async def main(n: int, timeout_s: float, parser_url: str | None, keep: bool) -> 
         print()
         print(f"extract workers, {n} parsed articles on 4 partitions, {os.cpu_count()} cores")
         print(f"{'workers':>7} | {'launch -> drained':>17} | {'articles/s':>10} | {'first -> last marker':>20} "
-              f"| {'articles/s':>10} | {'worker CPU':>10} | cores used: workers / broker+bench / all else")
+              f"| {'articles/s':>10} | {'worker CPU':>10} | cores used: workers / broker / bench / rest")
         for r in results:
             cpu = sum(c for c in r["cpu_s"] if c is not None)
             wall = r["drained_s"]
-            rest = (f"{(r['machine_busy_s'] - cpu - r['broker_bench_cpu_s']) / wall:.2f}"
+            rest = (f"{(r['machine_busy_s'] - cpu - r['broker_cpu_s'] - r['bench_cpu_s']) / wall:.2f}"
                     if r["machine_busy_s"] is not None else "?")
             print(f"{r['workers']:>7} | {wall:>15.1f} s | {r['rate']:>10.0f} | {r['window_s']:>18.1f} s "
                   f"| {r['window_rate']:>10.0f} | {cpu:>8.1f} s | {cpu / wall:.2f} / "
-                  f"{r['broker_bench_cpu_s'] / wall:.2f} / {rest}")
+                  f"{r['broker_cpu_s'] / wall:.2f} / {r['bench_cpu_s'] / wall:.2f} / {rest}")
         print(f"{'2 / 1':>7} | {'':>17} | {two['rate'] / one['rate']:>10.2f} | {'':>20} "
               f"| {two['window_rate'] / one['window_rate']:>10.2f} |")
         print(f"(worker CPU: user + system seconds of the worker processes, start-up included. Cores used: CPU "
-              f"seconds per second of the drain, of {os.cpu_count()}: the workers; the broker (when started here) "
-              "and this script; everything else on the machine. A large last figure means other processes were "
+              f"seconds per second of the drain, of {os.cpu_count()}: the workers; the broker (when started here); "
+              "this script; everything else on the machine. A large last figure means other processes were "
               "competing for the cores and the rates above are depressed by them.)")
         ok = True
     finally:
