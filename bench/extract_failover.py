@@ -1,7 +1,9 @@
 """Extract worker failover: two `claimline extract run` workers in one consumer group on
 real Kafka; one is killed (SIGKILL, as a crash) or stopped (SIGTERM, a clean shutdown),
-articles are published at once, and the time until every one of them has been handled
-(events or a dead letter written) is measured.
+parsed articles are published at once on `articles.parsed` (what extract reads), and the
+time until every one of them has been handled (its extraction marker or a dead letter
+written) is measured. The records are articles the parse stage marked as in a language the
+rules do not read: extract handles them (a marker, no events) without any parser running.
 
     .venv/bin/python bench/extract_failover.py [--mode kill|stop] [--rounds 1]
 """
@@ -20,22 +22,24 @@ sys.path.insert(0, str(REPO))
 import httpx  # noqa: E402
 
 from schemas.article import Article  # noqa: E402
+from schemas.parse import PARSER_VERSION, ParsedArticle  # noqa: E402
 from services.common.kafka_log import KafkaLog  # noqa: E402
-from services.common.topics import ALL_TOPICS, ARTICLES, ARTICLES_DLQ, EVENTS  # noqa: E402
+from services.common.topics import ALL_TOPICS, ARTICLES_PARSED, EVENTS, PARSED_DLQ  # noqa: E402
 from tests.support.infra import free_port, start_kafka, start_redis  # noqa: E402
 from tests.support.services import ServiceProcess, service_env, wait_http_ok  # noqa: E402
 
 
 def article(tag: str, i: int) -> tuple[str, bytes]:
-    a = Article.model_validate({"id": f"{tag}{i}", "text": f"Russia said it shelled village {i} on Monday.",
-                                "published_at": "2025-03-01"})
-    return a.id, a.model_dump_json().encode()
+    text = f"Russland sagte, es habe das Dorf {i} am Montag beschossen."
+    a = Article.model_validate({"id": f"{tag}{i}", "text": text, "published_at": "2025-03-01", "language": "de"})
+    parsed = ParsedArticle(article=a, parser_version=PARSER_VERSION, language="de", status="unsupported_language")
+    return a.id, parsed.model_dump_json().encode()
 
 
 async def handled_keys(log: KafkaLog, since: dict) -> set[str]:
     """Article ids that got events or a dead letter since the given end offsets."""
     keys: set[str] = set()
-    for spec in (EVENTS, ARTICLES_DLQ):
+    for spec in (EVENTS, PARSED_DLQ):
         positions = dict(since[spec.name("")])
         while True:
             records = await log.read(spec, positions, max_records=5000, timeout_s=0.05)
@@ -49,7 +53,7 @@ async def handled_keys(log: KafkaLog, since: dict) -> set[str]:
 
 
 async def snapshot(log: KafkaLog) -> dict:
-    return {spec.name(""): await log.end_offsets(spec) for spec in (EVENTS, ARTICLES_DLQ)}
+    return {spec.name(""): await log.end_offsets(spec) for spec in (EVENTS, PARSED_DLQ)}
 
 
 async def wait_handled(log: KafkaLog, since: dict, wanted: set[str], timeout_s: float) -> float:
@@ -80,7 +84,7 @@ async def failover_seconds(kafka: str, redis_url: str, prefix: str, run_dir: Pat
             while True:
                 since = await snapshot(log)
                 batch = [article(f"warm{round_}-", i) for i in range(20)]
-                await log.publish_many(ARTICLES, batch)
+                await log.publish_many(ARTICLES_PARSED, batch)
                 await wait_handled(log, since, {k for k, _ in batch}, 90)
                 counts = [(await client.get(f"http://127.0.0.1:{p}/health")).json()["articles"] for p in ports]
                 if all(counts):
@@ -90,7 +94,7 @@ async def failover_seconds(kafka: str, redis_url: str, prefix: str, run_dir: Pat
         (workers[0].kill if mode == "kill" else workers[0].stop)()
         started = time.monotonic()
         batch = [article("after-", i) for i in range(n)]
-        await log.publish_many(ARTICLES, batch)
+        await log.publish_many(ARTICLES_PARSED, batch)
         await wait_handled(log, since, {k for k, _ in batch}, 120)
         return time.monotonic() - started
     finally:
