@@ -5,7 +5,7 @@ tombstone, bytes that are not JSON, JSON nested thousands deep, a 900 KB non-eve
 extraction marker whose keys are reordered, when the live projector folds the topic, then
 every valid event is on the timeline and every poison record is on the events dead-letter
 topic once, with its reason; `timeline replay` and a start on an empty Redis give the same
-timeline and park nothing twice. An oversized invalid article reaching the extract worker
+timeline and park nothing twice. An oversized invalid article reaching the parse worker
 is parked as a truncated copy with its size and hash, and the worker goes on."""
 from __future__ import annotations
 
@@ -119,7 +119,8 @@ async def test_an_oversized_invalid_article_is_parked_truncated_and_the_worker_g
     assert 850_000 < len(huge) < 1_000_000
     await log.publish(ARTICLES, "huge", huge)
     await log.publish(ARTICLES, "small", b'{"id": "small"}')
-    worker = ServiceProcess("extract", ["extract", "run"], env, tmp_path / "extract.log").start()
+    # the parse stage validates what arrives on `articles` (an invalid record never needs the parser)
+    worker = ServiceProcess("parse", ["parse", "run"], env, tmp_path / "parse.log").start()
     try:
         deadline = time.monotonic() + 90
         letters = []
