@@ -112,6 +112,8 @@ async def namespace_contents(client, prefix: str, namespace: str) -> dict:
             contents[name] = await client.smembers(key)
         elif kind == "zset":
             contents[name] = await client.zrange(key, 0, -1, withscores=True)
+        elif kind == "string":  # e.g. `maxspan`, the longest entry span a window query looks back
+            contents[name] = await client.get(key)
         else:
             raise AssertionError(f"unexpected {kind} at {key!r}")
     return contents
