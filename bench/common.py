@@ -1,12 +1,14 @@
 """Shared by the benchmarks: synthetic event streams and publishing them."""
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import timedelta
 from pathlib import Path
 
 from schemas.article import Article
-from schemas.events import dump_event
+from schemas.events import Event, dump_event
+from schemas.extraction import ArticleExtracted
 from services.common.kafka_log import KafkaLog
 from services.common.topics import ALL_TOPICS, EVENTS
 from services.extract.core import extract
@@ -16,21 +18,88 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "services" / "embedded" / "samples"
 
 
-def synthetic_events(n: int):
-    """n events: copies of the bundled articles, each copy published a day later. The articles
-    are parsed once (kept in .cache/parses; the local CoreNLP is started when one is missing)."""
+def _bundled_extractions() -> list[list[Event]]:
+    """The bundled articles, parsed once (kept in .cache/parses; the local CoreNLP is started
+    when a parse is missing) and extracted once: one list of events per article."""
     base = [Article.model_validate(json.loads(line)) for path in sorted(SAMPLES.glob("*.jsonl"))
             for line in path.read_text().splitlines() if line.strip()]
-    parsed = local_parse_cache().parse_all(base)
-    events, copy = [], 0
-    while len(events) < n:
-        for p in parsed:
-            article = p.article
-            shifted = article.model_copy(update={"id": f"{article.id}-{copy}",
-                                                 "published_at": article.published_at + timedelta(days=copy)})
-            events.extend(extract(p.model_copy(update={"article": shifted})))
+    return [extract(p) for p in local_parse_cache().parse_all(base)]
+
+
+def _redate(event: Event, copy: int, version: str | None = None) -> Event:
+    """`event` as copy number `copy` says it: its article and id get the copy's suffix and
+    every date moves `copy` days later. Extracting each copy again would give the same
+    events at 1,000x the cost, which made a 100k-event log take minutes to generate."""
+    shift = timedelta(days=copy)
+    update: dict[str, object] = {
+        "event_id": f"{event.event_id}-{copy}" + (f"-{version}" if version else ""),
+        "article": f"{event.article}-{copy}",
+        "published_at": event.published_at + shift,
+        "time": event.time.model_copy(update={"start": event.time.start + shift,
+                                              "end": event.time.end + shift}),
+    }
+    if version:
+        update["extractor_version"] = version
+    return event.model_copy(update=update)
+
+
+def synthetic_events(n: int) -> list[Event]:
+    """n events: copies of the bundled articles' events, each copy published a day later."""
+    return [r for r in synthetic_log(n) if not isinstance(r, ArticleExtracted)][:n]
+
+
+def synthetic_log(n_events: int, *, empty_articles: int = 0, reextracted: int = 0) -> list[Event | ArticleExtracted]:
+    """A log of the shape the extract service writes: per article copy its events and then its
+    extraction marker, until `n_events` events are reached. `reextracted` copies are first
+    articles are first extracted by an older version (their events stay in the log and the newer
+    marker must replace them); `empty_articles` markers of articles that gave no events are interleaved
+    evenly, as a real stream has many articles that yield nothing."""
+    per_article = [events for events in _bundled_extractions() if events]
+    records: list[Event | ArticleExtracted] = []
+    old_version = "0.0.0-bench-old"
+    emitted, copy, articles = 0, 0, 0
+    while emitted < n_events:
+        for events in per_article:
+            if emitted >= n_events:
+                break
+            batch = [_redate(e, copy) for e in events[: n_events - emitted]]
+            articles += 1
+            if articles <= reextracted:
+                old = [_redate(e, copy, old_version) for e in events]
+                records.extend(old)
+                records.append(_marker(old, old_version))
+            records.extend(batch)
+            records.append(_marker(batch, batch[0].extractor_version))
+            emitted += len(batch)
         copy += 1
-    return events[:n]
+    if empty_articles:
+        step = max(1, len(records) // empty_articles)
+        mixed: list[Event | ArticleExtracted] = []
+        empties = iter(empty_markers(empty_articles))
+        for i, record in enumerate(records):
+            mixed.append(record)
+            if i % step == step - 1:
+                mixed.extend(itertools.islice(empties, 1))
+        mixed.extend(empties)
+        records = mixed
+    return records
+
+
+def _marker(events: list[Event], version: str) -> ArticleExtracted:
+    first = events[0]
+    return ArticleExtracted(article=first.article, extractor_version=version, published_at=first.published_at,
+                            event_ids=tuple(e.event_id for e in events))
+
+
+async def publish_log(bootstrap: str, prefix: str, records: list[Event | ArticleExtracted]) -> None:
+    """Publish events and markers in log order, keyed by article as the extract service does."""
+    log = KafkaLog(bootstrap, prefix)
+    await log.ensure_topics(ALL_TOPICS)
+    for start in range(0, len(records), 5000):
+        chunk = records[start:start + 5000]
+        await log.publish_many(EVENTS, [(r.article, r.model_dump_json().encode("utf-8")
+                                         if isinstance(r, ArticleExtracted) else dump_event(r)) for r in chunk])
+    await log.close()
 
 
 async def publish_events(bootstrap: str, prefix: str, events) -> None:
@@ -46,17 +115,7 @@ def empty_markers(n: int):
     """n extraction markers of articles that gave no events."""
     from datetime import date
 
-    from schemas.extraction import ArticleExtracted
     from services.extract.core import EXTRACTOR_VERSION
 
     return [ArticleExtracted(article=f"empty-{i}", extractor_version=EXTRACTOR_VERSION,
                              published_at=date(2025, 1, 1), event_ids=()) for i in range(n)]
-
-
-async def publish_markers(bootstrap: str, prefix: str, markers) -> None:
-    log = KafkaLog(bootstrap, prefix)
-    await log.ensure_topics(ALL_TOPICS)
-    for start in range(0, len(markers), 5000):
-        chunk = markers[start:start + 5000]
-        await log.publish_many(EVENTS, [(m.article, m.model_dump_json().encode("utf-8")) for m in chunk])
-    await log.close()

@@ -179,6 +179,7 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
     raw: dict[str, bytes] = {}
     letters: list[DeadLetter] = []
     done = 0
+    started = time.perf_counter()
     while any(positions.get(p, 0) < end for p, end in ends.items()):
         records = await event_log.read(EVENTS, positions, max_records=20000, timeout_s=1.0)
         if not records:
@@ -202,7 +203,9 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
     # empty Redis may be the first to see a record); what is parked already is not again.
     if letters:
         await park(event_log, EVENTS_DLQ, letters, already=await parked_coordinates(event_log, "events"))
+    read_s = time.perf_counter() - started
     state = fold_state(decoded)
+    fold_s = time.perf_counter() - started - read_s
     entry_ids = sorted(state.by_entry)
     open_writer = getattr(store, "forked_writer", lambda: None)()
     # Below a few hundred entries a process costs more than it saves.
@@ -220,8 +223,10 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
     # The positions mark the projection complete: only while holding the lease, if one is used.
     await store.commit(ChangeSet(article_versions=dict(state.article_versions), positions={topic: positions},
                                  fence=fence))
+    write_s = time.perf_counter() - started - read_s - fold_s
     return {"records": done, "events": len(state.events), "entries": len(entry_ids), "dead_letters": len(letters),
-            "workers": workers}
+            "workers": workers, "phases": {"read_decode_s": round(read_s, 2), "fold_s": round(fold_s, 2),
+                                           "write_s": round(write_s, 2)}}
 
 
 async def _write_entries(store: TimelineStore, state: FoldState, raw: dict[str, bytes], entry_ids: list[str],
