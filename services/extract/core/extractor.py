@@ -291,7 +291,7 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
     for t, rule in triggers:
         if (t, rule.type) in taken:
             continue
-        a = arguments(g, t)
+        a = arguments(g, t, rl.measure_nouns)
         if not _rule_holds(f, a, rule, rl):
             continue
         if _noise(g, t, a, rl, rule):
@@ -593,10 +593,10 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             if kind is None:
                 continue
             if (rule.type == "strike" and kind in ("killed", "wounded")
-                    and tok.lemma in ("kill", "injure", "wound", "hurt")):
-                kind = "civilians_killed" if kind == "killed" else "injured"  # 'killed three people'
-            if (rule.type != "casualties_claimed" and kind in ("killed", "wounded", "killed_or_wounded", "casualties",
-                                                               "captured")) or (
+                    and (tok.lemma in ("kill", "injure", "wound", "hurt") or _people_toll(f, qi, rl))):
+                kind = "injured" if kind == "wounded" else kind  # 'killed three people', 'a strike killed 4'
+            elif (rule.type != "casualties_claimed" and kind in ("killed", "wounded", "killed_or_wounded", "casualties",
+                                                                 "captured")) or (
                     kind in ("civilians_killed", "injured") and rule.type not in ("strike", "casualties_claimed")):
                 continue
             m.quantities.append(_figure(f, q, qi, kind, rl, single=rule.type == "strike"))
@@ -806,6 +806,8 @@ def _time(f: Facts, t: int, a: Args, m: Mention, rl: Rules, state: ArticleState)
         if te.since:
             continue
         path = [h, *g.ancestors(h)]
+        if any(g.case_of(x) in rl.noise["since"]["cases"] for x in path[:4] if x != t):
+            continue  # 'since the invasion in February 2022': when a state began, not this event
         if h in phrase:
             mine.append(te)
         elif h in scope or t in path[:4]:
@@ -824,6 +826,15 @@ def _time(f: Facts, t: int, a: Args, m: Mention, rl: Rules, state: ArticleState)
 
 # --- figures -----------------------------------------------------------------------------
 
+def _people_toll(f: Facts, qi: int, rl: Rules) -> bool:
+    """The figure counts people without a side: 'three people', '18 others', 'eight civilians'."""
+    g = f.g
+    head = g.tokens[qi].head if g.tokens[qi].dep in ("nummod", "det", "amod", "quantmod") else qi
+    near = [qi] + ([head] if head >= 0 else [])
+    words = rl.civilian_lemmas | rl.people_lemmas
+    return any(g.tokens[j].lemma in words or g.tokens[j].word.lower() in words for j in near)
+
+
 def figure_kind(f: Facts, q, qi: int, rl: Rules) -> str | None:
     g = f.g
     unit_kind = rl.unit_kinds.get(q.unit) if q.unit else None
@@ -840,13 +851,18 @@ def figure_kind(f: Facts, q, qi: int, rl: Rules) -> str | None:
         gov = g.tokens[head].head
         if g.tokens[head].dep.split(":")[0] in ("obj", "nsubj", "obl", "conj", "nmod"):
             near.add(gov)
-            near.update(g.kids(gov, "conj"))
+            # 'killed or wounded 3,000 soldiers' shares the object; 'killed three people and
+            # injured 18 others' does not: a conjoined verb with an object of its own counts that
+            near.update(c for c in g.kids(gov, "conj") if not g.kids(c, "obj"))
             near.update(g.kids(gov, "nsubj", "obj", "nsubj:pass"))
     lemmas = {g.tokens[j].lemma for j in near} | {g.tokens[j].word.lower() for j in near}
     kinds = {k for k, ws in rl.casualty_lemmas.items() if lemmas & ws}
+    if head != qi and g.tokens[head].lemma in rl.classes["weapon"]:
+        kinds = set()  # 'lost 2,600 combat vehicles': equipment, not casualties
     civilian = bool(lemmas & rl.civilian_lemmas) or q.civilian
+    people = civilian or bool(lemmas & rl.people_lemmas)
     if unit_kind in ("killed", "wounded", "casualties", "captured") or (
-            (kinds and unit_kind in (None, "troops") and q.unit not in ("civ",)) or (kinds and civilian)):
+            (kinds and unit_kind in (None, "troops") and q.unit not in ("civ",)) or (kinds and people)):
         if ("killed" in kinds and "wounded" in kinds) or (unit_kind == "killed" and "wounded" in kinds):
             kind = "killed_or_wounded"
         elif unit_kind in ("killed", "wounded", "casualties", "captured"):
@@ -861,7 +877,7 @@ def figure_kind(f: Facts, q, qi: int, rl: Rules) -> str | None:
             kind = "casualties"
         if civilian and kind == "killed":
             return "civilians_killed"
-        if civilian and kind == "wounded":
+        if people and kind == "wounded":
             return "injured"
         return kind
     if q.unit == "civ":
@@ -978,9 +994,11 @@ def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, f
         if kind not in _CASUALTY_KINDS or (kind in have_kinds and not (
                 head0 >= 0 and g.tokens[head0].lemma in rl.attribution_nouns)):
             continue
-        if kind in ("civilians_killed", "injured") and strikes:
-            # 'strikes by Russia resulted in eight civilian deaths': the strike's toll
-            strikes[0].quantities.append(_figure(f, q, qi, kind, rl, single=True))
+        if strikes and (kind in ("civilians_killed", "injured") or (kind == "killed" and _people_toll(f, qi, rl))):
+            # 'strikes by Russia resulted in eight civilian deaths', 'the attack killed three people':
+            # the strike's toll, not a tally of a side's losses
+            if not any(x["kind"] == kind and x.get("value") == q.value for x in strikes[0].quantities):
+                strikes[0].quantities.append(_figure(f, q, qi, kind, rl, single=True))
             continue
         tok = g.tokens[qi]
         head = tok.head if tok.dep in ("nummod", "det", "amod", "quantmod") and tok.head >= 0 else qi

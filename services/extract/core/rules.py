@@ -75,9 +75,15 @@ class Rules:
     unit_kinds: dict[str, str]
     casualty_lemmas: dict[str, frozenset[str]]
     civilian_lemmas: frozenset[str]
+    people_lemmas: frozenset[str]
     multilateral: frozenset[str] = frozenset()  # party codes that can meet on their own
     figure_scopes: dict[str, frozenset[str]] = field(default_factory=dict)
     examples: tuple[Example, ...] = field(default=())
+
+    @property
+    def measure_nouns(self) -> frozenset[str]:
+        """Nouns that count or shape a noun trigger: 'eight hours of talks', 'a wave of strikes'."""
+        return self.classes.get("measure", frozenset())
 
 
 def _load_yaml(name: str) -> dict[str, Any]:
@@ -159,7 +165,8 @@ def rules() -> Rules:
         estimate_modifiers=frozenset(mdata["estimate_modifiers"]), noise=noise,
         unit_kinds=dict(fdata["unit_kinds"]),
         casualty_lemmas={k: frozenset(v) for k, v in fdata["casualty_lemmas"].items()},
-        civilian_lemmas=frozenset(fdata["civilian_lemmas"]), examples=tuple(examples),
+        civilian_lemmas=frozenset(fdata["civilian_lemmas"]),
+        people_lemmas=frozenset(fdata["people_lemmas"]), examples=tuple(examples),
         multilateral=frozenset(p.code for p in party_table().parties.values() if p.multilateral),
         figure_scopes={k: frozenset(v) for k, v in fdata["scopes"].items()})
 

@@ -233,7 +233,9 @@ class Args:
     manner: bool = False  # a noun in 'captured Sudzha in a surprise offensive': the subject's own act
 
 
-def arguments(g: Graph, t: int) -> Args:
+def arguments(g: Graph, t: int, measures: frozenset[str] = frozenset()) -> Args:
+    """The trigger's arguments. `measures` are nouns that only count or shape a noun trigger
+    ('eight hours of talks', 'a wave of strikes'): the trigger takes their place in the clause."""
     tok = g.tokens[t]
     a = Args(self=t)
     nominal_adj = tok.pos.startswith("JJ") and tok.dep.split(":")[0] in ("obj", "nsubj", "obl", "nmod", "conj", "appos")
@@ -270,16 +272,22 @@ def arguments(g: Graph, t: int) -> Args:
                 else:
                     a.oblique.append(c)
         gov = tok.head
-        if gov >= 0 and tok.dep in ("obj", "nsubj:pass", "obl", "xcomp", "nsubj", "conj", "appos"):
+        place = tok
+        if (gov >= 0 and tok.dep.startswith("nmod") and g.case_of(t) == "of"
+                and g.tokens[gov].lemma in measures and g.tokens[gov].head >= 0):
+            place = g.tokens[gov]  # 'led eight hours of talks': 'hours' stands where the talks are
+            gov = place.head
+        if gov >= 0 and place.dep in ("obj", "nsubj:pass", "obl", "xcomp", "nsubj", "conj", "appos"):
             head = g.tokens[gov]
             if head.is_verb or head.pos.startswith("JJ"):
                 a.governor = gov
-                if tok.dep in ("obj", "xcomp", "obl"):
-                    a.subject = [s for s in g.kids(gov, "nsubj") if s != t] or _inherited_subject(g, gov)
-                    a.manner = tok.dep == "obl" and g.case_of(t) in ("in", "during", "through", "since", "with", "amid")
+                if place.dep in ("obj", "xcomp", "obl"):
+                    a.subject = [s for s in g.kids(gov, "nsubj") if s not in (t, place.i)] or _inherited_subject(g, gov)
+                    a.manner = place.dep == "obl" and g.case_of(place.i) in ("in", "during", "through", "since", "with",
+                                                                             "amid")
                     a.agent += [o for o in g.kids(gov, "obl") if g.case_of(o) == "by"]
-                    a.oblique += [o for o in g.kids(gov, "obl") if o != t and g.case_of(o) != "by"]
-                elif tok.dep == "nsubj":
+                    a.oblique += [o for o in g.kids(gov, "obl") if o not in (t, place.i) and g.case_of(o) != "by"]
+                elif place.dep == "nsubj":
                     a.object += g.kids(gov, "obj")
     return a
 

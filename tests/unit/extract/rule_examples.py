@@ -16,6 +16,8 @@ def example_article(example: Example) -> Article:
 def _slot_ok(event: dict[str, Any], key: str, want: Any) -> bool:
     if key == "claimants":
         return sorted(c.get("party") or "-" for c in event.get("claimants") or []) == sorted(want)
+    if key == "time_from_article":
+        return bool((event.get("time") or {}).get("from_article_date")) == want
     if key == "quantities":
         have = event.get("quantities") or []
         return all(any(q["kind"] == w["kind"] and all(q.get(k) == v for k, v in w.items()) for q in have) for w in want)
