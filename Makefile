@@ -43,7 +43,7 @@ help:
 	@echo "make redis-up|redis-down|redis-status   local redis-server on 127.0.0.1:$(REDIS_PORT)"
 	@echo "make parser-fetch|parser-up|parser-down|parser-status   Stanford CoreNLP server on 127.0.0.1:$(PARSER_PORT)"
 	@echo "make up|down|status    infrastructure + ingest, parse, extract, timeline in the background (.run/)"
-	@echo "make demo              run 'claimline demo'"
+	@echo "make demo [PORT=8000] [HOST=127.0.0.1] [DATA_DIR=.claimline]   run 'claimline demo' (embedded, web page)"
 	@echo "make bench             run every bench/*.py"
 	@echo "make clean             stop everything and remove .run/ and build leftovers (distclean: also $(VENV), .cache/)"
 
@@ -146,8 +146,12 @@ status:
 	@bash $(CORENLP_SH) status || true
 
 # ---- Other entry points ---------------------------------------------------------------
+# `make demo PORT=8080 HOST=0.0.0.0 DATA_DIR=/tmp/claimline`: each is passed on when set
+# (claimline demo's defaults: 127.0.0.1, 8000, CLAIMLINE_DATA_DIR or .claimline).
+DEMO_ARGS := $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT)) $(if $(DATA_DIR),--data-dir $(DATA_DIR))
+
 demo: venv assets parser-fetch
-	$(VENV)/bin/claimline demo
+	$(VENV)/bin/claimline demo $(DEMO_ARGS)
 
 bench: venv
 	@shopt -s nullglob; scripts=(bench/*.py); \

@@ -5,6 +5,11 @@ the real one: a local CoreNLP server (deploy/local/corenlp.sh), started when non
 CLAIMLINE_PARSER_URL and stopped with the process.
 
 Run: `claimline demo` (loads the bundled sample articles and serves API and web page).
+
+Everything the embedded mode keeps is in one data directory (`--data-dir`, else
+CLAIMLINE_DATA_DIR, else `.claimline` under the working directory): the SQLite log
+(`claimline.sqlite`) and, while a demo runs, `demo.json` (its pid and URL), by which
+`claimline timeline replay --embedded` finds the running demo and rebuilds its store.
 """
 from __future__ import annotations
 
@@ -14,15 +19,16 @@ import dataclasses
 import json
 import logging
 import os
+import time
 from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from schemas.article import Article
 from services.bootstrap import TimelineRuntime
-from services.common.http import SecurityHeaders
+from services.common.http import SecurityHeaders, bearer_guard
 from services.common.ports import EventLog, Written
 from services.common.settings import Settings
 from services.common.topics import ALL_TOPICS, ARTICLES, ARTICLES_PARSED
@@ -45,6 +51,30 @@ log = logging.getLogger(__name__)
 SAMPLES_DIR = Path(__file__).parent / "samples"
 EXTRACT_GROUP = "claimline-extract"
 PARSE_GROUP = "claimline-parse"
+LOG_FILE = "claimline.sqlite"
+DEMO_FILE = "demo.json"
+BACKEND = {"log_backend": "sqlite", "store_backend": "memory"}
+
+
+def log_path(data_dir: str | Path) -> Path:
+    """The embedded SQLite log in a data directory."""
+    return Path(data_dir) / LOG_FILE
+
+
+def demo_file(data_dir: str | Path) -> Path:
+    """Where a running demo leaves its pid and URL."""
+    return Path(data_dir) / DEMO_FILE
+
+
+async def fold_log(event_log: EventLog, *, progress: Progress | None = None) -> tuple[MemoryTimelineStore,
+                                                                                      dict[str, Any]]:
+    """The store a demo serves, built from its log: the events topic folded into a fresh
+    in-process store by the timeline's rebuild (the one a start and the Redis replay run)."""
+    store = MemoryTimelineStore()
+    started = time.perf_counter()
+    report = await replay_into(event_log, store, progress=progress)
+    return store, {"records": report["records"], "seconds": round(time.perf_counter() - started, 3),
+                   **await store.counts()}
 
 
 async def warm_seen(event_log: EventLog, seen: MemorySeenStore) -> int:
@@ -70,15 +100,14 @@ class EmbeddedRuntime:
         self.settings = settings
         self.parser = parser
         self._own_client: CoreNLPClient | None = None
-        path = db_path if db_path is not None else Path(settings.data_dir) / "claimline.sqlite"
+        path = db_path if db_path is not None else log_path(settings.data_dir)
         self.log = SqliteLog(path, settings.topic_prefix)
         self.seen = MemorySeenStore()
         self.ingest = IngestService(self.log, self.seen)
-        self.timeline = TimelineRuntime(self.log, MemoryTimelineStore(),
-                                        {"log_backend": "sqlite", "store_backend": "memory"},
-                                        articles=self.article)
+        self.timeline = TimelineRuntime(self.log, MemoryTimelineStore(), BACKEND, articles=self.article)
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
+        self._replaying = asyncio.Lock()
 
     async def start(self) -> None:
         if self.parser is None:
@@ -175,6 +204,17 @@ class EmbeddedRuntime:
                 raise TimeoutError("the embedded pipeline did not settle in time")
             await asyncio.sleep(0.05)
 
+    async def replay(self) -> dict[str, Any]:
+        """`claimline timeline replay --embedded` on a running demo: fold the log into a fresh
+        store (`fold_log`), then serve it in place of the old one. The old store's projector
+        stops first; the new one goes on from the positions the fold reached."""
+        async with self._replaying:
+            store, report = await fold_log(self.log)
+            old, self.timeline = self.timeline, TimelineRuntime(self.log, store, BACKEND, articles=self.article)
+            await old.stop()
+            await self.timeline.start()
+            return report
+
     async def stop(self) -> None:
         self._stop.set()
         for task in self._tasks:
@@ -210,8 +250,28 @@ async def load_samples(runtime: EmbeddedRuntime) -> tuple[int, int]:
     return sum(r.status == "accepted" for r in receipts), sum(r.status == "duplicate" for r in receipts)
 
 
+def running_demo(data_dir: str | Path) -> dict[str, Any] | None:
+    """The demo running on `data_dir` ({"pid", "url"}), or None when none is."""
+    try:
+        info = json.loads(demo_file(data_dir).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    pid = info.get("pid") if isinstance(info, dict) else None
+    if not isinstance(pid, int) or pid <= 0 or not isinstance(info.get("url"), str):
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None  # left behind by a demo that was killed
+    except PermissionError:
+        pass  # alive, another user's
+    return info
+
+
 def create_embedded_app(settings: Settings, *, load_bundled: bool = True, db_path: str | Path | None = None,
-                        parser: Parser | None = None) -> FastAPI:
+                        parser: Parser | None = None, url: str | None = None) -> FastAPI:
+    """`url`: where the app is served; when given, the running app announces itself in the data
+    directory's `demo.json` (so that the CLI's embedded tools find it) and removes it at stop."""
     holder: dict[str, EmbeddedRuntime] = {}
 
     @contextlib.asynccontextmanager
@@ -223,8 +283,15 @@ def create_embedded_app(settings: Settings, *, load_bundled: bool = True, db_pat
         if load_bundled:
             accepted, duplicates = await load_samples(runtime)
             log.info("bundled samples: %d new, %d already in the log", accepted, duplicates)
-        yield
-        await runtime.stop()
+        announced = demo_file(settings.data_dir) if url is not None else None
+        if announced is not None:
+            announced.write_text(json.dumps({"pid": os.getpid(), "url": url}), encoding="utf-8")
+        try:
+            yield
+        finally:
+            if announced is not None and (running_demo(settings.data_dir) or {}).get("pid") == os.getpid():
+                announced.unlink(missing_ok=True)
+            await runtime.stop()
 
     app = FastAPI(title="Claimline (embedded demo)", version="0.1.0", lifespan=lifespan,
                   description="Ingest, parse, extract and timeline in one process on an embedded SQLite log.")
@@ -243,16 +310,26 @@ def create_embedded_app(settings: Settings, *, load_bundled: bool = True, db_pat
     app.include_router(places_router(get_ctx, read_token=settings.read_token))
 
     app.include_router(web_router())
+
+    @app.post("/admin/replay", tags=["ops"], dependencies=[Depends(bearer_guard(settings.api_token))],
+              summary="Rebuild this demo's timeline store from its SQLite log (claimline timeline replay --embedded)")
+    async def admin_replay() -> dict[str, Any]:
+        return await holder["runtime"].replay()
+
     return app
 
 
 async def replay_embedded(settings: Settings, *, progress: Progress | None = None) -> dict[str, Any]:
-    """`claimline timeline replay --embedded`: fold the SQLite log into a fresh in-process store."""
-    event_log = SqliteLog(Path(settings.data_dir) / "claimline.sqlite", settings.topic_prefix)
-    store = MemoryTimelineStore()
+    """`claimline timeline replay --embedded` with no demo running: fold the SQLite log into the
+    store a demo on this data directory builds at start (`fold_log`), and report what it holds.
+    A missing log is an error, not an empty one created in passing."""
+    path = log_path(settings.data_dir)
+    if not path.is_file():
+        raise FileNotFoundError(path)
+    event_log = SqliteLog(path, settings.topic_prefix)
     try:
         await event_log.ensure_topics(ALL_TOPICS)
-        report = await replay_into(event_log, store, progress=progress)
-        return {"records": report["records"], **await store.counts()}
+        _, report = await fold_log(event_log, progress=progress)
+        return report
     finally:
         await event_log.close()
