@@ -713,6 +713,13 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
     if denial is not None:
         # 'Kyiv rejected claims that Russia had regained Sudzha': the denial is what is reported
         attrs = [denial]
+    elif len(attrs) > 1:
+        # 'Citing intelligence reports, Zelensky said ...': the speaker a party can be named for
+        # says it, not the unnamed source they cite
+        named = next((at for at in attrs if at.claimant is not None
+                      and phrase_party(f, at.claimant, res) is not None), None)
+        if named is not None:
+            attrs = [named]
     for at in attrs[:1]:
         if at.claimant is not None:
             ctok = g.tokens[at.claimant]
@@ -966,8 +973,13 @@ def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules) -> 
     party = phrase_party(f, head, res)
     if party is not None or gov < 0:
         return party
-    p = _party(f, g.kids(gov, "nsubj"), res)
+    p = _party(f, [s_ for s_ in g.kids(gov, "nsubj") if s_ != head], res)
     lemma = g.tokens[gov].lemma
+    if p is None and g.tokens[gov].dep.split(":")[0] in ("xcomp", "acl", "conj") and g.tokens[gov].head >= 0:
+        # 'Russia has lost 600,000 soldiers killed or wounded': the loser is the subject of 'lose'
+        up = g.tokens[gov].head
+        if g.tokens[up].lemma in ("lose", "suffer", "sustain", "incur"):
+            return _party(f, g.kids(up, "nsubj"), res)
     if p and lemma in ("lose", "suffer", "sustain", "incur"):
         return p
     if p and lemma in ("kill", "eliminate", "wound", "injure", "capture"):

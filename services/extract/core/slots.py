@@ -432,7 +432,9 @@ def attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
 def _speaker(g: Graph, verb: int) -> int | None:
     subj = g.kids(verb, "nsubj")
     if subj:
-        return subj[0]
+        # Two subjects mean a misparsed opener ('Citing intelligence reports, Zelensky said'):
+        # the one next to the verb speaks.
+        return max(subj) if all(s_ < verb for s_ in subj) else subj[0]
     agent = [o for o in g.kids(verb, "obl") if g.case_of(o) == "by"]
     if agent:
         return agent[0]
