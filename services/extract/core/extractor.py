@@ -836,7 +836,10 @@ def _time(f: Facts, t: int, a: Args, m: Mention, rl: Rules, state: ArticleState)
 def _people_toll(f: Facts, qi: int, rl: Rules) -> bool:
     """The figure counts people without a side: 'three people', '18 others', 'eight civilians'."""
     g = f.g
-    head = g.tokens[qi].head if g.tokens[qi].dep in ("nummod", "det", "amod", "quantmod") else qi
+    tok = g.tokens[qi]
+    if tok.dep in ("obj", "nsubj:pass") and tok.head >= 0 and g.tokens[tok.head].lemma in rl.classes["toll"]:
+        return True  # 'killing two and wounding nine': a bare count of people
+    head = tok.head if tok.dep in ("nummod", "det", "amod", "quantmod") else qi
     near = [qi] + ([head] if head >= 0 else [])
     words = rl.civilian_lemmas | rl.people_lemmas
     return any(g.tokens[j].lemma in words or g.tokens[j].word.lower() in words for j in near)
@@ -1006,7 +1009,9 @@ def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, f
         if kind not in _CASUALTY_KINDS or (kind in have_kinds and not (
                 head0 >= 0 and g.tokens[head0].lemma in rl.attribution_nouns)):
             continue
-        if strikes and (kind in ("civilians_killed", "injured") or (kind == "killed" and _people_toll(f, qi, rl))):
+        if strikes and (kind in ("civilians_killed", "injured")
+                        or (kind in ("killed", "wounded") and _people_toll(f, qi, rl))):
+            kind = "injured" if kind == "wounded" else kind
             # 'strikes by Russia resulted in eight civilian deaths', 'the attack killed three people':
             # the strike's toll, not a tally of a side's losses
             if not any(x["kind"] == kind and x.get("value") == q.value for x in strikes[0].quantities):

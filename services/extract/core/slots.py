@@ -354,6 +354,19 @@ def role_tokens(g: Graph, a: Args, role: str) -> list[int]:
         if a.governor is not None:  # 'told Umerov during a meeting in Washington'
             heads += [o for o in g.kids(a.governor, "obj", "iobj") if o != a.self]
         heads += [m for m in a.modifier if g.tokens[m].dep in ("nmod:poss", "amod", "compound")]
+    elif role == "circumstance":
+        # participle clauses that say how or with what result: 'attacked the oblast 65 times,
+        # killing two', 'carried out 60 attacks using mortars'
+        # (the parser hangs them as advcl, acl, xcomp or conj, and off the trigger's own object)
+        bases = [b for b in (a.self, a.governor) if b is not None]
+        if a.self is not None and g.tokens[a.self].is_noun:
+            bases += g.kids(a.self, "nmod")
+        out = []
+        for base in bases:
+            for c in g.kids(base, "advcl", "acl", "xcomp", "conj"):
+                if g.tokens[c].pos == "VBG":
+                    out += g.subtree(c, frozenset({"ccomp", "parataxis"}))
+        return out
     elif role == "self":
         return g.subtree(a.self, frozenset({"nsubj", "ccomp", "parataxis", "advcl", "acl:relcl", "conj", "csubj"})) \
             if a.self is not None else []
