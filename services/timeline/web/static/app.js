@@ -412,7 +412,19 @@
 
   function domId(entryId) { return "e-" + String(entryId).replace(/[^A-Za-z0-9_-]/g, "_"); }
 
-  function renderEntry(entry, open) {
+  /** Mark the claim an entry node was opened for (data-target-event), e.g. from a chart point. */
+  function markTarget(item) {
+    var eventId = item.getAttribute("data-target-event");
+    var found = null;
+    item.querySelectorAll("li.claim").forEach(function (claim) {
+      var hit = !!eventId && claim.getAttribute("data-event-id") === eventId;
+      claim.classList.toggle("claim-target", hit);
+      if (hit) found = claim;
+    });
+    return found;
+  }
+
+  function renderEntry(entry, open, targetEvent) {
     var id = domId(entry.entry_id);
     var claims = entry.claims || [];
     // A timeline page carries a few claims per entry; claims_total says how many exist.
@@ -450,25 +462,32 @@
       return (c.evidence_total || 0) <= (c.evidence || []).length;
     });
     panel.setAttribute("data-full", complete ? "true" : "false");
+    var pending = null;
+    /** The full claims panel (fetched once; every claim and span), as a promise. The brief
+     *  panel is replaced, so a marked claim is marked again in the new one. */
+    function loadFull() {
+      if (complete) return Promise.resolve(panel);
+      if (!pending) {
+        pending = fetchJson("/timeline/" + encodeURIComponent(entry.entry_id)).then(function (full) {
+          var fresh = renderClaims(full, id + "-claims");
+          fresh.setAttribute("data-full", "true");
+          fresh.hidden = toggle.getAttribute("aria-expanded") !== "true";
+          panel.replaceWith(fresh);
+          panel = fresh;
+          complete = true;
+          markTarget(item);
+          return panel;
+        });
+        pending.catch(function () { pending = null; });  // a later opening tries again
+      }
+      return pending;
+    }
     toggle.addEventListener("click", function () {
       var expanded = toggle.getAttribute("aria-expanded") === "true";
       toggle.setAttribute("aria-expanded", expanded ? "false" : "true");
       panel.hidden = expanded;
       item.classList.toggle("open", !expanded);
-      if (!expanded && !complete) {
-        // Opened for the first time: fetch every claim behind the entry.
-        complete = true;
-        fetch("/timeline/" + encodeURIComponent(entry.entry_id), { headers: { Accept: "application/json" } })
-          .then(function (r) { return r.ok ? r.json() : null; })
-          .then(function (full) {
-            if (!full) return;
-            var fresh = renderClaims(full, id + "-claims");
-            fresh.setAttribute("data-full", "true");
-            fresh.hidden = toggle.getAttribute("aria-expanded") !== "true";
-            panel.replaceWith(fresh);
-            panel = fresh;
-          });
-      }
+      if (!expanded) loadFull().catch(function () { /* the briefs stay; fetchJson asked for a token if needed */ });
     });
 
     var reasons = entry.contested && (entry.contested_reasons || []).length
@@ -494,7 +513,16 @@
         renderFigureList(entry),
         reasons,
         panel));
+    item.claimlineLoadFull = loadFull;
+    if (targetEvent) { item.setAttribute("data-target-event", targetEvent); markTarget(item); }
+    if (open) loadFull().catch(function () { /* keep the briefs */ });
     return item;
+  }
+
+  function setHash(nodeId) {
+    var base = window.location.pathname + window.location.search;
+    if (window.location.hash === (nodeId ? "#" + nodeId : "")) return;
+    window.history.replaceState(window.history.state, "", nodeId ? base + "#" + nodeId : base);
   }
 
   function monthSection(key, create) {
@@ -542,7 +570,7 @@
   function upsert(entry, flash) {
     var old = document.getElementById(domId(entry.entry_id));
     var open = !!(old && old.classList.contains("open"));
-    var node = renderEntry(entry, open);
+    var node = renderEntry(entry, open, old && old.getAttribute("data-target-event"));
     if (old) {
       old.replaceWith(node);
       if (old.getAttribute("data-month") !== node.getAttribute("data-month") ||
@@ -759,21 +787,24 @@
       return node;
     });
     return ready.then(function (node) {
+      document.querySelectorAll("li.entry[data-target-event]").forEach(function (other) {
+        if (other !== node) { other.removeAttribute("data-target-event"); markTarget(other); }
+      });
+      if (eventId) node.setAttribute("data-target-event", eventId);
+      else node.removeAttribute("data-target-event");
+      markTarget(node);
       var toggle = node.querySelector(".entry-toggle");
       if (toggle && toggle.getAttribute("aria-expanded") !== "true") toggle.click();
-      window.history.replaceState(null, "", window.location.pathname + window.location.search + "#" + node.id);
+      setHash(node.id);
       node.scrollIntoView({ block: "start" });
-      if (!eventId) return node;
-      var tries = 0;
-      (function mark() {
-        var claim = document.querySelector("#" + node.id + ' li.claim[data-event-id="' + eventId + '"]');
-        if (claim) {
-          document.querySelectorAll("li.claim.claim-target").forEach(function (c) { c.classList.remove("claim-target"); });
-          claim.classList.add("claim-target");
-          claim.scrollIntoView({ block: "center" });
-        } else if (tries++ < 40) window.setTimeout(mark, 50);
-      })();
-      return node;
+      // The brief panel is replaced by the full one: mark (and show) the claim once it is in.
+      var full = node.claimlineLoadFull ? node.claimlineLoadFull() : Promise.resolve();
+      return full.catch(function () { /* the briefs stay */ }).then(function () {
+        var current = document.getElementById(node.id) || node;  // a live update may have re-rendered it
+        var claim = markTarget(current);
+        if (claim) claim.scrollIntoView({ block: "center" });
+        return current;
+      });
     });
   }
 
