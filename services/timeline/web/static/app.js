@@ -19,6 +19,8 @@
   var state = {
     filters: {},          // the active filters (from the URL)
     entries: new Map(),   // entry_id -> Entry, the rendered ones
+    loadedIds: new Set(), // entry ids that came with the loaded pages
+    pinned: new Set(),    // entry ids shown only because they were opened (permalink, map, chart)
     nextCursor: null,
     loading: false,
     generation: 0,        // bumps on every reload; stale responses are dropped
@@ -406,11 +408,64 @@
   function renderClaims(entry, id) {
     var claims = entry.claims || [];
     return h("div", { class: "claims-panel", id: id, role: "region", "aria-label": "Claims behind " + entryTitle(entry) },
+      renderPermalink(entry),
       entry.summary ? h("p", { class: "entry-summary" }, entry.summary) : null,
       h("ol", { class: "claims" }, claims.map(renderClaim)));
   }
 
   function domId(entryId) { return "e-" + String(entryId).replace(/[^A-Za-z0-9_-]/g, "_"); }
+
+  // ---------------------------------------------------------------- permalinks
+
+  /** The entry id a location hash names: "#e-<id>" (the form the page writes) or "#entry=<id>". */
+  function entryIdFromHash(hash) {
+    var value = String(hash || "").replace(/^#/, "");
+    try { value = decodeURIComponent(value); } catch (e) { /* keep it raw */ }
+    if (value.indexOf("entry=") === 0) return value.slice(6) || null;
+    if (value.indexOf("e-") === 0) return value.slice(2) || null;
+    return null;
+  }
+
+  /** An entry's permalink: the page without filters, opened on that entry (any entry, on any page). */
+  function permalinkOf(entryId) {
+    return window.location.origin + window.location.pathname + "#" + domId(entryId);
+  }
+
+  function copyText(text) {
+    function fallback() {
+      return new Promise(function (resolve, reject) {
+        var area = h("textarea", { class: "copy-buffer", readonly: true, "aria-hidden": "true" });
+        area.value = text;
+        document.body.appendChild(area);
+        area.select();
+        var ok = false;
+        try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+        area.remove();
+        if (ok) resolve(); else reject(new Error("the browser refused to copy"));
+      });
+    }
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text).catch(fallback);
+    return fallback();
+  }
+
+  function renderPermalink(entry) {
+    var link = permalinkOf(entry.entry_id);
+    var status = h("span", { class: "copy-status", role: "status", "aria-live": "polite" });
+    var button = h("button", { type: "button", class: "copy-link", "data-link": link,
+      title: "Copy this entry's permalink", "aria-label": "Copy the link to this entry" }, "Copy link");
+    button.addEventListener("click", function () {
+      copyText(link).then(function () {
+        status.textContent = "Link copied";
+        status.setAttribute("data-copied", "true");
+      }, function () {
+        status.textContent = "Copy it by hand: " + link;
+        status.setAttribute("data-copied", "false");
+      });
+    });
+    return h("p", { class: "entry-permalink" },
+      h("a", { class: "permalink", href: "#" + domId(entry.entry_id), title: "Permalink to this entry" }, "Link to this entry"),
+      " ", button, " ", status);
+  }
 
   /** Mark the claim an entry node was opened for (data-target-event), e.g. from a chart point. */
   function markTarget(item) {
@@ -487,6 +542,9 @@
       toggle.setAttribute("aria-expanded", expanded ? "false" : "true");
       panel.hidden = expanded;
       item.classList.toggle("open", !expanded);
+      // An opened entry puts its permalink in the URL; closing it takes it out.
+      if (!expanded) setHash(id);
+      else if (window.location.hash === "#" + id) setHash(null);
       if (!expanded) loadFull().catch(function () { /* the briefs stay; fetchJson asked for a token if needed */ });
     });
 
@@ -590,6 +648,8 @@
     var node = document.getElementById(domId(entryId));
     if (node) node.remove();
     state.entries.delete(entryId);
+    state.pinned.delete(entryId);
+    state.loadedIds.delete(entryId);
     removeEmptyMonths();
   }
 
@@ -664,8 +724,14 @@
         if (reset) {
           clear(els.timeline);
           state.entries.clear();
+          state.pinned.clear();
+          state.loadedIds.clear();
         }
-        page.entries.forEach(function (entry) { upsert(entry, false); });
+        page.entries.forEach(function (entry) {
+          state.pinned.delete(entry.entry_id);
+          state.loadedIds.add(entry.entry_id);
+          upsert(entry, false);
+        });
         state.nextCursor = page.next_cursor || null;
         showError("");
       })
@@ -695,15 +761,18 @@
   }
 
   var hashDone = false;
+  /** A permalink (#e-<id>) opens its entry, fetched when it is not on the loaded pages. */
   function openFromHash() {
     if (hashDone || !window.location.hash) return;
     hashDone = true;
-    var node = document.getElementById(window.location.hash.slice(1));
-    if (node && node.classList.contains("entry")) {
-      var toggle = node.querySelector(".entry-toggle");
-      if (toggle && toggle.getAttribute("aria-expanded") !== "true") toggle.click();
-      node.scrollIntoView({ block: "center" });
-    }
+    var entryId = entryIdFromHash(window.location.hash);
+    if (!entryId) return;
+    openEntry(entryId).catch(function (error) {
+      if (error && error.name === "Unauthorized") return;
+      var message = error && error.message ? error.message : String(error);
+      showError(/HTTP 404/.test(message) ? "The linked entry " + entryId + " does not exist (any more)."
+        : "Could not open the linked entry " + entryId + ": " + message);
+    });
   }
 
   // ---------------------------------------------------------------- live updates
@@ -713,6 +782,7 @@
     if (!state.nextCursor) return true;
     var last = null;
     state.entries.forEach(function (e) {
+      if (state.pinned.has(e.entry_id)) return;  // opened by a permalink, beyond the loaded pages
       if (last === null || comesBefore(last, e.sort_score)) last = e.sort_score;
     });
     return last === null || !comesBefore(last, entry.sort_score);
@@ -782,7 +852,10 @@
   function openEntry(entryId, eventId) {
     var shown = document.getElementById(domId(entryId));
     var ready = shown ? Promise.resolve(shown) : fetchJson("/timeline/" + encodeURIComponent(entryId)).then(function (entry) {
+      // Not in the loaded pages (a permalink, a point beyond page one): shown at its place,
+      // without counting as loaded for the live updates.
       var node = upsert(entry, true);
+      if (!state.loadedIds.has(entry.entry_id)) state.pinned.add(entry.entry_id);
       updateChrome();
       return node;
     });
@@ -851,6 +924,13 @@
       if (Object.keys(state.filters).length) applyFilters({}, true);
     });
     els.loadMore.addEventListener("click", function () { load(false); });
+    window.addEventListener("hashchange", function () {
+      // A permalink pasted into this page's address bar.
+      var entryId = entryIdFromHash(window.location.hash);
+      if (!entryId) return;
+      hashDone = false;
+      if (!state.loading) openFromHash();  // else the load opens it when done
+    });
     window.addEventListener("popstate", function () {
       var filters = filtersFromUrl();
       fillForm(filters);
