@@ -367,6 +367,72 @@ def test_a_permalink_opens_an_entry_beyond_the_first_page(browser, demo, shots):
     assert all("404" in message for message in js_errors(browser)), js_errors(browser)
 
 
+def test_entries_say_what_they_rest_on_and_claims_cite_their_sources(browser, demo, shots):
+    """Issue 10 items 3 and 4 on the page: an entry resting only on expected or denied claims
+    says so (badge and title); every claim shows its outlet, a link that opens its source URL
+    and its publication date, and says when the article gave no outlet, URL or date."""
+    everything = demo.all_entries()
+    open_page(browser, demo.url + "/?limit=500")
+    assert rendered_ids(browser) == [e["entry_id"] for e in everything]
+    badges = {"expected": "expected only", "denied": "denied only"}
+    for entry in everything:
+        modalities = set(entry["modalities"])
+        if modalities and modalities <= {"expected", "denied"}:
+            assert entry["standing"] in badges, entry["entry_id"]
+        item = browser.find_element(By.CSS_SELECTOR, f'li.entry[data-entry-id="{entry["entry_id"]}"]')
+        found = [b.text for b in item.find_elements(By.CSS_SELECTOR, ".badge-standing")]
+        title = item.find_element(By.CSS_SELECTOR, ".entry-title").text
+        if entry["standing"] == "reported":
+            assert found == [], (entry["entry_id"], found)
+        else:
+            assert found == [badges[entry["standing"]]], (entry["entry_id"], found)
+            assert title.startswith("Expected:" if entry["standing"] == "expected" else "Denied by"), title
+    assert any(e["standing"] != "reported" for e in everything), "the demo has expected/denied-only entries"
+
+    # One opened entry per article: each claim card cites its article.
+    chosen: dict[str, str] = {}
+    for entry in everything:
+        for claim in entry["claims"]:
+            chosen.setdefault(claim["article"], entry["entry_id"])
+    articles = {a: demo.get(f"/articles/{a}")["article"] for a in chosen}
+    assert any(a["url"] for a in articles.values()) and any(not a["url"] for a in articles.values())
+    for entry_id in dict.fromkeys(chosen.values()):
+        item = browser.find_element(By.CSS_SELECTOR, f'li.entry[data-entry-id="{entry_id}"]')
+        toggle = item.find_element(By.CSS_SELECTOR, "button.entry-toggle")
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", toggle)
+        toggle.click()
+        full = demo.get(f"/timeline/{entry_id}")
+        wait(browser, lambda d: d.execute_script(
+            "var item = document.querySelector('li.entry[data-entry-id=\"' + arguments[0] + '\"]');"
+            "var cards = item.querySelectorAll('.claims-panel[data-full=\"true\"] li.claim');"
+            "return cards.length === arguments[1] && Array.from(cards).every(c =>"
+            " c.querySelector('.claim-url').dataset.state === 'ready' && c.querySelector('.claim-date').dataset.state === 'ready')",
+            entry_id, full["claims_total"]), message=f"the claims of {entry_id} never showed their sources")
+        cards = item.find_elements(By.CSS_SELECTOR, ".claims-panel li.claim")
+        for claim, card in zip(full["claims"], cards):
+            article = articles.get(claim["article"]) or demo.get(f"/articles/{claim['article']}")["article"]
+            outlet = card.find_element(By.CSS_SELECTOR, ".claim-source").text
+            assert outlet == (article["source"] or "unknown outlet"), (claim["event_id"], outlet)
+            url = card.find_element(By.CSS_SELECTOR, ".claim-url")
+            if article["url"]:
+                link = url.find_element(By.CSS_SELECTOR, "a.source-link")
+                assert link.get_attribute("href") == article["url"]
+                assert link.get_attribute("target") == "_blank" and "noopener" in link.get_attribute("rel")
+            else:
+                assert url.text == "no source URL given" and not url.find_elements(By.TAG_NAME, "a")
+            published = card.find_element(By.CSS_SELECTOR, ".claim-date")
+            assert published.find_element(By.TAG_NAME, "time").get_attribute("datetime") == claim["published_at"]
+            assert claim["published_at"] in published.text
+            assert ("inferred" in published.text) == bool(article["published_at_inferred"]), published.text
+            assert card.find_element(By.CSS_SELECTOR, ".badge-modality").text == claim["modality"]
+    shown = next(e for e in dict.fromkeys(chosen.values()) if not articles[next(
+        a for a, x in chosen.items() if x == e)]["url"])
+    browser.execute_script("arguments[0].scrollIntoView({block: 'start'})",
+                           browser.find_element(By.CSS_SELECTOR, f'li.entry[data-entry-id="{shown}"]'))
+    shoot(browser, shots / "06-claims-cite-sources.png")
+    assert not js_errors(browser), js_errors(browser)
+
+
 def _contested_source(demo, events_demo_factory):
     """A server with a contested entry whose figure has two claimants, and that entry.
 

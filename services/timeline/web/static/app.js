@@ -377,7 +377,7 @@
     var evidence = claim.evidence || [];
     var claimTime = claim.time || null;
     return h("li", { class: "claim modality-" + claim.modality, "data-event-id": claim.event_id,
-      "data-claimants": parties.join(" ") },
+      "data-claimants": parties.join(" "), "data-article": claim.article },
       h("div", { class: "claim-head" },
         h("span", { class: "claim-number", "aria-hidden": "true" }, String(index + 1)),
         h("span", { class: "claimants" }, claimants.map(function (c, i) {
@@ -395,14 +395,90 @@
         ? h("blockquote", { class: "evidence" }, evidence.map(function (ev) { return h("p", null, ev.sentence); }))
         : null,
       h("dl", { class: "claim-meta" },
-        h("div", null, h("dt", null, "Outlet"), h("dd", { class: "claim-source" }, claim.source || "unknown outlet")),
-        h("div", null, h("dt", null, "Published"), h("dd", { class: "claim-date" },
-          h("time", { datetime: claim.published_at }, claim.published_at))),
+        h("div", null, h("dt", null, "Outlet"), h("dd", { class: "claim-source" + (claim.source ? "" : " not-stated") },
+          claim.source || "unknown outlet")),
+        h("div", null, h("dt", null, "Source"), renderSourceUrl(claim)),
+        h("div", null, h("dt", null, "Published"), renderPublished(claim)),
         claimTime ? h("div", null, h("dt", null, "Event time"), h("dd", null,
           claimTime.from_article_date ? "not stated" : fmtTime({ time: claimTime, time_known: true }) +
             (claimTime.text ? " (“" + claimTime.text + "”)" : ""))) : null,
         h("div", null, h("dt", null, "Article"), h("dd", null,
           h("a", { href: "/articles/" + encodeURIComponent(claim.article), class: "article-link" }, claim.article)))));
+  }
+
+  // ---------------------------------------------------------------- citing: source URL, publication date
+
+  // A claim brief carries its outlet and date; the source URL and whether the date was only
+  // inferred are the article's: read from GET /articles/{id} (once per article) when an
+  // entry is opened, unless the claim carries them itself.
+  var articleInfos = new Map();
+
+  function articleInfo(articleId) {
+    if (!articleInfos.has(articleId)) {
+      var ask = fetchJson("/articles/" + encodeURIComponent(articleId)).then(function (answer) {
+        var a = answer.article || {};
+        return { url: a.url || null, source: a.source || null, inferred: !!a.published_at_inferred, title: a.title || null };
+      });
+      ask.catch(function () { articleInfos.delete(articleId); });
+      articleInfos.set(articleId, ask);
+    }
+    return articleInfos.get(articleId);
+  }
+
+  function sourceLink(url, title) {
+    var label = url;
+    try { label = new URL(url).hostname.replace(/^www\./, "") + " ↗"; } catch (e) { /* not a URL: show it as it is */ }
+    var safe = /^https?:\/\//i.test(url);
+    return safe
+      ? h("a", { class: "source-link", href: url, target: "_blank", rel: "noopener noreferrer",
+        title: (title ? title + "\n" : "") + url }, label)
+      : h("span", { class: "source-link-text" }, url);
+  }
+
+  function fillSourceUrl(dd, url, title) {
+    clear(dd);
+    dd.setAttribute("data-state", "ready");
+    dd.classList.toggle("not-stated", !url);
+    append(dd, url ? sourceLink(url, title) : "no source URL given");
+  }
+
+  function renderSourceUrl(claim) {
+    var dd = h("dd", { class: "claim-url", "data-state": "pending" }, "…");
+    if (claim.url !== undefined) fillSourceUrl(dd, claim.url, null);
+    return dd;
+  }
+
+  function fillPublished(dd, published, inferred) {
+    clear(dd);
+    dd.setAttribute("data-state", "ready");
+    dd.setAttribute("data-inferred", inferred ? "true" : "false");
+    if (!published) { dd.classList.add("not-stated"); append(dd, "no publication date"); return; }
+    append(dd, h("time", { datetime: published }, published));
+    if (inferred) append(dd, h("span", { class: "date-inferred", title: "the article came without a publication date" },
+      " (inferred: the article gave no date)"));
+  }
+
+  function renderPublished(claim) {
+    var dd = h("dd", { class: "claim-date", "data-state": "pending" });
+    append(dd, h("time", { datetime: claim.published_at }, claim.published_at));
+    if (claim.published_at_inferred !== undefined) fillPublished(dd, claim.published_at, claim.published_at_inferred);
+    return dd;
+  }
+
+  /** Fill each claim's source URL and date note from its article (an opened panel). */
+  function fillSources(panel) {
+    if (!panel) return;
+    panel.querySelectorAll("li.claim").forEach(function (card) {
+      var url = card.querySelector('.claim-url[data-state="pending"]');
+      var date = card.querySelector('.claim-date[data-state="pending"]');
+      if (!url && !date) return;
+      articleInfo(card.getAttribute("data-article")).then(function (info) {
+        if (url) fillSourceUrl(url, info.url, info.title);
+        if (date) fillPublished(date, date.querySelector("time") && date.querySelector("time").getAttribute("datetime"), info.inferred);
+      }, function () {
+        if (url) { clear(url); url.setAttribute("data-state", "error"); append(url, "could not be read"); }
+      });
+    });
   }
 
   function renderClaims(entry, id) {
@@ -545,7 +621,7 @@
       // An opened entry puts its permalink in the URL; closing it takes it out.
       if (!expanded) setHash(id);
       else if (window.location.hash === "#" + id) setHash(null);
-      if (!expanded) loadFull().catch(function () { /* the briefs stay; fetchJson asked for a token if needed */ });
+      if (!expanded) loadFull().then(fillSources, function () { /* the briefs stay; fetchJson asked for a token if needed */ });
     });
 
     var reasons = entry.contested && (entry.contested_reasons || []).length
@@ -573,7 +649,7 @@
         panel));
     item.claimlineLoadFull = loadFull;
     if (targetEvent) { item.setAttribute("data-target-event", targetEvent); markTarget(item); }
-    if (open) loadFull().catch(function () { /* keep the briefs */ });
+    if (open) loadFull().then(fillSources, function () { /* keep the briefs */ });
     return item;
   }
 
