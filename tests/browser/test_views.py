@@ -154,21 +154,33 @@ def test_charts_draw_every_claimed_value_per_claimant(browser, demo, shots):
     shoot(browser, shots / "13-charts-panel.png")
 
 
-@pytest.mark.xfail(reason="known issue: since the counter-claim grouping landed, a chart point's claim is not "
-                          "marked in its opened entry (issue 13 note); kept visible, not skipped", strict=False)
 def test_a_chart_point_opens_its_claim(browser, demo):
+    """Every point of a chart opens the entry holding its claim, with that claim marked in the
+    entry's full claims. (Issue 13 note: the page's claim briefs were marked, then replaced by
+    the full claims fetched on opening, which dropped the mark once counter-claims made
+    entries bigger than their briefs.)"""
     open_views(browser, demo.url + "/")
-    prk = browser.execute_script(
+    points = browser.execute_script(
         "var f = document.querySelector('#charts figure.chart[data-subject=\"PRK troops\"]');"
-        "return Array.from(f.querySelectorAll('a.point')).map(p => ({event: p.dataset.eventId}))")
-    # A point links to its claim: the entry opens with that claim marked.
-    point = prk[0]
-    browser.execute_script(
-        "document.querySelector('#charts a.point[data-event-id=\"' + arguments[0] + '\"]')"
-        ".dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true}))", point["event"])
-    wait(browser, lambda d: d.execute_script(
-        "var c = document.querySelector('li.claim.claim-target'); return c && c.dataset.eventId") == point["event"],
-        message="the chart point did not open its claim")
+        "return Array.from(f.querySelectorAll('a.point')).map(p => ({event: p.dataset.eventId, entry: p.dataset.entryId}))")
+    assert points
+    briefs = {e["entry_id"]: {c["event_id"] for c in e["claims"]} for e in demo.all_entries()}
+    # The case that broke: a claim that is in its entry's brief, in an entry with more claims than its brief.
+    assert any(p["event"] in briefs.get(p["entry"], ()) and demo.get(f"/timeline/{p['entry']}")["claims_total"]
+               > len(briefs[p["entry"]]) for p in points), "no point exercises the brief-then-full case"
+    for point in points:
+        browser.execute_script(
+            "document.querySelector('#charts a.point[data-event-id=\"' + arguments[0] + '\"]')"
+            ".dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true}))", point["event"])
+        node_id = "e-" + point["entry"]
+        wait(browser, lambda d: d.execute_script(
+            "var marked = document.querySelectorAll('li.claim.claim-target');"
+            "if (marked.length !== 1) return null;"
+            "var panel = marked[0].closest('.claims-panel'), entry = marked[0].closest('li.entry');"
+            "return [marked[0].dataset.eventId, entry.id, panel.dataset.full, entry.classList.contains('open')]")
+            == [point["event"], node_id, "true", True],
+            message=f"the chart point {point['event']} did not open its claim in entry {point['entry']}")
+        assert urlparse(browser.current_url).fragment == node_id
     assert js_errors(browser) == []
 
 

@@ -19,6 +19,8 @@
   var state = {
     filters: {},          // the active filters (from the URL)
     entries: new Map(),   // entry_id -> Entry, the rendered ones
+    loadedIds: new Set(), // entry ids that came with the loaded pages
+    pinned: new Set(),    // entry ids shown only because they were opened (permalink, map, chart)
     nextCursor: null,
     loading: false,
     generation: 0,        // bumps on every reload; stale responses are dropped
@@ -375,7 +377,7 @@
     var evidence = claim.evidence || [];
     var claimTime = claim.time || null;
     return h("li", { class: "claim modality-" + claim.modality, "data-event-id": claim.event_id,
-      "data-claimants": parties.join(" ") },
+      "data-claimants": parties.join(" "), "data-article": claim.article },
       h("div", { class: "claim-head" },
         h("span", { class: "claim-number", "aria-hidden": "true" }, String(index + 1)),
         h("span", { class: "claimants" }, claimants.map(function (c, i) {
@@ -393,9 +395,10 @@
         ? h("blockquote", { class: "evidence" }, evidence.map(function (ev) { return h("p", null, ev.sentence); }))
         : null,
       h("dl", { class: "claim-meta" },
-        h("div", null, h("dt", null, "Outlet"), h("dd", { class: "claim-source" }, claim.source || "unknown outlet")),
-        h("div", null, h("dt", null, "Published"), h("dd", { class: "claim-date" },
-          h("time", { datetime: claim.published_at }, claim.published_at))),
+        h("div", null, h("dt", null, "Outlet"), h("dd", { class: "claim-source" + (claim.source ? "" : " not-stated") },
+          claim.source || "unknown outlet")),
+        h("div", null, h("dt", null, "Source"), renderSourceUrl(claim)),
+        h("div", null, h("dt", null, "Published"), renderPublished(claim)),
         claimTime ? h("div", null, h("dt", null, "Event time"), h("dd", null,
           claimTime.from_article_date ? "not stated" : fmtTime({ time: claimTime, time_known: true }) +
             (claimTime.text ? " (“" + claimTime.text + "”)" : ""))) : null,
@@ -403,16 +406,156 @@
           h("a", { href: "/articles/" + encodeURIComponent(claim.article), class: "article-link" }, claim.article)))));
   }
 
+  // ---------------------------------------------------------------- citing: source URL, publication date
+
+  // A claim brief carries its outlet and date; the source URL and whether the date was only
+  // inferred are the article's: read from GET /articles/{id} (once per article) when an
+  // entry is opened, unless the claim carries them itself.
+  var articleInfos = new Map();
+
+  function articleInfo(articleId) {
+    if (!articleInfos.has(articleId)) {
+      var ask = fetchJson("/articles/" + encodeURIComponent(articleId)).then(function (answer) {
+        var a = answer.article || {};
+        return { url: a.url || null, source: a.source || null, inferred: !!a.published_at_inferred, title: a.title || null };
+      });
+      ask.catch(function () { articleInfos.delete(articleId); });
+      articleInfos.set(articleId, ask);
+    }
+    return articleInfos.get(articleId);
+  }
+
+  function sourceLink(url, title) {
+    var label = url;
+    try { label = new URL(url).hostname.replace(/^www\./, "") + " ↗"; } catch (e) { /* not a URL: show it as it is */ }
+    var safe = /^https?:\/\//i.test(url);
+    return safe
+      ? h("a", { class: "source-link", href: url, target: "_blank", rel: "noopener noreferrer",
+        title: (title ? title + "\n" : "") + url }, label)
+      : h("span", { class: "source-link-text" }, url);
+  }
+
+  function fillSourceUrl(dd, url, title) {
+    clear(dd);
+    dd.setAttribute("data-state", "ready");
+    dd.classList.toggle("not-stated", !url);
+    append(dd, url ? sourceLink(url, title) : "no source URL given");
+  }
+
+  function renderSourceUrl(claim) {
+    var dd = h("dd", { class: "claim-url", "data-state": "pending" }, "…");
+    if (claim.url !== undefined) fillSourceUrl(dd, claim.url, null);
+    return dd;
+  }
+
+  function fillPublished(dd, published, inferred) {
+    clear(dd);
+    dd.setAttribute("data-state", "ready");
+    dd.setAttribute("data-inferred", inferred ? "true" : "false");
+    if (!published) { dd.classList.add("not-stated"); append(dd, "no publication date"); return; }
+    append(dd, h("time", { datetime: published }, published));
+    if (inferred) append(dd, h("span", { class: "date-inferred", title: "the article came without a publication date" },
+      " (inferred: the article gave no date)"));
+  }
+
+  function renderPublished(claim) {
+    var dd = h("dd", { class: "claim-date", "data-state": "pending" });
+    append(dd, h("time", { datetime: claim.published_at }, claim.published_at));
+    if (claim.published_at_inferred !== undefined) fillPublished(dd, claim.published_at, claim.published_at_inferred);
+    return dd;
+  }
+
+  /** Fill each claim's source URL and date note from its article (an opened panel). */
+  function fillSources(panel) {
+    if (!panel) return;
+    panel.querySelectorAll("li.claim").forEach(function (card) {
+      var url = card.querySelector('.claim-url[data-state="pending"]');
+      var date = card.querySelector('.claim-date[data-state="pending"]');
+      if (!url && !date) return;
+      articleInfo(card.getAttribute("data-article")).then(function (info) {
+        if (url) fillSourceUrl(url, info.url, info.title);
+        if (date) fillPublished(date, date.querySelector("time") && date.querySelector("time").getAttribute("datetime"), info.inferred);
+      }, function () {
+        if (url) { clear(url); url.setAttribute("data-state", "error"); append(url, "could not be read"); }
+      });
+    });
+  }
+
   function renderClaims(entry, id) {
     var claims = entry.claims || [];
     return h("div", { class: "claims-panel", id: id, role: "region", "aria-label": "Claims behind " + entryTitle(entry) },
+      renderPermalink(entry),
       entry.summary ? h("p", { class: "entry-summary" }, entry.summary) : null,
       h("ol", { class: "claims" }, claims.map(renderClaim)));
   }
 
   function domId(entryId) { return "e-" + String(entryId).replace(/[^A-Za-z0-9_-]/g, "_"); }
 
-  function renderEntry(entry, open) {
+  // ---------------------------------------------------------------- permalinks
+
+  /** The entry id a location hash names: "#e-<id>" (the form the page writes) or "#entry=<id>". */
+  function entryIdFromHash(hash) {
+    var value = String(hash || "").replace(/^#/, "");
+    try { value = decodeURIComponent(value); } catch (e) { /* keep it raw */ }
+    if (value.indexOf("entry=") === 0) return value.slice(6) || null;
+    if (value.indexOf("e-") === 0) return value.slice(2) || null;
+    return null;
+  }
+
+  /** An entry's permalink: the page without filters, opened on that entry (any entry, on any page). */
+  function permalinkOf(entryId) {
+    return window.location.origin + window.location.pathname + "#" + domId(entryId);
+  }
+
+  function copyText(text) {
+    function fallback() {
+      return new Promise(function (resolve, reject) {
+        var area = h("textarea", { class: "copy-buffer", readonly: true, "aria-hidden": "true" });
+        area.value = text;
+        document.body.appendChild(area);
+        area.select();
+        var ok = false;
+        try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+        area.remove();
+        if (ok) resolve(); else reject(new Error("the browser refused to copy"));
+      });
+    }
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text).catch(fallback);
+    return fallback();
+  }
+
+  function renderPermalink(entry) {
+    var link = permalinkOf(entry.entry_id);
+    var status = h("span", { class: "copy-status", role: "status", "aria-live": "polite" });
+    var button = h("button", { type: "button", class: "copy-link", "data-link": link,
+      title: "Copy this entry's permalink", "aria-label": "Copy the link to this entry" }, "Copy link");
+    button.addEventListener("click", function () {
+      copyText(link).then(function () {
+        status.textContent = "Link copied";
+        status.setAttribute("data-copied", "true");
+      }, function () {
+        status.textContent = "Copy it by hand: " + link;
+        status.setAttribute("data-copied", "false");
+      });
+    });
+    return h("p", { class: "entry-permalink" },
+      h("a", { class: "permalink", href: "#" + domId(entry.entry_id), title: "Permalink to this entry" }, "Link to this entry"),
+      " ", button, " ", status);
+  }
+
+  /** Mark the claim an entry node was opened for (data-target-event), e.g. from a chart point. */
+  function markTarget(item) {
+    var eventId = item.getAttribute("data-target-event");
+    var found = null;
+    item.querySelectorAll("li.claim").forEach(function (claim) {
+      var hit = !!eventId && claim.getAttribute("data-event-id") === eventId;
+      claim.classList.toggle("claim-target", hit);
+      if (hit) found = claim;
+    });
+    return found;
+  }
+
+  function renderEntry(entry, open, targetEvent) {
     var id = domId(entry.entry_id);
     var claims = entry.claims || [];
     // A timeline page carries a few claims per entry; claims_total says how many exist.
@@ -450,25 +593,35 @@
       return (c.evidence_total || 0) <= (c.evidence || []).length;
     });
     panel.setAttribute("data-full", complete ? "true" : "false");
+    var pending = null;
+    /** The full claims panel (fetched once; every claim and span), as a promise. The brief
+     *  panel is replaced, so a marked claim is marked again in the new one. */
+    function loadFull() {
+      if (complete) return Promise.resolve(panel);
+      if (!pending) {
+        pending = fetchJson("/timeline/" + encodeURIComponent(entry.entry_id)).then(function (full) {
+          var fresh = renderClaims(full, id + "-claims");
+          fresh.setAttribute("data-full", "true");
+          fresh.hidden = toggle.getAttribute("aria-expanded") !== "true";
+          panel.replaceWith(fresh);
+          panel = fresh;
+          complete = true;
+          markTarget(item);
+          return panel;
+        });
+        pending.catch(function () { pending = null; });  // a later opening tries again
+      }
+      return pending;
+    }
     toggle.addEventListener("click", function () {
       var expanded = toggle.getAttribute("aria-expanded") === "true";
       toggle.setAttribute("aria-expanded", expanded ? "false" : "true");
       panel.hidden = expanded;
       item.classList.toggle("open", !expanded);
-      if (!expanded && !complete) {
-        // Opened for the first time: fetch every claim behind the entry.
-        complete = true;
-        fetch("/timeline/" + encodeURIComponent(entry.entry_id), { headers: { Accept: "application/json" } })
-          .then(function (r) { return r.ok ? r.json() : null; })
-          .then(function (full) {
-            if (!full) return;
-            var fresh = renderClaims(full, id + "-claims");
-            fresh.setAttribute("data-full", "true");
-            fresh.hidden = toggle.getAttribute("aria-expanded") !== "true";
-            panel.replaceWith(fresh);
-            panel = fresh;
-          });
-      }
+      // An opened entry puts its permalink in the URL; closing it takes it out.
+      if (!expanded) setHash(id);
+      else if (window.location.hash === "#" + id) setHash(null);
+      if (!expanded) loadFull().then(fillSources, function () { /* the briefs stay; fetchJson asked for a token if needed */ });
     });
 
     var reasons = entry.contested && (entry.contested_reasons || []).length
@@ -494,7 +647,16 @@
         renderFigureList(entry),
         reasons,
         panel));
+    item.claimlineLoadFull = loadFull;
+    if (targetEvent) { item.setAttribute("data-target-event", targetEvent); markTarget(item); }
+    if (open) loadFull().then(fillSources, function () { /* keep the briefs */ });
     return item;
+  }
+
+  function setHash(nodeId) {
+    var base = window.location.pathname + window.location.search;
+    if (window.location.hash === (nodeId ? "#" + nodeId : "")) return;
+    window.history.replaceState(window.history.state, "", nodeId ? base + "#" + nodeId : base);
   }
 
   function monthSection(key, create) {
@@ -542,7 +704,7 @@
   function upsert(entry, flash) {
     var old = document.getElementById(domId(entry.entry_id));
     var open = !!(old && old.classList.contains("open"));
-    var node = renderEntry(entry, open);
+    var node = renderEntry(entry, open, old && old.getAttribute("data-target-event"));
     if (old) {
       old.replaceWith(node);
       if (old.getAttribute("data-month") !== node.getAttribute("data-month") ||
@@ -562,6 +724,8 @@
     var node = document.getElementById(domId(entryId));
     if (node) node.remove();
     state.entries.delete(entryId);
+    state.pinned.delete(entryId);
+    state.loadedIds.delete(entryId);
     removeEmptyMonths();
   }
 
@@ -636,8 +800,14 @@
         if (reset) {
           clear(els.timeline);
           state.entries.clear();
+          state.pinned.clear();
+          state.loadedIds.clear();
         }
-        page.entries.forEach(function (entry) { upsert(entry, false); });
+        page.entries.forEach(function (entry) {
+          state.pinned.delete(entry.entry_id);
+          state.loadedIds.add(entry.entry_id);
+          upsert(entry, false);
+        });
         state.nextCursor = page.next_cursor || null;
         showError("");
       })
@@ -667,15 +837,18 @@
   }
 
   var hashDone = false;
+  /** A permalink (#e-<id>) opens its entry, fetched when it is not on the loaded pages. */
   function openFromHash() {
     if (hashDone || !window.location.hash) return;
     hashDone = true;
-    var node = document.getElementById(window.location.hash.slice(1));
-    if (node && node.classList.contains("entry")) {
-      var toggle = node.querySelector(".entry-toggle");
-      if (toggle && toggle.getAttribute("aria-expanded") !== "true") toggle.click();
-      node.scrollIntoView({ block: "center" });
-    }
+    var entryId = entryIdFromHash(window.location.hash);
+    if (!entryId) return;
+    openEntry(entryId).catch(function (error) {
+      if (error && error.name === "Unauthorized") return;
+      var message = error && error.message ? error.message : String(error);
+      showError(/HTTP 404/.test(message) ? "The linked entry " + entryId + " does not exist (any more)."
+        : "Could not open the linked entry " + entryId + ": " + message);
+    });
   }
 
   // ---------------------------------------------------------------- live updates
@@ -685,6 +858,7 @@
     if (!state.nextCursor) return true;
     var last = null;
     state.entries.forEach(function (e) {
+      if (state.pinned.has(e.entry_id)) return;  // opened by a permalink, beyond the loaded pages
       if (last === null || comesBefore(last, e.sort_score)) last = e.sort_score;
     });
     return last === null || !comesBefore(last, entry.sort_score);
@@ -754,26 +928,32 @@
   function openEntry(entryId, eventId) {
     var shown = document.getElementById(domId(entryId));
     var ready = shown ? Promise.resolve(shown) : fetchJson("/timeline/" + encodeURIComponent(entryId)).then(function (entry) {
+      // Not in the loaded pages (a permalink, a point beyond page one): shown at its place,
+      // without counting as loaded for the live updates.
       var node = upsert(entry, true);
+      if (!state.loadedIds.has(entry.entry_id)) state.pinned.add(entry.entry_id);
       updateChrome();
       return node;
     });
     return ready.then(function (node) {
+      document.querySelectorAll("li.entry[data-target-event]").forEach(function (other) {
+        if (other !== node) { other.removeAttribute("data-target-event"); markTarget(other); }
+      });
+      if (eventId) node.setAttribute("data-target-event", eventId);
+      else node.removeAttribute("data-target-event");
+      markTarget(node);
       var toggle = node.querySelector(".entry-toggle");
       if (toggle && toggle.getAttribute("aria-expanded") !== "true") toggle.click();
-      window.history.replaceState(null, "", window.location.pathname + window.location.search + "#" + node.id);
+      setHash(node.id);
       node.scrollIntoView({ block: "start" });
-      if (!eventId) return node;
-      var tries = 0;
-      (function mark() {
-        var claim = document.querySelector("#" + node.id + ' li.claim[data-event-id="' + eventId + '"]');
-        if (claim) {
-          document.querySelectorAll("li.claim.claim-target").forEach(function (c) { c.classList.remove("claim-target"); });
-          claim.classList.add("claim-target");
-          claim.scrollIntoView({ block: "center" });
-        } else if (tries++ < 40) window.setTimeout(mark, 50);
-      })();
-      return node;
+      // The brief panel is replaced by the full one: mark (and show) the claim once it is in.
+      var full = node.claimlineLoadFull ? node.claimlineLoadFull() : Promise.resolve();
+      return full.catch(function () { /* the briefs stay */ }).then(function () {
+        var current = document.getElementById(node.id) || node;  // a live update may have re-rendered it
+        var claim = markTarget(current);
+        if (claim) claim.scrollIntoView({ block: "center" });
+        return current;
+      });
     });
   }
 
@@ -820,6 +1000,13 @@
       if (Object.keys(state.filters).length) applyFilters({}, true);
     });
     els.loadMore.addEventListener("click", function () { load(false); });
+    window.addEventListener("hashchange", function () {
+      // A permalink pasted into this page's address bar.
+      var entryId = entryIdFromHash(window.location.hash);
+      if (!entryId) return;
+      hashDone = false;
+      if (!state.loading) openFromHash();  // else the load opens it when done
+    });
     window.addEventListener("popstate", function () {
       var filters = filtersFromUrl();
       fillForm(filters);
