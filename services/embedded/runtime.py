@@ -34,7 +34,9 @@ from services.common.settings import Settings
 from services.common.topics import ALL_TOPICS, ARTICLES, ARTICLES_PARSED
 from services.embedded.sqlite_log import SqliteLog
 from services.extract.worker import extract_records
-from services.ingest.api import build_router as ingest_router
+from services.ingest.api import articles_router as ingest_articles_router
+from services.ingest.api import use_limits as use_ingest_limits
+from services.ingest.api import use_service as use_ingest_service
 from services.ingest.seen import MemorySeenStore
 from services.ingest.service import IngestService
 from services.parse.corenlp import CoreNLPClient
@@ -283,6 +285,7 @@ def create_embedded_app(settings: Settings, *, load_bundled: bool = True, db_pat
         holder["runtime"] = runtime
         app.state.runtime = runtime
         use_context(app, runtime.context)
+        use_ingest_service(app, lambda: runtime.ingest)
         if load_bundled:
             accepted, duplicates = await load_samples(runtime)
             log.info("bundled samples: %d new, %d already in the log", accepted, duplicates)
@@ -300,10 +303,10 @@ def create_embedded_app(settings: Settings, *, load_bundled: bool = True, db_pat
                   description="Ingest, parse, extract and timeline in one process on an embedded SQLite log.")
     app.add_middleware(SecurityHeaders)
     use_read_token(app, settings.read_token)
+    use_ingest_limits(app, max_body_bytes=settings.max_body_bytes, write_token=settings.api_token)
 
     app.include_router(timeline_ops_router)
-    app.include_router(ingest_router(lambda: holder["runtime"].ingest, max_body_bytes=settings.max_body_bytes,
-                                     write_token=settings.api_token))
+    app.include_router(ingest_articles_router)
     app.include_router(timeline_api_router)
     app.include_router(timeline_static_router)
 
