@@ -164,7 +164,7 @@ class EmbeddedRuntime:
             return None
         records = await self.log.read(ARTICLES, {seen.partition: seen.offset}, max_records=64, timeout_s=0)
         for record in records:
-            if record.partition == seen.partition and record.offset == seen.offset:
+            if record.partition == seen.partition and record.offset == seen.offset and record.value is not None:
                 return json.loads(record.value)
         return None
 
