@@ -42,7 +42,7 @@ def events(n: int) -> list:
 async def all_entries(client: httpx.AsyncClient) -> dict[str, dict]:
     found, cursor = {}, None
     while True:
-        params = {"limit": 500, "claims": "all", **({"cursor": cursor} if cursor else {})}
+        params: dict[str, str | int] = {"limit": 500, "claims": "all", **({"cursor": cursor} if cursor else {})}
         page = (await client.get("/timeline", params=params)).json()
         found.update({e["entry_id"]: e for e in page["entries"]})
         if not (cursor := page["next_cursor"]):

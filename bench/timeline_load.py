@@ -37,14 +37,21 @@ def ensure_wrk() -> str:
     return path
 
 
+def _found(pattern: str, text: str) -> tuple[str, ...]:
+    """The groups of the first line matching `pattern` (an error naming it when none does)."""
+    match = re.search(pattern, text, re.M)
+    if match is None:
+        raise ValueError(f"no line matches {pattern!r} in:\n{text}")
+    return match.groups()
+
+
 def run_wrk(wrk: str, url: str, seconds: int, connections: int) -> dict:
     out = subprocess.run([wrk, "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
                          capture_output=True, text=True, check=True).stdout
     def latency_ms(label: str) -> float:
-        match = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
-        value, unit = float(match.group(1)), match.group(2)
-        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+        value, unit = _found(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", out)
+        return float(value) / 1000 if unit == "us" else float(value) * 1000 if unit == "s" else float(value)
+    rps = float(_found(r"Requests/sec:\s+([\d.]+)", out)[0])
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {"rps": rps, "p50_ms": latency_ms("50"), "p99_ms": latency_ms("99"),
             "non_2xx": int(errors.group(1)) if errors else 0}
@@ -68,7 +75,7 @@ def main(n: int, seconds: int, connections: int) -> None:
             time.sleep(0.5)
         print(f"live projector folded {n} events in {time.perf_counter() - started:.1f} s")
         counts = httpx.get(f"{base}/metrics").text
-        entries = re.search(r"^claimline_timeline_entries (\S+)", counts, re.M).group(1)
+        (entries,) = _found(r"^claimline_timeline_entries (\S+)", counts)
         print(f"timeline: {float(entries):.0f} entries")
         page = httpx.get(f"{base}/timeline", params={"limit": 50}).content
         print(f"one page of 50 entries: {len(page) / 1024:.0f} KiB")

@@ -148,19 +148,18 @@ class MilitaryAid(_EventBase):
     recipient: Party | None = None
 
 
-Event = Annotated[
-    (
-        OffensiveLaunched
-        | OffensiveRepelled
-        | TroopsDeployed
-        | TerritoryClaimed
-        | CasualtiesClaimed
-        | Strike
-        | Diplomacy
-        | MilitaryAid
-    ),
-    Field(discriminator="type"),
-]
+# Any event class (`Event` is this union told apart by `type`).
+EventModel = (
+    OffensiveLaunched
+    | OffensiveRepelled
+    | TroopsDeployed
+    | TerritoryClaimed
+    | CasualtiesClaimed
+    | Strike
+    | Diplomacy
+    | MilitaryAid
+)
+Event = Annotated[EventModel, Field(discriminator="type")]
 
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
 

@@ -185,6 +185,13 @@ class TimelineRuntime:
                 log.exception("projection step failed; retrying")
                 await asyncio.sleep(1.0)
 
+    async def stop_folding(self) -> None:
+        """Stop the projector (and the lease renewal) and wait for them, but keep serving: what
+        a projector that makes no progress looks like to /health."""
+        self._stop.set()
+        for task in self._tasks:
+            await task
+
     async def stop(self) -> None:
         self._stop.set()
         if self._context is not None and self._context.fanout is not None:

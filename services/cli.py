@@ -69,9 +69,9 @@ def explain(error: BaseException, settings: Settings | None) -> tuple[str, int]:
         import httpx
 
         if isinstance(error, httpx.HTTPError):
-            where = getattr(getattr(error, "request", None), "url", None) if isinstance(error, httpx.RequestError) \
+            target = getattr(getattr(error, "request", None), "url", None) if isinstance(error, httpx.RequestError) \
                 else None
-            return f"HTTP request{f' to {where}' if where else ''} failed: {error}", FAILURE
+            return f"HTTP request{f' to {target}' if target else ''} failed: {error}", FAILURE
     from services.parse.local import ParserNotAvailable
 
     if isinstance(error, ParserNotAvailable):
@@ -376,7 +376,7 @@ def cmd_push(args: argparse.Namespace, settings: Settings) -> int:
         raise CliError(f"{source}: no such file or directory", USAGE)
     items = list(read_items(source, sys.stdin.read() if source is None else None))
     rejected: list[tuple[str, str]] = []
-    valid: list[tuple[str, dict]] = []
+    valid: list[tuple[str, object]] = []  # (where, the item as read: a JSON object that validated)
     now = datetime.now(UTC)
     for where, item in items:
         if isinstance(item, Exception):

@@ -22,20 +22,27 @@ def bearer_guard(token: str | None, *, cookie: str | None = None) -> Callable[[R
     which costs a thread hand-off on every request."""
 
     async def guard(request: Request) -> None:
-        if not token:
-            return
-        header = request.headers.get("authorization", "")
-        scheme, _, given = header.partition(" ")
-        if not header and cookie:
-            scheme, given = "bearer", unquote(request.cookies.get(cookie, ""))
-        if scheme.lower() != "bearer" or not secrets.compare_digest(given.strip().encode(), token.encode()):
-            raise HTTPException(
-                status_code=status.HTTP_401_UNAUTHORIZED,
-                detail="a valid bearer token is required (Authorization: Bearer <token>)",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
+        check_bearer(request, token, cookie=cookie)
 
     return guard
+
+
+def check_bearer(request: Request, token: str | None, *, cookie: str | None = None) -> None:
+    """What `bearer_guard` checks, for a dependency that finds its token at request time:
+    raises 401 unless the request carries `token` (nothing to check when it is None or
+    empty)."""
+    if not token:
+        return
+    header = request.headers.get("authorization", "")
+    scheme, _, given = header.partition(" ")
+    if not header and cookie:
+        scheme, given = "bearer", unquote(request.cookies.get(cookie, ""))
+    if scheme.lower() != "bearer" or not secrets.compare_digest(given.strip().encode(), token.encode()):
+        raise HTTPException(
+            status_code=status.HTTP_401_UNAUTHORIZED,
+            detail="a valid bearer token is required (Authorization: Bearer <token>)",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
 
 
 # The page loads only its own script and style sheet and talks only to its own origin.

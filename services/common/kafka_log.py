@@ -110,7 +110,11 @@ class KafkaLog:
 
 # A reader position: sought to the partition's beginning, no record returned since (the
 # first offset is not always 0: retention deletes old segments).
-_AT_BEGINNING = object()
+class _AtBeginning:
+    pass
+
+
+_AT_BEGINNING = _AtBeginning()
 
 
 class _Reader:
@@ -129,7 +133,7 @@ class _Reader:
             max_partition_fetch_bytes=4 * 1024 * 1024,
         )
         # Where the consumer will read next, as far as we asked it; None = not yet seeked.
-        self._next: dict[int, int | None] = {}
+        self._next: dict[int, int | _AtBeginning | None] = {}
 
     async def start(self) -> None:
         await self._consumer.start()

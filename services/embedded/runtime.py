@@ -34,15 +34,19 @@ from services.common.settings import Settings
 from services.common.topics import ALL_TOPICS, ARTICLES, ARTICLES_PARSED
 from services.embedded.sqlite_log import SqliteLog
 from services.extract.worker import extract_records
-from services.ingest.api import build_router as ingest_router
+from services.ingest.api import articles_router as ingest_articles_router
+from services.ingest.api import use_limits as use_ingest_limits
+from services.ingest.api import use_service as use_ingest_service
 from services.ingest.seen import MemorySeenStore
 from services.ingest.service import IngestService
 from services.parse.corenlp import CoreNLPClient
 from services.parse.handler import Parser
 from services.parse.local import ensure_parser
 from services.parse.worker import parse_records
-from services.timeline.api import build_ops_router
-from services.timeline.api import build_router as timeline_router
+from services.timeline.api import api_router as timeline_api_router
+from services.timeline.api import ops_router as timeline_ops_router
+from services.timeline.api import static_router as timeline_static_router
+from services.timeline.api import use_context, use_read_token
 from services.timeline.memory_store import MemoryTimelineStore
 from services.timeline.replay import Progress, replay_into
 
@@ -160,7 +164,7 @@ class EmbeddedRuntime:
             return None
         records = await self.log.read(ARTICLES, {seen.partition: seen.offset}, max_records=64, timeout_s=0)
         for record in records:
-            if record.partition == seen.partition and record.offset == seen.offset:
+            if record.partition == seen.partition and record.offset == seen.offset and record.value is not None:
                 return json.loads(record.value)
         return None
 
@@ -280,6 +284,8 @@ def create_embedded_app(settings: Settings, *, load_bundled: bool = True, db_pat
         await runtime.start()
         holder["runtime"] = runtime
         app.state.runtime = runtime
+        use_context(app, runtime.context)
+        use_ingest_service(app, lambda: runtime.ingest)
         if load_bundled:
             accepted, duplicates = await load_samples(runtime)
             log.info("bundled samples: %d new, %d already in the log", accepted, duplicates)
@@ -296,20 +302,13 @@ def create_embedded_app(settings: Settings, *, load_bundled: bool = True, db_pat
     app = FastAPI(title="Claimline (embedded demo)", version="0.1.0", lifespan=lifespan,
                   description="Ingest, parse, extract and timeline in one process on an embedded SQLite log.")
     app.add_middleware(SecurityHeaders)
+    use_read_token(app, settings.read_token)
+    use_ingest_limits(app, max_body_bytes=settings.max_body_bytes, write_token=settings.api_token)
 
-    async def get_ctx():  # a coroutine: a plain function would run in the thread pool
-        return holder["runtime"].context()
-
-    app.include_router(build_ops_router(get_ctx))
-    app.include_router(ingest_router(lambda: holder["runtime"].ingest, max_body_bytes=settings.max_body_bytes,
-                                     write_token=settings.api_token))
-    app.include_router(timeline_router(get_ctx, read_token=settings.read_token))
-    from services.timeline.routes_places import places_router
-    from services.timeline.web import web_router
-
-    app.include_router(places_router(get_ctx, read_token=settings.read_token))
-
-    app.include_router(web_router())
+    app.include_router(timeline_ops_router)
+    app.include_router(ingest_articles_router)
+    app.include_router(timeline_api_router)
+    app.include_router(timeline_static_router)
 
     @app.post("/admin/replay", tags=["ops"], dependencies=[Depends(bearer_guard(settings.api_token))],
               summary="Rebuild this demo's timeline store from its SQLite log (claimline timeline replay --embedded)")

@@ -114,7 +114,7 @@ def pred_span(pred: Mapping[str, Any]) -> tuple[date, date]:
     return _as_date(t["start"]), _as_date(t["end"])
 
 
-def claimant_parties(claimants: Iterable[Any]) -> frozenset:
+def claimant_parties(claimants: Iterable[Any] | None) -> frozenset[str | None]:
     return frozenset((c.get("party") if isinstance(c, Mapping) else None) for c in claimants or ())
 
 
@@ -317,9 +317,9 @@ def format_report(scores: Scores, title: str = "Extraction scores") -> str:
     lines.append(f"{'overall':<20} {o.precision:6.3f} {o.recall:6.3f} {o.f1:6.3f}  {o.tp:3d} {o.fn:3d} {o.fp:3d}")
     lines.append("")
     lines.append("slot accuracy (on found non-optional gold events)")
-    for s, c in scores.slots.items():
-        if c.total:
-            lines.append(f"  {s:<11} {c.accuracy:6.3f}  ({c.correct}/{c.total})")
+    for s, slot in scores.slots.items():
+        if slot.total:
+            lines.append(f"  {s:<11} {slot.accuracy:6.3f}  ({slot.correct}/{slot.total})")
     lines.append(f"duplicates: {len(scores.duplicates)}   "
                  f"predictions matching only optional gold: {len(scores.optional_matches)}")
     if scores.misses:

@@ -1,6 +1,6 @@
 """Control of a place over time: every claim of capture, regaining, control or loss of a
 settlement or region, and the state those claims support at a date. Backs
-`GET /places/{name}` (services/timeline/routes_places.py) and the place page.
+`GET /places/{name}` (services/timeline/api/routes/places.py) and the place page.
 
 Pure functions over entries (no I/O).
 

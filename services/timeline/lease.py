@@ -35,8 +35,9 @@ return 0
 
 
 class Lease(Protocol):
-    # What commits are fenced with (None: nothing to fence, one process owns the store).
-    token: str | None
+    @property
+    def token(self) -> str | None:
+        """What commits are fenced with (None: nothing to fence, one process owns the store)."""
 
     async def hold(self) -> bool:
         """Take or renew the lease; True while this process holds it."""

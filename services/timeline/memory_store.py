@@ -56,9 +56,9 @@ class MemoryTimelineStore:
             self._events[event_id] = event
             self._article_events.setdefault(event.article, set()).add(event_id)
         for event_id in changes.remove_events:
-            event = self._events.pop(event_id, None)
-            if event is not None:
-                self._article_events.get(event.article, set()).discard(event_id)
+            removed = self._events.pop(event_id, None)
+            if removed is not None:
+                self._article_events.get(removed.article, set()).discard(event_id)
         self._article_versions.update(changes.article_versions)
         for entry_id, ids in changes.member_add.items():
             self._members.setdefault(entry_id, set()).update(ids)
@@ -84,16 +84,15 @@ class MemoryTimelineStore:
             position = (entry.sort_score, entry.entry_id)
             if cursor and (position >= cursor if query.descending else position <= cursor):
                 continue
-            if query.as_of is not None:
-                entry = entry_as_of(entry, query.as_of)
-                if entry is None:
-                    continue
-            if not matches(entry, query):
+            shown: Entry | None = entry if query.as_of is None else entry_as_of(entry, query.as_of)
+            if shown is None:
+                continue
+            if not matches(shown, query):
                 continue
             if len(found) == query.limit:
                 has_more = True
                 break
-            found.append(entry)
+            found.append(shown)
         next_cursor = encode_cursor(found[-1].sort_score, found[-1].entry_id) if has_more and found else None
         return Page(entries=found, next_cursor=next_cursor)
 

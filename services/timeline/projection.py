@@ -207,12 +207,14 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
     state = fold_state(decoded)
     fold_s = time.perf_counter() - started - read_s
     entry_ids = sorted(state.by_entry)
-    open_writer = getattr(store, "forked_writer", lambda: None)()
+    # Stores that a forked process can reopen (RedisTimelineStore) say how.
+    open_writer: Callable[[], TimelineStore] | None = getattr(store, "forked_writer", lambda: None)()
     # Below a few hundred entries a process costs more than it saves.
     forks = open_writer and hasattr(os, "fork")
     workers = min(workers, max(1, len(entry_ids) // min_entries_per_worker)) if forks else 1
     shares = [entry_ids[k::workers] for k in range(workers)]
-    children = [_fork_writer(open_writer, state, raw, share, entries_per_commit) for share in shares[1:]]
+    children = [_fork_writer(open_writer, state, raw, share, entries_per_commit)
+                for share in shares[1:]] if open_writer else []  # one share unless a writer can fork
     try:
         await _write_entries(store, state, raw, shares[0], entries_per_commit)
     finally:

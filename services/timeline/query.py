@@ -7,9 +7,8 @@ index key narrows a query first. Every store confirms candidates with `matches`.
 from __future__ import annotations
 
 import re
-from datetime import date
 
-from services.timeline.core.fold import _SPAN_BITS, _TIE_BITS
+from services.timeline.core.fold import score_after, score_floor
 from services.timeline.core.model import ClaimBrief, ClaimView, Entry, ListedEntry
 from services.timeline.core.places import normalize_name, place_tokens
 from services.timeline.core.query import entry_as_of, filter_entries
@@ -151,14 +150,3 @@ def _inner_words(q: str) -> list[str]:
         if start > 0 and end < len(q):
             out.append(word)
     return out
-
-
-def score_floor(day: date) -> float:
-    """The smallest sort_score an entry starting on `day` can have (see core.fold.sort_score)."""
-    return float(day.toordinal() << (_SPAN_BITS + _TIE_BITS))
-
-
-def score_after(day: date) -> float:
-    """The smallest sort_score an entry starting after `day` can have. Computed on the
-    ordinal, not as `day + 1 day`, which overflows for 9999-12-31."""
-    return float((day.toordinal() + 1) << (_SPAN_BITS + _TIE_BITS))

@@ -205,6 +205,12 @@ return {positions, documents}
 """
 
 
+def _text(value: bytes | str) -> str:
+    """A reply as text: this store's client returns bytes (decode_responses=False), which
+    redis's types do not know."""
+    return value if isinstance(value, str) else value.decode()
+
+
 class RedisTimelineStore:
     def __init__(self, client: aioredis.Redis, prefix: str, namespace: str | None = None) -> None:
         """`namespace=None` follows the live pointer (re-read on every step and query);
@@ -244,7 +250,7 @@ class RedisTimelineStore:
     async def _refresh_ns(self) -> str:
         if self._fixed_ns is None:
             current = await self._r.get(self.pointer_key)
-            self._ns = current.decode() if current else DEFAULT_NAMESPACE
+            self._ns = _text(current) if current else DEFAULT_NAMESPACE
         return self._ns
 
     @property
@@ -256,12 +262,12 @@ class RedisTimelineStore:
 
     async def live_namespace(self) -> str:
         current = await self._r.get(self.pointer_key)
-        return current.decode() if current else DEFAULT_NAMESPACE
+        return _text(current) if current else DEFAULT_NAMESPACE
 
     async def switch_to(self, namespace: str) -> str:
         """Make `namespace` the live one atomically; returns the one it replaced."""
         old = await self._r.getset(self.pointer_key, namespace)
-        return old.decode() if old else DEFAULT_NAMESPACE
+        return _text(old) if old else DEFAULT_NAMESPACE
 
     async def drop_namespace(self, namespace: str) -> int:
         removed = 0
@@ -362,10 +368,10 @@ class RedisTimelineStore:
             # Superseded events belong to articles whose version just changed.
             for article in changes.article_versions:
                 pipe.srem(self._k(f"artev:{article}"), *sorted(changes.remove_events))
-        for entry_id, ids in changes.member_add.items():
-            pipe.sadd(self._k(f"members:{entry_id}"), *sorted(ids))
-        for entry_id, ids in changes.member_remove.items():
-            pipe.srem(self._k(f"members:{entry_id}"), *sorted(ids))
+        for entry_id, members in changes.member_add.items():
+            pipe.sadd(self._k(f"members:{entry_id}"), *sorted(members))
+        for entry_id, members in changes.member_remove.items():
+            pipe.srem(self._k(f"members:{entry_id}"), *sorted(members))
         index_removals: dict[str, list[str]] = {}
         index_additions: dict[str, dict[str, float]] = {}
         if changes.delete_entries:
@@ -390,8 +396,8 @@ class RedisTimelineStore:
             index_documents[entry_id] = json.dumps(keys)
         # An entry is never both removed from and added to the same set in one change
         # set (removals are old keys minus new ones), so the order of the two is free.
-        for key, members in index_removals.items():
-            pipe.zrem(self._k(key), *members)
+        for key, removed in index_removals.items():
+            pipe.zrem(self._k(key), *removed)
         for key, scored in index_additions.items():
             pipe.zadd(self._k(key), scored)
         if changes.upsert_entries:
@@ -517,7 +523,7 @@ class RedisTimelineStore:
 
     async def article_event_ids(self, article_id: str) -> list[str]:
         await self._refresh_ns()
-        return sorted(m.decode() for m in await self._r.smembers(self._k(f"artev:{article_id}")))
+        return sorted(_text(m) for m in await self._r.smembers(self._k(f"artev:{article_id}")))
 
     async def counts(self) -> dict[str, int]:
         await self._refresh_ns()

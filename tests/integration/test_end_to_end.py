@@ -44,7 +44,7 @@ def poll(fetch, done, timeout_s: float = 90.0, interval: float = 0.25):
 def all_entries(base: str) -> list[dict]:
     entries, cursor = [], None
     while True:
-        params = {"limit": 200, "claims": "all", **({"cursor": cursor} if cursor else {})}
+        params: dict[str, str | int] = {"limit": 200, "claims": "all", **({"cursor": cursor} if cursor else {})}
         page = httpx.get(f"{base}/timeline", params=params, timeout=10).json()
         entries.extend(page["entries"])
         cursor = page["next_cursor"]

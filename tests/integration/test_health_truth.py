@@ -96,9 +96,7 @@ async def test_a_projector_that_makes_no_progress_is_reported_stalled(kafka_boot
     health = runtime.context().health
     try:
         assert await wait_for(lambda: _ok(health))
-        runtime._stop.set()  # the projector stops folding; the process keeps serving
-        for task in runtime._tasks:
-            await task
+        await runtime.stop_folding()  # the projector stops folding; the process keeps serving
         await log.publish_many(EVENTS, [(e.article, dump_event(e)) for e in events(5, start=10)])
         first = await health()
         assert first["consumer_lag"] == 5 and first["ok"] is True  # behind, but not for long yet

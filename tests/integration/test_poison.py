@@ -68,7 +68,7 @@ async def test_poison_records_are_parked_and_never_stop_the_timeline(kafka_boots
     # Everything under one key lands on one partition, so the poison sits between valid events.
     await log.publish_many(EVENTS, [("k", dump_event(e)) for e in events[:15]])
     for value in poison_values():
-        await log.publish(EVENTS, "k", value)  # type: ignore[arg-type]  # None is a tombstone
+        await log.publish(EVENTS, "k", value)  # None is a tombstone
     await log.publish_many(EVENTS, [("k", dump_event(e)) for e in events[15:]] + [("k", reordered.encode())])
 
     # Live: the projector folds past every poison record.

@@ -70,7 +70,9 @@ def _run(script: Path, args: list[str], env: dict[str, str], timeout: float) -> 
             check=False,
         )
     except subprocess.TimeoutExpired as e:
-        raise InfraError(f"{script.name} {' '.join(args)} timed out after {timeout}s\n{e.stderr or ''}") from e
+        # TimeoutExpired carries the output read so far as bytes, even with text=True.
+        stderr = e.stderr.decode(errors="replace") if isinstance(e.stderr, bytes) else e.stderr or ""
+        raise InfraError(f"{script.name} {' '.join(args)} timed out after {timeout}s\n{stderr}") from e
 
 
 @dataclass

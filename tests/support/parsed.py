@@ -7,13 +7,15 @@ import time
 
 from schemas.parse import ParsedArticle
 from services.common.kafka_log import KafkaLog
+from services.common.ports import Record
 from services.common.topics import ARTICLES_PARSED, TopicSpec
 
 
 async def read_topic(bootstrap: str, prefix: str, spec: TopicSpec, until, timeout_s: float = 60.0) -> list:
     """Records of `spec` from the beginning, read until `until(records)` holds (or the timeout)."""
     log = KafkaLog(bootstrap, prefix, client_id="claimline-test-reader")
-    records, positions = [], {}
+    records: list[Record] = []
+    positions: dict[int, int] = {}
     deadline = time.monotonic() + timeout_s
     try:
         while not until(records):

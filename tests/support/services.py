@@ -8,6 +8,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import httpx
 
@@ -24,7 +25,7 @@ class ServiceProcess:
     env: dict[str, str]
     log_path: Path
     process: subprocess.Popen | None = None
-    _log: object = field(default=None, repr=False)
+    _log: BinaryIO | None = field(default=None, repr=False)
 
     def start(self) -> ServiceProcess:
         self._log = open(self.log_path, "ab")

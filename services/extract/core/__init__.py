@@ -1,4 +1,5 @@
 """The pure extraction core: `extract(parsed) -> list[Event]`, no I/O, no clock."""
-from services.extract.core.extractor import EXTRACTOR_VERSION, extract
+from services.extract.core.extractor import extract
+from services.extract.core.version import EXTRACTOR_VERSION
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

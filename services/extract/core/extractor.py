@@ -12,8 +12,10 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import Required, TypedDict, TypeVar
 
 from schemas.article import Article
 from schemas.events import (
@@ -21,6 +23,7 @@ from schemas.events import (
     Claimant,
     Diplomacy,
     Event,
+    EventModel,
     Evidence,
     Location,
     MilitaryAid,
@@ -34,7 +37,8 @@ from schemas.events import (
 )
 from schemas.parse import ParsedArticle
 from services.extract.core.graph import Graph
-from services.extract.core.mentions import PartyMention, find_parties, find_places
+from services.extract.core.mentions import PartyMention, PlaceMention, find_parties, find_places
+from services.extract.core.quantities import Qty
 from services.extract.core.resources import Place, Resources, resources
 from services.extract.core.rules import Rules, TriggerRule, rules
 from services.extract.core.slots import (
@@ -54,7 +58,7 @@ from services.extract.core.slots import (
 from services.extract.core.timex import resolve
 from services.extract.core.version import EXTRACTOR_VERSION
 
-_CLASSES = {
+_CLASSES: dict[str, type[EventModel]] = {
     "offensive_launched": OffensiveLaunched, "offensive_repelled": OffensiveRepelled, "troops_deployed": TroopsDeployed,
     "territory_claimed": TerritoryClaimed, "casualties_claimed": CasualtiesClaimed, "strike": Strike,
     "diplomacy": Diplomacy, "military_aid": MilitaryAid,
@@ -71,6 +75,27 @@ def article_source(article: Article) -> str | None:
     return m.group(1) if m else None
 
 
+class Figure(TypedDict, total=False):
+    """A figure as found: the fields of `schemas.events.Quantity` it sets, and the extractor's
+    notes (keys starting with '_', dropped by `_quantity_fields`)."""
+
+    kind: Required[str]
+    approx: Required[bool]
+    text: str
+    bound: str
+    scope: str
+    vague: str
+    value: float | None
+    low: float | None
+    high: float | None
+    _estimated: bool  # 'an estimated 1,000': makes the claim's modality 'estimated'
+
+
+def _quantity_fields(q: Figure) -> dict[str, object]:
+    """A figure's fields for `schemas.events.Quantity` (without the notes)."""
+    return {k: v for k, v in q.items() if not k.startswith("_")}
+
+
 @dataclass
 class Mention:
     """A candidate event found in one sentence."""
@@ -84,7 +109,7 @@ class Mention:
     partners: list[str] = field(default_factory=list)
     against: str | None = None
     locations: list[tuple[str, Place | None, bool]] = field(default_factory=list)  # (name, place, explicit)
-    quantities: list[dict] = field(default_factory=list)
+    quantities: list[Figure] = field(default_factory=list)
     time: tuple[date, date, str, bool] | None = None
     time_text: str | None = None
     time_source: str = "article"
@@ -162,10 +187,13 @@ def extract(parsed: ParsedArticle) -> list[Event]:
 
 # --- sentences ---------------------------------------------------------------------------
 
-def _by_sentence(items: list, parsed: ParsedArticle) -> dict[int, list]:
+_M = TypeVar("_M", PartyMention, PlaceMention)
+
+
+def _by_sentence(items: list[_M], parsed: ParsedArticle) -> dict[int, list[_M]]:
     """Mentions found in the whole text, grouped by the sentence they lie in (one pass)."""
     starts = [s.start for s in parsed.sentences]
-    out: dict[int, list] = {}
+    out: dict[int, list[_M]] = {}
     for x in items:
         k = bisect_right(starts, x.start) - 1
         if k >= 0 and x.end <= parsed.sentences[k].end:
@@ -173,13 +201,14 @@ def _by_sentence(items: list, parsed: ParsedArticle) -> dict[int, list]:
     return out
 
 
-def _within(items, g: Graph) -> list:
+def _within(items: Iterable[_M], g: Graph) -> list[_M]:
     """A sentence's mentions with offsets relative to the sentence."""
     lo = g.start
     return [replace(x, start=x.start - lo, end=x.end - lo) for x in items]
 
 
-def _about_the_war(parties: list[PartyMention], places: list, res: Resources, rl: Rules, sentences: int) -> bool:
+def _about_the_war(parties: list[PartyMention], places: list[PlaceMention], res: Resources, rl: Rules,
+                   sentences: int) -> bool:
     """Whether the article names the war's parties or places at least a few times (once in a
     text of one sentence)."""
     rule = rl.noise["off_topic"]
@@ -333,7 +362,9 @@ def _denials_of_claims(f: Facts, found: list[Mention], res: Resources, rl: Rules
         if claim is None:
             continue
         denier = _speaker_of(g, tok.i, exclude=claim)
-        party = phrase_party(f, denier, res) if denier is not None else None
+        if denier is None:
+            continue
+        party = phrase_party(f, denier, res)
         if party is None:
             continue
         base = [m for m in found if m.modality != "denied"] or [
@@ -651,11 +682,11 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
     tok = g.tokens[t]
     if m.rule == "aid.provenance":
         # 'Russia was using North Korean-made missiles': made by one, used by the other
-        giver = actor.code if actor else None
+        maker = actor.code if actor else None
         gov = g.tokens[tok.head].head if tok.head >= 0 else -1
         user = _party(f, g.kids(gov, "nsubj"), res) if gov >= 0 else None
-        m.actor = giver
-        m.recipient = user.code if user is not None and user.code != giver else None
+        m.actor = maker
+        m.recipient = user.code if user is not None and user.code != maker else None
         return
     if tok.lemma in rl.classes["receive_verbs"] and tok.is_verb:
         # 'Russia is getting weapons from North Korea': the giver is the source, the receiver the subject
@@ -845,7 +876,7 @@ def _people_toll(f: Facts, qi: int, rl: Rules) -> bool:
     return any(g.tokens[j].lemma in words or g.tokens[j].word.lower() in words for j in near)
 
 
-def figure_kind(f: Facts, q, qi: int, rl: Rules) -> str | None:
+def figure_kind(f: Facts, q: Qty, qi: int, rl: Rules) -> str | None:
     g = f.g
     unit_kind = rl.unit_kinds.get(q.unit) if q.unit else None
     if q.unit == "share":
@@ -907,7 +938,7 @@ _AT_LEAST = re.compile(r"(?i)^(?:over|more\s+than|at\s+least|upwards\s+of|in\s+e
 _AT_MOST = re.compile(r"(?i)^(?:up\s+to|under|less\s+than|fewer\s+than|no\s+more\s+than|at\s+most)")
 
 
-def _figure(f: Facts, q, qi: int, kind: str, rl: Rules, single: bool = False) -> dict:
+def _figure(f: Facts, q: Qty, qi: int, kind: str, rl: Rules, single: bool = False) -> Figure:
     """A quantity with what it counts in time (figures.yaml `scopes`) and its text as written."""
     g = f.g
     head = g.tokens[qi].head if g.tokens[qi].head >= 0 else qi
@@ -933,8 +964,8 @@ def _figure(f: Facts, q, qi: int, kind: str, rl: Rules, single: bool = False) ->
     return d
 
 
-def _quantity(q, kind: str, estimated: bool = False, scope: str | None = None) -> dict:
-    d: dict = {"kind": kind, "approx": q.approx or estimated}
+def _quantity(q: Qty, kind: str, estimated: bool = False, scope: str | None = None) -> Figure:
+    d: Figure = {"kind": kind, "approx": q.approx or estimated}
     text = (q.text or "").strip()
     if text:
         d["text"] = text
@@ -995,7 +1026,6 @@ def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, f
     """Casualty figures make casualty events of their own ('3,000 North Korean soldiers killed')."""
     g = f.g
     out: list[Mention] = []
-    covered = {(m.trig_start) for m in found if m.type == "casualties_claimed" and m.quantities}
     have_kinds = {q["kind"] for m in found if m.type == "casualties_claimed" for q in m.quantities}
     strikes = [m for m in found if m.type == "strike"]
     # (actor, kind) of the sentence's last casualty figure: a second tally refers back to it
@@ -1020,6 +1050,7 @@ def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, f
         tok = g.tokens[qi]
         head = tok.head if tok.dep in ("nummod", "det", "amod", "quantmod") and tok.head >= 0 else qi
         claimant = None
+        party: PartyMention | None
         if head0 >= 0 and g.tokens[head0].lemma in rl.attribution_nouns:
             head = head0
             # 'Western estimates of approximately 1,000': a second tally of the figure before
@@ -1032,8 +1063,6 @@ def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, f
         if party is None:
             continue
         last = (party.code, kind)
-        if (qi, kind) in covered:
-            continue
         a = Args(subject=[], object=[head])
         m = Mention(type="casualties_claimed", sentence=g, trig_start=tok.start, trig_text=tok.word, rule="figure",
                     actor=party.code)
@@ -1072,15 +1101,15 @@ def _mod_class(m: Mention) -> str:
     return "denied" if m.modality == "denied" else "expected" if m.modality == "expected" else "real"
 
 
-def _span(m: Mention):
+def _span(m: Mention) -> tuple[date, date] | None:
     return (m.time[0], m.time[1]) if m.time else None
 
 
-def _parties(m: Mention) -> frozenset:
+def _parties(m: Mention) -> frozenset[str]:
     return frozenset(c[0] for c in m.claimants if c[0])
 
 
-def _q_compatible(a: list[dict], b: list[dict]) -> bool:
+def _q_compatible(a: list[Figure], b: list[Figure]) -> bool:
     for qa in a:
         for qb in b:
             if qa["kind"] != qb["kind"] or qa.get("vague") or qb.get("vague"):
@@ -1149,12 +1178,12 @@ def _to_event(article: Article, g: list[Mention]) -> Event:
         seen.add(name)
         locs.append(Location(name=name, country=place.country if place else None,
                              lat=place.lat if place else None, lon=place.lon if place else None))
-    qs = [{k: v for k, v in q.items() if not k.startswith("_")} for q in p.quantities]
-    kinds = {q["kind"] for q in qs}
+    qs = [_quantity_fields(q) for q in p.quantities]
+    kinds = {q["kind"] for q in p.quantities}
     for m in g:
         for q in m.quantities:
             if q["kind"] not in kinds:
-                qs.append({k: v for k, v in q.items() if not k.startswith("_")})
+                qs.append(_quantity_fields(q))
                 kinds.add(q["kind"])
     claimants: list[Claimant] = []
     seen_c = set()
@@ -1187,7 +1216,7 @@ def _to_event(article: Article, g: list[Mention]) -> Event:
         "published_at": pub, "source": article_source(article), "ingested_at": article.ingested_at,
         "actor": p.actor, "partners": tuple(partners),
         "against": p.against or next((m.against for m in g if m.against), None),
-        "locations": tuple(locs), "quantities": tuple(Quantity(**q) for q in qs), "time": time,
+        "locations": tuple(locs), "quantities": tuple(Quantity.model_validate(q) for q in qs), "time": time,
         "claimants": tuple(claimants), "modality": p.modality, "evidence": tuple(evidence),
     }
     if p.type == "territory_claimed":
@@ -1196,4 +1225,4 @@ def _to_event(article: Article, g: list[Mention]) -> Event:
         fields["movement"] = p.movement or "deployed"
     elif p.type == "military_aid":
         fields["recipient"] = p.recipient or next((m.recipient for m in g if m.recipient), None)
-    return _CLASSES[p.type](**fields)
+    return _CLASSES[p.type].model_validate(fields)

@@ -79,7 +79,7 @@ class Graph:
         return self.text[a - self.start:b - self.start]
 
     def ancestors(self, i: int) -> list[int]:
-        out = []
+        out: list[int] = []
         j = self.tokens[i].head
         while j >= 0 and len(out) < 64:
             out.append(j)

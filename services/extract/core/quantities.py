@@ -73,7 +73,7 @@ def _num(text: str) -> float | None:
 def _unit_regex() -> tuple[re.Pattern[str], dict[str, str]]:
     res = resources()
     units = res.lex["quantity_units"]
-    alias = {}
+    alias: dict[str, str] = {}
     for cls, words in units.items():
         for w in words:
             alias.setdefault(w.lower(), cls)
@@ -131,7 +131,7 @@ def find_quantities(text: str, res: Resources | None = None) -> list[Qty]:
         if pct:
             if value is not None:
                 out.append(Qty(s, e, e, value / 100, None, None, approx, None, "share", False, m.group(0)))
-            elif low is not None:
+            elif low is not None and high is not None:  # a range: both ends or neither
                 out.append(Qty(s, e, e, None, low / 100, high / 100, approx, None, "share", False, m.group(0)))
             continue
         unit = None

@@ -99,8 +99,8 @@ def _tuple(value: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
-def _examples(source: str, items: list[Any], rule_type: str | None) -> list[Example]:
-    out = []
+def _examples(source: str, items: list[Any] | None, rule_type: str | None) -> list[Example]:
+    out: list[Example] = []
     for item in items or ():
         if isinstance(item, str):
             item = {"text": item, "expect": None}

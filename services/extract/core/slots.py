@@ -3,9 +3,10 @@ dependency tree of one sentence. Pure; the vocabularies come from `rules` and `r
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
-from services.extract.core.graph import CLAUSE_DEPS, Graph
+from services.extract.core.graph import CLAUSE_DEPS, Graph, Token
 from services.extract.core.mentions import PartyMention, PlaceMention, find_parties, find_places
 from services.extract.core.quantities import Qty, find_quantities
 from services.extract.core.resources import Resources
@@ -185,13 +186,13 @@ def phrase_places(f: Facts, i: int) -> list[PlaceMention]:
     return out
 
 
-def word_forms(tok) -> tuple[str, ...]:
+def word_forms(tok: Token) -> tuple[str, ...]:
     """The forms a vocabulary may list a token under: lemma, word, and the word's singular."""
     w = tok.word.lower()
     return (tok.lemma, w, w[:-1] if w.endswith("s") else w, w[:-2] if w.endswith("es") else w)
 
 
-def in_words(tok, words: frozenset[str]) -> bool:
+def in_words(tok: Token, words: AbstractSet[str]) -> bool:
     return any(form in words for form in word_forms(tok))
 
 
@@ -204,8 +205,8 @@ def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
     if cls == "multilateral":  # a body that meets on its own: the G7, NATO, the EU
         return any(j in f.parties and f.parties[j].code in rules.multilateral for j in idx)
     if cls == "casualty":
-        words = set().union(*rules.casualty_lemmas.values())
-        return any(in_words(g.tokens[j], words) for j in idx)
+        casualty_words: set[str] = set().union(*rules.casualty_lemmas.values())
+        return any(in_words(g.tokens[j], casualty_words) for j in idx)
     if cls == "figure":
         return any(q[1] in idx for q in f.quants)
     words = rules.classes.get(cls, frozenset())
@@ -379,10 +380,10 @@ def role_tokens(g: Graph, a: Args, role: str) -> list[int]:
         heads = a.subject + a.object + a.oblique + a.modifier + a.agent + a.xcomp
         if a.self is not None and g.kids(a.self, "cop"):
             heads = [*heads, a.self]
-    out: list[int] = []
+    phrases: list[int] = []
     for h in heads:
-        out.extend(g.phrase(h))
-    return out
+        phrases.extend(g.phrase(h))
+    return phrases
 
 
 # --- attribution -------------------------------------------------------------------------

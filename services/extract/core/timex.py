@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
@@ -97,19 +98,24 @@ def _active(text: str) -> tuple[int, ...]:
     return tuple(i for i, groups in enumerate(_GATE_SETS) if all(not g.isdisjoint(found) for g in groups))
 
 
+# A pattern's groups as `re.Match.group` types them (`str | Any`): None for a group that took
+# no part in the match, which each kind's pattern rules out or `resolve` checks.
+Groups = tuple[str | Any, ...]
+
+
 @dataclass(frozen=True)
 class TimeExpr:
     start: int
     end: int
     text: str
     kind: str
-    groups: tuple
+    groups: Groups
     since: bool = False  # 'since X': the start of a state, not the time of an event
     forward: bool = False  # the expression itself points forward ('next', 'tomorrow', 'by spring')
 
 
 def find_times(text: str) -> list[TimeExpr]:
-    out = []
+    out: list[TimeExpr] = []
     active = _active(text)
     if not active:
         return out
@@ -138,7 +144,7 @@ def find_times(text: str) -> list[TimeExpr]:
     return out
 
 
-def _inner_groups(m: re.Match, idx: int) -> tuple:
+def _inner_groups(m: re.Match[str], idx: int) -> Groups:
     # Groups of alternative idx are numbered after the named group; count them from the pattern.
     gi = m.re.groupindex[f"k{idx}"]
     return tuple(m.group(gi + j + 1) for j in range(_NGROUPS[idx]))
@@ -186,13 +192,13 @@ def resolve(t: TimeExpr, pub: date, future: bool = False) -> Resolved | None:
         mi = MONTHS.get(mon.lower().rstrip("."))
         if not mi:
             return None
-        d = int(day)
+        day_of_month = int(day)
         if year:
             y = int(year)
         else:
             y = pub.year
             try:
-                cand = date(y, mi, d)
+                cand = date(y, mi, day_of_month)
             except ValueError:
                 return None
             if not fwd and cand > pub + timedelta(days=1):
@@ -200,13 +206,13 @@ def resolve(t: TimeExpr, pub: date, future: bool = False) -> Resolved | None:
             elif fwd and cand < pub:
                 y += 1
         try:
-            dd = date(y, mi, d)
+            dd = date(y, mi, day_of_month)
         except ValueError:
             return None
         return dd, dd, "day", False
     if k == "part_month":
         part, mon, year = g
-        mi = MONTHS.get(mon.lower().rstrip("."))
+        mi = MONTHS[mon.lower().rstrip(".")]  # _MON matches only names MONTHS has
         y = int(year) if year else _month_year(mi, pub, fwd, False)
         p = part.lower()
         last = calendar.monthrange(y, mi)[1]

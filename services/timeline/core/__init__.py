@@ -5,7 +5,8 @@ FastAPI or clock inside.
 * `grouping`: `entry_key(event)`, the canonical key (type | who | where | what | when) and
   why it is built that way.
 * `contest`: figure summaries, the 25 % tolerance rule, denials.
-* `fold`: `build_entry`, `FoldState`, `apply`, `fold`, `version_key`, `sort_score`.
+* `fold`: `build_entry`, `FoldState`, `apply`, `fold`, `version_key`, `sort_score` (and the
+  bounds `score_floor` / `score_after` of a day's scores, for indexed stores).
 * `figures`: `parse_subject`, `figure_history`, `list_subjects`.
 * `query`: `filter_entries`, the reference for the Redis projection.
 * `places`: place-name normalization and the small gazetteer.

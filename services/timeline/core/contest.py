@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from schemas.events import Event, Quantity
-from services.timeline.core.model import FigureSummary
+from services.timeline.core.model import ClaimView, FigureSummary
 
 TOLERANCE = 0.25
 CONTEMPORARY_DAYS = 45
@@ -84,13 +84,13 @@ def comparable_kind(kind: str) -> tuple[str, float]:
     return KIND_ALIASES.get(kind, (kind, 1.0))
 
 
-def claimant_keys(event) -> tuple[str, ...]:
+def claimant_keys(event: Event | ClaimView) -> tuple[str, ...]:
     """Who stands behind a claim: party codes, party-less claimants by name, or 'article'."""
     keys = {c.party or (c.name.strip() or "?") for c in event.claimants}
     return tuple(sorted(keys)) if keys else (ARTICLE,)
 
 
-def source_identity(event) -> tuple[str, ...]:
+def source_identity(event: Event) -> tuple[str, ...]:
     keys = claimant_keys(event)
     # Two articles asserting a figure themselves are two sources.
     return (ARTICLE, event.article) if keys == (ARTICLE,) else keys
@@ -111,13 +111,15 @@ def format_number(value: float) -> str:
 
 @dataclass(frozen=True)
 class _Point:
+    """A claimed quantity; one without a number (`mid`) is a plain `_Point`, one with a
+    number a `_Figure`."""
+
     kind: str
     scope: str
     expected: bool
     bound: str | None
     text: str
     raw_kind: str
-    mid: float | None
     vague: str | None
     keys: tuple[str, ...]
     identity: tuple[str, ...]
@@ -126,8 +128,13 @@ class _Point:
     event_id: str
 
 
+@dataclass(frozen=True)
+class _Figure(_Point):
+    mid: float
+
+
 def _points(claims: Iterable[Event]) -> list[_Point]:
-    points = []
+    points: list[_Point] = []
     for event in claims:
         if event.modality == "denied":
             continue
@@ -136,12 +143,12 @@ def _points(claims: Iterable[Event]) -> list[_Point]:
             kind, factor = comparable_kind(quantity.kind)
             mid = quantity_mid(quantity)
             mid = None if mid is None else mid * factor
-            points.append(_Point(kind=kind, scope=SCOPE_CLASS.get(quantity.scope, "total"),
-                                 expected=event.modality == "expected",
-                                 bound=quantity.bound or ("about" if quantity.approx else None),
-                                 text=figure_text(quantity, mid), raw_kind=quantity.kind, mid=mid,
-                                 vague=quantity.vague, keys=keys, identity=identity, modality=event.modality,
-                                 published_at=event.published_at, event_id=event.event_id))
+            # The fields of `_Point`, in order.
+            fields = (kind, SCOPE_CLASS.get(quantity.scope, "total"), event.modality == "expected",
+                      quantity.bound or ("about" if quantity.approx else None), figure_text(quantity, mid),
+                      quantity.kind, quantity.vague, keys, identity, event.modality, event.published_at,
+                      event.event_id)
+            points.append(_Point(*fields) if mid is None else _Figure(*fields, mid))
     return points
 
 
@@ -157,7 +164,7 @@ def figure_text(quantity: Quantity, mid: float | None = None) -> str:
     return _BOUND_WORDS.get(bound or "", "") + format_number(mid)
 
 
-def _compatible_bound(a: _Point, b: _Point) -> bool:
+def _compatible_bound(a: _Figure, b: _Figure) -> bool:
     """One figure is a bound the other satisfies (within the tolerance)."""
     for x, y in ((a, b), (b, a)):
         if x.bound == "at_least" and y.mid >= x.mid * (1 - TOLERANCE):
@@ -167,14 +174,14 @@ def _compatible_bound(a: _Point, b: _Point) -> bool:
     return False
 
 
-def _disagree(a: _Point, b: _Point) -> bool:
+def _disagree(a: _Figure, b: _Figure) -> bool:
     return (a.identity != b.identity
             and abs((a.published_at - b.published_at).days) <= CONTEMPORARY_DAYS
             and relative_difference(a.mid, b.mid) > TOLERANCE
             and not _compatible_bound(a, b))
 
 
-def _contested(numeric: Sequence[_Point]) -> bool:
+def _contested(numeric: Sequence[_Figure]) -> bool:
     """Whether two figures disagree. Sorted by value, a disagreement (beyond the tolerance)
     shows between the extremes first: checks the pairs of distinct sources among the
     smallest and largest few, not every pair (an entry may hold thousands of claims)."""
@@ -182,7 +189,7 @@ def _contested(numeric: Sequence[_Point]) -> bool:
     if len(by_value) <= 16:
         return any(_disagree(a, b) for i, a in enumerate(by_value) for b in by_value[i + 1:])
     # Per source, the points within 45 days matter: bucket by publication window.
-    windows: dict[int, list[_Point]] = {}
+    windows: dict[int, list[_Figure]] = {}
     for point in by_value:
         windows.setdefault(point.published_at.toordinal() // CONTEMPORARY_DAYS, []).append(point)
     keys = sorted(windows)
@@ -201,16 +208,17 @@ def summarize_figures(claims: Sequence[Event]) -> tuple[tuple[FigureSummary, ...
     by_kind: dict[tuple[str, str, bool], list[_Point]] = {}
     for point in _points(claims):
         by_kind.setdefault((point.kind, point.scope, point.expected), []).append(point)
-    summaries, reasons = [], []
+    summaries: list[FigureSummary] = []
+    reasons: list[str] = []
     for group in sorted(by_kind):
         kind, scope, expected = group
         points = by_kind[group]
-        numeric = sorted((p for p in points if p.mid is not None),
+        numeric = sorted((p for p in points if isinstance(p, _Figure)),
                          key=lambda p: (p.published_at, p.event_id, p.mid))
-        vague = tuple(sorted({p.vague for p in points if p.mid is None and p.vague}))
+        vague = tuple(sorted({p.vague for p in points if not isinstance(p, _Figure) and p.vague}))
         if not numeric:
             continue
-        latest: dict[str, _Point] = {}
+        latest: dict[str, _Figure] = {}
         for point in numeric:  # ascending: the last one written wins
             for key in point.keys:
                 latest[key] = point
@@ -258,9 +266,9 @@ def offensive_reasons(claims: Sequence[Event]) -> tuple[str, ...]:
             "it was repelled",)
 
 
-def holder(event) -> str | None:
+def holder(event: Event) -> str | None:
     """The side holding the place after a territory claim (None: unknown)."""
-    change = getattr(event, "change", None) or event.__dict__.get("change")
+    change: str | None = getattr(event, "change", None) or event.__dict__.get("change")
     if change == "lost":
         if event.against:
             return SIDE_OF.get(event.against, event.against)

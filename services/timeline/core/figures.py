@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import TypeAlias
 
 from schemas.events import Event
 from services.common.knowledge import party_table
@@ -75,10 +77,14 @@ def parse_subject(text: str | Subject) -> Subject:
     raise ValueError(f"unknown party {party_text!r} in subject {text!r}")
 
 
-def _claims(source) -> list[tuple[str, ClaimView | Event, str | None, str]]:
-    """(entry_id, claim, actor) for entries, or for events (current ones only)."""
-    items = list(source.values()) if isinstance(source, Mapping) else list(source)
-    out = []
+# What figures are read from: events, or entries (a sequence, or a mapping by entry id).
+Source: TypeAlias = Iterable[Event] | Iterable[Entry] | Mapping[str, Entry]
+
+
+def _claims(source: Source) -> list[tuple[str, ClaimView | Event, str | None, str]]:
+    """(entry_id, claim, actor, type) for entries, or for events (current ones only)."""
+    items: list[Event | Entry] = list(source.values()) if isinstance(source, Mapping) else list(source)
+    out: list[tuple[str, ClaimView | Event, str | None, str]] = []
     for item in items:
         if isinstance(item, Entry):
             for claim in item.claims:
@@ -92,7 +98,7 @@ def _claims(source) -> list[tuple[str, ClaimView | Event, str | None, str]]:
     return out
 
 
-def _claimant_label(claim) -> str:
+def _claimant_label(claim: ClaimView | Event) -> str:
     keys = claimant_keys(claim)
     parties = [c.party for c in claim.claimants if c.party]
     if parties:
@@ -102,14 +108,13 @@ def _claimant_label(claim) -> str:
     return ", ".join(keys)
 
 
-def figure_history(source: Iterable[Event] | Iterable[Entry] | Mapping[str, Entry],
-                   subject: str | Subject) -> list[FigurePoint]:
+def figure_history(source: Source, subject: str | Subject) -> list[FigurePoint]:
     """Every claimed quantity of a subject, one point per claim and quantity, sorted by
     published_at, then event_id (then kind). `source` is events (superseded extractor
     versions and redeliveries are dropped as in the fold) or entries."""
     wanted = parse_subject(subject)
     event_type, kinds = METRICS[wanted.metric]
-    points: list[tuple[tuple, FigurePoint]] = []
+    points: list[tuple[tuple[date, str, str, int], FigurePoint]] = []
     for entry_id, claim, actor, claim_type in _claims(source):
         if claim_type != event_type or (wanted.actor is not None and actor != wanted.actor):
             continue
@@ -129,8 +134,8 @@ def figure_history(source: Iterable[Event] | Iterable[Entry] | Mapping[str, Entr
                 evidence=evidence.sentence, evidence_start=evidence.start, evidence_end=evidence.end,
             )
             points.append(((claim.published_at, claim.event_id, q.kind, index), point))
-    seen: set[tuple] = set()
-    out = []
+    seen: set[tuple[date, str, str, int]] = set()
+    out: list[FigurePoint] = []
     for key, point in sorted(points, key=lambda kp: kp[0]):
         if key in seen:  # an entry given twice
             continue
@@ -139,10 +144,11 @@ def figure_history(source: Iterable[Event] | Iterable[Entry] | Mapping[str, Entr
     return out
 
 
-def list_subjects(source: Iterable[Entry] | Mapping[str, Entry] | Iterable[Event]) -> list[SubjectInfo]:
+def list_subjects(source: Source) -> list[SubjectInfo]:
     """The figure series present, per party and metric (and 'ALL <metric>' when more than
     one party has it), with point and entry counts; sorted by subject."""
-    points: dict[tuple[str | None, str], list[tuple]] = defaultdict(list)
+    # (event_id, quantity index, entry_id, numeric, published_at)
+    points: dict[tuple[str | None, str], list[tuple[str, int, str, bool, date]]] = defaultdict(list)
     actors: dict[str, set[str | None]] = defaultdict(set)
     for entry_id, claim, actor, claim_type in _claims(source):
         for metric, (event_type, kinds) in METRICS.items():
@@ -155,7 +161,7 @@ def list_subjects(source: Iterable[Entry] | Mapping[str, Entry] | Iterable[Event
                         points[(actor, metric)].append(item)
                     points[(None, metric)].append(item)
                     actors[metric].add(actor)
-    out = []
+    out: list[SubjectInfo] = []
     for (actor, metric), items in points.items():
         if actor is None and len(actors[metric]) < 2 and None not in actors[metric]:
             continue  # 'ALL x' would repeat the one party's series

@@ -17,9 +17,9 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
-from typing import TypeVar
+from typing import TypeAlias, TypeVar
 
-from schemas.events import Event, TimeSpan
+from schemas.events import Event, Location, TimeSpan
 from schemas.extraction import ArticleExtracted
 from services.timeline.core.contest import (
     claimant_keys,
@@ -33,25 +33,35 @@ from services.timeline.core.grouping import entry_key, entry_key_parts, key_from
 from services.timeline.core.model import ClaimView, Entry, FigureSummary, construct_validated
 
 __all__ = [
-    "FoldState", "apply", "apply_changes", "build_entry", "current_events", "entries_of", "entry_key",
-    "fold", "sort_score", "state_entries", "timeline", "version_key",
+    "SCORE_SPAN_BITS", "SCORE_TIE_BITS", "FoldState", "VersionKey", "apply", "apply_changes", "build_entry",
+    "claim_view", "current_events", "entries_of", "entry_key", "fold", "score_after", "score_floor", "sort_score",
+    "state_entries", "timeline", "version_key",
 ]
 
 T = TypeVar("T", bound=Hashable)
 
 # ----------------------------------------------------------------------------- versions
 
+# A dotted version's parts: (1, number, "") for a number, (0, 0, word) for a word.
+_VersionParts: TypeAlias = tuple[tuple[int, int, str], ...]
+# (release parts, (1,) for a release or (0, pre-release parts)).
+VersionKey: TypeAlias = tuple[_VersionParts, tuple[int] | tuple[int, _VersionParts]]
+_VersionRank: TypeAlias = tuple[VersionKey, str]
+# (has ingested_at, minus its timestamp), (the version rank, the ingested rank, the JSON).
+_IngestedRank: TypeAlias = tuple[int, float]
+_EventRank: TypeAlias = tuple[_VersionRank, _IngestedRank, str]
+
 
 @lru_cache(maxsize=1024)  # pure; a log holds a handful of extractor versions
-def version_key(version: str) -> tuple:
+def version_key(version: str) -> VersionKey:
     """Orders extractor versions: '0.10.0' > '0.9.2'; '1.0.0-rc1' < '1.0.0'; build metadata
     ('+abc') ignored. Total on any strings (numbers and words never compare directly)."""
     release, _, pre = version.strip().partition("-")
     release = release.split("+")[0]
     pre = pre.split("+")[0]
 
-    def parts(text: str) -> tuple:
-        out = []
+    def parts(text: str) -> _VersionParts:
+        out: list[tuple[int, int, str]] = []
         for piece in re.split(r"[.]", text):
             if piece.isdigit():
                 out.append((1, int(piece), ""))
@@ -64,12 +74,12 @@ def version_key(version: str) -> tuple:
 
 
 @lru_cache(maxsize=1024)
-def _version_rank(version: str) -> tuple:
+def _version_rank(version: str) -> _VersionRank:
     # The string itself breaks ties between spellings with equal keys ('1.0' / '1.00').
     return (version_key(version), version)
 
 
-def _ingested_rank(ingested_at: datetime | None) -> tuple:
+def _ingested_rank(ingested_at: datetime | None) -> _IngestedRank:
     # Earlier is better; a copy without ingested_at loses to any copy that has one.
     if ingested_at is None:
         return (0, 0.0)
@@ -77,7 +87,7 @@ def _ingested_rank(ingested_at: datetime | None) -> tuple:
     return (1, -aware.timestamp())
 
 
-def _event_rank(event: Event) -> tuple:
+def _event_rank(event: Event) -> _EventRank:
     """Which of two different events that share an id wins; higher wins. Ids are
     content-derived, so two copies differ when an article was published again (a retried
     post after a restart gets a new ingested_at): the newest extractor version first, then
@@ -112,6 +122,18 @@ def _mode(values: Iterable[T]) -> T | None:
     counts = Counter(values)
     if not counts:
         return None
+    return _most_common(counts)
+
+
+def _mode_of(values: Iterable[T]) -> T:
+    """`_mode` of values there is at least one of."""
+    counts = Counter(values)
+    if not counts:
+        raise ValueError("the mode of no values")
+    return _most_common(counts)
+
+
+def _most_common(counts: Counter[T]) -> T:
     return min(counts, key=lambda v: (-counts[v], v is None, "" if v is None else str(v)))
 
 
@@ -132,24 +154,37 @@ def _merged_time(claims: Sequence[Event]) -> tuple[TimeSpan, bool]:
 
 # sort_score layout (an exact integer below 2**53, so a float orders it exactly):
 #   start day ordinal (22 bits: 1..3,652,059) | span in days, capped (10 bits) | id hash (21 bits)
-_SPAN_BITS, _TIE_BITS = 10, 21
+SCORE_SPAN_BITS, SCORE_TIE_BITS = 10, 21
 
 
 def sort_score(start: date, end: date, entry_id: str) -> float:
     """Orders entries by event time: start, then end (span), then a stable hash of the id.
     A finite float, exact, usable as a Redis sorted-set score."""
-    span = min(max((end - start).days, 0), (1 << _SPAN_BITS) - 1)
-    tie = int(hashlib.sha256(entry_id.encode("utf-8")).hexdigest()[:8], 16) & ((1 << _TIE_BITS) - 1)
-    return float((start.toordinal() << (_SPAN_BITS + _TIE_BITS)) | (span << _TIE_BITS) | tie)
+    span = min(max((end - start).days, 0), (1 << SCORE_SPAN_BITS) - 1)
+    tie = int(hashlib.sha256(entry_id.encode("utf-8")).hexdigest()[:8], 16) & ((1 << SCORE_TIE_BITS) - 1)
+    return float((start.toordinal() << (SCORE_SPAN_BITS + SCORE_TIE_BITS)) | (span << SCORE_TIE_BITS) | tie)
 
 
-def _field(event: Event, name: str):
-    """An optional per-type field (change, movement, recipient); reading the model's dict
-    avoids pydantic's slow attribute-miss path on types that lack the field."""
-    return event.__dict__.get(name)
+def score_floor(day: date) -> float:
+    """The smallest sort_score an entry starting on `day` can have."""
+    return float(day.toordinal() << (SCORE_SPAN_BITS + SCORE_TIE_BITS))
 
 
-def _claim_view(event: Event) -> ClaimView:
+def score_after(day: date) -> float:
+    """The smallest sort_score an entry starting after `day` can have. Computed on the
+    ordinal, not as `day + 1 day`, which overflows for 9999-12-31."""
+    return float((day.toordinal() + 1) << (SCORE_SPAN_BITS + SCORE_TIE_BITS))
+
+
+def _field(event: Event, name: str) -> str | None:
+    """An optional per-type field (change, movement, recipient: all strings); reading the
+    model's dict avoids pydantic's slow attribute-miss path on types that lack the field."""
+    value: str | None = event.__dict__.get(name)
+    return value
+
+
+def claim_view(event: Event) -> ClaimView:
+    """An event as a claim of its entry."""
     # Every field comes from an already validated event: construct without re-validating.
     return construct_validated(
         ClaimView,
@@ -163,15 +198,15 @@ def _claim_view(event: Event) -> ClaimView:
     )
 
 
-def _locations(claims: Sequence[Event]):
-    seen: dict[str, list] = {}
+def _locations(claims: Sequence[Event]) -> tuple[Location, ...]:
+    seen: dict[str, list[tuple[int, Location]]] = {}
     for event in claims:
         for index, location in enumerate(event.locations):
             seen.setdefault(location.name.strip().lower(), []).append((index, location))
-    def rank(item):
+    def rank(item: tuple[str, list[tuple[int, Location]]]) -> tuple[int, int, str]:
         name, hits = item
         return (-len(hits), min(i for i, _ in hits), name)
-    out = []
+    out: list[Location] = []
     for _name, hits in sorted(seen.items(), key=rank):
         # The most informative spelling among equal names, chosen without regard to order.
         out.append(min((loc for _, loc in hits),
@@ -280,9 +315,9 @@ def build_entry(entry_id: str, claims: Sequence[Event]) -> Entry:
     if key_from_parts(parts) != entry_id:
         # Claims grouped by anything but their entry key (never by the fold itself):
         # the most common key parts describe the entry.
-        parts = _mode(entry_key_parts(e) for e in ordered)
-    entry_type = _mode(e.type for e in ordered)
-    actor, change = _mode((e.actor, _field(e, "change")) for e in ordered if e.type == entry_type)
+        parts = _mode_of(entry_key_parts(e) for e in ordered)
+    entry_type: str = _mode_of(e.type for e in ordered)
+    actor, change = _mode_of((e.actor, _field(e, "change")) for e in ordered if e.type == entry_type)
     movement = _mode(_field(e, "movement") for e in ordered)
     recipient = _mode(_field(e, "recipient") for e in ordered)
     against = _mode(e.against for e in ordered if e.against and e.against != actor)
@@ -314,7 +349,7 @@ def build_entry(entry_id: str, claims: Sequence[Event]) -> Entry:
         contested=bool(reasons), contested_reasons=reasons, figures=figures,
         claimant_parties=tuple(sorted({c.party for e in ordered for c in e.claimants if c.party})),
         first_ingested_at=min(ingested) if ingested else None,
-        claims=tuple(_claim_view(e) for e in ordered), claims_total=len(ordered),
+        claims=tuple(claim_view(e) for e in ordered), claims_total=len(ordered),
         title=title, summary=_summary(ordered, figures, reasons, keys), subject=_subject(entry_type, actor),
         report_date_only=not time_known, group_key="|".join(parts), place=place, bucket=parts[4],
         changes=tuple(sorted({c for e in ordered if (c := _field(e, "change"))})),
@@ -366,19 +401,21 @@ class _Indexes:
 
     def __init__(self) -> None:
         self.by_article: dict[str, set[str]] = {}
+        # Used in place of the state's `by_entry` (frozen sets) while the index is kept.
+        self.by_entry: dict[str, set[str]] = {}
 
 
-def _remove_into(events: dict[str, Event], by_entry: dict, old: Event, touched: set[str],
+def _remove_into(events: dict[str, Event], by_entry: dict[str, frozenset[str]], old: Event, touched: set[str],
                  index: _Indexes | None = None) -> None:
     key = entry_key(old)
     events.pop(old.event_id, None)
     if index is not None:
         index.by_article.get(old.article, set()).discard(old.event_id)
-        members = by_entry.get(key)
+        members = index.by_entry.get(key)
         if members is not None:
             members.discard(old.event_id)
             if not members:
-                by_entry.pop(key, None)
+                index.by_entry.pop(key, None)
         touched.add(key)
         return
     remaining = by_entry.get(key, frozenset()) - {old.event_id}
@@ -395,7 +432,7 @@ def _article_events(events: dict[str, Event], article: str, index: _Indexes | No
     return [e for e in events.values() if e.article == article]
 
 
-def _supersede_into(events: dict[str, Event], versions: dict[str, str], by_entry: dict,
+def _supersede_into(events: dict[str, Event], versions: dict[str, str], by_entry: dict[str, frozenset[str]],
                     marker: ArticleExtracted, index: _Indexes | None = None) -> set[str]:
     """An extraction marker: a newer version than the article's drops its older events,
     even when the newer extractor found nothing in the article."""
@@ -409,10 +446,11 @@ def _supersede_into(events: dict[str, Event], versions: dict[str, str], by_entry
     return touched
 
 
-def _apply_into(events: dict[str, Event], versions: dict[str, str], by_entry: dict,
+def _apply_into(events: dict[str, Event], versions: dict[str, str], by_entry: dict[str, frozenset[str]],
                 event: Event | ArticleExtracted, index: _Indexes | None = None) -> set[str]:
     """`apply` on mutable containers; returns the touched entry ids (empty: nothing changed).
-    With `index` (a rebuild), entry sets are mutable sets and each article's events are indexed."""
+    With `index` (a rebuild), entry sets are the index's mutable sets (`by_entry` is left alone)
+    and each article's events are indexed."""
     if isinstance(event, ArticleExtracted):
         return _supersede_into(events, versions, by_entry, event, index)
     current = versions.get(event.article)
@@ -430,7 +468,8 @@ def _apply_into(events: dict[str, Event], versions: dict[str, str], by_entry: di
     if current is not None and newer:
         for old in _article_events(events, event.article, index):
             remove(old)
-    versions[event.article] = event.extractor_version if newer else current
+    if newer:  # else the article's version stays `current`
+        versions[event.article] = event.extractor_version
     held = events.get(event.event_id)
     if held is None or _event_rank(event) > _event_rank(held):
         if held is not None:
@@ -438,7 +477,7 @@ def _apply_into(events: dict[str, Event], versions: dict[str, str], by_entry: di
         key = entry_key(event)
         events[event.event_id] = event
         if index is not None:
-            by_entry.setdefault(key, set()).add(event.event_id)
+            index.by_entry.setdefault(key, set()).add(event.event_id)
             index.by_article.setdefault(event.article, set()).add(event.event_id)
         else:
             by_entry[key] = by_entry.get(key, frozenset()) | {event.event_id}
@@ -505,12 +544,12 @@ def fold_state(records: Iterable[Event | ArticleExtracted]) -> FoldState:
     from the start of the log uses. Equal to applying them one by one with `apply`."""
     events: dict[str, Event] = {}
     versions: dict[str, str] = {}
-    by_entry: dict[str, set[str]] = {}
+    unused: dict[str, frozenset[str]] = {}
     index = _Indexes()
     for record in records:
-        _apply_into(events, versions, by_entry, record, index)
+        _apply_into(events, versions, unused, record, index)
     return FoldState(events=events, article_versions=versions,
-                     by_entry={k: frozenset(v) for k, v in by_entry.items() if v})
+                     by_entry={k: frozenset(v) for k, v in index.by_entry.items() if v})
 
 
 def fold(events: Iterable[Event]) -> dict[str, Entry]:

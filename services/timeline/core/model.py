@@ -2,16 +2,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
 from schemas.events import Claimant, Evidence, Location, Modality, Quantity, TimeSpan
 
+if TYPE_CHECKING:
+    from schemas.events import Event
+
 M = TypeVar("M", bound=BaseModel)
 
 
-def construct_validated(cls: type[M], **values) -> M:
+def construct_validated(cls: type[M], **values: object) -> M:
     """`cls.model_construct(**values)` for values that are already valid and name every
     field of `cls`, without model_construct's per-field default and alias handling. An
     entry is rebuilt from all its claims whenever one arrives, so this is on the hot path
@@ -64,7 +67,7 @@ class ClaimView(_Frozen):
     # itself asserts it; sorted.
     claimant_keys: tuple[str, ...] = ()
 
-    def to_event(self, event_type: str | None = None):
+    def to_event(self, event_type: str | None = None) -> Event:
         """The event this claim was built from (`event_type`: the entry's type, for a claim
         view that lacks its own)."""
         from schemas.events import parse_event
@@ -128,7 +131,13 @@ class FigureSummary(_Frozen):
     bounds: dict[str, str] = {}
 
 
-class Entry(_Frozen):
+# The claims an entry carries: every claim in full (`Entry`), or a few as briefs (`ListedEntry`).
+C = TypeVar("C", ClaimView, ClaimBrief)
+
+
+class EntryFields(_Frozen, Generic[C]):
+    """The fields of an entry, whatever form its claims take."""
+
     entry_id: str
     type: str
     actor: str | None
@@ -150,7 +159,7 @@ class Entry(_Frozen):
     figures: tuple[FigureSummary, ...]
     claimant_parties: tuple[str, ...]
     first_ingested_at: datetime | None
-    claims: tuple[ClaimView, ...]
+    claims: tuple[C, ...]
     # How many claims the entry has; in a list view `claims` holds only a few of them.
     claims_total: int = 0
     # --- display and indexing helpers ---
@@ -183,11 +192,14 @@ class Entry(_Frozen):
     thread: str = ""
 
 
-class ListedEntry(Entry):
+# A timeline entry with every claim behind it (no docstring: it would become the schema's description).
+class Entry(EntryFields[ClaimView]):
+    pass
+
+
+class ListedEntry(EntryFields[ClaimBrief]):
     """An entry on a timeline page (`claims=some`): every summary field, and a few claims
     as briefs; `claims_total` says how many claims there are."""
-
-    claims: tuple[ClaimBrief, ...]
 
 
 class FigurePoint(_Frozen):

@@ -86,6 +86,7 @@ def test_extract_marks_an_unsupported_language_and_finds_nothing() -> None:
                             offset=0, now_ms=1)
     assert outcome.events == [] and outcome.dead_letter is None
     marker = outcome.marker
+    assert marker is not None
     assert (marker.language, marker.status, marker.event_ids, marker.extractor_version) == (
         "de", "unsupported_language", (), EXTRACTOR_VERSION)
 
@@ -93,5 +94,6 @@ def test_extract_marks_an_unsupported_language_and_finds_nothing() -> None:
 @pytest.mark.parametrize("value", [b"", b"not json", ARTICLE.model_dump_json().encode()])
 def test_extract_parks_what_is_not_a_parsed_article(value: bytes) -> None:
     outcome = handle_parsed(value, b"k", topic="t.articles.parsed", partition=1, offset=3, now_ms=1)
-    assert outcome.marker is None and outcome.dead_letter.stage == "validate"
+    assert outcome.marker is None and outcome.dead_letter is not None
+    assert outcome.dead_letter.stage == "validate"
     assert outcome.dead_letter.source_topic == "t.articles.parsed"

@@ -2,7 +2,7 @@
 build exactly what pydantic builds."""
 import pytest
 
-from services.timeline.core.fold import _claim_view
+from services.timeline.core.fold import claim_view
 from services.timeline.core.model import ClaimView, construct_validated
 from tests.support.events import make_event
 
@@ -10,7 +10,7 @@ from tests.support.events import make_event
 def test_construct_validated_equals_model_construct_and_validation():
     event = make_event("a1", "territory_claimed", actor="RUS", claimant="RUS", location="Kursk", change="controls",
                        sentence="Russia says it controls all of Kursk.")
-    fast = _claim_view(event)
+    fast = claim_view(event)
     values = dict(fast.__dict__)
     slow = ClaimView.model_construct(**values)
     validated = ClaimView.model_validate(values)

@@ -1,6 +1,6 @@
 """Places over HTTP: where entries happened (coordinates from the shared gazetteer), who
-claimed to hold a place over time, and territory figures; plus the place page and the
-vendored map assets. Included by `services.timeline.api.create_app`.
+claimed to hold a place over time, and territory figures. The place page and the vendored
+map assets are served by `routes.static`.
 
 | route | what |
 | --- | --- |
@@ -8,34 +8,24 @@ vendored map assets. Included by `services.timeline.api.create_app`.
 | `GET /places/{name}?at=YYYY-MM-DD` | every capture/regain/control/loss claim of the place, the state on `at`
   and at each claim day |
 | `GET /areas?actor=UKR&place=Kursk` | every claimed territory area (km², square miles converted), one point per claim |
-| `GET /place/{name}` | the place page (HTML) |
-| `GET /static/vendor/{file}` | the map libraries and basemap `make assets` vendored |
 """
 
-import re
-from collections.abc import Awaitable, Callable
 from datetime import date
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query
 from fastapi import Path as PathParam
-from fastapi.responses import FileResponse, HTMLResponse
 from pydantic import BaseModel
 
-from services.common.http import READ_TOKEN_COOKIE, bearer_guard
 from services.common.knowledge import Place, gazetteer
+from services.timeline.api.deps import ContextDep
 from services.timeline.control import ControlClaim, PlaceState, control_claims, state_at, state_history
 from services.timeline.core.model import Entry, FigurePoint
 from services.timeline.core.places import place_matches
-from services.timeline.store import TimelineQuery
 
 # A field is named `date`; annotations after it in the class name the type by this alias.
 Day = date
 
-STATIC = Path(__file__).parent / "web" / "static"
-VENDOR = STATIC / "vendor"
-_FILE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,100}")
 SQ_MI_KM2 = 2.589988110336
 MAX_NAMES = 300
 
@@ -169,75 +159,46 @@ def area_points(entries: list[Entry], *, actor: str | None, place: str | None) -
     return [points[k] for k in sorted(points, key=lambda k: (points[k].published_at, k))]
 
 
-def places_router(get_ctx: Callable[[], Awaitable[Any]], *, read_token: str | None) -> APIRouter:
-    """The routes of this module: the API ones behind the read token, the page and its
-    assets open (like `/` and `/static/*`)."""
-    api = APIRouter(tags=["places"], dependencies=[Depends(bearer_guard(read_token, cookie=READ_TOKEN_COOKIE))])
+router = APIRouter(tags=["places"])
 
-    async def entries_where(ctx: Any, **filters: Any) -> list[Entry]:
-        found: list[Entry] = []
-        cursor = None
-        while True:
-            page = await ctx.store.page(TimelineQuery(limit=500, cursor=cursor, **filters))
-            found.extend(page.entries)
-            cursor = page.next_cursor
-            if not cursor:
-                return found
 
-    @api.get("/places", response_model=PlacesOut, summary="Where places are: the gazetteer's entry for each name")
-    async def get_places(name: Annotated[list[str] | None, Query(
-            description="place names, e.g. Kursk; repeat for more")] = None) -> PlacesOut:
-        name = name or []
-        if len(name) > MAX_NAMES:
-            raise HTTPException(status_code=422, detail=f"at most {MAX_NAMES} names")
-        return PlacesOut(places=[place_info(n[:200]) for n in dict.fromkeys(name)])
+@router.get("/places", response_model=PlacesOut, summary="Where places are: the gazetteer's entry for each name")
+async def get_places(name: Annotated[list[str] | None, Query(
+        description="place names, e.g. Kursk; repeat for more")] = None) -> PlacesOut:
+    name = name or []
+    if len(name) > MAX_NAMES:
+        raise HTTPException(status_code=422, detail=f"at most {MAX_NAMES} names")
+    return PlacesOut(places=[place_info(n[:200]) for n in dict.fromkeys(name)])
 
-    @api.get("/places/{name}", response_model=PlaceControlOut,
-             summary="Who claimed to hold a place over time, and the state on a date",
-             responses={404: {"description": "a place neither the gazetteer nor any claim knows"}})
-    async def get_place(
-        ctx: Annotated[Any, Depends(get_ctx)],
-        name: Annotated[str, PathParam(max_length=200)],
-        at: Annotated[date | None, Query(description="the state on this day (ISO date)")] = None,
-    ) -> PlaceControlOut:
-        info = place_info(name)
-        entries = await entries_where(ctx, type="territory_claimed", location=name)
-        claims = control_claims(entries, name)
-        if info.name is None and not claims:
-            raise HTTPException(status_code=404, detail=f"no place {name!r} in the gazetteer or in any claim")
-        history = state_history(claims)
-        return PlaceControlOut(
-            place=info, at=at, state=_state_out(state_at(claims, at)) if at else None,
-            latest=_state_out(history[-1]) if history else None, history=[_state_out(s) for s in history],
-            claims=[_claim_out(c) for c in claims])
 
-    @api.get("/areas", response_model=AreasOut, tags=["figures"],
-             summary="Claimed areas of territory over time (km²), one point per claim")
-    async def get_areas(
-        ctx: Annotated[Any, Depends(get_ctx)],
-        actor: Annotated[str | None, Query(description="party code of who took or holds it, e.g. UKR")] = None,
-        place: Annotated[str | None, Query(max_length=200, description="only claims located there")] = None,
-    ) -> AreasOut:
-        code = actor.upper() if actor else None
-        entries = await entries_where(ctx, type="territory_claimed", actor=code)
-        return AreasOut(subject=f"{code or 'ALL'} territory (km²)",
-                        points=area_points(entries, actor=code, place=place))
+@router.get("/places/{name}", response_model=PlaceControlOut,
+            summary="Who claimed to hold a place over time, and the state on a date",
+            responses={404: {"description": "a place neither the gazetteer nor any claim knows"}})
+async def get_place(
+    ctx: ContextDep,
+    name: Annotated[str, PathParam(max_length=200)],
+    at: Annotated[date | None, Query(description="the state on this day (ISO date)")] = None,
+) -> PlaceControlOut:
+    info = place_info(name)
+    entries = await ctx.entries_where(type="territory_claimed", location=name)
+    claims = control_claims(entries, name)
+    if info.name is None and not claims:
+        raise HTTPException(status_code=404, detail=f"no place {name!r} in the gazetteer or in any claim")
+    history = state_history(claims)
+    return PlaceControlOut(
+        place=info, at=at, state=_state_out(state_at(claims, at)) if at else None,
+        latest=_state_out(history[-1]) if history else None, history=[_state_out(s) for s in history],
+        claims=[_claim_out(c) for c in claims])
 
-    web = APIRouter(include_in_schema=False)
 
-    @web.get("/place/{name}", response_class=HTMLResponse)
-    async def place_page(name: str) -> FileResponse:
-        return FileResponse(STATIC / "place.html", media_type="text/html")
-
-    @web.get("/static/vendor/{name}")
-    async def vendored(name: str) -> FileResponse:
-        path = VENDOR / name if _FILE_NAME.fullmatch(name) else None
-        if path is None or not path.is_file():
-            raise HTTPException(status_code=404, detail="not found (run `make assets`)")
-        # pinned by the lockfile: a browser may keep them for a day without asking again
-        return FileResponse(path, headers={"Cache-Control": "public, max-age=86400"})
-
-    router = APIRouter()
-    router.include_router(api)
-    router.include_router(web)
-    return router
+@router.get("/areas", response_model=AreasOut, tags=["figures"],
+            summary="Claimed areas of territory over time (km²), one point per claim")
+async def get_areas(
+    ctx: ContextDep,
+    actor: Annotated[str | None, Query(description="party code of who took or holds it, e.g. UKR")] = None,
+    place: Annotated[str | None, Query(max_length=200, description="only claims located there")] = None,
+) -> AreasOut:
+    code = actor.upper() if actor else None
+    entries = await ctx.entries_where(type="territory_claimed", actor=code)
+    return AreasOut(subject=f"{code or 'ALL'} territory (km²)",
+                    points=area_points(entries, actor=code, place=place))

@@ -1,0 +1,1 @@
+"""One router per resource; `services.ingest.api` puts them together."""
