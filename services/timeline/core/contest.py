@@ -138,7 +138,8 @@ def _points(claims: Iterable[Event]) -> list[_Point]:
     for event in claims:
         if event.modality == "denied":
             continue
-        keys, identity = claimant_keys(event), source_identity(event)
+        keys = claimant_keys(event)
+        identity = (ARTICLE, event.article) if keys == (ARTICLE,) else keys  # source_identity, keys reused
         for quantity in event.quantities:
             kind, factor = comparable_kind(quantity.kind)
             mid = quantity_mid(quantity)

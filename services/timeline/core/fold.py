@@ -209,7 +209,8 @@ def _locations(claims: Sequence[Event]) -> tuple[Location, ...]:
     out: list[Location] = []
     for _name, hits in sorted(seen.items(), key=rank):
         # The most informative spelling among equal names, chosen without regard to order.
-        out.append(min((loc for _, loc in hits),
+        # Distinct spellings first: a running story repeats one Location in hundreds of claims.
+        out.append(min({loc for _, loc in hits},
                        key=lambda loc: (loc.country is None, loc.lat is None, loc.model_dump_json())))
     return tuple(out)
 
