@@ -89,10 +89,15 @@ async def test_exports_in_csv_and_ndjson(client):
     await client.post("/articles", json=ARTICLE, headers=AUTH)
     await client.runtime.settle()
     as_json = (await client.get("/timeline")).json()["entries"]
-    r = await client.get("/timeline", headers={"Accept": "text/csv"})
+    r = await client.get("/timeline", headers={"Accept": "text/csv"}, params={"rows": "entries"})
     assert r.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(r.text)))
     assert [row["entry_id"] for row in rows] == [e["entry_id"] for e in as_json]
+    # By default a CSV row is a claim, with its article's URL and date.
+    claims = list(csv.DictReader(io.StringIO((await client.get("/timeline", params={"format": "csv"})).text)))
+    assert len(claims) == sum(e["claims_total"] for e in as_json)
+    assert {row["outlet"] for row in claims} == {"Test Wire"} and {row["published_at"] for row in claims} == {"2025-01-06"}
+    assert {row["published_at_inferred"] for row in claims} == {"false"}
     r = await client.get("/timeline", params={"format": "ndjson"})
     assert r.headers["content-type"] == "application/x-ndjson"
     assert [json.loads(line)["entry_id"] for line in r.text.splitlines()] == [e["entry_id"] for e in as_json]
