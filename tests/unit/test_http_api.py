@@ -148,3 +148,27 @@ async def test_an_article_the_rules_cannot_read_is_kept_and_said_so(client):
     assert receipt["status"] == "accepted" and receipt["language"] == "de"
     assert receipt["note"].startswith("unsupported_language")
     assert english.json()["articles"][0]["language"] == "en" and english.json()["articles"][0]["note"] is None
+
+
+async def test_health_and_metrics_count_every_dead_letter_topic(client):
+    """Issue 10 item 7: a record parked by parse, by extract and by the timeline each show."""
+    from services.common.topics import ARTICLES, ARTICLES_PARSED, EVENTS
+
+    health = (await client.get("/health")).json()
+    assert health["dead_letter_topics"] == {"articles.deadletter": 0, "articles.parsed.deadletter": 0,
+                                            "events.deadletter": 0}
+    log = client.runtime.log
+    await log.publish(ARTICLES, "junk-article", b"\xff not json")
+    await log.publish(ARTICLES_PARSED, "junk-parsed", b'{"not": "a parsed article"}')
+    await log.publish(ARTICLES_PARSED, "junk-parsed-2", b"[]")
+    await log.publish(EVENTS, "junk-event", b'{"type": "picnic"}')
+    await client.runtime.settle()
+    health = (await client.get("/health")).json()
+    assert health["dead_letter_topics"] == {"articles.deadletter": 1, "articles.parsed.deadletter": 2,
+                                            "events.deadletter": 1}
+    assert health["dead_letters_parked"] == 4 and health["dead_letters"] == 1  # this projector parked one
+    metrics = (await client.get("/metrics")).text.splitlines()
+    assert 'claimline_dead_letters_total{topic="articles.deadletter"} 1' in metrics
+    assert 'claimline_dead_letters_total{topic="articles.parsed.deadletter"} 2' in metrics
+    assert 'claimline_dead_letters_total{topic="events.deadletter"} 1' in metrics
+    assert metrics.count("# TYPE claimline_dead_letters_total counter") == 1
