@@ -15,6 +15,7 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
+from services.common.dlq import dead_letter_counts
 from services.common.kafka_log import KafkaLog
 from services.common.ports import EventLog
 from services.common.settings import Settings
@@ -41,6 +42,14 @@ async def log_reachable(event_log: EventLog) -> tuple[bool, dict[int, int] | str
         return True, await asyncio.wait_for(event_log.end_offsets(EVENTS), timeout=3.0)
     except Exception as error:  # noqa: BLE001 - unreachable is the answer
         return False, f"{type(error).__name__}: {error}"
+
+
+async def parked_letters(event_log: EventLog) -> dict[str, int] | None:
+    """Letters on every dead-letter topic (None when the log does not answer in time)."""
+    try:
+        return await asyncio.wait_for(dead_letter_counts(event_log), timeout=3.0)
+    except Exception:  # noqa: BLE001 - unknown is the answer
+        return None
 
 
 def lag_of(ends: dict[int, int], positions: dict[int, int]) -> int:
@@ -74,7 +83,13 @@ async def timeline_health(event_log: EventLog, store: TimelineStore, projector: 
     if readiness.reason:
         report["reason"] = readiness.reason
     report["folded_events"] = projector.stats.events
+    # What this process's projector parked since it started; every dead-letter topic's
+    # count (parse, extract and timeline stages alike) is under `dead_letter_topics`.
     report["dead_letters"] = projector.stats.dead_letters
+    parked = await parked_letters(event_log) if log_ok else None
+    if parked is not None:
+        report["dead_letter_topics"] = parked
+        report["dead_letters_parked"] = sum(parked.values())
     return report
 
 
@@ -93,6 +108,8 @@ async def timeline_metrics(event_log: EventLog, store: TimelineStore, projector:
     values["claimline_log_up"] = 1.0 if ok else 0.0
     if ok:
         values["claimline_projector_lag_records"] = lag_of(ends, await store.positions(event_log.topic_name(EVENTS)))  # type: ignore[arg-type]
+        for suffix, count in (await parked_letters(event_log) or {}).items():
+            values[f'claimline_dead_letters_total{{topic="{suffix}"}}'] = count
     values["claimline_store_up"] = 1.0 if await store.ping() else 0.0
     return values
 

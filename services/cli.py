@@ -377,6 +377,7 @@ def cmd_push(args: argparse.Namespace, settings: Settings) -> int:
     items = list(read_items(source, sys.stdin.read() if source is None else None))
     rejected: list[tuple[str, str]] = []
     valid: list[tuple[str, object]] = []  # (where, the item as read: a JSON object that validated)
+    undated: list[str] = []  # valid articles without a publication date (ingest dates them today, inferred)
     now = datetime.now(UTC)
     for where, item in items:
         if isinstance(item, Exception):
@@ -391,6 +392,8 @@ def cmd_push(args: argparse.Namespace, settings: Settings) -> int:
         outcome = validate_item(0, item, now=now)
         if isinstance(outcome, Article):
             valid.append((where, item))
+            if isinstance(item, dict) and not item.get("published_at"):
+                undated.append(where)
         else:
             rejected.append((where, "; ".join(f"{p.field or 'article'}: {p.message}" for p in outcome)))
     url = (args.url or settings.ingest_url).rstrip("/") + "/articles"
@@ -433,6 +436,14 @@ def cmd_push(args: argparse.Namespace, settings: Settings) -> int:
         print(f"  rejected {where}: {reason}")
     for where, note in notes:
         print(f"  note {where}: {note}")
+    undated = [where for where in undated if where not in {w for w, _ in rejected}]
+    if undated:
+        # Never silently dated today: say which articles got an inferred date, and how to give one.
+        print(f"warning: {len(undated)} article(s) without a publication date: dated the day they are ingested "
+              f"({now.date().isoformat()}) and marked inferred (published_at_inferred); give --published-at "
+              f"YYYY-MM-DD or a published_at field to date them", file=sys.stderr)
+        for where in undated:
+            print(f"  undated {where}", file=sys.stderr)
     return 1 if rejected and not (accepted or duplicates) else 0
 
 

@@ -64,3 +64,11 @@ async def read_dead_letters(event_log: EventLog, which: str) -> list[tuple[str, 
                                                      reason="unreadable dead letter", stage="dlq", failed_at_ms=0)))
             positions[record.partition] = record.offset + 1
     return letters
+
+
+async def dead_letter_counts(event_log: EventLog) -> dict[str, int]:
+    """How many letters each dead-letter topic holds (its end offsets: letters are never
+    removed but by retention), by topic suffix: `articles.deadletter` (parse),
+    `articles.parsed.deadletter` (extract), `events.deadletter` (timeline)."""
+    return {spec.suffix: sum((await event_log.end_offsets(spec)).values())
+            for spec in DEAD_LETTER_TOPICS.values()}

@@ -11,10 +11,11 @@ import time
 
 import redis.asyncio as aioredis
 
+from schemas.deadletter import DeadLetter
 from schemas.events import dump_event
 from services.bootstrap import TimelineRuntime
 from services.common.kafka_log import KafkaLog
-from services.common.topics import ALL_TOPICS, EVENTS
+from services.common.topics import ALL_TOPICS, ARTICLES_DLQ, EVENTS, PARSED_DLQ
 from services.timeline.core import fold
 from services.timeline.lease import RedisLease
 from services.timeline.redis_store import RedisTimelineStore
@@ -107,3 +108,35 @@ async def test_a_projector_that_makes_no_progress_is_reported_stalled(kafka_boot
         await runtime.stop()
         await runtime.store.close()
         await log.close()
+
+
+async def test_health_and_metrics_count_every_dead_letter_topic(kafka_bootstrap, redis_url, unique_prefix):
+    """Issue 10 item 7, on Kafka: letters parked by parse and extract (published here as
+    those stages do) and by this timeline's projector all show in /health and /metrics."""
+    runtime, log = await runtime_on(kafka_bootstrap, redis_url, unique_prefix)
+    for spec, count in ((ARTICLES_DLQ, 2), (PARSED_DLQ, 1)):
+        letters = [DeadLetter.of(source_topic=f"{unique_prefix}x", value=b"junk", key=f"k{i}".encode(), reason="test",
+                                 stage="validate", failed_at_ms=0) for i in range(count)]
+        await log.publish_many(spec, [(letter.key, letter.model_dump_json().encode()) for letter in letters])
+    await log.publish_many(EVENTS, [(e.article, dump_event(e)) for e in events(3)] + [("junk", b'{"type": "x"}')])
+    await runtime.start()
+    context = runtime.context()
+    try:
+        assert await wait_for(lambda: _ok(context.health))
+        report = await wait_for(lambda: _parked(context.health, 4))
+        assert report["dead_letter_topics"] == {"articles.deadletter": 2, "articles.parsed.deadletter": 1,
+                                                "events.deadletter": 1}
+        metrics = await context.metrics()
+        assert {k: v for k, v in metrics.items() if k.startswith("claimline_dead_letters_total")} == {
+            'claimline_dead_letters_total{topic="articles.deadletter"}': 2,
+            'claimline_dead_letters_total{topic="articles.parsed.deadletter"}': 1,
+            'claimline_dead_letters_total{topic="events.deadletter"}': 1}
+    finally:
+        await runtime.stop()
+        await runtime.store.close()
+        await log.close()
+
+
+async def _parked(health, total: int) -> dict | None:
+    report = await health()
+    return report if report.get("dead_letters_parked") == total else None

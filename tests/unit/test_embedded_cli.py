@@ -88,3 +88,40 @@ def test_demo_push_dlq_restart_and_replay(tmp_path, parser_url):
     assert "still invalid 1" in retried.stdout
     replay = claimline("timeline", "replay", "--embedded", env=env)
     assert replay.returncode == 0 and f"entries {before['count']}" in replay.stdout
+
+
+def test_a_page_pushed_without_a_date_is_warned_about_and_marked_inferred(tmp_path, parser_url):
+    """Issue 10 item 4: a .txt pushed without --published-at is never silently dated today."""
+    import csv
+    import io
+    import os
+
+    from schemas.article import derive_article_id
+
+    port = free_port()
+    env = {**os.environ, "CLAIMLINE_DATA_DIR": str(tmp_path / "data"), "CLAIMLINE_PARSER_URL": parser_url}
+    base = f"http://127.0.0.1:{port}"
+    text = "Kyiv pushes on\nUkraine launched a new offensive in the Kursk region last week.\n"
+    page = tmp_path / "page.txt"
+    page.write_text(text)
+    process = ServiceProcess("demo", ["demo", "--port", str(port), "--no-samples"], env, tmp_path / "demo.log").start()
+    try:
+        wait_http_ok(f"{base}/health", process)
+        result = claimline("push", str(page), "--url", base, env=env)
+        assert result.returncode == 0 and "accepted 1" in result.stdout, result.stderr
+        assert "without a publication date" in result.stderr and "marked inferred" in result.stderr
+        assert f"undated {page}" in result.stderr
+        settle(base)
+        article_id = derive_article_id(text)
+        answer = httpx.get(f"{base}/articles/{article_id}", timeout=5).json()
+        assert answer["article"]["published_at_inferred"] is True and answer["events"]
+        view = httpx.get(f"{base}/articles/{article_id}", params={"format": "html"}, timeout=5).text
+        assert "inferred: the article gave no date" in view
+        rows = list(csv.DictReader(io.StringIO(httpx.get(f"{base}/timeline", params={"format": "csv"}, timeout=5).text)))
+        assert rows and {r["published_at_inferred"] for r in rows} == {"true"}
+        dated = tmp_path / "dated.txt"
+        dated.write_text("Another page\nRussia's defense ministry said its forces captured Kurakhove on Monday.\n")
+        quiet = claimline("push", str(dated), "--url", base, "--published-at", "2025-01-06", env=env)
+        assert quiet.returncode == 0 and "publication date" not in quiet.stderr
+    finally:
+        process.stop()

@@ -89,10 +89,15 @@ async def test_exports_in_csv_and_ndjson(client):
     await client.post("/articles", json=ARTICLE, headers=AUTH)
     await client.runtime.settle()
     as_json = (await client.get("/timeline")).json()["entries"]
-    r = await client.get("/timeline", headers={"Accept": "text/csv"})
+    r = await client.get("/timeline", headers={"Accept": "text/csv"}, params={"rows": "entries"})
     assert r.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(r.text)))
     assert [row["entry_id"] for row in rows] == [e["entry_id"] for e in as_json]
+    # By default a CSV row is a claim, with its article's URL and date.
+    claims = list(csv.DictReader(io.StringIO((await client.get("/timeline", params={"format": "csv"})).text)))
+    assert len(claims) == sum(e["claims_total"] for e in as_json)
+    assert {row["outlet"] for row in claims} == {"Test Wire"} and {row["published_at"] for row in claims} == {"2025-01-06"}
+    assert {row["published_at_inferred"] for row in claims} == {"false"}
     r = await client.get("/timeline", params={"format": "ndjson"})
     assert r.headers["content-type"] == "application/x-ndjson"
     assert [json.loads(line)["entry_id"] for line in r.text.splitlines()] == [e["entry_id"] for e in as_json]
@@ -143,3 +148,27 @@ async def test_an_article_the_rules_cannot_read_is_kept_and_said_so(client):
     assert receipt["status"] == "accepted" and receipt["language"] == "de"
     assert receipt["note"].startswith("unsupported_language")
     assert english.json()["articles"][0]["language"] == "en" and english.json()["articles"][0]["note"] is None
+
+
+async def test_health_and_metrics_count_every_dead_letter_topic(client):
+    """Issue 10 item 7: a record parked by parse, by extract and by the timeline each show."""
+    from services.common.topics import ARTICLES, ARTICLES_PARSED, EVENTS
+
+    health = (await client.get("/health")).json()
+    assert health["dead_letter_topics"] == {"articles.deadletter": 0, "articles.parsed.deadletter": 0,
+                                            "events.deadletter": 0}
+    log = client.runtime.log
+    await log.publish(ARTICLES, "junk-article", b"\xff not json")
+    await log.publish(ARTICLES_PARSED, "junk-parsed", b'{"not": "a parsed article"}')
+    await log.publish(ARTICLES_PARSED, "junk-parsed-2", b"[]")
+    await log.publish(EVENTS, "junk-event", b'{"type": "picnic"}')
+    await client.runtime.settle()
+    health = (await client.get("/health")).json()
+    assert health["dead_letter_topics"] == {"articles.deadletter": 1, "articles.parsed.deadletter": 2,
+                                            "events.deadletter": 1}
+    assert health["dead_letters_parked"] == 4 and health["dead_letters"] == 1  # this projector parked one
+    metrics = (await client.get("/metrics")).text.splitlines()
+    assert 'claimline_dead_letters_total{topic="articles.deadletter"} 1' in metrics
+    assert 'claimline_dead_letters_total{topic="articles.parsed.deadletter"} 2' in metrics
+    assert 'claimline_dead_letters_total{topic="events.deadletter"} 1' in metrics
+    assert metrics.count("# TYPE claimline_dead_letters_total counter") == 1

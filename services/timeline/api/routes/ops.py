@@ -17,8 +17,11 @@ async def health(ctx: ContextDep) -> JSONResponse:
 async def metrics(ctx: ContextDep) -> PlainTextResponse:
     values = await ctx.metrics()
     lines = []
+    typed: set[str] = set()
     for name, value in sorted(values.items()):
         metric = name.split("{", 1)[0]
-        lines.append(f"# TYPE {metric} {'counter' if metric.endswith('_total') else 'gauge'}")
+        if metric not in typed:  # one TYPE line per metric, however many labelled series
+            typed.add(metric)
+            lines.append(f"# TYPE {metric} {'counter' if metric.endswith('_total') else 'gauge'}")
         lines.append(f"{name} {value}")
     return PlainTextResponse("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")

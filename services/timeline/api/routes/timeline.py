@@ -1,21 +1,24 @@
-"""`GET /timeline`: the chronology, filtered and paginated, as JSON, CSV or NDJSON."""
-import csv
-import io
+"""`GET /timeline`: the chronology, filtered and paginated, as JSON, CSV or NDJSON.
+
+JSON answers a page (`limit`, default 50, and `cursor`). CSV and NDJSON export the whole
+selection by default, streamed (`services.timeline.api.exports`); with `limit` or `cursor`
+they answer one page too. `rows` says what a row is: a claim (the CSV default) or an entry
+(the NDJSON default)."""
 import json
 import re
-from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel
 
 from schemas.events import EVENT_TYPES
 from services.common.knowledge import party_table
 from services.timeline.api.deps import ContextDep
+from services.timeline.api.exports import EXPORT_PAGE, export_lines
 from services.timeline.core.model import Entry, ListedEntry
-from services.timeline.query import list_view
 from services.timeline.store import TimelineQuery
 
 router = APIRouter()
@@ -26,24 +29,6 @@ class TimelinePage(BaseModel):
     entries: list[ListedEntry | Entry]
     count: int
     next_cursor: str | None
-
-
-CSV_COLUMNS = ["entry_id", "type", "actor", "partners", "against", "locations", "time_start", "time_end",
-               "granularity", "time_known", "contested", "contested_reasons", "figures", "claimant_parties",
-               "claims", "first_evidence"]
-
-
-def entry_csv_row(entry: Entry) -> list[str]:
-    figures = "; ".join(
-        f"{f.kind}: {f.min:g}" + (f"-{f.max:g}" if f.max != f.min else "") for f in entry.figures
-    )
-    first = entry.claims[0].evidence[0].sentence if entry.claims and entry.claims[0].evidence else ""
-    return [entry.entry_id, entry.type, entry.actor or "", " ".join(entry.partners), entry.against or "",
-            "; ".join(place.name for place in entry.locations), entry.time.start.isoformat(),
-            entry.time.end.isoformat(),
-            entry.time.granularity, str(entry.time_known).lower(), str(entry.contested).lower(),
-            " | ".join(entry.contested_reasons), figures, " ".join(entry.claimant_parties),
-            str(entry.claims_total or len(entry.claims)), first]
 
 
 _CODE = re.compile(r"[A-Za-z][A-Za-z0-9]{1,7}")
@@ -73,15 +58,11 @@ def _wanted_format(request: Request, fmt: str | None) -> str:
     return "json"
 
 
-def _full(entry: Entry) -> Entry:
-    return entry
-
-
 @router.get(
     "/timeline",
     response_model=TimelinePage,
     tags=["timeline"],
-    summary="The chronology, filtered and paginated (JSON, CSV or NDJSON)",
+    summary="The chronology, filtered and paginated (JSON); CSV and NDJSON export the whole selection",
     responses={200: {"content": {"text/csv": {}, "application/x-ndjson": {}}}, 400: {"description": "bad cursor"}},
 )
 async def get_timeline(
@@ -100,16 +81,22 @@ async def get_timeline(
     q: Annotated[str | None,
                  Query(min_length=2, max_length=200, description="text in an evidence sentence")] = None,
     order: Annotated[Literal["asc", "desc"], Query(description="by event time")] = "asc",
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    limit: Annotated[int | None, Query(
+        ge=1, le=500, description="entries per page (JSON: 50 when not given); CSV and NDJSON: "
+                                  "export one page instead of the whole selection")] = None,
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
     format: Annotated[Literal["json", "csv", "ndjson"] | None, Query(description="overrides Accept")] = None,
     claims: Annotated[Literal["some", "all"], Query(
         description="'some': a few claims per entry (claims_total says how many; "
                     "GET /timeline/{entry_id} has all); 'all': every claim")] = "some",
+    rows: Annotated[Literal["claims", "entries"] | None, Query(
+        description="CSV and NDJSON: one row per claim (the CSV default: entry, type, claimants, modality, "
+                    "figures, event time, outlet, URL, date, article, evidence) or per entry (the NDJSON "
+                    "default)")] = None,
 ) -> Any:
     query = TimelineQuery(type=type, actor=party_code(actor), location=location,
                           claimant=party_code(claimant), contested=contested, start=from_,
-                          end=to, as_of=as_of, q=q, descending=order == "desc", limit=limit, cursor=cursor,
+                          end=to, as_of=as_of, q=q, descending=order == "desc", limit=limit or 50, cursor=cursor,
                           full_claims=claims == "all")
     if from_ and to and from_ > to:
         raise HTTPException(status_code=422, detail="'from' is after 'to'")
@@ -122,19 +109,18 @@ async def get_timeline(
             body += f',"count":{len(raw.entries)},"next_cursor":{json.dumps(raw.next_cursor)}}}'.encode()
             headers = {"X-Next-Cursor": raw.next_cursor} if raw.next_cursor else {}
             return Response(body, media_type="application/json", headers=headers)
-        page = await ctx.store.page(query)
+        # An export is the whole selection unless a page is asked for.
+        whole = limit is None and cursor is None
+        if whole:
+            query = replace(query, limit=EXPORT_PAGE)
+        # The first page is read before the answer starts, so a bad cursor is still a 400.
+        first = await ctx.store.page(query)
     except ValueError as error:
         raise HTTPException(status_code=400, detail=str(error)) from error
-    headers = {"X-Next-Cursor": page.next_cursor} if page.next_cursor else {}
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(CSV_COLUMNS)
-        for entry in page.entries:
-            writer.writerow(entry_csv_row(entry))
-        return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
-    if fmt == "ndjson":
-        view: Callable[[Entry], Entry | ListedEntry] = _full if claims == "all" else list_view
-        ndjson = "".join(view(entry).model_dump_json() + "\n" for entry in page.entries)
-        return Response(ndjson, media_type="application/x-ndjson", headers=headers)
-    raise AssertionError(f"unhandled format {fmt}")  # Literal[...] makes this unreachable
+    row_kind = rows or ("claims" if fmt == "csv" else "entries")
+    headers = {"X-Next-Cursor": first.next_cursor} if first.next_cursor and not whole else {}
+    if whole:
+        headers["Content-Disposition"] = f'attachment; filename="claimline-{row_kind}.{fmt}"'
+    lines = export_lines(ctx, query, first, fmt=fmt, rows=row_kind, full_claims=claims == "all", whole=whole)
+    media_type = "text/csv; charset=utf-8" if fmt == "csv" else "application/x-ndjson"
+    return StreamingResponse(lines, media_type=media_type, headers=headers)

@@ -403,7 +403,13 @@
           claimTime.from_article_date ? "not stated" : fmtTime({ time: claimTime, time_known: true }) +
             (claimTime.text ? " (“" + claimTime.text + "”)" : ""))) : null,
         h("div", null, h("dt", null, "Article"), h("dd", null,
-          h("a", { href: "/articles/" + encodeURIComponent(claim.article), class: "article-link" }, claim.article)))));
+          h("a", { href: articleHref(claim), class: "article-link",
+            title: "the article with this claim's evidence highlighted" }, claim.article)))));
+  }
+
+  /** The citable article view (HTML), scrolled to this claim's highlighted evidence. */
+  function articleHref(claim) {
+    return "/articles/" + encodeURIComponent(claim.article) + "?format=html#ev-" + encodeURIComponent(claim.event_id);
   }
 
   // ---------------------------------------------------------------- citing: source URL, publication date
