@@ -595,7 +595,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         pass
     # where
     heads = a.oblique + a.object + a.subject + a.modifier + a.agent
-    seen: set[str] = set()
+    seen: set[str] = _not_places(f, rule.type, m.movement)
     for h in heads:
         for pl in phrase_places(f, h):
             if pl.name not in seen:
@@ -860,6 +860,25 @@ def _time(f: Facts, t: int, a: Args, m: Mention, rl: Rules, state: ArticleState)
                     continue
                 m.time, m.time_text, m.time_source = r, te.text, source
                 return
+
+
+def _not_places(f: Facts, event_type: str, movement: str | None) -> set[str]:
+    """Names of the sentence's places that are not where the event happened: a capital that acts
+    ('Moscow launched 145 drones', 'Pyongyang's troops': the party, not the city) and, for
+    troops, aid and strikes, where they came from ('sent troops from North Korea'; a withdrawal
+    from a town is at that town)."""
+    g = f.g
+    where: dict[str, bool] = {}
+    for j, pl in f.places.items():
+        tok = g.tokens[j]
+        if tok.head >= 0 and f.places.get(tok.head) == pl:
+            continue  # 'North' of 'North Korea': the name's head token decides
+        acting = (j in f.parties and tok.dep in ("nsubj", "nmod:poss", "obl:agent")) or (
+            j in f.parties and tok.dep.startswith("obl") and g.case_of(j) == "by")
+        origin = g.case_of(j) == "from" and (
+            event_type in ("military_aid", "strike") or (event_type == "troops_deployed" and movement != "withdrawn"))
+        where[pl.name] = where.get(pl.name, False) or not (acting or origin)
+    return {name for name, somewhere in where.items() if not somewhere}
 
 
 # --- figures -----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from services.extract.core.graph import CLAUSE_DEPS, Graph, Token
 from services.extract.core.mentions import PartyMention, PlaceMention, find_parties, find_places
 from services.extract.core.quantities import Qty, find_quantities
 from services.extract.core.resources import Resources
-from services.extract.core.rules import Rules
+from services.extract.core.rules import Rules, rules
 from services.extract.core.timex import TimeExpr, find_times
 
 SUBJECT_DEPS = ("nsubj", "csubj")
@@ -37,7 +37,7 @@ _LOCATIVE_CASES = frozenset({"in", "at", "to", "into", "near", "from", "on", "ac
                              "within", "around", "outside", "over", "along", "through", "throughout", "of"})
 
 
-def _locative(g: Graph, toks: list[int]) -> bool:
+def _locative(g: Graph, toks: list[int], place: PlaceMention | None = None) -> bool:
     """A place phrase used as a place: after a locative preposition, or modifying a noun
     ('the Kursk region'), not as the subject or object of a verb ('Moscow said')."""
     inside = set(toks)
@@ -45,6 +45,10 @@ def _locative(g: Graph, toks: list[int]) -> bool:
     dep = g.tokens[head].dep
     if g.case_of(head) in _LOCATIVE_CASES:
         return True
+    city = place is not None and place.place is not None and place.place.kind != "country"
+    if city and dep in ("obj", "nsubj:pass") and g.tokens[head].head >= 0 \
+            and g.tokens[g.tokens[head].head].lemma in rules().classes["target_verbs"]:
+        return True  # 'Russia struck Kyiv', 'Kyiv was hit': the city struck (a country attacked is a party)
     return dep in ("compound", "amod", "nmod", "obl", "appos", "conj") and not dep.startswith("nmod:poss")
 
 
@@ -112,7 +116,7 @@ def sentence_facts(g: Graph, res: Resources, full: bool = True, parties: list[Pa
         if pl.anaphoric:
             facts.anaphoric.update(toks)  # 'the region': resolved against the article's last place
             continue
-        if toks and all(i in facts.parties for i in toks) and not _locative(g, toks):
+        if toks and all(i in facts.parties for i in toks) and not _locative(g, toks, pl):
             continue  # 'Moscow said', 'Russia sent': a capital or country named as an actor
         for i in toks:
             facts.places[i] = pl
