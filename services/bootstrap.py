@@ -162,10 +162,17 @@ class TimelineRuntime:
     async def start(self) -> None:
         # The lease holder fills an empty store with the linear rebuild before serving;
         # a replica without the lease serves what the holder writes (not ready until complete).
-        if await self._lead() and await self._needs_rebuild():
-            await self._rebuild()
-        self._tasks = [asyncio.create_task(self._project(), name="timeline-projector"),
-                       asyncio.create_task(self._keep_lease(), name="timeline-lease")]
+        # The lease is kept on its own clock from the start: a first rebuild of a long log
+        # takes longer than the lease's TTL, and its last commit is fenced by the lease.
+        leading = await self._lead()
+        self._tasks = [asyncio.create_task(self._keep_lease(), name="timeline-lease")]
+        if leading and await self._needs_rebuild():
+            try:
+                await self._rebuild()
+            except NotLeader:
+                log.warning("the projector lease moved to another process during the rebuild; serving reads only")
+                self.leading = False
+        self._tasks.append(asyncio.create_task(self._project(), name="timeline-projector"))
         # What start-up loaded (modules, the app, a rebuild's leftovers) lives as long as
         # the process: move it out of the collector's sight, so the full collections that
         # request garbage triggers stay short and do not show up as latency spikes.

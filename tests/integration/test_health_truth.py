@@ -47,11 +47,12 @@ async def wait_for(predicate, timeout_s: float = 60.0):
     raise AssertionError("condition not reached")
 
 
-async def runtime_on(kafka_bootstrap, redis_url, prefix, **kwargs) -> tuple[TimelineRuntime, KafkaLog]:
+async def runtime_on(kafka_bootstrap, redis_url, prefix, ttl_ms: int = 3000,
+                     **kwargs) -> tuple[TimelineRuntime, KafkaLog]:
     log = KafkaLog(kafka_bootstrap, prefix)
     await log.ensure_topics(ALL_TOPICS)
     store = RedisTimelineStore.from_url(redis_url, prefix.rstrip("."))
-    lease = RedisLease(aioredis.from_url(redis_url), store.lease_key, ttl_ms=3000)
+    lease = RedisLease(aioredis.from_url(redis_url), store.lease_key, ttl_ms=ttl_ms)
     return TimelineRuntime(log, store, {"store_backend": "redis"}, lease=lease, **kwargs), log
 
 
@@ -80,6 +81,27 @@ async def test_after_a_redis_wipe_health_says_rebuilding_until_the_timeline_is_w
         assert await all_entries(runtime.store) == expected
         assert runtime.rebuilds >= 2  # at start, and after the wipe
         await client.aclose()
+    finally:
+        await runtime.stop()
+        await runtime.store.close()
+        await log.close()
+
+
+async def test_a_first_rebuild_longer_than_the_lease_keeps_the_lease_and_starts(
+        kafka_bootstrap, redis_url, unique_prefix):
+    """A fresh start on a long log: the rebuild outlasts the lease's TTL many times over, and
+    its last commit is fenced by the lease. The lease is renewed on its own clock meanwhile, so
+    the process starts, leads and serves the whole timeline (it used to fail its start-up with
+    NotLeader once a rebuild took longer than the TTL, e.g. 100,000 events and a 10 s lease)."""
+    runtime, log = await runtime_on(kafka_bootstrap, redis_url, unique_prefix, ttl_ms=600)
+    published = events(6000)
+    await log.publish_many(EVENTS, [(e.article, dump_event(e)) for e in published])
+    started = time.monotonic()
+    await runtime.start()
+    try:
+        assert time.monotonic() - started > 0.6, "the rebuild was shorter than the lease: nothing tested"
+        assert runtime.leading and runtime.rebuilds == 1
+        assert await all_entries(runtime.store) == fold(published)
     finally:
         await runtime.stop()
         await runtime.store.close()
