@@ -176,9 +176,12 @@ def extract(parsed: ParsedArticle) -> list[Event]:
         named = [p.code for p in subjects if p is not None]
         if found or named:
             state.last_actor = found[0].actor if found else named[0]
-    # talks need someone to talk to: another party, a multilateral body, or a named counterpart
+    # talks need someone to talk to: another party, a multilateral body, or a named counterpart;
+    # a party's position taken on talks ('Ukraine had agreed to a 30-day ceasefire') stands alone;
+    # one urged or refused ('urging Russia to accept a ceasefire') is no happening on its own
     mentions = [m for m in mentions
-                if m.type != "diplomacy" or m.partners or m.counterpart or m.actor in rl.multilateral]
+                if m.type != "diplomacy" or m.partners or m.counterpart or m.actor in rl.multilateral
+                or (m.rule == "diplomacy.position" and m.modality in ("asserted", "claimed"))]
     for m in mentions:
         _perspective(m, state)
     groups = merge_mentions(mentions)
@@ -573,15 +576,24 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     if m.actor is None:
         return None
     # partners and the other side
+    # Partners act with the actor: other parties of the phrase the actor was named in ('Russian
+    # and North Korean troops'), not every party of the clause ('Russian and North Korean
+    # soldiers regained villages following a Ukrainian incursion' gives Ukraine no partners).
     actor_heads = a.subject + a.modifier if rule.actor != "troops" else _troop_heads(f, a.object + a.subject, rl)
     for h in actor_heads:
-        for code in phrase_parties(f, h):
+        codes = phrase_parties(f, h)
+        if m.actor not in codes:
+            continue
+        for code in codes:
             if code != m.actor and code not in m.partners:
                 m.partners.append(code)
     if rule.type == "diplomacy":
         partner_tokens = role_tokens(g, a, "partner")
         m.counterpart = any(g.tokens[j].pos == "NNP" and f.parties.get(j) is None for j in partner_tokens)
-        for h in a.object + a.oblique + a.subject + a.modifier:
+        # who the talks are with: objects, 'with'/'to'/'between' phrases, the actor's own phrase
+        # ('amid fears of a less engaged United States' names no participant)
+        talk_heads = a.object + [o for o in a.oblique if g.case_of(o) in ("with", "to", "between", "among")]
+        for h in talk_heads + a.subject + a.modifier:
             for code in phrase_parties(f, h):
                 if code != m.actor and code not in m.partners:
                     m.partners.append(code)
