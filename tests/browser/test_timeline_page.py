@@ -388,6 +388,28 @@ def test_entries_say_what_they_rest_on_and_claims_cite_their_sources(browser, de
             assert title.startswith("Expected:" if entry["standing"] == "expected" else "Denied by"), title
     assert any(e["standing"] != "reported" for e in everything), "the demo has expected/denied-only entries"
 
+    # Figures as the claims give them (issue 10 item 2): an expected figure says so, an increment
+    # or one action's toll says what it counts, and a single claimant's figure reads as written
+    # ('more than 3,000', 'around 500 square miles'), not as a bare number.
+    checked = 0
+    for entry in everything:
+        item = browser.find_element(By.CSS_SELECTOR, f'li.entry[data-entry-id="{entry["entry_id"]}"]')
+        shown = item.find_elements(By.CSS_SELECTOR, ".figure")
+        assert [f.get_attribute("data-kind") for f in shown] == [f["kind"] for f in entry["figures"]]
+        for figure, element in zip(entry["figures"], shown):
+            text = element.text
+            assert text.startswith("expected: ") == bool(figure["expected"]), (entry["entry_id"], text)
+            if figure["scope"] == "increment":
+                assert "(additional)" in text, text
+            if figure["scope"] == "single_action":
+                assert "(in one action)" in text, text
+            texts = figure.get("texts") or {}
+            for party in figure["by_claimant"]:
+                if texts.get(party):
+                    assert texts[party] in text, (text, texts)
+                    checked += 1
+    assert checked, "the demo has figures with their text as written"
+
     # One opened entry per article: each claim card cites its article.
     chosen: dict[str, str] = {}
     for entry in everything:
@@ -474,12 +496,14 @@ def test_contested_entry_shows_every_claim_side_by_side(browser, demo, events_de
         assert reason in badge.get_attribute("title")
         assert reason in reasons_text
 
-    # The figure with its spread, per claimant: "casualties 1,000–3,000 (UKR 3,000 · WEST 1,000)".
+    # The figure with its spread, per claimant as each wrote it:
+    # "casualties 1,000–3,000 (UKR over 3,000 · WEST approximately 1,000)".
     figure = next(f for f in entry["figures"] if f["contested"] and len(f["by_claimant"]) >= 2)
     figure_text = item.find_element(By.CSS_SELECTOR, f'.figure[data-kind="{figure["kind"]}"]').text
     assert f"{fmt(figure['min'])}–{fmt(figure['max'])}" in figure_text, figure_text
     for party, value in figure["by_claimant"].items():
-        assert f"{party} {fmt(value)}" in figure_text, figure_text
+        written = (figure.get("texts") or {}).get(party)
+        assert f"{party} {written or fmt(value)}" in figure_text, figure_text
 
     # Opened with the keyboard: every claim, side by side.
     toggle = item.find_element(By.CSS_SELECTOR, "button.entry-toggle")

@@ -134,15 +134,32 @@
   function humanType(type) { return String(type || "event").replace(/_/g, " "); }
 
   /** "casualties 1,000–3,000 (UKR 3,000 · WEST 1,000)" */
+  // Bound words for a figure given without its text: 'more than 3,000' is not '≈ 3,000'.
+  var BOUND_WORDS = { about: "≈ ", at_least: "at least ", at_most: "at most " };
+  var SCOPE_WORDS = { increment: "additional", single_action: "in one action" };
+
+  // A figure as the claims give it (issue 10): each claimant's figure as written ('more than
+  // 3,000', 'around 500 square miles'), its bound, what it counts (an increment, one action's
+  // toll) and whether it is only expected; the comparable number stays in the title.
   function fmtFigure(figure) {
-    var range = figure.min === figure.max ? fmtNumber(figure.min)
-      : fmtNumber(figure.min) + "–" + fmtNumber(figure.max);
+    var texts = figure.texts || {};
+    var bounds = figure.bounds || {};
     var by = Object.keys(figure.by_claimant || {}).map(function (party) {
       return [party, figure.by_claimant[party]];
     }).sort(function (x, y) { return y[1] - x[1] || (x[0] < y[0] ? -1 : 1); })
-      .map(function (pair) { return pair[0] + " " + fmtNumber(pair[1]); });
-    var text = humanKind(figure.kind) + " " + range;
-    if (by.length) text += " (" + by.join(" · ") + ")";
+      .map(function (pair) {
+        var written = texts[pair[0]] || ((BOUND_WORDS[bounds[pair[0]]] || "") + fmtNumber(pair[1]));
+        return pair[0] + " " + written;
+      });
+    var only = by.length === 1 ? Object.keys(figure.by_claimant)[0] : null;
+    var range = only && texts[only] ? texts[only]
+      : figure.min === figure.max ? (BOUND_WORDS[only && bounds[only]] || "") + fmtNumber(figure.min)
+        : fmtNumber(figure.min) + "–" + fmtNumber(figure.max);
+    var label = humanKind(figure.kind);
+    if (SCOPE_WORDS[figure.scope]) label += " (" + SCOPE_WORDS[figure.scope] + ")";
+    var text = (figure.expected ? "expected: " : "") + label + " " + range;
+    if (by.length > 1) text += " (" + by.join(" · ") + ")";
+    else if (only) text += " (" + only + ")";
     if (figure.vague && figure.vague.length) text += "; also “" + figure.vague.join("”, “") + "”";
     return text;
   }
