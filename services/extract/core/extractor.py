@@ -767,7 +767,13 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
         if at.claimant is not None:
             ctok = g.tokens[at.claimant]
             if ctok.lemma in rl.pronouns:
-                if state.last_speaker:
+                # 'Russia's defense ministry framed the attack as a failure, detailing engagements
+                # wherein it claims to have rebuffed units': the speaker named earlier in the
+                # sentence, else the article's last named speaker
+                near = _sentence_antecedent(f, at.verb, at.claimant, res, rl)
+                if near is not None:
+                    m.claimants.append(near)
+                elif state.last_speaker:
                     m.claimants.append(state.last_speaker)
             else:
                 p = phrase_party(f, at.claimant, res)
@@ -810,6 +816,19 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
     if _negated(g, t, rl) or (support and _negated(g, clause, rl)):
         modality = "denied"
     m.modality = modality
+
+
+def _sentence_antecedent(f: Facts, verb: int, pronoun: int, res: Resources,
+                         rl: Rules) -> tuple[str | None, str] | None:
+    """The party-named subject of a clause that governs the pronoun's verb, before the pronoun."""
+    g = f.g
+    for j in g.ancestors(verb):
+        for s_ in g.kids(j, "nsubj"):
+            if s_ < pronoun and g.tokens[s_].lemma not in rl.pronouns:
+                p = phrase_party(f, s_, res)
+                if p is not None:
+                    return (p.code, speaker_name(g, s_))
+    return None
 
 
 def _unnamed_speaker_party(g: Graph, i: int, rl: Rules, state: ArticleState, m: Mention | None = None,
