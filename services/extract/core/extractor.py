@@ -854,10 +854,12 @@ def _stronger(a: str, b: str) -> str:
 
 
 def _negated(g: Graph, i: int, rl: Rules) -> bool:
-    for c in g.kids(i, "advmod", "det", "neg", "cc:preconj"):
-        if g.tokens[c].lemma in rl.negations or g.tokens[c].word.lower() in rl.negations:
-            return True
-    return False
+    def negative(c: int) -> bool:
+        return g.tokens[c].lemma in rl.negations or g.tokens[c].word.lower() in rl.negations
+    if any(negative(c) for c in g.kids(i, "advmod", "det", "neg", "cc:preconj")):
+        return True
+    # a negated subject negates its verb: 'neither Moscow nor Pyongyang has confirmed'
+    return g.tokens[i].is_verb and any(negative(c) for s_ in g.kids(i, "nsubj") for c in g.kids(s_, "cc:preconj"))
 
 
 def _time(f: Facts, t: int, a: Args, m: Mention, rl: Rules, state: ArticleState) -> None:
