@@ -152,9 +152,13 @@
         return pair[0] + " " + written;
       });
     var only = by.length === 1 ? Object.keys(figure.by_claimant)[0] : null;
-    var range = only && texts[only] ? texts[only]
-      : figure.min === figure.max ? (BOUND_WORDS[only && bounds[only]] || "") + fmtNumber(figure.min)
-        : fmtNumber(figure.min) + "–" + fmtNumber(figure.max);
+    var range = figure.min === figure.max ? (BOUND_WORDS[only && bounds[only]] || "") + fmtNumber(figure.min)
+      : fmtNumber(figure.min) + "–" + fmtNumber(figure.max);
+    if (only && texts[only]) {
+      // As written, and the comparable number when the text gives another unit or form:
+      // 'around 500 square miles = 1,295'
+      range = texts[only].indexOf(fmtNumber(figure.min)) >= 0 ? texts[only] : texts[only] + " = " + range;
+    }
     var label = humanKind(figure.kind);
     if (SCOPE_WORDS[figure.scope]) label += " (" + SCOPE_WORDS[figure.scope] + ")";
     var text = (figure.expected ? "expected: " : "") + label + " " + range;
