@@ -442,7 +442,8 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
             return True
     if rule is not None and rule.type in rl.noise["reference"]["types"] and tok.is_noun and tok.base == "nmod" \
             and tok.head >= 0 and g.tokens[tok.head].is_noun and g.case_of(t) in ("of", "on") and not _own_time(g, t) \
-            and g.tokens[tok.head].lemma not in rl.attribution_nouns and g.tokens[tok.head].lemma not in rl.measure_nouns:
+            and g.tokens[tok.head].lemma not in rl.attribution_nouns \
+            and g.tokens[tok.head].lemma not in rl.measure_nouns:
         return True  # 'the impacts of Russia's invasion' ('reports of Russia's attacks' report them)
     if tok.is_noun and g.case_of(t) in rl.noise["since"]["cases"] and not _own_time(g, t):
         return True  # 'since its invasion of Ukraine': the start of a state, told as background
