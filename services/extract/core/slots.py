@@ -359,6 +359,9 @@ def role_tokens(g: Graph, a: Args, role: str) -> list[int]:
         if a.governor is not None:  # 'told Umerov during a meeting in Washington'
             heads += [o for o in g.kids(a.governor, "obj", "iobj") if o != a.self]
         heads += [m for m in a.modifier if g.tokens[m].dep in ("nmod:poss", "amod", "compound")]
+    elif role == "aimed_at":
+        # where something is aimed: 'sent 40 drones toward the Kyiv region', 'fired missiles at Kharkiv'
+        heads = [o for o in a.oblique if g.case_of(o) in ("toward", "towards", "at", "against", "into", "onto", "over")]
     elif role == "circumstance":
         # participle clauses that say how or with what result: 'attacked the oblast 65 times,
         # killing two', 'carried out 60 attacks using mortars'
