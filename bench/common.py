@@ -1,8 +1,11 @@
 """Shared by the benchmarks: synthetic event streams and publishing them."""
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,6 +16,8 @@ from services.common.kafka_log import KafkaLog
 from services.common.topics import ALL_TOPICS, EVENTS
 from services.extract.core import extract
 from services.parse.local import local_parse_cache
+from tests.support.infra import start_kafka, start_redis
+from tests.support.services import ServiceProcess, service_env, wait_http_ok
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "services" / "embedded" / "samples"
@@ -119,3 +124,29 @@ def empty_markers(n: int):
 
     return [ArticleExtracted(article=f"empty-{i}", extractor_version=EXTRACTOR_VERSION,
                              published_at=date(2025, 1, 1), event_ids=()) for i in range(n)]
+
+
+@contextmanager
+def serving_apis(run_dir: Path, prefix: str = "bench.",
+                 events_before: list[Event | ArticleExtracted] | None = None) -> Iterator[dict[str, str]]:
+    """Kafka, Redis, `claimline ingest serve` and `timeline serve` started for one bench run, and
+    stopped after it: yields {'ingest': url, 'timeline': url} once both answer /health.
+    `events_before` are published on the events topic before the services start."""
+    kafka, redis_ = start_kafka(run_dir / "kafka"), start_redis(run_dir / "redis")
+    procs: list[ServiceProcess] = []
+    try:
+        env = service_env(kafka.bootstrap, redis_.url, prefix)
+        if events_before:
+            asyncio.run(publish_log(kafka.bootstrap, prefix, events_before))
+        procs = [ServiceProcess(name, [name, "serve"], env, run_dir / f"{name}.log").start()
+                 for name in ("ingest", "timeline")]
+        urls = {"ingest": f"http://127.0.0.1:{env['CLAIMLINE_INGEST_PORT']}",
+                "timeline": f"http://127.0.0.1:{env['CLAIMLINE_TIMELINE_PORT']}"}
+        for proc, url in zip(procs, urls.values(), strict=True):
+            wait_http_ok(f"{url}/health", proc)
+        yield urls
+    finally:
+        for proc in procs:
+            proc.stop()
+        kafka.stop()
+        redis_.stop()

@@ -20,8 +20,7 @@ sys.path.insert(0, str(REPO))
 
 import httpx  # noqa: E402
 
-from tests.support.infra import start_kafka, start_redis  # noqa: E402
-from tests.support.services import ServiceProcess, service_env, wait_http_ok  # noqa: E402
+from bench.common import serving_apis  # noqa: E402
 
 ODD_STRINGS = ["", "%00", "\x00", "NaN", "Infinity", "-1", "0", "1e309", "9" * 40, "9999-12-31", "0001-01-01",
                "10000-01-01", "2025-02-30", "2025-01-01T25:00", "9999-12-31T23:59:59+14:00", "ü" * 300, "🙂",
@@ -70,16 +69,8 @@ def odd_body(rng: random.Random) -> tuple[bytes, str]:
 def main(n: int, seed: int) -> None:
     rng = random.Random(seed)
     run_dir = Path(tempfile.mkdtemp(prefix="claimline-fuzz-"))
-    kafka, redis_ = start_kafka(run_dir / "kafka"), start_redis(run_dir / "redis")
-    procs = []
-    try:
-        env = service_env(kafka.bootstrap, redis_.url, "fuzz.")
-        procs = [ServiceProcess(name, [name, "serve"], env, run_dir / f"{name}.log").start()
-                 for name in ("ingest", "timeline")]
-        ingest = f"http://127.0.0.1:{env['CLAIMLINE_INGEST_PORT']}"
-        timeline = f"http://127.0.0.1:{env['CLAIMLINE_TIMELINE_PORT']}"
-        wait_http_ok(f"{ingest}/health", procs[0])
-        wait_http_ok(f"{timeline}/health", procs[1])
+    with serving_apis(run_dir, "fuzz.") as urls:
+        ingest, timeline = urls["ingest"], urls["timeline"]
         classes: collections.Counter = collections.Counter()
         fives = []
         with httpx.Client(timeout=60) as client:
@@ -113,11 +104,6 @@ def main(n: int, seed: int) -> None:
         print(f"5xx: {len(fives)}")
         for item in fives[:20]:
             print("  ", item)
-    finally:
-        for proc in procs:
-            proc.stop()
-        kafka.stop()
-        redis_.stop()
 
 
 if __name__ == "__main__":

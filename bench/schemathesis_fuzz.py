@@ -14,7 +14,6 @@ The SSE stream is left out (it never ends; tests/integration covers it).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import shutil
 import subprocess
 import sys
@@ -24,9 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.common import publish_log, synthetic_log  # noqa: E402
-from tests.support.infra import start_kafka, start_redis  # noqa: E402
-from tests.support.services import ServiceProcess, service_env, wait_http_ok  # noqa: E402
+from bench.common import serving_apis, synthetic_log  # noqa: E402
 
 
 def schemathesis(base: str, max_examples: int, seed: int, report_dir: Path) -> int:
@@ -41,28 +38,12 @@ def schemathesis(base: str, max_examples: int, seed: int, report_dir: Path) -> i
 
 def main(max_examples: int, seed: int) -> int:
     run_dir = Path(tempfile.mkdtemp(prefix="claimline-schemathesis-"))
-    kafka, redis_ = start_kafka(run_dir / "kafka"), start_redis(run_dir / "redis")
-    procs = []
-    try:
-        env = service_env(kafka.bootstrap, redis_.url, "fuzz.")
-        asyncio.run(publish_log(kafka.bootstrap, "fuzz.", synthetic_log(3000)))
-        procs = [ServiceProcess(name, [name, "serve"], env, run_dir / f"{name}.log").start()
-                 for name in ("ingest", "timeline")]
-        urls = {"ingest": f"http://127.0.0.1:{env['CLAIMLINE_INGEST_PORT']}",
-                "timeline": f"http://127.0.0.1:{env['CLAIMLINE_TIMELINE_PORT']}"}
-        for proc, url in zip(procs, urls.values()):
-            wait_http_ok(f"{url}/health", proc)
+    with serving_apis(run_dir, "fuzz.", events_before=synthetic_log(3000)) as urls:
         codes = {name: schemathesis(url, max_examples, seed, run_dir / name) for name, url in urls.items()}
-        for name, code in codes.items():
-            print(f"{name} API: {'no 5xx' if code == 0 else f'FAILED (schemathesis exit {code})'}; "
-                  f"junit report in {run_dir / name}")
-        return 0 if all(code == 0 for code in codes.values()) else 1
-    finally:
-        for proc in procs:
-            proc.stop()
-        kafka.stop()
-        redis_.stop()
-
+    for name, code in codes.items():
+        print(f"{name} API: {'no 5xx' if code == 0 else f'FAILED (schemathesis exit {code})'}; "
+              f"junit report in {run_dir / name}")
+    return 0 if all(code == 0 for code in codes.values()) else 1
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
