@@ -159,7 +159,8 @@ def extract(parsed: ParsedArticle) -> list[Event]:
         triggers = _triggers(g, rl)
         facts = sentence_facts(g, res, full=bool(triggers) or any(t.pos == "CD" for t in g.tokens),
                                parties=_within(party_by_sentence.get(index, ()), g),
-                               places=_within(place_by_sentence.get(index, ()), g))
+                               places=_within(place_by_sentence.get(index, ()), g),
+                               target_verbs=rl.classes["target_verbs"])
         found = _sentence_mentions(facts, triggers, res, rl, state)
         mentions.extend(found)
         state.previous = found

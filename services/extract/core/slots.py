@@ -10,7 +10,7 @@ from services.extract.core.graph import CLAUSE_DEPS, Graph, Token
 from services.extract.core.mentions import PartyMention, PlaceMention, find_parties, find_places
 from services.extract.core.quantities import Qty, find_quantities
 from services.extract.core.resources import Resources
-from services.extract.core.rules import Rules, rules
+from services.extract.core.rules import Rules
 from services.extract.core.timex import TimeExpr, find_times
 
 SUBJECT_DEPS = ("nsubj", "csubj")
@@ -37,7 +37,8 @@ _LOCATIVE_CASES = frozenset({"in", "at", "to", "into", "near", "from", "on", "ac
                              "within", "around", "outside", "over", "along", "through", "throughout", "of"})
 
 
-def _locative(g: Graph, toks: list[int], place: PlaceMention | None = None) -> bool:
+def _locative(g: Graph, toks: list[int], place: PlaceMention | None = None,
+              target_verbs: AbstractSet[str] = frozenset()) -> bool:
     """A place phrase used as a place: after a locative preposition, or modifying a noun
     ('the Kursk region'), not as the subject or object of a verb ('Moscow said')."""
     inside = set(toks)
@@ -47,7 +48,7 @@ def _locative(g: Graph, toks: list[int], place: PlaceMention | None = None) -> b
         return True
     city = place is not None and place.place is not None and place.place.kind != "country"
     if city and dep in ("obj", "nsubj:pass") and g.tokens[head].head >= 0 \
-            and g.tokens[g.tokens[head].head].lemma in rules().classes["target_verbs"]:
+            and g.tokens[g.tokens[head].head].lemma in target_verbs:
         return True  # 'Russia struck Kyiv', 'Kyiv was hit': the city struck (a country attacked is a party)
     return dep in ("compound", "amod", "nmod", "obl", "appos", "conj") and not dep.startswith("nmod:poss")
 
@@ -94,11 +95,12 @@ def _geonames_places(g: Graph, facts: Facts, res: Resources) -> None:
 
 
 def sentence_facts(g: Graph, res: Resources, full: bool = True, parties: list[PartyMention] | None = None,
-                   places: list[PlaceMention] | None = None) -> Facts:
+                   places: list[PlaceMention] | None = None, target_verbs: AbstractSet[str] = frozenset()) -> Facts:
     """Parties and places always (they carry the article's context to later sentences); times,
     figures and GeoNames cities only when `full` (the sentence has a trigger or a number).
     `parties` / `places`: the sentence's mentions when the whole article was scanned once
-    (offsets relative to the sentence); else the sentence is scanned here."""
+    (offsets relative to the sentence); else the sentence is scanned here. `target_verbs`: verbs
+    whose object is a city struck, so a capital after them is a place (classes.yaml)."""
     facts = Facts(g)
     for p in find_parties(g.text, res) if parties is None else parties:
         a, b = g.start + p.start, g.start + p.end
@@ -116,7 +118,7 @@ def sentence_facts(g: Graph, res: Resources, full: bool = True, parties: list[Pa
         if pl.anaphoric:
             facts.anaphoric.update(toks)  # 'the region': resolved against the article's last place
             continue
-        if toks and all(i in facts.parties for i in toks) and not _locative(g, toks, pl):
+        if toks and all(i in facts.parties for i in toks) and not _locative(g, toks, pl, target_verbs):
             continue  # 'Moscow said', 'Russia sent': a capital or country named as an actor
         for i in toks:
             facts.places[i] = pl
