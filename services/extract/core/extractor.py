@@ -575,7 +575,11 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         _aid_parties(f, t, a, m, actor, subj, mod, obj, res, rl, state)
     elif actor is not None:
         m.actor = actor.code
-    if m.actor is None:
+    # 'the drone attack injured nine people in Odesa', 'shelling killed three in Udachne': a strike
+    # that names no attacker is the other side's when it fell on one side's ground (placed below)
+    unattributed_strike = (m.actor is None and rule.type == "strike" and rule.actor != "object_owner"
+                           and _strike_caused(f, t, a, rl, state))
+    if m.actor is None and not unattributed_strike:
         return None
     # partners and the other side
     # Partners act with the actor: other parties of the phrase the actor was named in ('Russian
@@ -630,6 +634,18 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             m.locations.append((pl.name, pl.place, False))
             if pl.name in f.surfaces:
                 m.locations.append((f.surfaces[pl.name], pl.place, False))
+    if unattributed_strike:
+        # ... and only when it is placed by its own words or takes a toll: 'the daily aerial
+        # attacks continue' reports no strike of its own
+        if not (any(own for _, _, own in m.locations) or in_words(tok, rl.classes["toll"])):
+            return None
+        named = _premodifier_party(f, [t] + a.subject + a.agent, rl)
+        side = _side_of_ground(m.locations, res, rl)
+        m.actor = named.code if named is not None else _opponent(res, side)
+        if m.actor is None:
+            return None
+        if side is not None and side != m.actor:
+            m.against = side
     # figures that belong to the trigger
     arg_idx = set(role_tokens(g, a, "any")) | {t}
     for q, qi in f.quants:
@@ -653,6 +669,46 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
 
 
 _PRONOUNS = frozenset({"it", "they", "we", "its", "their", "our", "us", "i", "my", "he", "she", "his", "her", "him"})
+
+
+def _strike_caused(f: Facts, t: int, a: Args, rl: Rules, state: ArticleState) -> bool:
+    """A strike found without an attacker is one when a weapon or an attack is its cause: the
+    trigger is an attack noun, or its subject names a strike's weapon or its debris ('falling drone
+    debris injured one'), or a passive toll follows a strike ('Another three were killed')."""
+    g = f.g
+    if not g.tokens[t].is_verb:
+        return True
+    causes = rl.classes["strike_weapon"] | rl.classes["strike_cause"]
+    subject = [j for h in a.subject + a.agent for j in g.phrase(h)]
+    if subject:
+        return any(in_words(g.tokens[j], causes) for j in subject)
+    return any(m.type == "strike" for m in state.previous)
+
+
+def _premodifier_party(f: Facts, heads: list[int], rl: Rules) -> PartyMention | None:
+    """A party among the words right before a noun, read on the surface: the tagger takes
+    'drone' for a verb in 'A Ukrainian drone attack killed two', which breaks the tree but not
+    the word order."""
+    g = f.g
+    for h in heads:
+        if g.tokens[h].is_verb:
+            continue
+        j = h - 1
+        while j >= 0 and (g.tokens[j].pos[:2] in ("JJ", "NN") or g.tokens[j].lemma in rl.classes["strike_weapon"]):
+            if j in f.parties:
+                return f.parties[j]
+            j -= 1
+    return None
+
+
+def _side_of_ground(locations: list[tuple[str, Place | None, bool]], res: Resources, rl: Rules) -> str | None:
+    """The war party on whose ground the first placed location lies (its own arguments' first)."""
+    countries = {res.parties[c].country: c for c in rl.noise["off_topic"]["war_parties"] if c in res.parties}
+    for own in (True, False):
+        for _, place, is_own in locations:
+            if is_own == own and place is not None and place.country in countries:
+                return countries[place.country]
+    return None
 
 
 def _pronoun_party(f: Facts, heads: list[int], t: int, res: Resources, rl: Rules,

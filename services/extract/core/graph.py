@@ -2,7 +2,7 @@
 set of tree queries the slot rules need. Pure; built from a `ParsedSentence`."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from schemas.parse import ParsedSentence
@@ -39,6 +39,7 @@ class Graph:
                              p[:2] == "NN" or p == "PRP") for i, (w, lem, p, s, e, h, d) in enumerate(
             zip(sentence.words, sentence.lemmas, sentence.pos, sentence.starts, sentence.ends, sentence.heads,
                 sentence.deps))]
+        self.tokens = _reattach_clause_subjects(self.tokens)
         self.children: list[list[int]] = [[] for _ in self.tokens]
         for t in self.tokens:
             if t.head >= 0:
@@ -120,3 +121,46 @@ class Graph:
             if self.tokens[i].head not in inside:
                 return i
         return idx[-1]
+
+
+_FINITE = frozenset({"VBD", "VBZ", "VBP"})
+
+
+def _reattach_clause_subjects(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: a reported clause whose subject was taken as the reporting
+    verb's object. 'We assess North Korea has now sent Russia 20,000 containers' comes back as
+    assess -obj-> Korea, assess -dep-> sent, with 'sent' left without a subject. When a clause
+    verb has no subject, and its head's object ends right before it (only its auxiliaries and
+    adverbs between), that object is its subject and the clause is the head's complement."""
+    out = list(tokens)
+    for v in tokens:
+        if not v.is_verb or v.dep not in ("dep", "ccomp", "parataxis") or v.head < 0:
+            continue
+        kids = [t for t in tokens if t.head == v.i]
+        if any(k.base in ("nsubj", "csubj", "expl") for k in kids):
+            continue
+        if v.pos not in _FINITE and not any(k.dep in ("aux", "aux:pass") for k in kids):
+            continue
+        obj = next((t for t in tokens if t.head == v.head and t.dep == "obj" and t.i < v.i), None)
+        if obj is None:
+            continue
+        # the object's phrase must end just before the verb's own auxiliaries and adverbs
+        phrase = [t for t in tokens if t.i == obj.i or obj.i in _ancestors(tokens, t.i)]
+        if any(t.pos in (",", ":", "-LRB-", "``", "''") for t in phrase):
+            continue  # 'repulsed Russian assaults in Kursk, the General Staff said': an apposition
+        last = max(t.i for t in phrase)
+        between = tokens[last + 1:v.i]
+        if any(t.head != v.i or t.dep not in ("aux", "aux:pass", "advmod") for t in between):
+            continue
+        out[obj.i] = replace(obj, head=v.i, dep="nsubj", base="nsubj")
+        out[v.i] = replace(v, dep="ccomp", base="ccomp")
+    return out
+
+
+def _ancestors(tokens: list[Token], i: int) -> list[int]:
+    out: list[int] = []
+    j = tokens[i].head
+    while j >= 0 and len(out) < 64:
+        out.append(j)
+        j = tokens[j].head
+    return out
