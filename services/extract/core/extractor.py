@@ -36,7 +36,7 @@ from schemas.events import (
     TroopsDeployed,
 )
 from schemas.parse import ParsedArticle
-from services.extract.core.graph import Graph
+from services.extract.core.graph import CLAUSE_DEPS, Graph
 from services.extract.core.mentions import PartyMention, PlaceMention, find_parties, find_places
 from services.extract.core.quantities import Qty
 from services.extract.core.resources import Place, Resources, resources
@@ -980,6 +980,9 @@ def _people_toll(f: Facts, qi: int, rl: Rules) -> bool:
     tok = g.tokens[qi]
     if tok.dep in ("obj", "nsubj:pass") and tok.head >= 0 and g.tokens[tok.head].lemma in rl.classes["toll"]:
         return True  # 'killing two and wounding nine': a bare count of people
+    if tok.dep == "obl" and g.case_of(qi) in ("at", "to") and tok.head >= 0 and any(
+            g.tokens[j].lemma == "toll" for k in g.kids(tok.head, "nsubj", "obj") for j in g.phrase(k)):
+        return True  # 'the death toll from the strike on Dnipro rose to 30'
     head = tok.head if tok.dep in ("nummod", "det", "amod", "quantmod") else qi
     near = [qi] + ([head] if head >= 0 else [])
     words = rl.civilian_lemmas | rl.people_lemmas
@@ -1006,6 +1009,10 @@ def figure_kind(f: Facts, q: Qty, qi: int, rl: Rules) -> str | None:
             # injured 18 others' does not: a conjoined verb with an object of its own counts that
             near.update(c for c in g.kids(gov, "conj") if not g.kids(c, "obj"))
             near.update(g.kids(gov, "nsubj", "obj", "nsubj:pass"))
+            if head == qi and g.case_of(qi) in ("at", "to"):
+                # 'put the number of killed or wounded North Koreans at 4,000', 'the death toll
+                # rose to 30': the figure measures the verb's subject or object phrase
+                near.update(j for k in g.kids(gov, "nsubj", "obj", "nsubj:pass") for j in _measured(g, k))
     lemmas = {g.tokens[j].lemma for j in near} | {g.tokens[j].word.lower() for j in near}
     kinds = {k for k, ws in rl.casualty_lemmas.items() if lemmas & ws}
     if head != qi and g.tokens[head].lemma in rl.classes["weapon"]:
@@ -1101,6 +1108,11 @@ def _quantity(q: Qty, kind: str, estimated: bool = False, scope: str | None = No
 _CASUALTY_KINDS = ("killed", "wounded", "killed_or_wounded", "casualties", "captured", "civilians_killed", "injured")
 
 
+def _measured(g: Graph, k: int) -> list[int]:
+    """The phrase a figure measures, with its conjoined modifiers ('killed or wounded')."""
+    return g.subtree(k, CLAUSE_DEPS - {"conj"})
+
+
 def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules) -> PartyMention | None:
     """Whose casualties a figure counts: a casualty noun's party ('put North Korean casualties at
     3,000'), the counted noun's ('3,000 North Korean soldiers'), the subject of 'lose'/'suffer',
@@ -1117,6 +1129,12 @@ def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules) -> 
     party = phrase_party(f, head, res)
     if party is not None or gov < 0:
         return party
+    if head == qi and g.case_of(qi) in ("at", "to"):
+        # 'put the number of killed North Koreans at 4,000': the party of what is measured
+        for k in g.kids(gov, "obj") or g.kids(gov, "nsubj", "nsubj:pass"):
+            p = next((f.parties[j] for j in _measured(g, k) if j in f.parties), None)
+            if p is not None:
+                return p
     p = _party(f, [s_ for s_ in g.kids(gov, "nsubj") if s_ != head], res)
     lemma = g.tokens[gov].lemma
     if p is None and g.tokens[gov].dep.split(":")[0] in ("xcomp", "acl", "conj") and g.tokens[gov].head >= 0:
@@ -1179,8 +1197,11 @@ def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, f
         m.quantities.append(_figure(f, q, qi, kind, rl))
         gov = g.tokens[head].head
         if claimant is None and gov >= 0:
-            # 'Ukrainian claims put North Korean casualties at over 3,000'
-            said_by = [s_ for s_ in g.kids(gov, "nsubj") if g.tokens[s_].lemma in rl.attribution_nouns]
+            # 'Ukrainian claims put North Korean casualties at over 3,000'; 'Kyiv put Russian
+            # losses at 38,000' (the one who puts a figure on another's losses claims it)
+            said_by = [s_ for s_ in g.kids(gov, "nsubj") if g.tokens[s_].lemma in rl.attribution_nouns
+                       or (g.tokens[gov].lemma in rl.appraisal_verbs and g.case_of(head) in ("at", "to")
+                           and phrase_party(f, s_, res) is not None)]
             if said_by:
                 claimant = phrase_party(f, said_by[0], res)
                 head = said_by[0] if claimant is not None else head

@@ -76,6 +76,7 @@ class Rules:
     casualty_lemmas: dict[str, frozenset[str]]
     civilian_lemmas: frozenset[str]
     people_lemmas: frozenset[str]
+    appraisal_verbs: frozenset[str] = frozenset()  # 'Kyiv put Russian losses at 38,000'
     multilateral: frozenset[str] = frozenset()  # party codes that can meet on their own
     figure_scopes: dict[str, frozenset[str]] = field(default_factory=dict)
     examples: tuple[Example, ...] = field(default=())
@@ -108,7 +109,10 @@ def _examples(source: str, items: list[Any] | None, rule_type: str | None) -> li
         if expect == "none":
             expect = None
         out.append(Example(source=source, text=item["text"], published_at=str(item.get("published_at", "2025-01-15")),
-                           expect=expect, forbidden_type=rule_type if expect is None else None))
+                           expect=expect,
+                           # a negative example forbids its rule's type, or what it names ('forbid:'),
+                           # or any event when it belongs to no rule
+                           forbidden_type=item.get("forbid", rule_type or "*") if expect is None else None))
     return out
 
 
@@ -167,6 +171,7 @@ def rules() -> Rules:
         casualty_lemmas={k: frozenset(v) for k, v in fdata["casualty_lemmas"].items()},
         civilian_lemmas=frozenset(fdata["civilian_lemmas"]),
         people_lemmas=frozenset(fdata["people_lemmas"]), examples=tuple(examples),
+        appraisal_verbs=frozenset(fdata["appraisal_verbs"]),
         multilateral=frozenset(p.code for p in party_table().parties.values() if p.multilateral),
         figure_scopes={k: frozenset(v) for k, v in fdata["scopes"].items()})
 
