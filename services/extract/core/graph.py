@@ -39,7 +39,7 @@ class Graph:
                              p[:2] == "NN" or p == "PRP") for i, (w, lem, p, s, e, h, d) in enumerate(
             zip(sentence.words, sentence.lemmas, sentence.pos, sentence.starts, sentence.ends, sentence.heads,
                 sentence.deps))]
-        self.tokens = _reattach_clause_subjects(self.tokens)
+        self.tokens = _reattach_clause_subjects(_reattach_gerunds(self.tokens))
         self.children: list[list[int]] = [[] for _ in self.tokens]
         for t in self.tokens:
             if t.head >= 0:
@@ -163,4 +163,20 @@ def _ancestors(tokens: list[Token], i: int) -> list[int]:
     while j >= 0 and len(out) < 64:
         out.append(j)
         j = tokens[j].head
+    return out
+
+
+def _reattach_gerunds(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: 'condemn the DPRK for providing Russia with equipment' comes
+    back with 'for' as a bare dependent of 'condemn' and 'providing' hanging off 'for'. The gerund
+    is the verb's adverbial clause, and the preposition its marker."""
+    out = list(tokens)
+    for v in tokens:
+        if v.pos != "VBG" or v.dep != "dep" or v.head < 0:
+            continue
+        prep = tokens[v.head]
+        if prep.pos != "IN" or prep.dep != "dep" or prep.head < 0 or prep.i != v.i - 1:
+            continue
+        out[v.i] = replace(v, head=prep.head, dep="advcl", base="advcl")
+        out[prep.i] = replace(prep, head=v.i, dep="mark", base="mark")
     return out
