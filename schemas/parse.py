@@ -23,7 +23,10 @@ PARSE_SCHEMA_VERSION = 1
 PARSER_NAME = "corenlp"
 PARSER_RELEASE = "4.5.10"
 PARSER_ANNOTATORS = "tokenize,ssplit,pos,lemma,depparse"
-PARSER_VERSION = f"{PARSER_NAME}-{PARSER_RELEASE}[{PARSER_ANNOTATORS}]"
+# What the parser is sent besides the text: the stand-ins of services/parse/stand_ins.yaml,
+# named by the first 8 hex digits of the file's SHA-256 (a test keeps the two equal).
+PARSER_INPUT = "stand-ins-6209ca7c"
+PARSER_VERSION = f"{PARSER_NAME}-{PARSER_RELEASE}[{PARSER_ANNOTATORS}]+{PARSER_INPUT}"
 
 # The languages the extraction rules are written for.
 SUPPORTED_LANGUAGES = frozenset({"en"})

@@ -5,14 +5,61 @@ tested on recorded parser output.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from schemas.article import Article
 from schemas.parse import PARSER_VERSION, ParsedArticle, ParsedSentence
 from services.common.language import detect_language, is_supported
 
-__all__ = ["detect_language", "from_corenlp", "is_supported", "unsupported"]
+__all__ = ["detect_language", "from_corenlp", "is_supported", "parser_text", "unsupported"]
+
+STAND_INS_FILE = Path(__file__).with_name("stand_ins.yaml")
+
+
+@dataclass(frozen=True)
+class StandIn:
+    """A word the tagger misreads, the same-length word the parser is sent instead, and the
+    lemma the parse keeps."""
+    word: str
+    stand_in: str
+    lemma: str
+
+
+@lru_cache(maxsize=1)
+def stand_ins() -> dict[str, StandIn]:
+    entries = [StandIn(**e) for e in yaml.safe_load(STAND_INS_FILE.read_text(encoding="utf-8"))]
+    for e in entries:
+        if len(e.word) != len(e.stand_in):
+            raise ValueError(f"stand_ins.yaml: {e.word!r} and {e.stand_in!r} differ in length: offsets would move")
+    return {e.word: e for e in entries}
+
+
+@lru_cache(maxsize=1)
+def _stand_in_regex() -> re.Pattern[str]:
+    return re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(stand_ins(), key=len, reverse=True)) + r")\b",
+                      re.IGNORECASE)
+
+
+def _same_case(model: str, word: str) -> str:
+    if model.isupper():
+        return word.upper()
+    if model[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def parser_text(text: str) -> str:
+    """The text the parser is sent: every misread word replaced by its stand-in, in the same
+    case and at the same offsets ('A Russian drone struck' -> 'A Russian plane struck')."""
+    table = stand_ins()
+    return _stand_in_regex().sub(lambda m: _same_case(m.group(0), table[m.group(0).lower()].stand_in), text)
 
 def unsupported(article: Article, language: str) -> ParsedArticle:
     return ParsedArticle(article=article, parser_version=PARSER_VERSION, language=language,
@@ -20,7 +67,10 @@ def unsupported(article: Article, language: str) -> ParsedArticle:
 
 
 def from_corenlp(article: Article, doc: Mapping[str, Any], language: str = "en") -> ParsedArticle:
-    """Convert the CoreNLP server's JSON (`outputFormat=json`) for `article.text`."""
+    """Convert the CoreNLP server's JSON (`outputFormat=json`) for `parser_text(article.text)`:
+    words are read back from the article's own text, and a stand-in's lemma is the word's."""
+    text = article.text
+    table = stand_ins()
     sentences = []
     for s in doc.get("sentences", ()):
         tokens = s["tokens"]
@@ -34,11 +84,15 @@ def from_corenlp(article: Article, doc: Mapping[str, Any], language: str = "en")
             if 0 <= i < n:
                 heads[i] = d["governor"]
                 deps[i] = d["dep"]
+        words = tuple(text[t["characterOffsetBegin"]:t["characterOffsetEnd"]] for t in tokens)
+        sent = [t["originalText"] if "originalText" in t else t["word"] for t in tokens]
+        lemmas = tuple(table[w.lower()].lemma if w != s_ and w.lower() in table else t.get("lemma", t["word"])
+                       for w, s_, t in zip(words, sent, tokens))
         sentences.append(ParsedSentence(
             start=tokens[0]["characterOffsetBegin"],
             end=tokens[-1]["characterOffsetEnd"],
-            words=tuple(t["originalText"] if "originalText" in t else t["word"] for t in tokens),
-            lemmas=tuple(t.get("lemma", t["word"]) for t in tokens),
+            words=words,
+            lemmas=lemmas,
             pos=tuple(t["pos"] for t in tokens),
             starts=tuple(t["characterOffsetBegin"] for t in tokens),
             ends=tuple(t["characterOffsetEnd"] for t in tokens),

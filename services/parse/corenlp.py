@@ -12,7 +12,7 @@ import httpx
 
 from schemas.article import Article
 from schemas.parse import PARSER_ANNOTATORS, ParsedArticle
-from services.parse.core import detect_language, from_corenlp, is_supported, unsupported
+from services.parse.core import detect_language, from_corenlp, is_supported, parser_text, unsupported
 
 # CoreNLP's server reads the document as UTF-8 bytes and counts offsets in characters.
 _PROPERTIES = quote(json.dumps({
@@ -56,7 +56,7 @@ class CoreNLPClient:
         if not is_supported(language):
             return unsupported(article, language)
         try:
-            response = await self._http.post(_url(self.base_url), content=article.text.encode("utf-8"))
+            response = await self._http.post(_url(self.base_url), content=parser_text(article.text).encode("utf-8"))
         except httpx.HTTPError as error:
             raise ParserUnavailable(f"CoreNLP at {self.base_url}: {type(error).__name__}: {error}") from error
         _check(self.base_url, response)
@@ -79,7 +79,8 @@ def parse_sync(base_url: str, article: Article, timeout_s: float = 120.0) -> Par
     if not is_supported(language):
         return unsupported(article, language)
     try:
-        response = httpx.post(_url(base_url), content=article.text.encode("utf-8"), timeout=timeout_s)
+        response = httpx.post(_url(base_url), content=parser_text(article.text).encode("utf-8"),
+                              timeout=timeout_s)
     except httpx.HTTPError as error:
         raise ParserUnavailable(f"CoreNLP at {base_url}: {type(error).__name__}: {error}") from error
     _check(base_url, response)

@@ -1,7 +1,7 @@
 """The extractor's version, which follows its knowledge.
 
 `EXTRACTOR_VERSION` is `2.<generation>+<digest>.<parser>`: the digest hashes every rule and
-vocabulary file and the core's own code; the generation is a counter recorded beside the
+vocabulary file, the core's own code and the parser's full version (stand-ins included); the generation is a counter recorded beside the
 rules (`rules/VERSION`) and bumped whenever the digest changes, because the timeline orders
 versions (a replay must *replace* what an older extractor said, so versions must grow).
 A unit test fails when the recorded digest is stale; `python -m services.extract.core.version
@@ -13,7 +13,7 @@ import hashlib
 import sys
 from pathlib import Path
 
-from schemas.parse import PARSER_RELEASE
+from schemas.parse import PARSER_RELEASE, PARSER_VERSION
 from services.extract.core.rules import RULES_DIR, rules_digest
 
 VERSION_FILE = RULES_DIR / "VERSION"
@@ -21,8 +21,10 @@ CORE_DIR = Path(__file__).resolve().parent
 
 
 def current_digest() -> str:
-    """Rules, vocabularies and the core's code, hashed."""
+    """Rules, vocabularies, the core's code and the parser's version (with what it is sent),
+    hashed: a new parse of the same text is a new extraction."""
     h = hashlib.sha256(rules_digest().encode())
+    h.update(PARSER_VERSION.encode())
     for path in sorted(CORE_DIR.glob("*.py")):
         h.update(path.name.encode())
         h.update(path.read_bytes())

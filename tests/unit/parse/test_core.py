@@ -77,3 +77,36 @@ def test_language_declared_or_detected() -> None:
     assert is_supported("en") and not is_supported("de")
     u = unsupported(article("Bonjour"), "fr")
     assert u.status == "unsupported_language" and u.language == "fr" and u.sentences == ()
+
+
+def test_the_stand_in_table_is_named_in_the_parser_version() -> None:
+    """A changed table changes every parse: it must change the parser version (and so the
+    parse cache's keys and the extractor version)."""
+    import hashlib
+
+    from schemas.parse import PARSER_INPUT
+    from services.parse.core import STAND_INS_FILE
+    digest = hashlib.sha256(STAND_INS_FILE.read_bytes()).hexdigest()[:8]
+    assert PARSER_INPUT == f"stand-ins-{digest}", "bump PARSER_INPUT in schemas/parse.py"
+    assert PARSER_INPUT in PARSER_VERSION
+
+
+def test_the_parser_is_sent_stand_ins_of_the_same_length_and_case() -> None:
+    from services.parse.core import parser_text
+    text = "Drones hit Odesa. A Russian drone struck; DRONES, droned, androne."
+    sent = parser_text(text)
+    assert sent == "Planes hit Odesa. A Russian plane struck; PLANES, droned, androne."
+    assert len(sent) == len(text)
+
+
+def test_the_parse_keeps_the_articles_words_and_the_lemma_of_a_stand_in() -> None:
+    text = "A drone hit Kyiv."
+    doc = {"sentences": [{"tokens": [
+        {"word": w, "originalText": w, "lemma": lem, "pos": p, "characterOffsetBegin": a, "characterOffsetEnd": b}
+        for w, lem, p, a, b in [("A", "a", "DT", 0, 1), ("plane", "plane", "NN", 2, 7), ("hit", "hit", "VBD", 8, 11),
+                                ("Kyiv", "Kyiv", "NNP", 12, 16), (".", ".", ".", 16, 17)]],
+        "basicDependencies": [{"dependent": 2, "governor": 3, "dep": "nsubj"}]}]}
+    s = from_corenlp(article(text), doc).sentences[0]
+    assert s.words == ("A", "drone", "hit", "Kyiv", ".")
+    assert s.lemmas == ("a", "drone", "hit", "Kyiv", ".")
+    assert s.pos[1] == "NN"
