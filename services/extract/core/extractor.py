@@ -639,7 +639,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         # attacks continue' reports no strike of its own
         if not (any(own for _, _, own in m.locations) or in_words(tok, rl.classes["toll"])):
             return None
-        named = _premodifier_party(f, [t] + a.subject + a.agent, rl)
+        named = _premodifier_party(f, [t] + a.subject + a.agent, rl) or _clause_doer(f, t, res, rl)
         side = _side_of_ground(m.locations, res, rl)
         m.actor = named.code if named is not None else _opponent(res, side)
         if m.actor is None:
@@ -698,6 +698,23 @@ def _premodifier_party(f: Facts, heads: list[int], rl: Rules) -> PartyMention | 
             if j in f.parties:
                 return f.parties[j]
             j -= 1
+    return None
+
+
+def _clause_doer(f: Facts, t: int, res: Resources, rl: Rules) -> PartyMention | None:
+    """The party that does what the strike's clause hangs off: 'A Russian Su-34 dropped a bomb
+    on Belgorod, causing an explosion that injured three civilians' (not who reports it)."""
+    g = f.g
+    for j in g.ancestors(t):
+        tok = g.tokens[j]
+        if not tok.is_verb:
+            continue
+        if tok.lemma in rl.attribution_verbs:
+            return None
+        for s_ in g.kids(j, "nsubj"):
+            p = phrase_party(f, s_, res) or _premodifier_party(f, [s_], rl)
+            if p is not None:
+                return p
     return None
 
 
