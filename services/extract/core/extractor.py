@@ -446,12 +446,30 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
             and g.tokens[tok.head].lemma not in rl.attribution_nouns \
             and g.tokens[tok.head].lemma not in rl.measure_nouns:
         return True  # 'the impacts of Russia's invasion' ('reports of Russia's attacks' report them)
+    if tok.is_noun and _requested(g, t, rl):
+        return True
     if tok.is_noun and g.case_of(t) in rl.noise["since"]["cases"] and not _own_time(g, t):
         return True  # 'since its invasion of Ukraine': the start of a state, told as background
     for at in attributions(g, t, rl)[:1]:
         if at.modality == "claimed" and _negated(g, at.verb, rl):
             return True  # 'the Pentagon has not confirmed that ...': nobody asserts it
     return _historical(g, t, a, rl)
+
+
+def _requested(g: Graph, t: int, rl: Rules) -> bool:
+    """The noun is what someone asks for (noise.yaml `request`), alone or in a list."""
+    req = rl.noise["request"]
+    j = t
+    while g.tokens[j].dep == "conj" and g.tokens[j].head >= 0:
+        j = g.tokens[j].head  # 'called for more air defenses, ..., weapons packages'
+    tok = g.tokens[j]
+    if tok.head < 0:
+        return False
+    head = g.tokens[tok.head]
+    asks_for = g.case_of(j) == "for"
+    return ((tok.base == "obl" and asks_for and head.is_verb and head.lemma in req["for_verbs"])
+            or (tok.base == "obj" and head.lemma in req["object_verbs"])
+            or (tok.base == "nmod" and asks_for and head.is_noun and head.lemma in req["nouns"]))
 
 
 def _own_time(g: Graph, t: int) -> bool:
