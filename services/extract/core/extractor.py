@@ -657,7 +657,8 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         # attacks continue' reports no strike of its own
         if not (any(own for _, _, own in m.locations) or in_words(tok, rl.classes["toll"])):
             return None
-        named = _premodifier_party(f, [t] + a.subject + a.agent, rl) or _clause_doer(f, t, res, rl)
+        causes = [j for h in _cause_obliques(g, a) for j in [h, *g.kids(h, "conj")]]
+        named = _premodifier_party(f, [t] + a.subject + a.agent + causes, rl) or _clause_doer(f, t, res, rl)
         side = _side_of_ground(m.locations, res, rl)
         m.actor = named.code if named is not None else _opponent(res, side)
         if m.actor is None:
@@ -697,10 +698,15 @@ def _strike_caused(f: Facts, t: int, a: Args, rl: Rules, state: ArticleState) ->
     if not g.tokens[t].is_verb:
         return True
     causes = rl.classes["strike_weapon"] | rl.classes["strike_cause"]
-    subject = [j for h in a.subject + a.agent for j in g.phrase(h)]
+    subject = [j for h in a.subject + a.agent + _cause_obliques(g, a) for j in g.phrase(h)]
     if subject:
         return any(in_words(g.tokens[j], causes) for j in subject)
     return any(m.type == "strike" for m in state.previous)
+
+
+def _cause_obliques(g: Graph, a: Args) -> list[int]:
+    """'killed in Russian missile attacks', 'injured by shelling': the cause of a toll."""
+    return [o for o in a.oblique if g.case_of(o) in ("in", "by", "from")]
 
 
 def _premodifier_party(f: Facts, heads: list[int], rl: Rules) -> PartyMention | None:
