@@ -589,6 +589,10 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             actor = _party(f, _troop_heads(f, [o for c in acl for o in g.kids(c, "obj")], rl), res)
         if actor is None and not tok.is_verb and rule.type in ("diplomacy", "military_aid"):
             actor = _party(f, a.oblique, res)
+        if actor is None and not tok.is_verb and rule.type == "diplomacy" and state.source_party:
+            # 'Thanks for joining the 20th meeting of the Ukraine Defense Contact Group', in a DoD
+            # transcript: a meeting nobody is named at is the outlet's government's (see _perspective)
+            actor = PartyMention(state.source_party, 0, 0, "", "inst", False)
     if rule.type == "military_aid":
         _aid_parties(f, t, a, m, actor, subj, mod, obj, res, rl, state)
     elif actor is not None:

@@ -52,6 +52,7 @@ class Example:
     published_at: str
     expect: dict[str, Any] | None
     forbidden_type: str | None = None
+    outlet: str | None = None  # the article's source, where the rule reads it ('DOD News')
 
 
 @dataclass
@@ -112,7 +113,8 @@ def _examples(source: str, items: list[Any] | None, rule_type: str | None) -> li
                            expect=expect,
                            # a negative example forbids its rule's type, or what it names ('forbid:'),
                            # or any event when it belongs to no rule
-                           forbidden_type=item.get("forbid", rule_type or "*") if expect is None else None))
+                           forbidden_type=item.get("forbid", rule_type or "*") if expect is None else None,
+                           outlet=item.get("outlet")))
     return out
 
 
