@@ -435,7 +435,8 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
         head = g.tokens[tok.head]
         if head.lemma in _REPEL_LEMMAS and tok.dep.split(":")[0] in ("obj", "nmod", "nsubj"):
             return True
-    if rule is not None and rule.type in rl.noise["reference"]["types"] and tok.is_noun and a.governor is not None:
+    if rule is not None and rule.type in rl.noise["reference"]["types"] and tok.is_noun and a.governor is not None \
+            and not _told_as_news(g, t, rule, rl):
         gov = g.tokens[a.governor]
         if gov.lemma not in rl.classes["support_verbs"] and gov.lemma not in rl.attribution_verbs \
                 and gov.lemma not in rl.classes["launch_verbs"] and not talked_about \
@@ -454,6 +455,20 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
         if at.modality == "claimed" and _negated(g, at.verb, rl):
             return True  # 'the Pentagon has not confirmed that ...': nobody asserts it
     return _historical(g, t, a, rl)
+
+
+def _told_as_news(g: Graph, t: int, rule: TriggerRule, rl: Rules) -> bool:
+    """A referred-to act the text still reports: called new ('Russia's new offensive'), or a
+    strike on a named target ('Russia's appalling attack on Okhmatdyt Children's Hospital')."""
+    if any(g.tokens[c].lemma in rl.noise["reference"]["news_modifiers"] for c in g.kids(t, "amod", "advmod")):
+        return True
+    if rule.type != "strike":
+        return False
+    for o in g.kids(t, "nmod"):
+        if g.case_of(o) in ("on", "against") and (g.tokens[o].pos.startswith("NNP") or any(
+                g.tokens[c].pos.startswith("NNP") for c in g.kids(o, "compound", "flat"))):
+            return True
+    return False
 
 
 def _requested(g: Graph, t: int, rl: Rules) -> bool:

@@ -156,9 +156,13 @@ def rules() -> Rules:
     for n in ndata["rules"]:
         for item in n.get("examples") or ():
             item = {"text": item} if isinstance(item, str) else item
+            # a counter-example ('expect': an event the rule must let through) or what it forbids
+            expect = item.get("expect")
             examples.append(Example(source=f"noise.yaml:{n['id']}", text=item["text"],
-                                    published_at=str(item.get("published_at", "2025-01-15")), expect=None,
-                                    forbidden_type=item.get("forbid", "*")))
+                                    published_at=str(item.get("published_at", "2025-01-15")),
+                                    expect=expect if isinstance(expect, dict) else None,
+                                    forbidden_type=None if isinstance(expect, dict) else item.get("forbid", "*"),
+                                    outlet=item.get("outlet")))
     return Rules(
         triggers=tuple(triggers), trigger_index={k: tuple(v) for k, v in index.items()}, classes=classes,
         attribution_verbs={w: mod for mod, ws in adata["verbs"].items() for w in ws},

@@ -22,3 +22,10 @@ def test_every_trigger_rule_has_examples() -> None:
 def test_rule_example(example, parse_cache) -> None:
     problem = run(example, parse_cache.parse(example_article(example)))
     assert problem is None, f"{example.source}: {example.text!r}: {problem}"
+
+
+def test_every_negative_example_forbids_an_event_type() -> None:
+    """A misspelt 'forbid:' would make an example that cannot fail."""
+    from schemas.events import EVENT_TYPES
+    bad = [e.source for e in EXAMPLES if e.expect is None and e.forbidden_type not in ("*", *EVENT_TYPES)]
+    assert not bad
