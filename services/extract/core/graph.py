@@ -39,7 +39,7 @@ class Graph:
                              p[:2] == "NN" or p == "PRP") for i, (w, lem, p, s, e, h, d) in enumerate(
             zip(sentence.words, sentence.lemmas, sentence.pos, sentence.starts, sentence.ends, sentence.heads,
                 sentence.deps))]
-        self.tokens = _reattach_clause_subjects(_reattach_gerunds(self.tokens))
+        self.tokens = _reattach_clause_subjects(_reattach_reduced_relatives(_reattach_gerunds(self.tokens)))
         self.children: list[list[int]] = [[] for _ in self.tokens]
         for t in self.tokens:
             if t.head >= 0:
@@ -179,4 +179,28 @@ def _reattach_gerunds(tokens: list[Token]) -> list[Token]:
             continue
         out[v.i] = replace(v, head=prep.head, dep="advcl", base="advcl")
         out[prep.i] = replace(prep, head=v.i, dep="mark", base="mark")
+    return out
+
+
+def _reattach_reduced_relatives(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error, the garden path of a reduced relative clause: in '300 North
+    Korean soldiers deployed to Russia have lost their lives' the parser makes 'deployed' the
+    verb of 'soldiers' and leaves 'have lost' as a bare dependent without a subject. The later
+    verb is the clause's own; the participle describes its subject."""
+    out = list(tokens)
+    for v2 in tokens:
+        if not v2.is_verb or v2.dep != "dep" or v2.head < 0:
+            continue
+        v1 = tokens[v2.head]
+        kids2 = [t for t in tokens if t.head == v2.i]
+        if v1.pos != "VBN" or v2.i < v1.i or any(k.base in ("nsubj", "csubj", "expl") for k in kids2) \
+                or not any(k.dep in ("aux", "aux:pass") for k in kids2):
+            continue
+        subject = next((t for t in tokens if t.head == v1.i and t.base == "nsubj" and t.i < v1.i), None)
+        if subject is None:
+            continue
+        passive = any(k.dep == "aux:pass" for k in kids2)
+        out[subject.i] = replace(subject, head=v2.i, dep="nsubj:pass" if passive else "nsubj", base="nsubj")
+        out[v2.i] = replace(v2, head=v1.head, dep=v1.dep, base=v1.base)
+        out[v1.i] = replace(v1, head=subject.i, dep="acl", base="acl")
     return out
