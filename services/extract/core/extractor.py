@@ -957,11 +957,16 @@ def _unnamed_speaker_party(g: Graph, i: int, rl: Rules, state: ArticleState, m: 
     if not any(in_words(g.tokens[j], rl.speakers) for j in g.phrase(i)):
         return None
     if m is not None and res is not None and m.type in ("strike", "casualties_claimed"):
-        for _name, place, explicit in m.locations:
-            if explicit and place is not None and place.kind != "country" and place.country:
-                code = next((c for c, info in res.parties.items() if info.country == place.country), None)
-                if code:
-                    return code
+        # the event's own places first, then the sentence's ('Vitaliy Kim, the governor of
+        # Mykolaiv'), then the side that was struck
+        for own in (True, False):
+            for _name, place, explicit in m.locations:
+                if explicit == own and place is not None and place.kind != "country" and place.country:
+                    code = next((c for c, info in res.parties.items() if info.country == place.country), None)
+                    if code:
+                        return code
+        if m.type == "strike" and m.against:
+            return m.against
     if state.last_speaker and state.last_speaker[0]:
         return state.last_speaker[0]
     return state.source_party

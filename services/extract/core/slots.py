@@ -433,13 +433,17 @@ def attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
             ct = g.tokens[c]
             if any(g.tokens[mk].lemma not in ("as",) for mk in g.kids(c, "mark")):
                 continue  # 'although Moscow will neither confirm nor deny': not what reports the clause
-            if ct.lemma in rules.attribution_verbs and ct.is_verb:
+            if ct.lemma in rules.attribution_verbs and ct.is_verb and not _takes_lives(g, c):
                 out.append(Attribution(_speaker(g, c), rules.attribution_verbs[ct.lemma], c))
         for c in g.kids(j, "obl", "nmod", "advmod"):
             if any(g.tokens[x].lemma == "accord" or g.tokens[x].word.lower() == "according" for x in g.kids(c, "case")):
                 out.append(Attribution(c, "claimed", c))
     # 'according to X' and 'as reported by X' report the whole sentence, wherever the parser
     # attached them
+    if not out:
+        trailing = _trailing_speech_tag(g, t, rules)
+        if trailing is not None:
+            out.append(trailing)
     if not out:
         for tok in g.tokens:
             if tok.word.lower() == "according" and tok.head >= 0:
@@ -452,6 +456,28 @@ def attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
     return out
 
 
+def _takes_lives(g: Graph, verb: int) -> bool:
+    """'a strike hit Bahatyr, claiming the life of a boy': 'claim' that kills, not that says."""
+    return any(g.tokens[o].lemma in ("life", "lives") for o in g.kids(verb, "obj"))
+
+
+_QUOTES = frozenset({"''", "``", '"', "”", "’"})
+
+
+def _trailing_speech_tag(g: Graph, t: int, rules: Rules) -> Attribution | None:
+    """'"Over 10,000 soldiers have been sent to eastern Russia, and most of them have moved to
+    Kursk," spokesperson Vedant Patel told reporters': a speech tag after a closing quote reports
+    the whole quotation, wherever the parser hung it."""
+    for tok in g.tokens:
+        if tok.i <= t or not tok.is_verb or tok.lemma not in rules.attribution_verbs or not g.kids(tok.i, "nsubj"):
+            continue
+        subject_start = min(g.phrase(min(g.kids(tok.i, "nsubj"))))
+        before = [g.tokens[k] for k in range(max(0, subject_start - 2), subject_start)]
+        if any(b.word in _QUOTES or b.pos in ("''",) for b in before):
+            return Attribution(_speaker(g, tok.i), rules.attribution_verbs[tok.lemma], tok.i)
+    return None
+
+
 def _speaker(g: Graph, verb: int) -> int | None:
     subj = g.kids(verb, "nsubj")
     if subj:
@@ -462,8 +488,12 @@ def _speaker(g: Graph, verb: int) -> int | None:
     if agent:
         return agent[0]
     tok = g.tokens[verb]
-    if tok.dep in ("conj", "xcomp") and tok.head >= 0:
-        return _speaker(g, tok.head)
+    if (tok.dep in ("conj", "xcomp") or (tok.dep in ("advcl", "dep") and tok.pos == "VBG")) and tok.head >= 0:
+        return _speaker(g, tok.head)  # 'Austin spoke, noting that ...'
+    if tok.dep == "acl" and tok.pos == "VBG" and tok.head >= 0:
+        noun = g.tokens[tok.head]  # 'Austin cited a relationship, noting that ...': the parser hangs
+        if noun.dep == "obj" and noun.head >= 0:  # the participle off the object
+            return _speaker(g, noun.head)
     return None
 
 
