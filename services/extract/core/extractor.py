@@ -420,6 +420,9 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
     if (aim_clause.dep == "xcomp" and aim_clause.head >= 0
             and g.tokens[aim_clause.head].lemma in rl.noise["aim"]["governors"]):
         return True
+    if (rule is not None and rule.type in rl.noise["aim"]["attempt_types"] and aim_clause.dep == "xcomp"
+            and aim_clause.head >= 0 and g.tokens[aim_clause.head].lemma in rl.noise["aim"]["attempt_governors"]):
+        return True
     if infinitive and ct.dep == "xcomp" and ct.head >= 0 and (
             g.tokens[ct.head].lemma in purpose
             or (g.kids(ct.head, "obj") and g.tokens[ct.head].lemma not in rl.expect_verbs)):
