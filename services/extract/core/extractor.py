@@ -892,7 +892,12 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
                 # wherein it claims to have rebuffed units': the speaker named earlier in the
                 # sentence, else the article's last named speaker
                 near = _sentence_antecedent(f, at.verb, at.claimant, res, rl)
-                if near is not None:
+                if ctok.lemma in ("we", "i") and state.source_party and not any(
+                        tk.pos in ("``", "''") for tk in g.tokens):
+                    # 'We assess North Korea has sent ...' in a government's own statement, not
+                    # quoted: the article's own voice (no claimant; the verb still sets modality)
+                    pass
+                elif near is not None:
                     m.claimants.append(near)
                 elif state.last_speaker:
                     m.claimants.append(state.last_speaker)
