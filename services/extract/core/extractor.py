@@ -680,7 +680,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         if not (any(own for _, _, own in m.locations) or in_words(tok, rl.classes["toll"])):
             return None
         causes = [j for h in _cause_obliques(g, a) for j in [h, *g.kids(h, "conj")]]
-        named = _premodifier_party(f, [t] + a.subject + a.agent + causes, rl) or _clause_doer(f, t, res, rl)
+        named = _premodifier_party(f, [t, *a.subject, *a.agent, *causes], rl) or _clause_doer(f, t, res, rl)
         side = _side_of_ground(m.locations, res, rl)
         m.actor = named.code if named is not None else _opponent(res, side)
         if m.actor is None:
@@ -766,7 +766,8 @@ def _clause_doer(f: Facts, t: int, res: Resources, rl: Rules) -> PartyMention | 
 
 def _side_of_ground(locations: list[tuple[str, Place | None, bool]], res: Resources, rl: Rules) -> str | None:
     """The war party on whose ground the first placed location lies (its own arguments' first)."""
-    countries = {res.parties[c].country: c for c in rl.noise["off_topic"]["war_parties"] if c in res.parties}
+    war: list[str] = list(rl.noise["off_topic"]["war_parties"])
+    countries: dict[str | None, str] = {res.parties[c].country: c for c in war if c in res.parties}
     for own in (True, False):
         for _, place, is_own in locations:
             if is_own == own and place is not None and place.country in countries:
@@ -842,6 +843,11 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
 
     if giver is None and actor is not None and (recipient is None or actor.code != recipient.code):
         giver = actor
+    if (giver is not None and recipient is None and giver.code.lower() in rl.classes["aid_recipients"]
+            and _named_inside(f, giver)):
+        # 'a $2.4 billion Ukraine security assistance initiative package', 'supporting Ukraine
+        # through security assistance': a warring party named inside the aid's name receives it
+        recipient, giver = giver, None
     code = giver.code if giver else None
     if code is None:
         for at in attributions(g, t, rl):
@@ -854,6 +860,16 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
         code = next((c for c in candidates if c and (recipient is None or c != recipient.code)), None)
     m.actor = code
     m.recipient = recipient.code if recipient is not None and recipient.code != code else None
+
+
+def _named_inside(f: Facts, p: PartyMention) -> bool:
+    """The party is a modifier of another noun ('the Ukraine Security Assistance Initiative'),
+    not the head of its phrase ('Ukraine', 'the Ukrainian government')."""
+    g = f.g
+    j = next((k for k, q in f.parties.items() if q is p), None)
+    if j is None:
+        return False
+    return g.tokens[j].dep in ("compound", "amod", "obj", "nmod") and not g.tokens[j].dep.startswith("nsubj")
 
 
 def _attempted(g: Graph, t: int, rl: Rules) -> bool:

@@ -1,10 +1,10 @@
 """The extractor's version, which follows its knowledge.
 
 `EXTRACTOR_VERSION` is `2.<generation>+<digest>.<parser>`: the digest hashes every rule and
-vocabulary file, the core's own code and the parser's full version (stand-ins included); the generation is a counter recorded beside the
-rules (`rules/VERSION`) and bumped whenever the digest changes, because the timeline orders
-versions (a replay must *replace* what an older extractor said, so versions must grow).
-A unit test fails when the recorded digest is stale; `python -m services.extract.core.version
+vocabulary file, the core's own code and the parser's full version (stand-ins included); the
+generation is a counter recorded beside the rules (`rules/VERSION`) and bumped whenever the
+digest changes, because the timeline orders versions (a replay must *replace* what an older
+extractor said, so versions must grow). A unit test fails when the recorded digest is stale; `python -m services.extract.core.version
 --bump` records the new digest under the next generation.
 """
 from __future__ import annotations
