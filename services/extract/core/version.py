@@ -4,8 +4,8 @@
 vocabulary file, the core's own code and the parser's full version (stand-ins included); the
 generation is a counter recorded beside the rules (`rules/VERSION`) and bumped whenever the
 digest changes, because the timeline orders versions (a replay must *replace* what an older
-extractor said, so versions must grow). A unit test fails when the recorded digest is stale; `python -m services.extract.core.version
---bump` records the new digest under the next generation.
+extractor said, so versions must grow). A unit test fails when the recorded digest is stale;
+`python -m services.extract.core.version --bump` records the new digest under the next generation.
 """
 from __future__ import annotations
 
