@@ -87,7 +87,7 @@ def test_the_stand_in_table_is_named_in_the_parser_version() -> None:
     from schemas.parse import PARSER_INPUT
     from services.parse.core import STAND_INS_FILE
     digest = hashlib.sha256(STAND_INS_FILE.read_bytes()).hexdigest()[:8]
-    assert PARSER_INPUT == f"stand-ins-{digest}", "bump PARSER_INPUT in schemas/parse.py"
+    assert f"stand-ins-{digest}" == PARSER_INPUT, "bump PARSER_INPUT in schemas/parse.py"
     assert PARSER_INPUT in PARSER_VERSION
 
 
