@@ -332,7 +332,7 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
         m = _mention(f, t, a, rule, res, rl, state)
         if m is None:
             continue
-        if _too_old(m, state.pub, rl):
+        if _too_old(m, state.pub, rl) or _test_launch(m, res, rl):
             continue
         if m.type == "territory_claimed" and m.change in ("captured", "regained") and _attempted(g, t, rl):
             # 'Russia continues to attempt to take ground': an offensive, not a capture
@@ -521,6 +521,15 @@ def _historical(g: Graph, t: int, a: Args, rl: Rules) -> bool:
         if w.pos == "CD" and w.word.isdigit() and len(w.word) == 4 and 1000 <= int(w.word) <= 2013:
             return True
     return False
+
+
+def _test_launch(m: Mention, res: Resources, rl: Rules) -> bool:
+    """noise.yaml `test_launch`: a strike by a party outside the war, placed nowhere in it."""
+    sides: list[str] = list(rl.noise["test_launch"]["belligerents"])
+    if m.type != "strike" or m.actor is None or m.actor in sides:
+        return False
+    theatre = {res.parties[c].country for c in sides if c in res.parties}
+    return not any(place is not None and place.country in theatre for _, place, _ in m.locations)
 
 
 def _too_old(m: Mention, pub: date, rl: Rules) -> bool:
