@@ -39,7 +39,8 @@ class Graph:
                              p[:2] == "NN" or p == "PRP") for i, (w, lem, p, s, e, h, d) in enumerate(
             zip(sentence.words, sentence.lemmas, sentence.pos, sentence.starts, sentence.ends, sentence.heads,
                 sentence.deps))]
-        self.tokens = _reattach_clause_subjects(_reattach_reduced_relatives(_reattach_gerunds(self.tokens)))
+        repaired = _reattach_ranges(_reattach_gerunds(self.tokens))
+        self.tokens = _reattach_clause_subjects(_reattach_reduced_relatives(repaired))
         self.children: list[list[int]] = [[] for _ in self.tokens]
         for t in self.tokens:
             if t.head >= 0:
@@ -184,23 +185,55 @@ def _reattach_gerunds(tokens: list[Token]) -> list[Token]:
 
 def _reattach_reduced_relatives(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error, the garden path of a reduced relative clause: in '300 North
-    Korean soldiers deployed to Russia have lost their lives' the parser makes 'deployed' the
-    verb of 'soldiers' and leaves 'have lost' as a bare dependent without a subject. The later
-    verb is the clause's own; the participle describes its subject."""
+    Korean soldiers deployed to Russia have lost their lives' (or '... after its soldiers deployed
+    on the fronts suffered heavy casualties') the parser makes 'deployed' the verb of 'soldiers'
+    and leaves the later verb as a bare dependent without a subject. The later verb is the
+    clause's own; the participle describes its subject."""
     out = list(tokens)
     for v2 in tokens:
         if not v2.is_verb or v2.dep != "dep" or v2.head < 0:
             continue
-        v1 = tokens[v2.head]
         kids2 = [t for t in tokens if t.head == v2.i]
-        if v1.pos != "VBN" or v2.i < v1.i or any(k.base in ("nsubj", "csubj", "expl") for k in kids2) \
-                or not any(k.dep in ("aux", "aux:pass") for k in kids2):
+        if any(k.base in ("nsubj", "csubj", "expl") for k in kids2):
+            continue
+        if v2.pos not in _FINITE and not any(k.dep in ("aux", "aux:pass") for k in kids2):
+            continue
+        # the participle whose phrase ends right before the later verb
+        v1 = next((t for t in reversed(tokens[:v2.i]) if t.pos == "VBN"), None)
+        if v1 is None or (v2.head != v1.i and v2.head not in _ancestors(tokens, v1.i)):
+            continue
+        span = [t.i for t in tokens if t.i == v1.i or v1.i in _ancestors(tokens, t.i)]
+        if max(span) != v2.i - 1 and not all(tokens[k].head == v2.i for k in range(max(span) + 1, v2.i)):
             continue
         subject = next((t for t in tokens if t.head == v1.i and t.base == "nsubj" and t.i < v1.i), None)
-        if subject is None:
-            continue
+        if subject is None or any(t.head == v1.i and t.dep in ("aux", "aux:pass") for t in tokens):
+            continue  # 'buildings were hit, partially collapsed': a verb of its own, not a reduced relative
         passive = any(k.dep == "aux:pass" for k in kids2)
         out[subject.i] = replace(subject, head=v2.i, dep="nsubj:pass" if passive else "nsubj", base="nsubj")
         out[v2.i] = replace(v2, head=v1.head, dep=v1.dep, base=v1.base)
         out[v1.i] = replace(v1, head=subject.i, dep="acl", base="acl")
+        for m in tokens:  # 'after' marks the clause, now the later verb's
+            if m.head == v1.i and m.dep == "mark":
+                out[m.i] = replace(m, head=v2.i)
+    return out
+
+
+def _reattach_ranges(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: in 'sent 10,000 to 12,000 troops to Russia' the parser makes
+    '10,000' the object and 'to 12,000 troops' a destination. The noun after the range is the
+    argument; the range's first number counts it."""
+    out = list(tokens)
+    for low in tokens:
+        i = low.i
+        if low.pos != "CD" or i + 3 >= len(tokens) or low.head < 0:
+            continue
+        to, high = tokens[i + 1], tokens[i + 2]
+        if to.lemma not in ("to", "-", "–") or high.pos != "CD" or high.dep != "nummod":
+            continue
+        noun = tokens[high.head]
+        if noun.head != low.head or noun.i <= high.i or noun.base not in ("obl", "nmod"):
+            continue
+        out[noun.i] = replace(noun, head=low.head, dep=low.dep, base=low.base)
+        out[low.i] = replace(low, head=noun.i, dep="nummod", base="nummod")
+        out[to.i] = replace(to, head=high.i, dep="case", base="case")
     return out
