@@ -182,7 +182,7 @@ def extract(parsed: ParsedArticle) -> list[Event]:
     # one urged or refused ('urging Russia to accept a ceasefire') is no happening on its own
     mentions = [m for m in mentions
                 if m.type != "diplomacy" or m.partners or m.counterpart or m.actor in rl.multilateral
-                or (m.rule == "diplomacy.position" and m.modality in ("asserted", "claimed"))]
+                or (m.rule.startswith("diplomacy.position") and m.modality in ("asserted", "claimed"))]
     for m in mentions:
         _perspective(m, state)
     groups = merge_mentions(mentions)
