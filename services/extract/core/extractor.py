@@ -808,6 +808,11 @@ def _pronoun_party(f: Facts, heads: list[int], t: int, res: Resources, rl: Rules
                 p = phrase_party(f, s_, res)
                 if p is not None:
                     return p
+            for at in attributions(g, t, rl):
+                # 'claims by Russian officials that they had regained Kursk': the one who says it
+                p = phrase_party(f, at.claimant, res) if at.claimant is not None and at.claimant < j else None
+                if p is not None:
+                    return p
             if state.last_person and tok.lemma in ("he", "she", "his", "her", "him"):
                 return PartyMention(state.last_person, 0, 0, "", "person", False)
             if state.last_actor:

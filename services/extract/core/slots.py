@@ -147,7 +147,7 @@ def phrase_party(f: Facts, i: int, res: Resources) -> PartyMention | None:
     g = f.g
     frontier, seen = [i], set()
     while frontier:
-        nxt = []
+        nxt: list[int] = []
         for j in frontier:
             if j in seen:
                 continue
@@ -156,6 +156,10 @@ def phrase_party(f: Facts, i: int, res: Resources) -> PartyMention | None:
                 return f.parties[j]
             for c in g.children[j]:
                 dep = g.tokens[c].dep
+                if dep == "acl" and g.tokens[c].pos == "VBN":
+                    # 'the 11,000 troops sent from North Korea': where they were sent from is whose
+                    nxt.extend(o for o in g.kids(c, "obl") if g.case_of(o) == "from")
+                    continue
                 if (dep.split(":")[0] in CLAUSE_DEPS and dep != "conj") or dep in ("acl:relcl",):
                     continue
                 if dep.startswith("nmod") and dep != "nmod:poss" and g.case_of(c) in _NOT_OWNER_CASES:
@@ -419,9 +423,14 @@ def attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
                 out.append(Attribution(_speaker(g, j), rules.attribution_verbs[tok.lemma], j))
         if k > 0 and tok.lemma in rules.attribution_nouns and tok.is_noun:
             came_from = g.tokens[chain[k - 1]]
-            if came_from.dep.split(":")[0] in ("acl", "ccomp", "nmod"):
-                owner = next(iter(g.kids(j, "nmod:poss") + g.kids(j, "amod", "compound")
-                                  + [c for c in g.kids(j, "nmod") if g.case_of(c) in ("by", "from")]), None)
+            if came_from.dep.split(":")[0] in ("acl", "ccomp", "nmod") or (
+                    came_from.dep == "dep" and any(g.tokens[m].lemma == "that" for m in g.kids(came_from.i, "mark"))):
+                # 'claims by Russian officials that they had regained Kursk' (a 'that' clause the
+                # parser leaves as a bare dependent)
+                # whose claim: "Russia's", 'by Russian officials', 'Ukrainian' ('earlier claims by
+                # Russian officials': the 'by' phrase before an adjective of time)
+                by = [c for c in g.kids(j, "nmod") if g.case_of(c) in ("by", "from")]
+                owner = next(iter(g.kids(j, "nmod:poss") + by + g.kids(j, "compound") + g.kids(j, "amod")), None)
                 modality = rules.attribution_nouns[tok.lemma]
                 if tok.lemma in rules.evidence_nouns:
                     # 'there is no evidence that more troops are entering': a denial by the speaker
