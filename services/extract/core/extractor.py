@@ -836,6 +836,16 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
         m.actor = maker
         m.recipient = user.code if user is not None and user.code != maker else None
         return
+    gov = a.governor
+    if not tok.is_verb and gov is not None and g.tokens[gov].lemma in rl.classes["receive_verbs"]:
+        # 'Russia started receiving arms aid from Iran': the noun's giver is its verb's source
+        ga = arguments(g, gov, rl.measure_nouns)
+        source = _party(f, [o for o in ga.oblique if g.case_of(o) == "from"], res)
+        receiver = _party(f, ga.subject, res)
+        if source is not None:
+            m.actor = source.code
+            m.recipient = receiver.code if receiver is not None and receiver.code != source.code else None
+            return
     if tok.lemma in rl.classes["receive_verbs"] and tok.is_verb:
         # 'Russia is getting weapons from North Korea': the giver is the source, the receiver the subject
         source = _party(f, [o for o in a.oblique if g.case_of(o) == "from"], res)
@@ -951,8 +961,9 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
         m.claimants.append((None, hedge.word))
     # expected: a modal, a future auxiliary, or a verb of plans governs the clause; a root
     # infinitive is headline future ('Ukraine to receive more F-16s')
-    if g.tokens[clause].head < 0 and any(g.tokens[x].lemma == "to" for x in g.kids(clause, "mark")):
-        modality = _stronger(modality, "expected")
+    if g.tokens[clause].head < 0 and any(g.tokens[x].lemma == "to" for x in g.kids(clause, "mark")) \
+            and not any(g.tokens[x].word.lower() == "had" for x in g.kids(clause, "aux")):
+        modality = _stronger(modality, "expected")  # ('the forces had to retreat': they did)
     for j in [clause] + ([a.governor] if a.governor is not None else []):
         if any(g.tokens[x].lemma in rl.modals or g.tokens[x].word.lower() in rl.modals for x in g.kids(j, "aux")):
             modality = _stronger(modality, "expected")
