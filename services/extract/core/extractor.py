@@ -836,10 +836,10 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
         m.actor = maker
         m.recipient = user.code if user is not None and user.code != maker else None
         return
-    gov = a.governor
-    if not tok.is_verb and gov is not None and g.tokens[gov].lemma in rl.classes["receive_verbs"]:
+    receiver_verb = a.governor
+    if not tok.is_verb and receiver_verb is not None and g.tokens[receiver_verb].lemma in rl.classes["receive_verbs"]:
         # 'Russia started receiving arms aid from Iran': the noun's giver is its verb's source
-        ga = arguments(g, gov, rl.measure_nouns)
+        ga = arguments(g, receiver_verb, rl.measure_nouns)
         source = _party(f, [o for o in ga.oblique if g.case_of(o) == "from"], res)
         receiver = _party(f, ga.subject, res)
         if source is not None:
