@@ -119,6 +119,9 @@ class Mention:
     movement: str | None = None
     recipient: str | None = None
     counterpart: bool = False  # diplomacy: a named counterpart of no known party ('Minister Kim')
+    # the previous sentence's mention this one goes on telling ('These attacks killed one and
+    # injured three', after the sentence on the attacks): grouped with it, whatever its time
+    follows: Mention | None = field(default=None, compare=False, repr=False)
 
     @property
     def info(self) -> int:
@@ -337,6 +340,9 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
         if m.type == "territory_claimed" and m.change in ("captured", "regained") and _attempted(g, t, rl):
             # 'Russia continues to attempt to take ground': an offensive, not a capture
             m.type, m.change = "offensive_launched", None
+        if m.type == "strike" and _refers_back(g, a, rl):
+            earlier = [p for p in state.previous if p.type == "strike" and p.actor == m.actor]
+            m.follows = earlier[-1] if earlier else None
         taken.add((t, rule.type))
         if m.type == "casualties_claimed":
             casualty_figures.update(id(q) for q in m.quantities)
@@ -738,6 +744,14 @@ def _strike_caused(f: Facts, t: int, a: Args, rl: Rules, state: ArticleState) ->
 def _cause_obliques(g: Graph, a: Args) -> list[int]:
     """'killed in Russian missile attacks', 'injured by shelling': the cause of a toll."""
     return [o for o in a.oblique if g.case_of(o) in ("in", "by", "from")]
+
+
+def _refers_back(g: Graph, a: Args, rl: Rules) -> bool:
+    """The strike's subject points back at attacks told before: 'These attacks killed one'."""
+    causes = rl.classes["strike_weapon"] | rl.classes["strike_cause"]
+    return any(in_words(g.tokens[s_], causes) and any(g.tokens[d].lemma in ("this", "these", "that", "those")
+                                                       for d in g.kids(s_, "det"))
+               for s_ in a.subject)
 
 
 def _premodifier_party(f: Facts, heads: list[int], rl: Rules) -> PartyMention | None:
@@ -1381,9 +1395,14 @@ def _compatible(a: Mention, b: Mention, same_sentence: bool) -> bool:
 
 
 def merge_mentions(mentions: list[Mention]) -> list[list[Mention]]:
-    """Group the mentions of one event (same type, actor, claimants, modality, time, figures)."""
+    """Group the mentions of one event (same type, actor, claimants, modality, time, figures);
+    a mention that goes on telling an earlier one joins that one's group."""
     groups: list[list[Mention]] = []
     for m in mentions:
+        told = next((grp for grp in groups if m.follows is not None and any(x is m.follows for x in grp)), None)
+        if told is not None:
+            told.append(m)
+            continue
         for grp in groups:
             same = any(x.sentence.index == m.sentence.index for x in grp)
             if all(_compatible(x, m, same) for x in grp):
@@ -1398,7 +1417,8 @@ def merge_mentions(mentions: list[Mention]) -> list[list[Mention]]:
 
 
 def _primary(g: list[Mention]) -> Mention:
-    return max(g, key=lambda m: (m.info, -m.sentence.index, -m.trig_start))
+    # a mention that goes on telling another ('These attacks killed one') is never the main one
+    return max(g, key=lambda m: (m.follows is None, m.info, -m.sentence.index, -m.trig_start))
 
 
 # --- events ------------------------------------------------------------------------------

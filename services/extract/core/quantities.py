@@ -138,6 +138,8 @@ def find_quantities(text: str, res: Resources | None = None) -> list[Qty]:
         unit_end = e
         civilian = False
         um = unit_rx.match(text[e:e + 80])
+        if um and re.match(r"\s+(?:at\s+least\s+|about\s+|another\s+)?" + _ANYNUM + r"\b", text[e + um.end():e + um.end() + 30], re.I):
+            um = None  # 'killed one and injured three': 'injured' counts its own number
         if um and not _STOP_MODS.search(um.group("mods")):
             unit = unit_alias[um.group("unit").lower()]
             unit_end = e + um.end()
