@@ -702,8 +702,10 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             return None
         if side is not None and side != m.actor:
             m.against = side
-    # figures that belong to the trigger
+    # figures that belong to the trigger, its arguments' coordinations included ('launched 15
+    # missiles and 21 Shahed drones')
     arg_idx = set(role_tokens(g, a, "any")) | {t}
+    arg_idx |= {j for h in a.object + a.subject + a.oblique for c in g.kids(h, "conj") for j in g.phrase(c)}
     for q, qi in f.quants:
         if qi in arg_idx or g.tokens[qi].head in arg_idx:
             kind = figure_kind(f, q, qi, rl)
