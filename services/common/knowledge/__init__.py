@@ -22,7 +22,7 @@ KNOWLEDGE_FILES = ("parties.json", "places.json")
 # countries of the war (a settlement the news names there is likely a place of the war).
 GEONAMES_MIN_POPULATION = 100_000
 GEONAMES_THEATRE = {"UA": 15_000, "RU": 15_000, "BY": 15_000, "KP": 15_000, "KR": 50_000}
-PLACE_KIND_RANK = {"village": 0, "settlement": 0, "town": 1, "city": 1, "area": 2, "region": 2, "country": 4}
+PLACE_KIND_RANK = {"site": 0, "village": 0, "settlement": 0, "town": 1, "city": 1, "area": 2, "region": 2, "country": 4}
 
 
 def _load(name: str) -> dict[str, Any]:

@@ -48,6 +48,7 @@ from services.extract.core.slots import (
     attributions,
     has_class,
     in_words,
+    surface_forms,
     phrase_parties,
     phrase_party,
     phrase_places,
@@ -675,7 +676,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
                 seen.add(pl.name)
                 m.locations.append((pl.name, pl.place, True))
                 if pl.name in f.surfaces:
-                    m.locations.append((f.surfaces[pl.name], pl.place, True))
+                    m.locations.extend((form, pl.place, True) for form in surface_forms(f.surfaces[pl.name]))
     arg_tokens = set(role_tokens(g, a, "any"))
     if not m.locations and state.last_place and (arg_tokens & f.anaphoric or not f.places):
         # 'to the region', or no place at all: the place the article was last about
@@ -688,7 +689,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             seen.add(pl.name)
             m.locations.append((pl.name, pl.place, False))
             if pl.name in f.surfaces:
-                m.locations.append((f.surfaces[pl.name], pl.place, False))
+                m.locations.extend((form, pl.place, False) for form in surface_forms(f.surfaces[pl.name]))
     if unattributed_strike:
         # ... and only when it is placed by its own words or takes a toll: 'the daily aerial
         # attacks continue' reports no strike of its own

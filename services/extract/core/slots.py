@@ -61,10 +61,20 @@ def _surface(g: Graph, pl: PlaceMention) -> str:
     """A place as the text gives it ('Kursk Oblast', 'eastern Russia'): the annotation guide's
     form, kept beside the canonical name."""
     text = re.sub(r"['’]s$", "", pl.text).strip()
+    after = re.match(r"\s+(oblast|region|province|district)\b", g.text[pl.end:], re.I)
+    if after and not re.search(r"(?i)\b(?:oblast|region|province|district)$", text):
+        text = f"{text} {after.group(1)}"  # 'Kherson oblast': the region, as written
     before = g.text[:pl.start].rstrip().rsplit(" ", 1)[-1]
     if before.lower() in _DIRECTIONS:
         text = f"{before} {text}"
     return text
+
+
+def surface_forms(surface: str) -> list[str]:
+    """A place as written, and without its direction ('northeastern Kharkiv region', 'Kharkiv
+    region'): the annotation guide takes either."""
+    first, _, rest = surface.partition(" ")
+    return [surface, rest] if first.lower() in _DIRECTIONS and rest else [surface]
 
 
 def _geonames_places(g: Graph, facts: Facts, res: Resources) -> None:
