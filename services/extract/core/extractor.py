@@ -48,13 +48,13 @@ from services.extract.core.slots import (
     attributions,
     has_class,
     in_words,
-    surface_forms,
     phrase_parties,
     phrase_party,
     phrase_places,
     role_tokens,
     sentence_facts,
     speaker_name,
+    surface_forms,
 )
 from services.extract.core.timex import resolve
 from services.extract.core.version import EXTRACTOR_VERSION
