@@ -735,9 +735,9 @@ def _strike_caused(f: Facts, t: int, a: Args, rl: Rules, state: ArticleState) ->
     trigger is an attack noun, or its subject names a strike's weapon or its debris ('falling drone
     debris injured one'), or a passive toll follows a strike ('Another three were killed')."""
     g = f.g
-    if not g.tokens[t].is_verb:
-        return True
     causes = rl.classes["strike_weapon"] | rl.classes["strike_cause"]
+    if not g.tokens[t].is_verb or in_words(g.tokens[t], causes):
+        return True  # an attack noun, or a verb that names its weapon ('were shelled')
     subject = [j for h in a.subject + a.agent + _cause_obliques(g, a) for j in g.phrase(h)]
     if subject:
         return any(in_words(g.tokens[j], causes) for j in subject)
@@ -785,6 +785,9 @@ def _clause_doer(f: Facts, t: int, res: Resources, rl: Rules) -> PartyMention | 
             return None
         for s_ in g.kids(j, "nsubj"):
             p = phrase_party(f, s_, res) or _premodifier_party(f, [s_], rl)
+            if p is not None and tok.lemma in rl.classes["intercept_verbs"]:
+                code = _opponent(res, p.code)  # the defender downed it: the attack was the other side's
+                return PartyMention(code, 0, 0, "", "noun", False) if code else None
             if p is not None:
                 return p
     return None
