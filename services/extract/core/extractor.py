@@ -449,6 +449,7 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
             and not _told_as_news(g, t, rule, rl):
         gov = g.tokens[a.governor]
         if gov.lemma not in rl.classes["support_verbs"] and gov.lemma not in rl.attribution_verbs \
+                and not in_words(gov, rl.classes["toll"] | {"die", "dead"}) \
                 and gov.lemma not in rl.classes["launch_verbs"] and not talked_about \
                 and tok.dep.split(":")[0] in ("obj", "obl") and not _own_time(g, t):
             return True
@@ -1141,7 +1142,8 @@ def figure_kind(f: Facts, q: Qty, qi: int, rl: Rules) -> str | None:
             near.add(gov)
             # 'killed or wounded 3,000 soldiers' shares the object; 'killed three people and
             # injured 18 others' does not: a conjoined verb with an object of its own counts that
-            near.update(c for c in g.kids(gov, "conj") if not g.kids(c, "obj"))
+            # ('one person was dead and 29 others injured': a conjunct with a subject of its own too)
+            near.update(c for c in g.kids(gov, "conj") if not g.kids(c, "obj", "nsubj", "nsubj:pass"))
             near.update(g.kids(gov, "nsubj", "obj", "nsubj:pass"))
             if head == qi and g.case_of(qi) in ("at", "to"):
                 # 'put the number of killed or wounded North Koreans at 4,000', 'the death toll
