@@ -319,8 +319,9 @@ def _inherited_subject(g: Graph, t: int) -> list[int]:
     j = t
     for _ in range(4):
         tok = g.tokens[j]
-        if tok.head < 0 or tok.dep not in ("conj", "xcomp", "advcl", "acl"):
-            return []
+        if tok.head < 0 or (tok.dep not in ("conj", "xcomp", "advcl", "acl")
+                            and not (tok.dep == "dep" and tok.pos == "VBG")):
+            return []  # (a participle the parser leaves as a bare dependent: '..., providing weapons')
         j = tok.head
         if tok.dep == "xcomp" and g.kids(j, "obj"):
             return g.kids(j, "obj")  # 'urged Russia to accept a ceasefire': Russia would accept
