@@ -696,7 +696,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         # attacks continue' reports no strike of its own
         if not (any(own for _, _, own in m.locations) or in_words(tok, rl.classes["toll"])):
             return None
-        causes = [j for h in _cause_obliques(g, a) for j in [h, *g.kids(h, "conj")]]
+        causes = [j for h in _cause_obliques(g, a, rl) for j in [h, *g.kids(h, "conj")]]
         named = _premodifier_party(f, [t, *a.subject, *a.agent, *causes], rl) or _clause_doer(f, t, res, rl)
         side = _side_of_ground(m.locations, res, rl)
         m.actor = named.code if named is not None else _opponent(res, side)
@@ -739,15 +739,18 @@ def _strike_caused(f: Facts, t: int, a: Args, rl: Rules, state: ArticleState) ->
     causes = rl.classes["strike_weapon"] | rl.classes["strike_cause"]
     if not g.tokens[t].is_verb or in_words(g.tokens[t], causes):
         return True  # an attack noun, or a verb that names its weapon ('were shelled')
-    subject = [j for h in a.subject + a.agent + _cause_obliques(g, a) for j in g.phrase(h)]
+    subject = [j for h in a.subject + a.agent + _cause_obliques(g, a, rl) for j in g.phrase(h)]
     if subject:
         return any(in_words(g.tokens[j], causes) for j in subject)
     return any(m.type == "strike" for m in state.previous)
 
 
-def _cause_obliques(g: Graph, a: Args) -> list[int]:
-    """'killed in Russian missile attacks', 'injured by shelling': the cause of a toll."""
-    return [o for o in a.oblique if g.case_of(o) in ("in", "by", "from")]
+def _cause_obliques(g: Graph, a: Args, rl: Rules) -> list[int]:
+    """'killed in Russian missile attacks', 'injured by shelling': the cause of a toll (not the
+    place: 'targeted in the central Russian region of Bashkortostan')."""
+    causes = rl.classes["strike_weapon"] | rl.classes["strike_cause"]
+    return [o for o in a.oblique if g.case_of(o) in ("in", "by", "from")
+            and any(in_words(g.tokens[j], causes) for j in [o, *g.kids(o, "conj")])]
 
 
 def _refers_back(g: Graph, a: Args, rl: Rules) -> bool:
