@@ -40,7 +40,8 @@ _PATTERNS = [
     ("part_month", rf"\b(early|mid-?|late|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of)\s*({_MON})(?:\s+({_YEAR}))?\b"),
     ("part_year", rf"\b(?:in\s+)?(early|mid-?|late|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+first\s+half\s+of|the\s+second\s+half\s+of)\s*({_YEAR})\b"),
     ("season", rf"\b(?:(over|during|in|by|through|until|before|this|last|next|early|late|mid-?|the)\s+)?(?:the\s+)?(?:(next|last|this|past|coming)\s+)?({_SEASON})(?:\s+(?:of\s+)?({_YEAR}))?\b(?!\s+of\s+(?-i:[A-Z])[a-z])"),
-    ("month", rf"\b(?:(in|since|during|by|until|last|this|next|from|early|late|of)\s+)?({_MON})(?:\s+(?:of\s+)?({_YEAR}))?\b(?![\w-])"),
+    # (not a month followed by its day: 'the night of June 1st' is a date)
+    ("month", rf"\b(?:(in|since|during|by|until|last|this|next|from|early|late|of)\s+)?({_MON})(?:\s+(?:of\s+)?({_YEAR}))?\b(?![\w-])(?!\s+\d{{1,2}}(?:st|nd|rd|th)?\b)"),
     ("weekday", rf"\b(?:(last|this|next|on|early|late|earlier\s+on|later\s+on|late\s+on|from)\s+)?({_WD})(?:['’]s)?(?:\s+(?:morning|afternoon|evening|night))?\b"),
     ("weekend", r"\b(?:(?:over|during|on)\s+)?(the|a|this|last|next|past)\s+weekend\b"),
     ("rel_unit", r"\b(last|this|next|past|previous|coming|earlier\s+this|later\s+this|the\s+past|the\s+previous|the\s+coming)\s+(week|month|year)\b"),

@@ -27,6 +27,7 @@ def one(text: str, pub: date, future: bool = False):
     ("an incursion that commenced in August", date(2025, 3, 11), "2024-08-01", "2024-08-31", "month", False),
     ("a surge into the region over the summer", date(2025, 1, 6), "2024-06-01", "2024-08-31", "season", False),
     ("might deploy 8,000 troops by next spring", date(2024, 12, 30), "2025-03-01", "2025-05-31", "season", True),
+    ("During the night of June 1st, Russia launched 21 drones", date(2023, 6, 8), "2023-06-01", "2023-06-01", "day", False),
     ("an agreement reached in early 2024", date(2025, 4, 27), "2024-01-01", "2024-04-30", "season", True),
     ("In the last few days, soldiers regained", date(2025, 3, 11), "2025-03-08", "2025-03-11", "day", True),
     ("seized territory in August 2024", date(2025, 4, 27), "2024-08-01", "2024-08-31", "month", False),
