@@ -140,6 +140,8 @@ class ArticleState:
     last_place: tuple[str, Place | None] | None = None  # the last theatre place named ('the region')
     last_person: str | None = None  # the party of the last person named ('he', 'his')
     previous: list[Mention] = field(default_factory=list)  # the previous sentence's mentions
+    # the speaker of the previous sentence's quotation, while quotations follow one another
+    quoting: tuple[str | None, str] | None = None
 
 
 def extract(parsed: ParsedArticle) -> list[Event]:
@@ -169,6 +171,7 @@ def extract(parsed: ParsedArticle) -> list[Event]:
         mentions.extend(found)
         state.previous = found
         _remember_speaker(facts, rl, state, res)
+        state.quoting = state.last_speaker if _quotes(g) else None
         people = [p.code for _, p in sorted(facts.parties.items()) if p.form == "person"]
         if people:
             state.last_person = people[-1]
@@ -243,6 +246,14 @@ def _source_party(article: Article, res: Resources) -> str | None:
     # an institution names the government ('DOD News', 'U.S. Department of State'); a country
     # word inside an outlet's name does not ('Voice of America')
     return next((p.code for p in find_parties(source, res) if p.form == "inst"), None)
+
+
+_OPENING_QUOTES = frozenset({'"', "“", "«"})
+
+
+def _quotes(g: Graph) -> bool:
+    """The sentence holds a quotation ('"...," Ryder said')."""
+    return any(t.pos in ("``", "''") for t in g.tokens)
 
 
 def _is_furniture(g: Graph, res: Resources, rl: Rules) -> bool:
@@ -979,6 +990,11 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
         modality = at.modality if (m.claimants or at.modality != "claimed") else "asserted"
         if modality == "claimed" and not m.claimants:
             modality = "asserted"
+    if not attrs and state.quoting is not None and g.text.lstrip()[:1] in _OPENING_QUOTES:
+        # '"It remains a tough fight," Ryder said. "Russia continues to attempt to take ground."':
+        # a quotation that opens the sentence after a quoted speaker goes on in their voice
+        m.claimants.append(state.quoting)
+        modality = "claimed"
     hedge = next((g.tokens[c] for c in g.kids(clause, "advmod") if g.tokens[c].lemma in rl.hedges), None)
     if modality == "asserted" and hedge is not None:
         modality = "claimed"  # 'reportedly': claimed by someone the text does not name
