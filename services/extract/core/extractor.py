@@ -473,6 +473,10 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
         return True
     if tok.is_noun and g.case_of(t) in rl.noise["since"]["cases"] and not _own_time(g, t):
         return True  # 'since its invasion of Ukraine': the start of a state, told as background
+    if rule is not None and rule.type == "offensive_launched" and any(
+            g.tokens[m].lemma in rl.noise["since"]["cases"] for m in g.kids(clause, "mark")) \
+            and not _own_time(g, clause) and not _anniversary(g, clause):
+        return True  # 'since Russia's invasion began', 'since Russia launched its aggression'
     for at in attributions(g, t, rl)[:1]:
         if at.modality == "claimed" and _negated(g, at.verb, rl):
             return True  # 'the Pentagon has not confirmed that ...': nobody asserts it
@@ -507,6 +511,15 @@ def _requested(g: Graph, t: int, rl: Rules) -> bool:
     return ((tok.base == "obl" and asks_for and head.is_verb and head.lemma in req["for_verbs"])
             or (tok.base == "obj" and head.lemma in req["object_verbs"])
             or (tok.base == "nmod" and asks_for and head.is_noun and head.lemma in req["nouns"]))
+
+
+def _anniversary(g: Graph, clause: int) -> bool:
+    """'Today marks one year since Russia launched its war': the clause is the day's subject."""
+    durations = ("year", "day", "month", "week", "anniversary")
+    head = g.tokens[clause].head
+    # the parser hangs the clause off the duration, or the duration off the clause
+    return (head >= 0 and g.tokens[head].lemma in durations) or any(
+        g.tokens[k].lemma in durations for k in g.kids(clause, "dep", "obl:tmod", "nmod:tmod", "obl:npmod"))
 
 
 def _own_time(g: Graph, t: int) -> bool:
