@@ -641,6 +641,11 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         if not tok.is_verb and gov_lemma is not None and gov_lemma not in rl.classes["support_verbs"] \
                 and gov_lemma not in rl.attribution_verbs and rule.type != "diplomacy" and not a.manner:
             subj = None  # 'Russia struggled to respond to the incursion': not Russia's incursion
+        if (not tok.is_verb and mod is None and subj is not None and gov_lemma in rl.classes["resist_verbs"]
+                and g.case_of(t) == "against"):
+            # 'Ukraine's forces are holding against ongoing attacks': the attacks are the other side's
+            code = _opponent(res, subj.code)
+            subj = PartyMention(code, 0, 0, "", "noun", False) if code else None
         actor = (mod or subj) if not tok.is_verb else (subj or mod)
         if actor is None and not tok.is_verb:
             # 'a recent offensive involving two battalions of North Korean troops'
