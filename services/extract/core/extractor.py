@@ -123,6 +123,7 @@ class Mention:
     # the previous sentence's mention this one goes on telling ('These attacks killed one and
     # injured three', after the sentence on the attacks): grouped with it, whatever its time
     follows: Mention | None = field(default=None, compare=False, repr=False)
+    urged: bool = False  # a position someone else asks for ('urged Russia to accept a ceasefire')
 
     @property
     def info(self) -> int:
@@ -188,8 +189,9 @@ def extract(parsed: ParsedArticle) -> list[Event]:
     # a party's position taken on talks ('Ukraine had agreed to a 30-day ceasefire') stands alone;
     # one urged or refused ('urging Russia to accept a ceasefire') is no happening on its own
     mentions = [m for m in mentions
-                if m.type != "diplomacy" or m.partners or m.counterpart or m.actor in rl.multilateral
-                or (m.rule.startswith("diplomacy.position") and m.modality in ("asserted", "claimed"))]
+                if m.type != "diplomacy" or (not m.urged and (
+                    m.partners or m.counterpart or m.actor in rl.multilateral
+                    or (m.rule.startswith("diplomacy.position") and m.modality in ("asserted", "claimed"))))]
     for m in mentions:
         _perspective(m, state)
     groups = merge_mentions(mentions)
@@ -352,6 +354,11 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
         if m.type == "territory_claimed" and m.change in ("captured", "regained") and _attempted(g, t, rl):
             # 'Russia continues to attempt to take ground': an offensive, not a capture
             m.type, m.change = "offensive_launched", None
+        if rule.id.startswith("diplomacy.position"):
+            req = rl.noise["request"]
+            asking = set(req["for_verbs"]) | set(req["object_verbs"]) | {"urge", "press", "encourage"}
+            m.urged = any(g.tokens[j].lemma in asking for j in g.ancestors(t)
+                          if g.tokens[j].is_verb and g.tokens[j].lemma not in rl.attribution_verbs)
         if m.type == "strike" and _refers_back(g, a, rl):
             earlier = [p for p in state.previous if p.type == "strike" and p.actor == m.actor]
             m.follows = earlier[-1] if earlier else None
