@@ -388,6 +388,9 @@ def _denials_of_claims(f: Facts, found: list[Mention], res: Resources, rl: Rules
         objects = [o for o in g.kids(tok.i, *roles) if g.tokens[o].lemma in rl.attribution_nouns]
         if claim is None and objects:
             claim = objects[0]  # 'Kyiv rejected the claim'
+        if claim is None and tok.base in ("acl", "parataxis", "dep") and any(
+                g.tokens[o].lemma in ("which", "that", "what") for o in g.kids(tok.i, "obj", "nsubj:pass")):
+            claim = tok.head  # '... transfers of munitions to Russia — which Moscow denied'
         if claim is None:
             continue
         denier = _speaker_of(g, tok.i, exclude=claim)
