@@ -1146,8 +1146,15 @@ def _not_places(f: Facts, event_type: str, movement: str | None) -> set[str]:
         tok = g.tokens[j]
         if tok.head >= 0 and f.places.get(tok.head) == pl:
             continue  # 'North' of 'North Korea': the name's head token decides
+        # a party named as one: the doer ('strikes by Russia'), the source ('support from
+        # Pyongyang'), a side of a pact ('an alliance between North Korea and Russia')
+        head = j
+        while g.tokens[head].dep == "conj" and g.tokens[head].head >= 0:
+            head = g.tokens[head].head
+        party_cases = ("by", "between") if event_type == "territory_claimed" or movement == "withdrawn" \
+            else ("by", "from", "between")  # (regained or withdrawn 'from Kyiv' is at Kyiv)
         acting = (j in f.parties and tok.dep in ("nsubj", "nmod:poss", "obl:agent")) or (
-            j in f.parties and tok.dep.startswith("obl") and g.case_of(j) == "by")
+            j in f.parties and g.tokens[head].dep.startswith(("obl", "nmod")) and g.case_of(head) in party_cases)
         origin = g.case_of(j) == "from" and (
             event_type in ("military_aid", "strike") or (event_type == "troops_deployed" and movement != "withdrawn"))
         where[pl.name] = where.get(pl.name, False) or not (acting or origin)

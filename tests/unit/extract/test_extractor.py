@@ -88,3 +88,10 @@ def test_extract_file_writes_one_event_per_line(tmp_path: Path, parse_cache) -> 
     lines = out.read_text().splitlines()
     assert n == len(lines) > 20
     assert all(json.loads(line)["type"] for line in lines)
+
+
+def test_a_country_named_as_a_party_is_not_where_the_event_was(events) -> None:
+    """'support from Pyongyang', 'strikes by Russia': a party, not a place of the offensive."""
+    e = one(events("Ukraine launched a surprise offensive in August, while Russia relied on support from Pyongyang."),
+            "offensive_launched")
+    assert "Pyongyang" not in [loc.name for loc in e.locations]
