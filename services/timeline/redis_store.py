@@ -16,13 +16,20 @@ namespace, so a replay is written beside the live projection and switched in wit
     pos:{topic}         hash  partition -> next offset, written in the same MULTI/EXEC
                               as the state it produced
 
+`{prefix}:generation` (outside the namespaces) is set to a fresh random token by every
+commit, in its MULTI/EXEC, and by every namespace switch or drop: whatever a reader could see
+changed exactly when the token did. A process keeps the JSON pages it served keyed by it
+(`page_json`), so a repeated page costs one GET of the token (see `_PageCache`).
+
 Changed entry ids are published on `{prefix}:changes` after each commit.
 """
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import zlib
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 
 import redis.asyncio as aioredis
@@ -231,6 +238,58 @@ def _unpack(stored: bytes | str) -> bytes:
     return zlib.decompress(stored) if stored[:1] == bytes([_DEFLATED]) else stored
 
 
+def _new_generation() -> str:
+    """A token no earlier state of any Redis had: random, so a store wiped and refilled with
+    as many commits never repeats the token a reader cached a page under."""
+    return os.urandom(12).hex()
+
+
+class _PageCache:
+    """JSON pages this process served, valid for one generation token of the store.
+
+    A page is kept only when the token read before the page equals the one read after it (no
+    commit landed in between, as every commit sets a new token atomically with its writes), and
+    served only while the store still shows that token. Bounded in pages and bytes (least
+    recently used first out)."""
+
+    def __init__(self, max_pages: int = 256, max_bytes: int = 64 * 1024 * 1024) -> None:
+        self._pages: OrderedDict[TimelineQuery, tuple[JsonPage, int]] = OrderedDict()
+        self._generation: bytes | str | None = None
+        self._bytes = 0
+        self._max_pages = max_pages
+        self._max_bytes = max_bytes
+
+    def get(self, generation: bytes | str | None, query: TimelineQuery) -> JsonPage | None:
+        if generation is None or generation != self._generation:
+            self.clear(generation)
+            return None
+        found = self._pages.get(query)
+        if found is None:
+            return None
+        self._pages.move_to_end(query)
+        return found[0]
+
+    def put(self, generation: bytes | str, query: TimelineQuery, page: JsonPage) -> None:
+        if generation != self._generation:
+            self.clear(generation)
+        size = sum(len(d) for d in page.entries) + 64
+        if size > self._max_bytes // 4:
+            return
+        old = self._pages.pop(query, None)
+        if old is not None:
+            self._bytes -= old[1]
+        self._pages[query] = (page, size)
+        self._bytes += size
+        while len(self._pages) > self._max_pages or self._bytes > self._max_bytes:
+            _, (_, dropped) = self._pages.popitem(last=False)
+            self._bytes -= dropped
+
+    def clear(self, generation: bytes | str | None = None) -> None:
+        self._pages.clear()
+        self._bytes = 0
+        self._generation = generation
+
+
 class RedisTimelineStore:
     def __init__(self, client: aioredis.Redis, prefix: str, namespace: str | None = None) -> None:
         """`namespace=None` follows the live pointer (re-read on every step and query);
@@ -242,6 +301,7 @@ class RedisTimelineStore:
         self._page_script = client.register_script(PAGE_SCRIPT)
         self._query_script = client.register_script(QUERY_SCRIPT)
         self._url: str | None = None  # set by from_url; lets a forked rebuild process reconnect
+        self._pages = _PageCache()
 
     @classmethod
     def from_url(cls, url: str, prefix: str, namespace: str | None = None) -> RedisTimelineStore:
@@ -261,6 +321,11 @@ class RedisTimelineStore:
     @property
     def pointer_key(self) -> str:
         return f"{self._prefix}:current"
+
+    @property
+    def generation_key(self) -> str:
+        """Set to a new token by every commit and namespace change (outside the namespaces)."""
+        return f"{self._prefix}:generation"
 
     @property
     def lease_key(self) -> str:
@@ -286,13 +351,17 @@ class RedisTimelineStore:
 
     async def switch_to(self, namespace: str) -> str:
         """Make `namespace` the live one atomically; returns the one it replaced."""
-        old = await self._r.getset(self.pointer_key, namespace)
+        async with self._r.pipeline(transaction=True) as pipe:
+            pipe.getset(self.pointer_key, namespace)
+            pipe.set(self.generation_key, _new_generation())
+            old, _ = await pipe.execute()
         return _text(old) if old else DEFAULT_NAMESPACE
 
     async def drop_namespace(self, namespace: str) -> int:
         removed = 0
         async for key in self._r.scan_iter(match=f"{self._prefix}:{namespace}:*", count=1000):
             removed += await self._r.unlink(key)
+        await self._r.set(self.generation_key, _new_generation())
         return removed
 
     # --- projector reads
@@ -433,6 +502,7 @@ class RedisTimelineStore:
         for topic, positions in changes.positions.items():
             if positions:
                 pipe.hset(self._k(f"pos:{topic}"), mapping={str(p): o for p, o in positions.items()})
+        pipe.set(self.generation_key, _new_generation())
 
     # --- queries
     async def _range(self, key: str, low: str, high: str, *, descending: bool, offset: int, num: int):
@@ -486,6 +556,20 @@ class RedisTimelineStore:
         return Page(entries=found, next_cursor=next_cursor)
 
     async def page_json(self, query: TimelineQuery) -> JsonPage:
+        """A page as stored JSON documents; a page this process served before is answered from
+        memory while the store's generation token is unchanged (one GET)."""
+        if self._fixed_ns is not None:
+            return await self._page_json(query)
+        generation = await self._r.get(self.generation_key)
+        cached = self._pages.get(generation, query)
+        if cached is not None:
+            return cached
+        page = await self._page_json(query)
+        if generation is not None and await self._r.get(self.generation_key) == generation:
+            self._pages.put(generation, query, page)
+        return page
+
+    async def _page_json(self, query: TimelineQuery) -> JsonPage:
         keys = index_keys_for(query)
         if keys is not None and not index_is_exact(query):
             return await self._indexed_page(query, keys)
