@@ -32,6 +32,10 @@ class ChangeSet:
     positions: dict[str, dict[int, int]] = field(default_factory=dict)  # topic -> partition -> next offset
     # The events' JSON as read from the log, when the writer has it (saves re-serializing).
     raw_events: dict[str, bytes] = field(default_factory=dict)
+    # True when the documents of `add_events` are in the store already (a rebuild streams them
+    # in through the store's `event_stager` while it reads the log): a store that staged them
+    # writes only what refers to them (article and entry sets); any other store may ignore it.
+    events_staged: bool = False
     # Guards of the live projector's commits. `continues`: the topic whose positions the
     # batch was read from; the commit is refused (ProjectionLost) if the store no longer has
     # them (Redis lost its data meanwhile: only a rebuild may start a projection again).
