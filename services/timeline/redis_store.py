@@ -19,7 +19,8 @@ namespace, so a replay is written beside the live projection and switched in wit
 `{prefix}:generation` (outside the namespaces) is set to a fresh random token by every
 commit, in its MULTI/EXEC, and by every namespace switch or drop: whatever a reader could see
 changed exactly when the token did. A process keeps the JSON pages it served keyed by it
-(`page_json`), so a repeated page costs one GET of the token (see `_PageCache`).
+(`page_json`, and GET /timeline its response bodies), so a repeated page costs one GET of
+the token (see `store.GenerationCache`).
 
 Changed entry ids are published on `{prefix}:changes` after each commit.
 """
@@ -29,7 +30,6 @@ import asyncio
 import json
 import os
 import zlib
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -53,6 +53,7 @@ from services.timeline.query import (
 )
 from services.timeline.store import (
     ChangeSet,
+    GenerationCache,
     JsonPage,
     NotLeader,
     Page,
@@ -287,52 +288,6 @@ def _new_generation() -> str:
     return os.urandom(12).hex()
 
 
-class _PageCache:
-    """JSON pages this process served, valid for one generation token of the store.
-
-    A page is kept only when the token read before the page equals the one read after it (no
-    commit landed in between, as every commit sets a new token atomically with its writes), and
-    served only while the store still shows that token. Bounded in pages and bytes (least
-    recently used first out)."""
-
-    def __init__(self, max_pages: int = 256, max_bytes: int = 64 * 1024 * 1024) -> None:
-        self._pages: OrderedDict[TimelineQuery, tuple[JsonPage, int]] = OrderedDict()
-        self._generation: bytes | str | None = None
-        self._bytes = 0
-        self._max_pages = max_pages
-        self._max_bytes = max_bytes
-
-    def get(self, generation: bytes | str | None, query: TimelineQuery) -> JsonPage | None:
-        if generation is None or generation != self._generation:
-            self.clear(generation)
-            return None
-        found = self._pages.get(query)
-        if found is None:
-            return None
-        self._pages.move_to_end(query)
-        return found[0]
-
-    def put(self, generation: bytes | str, query: TimelineQuery, page: JsonPage) -> None:
-        if generation != self._generation:
-            self.clear(generation)
-        size = sum(len(d) for d in page.entries) + 64
-        if size > self._max_bytes // 4:
-            return
-        old = self._pages.pop(query, None)
-        if old is not None:
-            self._bytes -= old[1]
-        self._pages[query] = (page, size)
-        self._bytes += size
-        while len(self._pages) > self._max_pages or self._bytes > self._max_bytes:
-            _, (_, dropped) = self._pages.popitem(last=False)
-            self._bytes -= dropped
-
-    def clear(self, generation: bytes | str | None = None) -> None:
-        self._pages.clear()
-        self._bytes = 0
-        self._generation = generation
-
-
 class EventStager:
     """Writes event documents into a namespace's `events` hash while a rebuild still reads and
     decodes the log (`projection.rebuild`), so Redis stores them on the other core meanwhile
@@ -417,7 +372,8 @@ class RedisTimelineStore:
         self._page_script = client.register_script(PAGE_SCRIPT)
         self._query_script = client.register_script(QUERY_SCRIPT)
         self._url: str | None = None  # set by from_url; lets a forked rebuild process reconnect
-        self._pages = _PageCache()
+        self._pages: GenerationCache[TimelineQuery, JsonPage] = GenerationCache(
+            lambda page: sum(len(d) for d in page.entries))
 
     @classmethod
     def from_url(cls, url: str, prefix: str, namespace: str | None = None) -> RedisTimelineStore:
@@ -682,14 +638,20 @@ class RedisTimelineStore:
         memory while the store's generation token is unchanged (one GET)."""
         if self._fixed_ns is not None:
             return await self._page_json(query)
-        generation = await self._r.get(self.generation_key)
+        generation = await self.generation()
         cached = self._pages.get(generation, query)
         if cached is not None:
             return cached
         page = await self._page_json(query)
-        if generation is not None and await self._r.get(self.generation_key) == generation:
+        if generation is not None and await self.generation() == generation:
             self._pages.put(generation, query, page)
         return page
+
+    async def generation(self) -> bytes | str | None:
+        """The token every commit and namespace change replaces (None: no commit since the
+        store was created or wiped). Whatever a reader sees changed only if it changed."""
+        token: bytes | str | None = await self._r.get(self.generation_key)
+        return token
 
     async def _page_json(self, query: TimelineQuery) -> JsonPage:
         keys = index_keys_for(query)

@@ -1,12 +1,14 @@
-"""The Redis store's page cache (`RedisTimelineStore.page_json`): a page served before is
-answered from memory while the store's generation token is unchanged, and never after a
-commit, a namespace switch or a wipe, whichever process made them (replicas share Redis)."""
+"""The Redis store's page cache (`RedisTimelineStore.page_json`) and GET /timeline's memo of
+response bodies (`routes.timeline.MemoizedPages`): a page served before is answered from
+memory while the store's generation token is unchanged, and never after a commit, a
+namespace switch or a wipe, whichever process made them (replicas share Redis)."""
 from __future__ import annotations
 
 import json
 import uuid
 from datetime import date
 
+import httpx
 import pytest
 
 from services.timeline.projection import plan
@@ -89,3 +91,65 @@ async def test_a_wiped_and_refilled_store_is_never_answered_from_before(stores):
     await fold_in(leader, scenario()[3:5])
     after = await reader.page_json(TimelineQuery())
     assert ids(after) and set(ids(after)).isdisjoint(ids(before))
+
+
+@pytest.fixture
+async def api(stores):
+    """GET /timeline of an app reading the reader replica's store, with a read token."""
+    from services.timeline.api import TimelineContext, create_app
+
+    leader, reader = stores
+
+    async def factory() -> TimelineContext:
+        async def health():
+            return {"ok": True}
+
+        async def metrics():
+            return {}
+
+        return TimelineContext(store=reader, health=health, metrics=metrics)
+
+    async def shutdown() -> None:
+        return None
+
+    app = create_app(factory, read_token="r34d", on_shutdown=shutdown)
+    async with app.router.lifespan_context(app):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+            yield leader, reader, client
+
+
+READ = {"Authorization": "Bearer r34d"}
+
+
+async def test_a_repeated_request_is_answered_from_memory_and_a_commit_shows_on_the_next(api, monkeypatch):
+    leader, reader, client = api
+    await fold_in(leader, scenario())
+    first = await client.get("/timeline", params={"limit": 2}, headers=READ)
+    assert first.status_code == 200 and first.headers["x-next-cursor"]
+    reads = []
+    original = reader.page_json
+
+    async def counted(query):
+        reads.append(query)
+        return await original(query)
+
+    monkeypatch.setattr(reader, "page_json", counted)
+    again = await client.get("/timeline", params={"limit": 2}, headers=READ)
+    assert reads == []  # neither the route nor the store read the page again
+    assert again.content == first.content and again.headers["x-next-cursor"] == first.headers["x-next-cursor"]
+    assert again.headers["content-type"] == first.headers["content-type"]
+    assert again.headers["x-content-type-options"] == first.headers["x-content-type-options"]  # security headers
+    # The token is checked on every request, answered from memory or not.
+    assert (await client.get("/timeline", params={"limit": 2})).status_code == 401
+    # Another query, another Accept header (an export), a bad cursor: each goes through the route.
+    assert (await client.get("/timeline", params={"limit": 3}, headers=READ)).status_code == 200
+    csv = await client.get("/timeline", params={"limit": 2}, headers={**READ, "Accept": "text/csv"})
+    assert csv.headers["content-type"].startswith("text/csv")
+    assert (await client.get("/timeline", params={"cursor": "nope"}, headers=READ)).status_code == 400
+    assert (await client.get("/timeline", params={"cursor": "nope"}, headers=READ)).status_code == 400
+    # A commit of the projecting process: the very next request shows it.
+    await fold_in(leader, [make_event("a9", "strike", actor="UKR", location="Kursk", when=date(2023, 12, 20),
+                                      sentence="Ukraine struck a depot in Kursk.")])
+    after = await client.get("/timeline", params={"limit": 2}, headers=READ)
+    assert after.json()["entries"][0]["type"] == "strike" and after.content != first.content
+    assert after.json()["entries"][0]["time"]["start"] == "2023-12-20"
