@@ -4,7 +4,10 @@ Starts Kafka and Redis (deploy/local scripts), publishes N events (default 100,0
 starts `claimline timeline serve` as its own process, waits until it has folded them all,
 then drives it with `wrk` (Debian's package, a separate load process) on loopback.
 
-    .venv/bin/python bench/timeline_load.py [--events 100000] [--seconds 15] [--connections 32]
+    .venv/bin/python bench/timeline_load.py [--events 100000] [--seconds 15] [--connections 32] [--only LABEL ...]
+
+`--only` runs the rows whose label starts with one of the given words (e.g. `--only first`);
+the trivial endpoint's baseline always runs first.
 """
 from __future__ import annotations
 
@@ -57,7 +60,7 @@ def run_wrk(wrk: str, url: str, seconds: int, connections: int) -> dict:
             "non_2xx": int(errors.group(1)) if errors else 0}
 
 
-def main(n: int, seconds: int, connections: int) -> None:
+def main(n: int, seconds: int, connections: int, only: list[str] | None = None) -> None:
     wrk = ensure_wrk()
     run_dir = Path(tempfile.mkdtemp(prefix="claimline-load-"))
     kafka, redis_ = start_kafka(run_dir / "kafka"), start_redis(run_dir / "redis")
@@ -123,6 +126,8 @@ def main(n: int, seconds: int, connections: int) -> None:
                 ("actor+from/to", "actor=RUS&from=2025-06-01&to=2025-12-31&limit=50"),
                 ("contested+type", "contested=true&type=territory_claimed&limit=50")]
         for label, query in rows:
+            if only and not any(label.startswith(word) for word in only):
+                continue
             result = run_wrk(wrk, f"{base}/timeline?{query}", seconds, connections)
             print(f"{label}: {result['rps']:,.0f} req/s ({result['rps'] / baseline['rps']:.2f}x baseline), "
                   f"p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, non-2xx {result['non_2xx']} "
@@ -139,5 +144,6 @@ if __name__ == "__main__":
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--only", nargs="*", help="rows whose label starts with one of these words")
     args = parser.parse_args()
-    main(args.events, args.seconds, args.connections)
+    main(args.events, args.seconds, args.connections, args.only)

@@ -176,35 +176,57 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
     target = sum(ends.values())
     positions: dict[int, int] = {}
     decoded: list[Event | ArticleExtracted] = []
-    raw: dict[str, bytes] = {}
+    # Each decoded event's JSON as read (by the event object: of two copies of one event id,
+    # the fold keeps the better-ranked one, which need not be the last read).
+    documents: dict[int, bytes] = {}
     letters: list[DeadLetter] = []
+    # Stores that can take the events' documents while the log is still read (Redis) say how;
+    # what was staged under each id last, to correct after the fold.
+    stager = getattr(store, "event_stager", lambda: None)()
+    staged: dict[str, bytes] = {}
     done = 0
     started = time.perf_counter()
-    while any(positions.get(p, 0) < end for p, end in ends.items()):
-        records = await event_log.read(EVENTS, positions, max_records=20000, timeout_s=1.0)
-        if not records:
-            break
-        records = [r for r in records if r.offset < ends.get(r.partition, 0)]
-        now = clock_ms()
-        for record in records:
-            item = decode_record(record, now)
-            if isinstance(item, DeadLetter):
-                letters.append(item)
-                continue
-            decoded.append(item)
-            if not isinstance(item, ArticleExtracted):
-                raw[item.event_id] = record.value  # type: ignore[assignment]  # decoded, so not None
-        for record in records:
-            positions[record.partition] = record.offset + 1
-        done += len(records)
-        if progress:
-            progress(done, target)
-    # A rebuild parks what it cannot fold exactly as the live projector does (a start on an
-    # empty Redis may be the first to see a record); what is parked already is not again.
-    if letters:
-        await park(event_log, EVENTS_DLQ, letters, already=await parked_coordinates(event_log, "events"))
-    read_s = time.perf_counter() - started
-    state = fold_state(decoded)
+    try:
+        while any(positions.get(p, 0) < end for p, end in ends.items()):
+            records = await event_log.read(EVENTS, positions, max_records=20000, timeout_s=1.0)
+            if not records:
+                break
+            records = [r for r in records if r.offset < ends.get(r.partition, 0)]
+            now = clock_ms()
+            batch: dict[str, bytes] = {}
+            for record in records:
+                item = decode_record(record, now)
+                if isinstance(item, DeadLetter):
+                    letters.append(item)
+                    continue
+                decoded.append(item)
+                if not isinstance(item, ArticleExtracted):
+                    value: bytes = record.value  # type: ignore[assignment]  # decoded, so not None
+                    documents[id(item)] = value
+                    batch[item.event_id] = value
+            if stager is not None:
+                await stager.write(batch)
+                staged.update(batch)
+            for record in records:
+                positions[record.partition] = record.offset + 1
+            done += len(records)
+            if progress:
+                progress(done, target)
+        # A rebuild parks what it cannot fold exactly as the live projector does (a start on an
+        # empty Redis may be the first to see a record); what is parked already is not again.
+        if letters:
+            await park(event_log, EVENTS_DLQ, letters, already=await parked_coordinates(event_log, "events"))
+        read_s = time.perf_counter() - started
+        state = fold_state(decoded)
+        raw = {event_id: documents[id(event)] for event_id, event in state.events.items()}
+        del documents
+        if stager is not None:
+            # The events hash must hold exactly the state's events, each as the copy kept.
+            await stager.finish({i: doc for i, doc in raw.items() if staged.get(i) is not doc},
+                                (i for i in staged if i not in raw))
+    finally:
+        if stager is not None:
+            await stager.close()
     fold_s = time.perf_counter() - started - read_s
     entry_ids = sorted(state.by_entry)
     # Stores that a forked process can reopen (RedisTimelineStore) say how.
@@ -213,10 +235,11 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
     forks = open_writer and hasattr(os, "fork")
     workers = min(workers, max(1, len(entry_ids) // min_entries_per_worker)) if forks else 1
     shares = [entry_ids[k::workers] for k in range(workers)]
-    children = [_fork_writer(open_writer, state, raw, share, entries_per_commit)
+    staged_all = stager is not None
+    children = [_fork_writer(open_writer, state, raw, share, entries_per_commit, staged_all)
                 for share in shares[1:]] if open_writer else []  # one share unless a writer can fork
     try:
-        await _write_entries(store, state, raw, shares[0], entries_per_commit)
+        await _write_entries(store, state, raw, shares[0], entries_per_commit, staged_all)
     finally:
         failed = [pid for pid in children if not await _exited_cleanly(pid)]
     if failed:
@@ -232,23 +255,25 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
 
 
 async def _write_entries(store: TimelineStore, state: FoldState, raw: dict[str, bytes], entry_ids: list[str],
-                         entries_per_commit: int) -> None:
-    """Build the given entries from the folded state and write them with their events."""
+                         entries_per_commit: int, events_staged: bool = False) -> None:
+    """Build the given entries from the folded state and write them with their events
+    (`events_staged`: the events' documents are in the store already)."""
     for start in range(0, len(entry_ids), entries_per_commit):
         chunk = entry_ids[start:start + entries_per_commit]
-        changes = ChangeSet()
+        changes = ChangeSet(events_staged=events_staged)
         for entry_id, entry in entries_of(state, chunk).items():
             ids = state.by_entry[entry_id]
             changes.member_add[entry_id] = set(ids)
             changes.add_events.update({i: state.events[i] for i in ids})
             if entry is not None:
                 changes.upsert_entries[entry_id] = entry
-        changes.raw_events = {i: raw[i] for i in changes.add_events if i in raw}
+        if not events_staged:
+            changes.raw_events = {i: raw[i] for i in changes.add_events if i in raw}
         await store.commit(changes)
 
 
 def _fork_writer(open_writer: Callable[[], TimelineStore], state: FoldState, raw: dict[str, bytes],
-                 entry_ids: list[str], entries_per_commit: int) -> int:
+                 entry_ids: list[str], entries_per_commit: int, events_staged: bool) -> int:
     """A child process that writes a share of the entries through its own store client.
 
     Forked, so it starts with the folded state in (copy-on-write) memory instead of
@@ -262,7 +287,7 @@ def _fork_writer(open_writer: Callable[[], TimelineStore], state: FoldState, raw
         async def write() -> None:
             writer = open_writer()
             try:
-                await _write_entries(writer, state, raw, entry_ids, entries_per_commit)
+                await _write_entries(writer, state, raw, entry_ids, entries_per_commit, events_staged)
             finally:
                 await writer.close()
 

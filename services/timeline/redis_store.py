@@ -16,17 +16,28 @@ namespace, so a replay is written beside the live projection and switched in wit
     pos:{topic}         hash  partition -> next offset, written in the same MULTI/EXEC
                               as the state it produced
 
+`{prefix}:generation` (outside the namespaces) is set to a fresh random token by every
+commit, in its MULTI/EXEC, and by every namespace switch or drop: whatever a reader could see
+changed exactly when the token did. A process keeps the JSON pages it served keyed by it
+(`page_json`, and GET /timeline its response bodies), so a repeated page costs one GET of
+the token (see `store.GenerationCache`).
+
 Changed entry ids are published on `{prefix}:changes` after each commit.
 """
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import zlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
+import hiredis
+import redis
 import redis.asyncio as aioredis
-from redis.exceptions import WatchError
+from redis.exceptions import DataError, WatchError
 
 from schemas.events import Event, parse_event
 from services.timeline.core.model import Entry
@@ -42,6 +53,7 @@ from services.timeline.query import (
 )
 from services.timeline.store import (
     ChangeSet,
+    GenerationCache,
     JsonPage,
     NotLeader,
     Page,
@@ -231,6 +243,124 @@ def _unpack(stored: bytes | str) -> bytes:
     return zlib.decompress(stored) if stored[:1] == bytes([_DEFLATED]) else stored
 
 
+def _hiredis_pack(*args: object) -> bytes:
+    """One command in the Redis protocol, packed by hiredis (C). Accepts what redis-py's own
+    packer accepts (str, bytes, int, float, memoryview; a first argument of several words, as in
+    'CONFIG GET', is split) and refuses the rest with the same DataError."""
+    first = args[0]
+    if isinstance(first, str):
+        args = (*first.encode().split(), *args[1:])
+    elif isinstance(first, bytes) and b" " in first:
+        args = (*first.split(), *args[1:])
+    try:
+        return hiredis.pack_command(tuple(bytes(a) if isinstance(a, bytearray) else a  # type: ignore[arg-type]
+                                          for a in args))
+    except TypeError as error:
+        raise DataError(str(error)) from error
+
+
+class _HiredisPacking:
+    """A mixin for redis-py's connection classes: commands packed by hiredis, as redis-py's
+    synchronous client does when hiredis is installed. Its asyncio client packs them in Python,
+    which was most of a rebuild's write phase by the profile (hundreds of thousands of set
+    members, scores and documents a rebuild)."""
+
+    def pack_command(self, *args: Any) -> list[bytes]:
+        return [_hiredis_pack(*args)]
+
+    def pack_commands(self, commands: Iterable[Iterable[Any]]) -> list[bytes]:
+        return [b"".join([_hiredis_pack(*command) for command in commands])]
+
+
+def _packing_with_hiredis(client: aioredis.Redis) -> aioredis.Redis:
+    """`client` with its pool's connections packing through hiredis (TCP, TLS or Unix socket
+    alike: the pool's connection class gets the packing methods)."""
+    pool = client.connection_pool
+    base = pool.connection_class
+    if not issubclass(base, _HiredisPacking):
+        pool.connection_class = type(f"HiredisPacking{base.__name__}", (_HiredisPacking, base), {})
+    return client
+
+
+def _new_generation() -> str:
+    """A token no earlier state of any Redis had: random, so a store wiped and refilled with
+    as many commits never repeats the token a reader cached a page under."""
+    return os.urandom(12).hex()
+
+
+class EventStager:
+    """Writes event documents into a namespace's `events` hash while a rebuild still reads and
+    decodes the log (`projection.rebuild`), so Redis stores them on the other core meanwhile
+    instead of during the write phase, when the writer processes need both.
+
+    The documents go out as one HSET per read batch over a connection of its own, sent from a
+    worker thread (a blocking send gives up the GIL, so the rebuild decodes on while Redis
+    reads) without waiting for the replies; `finish` writes the corrections the fold calls for
+    (the copy it kept of an event, superseded events dropped), then reads every reply, so an
+    error surfaces before the rebuild writes anything that marks the namespace complete."""
+
+    def __init__(self, url: str, events_key: str) -> None:
+        self._client: redis.Redis = redis.Redis.from_url(url)
+        self._key = events_key
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="claimline-stage")
+        self._conn: redis.connection.ConnectionInterface | None = None
+        self._pending: asyncio.Future[None] | None = None
+        self._replies = 0
+
+    def _send(self, payload: bytes) -> None:
+        if self._conn is None:
+            self._conn = self._client.connection_pool.get_connection()
+        self._conn.send_packed_command([payload], check_health=False)
+
+    def _read_replies(self) -> None:
+        assert self._conn is not None
+        errors = []
+        for _ in range(self._replies):
+            try:
+                self._conn.read_response()
+            except redis.ResponseError as error:
+                errors.append(error)
+        self._replies = 0
+        if errors:
+            raise errors[0]
+
+    async def _queue(self, command: tuple[str | bytes, ...]) -> None:
+        # hiredis's stub types the argument as a 1-tuple; it takes any number of arguments.
+        payload = hiredis.pack_command(command)  # type: ignore[arg-type]
+        if self._pending is not None:
+            await self._pending
+        self._pending = asyncio.get_running_loop().run_in_executor(self._executor, self._send, payload)
+        self._replies += 1
+
+    async def write(self, documents: Mapping[str, bytes]) -> None:
+        """Queue one batch of documents (event id -> JSON); returns before Redis answers."""
+        if documents:
+            await self._queue(("HSET", self._key, *(part for item in documents.items() for part in item)))
+
+    async def finish(self, correct: Mapping[str, bytes], drop: Iterable[str]) -> None:
+        """Write `correct` over what was staged, remove `drop`, and wait for every reply."""
+        await self.write(correct)
+        dropped = sorted(drop)
+        for start in range(0, len(dropped), 10000):
+            await self._queue(("HDEL", self._key, *dropped[start:start + 10000]))
+        if self._pending is not None:
+            await self._pending
+            self._pending = None
+            await asyncio.get_running_loop().run_in_executor(self._executor, self._read_replies)
+        await self.close()
+
+    async def close(self) -> None:
+        """Stop the worker thread (a rebuild forks its writers after this) and the connection."""
+        if self._pending is not None:
+            await asyncio.gather(self._pending, return_exceptions=True)
+            self._pending = None
+        self._executor.shutdown(wait=True)
+        if self._conn is not None:
+            self._conn.disconnect()
+            self._conn = None
+        self._client.close()
+
+
 class RedisTimelineStore:
     def __init__(self, client: aioredis.Redis, prefix: str, namespace: str | None = None) -> None:
         """`namespace=None` follows the live pointer (re-read on every step and query);
@@ -242,10 +372,12 @@ class RedisTimelineStore:
         self._page_script = client.register_script(PAGE_SCRIPT)
         self._query_script = client.register_script(QUERY_SCRIPT)
         self._url: str | None = None  # set by from_url; lets a forked rebuild process reconnect
+        self._pages: GenerationCache[TimelineQuery, JsonPage] = GenerationCache(
+            lambda page: sum(len(d) for d in page.entries))
 
     @classmethod
     def from_url(cls, url: str, prefix: str, namespace: str | None = None) -> RedisTimelineStore:
-        store = cls(aioredis.from_url(url, decode_responses=False), prefix, namespace)
+        store = cls(_packing_with_hiredis(aioredis.from_url(url, decode_responses=False)), prefix, namespace)
         store._url = url
         return store
 
@@ -257,10 +389,20 @@ class RedisTimelineStore:
         url, prefix, namespace = self._url, self._prefix, self._ns
         return lambda: RedisTimelineStore.from_url(url, prefix, namespace=namespace)
 
+    def event_stager(self) -> EventStager | None:
+        """What a rebuild streams the events' documents through while it reads the log (None
+        when the store was not made from a URL)."""
+        return EventStager(self._url, self._k("events")) if self._url is not None else None
+
     # --- namespaces
     @property
     def pointer_key(self) -> str:
         return f"{self._prefix}:current"
+
+    @property
+    def generation_key(self) -> str:
+        """Set to a new token by every commit and namespace change (outside the namespaces)."""
+        return f"{self._prefix}:generation"
 
     @property
     def lease_key(self) -> str:
@@ -286,13 +428,17 @@ class RedisTimelineStore:
 
     async def switch_to(self, namespace: str) -> str:
         """Make `namespace` the live one atomically; returns the one it replaced."""
-        old = await self._r.getset(self.pointer_key, namespace)
+        async with self._r.pipeline(transaction=True) as pipe:
+            pipe.getset(self.pointer_key, namespace)
+            pipe.set(self.generation_key, _new_generation())
+            old, _ = await pipe.execute()
         return _text(old) if old else DEFAULT_NAMESPACE
 
     async def drop_namespace(self, namespace: str) -> int:
         removed = 0
         async for key in self._r.scan_iter(match=f"{self._prefix}:{namespace}:*", count=1000):
             removed += await self._r.unlink(key)
+        await self._r.set(self.generation_key, _new_generation())
         return removed
 
     # --- projector reads
@@ -372,8 +518,9 @@ class RedisTimelineStore:
     def _queue_commit(self, pipe, changes: ChangeSet, old_index: dict[str, list[str]]) -> None:
         if changes.add_events:
             raw = changes.raw_events
-            pipe.hset(self._k("events"), mapping={i: raw.get(i) or e.model_dump_json()
-                                                  for i, e in changes.add_events.items()})
+            if not changes.events_staged:
+                pipe.hset(self._k("events"), mapping={i: raw.get(i) or e.model_dump_json()
+                                                      for i, e in changes.add_events.items()})
             by_article: dict[str, list[str]] = {}
             for i, e in changes.add_events.items():
                 by_article.setdefault(e.article, []).append(i)
@@ -433,6 +580,7 @@ class RedisTimelineStore:
         for topic, positions in changes.positions.items():
             if positions:
                 pipe.hset(self._k(f"pos:{topic}"), mapping={str(p): o for p, o in positions.items()})
+        pipe.set(self.generation_key, _new_generation())
 
     # --- queries
     async def _range(self, key: str, low: str, high: str, *, descending: bool, offset: int, num: int):
@@ -486,6 +634,26 @@ class RedisTimelineStore:
         return Page(entries=found, next_cursor=next_cursor)
 
     async def page_json(self, query: TimelineQuery) -> JsonPage:
+        """A page as stored JSON documents; a page this process served before is answered from
+        memory while the store's generation token is unchanged (one GET)."""
+        if self._fixed_ns is not None:
+            return await self._page_json(query)
+        generation = await self.generation()
+        cached = self._pages.get(generation, query)
+        if cached is not None:
+            return cached
+        page = await self._page_json(query)
+        if generation is not None and await self.generation() == generation:
+            self._pages.put(generation, query, page)
+        return page
+
+    async def generation(self) -> bytes | str | None:
+        """The token every commit and namespace change replaces (None: no commit since the
+        store was created or wiped). Whatever a reader sees changed only if it changed."""
+        token: bytes | str | None = await self._r.get(self.generation_key)
+        return token
+
+    async def _page_json(self, query: TimelineQuery) -> JsonPage:
         keys = index_keys_for(query)
         if keys is not None and not index_is_exact(query):
             return await self._indexed_page(query, keys)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import base64
 import json
 import math
-from collections.abc import AsyncIterator
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 from schemas.events import Event
 from services.timeline.core.model import Entry
@@ -32,6 +33,10 @@ class ChangeSet:
     positions: dict[str, dict[int, int]] = field(default_factory=dict)  # topic -> partition -> next offset
     # The events' JSON as read from the log, when the writer has it (saves re-serializing).
     raw_events: dict[str, bytes] = field(default_factory=dict)
+    # True when the documents of `add_events` are in the store already (a rebuild streams them
+    # in through the store's `event_stager` while it reads the log): a store that staged them
+    # writes only what refers to them (article and entry sets); any other store may ignore it.
+    events_staged: bool = False
     # Guards of the live projector's commits. `continues`: the topic whose positions the
     # batch was read from; the commit is refused (ProjectionLost) if the store no longer has
     # them (Redis lost its data meanwhile: only a rebuild may start a projection again).
@@ -76,6 +81,59 @@ class JsonPage:
 
     entries: list[bytes]
     next_cursor: str | None
+
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class GenerationCache(Generic[K, V]):
+    """Answers kept for one generation of a store (`RedisTimelineStore.generation`: a token
+    every commit replaces): `get` forgets everything as soon as it is asked with another
+    generation. Bounded in items and in bytes (`size` of a value), least recently used first
+    out; a value larger than a quarter of the bytes is not kept.
+
+    A caller keeps an answer only under a generation it read both before and after computing
+    the answer (no commit landed in between), and serves it only while the store still shows
+    that generation, so the first read after any commit computes the answer anew."""
+
+    def __init__(self, size: Callable[[V], int], max_items: int = 256, max_bytes: int = 32 * 1024 * 1024) -> None:
+        self._items: OrderedDict[K, tuple[V, int]] = OrderedDict()
+        self._generation: bytes | str | None = None
+        self._bytes = 0
+        self._size = size
+        self._max_items = max_items
+        self._max_bytes = max_bytes
+
+    def get(self, generation: bytes | str | None, key: K) -> V | None:
+        if generation is None or generation != self._generation:
+            self.clear(generation)
+            return None
+        found = self._items.get(key)
+        if found is None:
+            return None
+        self._items.move_to_end(key)
+        return found[0]
+
+    def put(self, generation: bytes | str, key: K, value: V) -> None:
+        if generation != self._generation:
+            self.clear(generation)
+        size = self._size(value) + 64
+        if size > self._max_bytes // 4:
+            return
+        old = self._items.pop(key, None)
+        if old is not None:
+            self._bytes -= old[1]
+        self._items[key] = (value, size)
+        self._bytes += size
+        while len(self._items) > self._max_items or self._bytes > self._max_bytes:
+            _, (_, dropped) = self._items.popitem(last=False)
+            self._bytes -= dropped
+
+    def clear(self, generation: bytes | str | None = None) -> None:
+        self._items.clear()
+        self._bytes = 0
+        self._generation = generation
 
 
 class ProjectionLost(RuntimeError):

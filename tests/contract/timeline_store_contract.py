@@ -205,3 +205,24 @@ class TimelineStoreContract:
         assert entry.claims_total == 7 and shown["claims_total"] == 7
         assert len(shown["claims"]) == LIST_CLAIMS
         assert {k for c in shown["claims"] for k in c["claimant_keys"]} == {"UKR", "WEST"}
+
+    @pytest.mark.parametrize("filters", [{}, {"type": "strike"}, {"actor": "PRK", "type": "troops_deployed"},
+                                         {"q": "Kursk"}, {"start": date(2024, 12, 1)}])
+    async def test_a_json_page_shows_a_commit_on_the_next_read(self, store, filters):
+        """Pages may be kept between requests (the Redis store keeps them per generation of the
+        projection), but never past a commit: the next read after it shows what it changed."""
+        events = scenario()
+        await self.fold_in(store, events[:3])
+        query = TimelineQuery(limit=50, **filters)
+        first = await store.page_json(query)
+        assert await store.page_json(query) == first  # a repeated read, unchanged
+        newer = [make_event("a9", "strike", actor="UKR", location="Kursk", when=date(2024, 12, 20),
+                            sentence="Ukraine struck a depot in Kursk."), *events[3:]]
+        await self.fold_in(store, newer)
+        after = await store.page_json(query)
+        model = await store.page(query)
+        assert after.entries == [list_view(e).model_dump_json().encode() for e in model.entries]
+        expected = filter_entries(fold([*events, *newer]), **filters)
+        assert [json.loads(d)["entry_id"] for d in after.entries] == [e.entry_id for e in expected]
+        if filters in ({}, {"type": "strike"}):
+            assert len(after.entries) > len(first.entries)

@@ -90,8 +90,12 @@ async def test_live_and_rebuild_keep_the_same_copy_of_a_re_published_article(kaf
         await projector.catch_up()
     live = {e.entry_id: e for e in (await store.page(TimelineQuery(limit=500, full_claims=True))).entries}
     assert {c.ingested_at for e in live.values() for c in e.claims} == {times[1]}
+    live_events = {e.event_id: await store.event(e.event_id) for e in base}
+    assert {e.ingested_at for e in live_events.values() if e} == {times[1]}
     await replay_redis(settings)
     rebuilt = {e.entry_id: e for e in (await store.page(TimelineQuery(limit=500, full_claims=True))).entries}
     assert rebuilt == live
+    # The stored events too: the copy the fold kept, not the last one read.
+    assert {e.event_id: await store.event(e.event_id) for e in base} == live_events
     await store.close()
     await log.close()

@@ -30,7 +30,7 @@ from services.timeline.core.contest import (
     summarize_figures,
 )
 from services.timeline.core.grouping import entry_key, entry_key_parts, key_from_parts
-from services.timeline.core.model import ClaimView, Entry, FigureSummary, construct_validated
+from services.timeline.core.model import ClaimView, Entry, FigureSummary, construct_complete
 
 __all__ = [
     "SCORE_SPAN_BITS", "SCORE_TIE_BITS", "FoldState", "VersionKey", "apply", "apply_changes", "build_entry",
@@ -185,17 +185,19 @@ def _field(event: Event, name: str) -> str | None:
 
 def claim_view(event: Event) -> ClaimView:
     """An event as a claim of its entry."""
-    # Every field comes from an already validated event: construct without re-validating.
-    return construct_validated(
-        ClaimView,
-        event_id=event.event_id, article=event.article, source=event.source, published_at=event.published_at,
-        ingested_at=event.ingested_at, extractor_version=event.extractor_version, claimants=event.claimants,
-        modality=event.modality, quantities=event.quantities, time=event.time, evidence=event.evidence,
-        type=event.type, schema_version=event.schema_version, actor=event.actor, partners=event.partners,
-        against=event.against, locations=event.locations, change=_field(event, "change"),
-        movement=_field(event, "movement"), recipient=_field(event, "recipient"),
-        claimant_keys=claimant_keys(event),
-    )
+    # Every field comes from an already validated event: construct without re-validating,
+    # reading the event's own dict (every field of ClaimView, as test_construct checks).
+    fields = event.__dict__
+    return construct_complete(ClaimView, {
+        "event_id": fields["event_id"], "article": fields["article"], "source": fields["source"],
+        "published_at": fields["published_at"], "ingested_at": fields["ingested_at"],
+        "extractor_version": fields["extractor_version"], "claimants": fields["claimants"],
+        "modality": fields["modality"], "quantities": fields["quantities"], "time": fields["time"],
+        "evidence": fields["evidence"], "type": fields["type"], "schema_version": fields["schema_version"],
+        "actor": fields["actor"], "partners": fields["partners"], "against": fields["against"],
+        "locations": fields["locations"], "change": fields.get("change"), "movement": fields.get("movement"),
+        "recipient": fields.get("recipient"), "claimant_keys": claimant_keys(event),
+    })
 
 
 def _locations(claims: Sequence[Event]) -> tuple[Location, ...]:
@@ -209,8 +211,12 @@ def _locations(claims: Sequence[Event]) -> tuple[Location, ...]:
     out: list[Location] = []
     for _name, hits in sorted(seen.items(), key=rank):
         # The most informative spelling among equal names, chosen without regard to order.
-        # Distinct spellings first: a running story repeats one Location in hundreds of claims.
-        out.append(min({loc for _, loc in hits},
+        # Distinct spellings first: a running story repeats one Location in hundreds of claims
+        # (by their fields, as the models compare, which is cheaper than hashing the models).
+        distinct: dict[tuple[object, ...], Location] = {}
+        for _, loc in hits:
+            distinct.setdefault(tuple(loc.__dict__.values()), loc)
+        out.append(min(distinct.values(),
                        key=lambda loc: (loc.country is None, loc.lat is None, loc.model_dump_json())))
     return tuple(out)
 

@@ -22,6 +22,13 @@ def construct_validated(cls: type[M], **values: object) -> M:
     missing = cls.model_fields.keys() - values.keys()
     if missing:
         raise TypeError(f"{cls.__name__}: construct_validated needs every field; missing {sorted(missing)}")
+    return construct_complete(cls, values)
+
+
+def construct_complete(cls: type[M], values: dict[str, object]) -> M:
+    """`construct_validated` without the check that `values` names every field, for a caller
+    whose fields are fixed in its code and tested (`core.fold.claim_view`: once per claim
+    of every rebuilt entry)."""
     model = cls.__new__(cls)
     object.__setattr__(model, "__dict__", values)
     object.__setattr__(model, "__pydantic_fields_set__", set(values))

@@ -1,0 +1,155 @@
+"""The Redis store's page cache (`RedisTimelineStore.page_json`) and GET /timeline's memo of
+response bodies (`routes.timeline.MemoizedPages`): a page served before is answered from
+memory while the store's generation token is unchanged, and never after a commit, a
+namespace switch or a wipe, whichever process made them (replicas share Redis)."""
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date
+
+import httpx
+import pytest
+
+from services.timeline.projection import plan
+from services.timeline.redis_store import RedisTimelineStore
+from services.timeline.store import TimelineQuery
+from tests.contract.timeline_store_contract import TOPIC, scenario
+from tests.support.events import make_event
+
+
+async def fold_in(store, events, positions=None):
+    changes = await plan(store, events)
+    changes.positions = {TOPIC: positions or {0: len(events)}}
+    await store.commit(changes)
+
+
+def ids(page) -> list[str]:
+    return [json.loads(d)["entry_id"] for d in page.entries]
+
+
+@pytest.fixture
+async def stores(redis_url):
+    """The projecting process's store and a reader replica's, on one prefix."""
+    prefix = f"t{uuid.uuid4().hex[:8]}"
+    leader, reader = (RedisTimelineStore.from_url(redis_url, prefix) for _ in range(2))
+    yield leader, reader
+    async for key in leader._r.scan_iter(match=f"{prefix}:*", count=1000):
+        await leader._r.unlink(key)
+    await leader.close()
+    await reader.close()
+
+
+async def test_a_repeated_page_is_not_read_again(stores, monkeypatch):
+    leader, reader = stores
+    await fold_in(leader, scenario())
+    first = await reader.page_json(TimelineQuery())
+    calls = []
+    original = reader._page_json
+
+    async def counted(query):
+        calls.append(query)
+        return await original(query)
+
+    monkeypatch.setattr(reader, "_page_json", counted)
+    assert await reader.page_json(TimelineQuery()) == first
+    assert calls == []
+    await reader.page_json(TimelineQuery(type="strike"))  # another query is read
+    assert len(calls) == 1
+
+
+async def test_a_commit_of_another_process_shows_on_the_next_read(stores):
+    leader, reader = stores
+    await fold_in(leader, scenario()[:3])
+    before = await reader.page_json(TimelineQuery())
+    await fold_in(leader, [make_event("a9", "strike", actor="UKR", location="Kursk", when=date(2024, 12, 20),
+                                      sentence="Ukraine struck a depot in Kursk.")])
+    after = await reader.page_json(TimelineQuery())
+    assert len(ids(after)) == len(ids(before)) + 1
+
+
+async def test_a_namespace_switch_shows_on_the_next_read(stores, redis_url):
+    leader, reader = stores
+    await fold_in(leader, scenario()[:1])
+    assert len(ids(await reader.page_json(TimelineQuery()))) == 1
+    replay = RedisTimelineStore.from_url(redis_url, leader._prefix, namespace="v2")
+    try:
+        await fold_in(replay, scenario())
+        await replay.switch_to("v2")
+    finally:
+        await replay.close()
+    assert len(ids(await reader.page_json(TimelineQuery()))) == len(ids(await leader.page_json(TimelineQuery()))) > 1
+
+
+async def test_a_wiped_and_refilled_store_is_never_answered_from_before(stores):
+    """As many commits after a wipe as before it: a counter would repeat, the token does not."""
+    leader, reader = stores
+    await fold_in(leader, scenario()[:2])
+    before = await reader.page_json(TimelineQuery())
+    async for key in leader._r.scan_iter(match=f"{leader._prefix}:*", count=1000):
+        await leader._r.unlink(key)
+    await fold_in(leader, scenario()[3:5])
+    after = await reader.page_json(TimelineQuery())
+    assert ids(after) and set(ids(after)).isdisjoint(ids(before))
+
+
+@pytest.fixture
+async def api(stores):
+    """GET /timeline of an app reading the reader replica's store, with a read token."""
+    from services.timeline.api import TimelineContext, create_app
+
+    leader, reader = stores
+
+    async def factory() -> TimelineContext:
+        async def health():
+            return {"ok": True}
+
+        async def metrics():
+            return {}
+
+        return TimelineContext(store=reader, health=health, metrics=metrics)
+
+    async def shutdown() -> None:
+        return None
+
+    app = create_app(factory, read_token="r34d", on_shutdown=shutdown)
+    async with app.router.lifespan_context(app):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+            yield leader, reader, client
+
+
+READ = {"Authorization": "Bearer r34d"}
+
+
+async def test_a_repeated_request_is_answered_from_memory_and_a_commit_shows_on_the_next(api, monkeypatch):
+    leader, reader, client = api
+    await fold_in(leader, scenario())
+    first = await client.get("/timeline", params={"limit": 2}, headers=READ)
+    assert first.status_code == 200 and first.headers["x-next-cursor"]
+    reads = []
+    original = reader.page_json
+
+    async def counted(query):
+        reads.append(query)
+        return await original(query)
+
+    monkeypatch.setattr(reader, "page_json", counted)
+    again = await client.get("/timeline", params={"limit": 2}, headers=READ)
+    assert reads == []  # neither the route nor the store read the page again
+    assert again.content == first.content and again.headers["x-next-cursor"] == first.headers["x-next-cursor"]
+    assert again.headers["content-type"] == first.headers["content-type"]
+    assert again.headers["x-content-type-options"] == first.headers["x-content-type-options"]  # security headers
+    # The token is checked on every request, answered from memory or not.
+    assert (await client.get("/timeline", params={"limit": 2})).status_code == 401
+    # Another query, another Accept header (an export), a bad cursor: each goes through the route.
+    assert (await client.get("/timeline", params={"limit": 3}, headers=READ)).status_code == 200
+    csv = await client.get("/timeline", params={"limit": 2}, headers={**READ, "Accept": "text/csv"})
+    assert csv.headers["content-type"].startswith("text/csv")
+    assert (await client.get("/timeline", params={"cursor": "nope"}, headers=READ)).status_code == 400
+    assert (await client.get("/timeline", params={"cursor": "nope"}, headers=READ)).status_code == 400
+    # A commit of the projecting process: the very next request shows it.
+    await fold_in(leader, [make_event("a9", "strike", actor="UKR", location="Kursk", when=date(2023, 12, 20),
+                                      sentence="Ukraine struck a depot in Kursk.")])
+    after = await client.get("/timeline", params={"limit": 2}, headers=READ)
+    assert after.json()["entries"][0]["type"] == "strike" and after.content != first.content
+    assert after.json()["entries"][0]["time"]["start"] == "2023-12-20"
