@@ -157,7 +157,9 @@
     if (only && texts[only]) {
       // As written, and the comparable number when the text gives another unit or form:
       // 'around 500 square miles = 1,295'
-      range = texts[only].indexOf(fmtNumber(figure.min)) >= 0 ? texts[only] : texts[only] + " = " + range;
+      // a range as written ('10,000 to 12,000 troops') is not restated as its midpoint
+      var writtenRange = /\d\s*(?:to|–|-)\s*\d/.test(texts[only]);
+      range = writtenRange || texts[only].indexOf(fmtNumber(figure.min)) >= 0 ? texts[only] : texts[only] + " = " + range;
     }
     var label = humanKind(figure.kind);
     if (SCOPE_WORDS[figure.scope]) label += " (" + SCOPE_WORDS[figure.scope] + ")";
