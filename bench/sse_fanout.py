@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import resource
 import statistics
 import sys
@@ -28,6 +29,22 @@ from tests.support.events import make_event  # noqa: E402
 from tests.support.infra import start_kafka, start_redis  # noqa: E402
 from tests.support.services import ServiceProcess, service_env, wait_http_ok  # noqa: E402
 from tests.support.sse import SseReader  # noqa: E402
+
+# One client, requests back to back for the given seconds; prints [[status, ms], ...].
+_SAMPLER = """
+import json, sys, time, httpx
+url, seconds = sys.argv[1], float(sys.argv[2])
+out, end = [], time.monotonic() + seconds
+with httpx.Client(timeout=10) as c:
+    while time.monotonic() < end:
+        t = time.perf_counter()
+        try:
+            code = c.get(url).status_code
+        except httpx.HTTPError:
+            code = 0
+        out.append([code, (time.perf_counter() - t) * 1000])
+print(json.dumps(out))
+"""
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -51,6 +68,11 @@ async def run(clients: int, updates: int, kafka: str, redis_url: str, run_dir: P
             readers.extend(wave)
         print(f"{clients} clients connected in {time.monotonic() - started:.1f} s", flush=True)
         sent: dict[str, float] = {}
+        # GET /timeline latency while the clients are connected and the updates arrive, measured
+        # from a separate process so that the readers' event loop does not slow the sampler
+        sampler = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", _SAMPLER, f"http://127.0.0.1:{port}/timeline", str(updates * 0.2 + 2),
+            stdout=asyncio.subprocess.PIPE)
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
             for i in range(updates):
                 event = make_event(f"sse{i}", "strike", actor="RUS", location=f"Hamlet{i}")
@@ -62,6 +84,8 @@ async def run(clients: int, updates: int, kafka: str, redis_url: str, run_dir: P
                 await asyncio.sleep(0.2)
             during = await client.get("/timeline")
             health = await client.get("/health")
+        out, _ = await sampler.communicate()
+        latencies = json.loads(out)
         complete = sum(r.ids() >= set(sent) for r in readers)
         delays = [(t - sent[i]) * 1000 for r in readers for e, i, t in r.events if e == "entry" and i in sent]
         print(f"clients: {clients}; updates: {updates}; clients that received every update: {complete}/{clients}; "
@@ -70,6 +94,11 @@ async def run(clients: int, updates: int, kafka: str, redis_url: str, run_dir: P
             print(f"publish -> arrival at a client: p50 {statistics.median(delays):.0f} ms, "
                   f"p95 {percentile(delays, 95):.0f} ms, max {max(delays):.0f} ms")
         print(f"GET /timeline meanwhile: {during.status_code}; /health: {health.status_code}")
+        ok = [ms for code, ms in latencies if code == 200]
+        if ok:
+            print(f"GET /timeline while connected (one client in a separate process, {len(latencies)} requests, "
+                  f"{len(ok)} answered 200): p50 {statistics.median(ok):.1f} ms, p99 {percentile(ok, 99):.1f} ms, "
+                  f"max {max(ok):.1f} ms")
     finally:
         for reader in readers:
             await reader.stop()

@@ -781,6 +781,8 @@ def _strike_caused(f: Facts, t: int, a: Args, rl: Rules, state: ArticleState) ->
     subject = [j for h in a.subject + a.agent + _cause_obliques(g, a, rl) for j in g.phrase(h)]
     if subject:
         return any(in_words(g.tokens[j], causes) for j in subject)
+    if any(g.tokens[o].dep == "nsubj:pass" and in_words(g.tokens[o], rl.classes["strike_weapon"]) for o in a.object):
+        return True  # 'These missiles have been launched into Ukraine': the weapon is what was fired
     return any(m.type == "strike" for m in state.previous)
 
 

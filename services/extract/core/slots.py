@@ -274,7 +274,8 @@ def arguments(g: Graph, t: int, measures: frozenset[str] = frozenset()) -> Args:
         if tok.dep == "acl" and tok.head >= 0:
             # 'troops deployed to Kursk': the noun is the object; 'drones targeting Ukraine': the doer
             (a.subject if tok.pos == "VBG" else a.object).append(tok.head)
-        if tok.dep == "acl:relcl" and tok.head >= 0:
+        cleft = tok.dep == "dep" and tok.head >= 0 and bool(g.kids(tok.head, "cop"))  # 'It is Ukraine that has ...'
+        if (tok.dep == "acl:relcl" or cleft) and tok.head >= 0:
             # 'Kursk, which Ukraine captured': the relative pronoun stands for the noun it hangs off
             rel = {"which", "that", "who", "whom"}
             a.subject = [tok.head if g.tokens[s].lemma in rel else s for s in a.subject]
