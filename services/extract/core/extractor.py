@@ -359,6 +359,19 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
             asking = set(req["for_verbs"]) | set(req["object_verbs"]) | {"urge", "press", "encourage"}
             m.urged = any(g.tokens[j].lemma in asking for j in g.ancestors(t)
                           if g.tokens[j].is_verb and g.tokens[j].lemma not in rl.attribution_verbs)
+        coordinated = [f.parties[c].code for s_ in a.subject if s_ in f.parties and g.tokens[s_].head == t
+                       for c in g.kids(s_, "conj") if c in f.parties]
+        if m.type == "military_aid" and m.partners and coordinated:
+            # 'Iran, North Korea, and China are providing Russia with support': each of the
+            # coordinated subjects gives, the others are its partners (a bloc such as 'the West'
+            # stays a partner)
+            givers = [m.actor, *[p for p in m.partners if p in coordinated and p not in rl.multilateral
+                                 and p != m.recipient]]
+            for other in givers[1:]:
+                clone = replace(m, actor=other, partners=[p for p in [m.actor, *m.partners] if p and p != other],
+                                locations=list(m.locations), quantities=list(m.quantities),
+                                claimants=list(m.claimants))
+                out.append(clone)
         if m.type == "strike" and _refers_back(g, a, rl):
             earlier = [p for p in state.previous if p.type == "strike" and p.actor == m.actor]
             m.follows = earlier[-1] if earlier else None
@@ -733,8 +746,9 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     if unattributed_strike:
         # ... and only when it is placed by its own words or takes a toll: 'the daily aerial
         # attacks continue' reports no strike of its own
-        if not (any(own for _, _, own in m.locations) or in_words(tok, rl.classes["toll"])):
-            return None
+        if not (any(own for _, _, own in m.locations) or in_words(tok, rl.classes["toll"])
+                or has_class(f, role_tokens(g, a, "object"), "facility", rl)):
+            return None  # ('a high-rise building was struck': a target struck is a strike too)
         causes = [j for h in _cause_obliques(g, a, rl) for j in [h, *g.kids(h, "conj")]]
         named = _premodifier_party(f, [t, *a.subject, *a.agent, *causes], rl) or _clause_doer(f, t, res, rl)
         side = _side_of_ground(m.locations, res, rl)
@@ -797,9 +811,9 @@ def _cause_obliques(g: Graph, a: Args, rl: Rules) -> list[int]:
 def _refers_back(g: Graph, a: Args, rl: Rules) -> bool:
     """The strike's subject points back at attacks told before: 'These attacks killed one'."""
     causes = rl.classes["strike_weapon"] | rl.classes["strike_cause"]
-    return any(in_words(g.tokens[s_], causes) and any(g.tokens[d].lemma in ("this", "these", "that", "those")
+    return any(in_words(g.tokens[s_], causes) and any(g.tokens[d].lemma in ("this", "these", "that", "those", "the")
                                                        for d in g.kids(s_, "det"))
-               for s_ in a.subject)
+               for s_ in a.subject)  # ('The attack there also damaged 10 homes')
 
 
 def _premodifier_party(f: Facts, heads: list[int], rl: Rules) -> PartyMention | None:
