@@ -40,7 +40,7 @@ class Graph:
             zip(sentence.words, sentence.lemmas, sentence.pos, sentence.starts, sentence.ends, sentence.heads,
                 sentence.deps))]
         repaired = _reattach_ranges(_reattach_gerunds(self.tokens))
-        self.tokens = _reattach_clause_subjects(_reattach_reduced_relatives(repaired))
+        self.tokens = _reattach_listed_subjects(_reattach_clause_subjects(_reattach_reduced_relatives(repaired)))
         self.children: list[list[int]] = [[] for _ in self.tokens]
         for t in self.tokens:
             if t.head >= 0:
@@ -236,4 +236,38 @@ def _reattach_ranges(tokens: list[Token]) -> list[Token]:
         out[noun.i] = replace(noun, head=low.head, dep=low.dep, base=low.base)
         out[low.i] = replace(low, head=noun.i, dep="nummod", base="nummod")
         out[to.i] = replace(to, head=high.i, dep="case", base="case")
+    return out
+
+
+def _reattach_listed_subjects(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: 'as Russia ... continues to destroy Ukrainian infrastructure,
+    Iran, North Korea, and China are providing Russia with support' comes back with the three
+    names as conjuncts of 'infrastructure' and 'providing' without a subject. Proper names listed
+    right before a subjectless verb's auxiliary, hung on a common noun before them, are the
+    verb's subjects."""
+    out = list(tokens)
+    for v in tokens:
+        if not v.is_verb:
+            continue
+        kids = [t for t in tokens if t.head == v.i]
+        aux = [k for k in kids if k.dep in ("aux", "aux:pass")]
+        if not aux or any(k.base in ("nsubj", "csubj", "expl") for k in kids):
+            continue
+        first_aux = min(a.i for a in aux)
+        last = tokens[first_aux - 1] if first_aux > 0 else None
+        if last is None or last.dep != "conj" or last.head < 0 or last.pos != "NNP":
+            continue
+        head = tokens[last.head]
+        if head.pos.startswith("NNP") or head.i > last.i:
+            continue
+        names = [t for t in tokens if t.head == head.i and t.dep == "conj" and t.i > head.i]
+        if not names or any(not t.pos.startswith("NNP") for t in names):
+            continue
+        first, rest = names[0], names[1:]
+        out[first.i] = replace(first, head=v.i, dep="nsubj", base="nsubj")
+        for t in rest:
+            out[t.i] = replace(t, head=first.i)
+        for t in tokens:  # the list's 'and' and commas go with it
+            if t.head == head.i and t.dep in ("cc", "punct") and t.i > first.i:
+                out[t.i] = replace(t, head=first.i)
     return out
