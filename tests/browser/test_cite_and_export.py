@@ -73,8 +73,11 @@ def test_the_article_link_opens_the_article_with_its_evidence_highlighted(browse
     url = urlparse(browser.current_url)
     assert url.path == f"/articles/{claim['article']}" and url.fragment == f"ev-{claim['event_id']}"
     highlight = browser.find_element(By.ID, f"ev-{claim['event_id']}")
-    assert highlight.find_element(By.XPATH, "..").tag_name == "mark"
-    assert claim["evidence"][0]["sentence"] in highlight.find_element(By.XPATH, "..").text
+    # the claim's link sits in its sentence's highlight: the sentence itself for the first claim
+    # on it, a numbered mark beside it for the others ('another claim on this sentence')
+    mark = highlight.find_element(By.XPATH, "ancestor::mark[1]")
+    assert claim["event_id"] in mark.get_attribute("data-events").split()
+    assert claim["evidence"][0]["sentence"] in mark.text
     assert browser.find_element(By.CSS_SELECTOR, ".article-title").text
     outlet = browser.find_element(By.CSS_SELECTOR, ".article-meta .outlet").text
     assert outlet == (claim["source"] or "unknown outlet")
