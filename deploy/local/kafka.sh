@@ -186,11 +186,12 @@ cmd_start() {
   # shellcheck disable=SC2046
   if [[ ! -f "$DATA_DIR/meta.properties" ]]; then
     # A cluster id is a random UUID, base64url without padding (what `StorageTool random-uuid`
-    # prints); made here to save a JVM start.
+    # prints); made here to save a JVM start. Given as '--cluster-id=...': one id in 32 starts
+    # with '-', which the tool's argument parser would take for an option.
     local cid
     cid="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
     "$JAVA" -Xmx256m -XX:TieredStopAtLevel=1 -Xshare:auto "-Dlog4j.configuration=file:$LOG4J" \
-      -cp "$cp" kafka.tools.StorageTool format -t "$cid" -c "$PROPS" --ignore-formatted \
+      -cp "$cp" kafka.tools.StorageTool format "--cluster-id=$cid" -c "$PROPS" --ignore-formatted \
       >"$RUN_DIR/format.log" 2>&1 || { cat "$RUN_DIR/format.log" >&2; die "formatting $DATA_DIR failed"; }
   fi
   : >"$LOG_FILE"
