@@ -186,7 +186,7 @@ cmd_start() {
   # shellcheck disable=SC2046
   if [[ ! -f "$DATA_DIR/meta.properties" ]]; then
     # A cluster id is a random UUID, base64url without padding (what `StorageTool random-uuid`
-    # prints); made here to save a JVM start. Given as '--cluster-id=...': one id in 32 starts
+    # prints); made here to save a JVM start. Given as '--cluster-id=...': one id in 64 starts
     # with '-', which the tool's argument parser would take for an option.
     local cid
     cid="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
