@@ -40,18 +40,24 @@ async def stores(redis_url):
     await reader.close()
 
 
-async def test_a_repeated_page_is_not_read_again(stores, monkeypatch):
-    leader, reader = stores
-    await fold_in(leader, scenario())
-    first = await reader.page_json(TimelineQuery())
-    calls = []
-    original = reader._page_json
+def spy(monkeypatch, obj, name: str) -> list:
+    """Replace an async method by one that records its argument and calls it; returns the record."""
+    calls: list = []
+    original = getattr(obj, name)
 
     async def counted(query):
         calls.append(query)
         return await original(query)
 
-    monkeypatch.setattr(reader, "_page_json", counted)
+    monkeypatch.setattr(obj, name, counted)
+    return calls
+
+
+async def test_a_repeated_page_is_not_read_again(stores, monkeypatch):
+    leader, reader = stores
+    await fold_in(leader, scenario())
+    first = await reader.page_json(TimelineQuery())
+    calls = spy(monkeypatch, reader, "_page_json")
     assert await reader.page_json(TimelineQuery()) == first
     assert calls == []
     await reader.page_json(TimelineQuery(type="strike"))  # another query is read
@@ -126,14 +132,7 @@ async def test_a_repeated_request_is_answered_from_memory_and_a_commit_shows_on_
     await fold_in(leader, scenario())
     first = await client.get("/timeline", params={"limit": 2}, headers=READ)
     assert first.status_code == 200 and first.headers["x-next-cursor"]
-    reads = []
-    original = reader.page_json
-
-    async def counted(query):
-        reads.append(query)
-        return await original(query)
-
-    monkeypatch.setattr(reader, "page_json", counted)
+    reads = spy(monkeypatch, reader, "page_json")
     again = await client.get("/timeline", params={"limit": 2}, headers=READ)
     assert reads == []  # neither the route nor the store read the page again
     assert again.content == first.content and again.headers["x-next-cursor"] == first.headers["x-next-cursor"]

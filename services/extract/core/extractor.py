@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Required, TypedDict, TypeVar
@@ -583,8 +583,7 @@ def _test_launch(m: Mention, res: Resources, rl: Rules) -> bool:
     sides: list[str] = list(rl.noise["test_launch"]["belligerents"])
     if m.type != "strike" or m.actor is None or m.actor in sides:
         return False
-    theatre = {res.parties[c].country for c in sides if c in res.parties}
-    return not any(place is not None and place.country in theatre for _, place, _ in m.locations)
+    return _ground_party(m.locations, _countries(res, sides)) is None
 
 
 def _too_old(m: Mention, pub: date, rl: Rules) -> bool:
@@ -598,6 +597,11 @@ def _too_old(m: Mention, pub: date, rl: Rules) -> bool:
 def _opponent(res: Resources, code: str | None) -> str | None:
     info = res.parties.get(code) if code else None
     return info.opponents[0] if info and info.opponents else None
+
+
+def _opponent_party(res: Resources, code: str | None) -> PartyMention | None:
+    other = _opponent(res, code)
+    return PartyMention.implied(other) if other else None
 
 
 def _party(f: Facts, heads: list[int], res: Resources) -> PartyMention | None:
@@ -637,7 +641,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         actor = _party(f, troops, res) or _party(f, source, res)
         if actor is None and any(g.tokens[d].lemma in ("these", "those", "this", "that") for h in troops
                                  for d in g.kids(h, "det")) and state.last_actor:
-            actor = PartyMention(state.last_actor, 0, 0, "", "noun", False)  # 'these troops'
+            actor = PartyMention.implied(state.last_actor)  # 'these troops'
         actor = actor or subj or mod
     elif rule.actor == "oblique_to":
         to = [o for o in a.oblique if g.case_of(o) == "to"]
@@ -667,8 +671,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         if (not tok.is_verb and mod is None and subj is not None and gov_lemma in rl.classes["resist_verbs"]
                 and g.case_of(t) == "against"):
             # 'Ukraine's forces are holding against ongoing attacks': the attacks are the other side's
-            code = _opponent(res, subj.code)
-            subj = PartyMention(code, 0, 0, "", "noun", False) if code else None
+            subj = _opponent_party(res, subj.code)
         actor = (mod or subj) if not tok.is_verb else (subj or mod)
         if actor is None and not tok.is_verb:
             # 'a recent offensive involving two battalions of North Korean troops'
@@ -679,7 +682,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         if actor is None and not tok.is_verb and rule.type == "diplomacy" and state.source_party:
             # 'Thanks for joining the 20th meeting of the Ukraine Defense Contact Group', in a DoD
             # transcript: a meeting nobody is named at is the outlet's government's (see _perspective)
-            actor = PartyMention(state.source_party, 0, 0, "", "inst", False)
+            actor = PartyMention.implied(state.source_party, "inst")
     if rule.type == "military_aid":
         _aid_parties(f, t, a, m, actor, subj, mod, obj, res, rl, state)
     elif actor is not None:
@@ -789,7 +792,7 @@ def _strike_caused(f: Facts, t: int, a: Args, rl: Rules, state: ArticleState) ->
     trigger is an attack noun, or its subject names a strike's weapon or its debris ('falling drone
     debris injured one'), or a passive toll follows a strike ('Another three were killed')."""
     g = f.g
-    causes = rl.classes["strike_weapon"] | rl.classes["strike_cause"]
+    causes = rl.strike_causes
     if not g.tokens[t].is_verb or in_words(g.tokens[t], causes):
         return True  # an attack noun, or a verb that names its weapon ('were shelled')
     subject = [j for h in a.subject + a.agent + _cause_obliques(g, a, rl) for j in g.phrase(h)]
@@ -803,14 +806,14 @@ def _strike_caused(f: Facts, t: int, a: Args, rl: Rules, state: ArticleState) ->
 def _cause_obliques(g: Graph, a: Args, rl: Rules) -> list[int]:
     """'killed in Russian missile attacks', 'injured by shelling': the cause of a toll (not the
     place: 'targeted in the central Russian region of Bashkortostan')."""
-    causes = rl.classes["strike_weapon"] | rl.classes["strike_cause"]
+    causes = rl.strike_causes
     return [o for o in a.oblique if g.case_of(o) in ("in", "by", "from")
             and any(in_words(g.tokens[j], causes) for j in [o, *g.kids(o, "conj")])]
 
 
 def _refers_back(g: Graph, a: Args, rl: Rules) -> bool:
     """The strike's subject points back at attacks told before: 'These attacks killed one'."""
-    causes = rl.classes["strike_weapon"] | rl.classes["strike_cause"]
+    causes = rl.strike_causes
     return any(in_words(g.tokens[s_], causes) and any(g.tokens[d].lemma in ("this", "these", "that", "those", "the")
                                                        for d in g.kids(s_, "det"))
                for s_ in a.subject)  # ('The attack there also damaged 10 homes')
@@ -845,8 +848,7 @@ def _clause_doer(f: Facts, t: int, res: Resources, rl: Rules) -> PartyMention | 
         for s_ in g.kids(j, "nsubj"):
             p = phrase_party(f, s_, res) or _premodifier_party(f, [s_], rl)
             if p is not None and tok.lemma in rl.classes["intercept_verbs"]:
-                code = _opponent(res, p.code)  # the defender downed it: the attack was the other side's
-                return PartyMention(code, 0, 0, "", "noun", False) if code else None
+                return _opponent_party(res, p.code)  # the defender downed it: the attack was the other side's
             if p is not None:
                 return p
     return None
@@ -854,11 +856,28 @@ def _clause_doer(f: Facts, t: int, res: Resources, rl: Rules) -> PartyMention | 
 
 def _side_of_ground(locations: list[tuple[str, Place | None, bool]], res: Resources, rl: Rules) -> str | None:
     """The war party on whose ground the first placed location lies (its own arguments' first)."""
-    war: list[str] = list(rl.noise["off_topic"]["war_parties"])
-    countries: dict[str | None, str] = {res.parties[c].country: c for c in war if c in res.parties}
+    return _ground_party(locations, _countries(res, rl.noise["off_topic"]["war_parties"]))
+
+
+def _countries(res: Resources, codes: Iterable[str]) -> dict[str, str]:
+    """The parties' countries: country name -> the first party code of that country."""
+    out: dict[str, str] = {}
+    for c in codes:
+        info = res.parties.get(c)
+        if info is not None and info.country:
+            out.setdefault(info.country, c)
+    return out
+
+
+def _ground_party(locations: list[tuple[str, Place | None, bool]], countries: Mapping[str, str],
+                  skip_countries: bool = False) -> str | None:
+    """The party of the country the first placed location lies in, the event's own places first
+    (with `skip_countries`, a place that is a whole country does not count)."""
     for own in (True, False):
         for _, place, is_own in locations:
-            if is_own == own and place is not None and place.country in countries:
+            if is_own != own or place is None or place.country is None:
+                continue
+            if place.country in countries and not (skip_countries and place.kind == "country"):
                 return countries[place.country]
     return None
 
@@ -880,7 +899,7 @@ def _pronoun_party(f: Facts, heads: list[int], t: int, res: Resources, rl: Rules
                         if p is not None:
                             return p
                 if state.last_speaker and state.last_speaker[0]:
-                    return PartyMention(state.last_speaker[0], 0, 0, "", "noun", False)
+                    return PartyMention.implied(state.last_speaker[0])
                 return None
             earlier = [s for v in g.tokens if v.i < j for s in g.kids(v.i, "nsubj") if s < j and s not in g.phrase(h)]
             for s_ in reversed(earlier):
@@ -893,9 +912,9 @@ def _pronoun_party(f: Facts, heads: list[int], t: int, res: Resources, rl: Rules
                 if p is not None:
                     return p
             if state.last_person and tok.lemma in ("he", "she", "his", "her", "him"):
-                return PartyMention(state.last_person, 0, 0, "", "person", False)
+                return PartyMention.implied(state.last_person, "person")
             if state.last_actor:
-                return PartyMention(state.last_actor, 0, 0, "", "noun", False)
+                return PartyMention.implied(state.last_actor)
     return None
 
 
@@ -1011,8 +1030,7 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
                 # wherein it claims to have rebuffed units': the speaker named earlier in the
                 # sentence, else the article's last named speaker
                 near = _sentence_antecedent(f, at.verb, at.claimant, res, rl)
-                if ctok.lemma in ("we", "i") and state.source_party and not any(
-                        tk.pos in ("``", "''") for tk in g.tokens):
+                if ctok.lemma in ("we", "i") and state.source_party and not _quotes(g):
                     # 'We assess North Korea has sent ...' in a government's own statement, not
                     # quoted: the article's own voice (no claimant; the verb still sets modality)
                     pass
@@ -1092,12 +1110,9 @@ def _unnamed_speaker_party(g: Graph, i: int, rl: Rules, state: ArticleState, m: 
     if m is not None and res is not None and m.type in ("strike", "casualties_claimed"):
         # the event's own places first, then the sentence's ('Vitaliy Kim, the governor of
         # Mykolaiv'), then the side that was struck
-        for own in (True, False):
-            for _name, place, explicit in m.locations:
-                if explicit == own and place is not None and place.kind != "country" and place.country:
-                    code = next((c for c, info in res.parties.items() if info.country == place.country), None)
-                    if code:
-                        return code
+        code = _ground_party(m.locations, _countries(res, res.parties), skip_countries=True)
+        if code:
+            return code
         if m.type == "strike" and m.against:
             return m.against
     if state.last_speaker and state.last_speaker[0]:
@@ -1351,8 +1366,7 @@ def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules) -> 
     if p and lemma in ("lose", "suffer", "sustain", "incur"):
         return p
     if p and lemma in ("kill", "eliminate", "wound", "injure", "capture"):
-        code = _opponent(res, p.code)
-        return PartyMention(code, 0, 0, "", "noun", False) if code else None
+        return _opponent_party(res, p.code)
     return p
 
 
@@ -1391,7 +1405,7 @@ def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, f
             claimant = phrase_party(f, head, res)
             if last is None:
                 continue
-            party = PartyMention(last[0], 0, 0, "", "noun", False)
+            party = PartyMention.implied(last[0])
         else:
             party = _casualty_party(f, qi, head, res, rl)
         if party is None:

@@ -2,6 +2,7 @@
 set of tree queries the slot rules need. Pure; built from a `ParsedSentence`."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -39,8 +40,8 @@ class Graph:
                              p[:2] == "NN" or p == "PRP") for i, (w, lem, p, s, e, h, d) in enumerate(
             zip(sentence.words, sentence.lemmas, sentence.pos, sentence.starts, sentence.ends, sentence.heads,
                 sentence.deps))]
-        repaired = _reattach_ranges(_reattach_gerunds(self.tokens))
-        self.tokens = _reattach_listed_subjects(_reattach_clause_subjects(_reattach_reduced_relatives(repaired)))
+        for repair in _REPAIRS:
+            self.tokens = repair(self.tokens)
         self.children: list[list[int]] = [[] for _ in self.tokens]
         for t in self.tokens:
             if t.head >= 0:
@@ -124,7 +125,26 @@ class Graph:
         return idx[-1]
 
 
+# --- repairs of known parser errors --------------------------------------------------------
+# Each takes the sentence's tokens and returns them with the misattached ones re-hung; the
+# sentences they were measured on run as rule examples (services/extract/rules/*.yaml).
+
 _FINITE = frozenset({"VBD", "VBZ", "VBP"})
+
+
+def _kids(tokens: list[Token], i: int) -> list[Token]:
+    return [t for t in tokens if t.head == i]
+
+
+def _span(tokens: list[Token], i: int) -> list[int]:
+    """i and every token below it."""
+    return [t.i for t in tokens if t.i == i or i in _ancestors(tokens, t.i)]
+
+
+def _subjectless_clause(v: Token, kids: list[Token]) -> bool:
+    """A verb that heads a clause of its own (finite, or with an auxiliary) but has no subject."""
+    return (not any(k.base in ("nsubj", "csubj", "expl") for k in kids)
+            and (v.pos in _FINITE or any(k.dep in ("aux", "aux:pass") for k in kids)))
 
 
 def _reattach_clause_subjects(tokens: list[Token]) -> list[Token]:
@@ -137,19 +157,16 @@ def _reattach_clause_subjects(tokens: list[Token]) -> list[Token]:
     for v in tokens:
         if not v.is_verb or v.dep not in ("dep", "ccomp", "parataxis") or v.head < 0:
             continue
-        kids = [t for t in tokens if t.head == v.i]
-        if any(k.base in ("nsubj", "csubj", "expl") for k in kids):
-            continue
-        if v.pos not in _FINITE and not any(k.dep in ("aux", "aux:pass") for k in kids):
+        if not _subjectless_clause(v, _kids(tokens, v.i)):
             continue
         obj = next((t for t in tokens if t.head == v.head and t.dep == "obj" and t.i < v.i), None)
         if obj is None:
             continue
         # the object's phrase must end just before the verb's own auxiliaries and adverbs
-        phrase = [t for t in tokens if t.i == obj.i or obj.i in _ancestors(tokens, t.i)]
-        if any(t.pos in (",", ":", "-LRB-", "``", "''") for t in phrase):
+        phrase = _span(tokens, obj.i)
+        if any(tokens[j].pos in (",", ":", "-LRB-", "``", "''") for j in phrase):
             continue  # 'repulsed Russian assaults in Kursk, the General Staff said': an apposition
-        last = max(t.i for t in phrase)
+        last = max(phrase)
         between = tokens[last + 1:v.i]
         if any(t.head != v.i or t.dep not in ("aux", "aux:pass", "advmod") for t in between):
             continue
@@ -193,16 +210,14 @@ def _reattach_reduced_relatives(tokens: list[Token]) -> list[Token]:
     for v2 in tokens:
         if not v2.is_verb or v2.dep != "dep" or v2.head < 0:
             continue
-        kids2 = [t for t in tokens if t.head == v2.i]
-        if any(k.base in ("nsubj", "csubj", "expl") for k in kids2):
-            continue
-        if v2.pos not in _FINITE and not any(k.dep in ("aux", "aux:pass") for k in kids2):
+        kids2 = _kids(tokens, v2.i)
+        if not _subjectless_clause(v2, kids2):
             continue
         # the participle whose phrase ends right before the later verb
         v1 = next((t for t in reversed(tokens[:v2.i]) if t.pos == "VBN"), None)
         if v1 is None or (v2.head != v1.i and v2.head not in _ancestors(tokens, v1.i)):
             continue
-        span = [t.i for t in tokens if t.i == v1.i or v1.i in _ancestors(tokens, t.i)]
+        span = _span(tokens, v1.i)
         if max(span) != v2.i - 1 and not all(tokens[k].head == v2.i for k in range(max(span) + 1, v2.i)):
             continue
         subject = next((t for t in tokens if t.head == v1.i and t.base == "nsubj" and t.i < v1.i), None)
@@ -249,9 +264,9 @@ def _reattach_listed_subjects(tokens: list[Token]) -> list[Token]:
     for v in tokens:
         if not v.is_verb:
             continue
-        kids = [t for t in tokens if t.head == v.i]
+        kids = _kids(tokens, v.i)
         aux = [k for k in kids if k.dep in ("aux", "aux:pass")]
-        if not aux or any(k.base in ("nsubj", "csubj", "expl") for k in kids):
+        if not aux or not _subjectless_clause(v, kids):
             continue
         first_aux = min(a.i for a in aux)
         last = tokens[first_aux - 1] if first_aux > 0 else None
@@ -271,3 +286,10 @@ def _reattach_listed_subjects(tokens: list[Token]) -> list[Token]:
             if t.head == head.i and t.dep in ("cc", "punct") and t.i > first.i:
                 out[t.i] = replace(t, head=first.i)
     return out
+
+
+# Applied in this order: the gerund and range repairs only re-hang a word or two, the clause
+# repairs then read the corrected heads.
+_REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
+    _reattach_gerunds, _reattach_ranges, _reattach_reduced_relatives, _reattach_clause_subjects,
+    _reattach_listed_subjects)

@@ -19,6 +19,12 @@ class PartyMention:
     form: str  # noun, adj, inst, person
     possessive: bool
 
+    @classmethod
+    def implied(cls, code: str, form: str = "noun") -> PartyMention:
+        """A party the sentence does not name: the last sentence's actor, the speaker, the
+        other side."""
+        return cls(code, 0, 0, "", form, False)
+
 
 @dataclass(frozen=True)
 class PlaceMention:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +86,11 @@ class Rules:
     def measure_nouns(self) -> frozenset[str]:
         """Nouns that count or shape a noun trigger: 'eight hours of talks', 'a wave of strikes'."""
         return self.classes.get("measure", frozenset())
+
+    @cached_property
+    def strike_causes(self) -> frozenset[str]:
+        """What can cause a strike's harm: its weapons and attacks, blasts and debris."""
+        return self.classes["strike_weapon"] | self.classes["strike_cause"]
 
 
 def _load_yaml(name: str) -> dict[str, Any]:
