@@ -338,6 +338,7 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
     out: list[Mention] = []
     taken: set[tuple[int, str]] = set()
     casualty_figures: set[int] = set()
+    at: dict[int, int] = {}  # id(mention) -> its trigger token
     for t, rule in triggers:
         if (t, rule.type) in taken:
             continue
@@ -379,9 +380,21 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
         if m.type == "casualties_claimed":
             casualty_figures.update(id(q) for q in m.quantities)
         out.append(m)
+        at[id(m)] = t
+    out = [m for m in out if not _provenance_of_given(g, m, out, at)]
     out += _figure_mentions(f, res, rl, state, out)
     out += _denials_of_claims(f, out, res, rl, state)
     return out
+
+
+def _provenance_of_given(g: Graph, m: Mention, found: list[Mention], at: dict[int, int]) -> bool:
+    """A maker named on weapons that another aid trigger of the sentence gives or clears ('had
+    greenlit Kyiv's use of Western-supplied missiles'): the giving is the event, not the making."""
+    if m.rule != "aid.provenance" or id(m) not in at:
+        return False
+    above = set(g.ancestors(at[id(m)]))
+    return any(o is not m and o.type == "military_aid" and o.rule != "aid.provenance" and at.get(id(o)) in above
+               for o in found)
 
 
 def _denials_of_claims(f: Facts, found: list[Mention], res: Resources, rl: Rules,
@@ -451,7 +464,7 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
     clause = t if tok.is_verb else (a.governor if a.governor is not None else t)
     ct = g.tokens[clause]
     infinitive = any(g.tokens[m].lemma == "to" for m in g.kids(clause, "mark"))
-    talked_about = infinitive and tok.is_noun and clause != t and ct.lemma in rl.noise["purpose"]["talk_verbs"]
+    talked_about = _talked_about(g, t, clause, rl)
     if infinitive and ct.head >= 0 and ct.dep.split(":")[0] in ("advcl", "acl") and not talked_about \
             and g.tokens[ct.head].lemma not in rl.noise["purpose"]["carried_out"]:
         return True
@@ -464,7 +477,7 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
     if (rule is not None and rule.type in rl.noise["aim"]["attempt_types"] and aim_clause.dep == "xcomp"
             and aim_clause.head >= 0 and g.tokens[aim_clause.head].lemma in rl.noise["aim"]["attempt_governors"]):
         return True
-    if infinitive and ct.dep == "xcomp" and ct.head >= 0 and (
+    if infinitive and ct.dep == "xcomp" and ct.head >= 0 and not talked_about and (
             g.tokens[ct.head].lemma in purpose
             or (g.kids(ct.head, "obj") and g.tokens[ct.head].lemma not in rl.expect_verbs)):
         return True  # 'needs systems to repel', 'mounting an offensive to reclaim': aims ('urged X to withdraw' is not)
@@ -673,6 +686,12 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             # 'Ukraine's forces are holding against ongoing attacks': the attacks are the other side's
             subj = _opponent_party(res, subj.code)
         actor = (mod or subj) if not tok.is_verb else (subj or mod)
+        if rule.type == "diplomacy" and not tok.is_verb:
+            # 'a meeting of the U.N. Security Council requested by the United States': the body
+            # that meets is the actor, whoever asked for it or sits at it
+            body = _party(f, [o for o in a.object if g.case_of(o) == "of"], res)
+            if body is not None and body.code in rl.multilateral:
+                actor = body
         if actor is None and not tok.is_verb:
             # 'a recent offensive involving two battalions of North Korean troops'
             acl = [c for c in g.kids(t, "acl") if g.tokens[c].lemma in ("involve", "include", "use", "feature")]
@@ -994,6 +1013,13 @@ def _named_inside(f: Facts, p: PartyMention) -> bool:
     return g.tokens[j].dep in ("compound", "amod", "obj", "nmod") and not g.tokens[j].dep.startswith("nsubj")
 
 
+def _talked_about(g: Graph, t: int, clause: int, rl: Rules) -> bool:
+    """The noun is what an infinitive of talk is about ('a meeting to discuss North Korea's
+    transfer of arms'): a fact talked about, not an aim or a plan."""
+    return (g.tokens[t].is_noun and clause != t and g.tokens[clause].lemma in rl.noise["purpose"]["talk_verbs"]
+            and any(g.tokens[m].lemma == "to" for m in g.kids(clause, "mark")))
+
+
 def _attempted(g: Graph, t: int, rl: Rules) -> bool:
     tok = g.tokens[t]
     # 'continues to attempt to take ground', 'to try and take ground'
@@ -1066,7 +1092,9 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
     if g.tokens[clause].head < 0 and any(g.tokens[x].lemma == "to" for x in g.kids(clause, "mark")) \
             and not any(g.tokens[x].word.lower() == "had" for x in g.kids(clause, "aux")):
         modality = _stronger(modality, "expected")  # ('the forces had to retreat': they did)
-    for j in [clause] + ([a.governor] if a.governor is not None else []):
+    # a fact talked about keeps its own modality ('a meeting requested to discuss the transfer')
+    governors = [] if _talked_about(g, t, clause, rl) else [clause] + ([a.governor] if a.governor is not None else [])
+    for j in governors:
         if any(g.tokens[x].lemma in rl.modals or g.tokens[x].word.lower() in rl.modals for x in g.kids(j, "aux")):
             modality = _stronger(modality, "expected")
         jt = g.tokens[j]

@@ -233,6 +233,46 @@ def _reattach_reduced_relatives(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _reattach_purpose_relatives(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error, the garden path of a reduced relative with a purpose clause:
+    'The 11,000 North Korean soldiers sent to support Russian forces have also been committed to
+    the Kursk front' comes back with 'sent' as the sentence's verb, 'support' as its complement,
+    and 'Russian forces have been committed' as a clause of 'support'. When a past form with a
+    subject and no auxiliary governs 'to VERB', and that verb's complement clause has an
+    auxiliary and a subject standing right after 'VERB' (its stolen object), the later verb is
+    the sentence's own, the stolen subject is the object again, and the past form describes the
+    first subject."""
+    out = list(tokens)
+    for v1 in tokens:
+        if v1.pos not in ("VBD", "VBN"):
+            continue
+        kids1 = _kids(tokens, v1.i)
+        subject = next((k for k in kids1 if k.base == "nsubj" and k.i < v1.i), None)
+        if subject is None or any(k.dep in ("aux", "aux:pass", "obj") for k in kids1):
+            continue
+        purpose = next((k for k in kids1 if k.dep == "xcomp" and k.pos == "VB" and k.i > v1.i
+                        and any(m.lemma == "to" and m.dep == "mark" for m in _kids(tokens, k.i))), None)
+        if purpose is None or any(k.dep == "obj" for k in _kids(tokens, purpose.i)):
+            continue
+        v2 = next((k for k in _kids(tokens, purpose.i) if k.dep == "ccomp" and k.is_verb), None)
+        if v2 is None:
+            continue
+        kids2 = _kids(tokens, v2.i)
+        stolen = next((k for k in kids2 if k.base == "nsubj"), None)
+        if stolen is None or not any(k.dep in ("aux", "aux:pass") for k in kids2) \
+                or min(_span(tokens, stolen.i)) != purpose.i + 1 or any(k.dep == "mark" for k in kids2):
+            continue
+        passive = any(k.dep == "aux:pass" for k in kids2)
+        out[stolen.i] = replace(stolen, head=purpose.i, dep="obj", base="obj")
+        out[subject.i] = replace(subject, head=v2.i, dep="nsubj:pass" if passive else "nsubj", base="nsubj")
+        out[v2.i] = replace(v2, head=v1.head, dep=v1.dep, base=v1.base)
+        out[v1.i] = replace(v1, head=subject.i, dep="acl", base="acl", pos="VBN")
+        for t in tokens:  # the sentence's own punctuation goes with its verb
+            if t.head == v1.i and t.dep == "punct":
+                out[t.i] = replace(t, head=v2.i)
+    return out
+
+
 def _reattach_ranges(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: in 'sent 10,000 to 12,000 troops to Russia' the parser makes
     '10,000' the object and 'to 12,000 troops' a destination. The noun after the range is the
@@ -289,7 +329,8 @@ def _reattach_listed_subjects(tokens: list[Token]) -> list[Token]:
 
 
 # Applied in this order: the gerund and range repairs only re-hang a word or two, the clause
-# repairs then read the corrected heads.
+# repairs then read the corrected heads (the purpose-relative repair reads the clause whose
+# subject the clause-subject repair has restored).
 _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_gerunds, _reattach_ranges, _reattach_reduced_relatives, _reattach_clause_subjects,
-    _reattach_listed_subjects)
+    _reattach_purpose_relatives, _reattach_listed_subjects)
