@@ -355,6 +355,8 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
         if m.type == "territory_claimed" and m.change in ("captured", "regained") and _attempted(g, t, rl):
             # 'Russia continues to attempt to take ground': an offensive, not a capture
             m.type, m.change = "offensive_launched", None
+        if m.change == "captured" and g.tokens[t].lemma in rl.classes["holding_verbs"] and _ongoing(g, t):
+            m.change = "controls"  # 'Ukrainian forces have occupied large parts of Kursk': they hold them
         if rule.id.startswith("diplomacy.position"):
             req = rl.noise["request"]
             asking = set(req["for_verbs"]) | set(req["object_verbs"]) | {"urge", "press", "encourage"}
@@ -513,6 +515,8 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
             g.tokens[m].lemma in rl.noise["since"]["cases"] for m in g.kids(clause, "mark")) \
             and not _own_time(g, clause) and not _anniversary(g, clause):
         return True  # 'since Russia's invasion began', 'since Russia launched its aggression'
+    if rule is not None and rule.type == "troops_deployed" and tok.dep == "acl" and _describes_a_toll(g, t, rl):
+        return True  # '300 North Korean soldiers deployed to Russia have lost their lives'
     for at in attributions(g, t, rl)[:1]:
         if at.modality == "claimed" and _negated(g, at.verb, rl):
             return True  # 'the Pentagon has not confirmed that ...': nobody asserts it
@@ -531,6 +535,17 @@ def _told_as_news(g: Graph, t: int, rule: TriggerRule, rl: Rules) -> bool:
                 g.tokens[c].pos.startswith("NNP") for c in g.kids(o, "compound", "flat"))):
             return True
     return False
+
+
+def _describes_a_toll(g: Graph, t: int, rl: Rules) -> bool:
+    """The participle describes the subject of a toll: the troops' deployment is who they are,
+    the toll is the news ('soldiers deployed to Russia have lost their lives', '... were killed')."""
+    noun = g.tokens[t].head
+    if noun < 0 or g.tokens[noun].base != "nsubj" or g.tokens[noun].head < 0:
+        return False
+    verb = g.tokens[g.tokens[noun].head]
+    losses = rl.noise["described"]["toll_verbs"]
+    return in_words(verb, rl.classes["toll"]) or verb.lemma in losses
 
 
 def _requested(g: Graph, t: int, rl: Rules) -> bool:
@@ -1013,6 +1028,15 @@ def _named_inside(f: Facts, p: PartyMention) -> bool:
     return g.tokens[j].dep in ("compound", "amod", "obj", "nmod") and not g.tokens[j].dep.startswith("nsubj")
 
 
+def _ongoing(g: Graph, t: int) -> bool:
+    """A verb in the present or the present perfect ('occupies', 'have occupied'), not the past."""
+    tok = g.tokens[t]
+    aux = [g.tokens[x] for x in g.kids(t, "aux")]
+    if any(x.pos == "VBD" or x.lemma in ("will", "would") for x in aux):
+        return False
+    return tok.pos in ("VBZ", "VBP") or (tok.pos == "VBN" and any(x.lemma == "have" for x in aux))
+
+
 def _talked_about(g: Graph, t: int, clause: int, rl: Rules) -> bool:
     """The noun is what an infinitive of talk is about ('a meeting to discuss North Korea's
     transfer of arms'): a fact talked about, not an aim or a plan."""
@@ -1178,6 +1202,8 @@ def _time(f: Facts, t: int, a: Args, m: Mention, rl: Rules, state: ArticleState)
         path = [h, *g.ancestors(h)]
         if any(g.case_of(x) in rl.noise["since"]["cases"] for x in path[:4] if x != t):
             continue  # 'since the invasion in February 2022': when a state began, not this event
+        if any(g.case_of(x) in rl.noise["since"]["prior_cases"] and g.tokens[x].is_noun for x in path[1:4] if x != t):
+            continue  # 'following a deal made in 2024': when the earlier happening was
         if h in phrase:
             mine.append(te)
         elif h in scope or t in path[:4]:
