@@ -350,7 +350,7 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
         m = _mention(f, t, a, rule, res, rl, state)
         if m is None:
             continue
-        if _too_old(m, state.pub, rl) or _test_launch(m, res, rl):
+        if _too_old(m, state.pub, rl) or _test_launch(m, res, rl) or (rule.happened_only and m.modality == "expected"):
             continue
         if m.type == "territory_claimed" and m.change in ("captured", "regained") and _attempted(g, t, rl):
             # 'Russia continues to attempt to take ground': an offensive, not a capture
@@ -717,6 +717,9 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             # 'Thanks for joining the 20th meeting of the Ukraine Defense Contact Group', in a DoD
             # transcript: a meeting nobody is named at is the outlet's government's (see _perspective)
             actor = PartyMention.implied(state.source_party, "inst")
+    if actor is None and rule.type == "offensive_repelled" and obj is not None and any(
+            g.tokens[o].dep == "nsubj:pass" for o in a.object):
+        actor = _opponent_party(res, obj.code)  # 'Russian forces were pushed back from Kyiv': by the other side
     if rule.type == "military_aid":
         _aid_parties(f, t, a, m, actor, subj, mod, obj, res, rl, state)
     elif actor is not None:
@@ -788,7 +791,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             return None  # ('a high-rise building was struck': a target struck is a strike too)
         causes = [j for h in _cause_obliques(g, a, rl) for j in [h, *g.kids(h, "conj")]]
         named = _premodifier_party(f, [t, *a.subject, *a.agent, *causes], rl) or _clause_doer(f, t, res, rl)
-        side = _side_of_ground(m.locations, res, rl)
+        side = _target_party(f, a, res, rl) or _side_of_ground(m.locations, res, rl)
         m.actor = named.code if named is not None else _opponent(res, side)
         if m.actor is None:
             return None
@@ -835,6 +838,16 @@ def _strike_caused(f: Facts, t: int, a: Args, rl: Rules, state: ArticleState) ->
     if any(g.tokens[o].dep == "nsubj:pass" and in_words(g.tokens[o], rl.classes["strike_weapon"]) for o in a.object):
         return True  # 'These missiles have been launched into Ukraine': the weapon is what was fired
     return any(m.type == "strike" for m in state.previous)
+
+
+def _target_party(f: Facts, a: Args, res: Resources, rl: Rules) -> str | None:
+    """The war party whose things were hit, when the words say so: 'used against Russian targets'
+    (the weapons fired are not the target: 'Russian missiles were used')."""
+    g = f.g
+    heads = [o for o in a.oblique if g.case_of(o) in ("against", "on", "at")]
+    heads += [o for o in a.object if not in_words(g.tokens[o], rl.classes["strike_weapon"])]
+    p = _party(f, heads, res)
+    return p.code if p is not None and p.code in rl.noise["off_topic"]["war_parties"] else None
 
 
 def _cause_obliques(g: Graph, a: Args, rl: Rules) -> list[int]:

@@ -40,6 +40,7 @@ class TriggerRule:
     movement: str | None = None
     modality: str | None = None
     deps: tuple[str, ...] = ()
+    happened_only: bool = False  # what is only threatened or planned is rhetoric, not an event
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,7 @@ def rules() -> Rules:
             requires=tuple((k, v) for k, v in (r.get("requires") or {}).items()),
             forbids=tuple((k, v) for k, v in (r.get("forbids") or {}).items()),
             actor=r.get("actor", "subject"), change=r.get("change"), movement=r.get("movement"),
-            modality=r.get("modality"), deps=_tuple(r.get("deps"))))
+            modality=r.get("modality"), deps=_tuple(r.get("deps")), happened_only=bool(r.get("happened_only"))))
         examples += _examples(f"triggers.yaml:{r['id']}", r.get("examples"), r["type"])
     index: dict[tuple[str, str], list[TriggerRule]] = {}
     for t in triggers:
