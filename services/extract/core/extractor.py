@@ -509,6 +509,9 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
         return True  # 'the impacts of Russia's invasion' ('reports of Russia's attacks' report them)
     if tok.is_noun and _requested(g, t, rl):
         return True
+    if tok.is_verb and tok.dep == "ccomp" and tok.head >= 0 \
+            and g.tokens[tok.head].lemma in rl.noise["request"]["clause_verbs"]:
+        return True  # 'demanded that Russia withdraw its forces': asked for, not done
     if tok.is_noun and g.case_of(t) in rl.noise["since"]["cases"] and not _own_time(g, t):
         return True  # 'since its invasion of Ukraine': the start of a state, told as background
     if rule is not None and rule.type == "offensive_launched" and any(
@@ -701,6 +704,10 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             # 'Ukraine's forces are holding against ongoing attacks': the attacks are the other side's
             subj = _opponent_party(res, subj.code)
         actor = (mod or subj) if not tok.is_verb else (subj or mod)
+        owner = (obj or _pronoun_party(f, a.object, t, res, rl, state)) if not tok.is_verb else None
+        if rule.type == "offensive_launched" and actor is not None and owner is not None and owner.code == actor.code:
+            # 'its first infiltration of its territory': the owner of the ground invaded suffered it
+            actor = _opponent_party(res, actor.code)
         if rule.type == "diplomacy" and not tok.is_verb:
             # 'a meeting of the U.N. Security Council requested by the United States': the body
             # that meets is the actor, whoever asked for it or sits at it
