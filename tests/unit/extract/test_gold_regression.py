@@ -16,9 +16,9 @@ from services.offline import evaluate
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
-FLOORS = {  # gold set: (F1, precision); a few points under the figures of extractor 2.109–2.110
-    "seed": (0.85, 0.85),
-    "voa": (0.72, 0.74),
+FLOORS = {  # gold set: (F1, precision); a few points under the figures of extractor 2.119
+    "seed": (0.90, 0.89),
+    "voa": (0.77, 0.79),
     "pd": (0.80, 0.80),
     "pd2": (0.75, 0.80),
     "pd3": (0.62, 0.78),
@@ -27,6 +27,7 @@ FLOORS = {  # gold set: (F1, precision); a few points under the figures of extra
     "pd6": (0.86, 0.88),
     "pd7": (0.83, 0.82),
     "pd8": (0.86, 0.86),
+    "pd9": (0.72, 0.79),
 }
 
 
