@@ -181,10 +181,10 @@ def extract(parsed: ParsedArticle) -> list[Event]:
                    if pl.place is not None and pl.place.kind != "country" and pl.place.country in ("Russia", "Ukraine")]
         if theatre:
             state.last_place = (theatre[-1].name, theatre[-1].place)
-        subjects = [phrase_party(facts, s, res) for t in g.tokens if t.is_verb for s in g.kids(t.i, "nsubj")]
-        named = [p.code for p in subjects if p is not None]
-        if found or named:
-            state.last_actor = found[0].actor if found else named[0]
+        if found:
+            state.last_actor = found[0].actor
+        elif (named := _first_named_subject(facts, res)) is not None:
+            state.last_actor = named
     # talks need someone to talk to: another party, a multilateral body, or a named counterpart;
     # a party's position taken on talks ('Ukraine had agreed to a 30-day ceasefire') stands alone;
     # one urged or refused ('urging Russia to accept a ceasefire') is no happening on its own
@@ -234,6 +234,19 @@ def _about_the_war(parties: list[PartyMention], places: list[PlaceMention], res:
     return count >= needed
 
 
+def _first_named_subject(f: Facts, res: Resources) -> str | None:
+    """The party of the sentence's first verb subject that names one (read only for a sentence
+    without events: the subjects of every verb are not worth finding otherwise)."""
+    g = f.g
+    for t in g.tokens:
+        if t.is_verb:
+            for s in g.kids(t.i, "nsubj"):
+                p = phrase_party(f, s, res)
+                if p is not None:
+                    return p.code
+    return None
+
+
 def _perspective(m: Mention, state: ArticleState) -> None:
     """A meeting has no doer: told by a government's outlet, that government is its actor
     ('Umerov met with Austin at the Pentagon', in a DoD story, is the U.S. meeting Ukraine)."""
@@ -278,8 +291,13 @@ def _remember_speaker(f: Facts, rl: Rules, state: ArticleState, res: Resources) 
 
 def _triggers(g: Graph, rl: Rules) -> list[tuple[int, TriggerRule]]:
     out = []
+    # the copulas of the sentence by their predicate, found once rather than asked of every token
+    copulas: dict[int, list[int]] = {}
     for t in g.tokens:
-        for c in g.kids(t.i, "cop"):  # a predicate: 'troops are in Russia', 'troops are present'
+        if t.head >= 0 and "cop" in (t.base, t.dep):
+            copulas.setdefault(t.head, []).append(t.i)
+    for t in g.tokens:
+        for c in copulas.get(t.i, ()):  # a predicate: 'troops are in Russia', 'troops are present'
             for lemma in (t.lemma, g.tokens[c].lemma):
                 for rule in rl.trigger_index.get((lemma, "copula"), ()):
                     out.append((t.i, rule))
