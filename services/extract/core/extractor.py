@@ -217,7 +217,7 @@ def _by_sentence(items: list[_M], parsed: ParsedArticle) -> dict[int, list[_M]]:
 def _within(items: Iterable[_M], g: Graph) -> list[_M]:
     """A sentence's mentions with offsets relative to the sentence."""
     lo = g.start
-    return [replace(x, start=x.start - lo, end=x.end - lo) for x in items]
+    return [x._replace(start=x.start - lo, end=x.end - lo) for x in items]
 
 
 def _about_the_war(parties: list[PartyMention], places: list[PlaceMention], res: Resources, rl: Rules,
@@ -275,7 +275,9 @@ def _is_furniture(g: Graph, res: Resources, rl: Rules) -> bool:
     text = g.text.strip()
     if text.endswith("?") or len(g) < 4:
         return True
-    return bool(res.rx["noise"].search(text) or res.rx["bio"].search(text))
+    rx = res.rx
+    return bool(rx["noise_start"].match(text) or rx["noise"].search(text)
+                or rx["bio_start"].match(text) or rx["bio"].search(text))
 
 
 def _remember_speaker(f: Facts, rl: Rules, state: ArticleState, res: Resources) -> None:

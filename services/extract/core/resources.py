@@ -118,8 +118,48 @@ def _knowledge_places() -> list[dict[str, Any]]:
 
 def _compile_lexicon(res: Resources) -> None:
     lex, rx = res.lex, res.rx
-    rx["noise"] = re.compile("|".join(f"(?:{p})" for p in lex["noise_line_patterns"]), re.I)
-    rx["bio"] = re.compile("|".join(f"(?:{p})" for p in lex["bio_patterns"]))
+    # A line pattern anchored at the start is tried at the start only (`rx[...+"_start"].match`):
+    # in one alternation with the unanchored ones `re.search` tried it at every position.
+    for name, key, flags in (("noise", "noise_line_patterns", re.I), ("bio", "bio_patterns", 0)):
+        anchored = [p for p in lex[key] if _anchored(p)]
+        rx[f"{name}_start"] = _any_of(anchored, flags)
+        rx[name] = _any_of([p for p in lex[key] if p not in anchored], flags)
     rx["anaphoric_place"] = words_regex(lex["anaphoric_places"])
     res.lex["anaphoric_keys"] = tuple({p.lower().split()[-1] for p in lex["anaphoric_places"]})
     rx["place_cue"] = re.compile("|".join(lex["place_cue_patterns"]), re.I)
+
+
+def _any_of(patterns: list[str], flags: int) -> re.Pattern[str]:
+    """One regex matching where any of `patterns` does (none: a regex that never matches)."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns) if patterns else "(?!)", flags)
+
+
+def _anchored(pattern: str) -> bool:
+    """The pattern can match only at the start of a text: it begins with '^' (no re.M here) and
+    has no '|' outside its groups and character classes, which would start another branch."""
+    if not pattern.startswith("^"):
+        return False
+    depth, k, in_class = 0, 1, False
+    while k < len(pattern):
+        ch = pattern[k]
+        if ch == "\\":
+            k += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            k += 1
+            if pattern[k:k + 1] == "^":
+                k += 1
+            if pattern[k:k + 1] == "]":
+                k += 1  # a ']' right after '[' or '[^' is a member, not the end
+            continue
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return False
+        k += 1
+    return True
