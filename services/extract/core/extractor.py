@@ -217,7 +217,7 @@ def _by_sentence(items: list[_M], parsed: ParsedArticle) -> dict[int, list[_M]]:
 def _within(items: Iterable[_M], g: Graph) -> list[_M]:
     """A sentence's mentions with offsets relative to the sentence."""
     lo = g.start
-    return [x._replace(start=x.start - lo, end=x.end - lo) for x in items]
+    return [x.shifted(lo) for x in items]
 
 
 def _about_the_war(parties: list[PartyMention], places: list[PlaceMention], res: Resources, rl: Rules,
@@ -306,9 +306,9 @@ def _triggers(g: Graph, rl: Rules) -> list[tuple[int, TriggerRule]]:
         pos = "verb" if t.is_verb else "noun" if t.pos.startswith("NN") else "adj" if t.pos.startswith("JJ") else None
         if pos == "adj" and t.dep.split(":")[0] in ("obj", "nsubj", "obl", "nmod", "conj", "appos"):
             pos = "noun"  # a tagging slip: 'an all-out offensive' as an object is a noun
-        if pos is None:
-            continue
         lemma = t.lemma
+        if pos is None or (lemma not in rl.trigger_lemmas and "-" not in lemma):
+            continue  # (every lookup below is by the lemma or, hyphenated, its last part)
         cands = rl.trigger_index.get((lemma, pos), ())
         if not cands and "-" in lemma:
             cands = rl.trigger_index.get((lemma.split("-")[-1], pos), ())
@@ -459,8 +459,8 @@ _REPEL_LEMMAS: set[str] = set()
 
 
 def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None) -> bool:
-    marks = set(rl.noise["conditional"]["marks"])
-    purpose = set(rl.noise["purpose"]["purpose_governors"])
+    marks = rl.conditional_marks
+    purpose = rl.purpose_governors
     chain = [t, *g.ancestors(t)]
     for j in chain:
         if any(g.tokens[m].lemma in marks for m in g.kids(j, "mark")):

@@ -26,6 +26,10 @@ class PartyMention(NamedTuple):
         other side."""
         return cls(code, 0, 0, "", form, False)
 
+    def shifted(self, offset: int) -> PartyMention:
+        """The mention with offsets `offset` characters earlier (relative to a sentence)."""
+        return PartyMention(self.code, self.start - offset, self.end - offset, self.text, self.form, self.possessive)
+
 
 class PlaceMention(NamedTuple):
     place: Place | None
@@ -34,6 +38,10 @@ class PlaceMention(NamedTuple):
     end: int
     text: str
     anaphoric: bool = False
+
+    def shifted(self, offset: int) -> PlaceMention:
+        """The mention with offsets `offset` characters earlier (relative to a sentence)."""
+        return PlaceMention(self.place, self.name, self.start - offset, self.end - offset, self.text, self.anaphoric)
 
 
 def find_parties(text: str, res: Resources) -> list[PartyMention]:
