@@ -181,10 +181,10 @@ def extract(parsed: ParsedArticle) -> list[Event]:
                    if pl.place is not None and pl.place.kind != "country" and pl.place.country in ("Russia", "Ukraine")]
         if theatre:
             state.last_place = (theatre[-1].name, theatre[-1].place)
-        subjects = [phrase_party(facts, s, res) for t in g.tokens if t.is_verb for s in g.kids(t.i, "nsubj")]
-        named = [p.code for p in subjects if p is not None]
-        if found or named:
-            state.last_actor = found[0].actor if found else named[0]
+        if found:
+            state.last_actor = found[0].actor
+        elif (named := _first_named_subject(facts, res)) is not None:
+            state.last_actor = named
     # talks need someone to talk to: another party, a multilateral body, or a named counterpart;
     # a party's position taken on talks ('Ukraine had agreed to a 30-day ceasefire') stands alone;
     # one urged or refused ('urging Russia to accept a ceasefire') is no happening on its own
@@ -217,7 +217,7 @@ def _by_sentence(items: list[_M], parsed: ParsedArticle) -> dict[int, list[_M]]:
 def _within(items: Iterable[_M], g: Graph) -> list[_M]:
     """A sentence's mentions with offsets relative to the sentence."""
     lo = g.start
-    return [replace(x, start=x.start - lo, end=x.end - lo) for x in items]
+    return [x.shifted(lo) for x in items]
 
 
 def _about_the_war(parties: list[PartyMention], places: list[PlaceMention], res: Resources, rl: Rules,
@@ -232,6 +232,19 @@ def _about_the_war(parties: list[PartyMention], places: list[PlaceMention], res:
         countries = {res.parties[c].country for c in war if c in res.parties}
         count += sum(1 for pl in places if pl.place is not None and pl.place.country in countries)
     return count >= needed
+
+
+def _first_named_subject(f: Facts, res: Resources) -> str | None:
+    """The party of the sentence's first verb subject that names one (read only for a sentence
+    without events: the subjects of every verb are not worth finding otherwise)."""
+    g = f.g
+    for t in g.tokens:
+        if t.is_verb:
+            for s in g.kids(t.i, "nsubj"):
+                p = phrase_party(f, s, res)
+                if p is not None:
+                    return p.code
+    return None
 
 
 def _perspective(m: Mention, state: ArticleState) -> None:
@@ -262,7 +275,9 @@ def _is_furniture(g: Graph, res: Resources, rl: Rules) -> bool:
     text = g.text.strip()
     if text.endswith("?") or len(g) < 4:
         return True
-    return bool(res.rx["noise"].search(text) or res.rx["bio"].search(text))
+    rx = res.rx
+    return bool(rx["noise_start"].match(text) or rx["noise"].search(text)
+                or rx["bio_start"].match(text) or rx["bio"].search(text))
 
 
 def _remember_speaker(f: Facts, rl: Rules, state: ArticleState, res: Resources) -> None:
@@ -278,17 +293,22 @@ def _remember_speaker(f: Facts, rl: Rules, state: ArticleState, res: Resources) 
 
 def _triggers(g: Graph, rl: Rules) -> list[tuple[int, TriggerRule]]:
     out = []
+    # the copulas of the sentence by their predicate, found once rather than asked of every token
+    copulas: dict[int, list[int]] = {}
     for t in g.tokens:
-        for c in g.kids(t.i, "cop"):  # a predicate: 'troops are in Russia', 'troops are present'
+        if t.head >= 0 and "cop" in (t.base, t.dep):
+            copulas.setdefault(t.head, []).append(t.i)
+    for t in g.tokens:
+        for c in copulas.get(t.i, ()):  # a predicate: 'troops are in Russia', 'troops are present'
             for lemma in (t.lemma, g.tokens[c].lemma):
                 for rule in rl.trigger_index.get((lemma, "copula"), ()):
                     out.append((t.i, rule))
         pos = "verb" if t.is_verb else "noun" if t.pos.startswith("NN") else "adj" if t.pos.startswith("JJ") else None
         if pos == "adj" and t.dep.split(":")[0] in ("obj", "nsubj", "obl", "nmod", "conj", "appos"):
             pos = "noun"  # a tagging slip: 'an all-out offensive' as an object is a noun
-        if pos is None:
-            continue
         lemma = t.lemma
+        if pos is None or (lemma not in rl.trigger_lemmas and "-" not in lemma):
+            continue  # (every lookup below is by the lemma or, hyphenated, its last part)
         cands = rl.trigger_index.get((lemma, pos), ())
         if not cands and "-" in lemma:
             cands = rl.trigger_index.get((lemma.split("-")[-1], pos), ())
@@ -454,8 +474,8 @@ _REPEL_LEMMAS: set[str] = set()
 
 
 def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None) -> bool:
-    marks = set(rl.noise["conditional"]["marks"])
-    purpose = set(rl.noise["purpose"]["purpose_governors"])
+    marks = rl.conditional_marks
+    purpose = rl.purpose_governors
     chain = [t, *g.ancestors(t)]
     for j in chain:
         if any(g.tokens[m].lemma in marks for m in g.kids(j, "mark")):

@@ -3,8 +3,8 @@ set of tree queries the slot rules need. Pure; built from a `ParsedSentence`."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import NamedTuple
 
 from schemas.parse import ParsedSentence
 
@@ -15,8 +15,11 @@ NOUN_ARG_DEPS = frozenset({"nmod", "nmod:poss", "compound", "amod", "nummod", "d
                            "nmod:tmod", "nmod:npmod", "det:predet", "fixed", "punct", "cc", "conj"})
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """One token, immutable. A NamedTuple rather than a frozen dataclass: a sentence builds one
+    per word, and a frozen dataclass's __init__ (one object.__setattr__ per field) was the largest
+    single cost of building a graph."""
+
     i: int  # 0-based position in the sentence
     word: str
     lemma: str  # lowercased
@@ -43,9 +46,13 @@ class Graph:
         for repair in _REPAIRS:
             self.tokens = repair(self.tokens)
         self.children: list[list[int]] = [[] for _ in self.tokens]
+        # each token's children with their relations, for `kids` and `subtree` (the rules ask for
+        # children by relation about a thousand times an article)
+        self._relations: list[list[tuple[int, str, str]]] = [[] for _ in self.tokens]
         for t in self.tokens:
             if t.head >= 0:
                 self.children[t.head].append(t.i)
+                self._relations[t.head].append((t.i, t.base, t.dep))
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -58,17 +65,16 @@ class Graph:
         """Children of i whose relation is one of `deps` (a prefix match: 'obl' finds 'obl:tmod')."""
         if not deps:
             return list(self.children[i])
-        tokens = self.tokens
-        return [c for c in self.children[i] if tokens[c].base in deps or tokens[c].dep in deps]
+        return [c for c, base, dep in self._relations[i] if base in deps or dep in deps]
 
     def subtree(self, i: int, stop: frozenset[str] = frozenset()) -> list[int]:
         """i and its descendants, not descending through relations in `stop`."""
         out, todo = [], [i]
+        relations = self._relations
         while todo:
             j = todo.pop()
             out.append(j)
-            todo.extend(c for c in self.children[j] if self.tokens[c].dep.split(":")[0] not in stop
-                        and self.tokens[c].dep not in stop)
+            todo.extend([c for c, base, dep in relations[j] if base not in stop and dep not in stop])
         return sorted(out)
 
     def phrase(self, i: int) -> list[int]:
@@ -136,6 +142,15 @@ def _kids(tokens: list[Token], i: int) -> list[Token]:
     return [t for t in tokens if t.head == i]
 
 
+def _children(tokens: list[Token]) -> list[list[Token]]:
+    """Every token's `_kids`, in one pass (for a repair that asks of every verb)."""
+    out: list[list[Token]] = [[] for _ in tokens]
+    for t in tokens:
+        if t.head >= 0:
+            out[t.head].append(t)
+    return out
+
+
 def _span(tokens: list[Token], i: int) -> list[int]:
     """i and every token below it."""
     return [t.i for t in tokens if t.i == i or i in _ancestors(tokens, t.i)]
@@ -170,8 +185,8 @@ def _reattach_clause_subjects(tokens: list[Token]) -> list[Token]:
         between = tokens[last + 1:v.i]
         if any(t.head != v.i or t.dep not in ("aux", "aux:pass", "advmod") for t in between):
             continue
-        out[obj.i] = replace(obj, head=v.i, dep="nsubj", base="nsubj")
-        out[v.i] = replace(v, dep="ccomp", base="ccomp")
+        out[obj.i] = obj._replace(head=v.i, dep="nsubj", base="nsubj")
+        out[v.i] = v._replace(dep="ccomp", base="ccomp")
     return out
 
 
@@ -195,8 +210,8 @@ def _reattach_gerunds(tokens: list[Token]) -> list[Token]:
         prep = tokens[v.head]
         if prep.pos != "IN" or prep.dep != "dep" or prep.head < 0 or prep.i != v.i - 1:
             continue
-        out[v.i] = replace(v, head=prep.head, dep="advcl", base="advcl")
-        out[prep.i] = replace(prep, head=v.i, dep="mark", base="mark")
+        out[v.i] = v._replace(head=prep.head, dep="advcl", base="advcl")
+        out[prep.i] = prep._replace(head=v.i, dep="mark", base="mark")
     return out
 
 
@@ -224,12 +239,12 @@ def _reattach_reduced_relatives(tokens: list[Token]) -> list[Token]:
         if subject is None or any(t.head == v1.i and t.dep in ("aux", "aux:pass") for t in tokens):
             continue  # 'buildings were hit, partially collapsed': a verb of its own, not a reduced relative
         passive = any(k.dep == "aux:pass" for k in kids2)
-        out[subject.i] = replace(subject, head=v2.i, dep="nsubj:pass" if passive else "nsubj", base="nsubj")
-        out[v2.i] = replace(v2, head=v1.head, dep=v1.dep, base=v1.base)
-        out[v1.i] = replace(v1, head=subject.i, dep="acl", base="acl")
+        out[subject.i] = subject._replace(head=v2.i, dep="nsubj:pass" if passive else "nsubj", base="nsubj")
+        out[v2.i] = v2._replace(head=v1.head, dep=v1.dep, base=v1.base)
+        out[v1.i] = v1._replace(head=subject.i, dep="acl", base="acl")
         for m in tokens:  # 'after' marks the clause, now the later verb's
             if m.head == v1.i and m.dep == "mark":
-                out[m.i] = replace(m, head=v2.i)
+                out[m.i] = m._replace(head=v2.i)
     return out
 
 
@@ -263,13 +278,13 @@ def _reattach_purpose_relatives(tokens: list[Token]) -> list[Token]:
                 or min(_span(tokens, stolen.i)) != purpose.i + 1 or any(k.dep == "mark" for k in kids2):
             continue
         passive = any(k.dep == "aux:pass" for k in kids2)
-        out[stolen.i] = replace(stolen, head=purpose.i, dep="obj", base="obj")
-        out[subject.i] = replace(subject, head=v2.i, dep="nsubj:pass" if passive else "nsubj", base="nsubj")
-        out[v2.i] = replace(v2, head=v1.head, dep=v1.dep, base=v1.base)
-        out[v1.i] = replace(v1, head=subject.i, dep="acl", base="acl", pos="VBN")
+        out[stolen.i] = stolen._replace(head=purpose.i, dep="obj", base="obj")
+        out[subject.i] = subject._replace(head=v2.i, dep="nsubj:pass" if passive else "nsubj", base="nsubj")
+        out[v2.i] = v2._replace(head=v1.head, dep=v1.dep, base=v1.base)
+        out[v1.i] = v1._replace(head=subject.i, dep="acl", base="acl", pos="VBN")
         for t in tokens:  # the sentence's own punctuation goes with its verb
             if t.head == v1.i and t.dep == "punct":
-                out[t.i] = replace(t, head=v2.i)
+                out[t.i] = t._replace(head=v2.i)
     return out
 
 
@@ -288,9 +303,9 @@ def _reattach_ranges(tokens: list[Token]) -> list[Token]:
         noun = tokens[high.head]
         if noun.head != low.head or noun.i <= high.i or noun.base not in ("obl", "nmod"):
             continue
-        out[noun.i] = replace(noun, head=low.head, dep=low.dep, base=low.base)
-        out[low.i] = replace(low, head=noun.i, dep="nummod", base="nummod")
-        out[to.i] = replace(to, head=high.i, dep="case", base="case")
+        out[noun.i] = noun._replace(head=low.head, dep=low.dep, base=low.base)
+        out[low.i] = low._replace(head=noun.i, dep="nummod", base="nummod")
+        out[to.i] = to._replace(head=high.i, dep="case", base="case")
     return out
 
 
@@ -301,10 +316,11 @@ def _reattach_listed_subjects(tokens: list[Token]) -> list[Token]:
     right before a subjectless verb's auxiliary, hung on a common noun before them, are the
     verb's subjects."""
     out = list(tokens)
+    kids_of = _children(tokens)
     for v in tokens:
         if not v.is_verb:
             continue
-        kids = _kids(tokens, v.i)
+        kids = kids_of[v.i]
         aux = [k for k in kids if k.dep in ("aux", "aux:pass")]
         if not aux or not _subjectless_clause(v, kids):
             continue
@@ -319,12 +335,12 @@ def _reattach_listed_subjects(tokens: list[Token]) -> list[Token]:
         if not names or any(not t.pos.startswith("NNP") for t in names):
             continue
         first, rest = names[0], names[1:]
-        out[first.i] = replace(first, head=v.i, dep="nsubj", base="nsubj")
+        out[first.i] = first._replace(head=v.i, dep="nsubj", base="nsubj")
         for t in rest:
-            out[t.i] = replace(t, head=first.i)
+            out[t.i] = t._replace(head=first.i)
         for t in tokens:  # the list's 'and' and commas go with it
             if t.head == head.i and t.dep in ("cc", "punct") and t.i > first.i:
-                out[t.i] = replace(t, head=first.i)
+                out[t.i] = t._replace(head=first.i)
     return out
 
 

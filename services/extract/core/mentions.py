@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from services.extract.core.resources import Place, Resources
 
@@ -10,8 +10,9 @@ _POSS = re.compile(r"['’]s?$")
 _SUFFIX = re.compile(r"(?:['’]s)?(?:\s+(?:region|Region|Oblast|oblast|area|province|front|border\s+region))?$")
 
 
-@dataclass(frozen=True)
-class PartyMention:
+# Mentions are NamedTuples, immutable records that are cheap to build: an article makes some
+# hundred of them (the text's scan, then each sentence's copy with offsets of its own).
+class PartyMention(NamedTuple):
     code: str
     start: int
     end: int
@@ -25,15 +26,22 @@ class PartyMention:
         other side."""
         return cls(code, 0, 0, "", form, False)
 
+    def shifted(self, offset: int) -> PartyMention:
+        """The mention with offsets `offset` characters earlier (relative to a sentence)."""
+        return PartyMention(self.code, self.start - offset, self.end - offset, self.text, self.form, self.possessive)
 
-@dataclass(frozen=True)
-class PlaceMention:
+
+class PlaceMention(NamedTuple):
     place: Place | None
     name: str
     start: int
     end: int
     text: str
     anaphoric: bool = False
+
+    def shifted(self, offset: int) -> PlaceMention:
+        """The mention with offsets `offset` characters earlier (relative to a sentence)."""
+        return PlaceMention(self.place, self.name, self.start - offset, self.end - offset, self.text, self.anaphoric)
 
 
 def find_parties(text: str, res: Resources) -> list[PartyMention]:

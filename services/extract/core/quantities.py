@@ -36,6 +36,18 @@ _QTY = re.compile(
     rf")(?P<pct>\s*(?:%|percent|per\s+cent))?(?![\w-])",
     re.I)
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+# A speed gate: every figure _QTY finds holds a digit or one of these words (the last word of
+# each number word, vague amount and share it knows), so a text without them is not scanned.
+_NUMBER_WORDS = tuple(sorted({k.split()[-1] for k in (*_WORDNUMS, *_VAGUE, *_SHARES)}))
+_DIGIT = re.compile(r"\d")
+
+
+def _may_hold_figures(text: str) -> bool:
+    # only for ASCII text: what re.I and \d match outside ASCII the lowercase test would miss
+    if not text.isascii() or _DIGIT.search(text):
+        return True
+    low = text.lower()
+    return any(w in low for w in _NUMBER_WORDS)
 
 
 @dataclass(frozen=True)
@@ -91,6 +103,8 @@ _STOP_MODS = re.compile(r"\b(?:of|in|on|to|at|by|from|were|was|are|is|have|has|h
 def find_quantities(text: str, res: Resources | None = None) -> list[Qty]:
     unit_rx, unit_alias = _unit_regex()
     out: list[Qty] = []
+    if not _may_hold_figures(text):
+        return out
     for m in _QTY.finditer(text):
         s, e = m.start(), m.end()
         before = text[max(0, s - 12):s]

@@ -89,6 +89,26 @@ class Rules:
         return self.classes.get("measure", frozenset())
 
     @cached_property
+    def trigger_lemmas(self) -> frozenset[str]:
+        """The lemmas `trigger_index` is keyed by: a token with another is no trigger."""
+        return frozenset(lemma for lemma, _ in self.trigger_index)
+
+    @cached_property
+    def casualty_words(self) -> frozenset[str]:
+        """Every word of the casualty classes (killed, wounded, captured, ...)."""
+        return frozenset().union(*self.casualty_lemmas.values())
+
+    @cached_property
+    def conditional_marks(self) -> frozenset[str]:
+        """Markers of a clause that does not report a fact: 'if', 'unless' (noise.yaml)."""
+        return frozenset(self.noise["conditional"]["marks"])
+
+    @cached_property
+    def purpose_governors(self) -> frozenset[str]:
+        """Words an aim hangs off: 'needs systems to repel' (noise.yaml)."""
+        return frozenset(self.noise["purpose"]["purpose_governors"])
+
+    @cached_property
     def strike_causes(self) -> frozenset[str]:
         """What can cause a strike's harm: its weapons and attacks, blasts and debris."""
         return self.classes["strike_weapon"] | self.classes["strike_cause"]

@@ -225,8 +225,7 @@ def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
     if cls == "multilateral":  # a body that meets on its own: the G7, NATO, the EU
         return any(j in f.parties and f.parties[j].code in rules.multilateral for j in idx)
     if cls == "casualty":
-        casualty_words: set[str] = set().union(*rules.casualty_lemmas.values())
-        return any(in_words(g.tokens[j], casualty_words) for j in idx)
+        return any(in_words(g.tokens[j], rules.casualty_words) for j in idx)
     if cls == "figure":
         return any(q[1] in idx for q in f.quants)
     words = rules.classes.get(cls, frozenset())
