@@ -719,6 +719,8 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         if not tok.is_verb and gov_lemma is not None and gov_lemma not in rl.classes["support_verbs"] \
                 and gov_lemma not in rl.attribution_verbs and rule.type != "diplomacy" and not a.manner:
             subj = None  # 'Russia struggled to respond to the incursion': not Russia's incursion
+        if not tok.is_verb and rule.type == "strike" and gov_lemma in rl.classes["witness_verbs"] and mod is None:
+            subj = None  # 'Ukrainian officials reported fresh missile strikes': who told, not who struck
         if (not tok.is_verb and mod is None and subj is not None and gov_lemma in rl.classes["resist_verbs"]
                 and g.case_of(t) == "against"):
             # 'Ukraine's forces are holding against ongoing attacks': the attacks are the other side's
@@ -817,7 +819,9 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
                 or has_class(f, role_tokens(g, a, "object"), "facility", rl)):
             return None  # ('a high-rise building was struck': a target struck is a strike too)
         causes = [j for h in _cause_obliques(g, a, rl) for j in [h, *g.kids(h, "conj")]]
-        named = _premodifier_party(f, [t, *a.subject, *a.agent, *causes], rl) or _clause_doer(f, t, res, rl)
+        told = a.governor is not None and not tok.is_verb and g.tokens[a.governor].lemma in rl.classes["witness_verbs"]
+        doers = [] if told else a.subject  # 'Ukrainian officials reported strikes': who told, not who struck
+        named = _premodifier_party(f, [t, *doers, *a.agent, *causes], rl) or _clause_doer(f, t, res, rl)
         side = _target_party(f, a, res, rl) or _side_of_ground(m.locations, res, rl)
         m.actor = named.code if named is not None else _opponent(res, side)
         if m.actor is None:
@@ -1018,6 +1022,17 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
             m.actor = source.code
             m.recipient = receiver.code if receiver is not None and receiver.code != source.code else None
             return
+    if not tok.is_verb and tok.lemma in rl.classes["receive_nouns"]:
+        # 'Russia's procurement of North Korean ballistic missiles': the possessor receives, the
+        # source or the weapons' maker gives
+        source = _party(f, [o for o in a.oblique if g.case_of(o) == "from"], res) or obj
+        receiver = mod or subj
+        m.actor = source.code if source is not None else None
+        m.recipient = receiver.code if receiver is not None and source is not None and receiver.code != source.code \
+            else None
+        if m.recipient is None:
+            m.actor = None  # a purchase with no one on one side names no support given
+        return
     if tok.lemma in rl.classes["receive_verbs"] and tok.is_verb:
         # 'Russia is getting weapons from North Korea': the giver is the source, the receiver the subject
         source = _party(f, [o for o in a.oblique if g.case_of(o) == "from"], res)
