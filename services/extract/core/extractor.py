@@ -520,6 +520,7 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
         if gov.lemma not in rl.classes["support_verbs"] and gov.lemma not in rl.attribution_verbs \
                 and not in_words(gov, rl.classes["toll"] | {"die", "dead"}) \
                 and gov.lemma not in rl.classes["launch_verbs"] and not talked_about \
+                and gov.lemma not in rl.noise["reference"]["suffer_verbs"] \
                 and tok.dep.split(":")[0] in ("obj", "obl") and not _own_time(g, t):
             return True
     if rule is not None and rule.type in rl.noise["reference"]["types"] and tok.is_noun and tok.base == "nmod" \
