@@ -288,6 +288,35 @@ def _reattach_purpose_relatives(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _reattach_place_appositions(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: in 'On March 11 in Jeddah, Saudi Arabia, Ukraine accepted a
+    U.S. proposal' the parser makes the country of 'Jeddah, Saudi Arabia' the subject and the
+    real subject its apposition. When a verb's subject is a proper name set off by commas right
+    after another proper name of an oblique or nominal modifier, and has a proper-name
+    apposition after it, the apposition is the subject and the name belongs to the place before."""
+    out = list(tokens)
+    for subject in tokens:
+        if subject.base != "nsubj" or subject.head < 0 or not subject.pos.startswith("NNP"):
+            continue
+        span = _span(tokens, subject.i)
+        first = min(span)
+        if first < 2 or tokens[first - 1].word != ",":
+            continue
+        place = tokens[first - 2]
+        if not place.pos.startswith("NNP") or place.base not in ("obl", "nmod") or place.i in span:
+            continue
+        appos = next((k for k in _kids(tokens, subject.i) if k.dep == "appos" and k.i > subject.i
+                      and k.pos.startswith("NNP")), None)
+        if appos is None:
+            continue
+        out[appos.i] = appos._replace(head=subject.head, dep=subject.dep, base=subject.base)
+        out[subject.i] = subject._replace(head=place.i, dep="appos", base="appos")
+        for t in tokens:  # the comma after the place name goes with it
+            if t.head == subject.i and t.dep == "punct" and subject.i < t.i < appos.i:
+                out[t.i] = t._replace(head=place.i)
+    return out
+
+
 def _reattach_ranges(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: in 'sent 10,000 to 12,000 troops to Russia' the parser makes
     '10,000' the object and 'to 12,000 troops' a destination. The noun after the range is the
@@ -348,5 +377,5 @@ def _reattach_listed_subjects(tokens: list[Token]) -> list[Token]:
 # repairs then read the corrected heads (the purpose-relative repair reads the clause whose
 # subject the clause-subject repair has restored).
 _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
-    _reattach_gerunds, _reattach_ranges, _reattach_reduced_relatives, _reattach_clause_subjects,
-    _reattach_purpose_relatives, _reattach_listed_subjects)
+    _reattach_gerunds, _reattach_ranges, _reattach_place_appositions, _reattach_reduced_relatives,
+    _reattach_clause_subjects, _reattach_purpose_relatives, _reattach_listed_subjects)

@@ -263,8 +263,10 @@ def arguments(g: Graph, t: int, measures: frozenset[str] = frozenset()) -> Args:
         a.subject = g.kids(t, "nsubj", "csubj")
         a.subject = [s for s in a.subject if not g.tokens[s].dep.startswith("nsubj:pass")]
         a.object = g.kids(t, "obj", "iobj") + g.kids(t, "nsubj:pass")
+        # 'by X' of a passive, or of a bare participle ('drones launched by Russian forces')
+        passive = bool(g.kids(t, "nsubj:pass", "aux:pass")) or (tok.pos == "VBN" and not g.kids(t, "aux"))
         for o in g.kids(t, "obl", "nmod", "advmod"):
-            (a.agent if g.case_of(o) == "by" and g.kids(t, "nsubj:pass", "aux:pass") else a.oblique).append(o)
+            (a.agent if g.case_of(o) == "by" and passive else a.oblique).append(o)
         a.xcomp = g.kids(t, "xcomp")
         if not a.object and tok.dep == "conj" and tok.head >= 0 and g.tokens[tok.head].is_verb:
             a.object = g.kids(tok.head, "obj")  # 'killed or wounded 3,000 soldiers': a shared object
