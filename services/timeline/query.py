@@ -13,14 +13,14 @@ from datetime import UTC, datetime
 from services.timeline.core.fold import score_after, score_floor
 from services.timeline.core.model import ClaimBrief, ClaimView, Entry, ListedEntry
 from services.timeline.core.places import normalize_name, place_tokens
-from services.timeline.core.query import entry_as_of, filter_entries
+from services.timeline.core.query import claims_known_at, entry_as_of, filter_entries
 from services.timeline.store import TimelineQuery
 
 _WORD = re.compile(r"[0-9a-zA-Z\u00c0-\u024f]{3,}")
 
-__all__ = ["LIST_CLAIMS", "SearchPlan", "claim_brief", "entry_as_of", "entry_index_keys", "index_is_exact",
-           "index_key_for", "ingest_bounds", "list_view", "matches", "moment_score", "needle_runs", "score_after",
-           "score_floor", "search_text", "word_suffixes", "words"]
+__all__ = ["LIST_CLAIMS", "SearchPlan", "claim_brief", "claims_known_at", "entry_as_of", "entry_index_keys",
+           "index_is_exact", "index_key_for", "ingest_bounds", "list_view", "matches", "moment_score", "needle_runs",
+           "score_after", "score_floor", "search_text", "word_suffixes", "words"]
 
 
 LIST_CLAIMS = 3

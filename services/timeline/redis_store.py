@@ -49,6 +49,7 @@ from schemas.events import Event, parse_event
 from services.timeline.core.model import Entry
 from services.timeline.query import (
     SearchPlan,
+    claims_known_at,
     entry_as_of,
     entry_index_keys,
     index_is_exact,
@@ -543,6 +544,11 @@ class RedisTimelineStore:
         self._url: str | None = None  # set by from_url; lets a forked rebuild process reconnect
         self._pages: GenerationCache[TimelineQuery, JsonPage] = GenerationCache(
             lambda page: sum(len(d) for d in page.entries))
+        # Entries shown as at an as_of, per (entry id, claims known then), and as stored (the
+        # key's count -1): see `_confirm`.
+        self._as_of_entries: GenerationCache[tuple[str, int], tuple[Entry | None]] = GenerationCache(
+            lambda built: 2000 + 1500 * (built[0].claims_total if built[0] else 0), max_items=4096,
+            max_bytes=128 * 1024 * 1024)
 
     @classmethod
     def from_url(cls, url: str, prefix: str, namespace: str | None = None) -> RedisTimelineStore:
@@ -801,7 +807,6 @@ class RedisTimelineStore:
         in `documents` (bytes) when Redis could decide it, else (an entry shown as it was at
         `as_of`, or one to confirm) as the entry the core's filter accepted. The cursor is
         the index position of the last one."""
-        await self._refresh_ns()
         plan = SearchPlan(query)
         runs = plan.runs or []
         fixed = [self._fixed_ns or "", DEFAULT_NAMESPACE, f"{self._prefix}:", documents,
@@ -849,15 +854,34 @@ class RedisTimelineStore:
 
     async def _confirm(self, entry_ids: list[str], query: TimelineQuery, documents: str) -> dict[str, Entry | bytes]:
         """The entries Redis could not decide, read back, shown as at `as_of` and checked with
-        the core's filter: each as an Entry (`entries` documents) or the JSON of its view."""
+        the core's filter: each as an Entry (`entries` documents) or the JSON of its view.
+
+        An entry shown as at `as_of` is the one built from the claims ingested by then, which
+        are its first k claims in ingestion order: the process keeps the built entries per
+        (entry, k) for the store's generation (`store.GenerationCache`), so moments that
+        leave the same claims share the rebuild."""
+        await self._refresh_ns()
+        generation = await self.generation() if query.as_of is not None else None
         out: dict[str, Entry | bytes] = {}
         raw = await self._r.hmget(self._k("entries"), entry_ids)
+        built: dict[tuple[str, int], Entry | None] = {}
         for entry_id, stored in zip(entry_ids, raw):
             if stored is None:
                 continue
-            entry: Entry | None = Entry.model_validate_json(_unpack(stored))
+            # The stored entry as parsed (a long-running story's entry holds thousands of
+            # claims: parsing it costs more than the rest), kept under the same generation.
+            parsed = self._as_of_entries.get(generation, (entry_id, -1)) if generation is not None else None
+            entry: Entry | None = parsed[0] if parsed else Entry.model_validate_json(_unpack(stored))
+            if parsed is None and generation is not None:
+                built[(entry_id, -1)] = entry
             if entry is not None and query.as_of is not None:
-                entry = entry_as_of(entry, query.as_of)
+                key = (entry_id, claims_known_at(entry, query.as_of))
+                cached = self._as_of_entries.get(generation, key)
+                if cached is None:
+                    entry = entry_as_of(entry, query.as_of)
+                    built[key] = entry
+                else:
+                    entry = cached[0]
             if entry is None or not matches(entry, query):
                 continue
             if documents == "entries_list":
@@ -866,6 +890,10 @@ class RedisTimelineStore:
                 out[entry_id] = entry.model_dump_json().encode()
             else:
                 out[entry_id] = entry
+        if built and generation is not None and await self.generation() == generation:
+            # Kept only when no commit landed while they were read and built.
+            for key, value in built.items():
+                self._as_of_entries.put(generation, key, (value,))
         return out
 
     async def _scan_page(self, query: TimelineQuery) -> Page:

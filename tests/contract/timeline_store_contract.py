@@ -321,3 +321,26 @@ class TimelineStoreContract:
         assert (await store.page(TimelineQuery(q="umpin"))).entries == []
         assert [e.type for e in (await store.page(TimelineQuery(q="glide b"))).entries] == ["strike"]
         assert [e.type for e in (await store.page(TimelineQuery(q="lide"))).entries] == ["strike"]
+
+    async def test_as_of_follows_a_commit(self, store):
+        """An entry shown as at `as_of` may be kept between requests (the Redis store keeps the
+        rebuilt entries per generation), never past a commit."""
+        events = search_scenario()
+        await self.fold_in(store, events)
+        moment = datetime(2025, 1, 10, tzinfo=UTC)
+        for _ in range(2):
+            shown = (await store.page(TimelineQuery(limit=100, as_of=moment))).entries
+            assert {e.entry_id: e for e in shown} == {e.entry_id: e for e in filter_entries(fold(events), as_of=moment)}
+        newer = make_event("b1", "strike", actor="RUS", location="Sudzha", when=date(2025, 2, 2),
+                           ingested=datetime(2025, 1, 2, tzinfo=UTC), version="9.0.0",
+                           sentence="A Russian glide bomb hit Sudzha overnight.")
+        await self.fold_in(store, [newer])
+        expected = {e.entry_id: e for e in filter_entries(fold([*events, newer]), as_of=moment)}
+        for json_pages in (False, True):
+            if json_pages:
+                got = [json.loads(d) for d in (await store.page_json(TimelineQuery(limit=100, as_of=moment))).entries]
+                assert {d["entry_id"]: d for d in got} == {
+                    i: json.loads(list_view(e).model_dump_json()) for i, e in expected.items()}
+            else:
+                got_entries = (await store.page(TimelineQuery(limit=100, as_of=moment))).entries
+                assert {e.entry_id: e for e in got_entries} == expected
