@@ -20,7 +20,7 @@ _WORD = re.compile(r"[0-9a-zA-Z\u00c0-\u024f]{3,}")
 
 __all__ = ["LIST_CLAIMS", "SearchPlan", "claim_brief", "claims_known_at", "entry_as_of", "entry_index_keys",
            "index_is_exact", "index_key_for", "ingest_bounds", "list_view", "matches", "moment_score", "needle_runs",
-           "score_after", "score_floor", "search_text", "word_suffixes", "words"]
+           "score_after", "score_floor", "search_text", "time_hull", "word_suffixes", "words"]
 
 
 LIST_CLAIMS = 3
@@ -137,6 +137,14 @@ def ingest_bounds(entry: Entry) -> tuple[float, float] | None:
         return None
     latest = math.inf if len(known) < len(entry.claims) else max(known)
     return min(known), latest
+
+
+def time_hull(entry: Entry) -> tuple[int, int]:
+    """(first start, last end) over all the entry's claims, as day ordinals: the entry's time
+    built from any subset of its claims (as at an as_of) lies within it (`fold._merged_time`
+    takes the earliest start and the latest end of some of the claims)."""
+    return (min(c.time.start for c in entry.claims).toordinal(),
+            max(max(c.time.end, c.time.start) for c in entry.claims).toordinal())
 
 
 class SearchPlan:

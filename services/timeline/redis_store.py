@@ -19,6 +19,8 @@ namespace, so a replay is written beside the live projection and switched in wit
                               (what `q` is checked on, in Redis)
     z:ingmin z:ingmax   zsets entry id scored by its first / last claim's ingestion time (µs;
                               +inf when a claim has none): what `as_of` reads
+    thull               hash  entry id -> "first last": day ordinals of its claims' earliest start
+                              and latest end (an entry shown as at as_of lies within them)
     pos:{topic}         hash  partition -> next offset, written in the same MULTI/EXEC
                               as the state it produced
 
@@ -59,6 +61,7 @@ from services.timeline.query import (
     matches,
     score_after,
     search_text,
+    time_hull,
     word_suffixes,
 )
 from services.timeline.store import (
@@ -155,8 +158,9 @@ return {positions, documents}
 # * `as_of`: an entry whose every claim was ingested before it (`z:ingmax` below the as_of
 #   score) is shown as stored; one whose first claim came later (`z:ingmin`) is not shown;
 #   any other is returned flagged 2 for the caller to rebuild as it was then and check
-#   (only its type, claimants and words, which a subset of its claims keeps, are tested
-#   here). `recheck` flags every member 2 (a location whose spellings differ).
+#   (only its type, claimants and words, which a subset of its claims keeps, and the window
+#   against the hull of its claims' times, `thull`, are tested here). `recheck` flags every
+#   member 2 (a location whose spellings differ).
 # Stops after `want` members or `budget` rows read (then it says where it stopped).
 # KEYS[1]: the namespace pointer. ARGV: fixed ns or "", default ns, key prefix, documents
 # hash, desc (1/0), want, cursor score or "", cursor member, from ordinal or "", to
@@ -275,7 +279,7 @@ local function in_group(group, member)
   end
   return false
 end
-local text_key, latest = base .. 'qtext', base .. 'z:ingmax'
+local text_key, latest, hulls = base .. 'qtext', base .. 'z:ingmax', base .. 'thull'
 local function flag_of(member, score)
   local whole = true
   if as_of then
@@ -298,6 +302,14 @@ local function flag_of(member, score)
     if from_ord then
       local span = math.floor(score / SPAN) % 1024
       if span < 1023 and start + span < from_ord then return 0 end
+    end
+  elseif from_ord or to_ord then
+    -- Shown as at as_of, the entry's time lies within the hull of its claims' times.
+    local hull = redis.call('HGET', hulls, member)
+    if hull then
+      local cut = string.find(hull, ' ', 1, true)
+      local first, last = tonumber(string.sub(hull, 1, cut - 1)), tonumber(string.sub(hull, cut + 1))
+      if (to_ord and first > to_ord) or (from_ord and last < from_ord) then return 0 end
     end
   end
   if needle then
@@ -722,7 +734,7 @@ class RedisTimelineStore:
         unindexed_ingestion: list[str] = []
         if changes.delete_entries:
             gone = sorted(changes.delete_entries)
-            for field_hash in ("entries", "entries_list", "entryidx", "qtext"):
+            for field_hash in ("entries", "entries_list", "entryidx", "qtext", "thull"):
                 pipe.hdel(self._k(field_hash), *gone)
             pipe.delete(*(self._k(f"members:{entry_id}") for entry_id in gone))
             unindexed_ingestion += gone
@@ -733,6 +745,7 @@ class RedisTimelineStore:
         list_documents: dict[str, str] = {}
         index_documents: dict[str, str] = {}
         texts: dict[str, bytes] = {}
+        hulls: dict[str, str] = {}
         first_ingested: dict[str, float] = {}
         last_ingested: dict[str, float] = {}
         new_words: set[str] = set()
@@ -748,6 +761,7 @@ class RedisTimelineStore:
             list_documents[entry_id] = list_view(entry).model_dump_json()
             index_documents[entry_id] = json.dumps(keys)
             texts[entry_id] = search_text(entry)
+            hulls[entry_id] = " ".join(str(day) for day in time_hull(entry))
             bounds = ingest_bounds(entry)
             if bounds is None:
                 unindexed_ingestion.append(entry_id)
@@ -772,6 +786,7 @@ class RedisTimelineStore:
             pipe.zadd(self._k("z:ingmax"), last_ingested)
         if texts:
             pipe.hset(self._k("qtext"), mapping=texts)
+            pipe.hset(self._k("thull"), mapping=hulls)
         if changes.upsert_entries:
             # The longest span stored (only grows): how far before `from` a window query looks.
             longest = max(min(max((e.time.end - e.time.start).days, 0), 1023) for e in changes.upsert_entries.values())

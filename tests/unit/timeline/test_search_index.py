@@ -97,3 +97,29 @@ def test_ingestion_scores_keep_the_order_of_times(a, b, tz_a, tz_b):
         assert moment_score(a) <= moment_score(b)
     if moment_score(a) < moment_score(b):
         assert as_utc[0] < as_utc[1]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 20), st.booleans()), min_size=1, max_size=8),
+       st.data())
+def test_an_entry_as_at_any_moment_lies_within_the_hull_of_its_claims_times(times, data):
+    """A store tests the event-time window of an entry shown as at `as_of` against the hull
+    of all its claims' times (`thull`): any subset of the claims builds an entry inside it."""
+    from datetime import date
+
+    from services.timeline.core import build_entry
+    from services.timeline.query import time_hull
+
+    events = []
+    for i, (offset, length, article_dated) in enumerate(times):
+        event = make_event(f"a{i}", "strike", actor="UKR", location="Kursk", when=date(2025, 3, 1),
+                           sentence=f"Strike {i}.")
+        start = date(2025, 1, 1) + timedelta(days=offset)
+        span = event.time.model_copy(update={"start": start, "end": start + timedelta(days=length),
+                                             "from_article_date": article_dated})
+        events.append(event.model_copy(update={"time": span}))
+    full = build_entry("en_x", events)
+    first, last = time_hull(full)
+    subset = data.draw(st.lists(st.sampled_from(events), min_size=1, unique_by=lambda e: e.event_id))
+    shown = build_entry("en_x", subset)
+    assert first <= shown.time.start.toordinal() and shown.time.end.toordinal() <= last
