@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from datetime import UTC, datetime
 
 from services.timeline.core.fold import score_after, score_floor
 from services.timeline.core.model import ClaimBrief, ClaimView, Entry, ListedEntry
 from services.timeline.core.places import normalize_name, place_tokens
-from services.timeline.core.query import claims_known_at, entry_as_of, filter_entries
+from services.timeline.core.query import entry_as_of, filter_entries
 from services.timeline.store import TimelineQuery
 
 _WORD = re.compile(r"[0-9a-zA-Z\u00c0-\u024f]{3,}")
 
-__all__ = ["LIST_CLAIMS", "SearchPlan", "claim_brief", "claims_known_at", "entry_as_of", "entry_index_keys",
-           "index_is_exact", "index_key_for", "ingest_bounds", "list_view", "matches", "moment_score", "needle_runs",
-           "score_after", "score_floor", "search_text", "time_hull", "word_suffixes", "words"]
+__all__ = ["LIST_CLAIMS", "SearchPlan", "claim_brief", "claims_known", "entry_as_of", "entry_index_keys",
+           "index_is_exact", "index_key_for", "ingest_bounds", "ingestion_micros", "list_view", "matches",
+           "moment_micros", "moment_score", "needle_runs", "score_after", "score_floor", "search_text", "time_hull",
+           "word_suffixes", "words"]
 
 
 LIST_CLAIMS = 3
@@ -115,13 +117,31 @@ def needle_runs(q: str) -> list[tuple[str, str]] | None:
     return runs
 
 
+def moment_micros(moment: datetime) -> int:
+    """Microseconds since 1970 (a naive time is UTC, as `core.query` compares them): exact,
+    and ordered as the times are."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return (aware - _EPOCH) // _MICROSECOND
+
+
+def ingestion_micros(entry: Entry) -> tuple[int, ...]:
+    """The ingestion times of the entry's claims that have one, sorted (`moment_micros`)."""
+    return tuple(sorted(moment_micros(c.ingested_at) for c in entry.claims if c.ingested_at is not None))
+
+
+def claims_known(micros: tuple[int, ...], as_of: datetime) -> int:
+    """How many claims of an entry whose `ingestion_micros` are `micros` were known at
+    `as_of` (`core.query.claims_known_at`, by bisection). They are always its first ones in
+    ingestion order, so this count and the entry determine `entry_as_of(entry, as_of)`."""
+    return bisect_right(micros, moment_micros(as_of))
+
+
 def moment_score(moment: datetime) -> float:
     """An ingestion time as an index score: microseconds since 1970 (a naive time is UTC, as
     `core.query` compares them), rounded to a double. The rounding keeps order (a <= b gives
     score(a) <= score(b)), so a store can decide by scores what is surely in or out and
     leaves only equal scores to an exact comparison."""
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return float((aware - _EPOCH) // _MICROSECOND)
+    return float(moment_micros(moment))
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

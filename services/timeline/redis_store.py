@@ -51,12 +51,13 @@ from schemas.events import Event, parse_event
 from services.timeline.core.model import Entry
 from services.timeline.query import (
     SearchPlan,
-    claims_known_at,
+    claims_known,
     entry_as_of,
     entry_index_keys,
     index_is_exact,
     index_key_for,
     ingest_bounds,
+    ingestion_micros,
     list_view,
     matches,
     score_after,
@@ -556,11 +557,13 @@ class RedisTimelineStore:
         self._url: str | None = None  # set by from_url; lets a forked rebuild process reconnect
         self._pages: GenerationCache[TimelineQuery, JsonPage] = GenerationCache(
             lambda page: sum(len(d) for d in page.entries))
-        # Entries shown as at an as_of, per (entry id, claims known then), and as stored (the
-        # key's count -1): see `_confirm`.
-        self._as_of_entries: GenerationCache[tuple[str, int], tuple[Entry | None]] = GenerationCache(
-            lambda built: 2000 + 1500 * (built[0].claims_total if built[0] else 0), max_items=4096,
-            max_bytes=128 * 1024 * 1024)
+        # Stored entries as parsed, and entries shown as at an as_of per (entry id, claims
+        # known then) with their rendered views: see `_confirm`.
+        self._parsed_entries: GenerationCache[str, tuple[Entry, tuple[int, ...]]] = GenerationCache(
+            lambda kept: 2000 + 1500 * kept[0].claims_total, max_items=4096, max_bytes=96 * 1024 * 1024)
+        self._as_of_entries: GenerationCache[tuple[str, int], tuple[Entry | None, dict[str, bytes]]] = \
+            GenerationCache(lambda built: 4000 + 1500 * (built[0].claims_total if built[0] else 0),
+                            max_items=4096, max_bytes=96 * 1024 * 1024)
 
     @classmethod
     def from_url(cls, url: str, prefix: str, namespace: str | None = None) -> RedisTimelineStore:
@@ -871,44 +874,55 @@ class RedisTimelineStore:
         """The entries Redis could not decide, read back, shown as at `as_of` and checked with
         the core's filter: each as an Entry (`entries` documents) or the JSON of its view.
 
-        An entry shown as at `as_of` is the one built from the claims ingested by then, which
-        are its first k claims in ingestion order: the process keeps the built entries per
-        (entry, k) for the store's generation (`store.GenerationCache`), so moments that
-        leave the same claims share the rebuild."""
+        The process keeps, for the store's generation (`store.GenerationCache`), the stored
+        entries as parsed with their claims' ingestion times (a long story's entry holds
+        thousands of claims: parsing it costs more than the rest) and the entries shown as at
+        an as_of, per (entry, k): the claims known then are always the first k in ingestion
+        order (`query.claims_known`), so moments that leave the same claims share the rebuild.
+        Both are kept as soon as they are built, so concurrent requests share them; a commit
+        changes the generation and with it every answer."""
         await self._refresh_ns()
         generation = await self.generation() if query.as_of is not None else None
-        out: dict[str, Entry | bytes] = {}
-        raw = await self._r.hmget(self._k("entries"), entry_ids)
-        built: dict[tuple[str, int], Entry | None] = {}
-        for entry_id, stored in zip(entry_ids, raw):
-            if stored is None:
-                continue
-            # The stored entry as parsed (a long-running story's entry holds thousands of
-            # claims: parsing it costs more than the rest), kept under the same generation.
-            parsed = self._as_of_entries.get(generation, (entry_id, -1)) if generation is not None else None
-            entry: Entry | None = parsed[0] if parsed else Entry.model_validate_json(_unpack(stored))
-            if parsed is None and generation is not None:
-                built[(entry_id, -1)] = entry
-            if entry is not None and query.as_of is not None:
-                key = (entry_id, claims_known_at(entry, query.as_of))
-                cached = self._as_of_entries.get(generation, key)
-                if cached is None:
-                    entry = entry_as_of(entry, query.as_of)
-                    built[key] = entry
-                else:
-                    entry = cached[0]
-            if entry is None or not matches(entry, query):
-                continue
-            if documents == "entries_list":
-                out[entry_id] = list_view(entry).model_dump_json().encode()
-            elif documents == "entries" and query.full_claims:
-                out[entry_id] = entry.model_dump_json().encode()
+        parsed: dict[str, tuple[Entry, tuple[int, ...]]] = {}
+        missing = []
+        for entry_id in entry_ids:
+            kept = self._parsed_entries.get(generation, entry_id) if generation is not None else None
+            if kept is None:
+                missing.append(entry_id)
             else:
-                out[entry_id] = entry
-        if built and generation is not None and await self.generation() == generation:
-            # Kept only when no commit landed while they were read and built.
-            for key, value in built.items():
-                self._as_of_entries.put(generation, key, (value,))
+                parsed[entry_id] = kept
+        if missing:
+            raw = await self._r.hmget(self._k("entries"), missing)
+            for entry_id, stored in zip(missing, raw):
+                if stored is not None:
+                    entry = Entry.model_validate_json(_unpack(stored))
+                    parsed[entry_id] = (entry, ingestion_micros(entry))
+                    if generation is not None:
+                        self._parsed_entries.put(generation, entry_id, parsed[entry_id])
+        out: dict[str, Entry | bytes] = {}
+        kind = "list" if documents == "entries_list" else "full" if query.full_claims else ""
+        for entry_id in entry_ids:
+            if entry_id not in parsed:
+                continue
+            shown: Entry | None
+            shown, micros = parsed[entry_id]
+            views: dict[str, bytes] = {}
+            if query.as_of is not None:
+                key = (entry_id, claims_known(micros, query.as_of))
+                cached = self._as_of_entries.get(generation, key) if generation is not None else None
+                if cached is None:
+                    cached = (entry_as_of(shown, query.as_of), {})
+                    if generation is not None:
+                        self._as_of_entries.put(generation, key, cached)
+                shown, views = cached
+            if shown is None or not matches(shown, query):
+                continue
+            if not kind:
+                out[entry_id] = shown
+                continue
+            if kind not in views:
+                views[kind] = (list_view(shown) if kind == "list" else shown).model_dump_json().encode()
+            out[entry_id] = views[kind]
         return out
 
     async def _scan_page(self, query: TimelineQuery) -> Page:

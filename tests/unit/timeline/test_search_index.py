@@ -123,3 +123,21 @@ def test_an_entry_as_at_any_moment_lies_within_the_hull_of_its_claims_times(time
     subset = data.draw(st.lists(st.sampled_from(events), min_size=1, unique_by=lambda e: e.event_id))
     shown = build_entry("en_x", subset)
     assert first <= shown.time.start.toordinal() and shown.time.end.toordinal() <= last
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.integers(0, 10)), min_size=1, max_size=8), st.integers(-1, 11),
+       st.booleans())
+def test_claims_known_by_bisection_are_the_reference_count(hours, at, naive):
+    """A store counts the claims known at as_of on the sorted ingestion times; the count is the
+    reference's (`core.query.claims_known_at`), and with the entry it fixes `entry_as_of`."""
+    from services.timeline.core.query import claims_known_at
+    from services.timeline.query import claims_known, ingestion_micros
+
+    base = datetime(2025, 1, 1, tzinfo=UTC)
+    events = [make_event(f"a{i}", "strike", actor="UKR", location="Kursk", sentence=f"Strike {i}.",
+                         ingested=None if h is None else base + timedelta(hours=h)) for i, h in enumerate(hours)]
+    [entry] = fold(events).values()
+    moment = base + timedelta(hours=at, minutes=30 if at % 2 else 0)
+    moment = moment.replace(tzinfo=None) if naive else moment
+    assert claims_known(ingestion_micros(entry), moment) == claims_known_at(entry, moment)
