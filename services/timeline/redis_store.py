@@ -899,6 +899,9 @@ class RedisTimelineStore:
                     parsed[entry_id] = (entry, ingestion_micros(entry))
                     if generation is not None:
                         self._parsed_entries.put(generation, entry_id, parsed[entry_id])
+                    # A long entry takes milliseconds to parse: let the other requests' replies
+                    # be read meanwhile (a starved loop made their reads time out under load).
+                    await asyncio.sleep(0)
         out: dict[str, Entry | bytes] = {}
         kind = "list" if documents == "entries_list" else "full" if query.full_claims else ""
         for entry_id in entry_ids:
@@ -912,6 +915,7 @@ class RedisTimelineStore:
                 cached = self._as_of_entries.get(generation, key) if generation is not None else None
                 if cached is None:
                     cached = (entry_as_of(shown, query.as_of), {})
+                    await asyncio.sleep(0)  # (as above: a rebuild takes milliseconds too)
                     if generation is not None:
                         self._as_of_entries.put(generation, key, cached)
                 shown, views = cached
