@@ -6,7 +6,7 @@ import itertools
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from schemas.article import Article
@@ -31,10 +31,12 @@ def _bundled_extractions() -> list[list[Event]]:
     return [extract(p) for p in local_parse_cache().parse_all(base)]
 
 
-def _redate(event: Event, copy: int, version: str | None = None) -> Event:
+def _redate(event: Event, copy: int, version: str | None = None, ingested: bool = False) -> Event:
     """`event` as copy number `copy` says it: its article and id get the copy's suffix and
     every date moves `copy` days later. Extracting each copy again would give the same
-    events at 1,000x the cost, which made a 100k-event log take minutes to generate."""
+    events at 1,000x the cost, which made a 100k-event log take minutes to generate.
+    `ingested`: the copy was ingested at noon UTC of its publication day (the bundled
+    articles carry no ingestion time, so `as_of` would show nothing)."""
     shift = timedelta(days=copy)
     update: dict[str, object] = {
         "event_id": f"{event.event_id}-{copy}" + (f"-{version}" if version else ""),
@@ -45,15 +47,19 @@ def _redate(event: Event, copy: int, version: str | None = None) -> Event:
     }
     if version:
         update["extractor_version"] = version
+    if ingested:
+        update["ingested_at"] = datetime.combine(event.published_at + shift, time(12), tzinfo=UTC)
     return event.model_copy(update=update)
 
 
-def synthetic_events(n: int) -> list[Event]:
-    """n events: copies of the bundled articles' events, each copy published a day later."""
-    return [r for r in synthetic_log(n) if not isinstance(r, ArticleExtracted)][:n]
+def synthetic_events(n: int, *, ingested: bool = False) -> list[Event]:
+    """n events: copies of the bundled articles' events, each copy published a day later
+    (and, with `ingested`, ingested that day at noon UTC)."""
+    return [r for r in synthetic_log(n, ingested=ingested) if not isinstance(r, ArticleExtracted)][:n]
 
 
-def synthetic_log(n_events: int, *, empty_articles: int = 0, reextracted: int = 0) -> list[Event | ArticleExtracted]:
+def synthetic_log(n_events: int, *, empty_articles: int = 0, reextracted: int = 0,
+                  ingested: bool = False) -> list[Event | ArticleExtracted]:
     """A log of the shape the extract service writes: per article copy its events and then its
     extraction marker, until `n_events` events are reached. `reextracted` copies are first
     articles are first extracted by an older version (their events stay in the log and the newer
@@ -67,7 +73,7 @@ def synthetic_log(n_events: int, *, empty_articles: int = 0, reextracted: int = 
         for events in per_article:
             if emitted >= n_events:
                 break
-            batch = [_redate(e, copy) for e in events[: n_events - emitted]]
+            batch = [_redate(e, copy, ingested=ingested) for e in events[: n_events - emitted]]
             articles += 1
             if articles <= reextracted:
                 old = [_redate(e, copy, old_version) for e in events]

@@ -5,20 +5,37 @@ starts `claimline timeline serve` as its own process, waits until it has folded 
 then drives it with `wrk` (Debian's package, a separate load process) on loopback.
 
     .venv/bin/python bench/timeline_load.py [--events 100000] [--seconds 15] [--connections 32] [--only LABEL ...]
+                                            [--uncached] [--memory-only]
 
 `--only` runs the rows whose label starts with one of the given words (e.g. `--only first`);
 the trivial endpoint's baseline always runs first.
+
+Repeated requests are answered from the process's memo of pages (per generation of the
+store). `--uncached` makes wrk cycle through 4,000 variants of each row's request (the letter
+case of `q`, `actor`, `claimant` and `location`, which those filters ignore; `limit` 40-60;
+the second of `as_of`): more than the memos keep, so each request is computed anew by the
+store. A row whose request has fewer variants says so (some of its requests are memo hits).
+The "±15 days" row spreads `as_of` over a month, so entries straddling it are rebuilt anew.
+
+The events carry ingestion times (each article copy ingested at noon UTC of its publication
+day), so `as_of` has something to show. Redis's `used_memory` before the fold and after it,
+divided by the events, is printed as bytes per event beside the events' own JSON bytes, with
+the share of each kind of key (MEMORY USAGE of every key); `--memory-only` stops there.
+Each row prints the load average (1 min) measured after it: the machine has 2 cores.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import random
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -27,6 +44,7 @@ sys.path.insert(0, str(REPO))
 import httpx  # noqa: E402
 
 from bench.common import publish_events, synthetic_events  # noqa: E402
+from schemas.events import dump_event  # noqa: E402
 from tests.support.infra import start_kafka, start_redis  # noqa: E402
 from tests.support.services import ServiceProcess, service_env, wait_http_ok  # noqa: E402
 
@@ -48,8 +66,9 @@ def _found(pattern: str, text: str) -> tuple[str, ...]:
     return match.groups()
 
 
-def run_wrk(wrk: str, url: str, seconds: int, connections: int) -> dict:
-    out = subprocess.run([wrk, "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+def run_wrk(wrk: str, url: str, seconds: int, connections: int, script: Path | None = None) -> dict:
+    extra = ["-s", str(script)] if script else []
+    out = subprocess.run([wrk, "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", *extra, url],
                          capture_output=True, text=True, check=True).stdout
     def latency_ms(label: str) -> float:
         value, unit = _found(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", out)
@@ -60,7 +79,67 @@ def run_wrk(wrk: str, url: str, seconds: int, connections: int) -> dict:
             "non_2xx": int(errors.group(1)) if errors else 0}
 
 
-def main(n: int, seconds: int, connections: int, only: list[str] | None = None) -> None:
+VARIANTS = 4000
+CASE_FREE = {"q", "actor", "claimant", "location"}
+
+
+def variants(query: str, rng: random.Random) -> list[str]:
+    """Up to VARIANTS distinct spellings of a query string that ask for the same entries (see
+    the module docstring); fewer when the query has little to vary."""
+    params = [tuple(part.split("=", 1)) for part in query.split("&")]
+    out: set[str] = set()
+    for _ in range(VARIANTS * 4):
+        parts = []
+        for name, value in params:
+            if name in CASE_FREE:
+                value = "".join(c.upper() if rng.random() < 0.5 else c.lower() for c in value)
+            elif name == "limit":
+                value = str(rng.randint(40, 60))
+            elif name == "as_of" and value.startswith("~"):  # any moment of the month around it
+                moment = datetime.fromisoformat(value[1:]) + timedelta(seconds=rng.randint(-15 * 86400, 15 * 86400))
+                value = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+            elif name == "as_of" and len(value) >= 19:  # another minute and second of the hour
+                value = f"{value[:14]}{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}{value[19:]}"
+            parts.append(f"{name}={value}")
+        out.add("&".join(parts))
+        if len(out) >= VARIANTS:
+            break
+    return sorted(out)
+
+
+def wrk_script(run_dir: Path, label: str, paths: list[str]) -> Path:
+    """A wrk script cycling through `paths`, each of its two threads from its own half."""
+    lua = run_dir / f"{re.sub(r'[^a-z0-9]+', '-', label.lower())}.lua"
+    assert not any('"' in p or "\\" in p for p in paths)
+    table = ",\n".join(f'"{p}"' for p in paths)
+    lua.write_text(f"local paths = {{\n{table}\n}}\nlocal started = 0\n"
+                   "function setup(thread)\n  thread:set('offset', started * math.floor(#paths / 2))\n"
+                   "  started = started + 1\nend\nlocal i = 0\n"
+                   "request = function()\n  i = i + 1\n"
+                   "  return wrk.format(nil, paths[(i + offset) % #paths + 1])\nend\n")
+    return lua
+
+
+def redis_memory(url: str) -> tuple[int, dict[str, int]]:
+    """used_memory, and MEMORY USAGE summed per kind of key (the key's name without the
+    prefix, namespace and the part after the kind, e.g. `z:word`, `members`, `entries`)."""
+    import redis as redis_client
+
+    client = redis_client.Redis.from_url(url)
+    try:
+        used = int(client.info("memory")["used_memory"])
+        kinds: dict[str, int] = {}
+        for key in client.scan_iter(count=1000):
+            name = key.decode(errors="replace").split(":")
+            kind = ":".join(name[2:4]) if len(name) > 3 and name[2] == "z" else name[2] if len(name) > 2 else name[0]
+            kinds[kind] = kinds.get(kind, 0) + int(client.memory_usage(key, samples=0) or 0)
+        return used, kinds
+    finally:
+        client.close()
+
+
+def main(n: int, seconds: int, connections: int, only: list[str] | None = None, uncached: bool = False,
+         memory_only: bool = False) -> None:
     wrk = ensure_wrk()
     run_dir = Path(tempfile.mkdtemp(prefix="claimline-load-"))
     kafka, redis_ = start_kafka(run_dir / "kafka"), start_redis(run_dir / "redis")
@@ -68,7 +147,13 @@ def main(n: int, seconds: int, connections: int, only: list[str] | None = None) 
     try:
         prefix = "load."
         print(f"generating and publishing {n} events ...", flush=True)
-        asyncio.run(publish_events(kafka.bootstrap, prefix, synthetic_events(n)))
+        events = synthetic_events(n, ingested=True)
+        raw_bytes = sum(len(dump_event(e)) for e in events)
+        ingested = sorted(e.ingested_at for e in events if e.ingested_at)
+        middle = ingested[len(ingested) // 2].strftime("%Y-%m-%dT%H:%M:%SZ")
+        asyncio.run(publish_events(kafka.bootstrap, prefix, events))
+        del events
+        used_before, _ = redis_memory(redis_.url)
         env = service_env(kafka.bootstrap, redis_.url, prefix)
         timeline = ServiceProcess("timeline", ["timeline", "serve"], env, run_dir / "timeline.log").start()
         base = f"http://127.0.0.1:{env['CLAIMLINE_TIMELINE_PORT']}"
@@ -80,6 +165,17 @@ def main(n: int, seconds: int, connections: int, only: list[str] | None = None) 
         counts = httpx.get(f"{base}/metrics").text
         (entries,) = _found(r"^claimline_timeline_entries (\S+)", counts)
         print(f"timeline: {float(entries):.0f} entries")
+        used_after, kinds = redis_memory(redis_.url)
+        stored = used_after - used_before
+        print(f"Redis used_memory: {used_before:,} B before the fold, {used_after:,} B after: "
+              f"{stored / n:,.0f} B per event; the events' own JSON: {raw_bytes / n:,.0f} B per event "
+              f"(ratio {stored / raw_bytes:.2f})")
+        total = sum(kinds.values()) or 1
+        print("  by kind of key (MEMORY USAGE): " + ", ".join(
+            f"{kind} {size / n:,.0f} B/event ({size / total:.0%})"
+            for kind, size in sorted(kinds.items(), key=lambda item: -item[1]) if size / total >= 0.005))
+        if memory_only:
+            return
         page = httpx.get(f"{base}/timeline", params={"limit": 50}).content
         print(f"one page of 50 entries: {len(page) / 1024:.0f} KiB")
         # A page deep in the timeline, reached by following next_cursor as a client does.
@@ -119,19 +215,48 @@ def main(n: int, seconds: int, connections: int, only: list[str] | None = None) 
                 ("location", "location=kursk&limit=50"),
                 ("from/to", "from=2025-06-01&to=2025-12-31&limit=50"),
                 ("from", "from=2026-01-01&limit=50"),
-                ("q", "q=Kursk&limit=50"),
-                ("as_of", "as_of=2030-01-01T00:00:00Z&limit=50"),
+                ("contested=false", "contested=false&limit=50"),
+                ("q one word", "q=Kursk&limit=50"),
+                ("q phrase", "q=North Korean troops&limit=50"),
+                ("q word part", "q=ursk&limit=50"),
+                ("q rare word", "q=Pyongyang&limit=50"),
+                ("as_of after all", "as_of=2030-01-01T00:00:00Z&limit=50"),
+                (f"as_of mid-log ({middle})", f"as_of={middle}&limit=50"),
+                ("as_of mid-log ±15 days", f"as_of=~{middle}&limit=50"),
+                ("as_of mid-log, from its day", f"as_of={middle}&from={middle[:10]}&limit=50"),
                 ("type+actor", "type=troops_deployed&actor=PRK&limit=50"),
                 ("location+claimant", "location=kursk&claimant=UKR&limit=50"),
                 ("actor+from/to", "actor=RUS&from=2025-06-01&to=2025-12-31&limit=50"),
-                ("contested+type", "contested=true&type=territory_claimed&limit=50")]
+                ("contested+type", "contested=true&type=territory_claimed&limit=50"),
+                ("q+type", "q=Kursk&type=troops_deployed&limit=50"),
+                ("q+actor", "q=Kursk&actor=PRK&limit=50"),
+                ("q+claimant", "q=Kursk&claimant=UKR&limit=50"),
+                ("q+location", "q=troops&location=kursk&limit=50"),
+                ("q+contested", "q=Kursk&contested=true&limit=50"),
+                ("q+from/to", "q=Kursk&from=2025-06-01&to=2025-12-31&limit=50"),
+                ("q+as_of", f"q=Kursk&as_of={middle}&limit=50"),
+                ("as_of+type", f"as_of={middle}&type=troops_deployed&limit=50"),
+                ("as_of+actor", f"as_of={middle}&actor=PRK&limit=50"),
+                ("as_of+claimant", f"as_of={middle}&claimant=UKR&limit=50"),
+                ("as_of+location", f"as_of={middle}&location=kursk&limit=50"),
+                ("as_of+contested", f"as_of={middle}&contested=true&limit=50"),
+                ("as_of+from/to", f"as_of={middle}&from=2025-06-01&to=2025-12-31&limit=50")]
+        rng = random.Random(14)
         for label, query in rows:
             if only and not any(label.startswith(word) for word in only):
                 continue
-            result = run_wrk(wrk, f"{base}/timeline?{query}", seconds, connections)
+            script, note = None, ""
+            if uncached:
+                paths = [f"/timeline?{v}".replace(" ", "%20") for v in variants(query, rng)]
+                script = wrk_script(run_dir, label, paths)
+                note = f", {len(paths):,} variants" + ("" if len(paths) >= VARIANTS else ": some are memo hits")
+            query = query.replace("as_of=~", "as_of=")  # (one moment when not --uncached)
+            result = run_wrk(wrk, f"{base}/timeline?{query.replace(' ', '%20')}", seconds, connections, script)
+            entries_found = len(httpx.get(f"{base}/timeline?{query}", timeout=300).json()["entries"])
             print(f"{label}: {result['rps']:,.0f} req/s ({result['rps'] / baseline['rps']:.2f}x baseline), "
                   f"p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, non-2xx {result['non_2xx']} "
-                  f"({connections} connections, {seconds} s, wrk)", flush=True)
+                  f"({connections} connections, {seconds} s, wrk{note}; {entries_found} entries on the page; "
+                  f"load average {os.getloadavg()[0]:.1f})", flush=True)
     finally:
         if timeline:
             timeline.stop()
@@ -145,5 +270,8 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--only", nargs="*", help="rows whose label starts with one of these words")
+    parser.add_argument("--uncached", action="store_true",
+                        help="vary each request so the memos cannot answer it (see above)")
+    parser.add_argument("--memory-only", action="store_true", help="stop after the bytes per event")
     args = parser.parse_args()
-    main(args.events, args.seconds, args.connections, args.only)
+    main(args.events, args.seconds, args.connections, args.only, args.uncached, args.memory_only)

@@ -79,6 +79,7 @@ class MemoryTimelineStore:
         ordered = sorted(self._entries.values(), key=lambda e: (e.sort_score, e.entry_id), reverse=query.descending)
         cursor = decode_cursor(query.cursor) if query.cursor else None
         found: list[Entry] = []
+        last: tuple[float, str] | None = None
         has_more = False
         for entry in ordered:
             position = (entry.sort_score, entry.entry_id)
@@ -93,7 +94,10 @@ class MemoryTimelineStore:
                 has_more = True
                 break
             found.append(shown)
-        next_cursor = encode_cursor(found[-1].sort_score, found[-1].entry_id) if has_more and found else None
+            last = position
+        # The position in the walk, not the shown entry's: an entry shown as at `as_of` may
+        # have another time, and the next page continues the walk.
+        next_cursor = encode_cursor(*last) if has_more and last else None
         return Page(entries=found, next_cursor=next_cursor)
 
     async def page_json(self, query: TimelineQuery) -> JsonPage:

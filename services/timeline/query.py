@@ -6,7 +6,10 @@ index key narrows a query first. Every store confirms candidates with `matches`.
 """
 from __future__ import annotations
 
+import math
 import re
+from bisect import bisect_right
+from datetime import UTC, datetime
 
 from services.timeline.core.fold import score_after, score_floor
 from services.timeline.core.model import ClaimBrief, ClaimView, Entry, ListedEntry
@@ -16,8 +19,10 @@ from services.timeline.store import TimelineQuery
 
 _WORD = re.compile(r"[0-9a-zA-Z\u00c0-\u024f]{3,}")
 
-__all__ = ["LIST_CLAIMS", "claim_brief", "entry_as_of", "entry_index_keys", "index_is_exact", "index_key_for",
-           "index_keys_for", "list_view", "matches", "score_after", "score_floor", "words"]
+__all__ = ["LIST_CLAIMS", "SearchPlan", "claim_brief", "claims_known", "entry_as_of", "entry_index_keys",
+           "index_is_exact", "index_key_for", "ingest_bounds", "ingestion_micros", "list_view", "matches",
+           "moment_micros", "moment_score", "needle_runs", "score_after", "score_floor", "search_text", "time_hull",
+           "word_suffixes", "words"]
 
 
 LIST_CLAIMS = 3
@@ -62,6 +67,148 @@ def words(text: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(text)}
 
 
+def _sentences(entry: Entry) -> set[str]:
+    """The entry's evidence sentences, lower-cased one by one as `q` compares them
+    (`core.query.filter_entries`: `q.lower() in sentence.lower()`)."""
+    return {evidence.sentence.lower() for claim in entry.claims for evidence in claim.evidence}
+
+
+def search_text(entry: Entry) -> bytes:
+    """What a store checks `q` against on a candidate entry: the distinct lower-cased evidence
+    sentences in UTF-8, separated by NUL. A needle without NUL is a substring of it exactly
+    when it is one of a sentence (`needle_runs` refuses a needle with NUL), and a UTF-8
+    substring of UTF-8 text always starts on a character, so a byte search answers it."""
+    return "\0".join(sorted(_sentences(entry))).encode("utf-8", "surrogatepass")
+
+
+def word_suffixes(word: str) -> list[bytes]:
+    """The vocabulary members of an indexed word: each byte suffix of at least 3 bytes,
+    NUL, the word (a lexicographic range over them finds every word containing, starting
+    with or ending with a needle's word; see `needle_runs`)."""
+    raw = word.encode("utf-8", "surrogatepass")
+    return [raw[i:] + b"\0" + raw for i in range(len(raw) - 2)]
+
+
+# How each word of a needle must appear in an indexed word of a matching sentence.
+EXACT, PREFIX, SUFFIX, INFIX = "=", "^", "$", "~"
+
+
+def needle_runs(q: str) -> list[tuple[str, str]] | None:
+    """What the word index can say about `q` (a case-insensitive substring search): for every
+    run of word characters of at least 3 in `q.lower()`, how an indexed word of a matching
+    sentence must hold it: equal to it (a run inside the needle), ending with it (the run
+    starts the needle), starting with it (it ends the needle) or containing it (the whole
+    needle is one run). Every matching entry is in the index sets these name, so their
+    intersection is a superset of the answer and the substring check on its members is exact.
+    None when a store cannot check the needle on its stored text (NUL in it, or not
+    encodable), so it must compare the entries themselves."""
+    needle = q.lower()
+    if "\0" in needle:
+        return None
+    try:
+        needle.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    runs = []
+    for match in _WORD.finditer(needle):
+        at_start, at_end = match.start() == 0, match.end() == len(needle)
+        kind = INFIX if at_start and at_end else SUFFIX if at_start else PREFIX if at_end else EXACT
+        runs.append((kind, match.group(0)))
+    return runs
+
+
+def moment_micros(moment: datetime) -> int:
+    """Microseconds since 1970 (a naive time is UTC, as `core.query` compares them): exact,
+    and ordered as the times are."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return (aware - _EPOCH) // _MICROSECOND
+
+
+def ingestion_micros(entry: Entry) -> tuple[int, ...]:
+    """The ingestion times of the entry's claims that have one, sorted (`moment_micros`)."""
+    return tuple(sorted(moment_micros(c.ingested_at) for c in entry.claims if c.ingested_at is not None))
+
+
+def claims_known(micros: tuple[int, ...], as_of: datetime) -> int:
+    """How many claims of an entry whose `ingestion_micros` are `micros` were known at
+    `as_of` (`core.query.claims_known_at`, by bisection). They are always its first ones in
+    ingestion order, so this count and the entry determine `entry_as_of(entry, as_of)`."""
+    return bisect_right(micros, moment_micros(as_of))
+
+
+def moment_score(moment: datetime) -> float:
+    """An ingestion time as an index score: microseconds since 1970 (a naive time is UTC, as
+    `core.query` compares them), rounded to a double. The rounding keeps order (a <= b gives
+    score(a) <= score(b)), so a store can decide by scores what is surely in or out and
+    leaves only equal scores to an exact comparison."""
+    return float(moment_micros(moment))
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = datetime(1970, 1, 1, 0, 0, 0, 1, tzinfo=UTC) - _EPOCH
+
+
+def ingest_bounds(entry: Entry) -> tuple[float, float] | None:
+    """(earliest, latest) ingestion score of the entry's claims; the latest is infinite when a
+    claim has no ingestion time (as_of never shows it, so the entry is never whole at any
+    as_of). None when no claim has one (the entry shows at no as_of)."""
+    known = [moment_score(c.ingested_at) for c in entry.claims if c.ingested_at is not None]
+    if not known:
+        return None
+    latest = math.inf if len(known) < len(entry.claims) else max(known)
+    return min(known), latest
+
+
+def time_hull(entry: Entry) -> tuple[int, int]:
+    """(first start, last end) over all the entry's claims, as day ordinals: the entry's time
+    built from any subset of its claims (as at an as_of) lies within it (`fold._merged_time`
+    takes the earliest start and the latest end of some of the claims)."""
+    return (min(c.time.start for c in entry.claims).toordinal(),
+            max(max(c.time.end, c.time.start) for c in entry.claims).toordinal())
+
+
+class SearchPlan:
+    """How an indexed store answers a query that is not one exact index set (`q`, `as_of`,
+    `contested=false`, several filters, an event-time window).
+
+    `groups`: index sets an answer is in, as alternatives (an entry must be in one set of
+    each group); `partial_groups`: those of them that also hold for an entry shown as it was
+    at `as_of` (its claims are a subset: its type, claimants and words stay in them);
+    `excluded`: sets an answer is not in; `needle`: the lower-cased `q` (checked on
+    `search_text`); `runs`: `needle_runs(q)`; `as_of`: `moment_score(as_of)`."""
+
+    def __init__(self, query: TimelineQuery) -> None:
+        self.groups: list[list[str]] = []
+        self.partial_groups: list[list[str]] = []
+        self.excluded: list[str] = []
+        if query.claimant:
+            self.partial_groups.append([f"z:claimant:{query.claimant.lower()}"])
+        if query.type:
+            self.partial_groups.append([f"z:type:{query.type}"])
+        # The index holds an entry under each location's name and its place tokens, so when
+        # the raw and normalized spellings of the query differ, the union of the two sets is
+        # a superset of the answer: its members are confirmed on the entries (`recheck`).
+        self.recheck = False
+        if query.location:
+            raw, normalized = query.location.strip().lower(), normalize_name(query.location)
+            self.groups.append(sorted({f"z:loc:{raw}", f"z:loc:{normalized}"}))
+            self.recheck = raw != normalized
+        if query.actor:
+            self.groups.append([f"z:actor:{query.actor.upper()}"])
+        if query.contested:
+            self.groups.append(["z:contested"])
+        if query.contested is False:
+            self.excluded.append("z:contested")
+        self.needle: str | None = query.q.lower() if query.q else None
+        self.runs: list[tuple[str, str]] | None = needle_runs(query.q) if query.q else []
+        self.as_of: float | None = moment_score(query.as_of) if query.as_of is not None else None
+
+    @property
+    def searchable(self) -> bool:
+        """False when the store must compare entries itself (see `needle_runs`)."""
+        return self.runs is not None
+
+
 def matches(entry: Entry, query: TimelineQuery) -> bool:
     """The query's filters (all but as_of, applied before) as a predicate on one entry."""
     return bool(filter_entries([entry], type=query.type, actor=query.actor, location=query.location,
@@ -80,35 +227,11 @@ def entry_index_keys(entry: Entry) -> list[str]:
     if entry.contested:
         keys.add("z:contested")
     # Claims of one article often quote the same sentence: tokenize each sentence once,
-    # in one pass (a space between sentences cannot join two words).
-    sentences = {evidence.sentence for claim in entry.claims for evidence in claim.evidence}
-    keys.update("z:word:" + t for t in words(" ".join(sentences)))
+    # in one pass (a space between sentences cannot join two words). Words are taken from
+    # the lower-cased sentences, as `q` compares them (lower-casing can change what a word
+    # is: the Kelvin sign is no letter, its lower case is 'k'), so `needle_runs` holds.
+    keys.update("z:word:" + t for t in words(" ".join(_sentences(entry))))
     return sorted(keys)
-
-
-def index_keys_for(query: TimelineQuery) -> list[str] | None:
-    """Every index set an answer must be in, when their intersection (with the event-time
-    window) is exactly the answer; None when the entries must be read back and checked
-    (`q`, `as_of`, `contested=false`, a location whose raw and normalized spellings differ).
-    A store intersects them by walking the smallest in order and testing membership in
-    the others, so no filter reads every entry."""
-    if query.q is not None or query.as_of is not None or query.contested is False:
-        return None
-    keys = []
-    if query.claimant:
-        keys.append(f"z:claimant:{query.claimant.lower()}")
-    if query.location:
-        normalized = normalize_name(query.location)
-        if normalized != query.location.strip().lower():
-            return None
-        keys.append(f"z:loc:{normalized}")
-    if query.actor:
-        keys.append(f"z:actor:{query.actor.upper()}")
-    if query.contested:
-        keys.append("z:contested")
-    if query.type:
-        keys.append(f"z:type:{query.type}")
-    return keys or ["z:all"]
 
 
 def index_is_exact(query: TimelineQuery) -> bool:
@@ -144,9 +267,10 @@ def index_key_for(query: TimelineQuery) -> str:
 def _inner_words(q: str) -> list[str]:
     """Words of q that must be whole words wherever q occurs (q is a substring search, so a
     word touching q's edge may be part of a longer word in the text: "rebuffed" in "buffed")."""
-    found = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(q)]
+    needle = q.lower()  # the index holds the words of the lower-cased sentences
+    found = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(needle)]
     out = []
     for start, end, word in found:
-        if start > 0 and end < len(q):
+        if start > 0 and end < len(needle):
             out.append(word)
     return out

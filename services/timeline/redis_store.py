@@ -13,6 +13,14 @@ namespace, so a replay is written beside the live projection and switched in wit
     z:all               zset  entry id scored by event time (Entry.sort_score)
     z:type:{t} z:actor:{a} z:loc:{place} z:claimant:{party} z:contested z:word:{token}
                         zsets, same score: every filter is an index lookup
+    wsuf                zset  (lexicographic) the vocabulary of z:word: each byte suffix of a
+                              word, NUL, the word; finds the words a `q` word ends, starts or is in
+    qtext               hash  entry id -> its lower-cased evidence sentences, NUL between them
+                              (what `q` is checked on, in Redis)
+    z:ingmin z:ingmax   zsets entry id scored by its first / last claim's ingestion time (µs;
+                              +inf when a claim has none): what `as_of` reads
+    thull               hash  entry id -> "first last": day ordinals of its claims' earliest start
+                              and latest end (an entry shown as at as_of lies within them)
     pos:{topic}         hash  partition -> next offset, written in the same MULTI/EXEC
                               as the state it produced
 
@@ -42,14 +50,20 @@ from redis.exceptions import DataError, WatchError
 from schemas.events import Event, parse_event
 from services.timeline.core.model import Entry
 from services.timeline.query import (
+    SearchPlan,
+    claims_known,
     entry_as_of,
     entry_index_keys,
     index_is_exact,
     index_key_for,
-    index_keys_for,
+    ingest_bounds,
+    ingestion_micros,
     list_view,
     matches,
     score_after,
+    search_text,
+    time_hull,
+    word_suffixes,
 )
 from services.timeline.store import (
     ChangeSet,
@@ -126,46 +140,194 @@ return {positions, documents}
 """
 
 
-# Any set of exact index filters and an event-time window, inside Redis (issue 14): walk
-# the smallest index set in score order between the window's scores and keep the members
-# that every other set holds (ZSCORE), and whose end (start day + span, both in the score,
-# see core.fold.sort_score) reaches `from`. The walk starts `maxspan` days before `from`
-# (the longest span stored), so an entry that started earlier and still runs is found.
+# Every query that is not one exact index set, inside Redis (issue 14): exact filters, an
+# event-time window, `contested=false`, text (`q`) and `as_of`. See `query.SearchPlan`.
+#
+# * Groups: an answer is in one set of each group. The `q` groups come from the needle's
+#   words (`query.needle_runs`): a word inside the needle names its index set; a word at an
+#   edge names the sets of every indexed word that ends / starts with / contains it, found by
+#   a lexicographic range over `wsuf` (byte suffixes of the indexed words, see
+#   `query.word_suffixes`). A `q` group of more than MAX_ALTERNATIVES words is not tested
+#   (the text check below is exact anyway).
+# * The driver, the smallest group (several sets: their union, stored in a scratch key that
+#   the script deletes; with `as_of`, possibly the entries with a claim ingested by then,
+#   `z:ingmin` read by score), is walked in score order from the cursor; each member must be
+#   in one set of every other group, in no `excluded` set, in the event-time window (start
+#   day + span, both in the score, see core.fold.sort_score: the walk starts `maxspan` days
+#   before `from`), and its `qtext` (the entry's lower-cased evidence sentences, NUL between
+#   them) must contain the needle.
+# * `as_of`: an entry whose every claim was ingested before it (`z:ingmax` below the as_of
+#   score) is shown as stored; one whose first claim came later (`z:ingmin`) is not shown;
+#   any other is returned flagged 2 for the caller to rebuild as it was then and check
+#   (only its type, claimants and words, which a subset of its claims keeps, and the window
+#   against the hull of its claims' times, `thull`, are tested here). `recheck` flags every
+#   member 2 (a location whose spellings differ).
+# Stops after `want` members or `budget` rows read (then it says where it stopped).
 # KEYS[1]: the namespace pointer. ARGV: fixed ns or "", default ns, key prefix, documents
-# hash, desc (1/0), limit, cursor score or "", cursor member, from ordinal or "", to
-# ordinal or "", then the index keys. Returns {flat (member, score) list, documents}.
-QUERY_SCRIPT = """
+# hash, desc (1/0), want, cursor score or "", cursor member, from ordinal or "", to
+# ordinal or "", needle or "", as_of score or "", budget, recheck (1/0), the number of
+# groups, each as (count, keys..., partial 1/0), the number of excluded sets and their keys,
+# the number of needle words and each as (kind, word). Returns {flat (member, score, flag)
+# list, documents of the flag-1 members, {member, score} where the budget stopped it or {}}.
+SEARCH_SCRIPT = """
 local ns = ARGV[1]
 if ns == '' then ns = redis.call('GET', KEYS[1]) or ARGV[2] end
 local base = ARGV[3] .. ns .. ':'
 local docs = base .. ARGV[4]
-local desc, limit = ARGV[5] == '1', tonumber(ARGV[6])
+local desc, want = ARGV[5] == '1', tonumber(ARGV[6])
 local cursor_score, cursor_member = tonumber(ARGV[7]), ARGV[8]
 local from_ord, to_ord = tonumber(ARGV[9]), tonumber(ARGV[10])
+local needle = ARGV[11]
+if needle == '' then needle = nil end
+local as_of = tonumber(ARGV[12])
+local budget, recheck = tonumber(ARGV[13]), ARGV[14] == '1'
+local MAX_ALTERNATIVES = 64
 local SHIFT, SPAN = 2 ^ 31, 2 ^ 21
-local sets = {}
-for i = 11, #ARGV do sets[#sets + 1] = base .. ARGV[i] end
-local best, best_n = 1, nil
-for i = 1, #sets do
-  local n = redis.call('ZCARD', sets[i])
-  if best_n == nil or n < best_n then best, best_n = i, n end
+local groups = {}
+-- `i` is the index of the next argument to read.
+local i = 16
+for _ = 1, tonumber(ARGV[15]) do
+  local n = tonumber(ARGV[i])
+  local keys = {}
+  for k = 1, n do keys[k] = base .. ARGV[i + k] end
+  groups[#groups + 1] = {keys = keys, partial = ARGV[i + n + 1] == '1'}
+  i = i + n + 2
 end
-local driver = sets[best]
+local excluded = {}
+local n_excluded = tonumber(ARGV[i])
+for k = 1, n_excluded do excluded[k] = base .. ARGV[i + k] end
+i = i + 1 + n_excluded
+local vocabulary = base .. 'wsuf'
+local n_words = tonumber(ARGV[i])
+i = i + 1
+for _ = 1, n_words do
+  local kind, word = ARGV[i], ARGV[i + 1]
+  i = i + 2
+  local keys = {}
+  if kind == '=' then
+    keys[1] = base .. 'z:word:' .. word
+  else
+    local rows
+    if kind == '$' then
+      rows = redis.call('ZRANGE', vocabulary, '[' .. word .. '\\0', '[' .. word .. '\\0\\255', 'BYLEX')
+    else
+      rows = redis.call('ZRANGE', vocabulary, '[' .. word, '[' .. word .. '\\255', 'BYLEX')
+    end
+    local seen = {}
+    for _, row in ipairs(rows) do
+      local cut = string.find(row, '\\0', 1, true)
+      local suffix, whole = string.sub(row, 1, cut - 1), string.sub(row, cut + 1)
+      if (kind ~= '^' or suffix == whole) and not seen[whole] then
+        seen[whole] = true
+        keys[#keys + 1] = base .. 'z:word:' .. whole
+      end
+    end
+  end
+  if #keys == 0 then return {{}, {}, {}} end
+  if #keys <= MAX_ALTERNATIVES then groups[#groups + 1] = {keys = keys, partial = true} end
+end
+for _, group in ipairs(groups) do
+  local n = 0
+  for _, key in ipairs(group.keys) do n = n + redis.call('ZCARD', key) end
+  if n == 0 then return {{}, {}, {}} end
+  group.card = n
+end
+local best = nil
+for g, group in ipairs(groups) do
+  if (group.partial or not as_of) and (best == nil or group.card < groups[best].card) then best = g end
+end
+local scratch = {}
+local driver
+local ingested = base .. 'z:ingmin'
+local by_ingestion = false
+if as_of then
+  local n = redis.call('ZCOUNT', ingested, '-inf', ARGV[12])
+  if n == 0 then return {{}, {}, {}} end
+  if n < (best and groups[best].card or redis.call('ZCARD', base .. 'z:all')) then
+    driver = base .. 'tmp:asof'
+    scratch[#scratch + 1] = driver
+    redis.call('ZRANGESTORE', driver, ingested, '-inf', ARGV[12], 'BYSCORE')
+    redis.call('ZINTERSTORE', driver, 2, base .. 'z:all', driver, 'WEIGHTS', 1, 0)
+    by_ingestion = true
+    best = nil
+  end
+end
 local others = {}
-for i = 1, #sets do if i ~= best then others[#others + 1] = sets[i] end end
+for g, group in ipairs(groups) do
+  if g ~= best then others[#others + 1] = group end
+end
+if not driver then
+  if best == nil then
+    driver = base .. 'z:all'
+  elseif #groups[best].keys == 1 then
+    driver = groups[best].keys[1]
+  else
+    driver = base .. 'tmp:union'
+    scratch[#scratch + 1] = driver
+    redis.call('ZUNIONSTORE', driver, #groups[best].keys, unpack(groups[best].keys))
+  end
+end
 local function before(a, b)
-  for i = 1, math.min(#a, #b) do
-    local x, y = string.byte(a, i), string.byte(b, i)
+  for k = 1, math.min(#a, #b) do
+    local x, y = string.byte(a, k), string.byte(b, k)
     if x ~= y then return x < y end
   end
   return #a < #b
 end
-local low, high = '-inf', '+inf'
-if from_ord then
-  local maxspan = tonumber(redis.call('GET', base .. 'maxspan') or '0') or 0
-  low = string.format('%.0f', (from_ord - maxspan) * SHIFT)
+local function in_group(group, member)
+  for _, key in ipairs(group.keys) do
+    if redis.call('ZSCORE', key, member) then return true end
+  end
+  return false
 end
-if to_ord then high = '(' .. string.format('%.0f', (to_ord + 1) * SHIFT) end
+local text_key, latest, hulls = base .. 'qtext', base .. 'z:ingmax', base .. 'thull'
+local function flag_of(member, score)
+  local whole = true
+  if as_of then
+    if not by_ingestion then
+      local first = redis.call('ZSCORE', ingested, member)
+      if not first or tonumber(first) > as_of then return 0 end
+    end
+    local last = tonumber(redis.call('ZSCORE', latest, member))
+    whole = last ~= nil and last < as_of
+  end
+  for _, group in ipairs(others) do
+    if (whole or group.partial) and not in_group(group, member) then return 0 end
+  end
+  if whole then
+    for _, key in ipairs(excluded) do
+      if redis.call('ZSCORE', key, member) then return 0 end
+    end
+    local start = math.floor(score / SHIFT)
+    if to_ord and start > to_ord then return 0 end
+    if from_ord then
+      local span = math.floor(score / SPAN) % 1024
+      if span < 1023 and start + span < from_ord then return 0 end
+    end
+  elseif from_ord or to_ord then
+    -- Shown as at as_of, the entry's time lies within the hull of its claims' times.
+    local hull = redis.call('HGET', hulls, member)
+    if hull then
+      local cut = string.find(hull, ' ', 1, true)
+      local first, last = tonumber(string.sub(hull, 1, cut - 1)), tonumber(string.sub(hull, cut + 1))
+      if (to_ord and first > to_ord) or (from_ord and last < from_ord) then return 0 end
+    end
+  end
+  if needle then
+    local text = redis.call('HGET', text_key, member)
+    if not text or not string.find(text, needle, 1, true) then return 0 end
+  end
+  if whole and not recheck then return 1 end
+  return 2
+end
+local low, high = '-inf', '+inf'
+if not as_of then
+  if from_ord then
+    local maxspan = tonumber(redis.call('GET', base .. 'maxspan') or '0') or 0
+    low = string.format('%.0f', (from_ord - maxspan) * SHIFT)
+  end
+  if to_ord then high = '(' .. string.format('%.0f', (to_ord + 1) * SHIFT) end
+end
 if cursor_score then
   if desc then
     if high == '+inf' or tonumber((string.gsub(high, '%(', ''))) > cursor_score then high = ARGV[7] end
@@ -173,9 +335,10 @@ if cursor_score then
     if low == '-inf' or tonumber(low) < cursor_score then low = ARGV[7] end
   end
 end
-local positions = {}
-local offset, chunk = 0, limit + 8
-while #positions / 2 <= limit do
+local positions, shown = {}, {}
+local kept, read, stopped = 0, 0, {}
+local offset, chunk = 0, want + 16
+while kept < want and #stopped == 0 do
   local rows
   if desc then
     rows = redis.call('ZRANGE', driver, high, low, 'BYSCORE', 'REV', 'LIMIT', offset, chunk, 'WITHSCORES')
@@ -183,39 +346,59 @@ while #positions / 2 <= limit do
     rows = redis.call('ZRANGE', driver, low, high, 'BYSCORE', 'LIMIT', offset, chunk, 'WITHSCORES')
   end
   offset = offset + #rows / 2
-  for i = 1, #rows, 2 do
-    local member, score = rows[i], tonumber(rows[i + 1])
-    local keep = true
+  for k = 1, #rows, 2 do
+    local member, score = rows[k], tonumber(rows[k + 1])
+    local past = true
     if cursor_score then
       if desc then
-        keep = score < cursor_score or (score == cursor_score and before(member, cursor_member))
+        past = score < cursor_score or (score == cursor_score and before(member, cursor_member))
       else
-        keep = score > cursor_score or (score == cursor_score and before(cursor_member, member))
+        past = score > cursor_score or (score == cursor_score and before(cursor_member, member))
       end
     end
-    if keep and from_ord then
-      local start = math.floor(score / SHIFT)
-      local span = math.floor(score / SPAN) % 1024
-      keep = span >= 1023 or start + span >= from_ord
-    end
-    if keep then
-      for j = 1, #others do
-        if not redis.call('ZSCORE', others[j], member) then keep = false break end
+    if past then
+      read = read + 1
+      local flag = flag_of(member, score)
+      if flag > 0 then
+        kept = kept + 1
+        positions[#positions + 1] = member
+        positions[#positions + 1] = rows[k + 1]
+        positions[#positions + 1] = flag
+        if flag == 1 then shown[#shown + 1] = member end
       end
-    end
-    if keep and #positions / 2 <= limit then
-      positions[#positions + 1] = member
-      positions[#positions + 1] = rows[i + 1]
+      if kept >= want then break end
+      if read >= budget then
+        stopped = {member, rows[k + 1]}
+        break
+      end
     end
   end
   if #rows / 2 < chunk then break end
 end
-local shown = {}
-for i = 1, math.min(#positions / 2, limit) do shown[i] = positions[2 * i - 1] end
+for _, key in ipairs(scratch) do redis.call('DEL', key) end
 local documents = {}
 if #shown > 0 then documents = redis.call('HMGET', docs, unpack(shown)) end
-return {positions, documents}
+return {positions, documents, stopped}
 """
+
+# After a commit removed entries from word index sets: the vocabulary members (`wsuf`) of
+# each word whose set is now empty go too. KEYS: none (derived, single server). ARGV: the
+# namespace base ('prefix:ns:'), then the words.
+VOCABULARY_CLEANUP = """
+local base = ARGV[1]
+for k = 2, #ARGV do
+  local word = ARGV[k]
+  if redis.call('ZCARD', base .. 'z:word:' .. word) == 0 then
+    local members = {}
+    for j = 1, #word - 2 do members[#members + 1] = string.sub(word, j) .. '\\0' .. word end
+    if #members > 0 then redis.call('ZREM', base .. 'wsuf', unpack(members)) end
+  end
+end
+return 0
+"""
+
+# Rows a search reads per script call (a call holds Redis for its duration).
+SEARCH_BUDGET = 4000
 
 
 def _text(value: bytes | str) -> str:
@@ -370,10 +553,17 @@ class RedisTimelineStore:
         self._fixed_ns = namespace
         self._ns = namespace or DEFAULT_NAMESPACE
         self._page_script = client.register_script(PAGE_SCRIPT)
-        self._query_script = client.register_script(QUERY_SCRIPT)
+        self._search_script = client.register_script(SEARCH_SCRIPT)
         self._url: str | None = None  # set by from_url; lets a forked rebuild process reconnect
         self._pages: GenerationCache[TimelineQuery, JsonPage] = GenerationCache(
             lambda page: sum(len(d) for d in page.entries))
+        # Stored entries as parsed, and entries shown as at an as_of per (entry id, claims
+        # known then) with their rendered views: see `_confirm`.
+        self._parsed_entries: GenerationCache[str, tuple[Entry, tuple[int, ...]]] = GenerationCache(
+            lambda kept: 2000 + 1500 * kept[0].claims_total, max_items=4096, max_bytes=96 * 1024 * 1024)
+        self._as_of_entries: GenerationCache[tuple[str, int], tuple[Entry | None, dict[str, bytes]]] = \
+            GenerationCache(lambda built: 4000 + 1500 * (built[0].claims_total if built[0] else 0),
+                            max_items=4096, max_bytes=96 * 1024 * 1024)
 
     @classmethod
     def from_url(cls, url: str, prefix: str, namespace: str | None = None) -> RedisTimelineStore:
@@ -541,32 +731,65 @@ class RedisTimelineStore:
             pipe.srem(self._k(f"members:{entry_id}"), *sorted(members))
         index_removals: dict[str, list[str]] = {}
         index_additions: dict[str, dict[str, float]] = {}
+        # Text and as_of (issue 14): `qtext` holds each entry's lower-cased evidence sentences
+        # (query.search_text), `wsuf` the vocabulary of the word sets (query.word_suffixes),
+        # `z:ingmin` / `z:ingmax` its first and last ingestion (query.ingest_bounds).
+        unindexed_ingestion: list[str] = []
         if changes.delete_entries:
             gone = sorted(changes.delete_entries)
-            for field_hash in ("entries", "entries_list", "entryidx"):
+            for field_hash in ("entries", "entries_list", "entryidx", "qtext", "thull"):
                 pipe.hdel(self._k(field_hash), *gone)
             pipe.delete(*(self._k(f"members:{entry_id}") for entry_id in gone))
+            unindexed_ingestion += gone
             for entry_id in gone:
                 for key in old_index.get(entry_id, []):
                     index_removals.setdefault(key, []).append(entry_id)
         documents: dict[str, bytes] = {}
         list_documents: dict[str, str] = {}
         index_documents: dict[str, str] = {}
+        texts: dict[str, bytes] = {}
+        hulls: dict[str, str] = {}
+        first_ingested: dict[str, float] = {}
+        last_ingested: dict[str, float] = {}
+        new_words: set[str] = set()
         for entry_id, entry in changes.upsert_entries.items():
             keys = entry_index_keys(entry)
-            for key in set(old_index.get(entry_id, [])).difference(keys):
+            old = old_index.get(entry_id, [])
+            for key in set(old).difference(keys):
                 index_removals.setdefault(key, []).append(entry_id)
             for key in keys:
                 index_additions.setdefault(key, {})[entry_id] = entry.sort_score
+            new_words.update(key[7:] for key in set(keys).difference(old) if key.startswith("z:word:"))
             documents[entry_id] = _pack(entry.model_dump_json())
             list_documents[entry_id] = list_view(entry).model_dump_json()
             index_documents[entry_id] = json.dumps(keys)
+            texts[entry_id] = search_text(entry)
+            hulls[entry_id] = " ".join(str(day) for day in time_hull(entry))
+            bounds = ingest_bounds(entry)
+            if bounds is None:
+                unindexed_ingestion.append(entry_id)
+            else:
+                first_ingested[entry_id], last_ingested[entry_id] = bounds
         # An entry is never both removed from and added to the same set in one change
         # set (removals are old keys minus new ones), so the order of the two is free.
         for key, removed in index_removals.items():
             pipe.zrem(self._k(key), *removed)
         for key, scored in index_additions.items():
             pipe.zadd(self._k(key), scored)
+        if new_words:
+            pipe.zadd(self._k("wsuf"), {suffix: 0 for word in new_words for suffix in word_suffixes(word)})
+        emptied = sorted({key[7:] for key in index_removals if key.startswith("z:word:")})
+        if emptied:
+            pipe.eval(VOCABULARY_CLEANUP, 0, self._k(""), *emptied)
+        if unindexed_ingestion:
+            pipe.zrem(self._k("z:ingmin"), *unindexed_ingestion)
+            pipe.zrem(self._k("z:ingmax"), *unindexed_ingestion)
+        if first_ingested:
+            pipe.zadd(self._k("z:ingmin"), first_ingested)
+            pipe.zadd(self._k("z:ingmax"), last_ingested)
+        if texts:
+            pipe.hset(self._k("qtext"), mapping=texts)
+            pipe.hset(self._k("thull"), mapping=hulls)
         if changes.upsert_entries:
             # The longest span stored (only grows): how far before `from` a window query looks.
             longest = max(min(max((e.time.end - e.time.start).days, 0), 1023) for e in changes.upsert_entries.values())
@@ -592,6 +815,123 @@ class RedisTimelineStore:
 
     async def page(self, query: TimelineQuery) -> Page:
         await self._refresh_ns()
+        if not SearchPlan(query).searchable:
+            return await self._scan_page(query)
+        found, next_cursor = await self._search(query, "entries")
+        return Page([e if isinstance(e, Entry) else Entry.model_validate_json(_unpack(e)) for e in found], next_cursor)
+
+    async def _search(self, query: TimelineQuery, documents: str) -> tuple[list[Entry | bytes], str | None]:
+        """The entries of a page, in index order, by SEARCH_SCRIPT: each as its stored document
+        in `documents` (bytes) when Redis could decide it, else (an entry shown as it was at
+        `as_of`, or one to confirm) as the entry the core's filter accepted. The cursor is
+        the index position of the last one."""
+        plan = SearchPlan(query)
+        runs = plan.runs or []
+        fixed = [self._fixed_ns or "", DEFAULT_NAMESPACE, f"{self._prefix}:", documents,
+                 1 if query.descending else 0]
+        tail: list[str | int] = [query.start.toordinal() if query.start else "",
+                                 query.end.toordinal() if query.end else "", plan.needle or "",
+                                 repr(plan.as_of) if plan.as_of is not None else "", SEARCH_BUDGET,
+                                 1 if plan.recheck else 0, len(plan.groups) + len(plan.partial_groups)]
+        for group, partial in [*((g, 0) for g in plan.groups), *((g, 1) for g in plan.partial_groups)]:
+            tail += [len(group), *group, partial]
+        tail += [len(plan.excluded), *plan.excluded, len(runs)]
+        for kind, word in runs:
+            tail += [kind, word]
+        found: list[tuple[Entry | bytes, tuple[float, str]]] = []
+        cursor = decode_cursor(query.cursor) if query.cursor else None
+        while True:
+            want = query.limit + 1 - len(found)
+            positions, stored, stopped = await self._search_script(
+                keys=[self.pointer_key],
+                args=[*fixed, want, repr(cursor[0]) if cursor else "", cursor[1] if cursor else "", *tail])
+            documents_of = iter(stored)
+            rechecks: list[str] = []
+            rows: list[tuple[str, float, bytes | None]] = []
+            for k in range(0, len(positions), 3):
+                member, score, flag = positions[k].decode(), float(positions[k + 1]), int(positions[k + 2])
+                document = next(documents_of) if flag == 1 else None
+                if flag == 2:
+                    rechecks.append(member)
+                rows.append((member, score, document))
+            confirmed = await self._confirm(rechecks, query, documents) if rechecks else {}
+            for member, score, document in rows:
+                shown = document if document is not None else confirmed.get(member)
+                if shown is not None:
+                    found.append((_unpack(shown) if isinstance(shown, bytes) else shown, (score, member)))
+            if len(found) > query.limit:
+                break
+            if stopped:
+                cursor = (float(stopped[1]), stopped[0].decode())
+            elif len(rows) == want and rows:
+                cursor = (rows[-1][1], rows[-1][0])  # some were not confirmed: read on
+            else:
+                break
+        next_cursor = encode_cursor(*found[query.limit - 1][1]) if len(found) > query.limit else None
+        return [shown for shown, _ in found[:query.limit]], next_cursor
+
+    async def _confirm(self, entry_ids: list[str], query: TimelineQuery, documents: str) -> dict[str, Entry | bytes]:
+        """The entries Redis could not decide, read back, shown as at `as_of` and checked with
+        the core's filter: each as an Entry (`entries` documents) or the JSON of its view.
+
+        The process keeps, for the store's generation (`store.GenerationCache`), the stored
+        entries as parsed with their claims' ingestion times (a long story's entry holds
+        thousands of claims: parsing it costs more than the rest) and the entries shown as at
+        an as_of, per (entry, k): the claims known then are always the first k in ingestion
+        order (`query.claims_known`), so moments that leave the same claims share the rebuild.
+        Both are kept as soon as they are built, so concurrent requests share them; a commit
+        changes the generation and with it every answer."""
+        await self._refresh_ns()
+        generation = await self.generation() if query.as_of is not None else None
+        parsed: dict[str, tuple[Entry, tuple[int, ...]]] = {}
+        missing = []
+        for entry_id in entry_ids:
+            kept = self._parsed_entries.get(generation, entry_id) if generation is not None else None
+            if kept is None:
+                missing.append(entry_id)
+            else:
+                parsed[entry_id] = kept
+        if missing:
+            raw = await self._r.hmget(self._k("entries"), missing)
+            for entry_id, stored in zip(missing, raw):
+                if stored is not None:
+                    entry = Entry.model_validate_json(_unpack(stored))
+                    parsed[entry_id] = (entry, ingestion_micros(entry))
+                    if generation is not None:
+                        self._parsed_entries.put(generation, entry_id, parsed[entry_id])
+                    # A long entry takes milliseconds to parse: let the other requests' replies
+                    # be read meanwhile (a starved loop made their reads time out under load).
+                    await asyncio.sleep(0)
+        out: dict[str, Entry | bytes] = {}
+        kind = "list" if documents == "entries_list" else "full" if query.full_claims else ""
+        for entry_id in entry_ids:
+            if entry_id not in parsed:
+                continue
+            shown: Entry | None
+            shown, micros = parsed[entry_id]
+            views: dict[str, bytes] = {}
+            if query.as_of is not None:
+                key = (entry_id, claims_known(micros, query.as_of))
+                cached = self._as_of_entries.get(generation, key) if generation is not None else None
+                if cached is None:
+                    cached = (entry_as_of(shown, query.as_of), {})
+                    await asyncio.sleep(0)  # (as above: a rebuild takes milliseconds too)
+                    if generation is not None:
+                        self._as_of_entries.put(generation, key, cached)
+                shown, views = cached
+            if shown is None or not matches(shown, query):
+                continue
+            if not kind:
+                out[entry_id] = shown
+                continue
+            if kind not in views:
+                views[kind] = (list_view(shown) if kind == "list" else shown).model_dump_json().encode()
+            out[entry_id] = views[kind]
+        return out
+
+    async def _scan_page(self, query: TimelineQuery) -> Page:
+        """A page by reading entries back and checking them (a needle `SearchPlan` cannot
+        check in Redis: NUL in it, or not encodable)."""
         key = self._k(index_key_for(query))
         low, high = "-inf", "+inf"
         if query.end is not None:
@@ -605,6 +945,7 @@ class RedisTimelineStore:
             else:
                 low = repr(cursor[0])
         found: list[Entry] = []
+        last: tuple[float, str] | None = None
         offset = 0
         chunk = max(query.limit * 2, 64)
         has_more = False
@@ -619,18 +960,21 @@ class RedisTimelineStore:
                               if ((s, m) < cursor if query.descending else (s, m) > cursor)]
             if candidates:
                 raw = await self._r.hmget(self._k("entries"), [m for m, _ in candidates])
-                entries = [Entry.model_validate_json(_unpack(r)) for r in raw if r is not None]
-                if query.as_of is not None:
-                    entries = [v for v in (entry_as_of(e, query.as_of) for e in entries) if v is not None]
-                for entry in entries:
-                    if matches(entry, query):
+                for (member, score), stored in zip(candidates, raw):
+                    if stored is None:
+                        continue
+                    entry: Entry | None = Entry.model_validate_json(_unpack(stored))
+                    if entry is not None and query.as_of is not None:
+                        entry = entry_as_of(entry, query.as_of)
+                    if entry is not None and matches(entry, query):
                         if len(found) == query.limit:
                             has_more = True
                             break
                         found.append(entry)
+                        last = (score, member)
             if has_more or len(rows) < chunk:
                 break
-        next_cursor = encode_cursor(found[-1].sort_score, found[-1].entry_id) if has_more and found else None
+        next_cursor = encode_cursor(*last) if has_more and last else None
         return Page(entries=found, next_cursor=next_cursor)
 
     async def page_json(self, query: TimelineQuery) -> JsonPage:
@@ -654,13 +998,13 @@ class RedisTimelineStore:
         return token
 
     async def _page_json(self, query: TimelineQuery) -> JsonPage:
-        keys = index_keys_for(query)
-        if keys is not None and not index_is_exact(query):
-            return await self._indexed_page(query, keys)
         if not index_is_exact(query):
-            page = await self.page(query)
-            view = (lambda e: e) if query.full_claims else list_view
-            return JsonPage([view(e).model_dump_json().encode() for e in page.entries], page.next_cursor)
+            if not SearchPlan(query).searchable:
+                page = await self._scan_page(query)
+                view = (lambda e: e) if query.full_claims else list_view
+                return JsonPage([view(e).model_dump_json().encode() for e in page.entries], page.next_cursor)
+            found, next_cursor = await self._search(query, "entries" if query.full_claims else "entries_list")
+            return JsonPage([d for d in found if isinstance(d, bytes)], next_cursor)
         # Fast path: the index set is the answer. One server-side script resolves the live
         # namespace, reads limit+1 members past the cursor and the entries' stored JSON,
         # so a page costs one round trip and no parsing.
@@ -673,22 +1017,6 @@ class RedisTimelineStore:
         has_more = len(positions) > 2 * query.limit
         next_cursor = None
         if has_more:
-            last = 2 * (query.limit - 1)
-            next_cursor = encode_cursor(float(positions[last + 1]), positions[last].decode())
-        return JsonPage([_unpack(d) for d in documents if d is not None], next_cursor)
-
-    async def _indexed_page(self, query: TimelineQuery, keys: list[str]) -> JsonPage:
-        """Several exact filters and/or an event-time window: one script (QUERY_SCRIPT)."""
-        cursor = decode_cursor(query.cursor) if query.cursor else None
-        positions, documents = await self._query_script(
-            keys=[self.pointer_key],
-            args=[self._fixed_ns or "", DEFAULT_NAMESPACE, f"{self._prefix}:",
-                  "entries" if query.full_claims else "entries_list", 1 if query.descending else 0, query.limit,
-                  repr(cursor[0]) if cursor else "", cursor[1] if cursor else "",
-                  query.start.toordinal() if query.start else "", query.end.toordinal() if query.end else "",
-                  *keys])
-        next_cursor = None
-        if len(positions) > 2 * query.limit:
             last = 2 * (query.limit - 1)
             next_cursor = encode_cursor(float(positions[last + 1]), positions[last].decode())
         return JsonPage([_unpack(d) for d in documents if d is not None], next_cursor)

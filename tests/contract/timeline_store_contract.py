@@ -5,7 +5,7 @@ batches folded by the projector must give the same answers from every adapter.""
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -34,6 +34,47 @@ def scenario():
         make_event("a3", "troops_deployed", actor="PRK", partners=("RUS",), location="Kursk", movement="deployed",
                    when=date(2024, 11, 4), ingested=t2, sentence="North Korean troops were deployed to Kursk."),
     ]
+
+
+def search_scenario():
+    """Entries whose claims were ingested at different times (aware, naive, unknown) and whose
+    evidence has words at every position a needle can cut them: for the text and as_of
+    indexes (issue 14)."""
+    t = [datetime(2025, 1, d, 12, tzinfo=UTC) for d in (1, 5, 9, 13)]
+    naive = datetime(2025, 1, 7, 12)  # read as UTC (alone in its entry: the core compares an entry's times)
+    return [
+        *scenario(),
+        make_event("b1", "strike", actor="RUS", location="Sudzha", when=date(2025, 2, 2), ingested=t[0],
+                   sentence="Russian drones hit Sudzha's water-pumping station overnight."),
+        make_event("b2", "strike", actor="RUS", location="Sudzha", when=date(2025, 2, 2), ingested=t[2],
+                   sentence="Officials in Kyiv denied that the Sudzha station was hit.", claimant="UKR",
+                   modality="denied"),
+        make_event("b3", "casualties_claimed", actor="PRK", claimant="UKR", quantity=("casualties", 4000),
+                   when=date(2025, 1, 6), ingested=t[3], sentence="Ukraine now says 4,000 North Koreans fell."),
+        make_event("b4", "casualties_claimed", actor="PRK", claimant="RUS", quantity=("casualties", 100),
+                   when=date(2025, 1, 6), ingested=t[1].replace(day=7), sentence="Moscow: ÉTAT-MAJOR SAYS ONLY 100 CASUALTIES."),
+        make_event("b5", "troops_deployed", actor="PRK", partners=("RUS",), location="Kursk", movement="deployed",
+                   when=date(2024, 11, 4), sentence="Pyongyang's troops (KPA) arrived by rail."),
+        make_event("b6", "diplomacy", actor="USA", when=date(2025, 3, 1), ingested=naive,
+                   sentence="Talks in Riyadh \u212aelvin-style: a 30-day truce was floated."),
+    ]
+
+
+SEARCH_NEEDLES = ["kursk", "KURSK", "urs", "ursk", "kurs", "command post", "a command", "d a c", "sudzha's",
+                  "zha's wat", "water-pump", "pumping", "-", "ar", "4,000", ",000 north", "état", "ÉTAT-MA",
+                  "major says", "only 100 c", "(kpa)", "kpa) arr", "kelvin", "\u212aelvin", "riyadh k",
+                  "30-day", "nothing like this", "xyz", "ukraine", "ine s", "  ", "s.", "hit", "hit.",
+                  "was hit", "ed th"]
+SEARCH_TIMES = [None, datetime(2024, 1, 1, tzinfo=UTC), datetime(2025, 1, 1, 12, tzinfo=UTC),
+                datetime(2025, 1, 3), datetime(2025, 1, 5, 12, tzinfo=UTC), datetime(2025, 1, 7, 12, tzinfo=UTC),
+                datetime(2025, 1, 7, 14, tzinfo=timezone(timedelta(hours=2))), datetime(2025, 1, 10, tzinfo=UTC),
+                datetime(2026, 1, 1, tzinfo=UTC)]
+SEARCH_FILTERS: list[dict] = [{}, {"type": "strike"}, {"actor": "PRK"}, {"claimant": "ukr"}, {"contested": True},
+                              {"contested": False}, {"location": "kursk"}, {"location": "Kursk Oblast"},
+                              {"start": date(2025, 1, 1), "end": date(2025, 2, 28)}, {"end": date(2024, 12, 31)},
+                              {"type": "casualties_claimed", "claimant": "rus"}]
+
+
 
 
 class TimelineStoreContract:
@@ -226,3 +267,80 @@ class TimelineStoreContract:
         assert [json.loads(d)["entry_id"] for d in after.entries] == [e.entry_id for e in expected]
         if filters in ({}, {"type": "strike"}):
             assert len(after.entries) > len(first.entries)
+
+    # --- `q` and `as_of` (issue 14): alone, together and with every other filter, answered like
+    # the reference query, page by page in both orders, as models and as JSON.
+    async def walk(self, store, query_args, *, json_pages):
+        seen = []
+        for descending in (False, True):
+            ids, cursor = [], None
+            while True:
+                query = TimelineQuery(limit=2, cursor=cursor, descending=descending, **query_args)
+                if json_pages:
+                    page = await store.page_json(query)
+                    ids += [json.loads(d)["entry_id"] for d in page.entries]
+                else:
+                    page = await store.page(query)
+                    ids += [e.entry_id for e in page.entries]
+                cursor = page.next_cursor
+                if not cursor:
+                    break
+            seen.append(ids)
+        return seen
+
+    @pytest.mark.parametrize("filters", SEARCH_FILTERS)
+    async def test_text_and_as_of_answer_like_the_reference_query(self, store, filters):
+        events = search_scenario()
+        await self.fold_in(store, events[:6])
+        await self.fold_in(store, events[6:])
+        entries = fold(events)
+        order = sorted(entries.values(), key=lambda e: (e.sort_score, e.entry_id))
+        position = {e.entry_id: i for i, e in enumerate(order)}
+        cases = [{"q": q} for q in SEARCH_NEEDLES] + [{"as_of": t} for t in SEARCH_TIMES[1:]]
+        cases += [{"q": q, "as_of": t} for q in ("kursk", "hit", "says", "ine s") for t in SEARCH_TIMES[2:7]]
+        for case in cases:
+            args = {**filters, **case}
+            expected = sorted((e.entry_id for e in filter_entries(entries, **args)), key=position.__getitem__)
+            for json_pages in (False, True):
+                ascending, descending = await self.walk(store, args, json_pages=json_pages)
+                assert ascending == expected, (args, json_pages)
+                assert descending == expected[::-1], (args, json_pages)
+        # Entries shown as at as_of are the reference's, claim for claim.
+        for t in SEARCH_TIMES[2:]:
+            shown = (await store.page(TimelineQuery(limit=100, as_of=t, **filters))).entries
+            assert {e.entry_id: e for e in shown} == {e.entry_id: e for e in filter_entries(entries, as_of=t, **filters)}
+
+    async def test_text_follows_re_extraction_and_removal(self, store):
+        events = search_scenario()
+        await self.fold_in(store, events)
+        assert [e.type for e in (await store.page(TimelineQuery(q="pumping"))).entries] == ["strike"]
+        newer = make_event("b1", "strike", actor="RUS", location="Sudzha", when=date(2025, 2, 2),
+                           sentence="A Russian glide bomb hit Sudzha overnight.", version="9.0.0")
+        await self.fold_in(store, [newer])
+        assert (await store.page(TimelineQuery(q="pumping"))).entries == []
+        assert (await store.page(TimelineQuery(q="umpin"))).entries == []
+        assert [e.type for e in (await store.page(TimelineQuery(q="glide b"))).entries] == ["strike"]
+        assert [e.type for e in (await store.page(TimelineQuery(q="lide"))).entries] == ["strike"]
+
+    async def test_as_of_follows_a_commit(self, store):
+        """An entry shown as at `as_of` may be kept between requests (the Redis store keeps the
+        rebuilt entries per generation), never past a commit."""
+        events = search_scenario()
+        await self.fold_in(store, events)
+        moment = datetime(2025, 1, 10, tzinfo=UTC)
+        for _ in range(2):
+            shown = (await store.page(TimelineQuery(limit=100, as_of=moment))).entries
+            assert {e.entry_id: e for e in shown} == {e.entry_id: e for e in filter_entries(fold(events), as_of=moment)}
+        newer = make_event("b1", "strike", actor="RUS", location="Sudzha", when=date(2025, 2, 2),
+                           ingested=datetime(2025, 1, 2, tzinfo=UTC), version="9.0.0",
+                           sentence="A Russian glide bomb hit Sudzha overnight.")
+        await self.fold_in(store, [newer])
+        expected = {e.entry_id: e for e in filter_entries(fold([*events, newer]), as_of=moment)}
+        for json_pages in (False, True):
+            if json_pages:
+                got = [json.loads(d) for d in (await store.page_json(TimelineQuery(limit=100, as_of=moment))).entries]
+                assert {d["entry_id"]: d for d in got} == {
+                    i: json.loads(list_view(e).model_dump_json()) for i, e in expected.items()}
+            else:
+                got_entries = (await store.page(TimelineQuery(limit=100, as_of=moment))).entries
+                assert {e.entry_id: e for e in got_entries} == expected

@@ -29,7 +29,7 @@ from datetime import UTC, date, datetime
 
 from services.timeline.core.contest import claimant_keys
 from services.timeline.core.fold import build_entry, timeline
-from services.timeline.core.model import Entry
+from services.timeline.core.model import ClaimView, Entry
 from services.timeline.core.places import place_matches
 
 
@@ -41,9 +41,19 @@ def _comparable(moment: datetime, like: datetime) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None)
 
 
+def _known(entry: Entry, as_of: datetime) -> list[ClaimView]:
+    return [c for c in entry.claims if c.ingested_at is not None and c.ingested_at <= _comparable(as_of, c.ingested_at)]
+
+
+def claims_known_at(entry: Entry, as_of: datetime) -> int:
+    """How many of the entry's claims were known at `as_of`. They are always its first ones
+    in ingestion order, so an entry and this count determine `entry_as_of(entry, as_of)`."""
+    return len(_known(entry, as_of))
+
+
 def entry_as_of(entry: Entry, as_of: datetime) -> Entry | None:
     """The entry as it was known at `as_of` (None when none of its claims was known)."""
-    kept = [c for c in entry.claims if c.ingested_at is not None and c.ingested_at <= _comparable(as_of, c.ingested_at)]
+    kept = _known(entry, as_of)
     if not kept:
         return None
     if len(kept) == len(entry.claims):
