@@ -802,8 +802,13 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
                 if pl.name in f.surfaces:
                     m.locations.extend((form, pl.place, True) for form in surface_forms(f.surfaces[pl.name]))
     arg_tokens = set(role_tokens(g, a, "any"))
-    if not m.locations and state.last_place and (arg_tokens & f.anaphoric or not f.places):
-        # 'to the region', or no place at all: the place the article was last about
+    # a sentence whose places were all set aside (a party named as one: 'deployment by Moscow')
+    # has none of its own either
+    placeless = all(pl.name in seen for pl in f.places.values())
+    on_the_ground = rule.type not in rl.noise["off_ground"]["types"]
+    if not m.locations and state.last_place and (arg_tokens & f.anaphoric or (placeless and on_the_ground)):
+        # 'to the region', or no place at all: the place the article was last about (talks and
+        # aid do not happen where the fighting was last told: 'a meeting on this matter')
         name, place = state.last_place
         seen.add(name)
         m.locations.append((name, place, False))
