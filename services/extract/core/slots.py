@@ -437,7 +437,18 @@ class Attribution:
 
 def attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
     """The verbs (or nouns) of saying that report the clause of token t, nearest first:
-    'X said (that) ...', '..., X said', 'according to X', "X's claim that ..."."""
+    'X said (that) ...', '..., X said', 'according to X', "X's claim that ...".
+
+    Kept in the graph's memo: the noise check, the attribution and the time of one trigger each
+    ask for it (a copy of the list is returned; no caller changes an Attribution)."""
+    key = ("attributions", t, id(rules))
+    found = g.memo.get(key)
+    if found is None:
+        found = g.memo[key] = _attributions(g, t, rules)
+    return list(found)
+
+
+def _attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
     out: list[Attribution] = []
     chain = [t, *g.ancestors(t)]
     for k, j in enumerate(chain):
