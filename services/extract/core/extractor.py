@@ -303,12 +303,14 @@ def _triggers(g: Graph, rl: Rules) -> list[tuple[int, TriggerRule]]:
             for lemma in (t.lemma, g.tokens[c].lemma):
                 for rule in rl.trigger_index.get((lemma, "copula"), ()):
                     out.append((t.i, rule))
-        pos = "verb" if t.is_verb else "noun" if t.pos.startswith("NN") else "adj" if t.pos.startswith("JJ") else None
-        if pos == "adj" and t.dep.split(":")[0] in ("obj", "nsubj", "obl", "nmod", "conj", "appos"):
-            pos = "noun"  # a tagging slip: 'an all-out offensive' as an object is a noun
         lemma = t.lemma
-        if pos is None or (lemma not in rl.trigger_lemmas and "-" not in lemma):
+        if lemma not in rl.trigger_lemmas and "-" not in lemma:
             continue  # (every lookup below is by the lemma or, hyphenated, its last part)
+        pos = "verb" if t.is_verb else "noun" if t.pos.startswith("NN") else "adj" if t.pos.startswith("JJ") else None
+        if pos == "adj" and t.base in ("obj", "nsubj", "obl", "nmod", "conj", "appos"):
+            pos = "noun"  # a tagging slip: 'an all-out offensive' as an object is a noun
+        if pos is None:
+            continue
         cands = rl.trigger_index.get((lemma, pos), ())
         if not cands and "-" in lemma:
             cands = rl.trigger_index.get((lemma.split("-")[-1], pos), ())

@@ -2,9 +2,9 @@
 set of tree queries the slot rules need. Pure; built from a `ParsedSentence`."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from functools import cached_property
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from schemas.parse import ParsedSentence
 
@@ -33,14 +33,19 @@ class Token(NamedTuple):
     is_noun: bool
 
 
+_new = tuple.__new__
+
+
 class Graph:
     def __init__(self, sentence: ParsedSentence, index: int, text: str) -> None:
         self.index = index
         self.start = sentence.start
         self.end = sentence.end
         self.text = text[sentence.start:sentence.end]
-        self.tokens = [Token(i, w, lem.lower(), p, s, e, h - 1, d, d.split(":")[0], p[:2] == "VB",
-                             p[:2] == "NN" or p == "PRP") for i, (w, lem, p, s, e, h, d) in enumerate(
+        # tuple.__new__ builds a Token without the Python-level __new__ NamedTuple generates (one
+        # call per word; the fields in Token's order)
+        self.tokens = [_new(Token, (i, w, lem.lower(), p, s, e, h - 1, d, d.split(":")[0], p[:2] == "VB",
+                                    p[:2] == "NN" or p == "PRP")) for i, (w, lem, p, s, e, h, d) in enumerate(
             zip(sentence.words, sentence.lemmas, sentence.pos, sentence.starts, sentence.ends, sentence.heads,
                 sentence.deps))]
         for repair in _REPAIRS:
@@ -49,6 +54,10 @@ class Graph:
         # each token's children with their relations, for `kids` and `subtree` (the rules ask for
         # children by relation about a thousand times an article)
         self._relations: list[list[tuple[int, str, str]]] = [[] for _ in self.tokens]
+        # results of pure functions of this sentence that several rules ask for alike
+        # (`slots.attributions`), kept while the sentence is read
+        self.memo: dict[Hashable, Any] = {}
+        self._phrases: dict[int, list[int]] = {}
         for t in self.tokens:
             if t.head >= 0:
                 self.children[t.head].append(t.i)
@@ -78,8 +87,12 @@ class Graph:
         return sorted(out)
 
     def phrase(self, i: int) -> list[int]:
-        """The noun phrase headed by i, without clauses hanging off it."""
-        return self.subtree(i, CLAUSE_DEPS)
+        """The noun phrase headed by i, without clauses hanging off it (kept: the rules ask for
+        the same phrases again and again; a copy is returned)."""
+        found = self._phrases.get(i)
+        if found is None:
+            found = self._phrases[i] = self.subtree(i, CLAUSE_DEPS)
+        return list(found)
 
     def span_text(self, idx: list[int]) -> str:
         if not idx:

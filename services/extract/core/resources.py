@@ -130,8 +130,9 @@ def _compile_lexicon(res: Resources) -> None:
 
 
 def _any_of(patterns: list[str], flags: int) -> re.Pattern[str]:
-    """One regex matching where any of `patterns` does (none: a regex that never matches)."""
-    return re.compile("|".join(f"(?:{p})" for p in patterns) if patterns else "(?!)", flags)
+    """One regex matching where any of `patterns` does (none: a regex that never matches, and
+    being anchored, fails at the first position instead of at each)."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns) if patterns else r"\A(?!)", flags)
 
 
 def _anchored(pattern: str) -> bool:

@@ -29,8 +29,17 @@ class Facts:
     inner_parties: dict[int, list[PartyMention]] = field(default_factory=dict)  # further parties in one token
     anaphoric: set[int] = field(default_factory=set)  # tokens of 'the region', 'the area'
     surfaces: dict[str, str] = field(default_factory=dict)  # canonical place -> as written ('Kursk Oblast')
-    times: list[tuple[TimeExpr, int]] = field(default_factory=list)  # (expression, head token)
     quants: list[tuple[Qty, int]] = field(default_factory=list)  # (figure, number token)
+    timed: bool = False  # whether `times` are read (a `full` sentence), on first use
+    _times: list[tuple[TimeExpr, int]] | None = field(default=None, repr=False)
+
+    @property
+    def times(self) -> list[tuple[TimeExpr, int]]:
+        """(expression, head token). Read when first asked for: only the sentence's events and
+        casualty figures need them, and most sentences with a trigger word give neither."""
+        if self._times is None:
+            self._times = _times_of(self.g) if self.timed else []
+        return self._times
 
 
 _LOCATIVE_CASES = frozenset({"in", "at", "to", "into", "near", "from", "on", "across", "inside", "toward", "towards",
@@ -107,7 +116,8 @@ def _geonames_places(g: Graph, facts: Facts, res: Resources) -> None:
 def sentence_facts(g: Graph, res: Resources, full: bool = True, parties: list[PartyMention] | None = None,
                    places: list[PlaceMention] | None = None, target_verbs: AbstractSet[str] = frozenset()) -> Facts:
     """Parties and places always (they carry the article's context to later sentences); times,
-    figures and GeoNames cities only when `full` (the sentence has a trigger or a number).
+    figures and GeoNames cities only when `full` (the sentence has a trigger or a number; its
+    times are read when first asked for, `Facts.times`).
     `parties` / `places`: the sentence's mentions when the whole article was scanned once
     (offsets relative to the sentence); else the sentence is scanned here. `target_verbs`: verbs
     whose object is a city struck, so a capital after them is a place (classes.yaml)."""
@@ -138,15 +148,21 @@ def sentence_facts(g: Graph, res: Resources, full: bool = True, parties: list[Pa
     if not full:
         return facts
     _geonames_places(g, facts, res)
-    for te in find_times(g.text):
-        h = g.span_head(g.start + te.start, g.start + te.end)
-        if h is not None:
-            facts.times.append((te, h))
+    facts.timed = True
     for q in find_quantities(g.text, res):
         h = g.span_head(g.start + q.start, g.start + q.end)
         if h is not None:
             facts.quants.append((q, h))
     return facts
+
+
+def _times_of(g: Graph) -> list[tuple[TimeExpr, int]]:
+    out = []
+    for te in find_times(g.text):
+        h = g.span_head(g.start + te.start, g.start + te.end)
+        if h is not None:
+            out.append((te, h))
+    return out
 
 
 # --- noun phrases ------------------------------------------------------------------------
@@ -206,14 +222,14 @@ def phrase_places(f: Facts, i: int) -> list[PlaceMention]:
     return out
 
 
-def word_forms(tok: Token) -> tuple[str, ...]:
-    """The forms a vocabulary may list a token under: lemma, word, and the word's singular."""
-    w = tok.word.lower()
-    return (tok.lemma, w, w[:-1] if w.endswith("s") else w, w[:-2] if w.endswith("es") else w)
-
-
 def in_words(tok: Token, words: AbstractSet[str]) -> bool:
-    return any(form in words for form in word_forms(tok))
+    """Whether a vocabulary lists the token under one of the forms it may be listed under: its
+    lemma, its word (lowercased) and the word's singular ('-s' or '-es' off). Tested one by one
+    rather than by building the forms: the rules ask this some hundred times an article."""
+    if tok.lemma in words:
+        return True
+    w = tok.word.lower()
+    return w in words or (w.endswith("s") and w[:-1] in words) or (w.endswith("es") and w[:-2] in words)
 
 
 def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
@@ -423,7 +439,18 @@ class Attribution:
 
 def attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
     """The verbs (or nouns) of saying that report the clause of token t, nearest first:
-    'X said (that) ...', '..., X said', 'according to X', "X's claim that ..."."""
+    'X said (that) ...', '..., X said', 'according to X', "X's claim that ...".
+
+    Kept in the graph's memo: the noise check, the attribution and the time of one trigger each
+    ask for it (a copy of the list is returned; no caller changes an Attribution)."""
+    key = ("attributions", t, id(rules))
+    found = g.memo.get(key)
+    if found is None:
+        found = g.memo[key] = _attributions(g, t, rules)
+    return list(found)
+
+
+def _attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
     out: list[Attribution] = []
     chain = [t, *g.ancestors(t)]
     for k, j in enumerate(chain):
