@@ -781,6 +781,9 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         # who the talks are with: objects, 'with'/'to'/'between' phrases, the actor's own phrase
         # ('amid fears of a less engaged United States' names no participant)
         talk_heads = a.object + [o for o in a.oblique if g.case_of(o) in ("with", "to", "between", "among")]
+        if not tok.is_verb:
+            # 'The G7 talks in Quebec follow U.S.-Ukraine talks in Jeddah': another meeting is no participant
+            talk_heads = [h for h in talk_heads if h == t or not in_words(g.tokens[h], rl.classes["talks"])]
         for h in talk_heads + a.subject + a.modifier:
             for code in phrase_parties(f, h):
                 if code != m.actor and code not in m.partners:
@@ -795,6 +798,8 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         pass
     # where
     heads = a.oblique + a.object + a.subject + a.modifier + a.agent
+    if rule.type == "diplomacy" and not tok.is_verb:  # not where another meeting named beside it was
+        heads = [h for h in heads if h == t or not in_words(g.tokens[h], rl.classes["talks"])]
     seen: set[str] = _not_places(f, rule.type, m.movement)
     for h in heads:
         for pl in phrase_places(f, h):

@@ -68,6 +68,7 @@ class Rules:
     pronouns: frozenset[str]
     hedges: frozenset[str]
     speakers: frozenset[str]
+    time_owners: frozenset[str]  # 'Tuesday's announcement': a time, not who announced
     negations: frozenset[str]
     modals: frozenset[str]
     expect_verbs: frozenset[str]
@@ -196,6 +197,7 @@ def rules() -> Rules:
                            for mod, ws in adata["nouns"].items() for w in ws},
         evidence_nouns=frozenset(adata["nouns"].get("evidence", ())),
         pronouns=frozenset(adata["pronouns"]), hedges=frozenset(adata["hedges"]), speakers=frozenset(adata["speakers"]),
+        time_owners=frozenset(adata["time_owners"]),
         negations=frozenset(mdata["negations"]), modals=frozenset(mdata["modals"]),
         expect_verbs=frozenset(mdata["expect_verbs"]), expect_adjectives=frozenset(mdata["expect_adjectives"]),
         estimate_modifiers=frozenset(mdata["estimate_modifiers"]), noise=noise,

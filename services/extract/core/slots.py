@@ -470,7 +470,8 @@ def _attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
                 # whose claim: "Russia's", 'by Russian officials', 'Ukrainian' ('earlier claims by
                 # Russian officials': the 'by' phrase before an adjective of time)
                 by = [c for c in g.kids(j, "nmod") if g.case_of(c) in ("by", "from")]
-                owner = next(iter(g.kids(j, "nmod:poss") + by + g.kids(j, "compound") + g.kids(j, "amod")), None)
+                owner = next((o for o in g.kids(j, "nmod:poss") + by + g.kids(j, "compound") + g.kids(j, "amod")
+                              if g.tokens[o].lemma not in rules.time_owners), None)
                 modality = rules.attribution_nouns[tok.lemma]
                 if tok.lemma in rules.evidence_nouns:
                     # 'there is no evidence that more troops are entering': a denial by the speaker
