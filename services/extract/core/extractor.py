@@ -190,7 +190,7 @@ def extract(parsed: ParsedArticle) -> list[Event]:
     # one urged or refused ('urging Russia to accept a ceasefire') is no happening on its own
     mentions = [m for m in mentions
                 if m.type != "diplomacy" or (not m.urged and (
-                    m.partners or m.counterpart or m.actor in rl.multilateral
+                    m.partners or m.counterpart or m.actor in rl.multilateral or m.rule == "diplomacy.forum"
                     or (m.rule.startswith("diplomacy.position") and m.modality in ("asserted", "claimed"))))]
     for m in mentions:
         _perspective(m, state)
@@ -367,7 +367,7 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
         a = arguments(g, t, rl.measure_nouns)
         if not _rule_holds(f, a, rule, rl):
             continue
-        if _noise(g, t, a, rl, rule):
+        if _noise(g, t, a, rl, rule) or (rule.single and g.kids(t, "nummod")):
             continue
         m = _mention(f, t, a, rule, res, rl, state)
         if m is None:
@@ -745,7 +745,9 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             acl = [c for c in g.kids(t, "acl") if g.tokens[c].lemma in ("involve", "include", "use", "feature")]
             actor = _party(f, _troop_heads(f, [o for c in acl for o in g.kids(c, "obj")], rl), res)
         if actor is None and not tok.is_verb and rule.type in ("diplomacy", "military_aid"):
-            actor = _party(f, a.oblique, res)
+            # ('talks with Russia', 'aid from Germany'; not the country a place lies in: 'at Ramstein
+            # Air Base, Germany')
+            actor = _party(f, [o for o in a.oblique if g.case_of(o) not in ("at", "in", "on", "near")], res)
         if actor is None and not tok.is_verb and rule.type == "diplomacy" and state.source_party:
             # 'Thanks for joining the 20th meeting of the Ukraine Defense Contact Group', in a DoD
             # transcript: a meeting nobody is named at is the outlet's government's (see _perspective)

@@ -41,6 +41,7 @@ class TriggerRule:
     modality: str | None = None
     deps: tuple[str, ...] = ()
     happened_only: bool = False  # what is only threatened or planned is rhetoric, not an event
+    single: bool = False  # a count of them ('more than 60 meetings') is a tally, not one event
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,8 @@ def rules() -> Rules:
             requires=tuple((k, v) for k, v in (r.get("requires") or {}).items()),
             forbids=tuple((k, v) for k, v in (r.get("forbids") or {}).items()),
             actor=r.get("actor", "subject"), change=r.get("change"), movement=r.get("movement"),
-            modality=r.get("modality"), deps=_tuple(r.get("deps")), happened_only=bool(r.get("happened_only"))))
+            modality=r.get("modality"), deps=_tuple(r.get("deps")), happened_only=bool(r.get("happened_only")),
+            single=bool(r.get("single"))))
         examples += _examples(f"triggers.yaml:{r['id']}", r.get("examples"), r["type"])
     index: dict[tuple[str, str], list[TriggerRule]] = {}
     for t in triggers:
