@@ -29,7 +29,7 @@ from services.timeline.core.contest import (
     offensive_reasons,
     summarize_figures,
 )
-from services.timeline.core.grouping import entry_key, entry_key_parts, key_from_parts
+from services.timeline.core.grouping import entry_key, entry_key_parts, fold_members, key_from_parts
 from services.timeline.core.model import ClaimView, Entry, FigureSummary, construct_complete
 
 __all__ = [
@@ -138,8 +138,13 @@ def _most_common(counts: Counter[T]) -> T:
 
 
 def _merged_time(claims: Sequence[Event]) -> tuple[TimeSpan, bool]:
-    explicit = [e for e in claims if not e.time.from_article_date]
-    basis = explicit or list(claims)
+    # An entry is dated by what is said to have happened: when some claim reports it, an
+    # expectation ('he will travel on Wednesday') does not stretch the span, as a schedule
+    # is not when the thing took place (review #38). Denials still count: a denial of talks
+    # 'on Friday' dates the talks it denies as well as a claim does.
+    reports = [e for e in claims if e.modality != "expected"] or list(claims)
+    explicit = [e for e in reports if not e.time.from_article_date]
+    basis = explicit or reports
     start = min(e.time.start for e in basis)
     end = max(max(e.time.end, e.time.start) for e in basis)
     coarsest = max(_GRANULARITY_RANK[e.time.granularity] for e in basis)
@@ -239,7 +244,8 @@ def _title(entry_type: str, actor: str | None, partners: Sequence[str], against:
         target = place or against
         return f"{who} strike" + (f" on {target}" if target else "")
     if entry_type == "diplomacy":
-        parties = sorted({p for p in (actor, *partners) if p})
+        # titled as keyed: members beside their group are the group's meeting (grouping.fold_members)
+        parties = sorted(fold_members(frozenset(p for p in (actor, *partners) if p)))
         return "Talks: " + (" – ".join(parties) if parties else "unknown parties") + where
     if entry_type == "military_aid":
         return f"{who} military aid to {recipient or 'unknown recipient'}"

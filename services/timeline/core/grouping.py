@@ -21,7 +21,12 @@ The key: type | who | where | what | when
   more than the actor:
   - diplomacy: the *set* of participants (actor + partners, sorted: 'RUS+USA'), since a
     Trump-Putin call and a Trump-Zelensky call in the same week are different talks, and
-    'USA talks with RUS' is 'RUS talks with USA'.
+    'USA talks with RUS' is 'RUS talks with USA'. Members of a named group that is itself a
+    participant fold into it (`fold_members`, data in `services/common/knowledge/groups.json`):
+    one G7 ministerial is reported as 'G7 foreign ministers met', 'Rubio travels to Canada for
+    G7 meetings' and 'Rubio wrapped up meetings with the G7', and keyed on the raw set it
+    split into 'G7', 'CAN+G7+USA' and 'G7+USA' (review #49, #54). Members without their group
+    stay themselves (CAN-USA talks are no G7 meeting), and so do guests that are no members.
   - territory_claimed: the party that holds the place afterwards. 'captured',
     'regained' and 'controls' by A are A holding it; 'lost' by A against B is B holding it
     ('lost' with no opponent keys as 'not:A'). So "Russia regained Kursk", "Russia claims
@@ -34,8 +39,18 @@ The key: type | who | where | what | when
   Russia" and "in Russia" are one deployment). No location keys as '-'.
 * what: `movement` for troops_deployed ('massed' counts as 'deployed': both put troops
   somewhere), 'held' for territory (the holder is in "who"), `recipient` for military_aid.
-* when: a time bucket (`time_bucket`), never the modality: a denial must land in the
-  entry of the claim it denies, and an expected offensive in that of the offensive.
+* when: a time bucket (`time_bucket`), not the modality: a denial must land in the entry of
+  the claim it denies, and a scheduled meeting in that of the meeting. One exception, a
+  forecast (`is_forecast`): an expected claim whose time lies in a later bucket than the day
+  it was published ("North Korea might deploy an additional 8,000 troops by next spring",
+  said in December) keys as '<bucket>~forecast'. Keyed by its target window it would sit in,
+  and date, the entry of what is *reported* in that window (review #38), and an analyst
+  citing the spring entry would cite a December guess as a spring report. A forecast is a
+  claim about the future made at one time, so it stands as its own expected entry; the key
+  without its bucket (the entry's `thread`) stays the reported entry's, so the two are
+  linked. An expectation inside its own window (published Tuesday: "will travel on
+  Wednesday") is no forecast and joins the happening; `fold._merged_time` keeps it from
+  dating an entry that has reports.
 
 Claims and counter-claims of one happening share a key (issue 10):
 * 'UKR launched an offensive near Belaya' and 'RUS repelled Ukrainian attacks near Berdin'
@@ -77,6 +92,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from schemas.events import Event
+from services.common.knowledge import group_members
 from services.timeline.core.places import PlaceLevel, canonical_place
 
 PLACE_LEVEL: dict[str, PlaceLevel] = {
@@ -146,8 +162,22 @@ def anchor_date(event: Event) -> date:
     return start + timedelta(days=(end - start).days // 2)
 
 
+def is_forecast(event: Event) -> bool:
+    """An expected claim about a later time bucket than the day it was published in (see the
+    module docstring, 'when')."""
+    if event.modality != "expected":
+        return False
+    size = bucket_size(event)
+    anchor, published = anchor_date(event), event.published_at
+    return anchor > published and bucket_label(anchor, size) != bucket_label(published, size)
+
+
+FORECAST_SUFFIX = "~forecast"
+
+
 def time_bucket(event: Event) -> str:
-    return bucket_label(anchor_date(event), bucket_size(event))
+    label = bucket_label(anchor_date(event), bucket_size(event))
+    return label + FORECAST_SUFFIX if is_forecast(event) else label
 
 
 def _unknown(event: Event) -> str:
@@ -156,6 +186,21 @@ def _unknown(event: Event) -> str:
 
 # Types that are one happening seen from two sides share the key's type part.
 TYPE_FAMILY: dict[str, str] = {"offensive_launched": "offensive", "offensive_repelled": "offensive"}
+
+
+# Named groups -> the member parties that meet as them (shared knowledge, loaded once).
+GROUP_MEMBERS: dict[str, frozenset[str]] = group_members()
+
+
+@lru_cache(maxsize=4096)  # pure; a stream's talks have a few hundred party sets
+def fold_members(parties: frozenset[str]) -> frozenset[str]:
+    """Talks' participants with the members of every named group among them folded into the
+    group: {CAN, G7, USA} -> {G7}; {NATO, EU, NLD} -> {EU, NATO}; {CAN, USA} stays."""
+    present = [g for g in GROUP_MEMBERS if g in parties]
+    if not present:
+        return parties
+    members = frozenset().union(*(GROUP_MEMBERS[g] for g in present))
+    return frozenset(p for p in parties if p not in members)
 
 
 def who_part(event: Event) -> str:
@@ -167,7 +212,7 @@ def who_part(event: Event) -> str:
     if event.type == "offensive_launched" and not event.actor:
         return f"?>{event.against}" if event.against else "?"
     if event.type == "diplomacy":
-        parties = sorted({p for p in (event.actor, *event.partners) if p})
+        parties = sorted(fold_members(frozenset(p for p in (event.actor, *event.partners) if p)))
         if not parties:
             return _unknown(event)
         return "+".join(parties) if event.actor else "+".join(["?", *parties])
