@@ -1,4 +1,6 @@
-"""Which entry an event belongs to: a canonical key computed from the event alone.
+"""Which entry an event belongs to: a canonical key computed from the event alone, and one
+rule over the set of keys (an unplaced claim joins its one placed entry: "No place is not a
+place" below).
 
 Why a key and not clustering
 ----------------------------
@@ -7,10 +9,12 @@ redeliveries, re-extractions). If an event's entry depended on which other event
 arrived, two replicas fed the same events in another order could disagree. So the entry of
 an event is `entry_key(event)`, a pure function of that one event: grouping is then
 order-independent by construction, and an incremental projection touches exactly one
-entry per event. The price is that "near" events on both sides of a bucket boundary
-(30 November / 1 December) cannot meet; the bucket sizes below are chosen so that claims
-about one happening usually fall together, and the figure history (`figures.py`), which
-does not depend on grouping, shows the evolution of a figure across entries.
+entry per event (two, plus the unplaced claims of its base, for the one set rule below,
+which depends on the set of events and never on their order). The price is that "near"
+events on both sides of a bucket boundary (30 November / 1 December) cannot meet; the
+bucket sizes below are chosen so that claims about one happening usually fall together,
+and the figure history (`figures.py`), which does not depend on grouping, shows the
+evolution of a figure across entries.
 
 The key: type | who | where | what | when
 ------------------------------------------
@@ -52,6 +56,18 @@ The key: type | who | where | what | when
   Wednesday") is no forecast and joins the happening; `fold._merged_time` keeps it from
   dating an entry that has reports.
 
+No place is not a place (review #10, #33): a claim whose place was dropped or never named
+("a surprise attack launched by Ukrainian forces ... in August 2024", the place in the
+sentence before) keys as '-', beside the placed entry of the same happening. For the types
+keyed at a region or a country (`JOINS_PLACED`: offensives, deployments, casualties, talks,
+aid), an unplaced claim joins *the one* placed entry with the same type, who, what and
+bucket (`resolve_keys`); with two or more placed entries it stays on its own, since
+guessing between places would put it in the wrong one. Settlement-level types (strikes,
+territory) never join: an unplaced strike is no strike on Odesa. This one rule reads the
+set of keys, not the event alone, so an entry's id is `entry_ids(events)` over the whole
+set (still order-independent: a function of the set) and a projection keeps, per `base_key`
+(the key without its place), the events whose entries the rule may move.
+
 Claims and counter-claims of one happening share a key (issue 10):
 * 'UKR launched an offensive near Belaya' and 'RUS repelled Ukrainian attacks near Berdin'
   are one fight: both offensive types key as 'offensive' with the *attacker* as who (the
@@ -88,6 +104,7 @@ month boundary falls where most of it lies.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -255,7 +272,62 @@ def key_from_parts(parts: tuple[str, ...]) -> str:
     return "en_" + hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
+KeyParts = tuple[str, str, str, str, str]
+
+# Key types (type part) whose unplaced claims join their one placed entry: the types keyed at
+# a region or a country (PLACE_LEVEL), whose happenings a missing place does not tell apart.
+JOINS_PLACED: frozenset[str] = frozenset(
+    TYPE_FAMILY.get(t, t) for t, level in PLACE_LEVEL.items() if level in ("region", "country"))
+_NO_PLACE = "-"
+
+
+def _joins(parts: tuple[str, ...]) -> bool:
+    return parts[0] in JOINS_PLACED
+
+
+def _base(parts: tuple[str, ...]) -> tuple[str, ...]:
+    return (parts[0], parts[1], parts[3], parts[4])
+
+
+def base_key(event: Event) -> str | None:
+    """The key without its place, for the types whose unplaced claims may join a placed entry
+    (None for the others): the events whose entries `resolve_keys` may move together. A
+    projection indexes events by it ('bs_' ids, beside the entries' 'en_' ids)."""
+    parts = entry_key_parts(event)
+    if not _joins(parts):
+        return None
+    return "bs_" + hashlib.sha256("|".join(_base(parts)).encode("utf-8")).hexdigest()[:16]
+
+
+def resolve_keys(keys: Iterable[KeyParts]) -> dict[KeyParts, KeyParts]:
+    """Each event key of a set -> the key of its entry: an unplaced key of a `JOINS_PLACED`
+    type goes to the one placed key with the same type, who, what and bucket; every other key
+    is its own entry. A function of the set (order and repeats do not matter)."""
+    distinct = set(keys)
+    placed: dict[tuple[str, ...], set[KeyParts]] = {}
+    for parts in distinct:
+        if _joins(parts) and parts[2] not in (_NO_PLACE, "*"):
+            placed.setdefault(_base(parts), set()).add(parts)
+    out: dict[KeyParts, KeyParts] = {}
+    for parts in distinct:
+        target = parts
+        if _joins(parts) and parts[2] == _NO_PLACE:
+            candidates = placed.get(_base(parts), set())
+            if len(candidates) == 1:
+                target = next(iter(candidates))
+        out[parts] = target
+    return out
+
+
+def entry_ids(events: Iterable[Event]) -> dict[str, str]:
+    """event id -> entry id for a set of events (the entry of each is `entry_key` but for an
+    unplaced claim that joins its placed entry: `resolve_keys`)."""
+    parts_of = {e.event_id: entry_key_parts(e) for e in events}
+    resolved = resolve_keys(parts_of.values())
+    return {event_id: key_from_parts(resolved[parts]) for event_id, parts in parts_of.items()}
+
+
 def entry_key(event: Event) -> str:
-    """The entry an event belongs to: a pure function of the event alone (order-independent
-    grouping by construction). Modality is deliberately not part of it."""
+    """The key of an event alone: its entry, unless it is an unplaced claim that joins a placed
+    entry (`entry_ids` over the set). Modality is deliberately not part of it."""
     return key_from_parts(entry_key_parts(event))

@@ -127,3 +127,59 @@ def test_a_denial_still_shares_the_entry_of_what_it_denies():
     denial = ev("diplomacy", actor="USA", partners=["RUS"], time=day("2025-03-12"), modality="denied",
                 published="2025-02-20", article="d")
     assert entry_key(claim) == entry_key(denial)
+
+
+# ----------------------------------------------------------------------------- placeless claims (#10, #33)
+
+
+def test_an_unplaced_claim_joins_the_one_placed_entry_of_its_happening():
+    # Given the review's #10 and #11: Livemint's 'a surprise attack launched by Ukrainian forces ...
+    # in August 2024' (its place dropped) and the August incursion into Kursk of three articles
+    unplaced = ev("offensive_launched", actor="UKR", time={"start": "2024-08-01", "end": "2024-08-31",
+                  "granularity": "month"}, article="livemint")
+    placed = [ev("offensive_launched", actor="UKR", locations=["Kursk"], article=a,
+                 time={"start": "2024-08-01", "end": "2024-08-31", "granularity": "month"})
+              for a in ("a1", "a2", "a3")]
+    # When folded, in any order
+    for events in ([unplaced, *placed], [*placed, unplaced]):
+        entries = fold(events)
+        # Then one entry, named and placed by the placed claims
+        entry = only(entries, type="offensive_launched")
+        assert len(entry.claims) == 4 and entry.entry_id == entry_key(placed[0])
+        assert entry.title == "UKR offensive in Kursk" and entry.place == "kursk"
+
+
+def test_an_unplaced_claim_stays_apart_when_two_places_are_claimed():
+    # guessing between two places would put it in the wrong one
+    common = {"actor": "PRK", "movement": "deployed", "time": day("2024-12-30"), "published": "2024-12-30"}
+    unplaced = ev(article="u", **common)
+    russia = ev(article="r", locations=["Russia"], **common)
+    ukraine = ev(article="k", locations=["Kurakhove"], **common)
+    entries = fold([unplaced, russia, ukraine])
+    assert len(entries) == 3
+    # and joins the one left when the other goes (a re-extraction drops the wrong place)
+    assert len(fold([unplaced, russia])) == 1
+
+
+def test_settlement_level_types_never_join():
+    # an unplaced strike is no strike on Odesa
+    unplaced = ev("strike", actor="RUS", time=day("2024-11-11"), article="a")
+    odesa = ev("strike", actor="RUS", locations=["Odesa"], time=day("2024-11-11"), article="b")
+    assert len(fold([unplaced, odesa])) == 2
+
+
+def test_incremental_apply_moves_an_unplaced_claim_into_and_out_of_its_entry():
+    from services.timeline.core import FoldState, apply_changes, state_entries
+    common = {"actor": "PRK", "movement": "deployed", "time": day("2024-12-30"), "published": "2024-12-30"}
+    unplaced, russia = ev(article="u", **common), ev(article="r", locations=["Russia"], **common)
+    ukraine = ev(article="k", locations=["Kurakhove"], **common)
+    state, touched = apply_changes(FoldState(), unplaced)
+    assert touched == {entry_key(unplaced)}
+    state, touched = apply_changes(state, russia)
+    # the unplaced claim's own entry is gone, the placed one holds both
+    assert touched == {entry_key(unplaced), entry_key(russia)}
+    assert list(state_entries(state)) == [entry_key(russia)]
+    state, touched = apply_changes(state, ukraine)
+    # a second place: the unplaced claim is on its own again
+    assert touched == {entry_key(unplaced), entry_key(russia), entry_key(ukraine)}
+    assert len(state_entries(state)) == 3
