@@ -32,6 +32,7 @@ from services.common.ports import EventLog, Record
 from services.common.topics import EVENTS, EVENTS_DLQ
 from services.timeline.core import FoldState, apply, build_entry, entries_of, entry_key
 from services.timeline.core.fold import fold_state
+from services.timeline.core.grouping import base_key, entry_ids
 from services.timeline.store import ChangeSet, TimelineStore
 
 log = logging.getLogger(__name__)
@@ -73,18 +74,24 @@ async def plan(store: TimelineStore, events: Sequence[Event | ArticleExtracted])
     if not added and not removed and not replaced:
         return changes
     changes.remove_events = set(removed)
-    for event_id, event in removed.items():
-        changes.member_remove.setdefault(entry_key(event), set()).add(event_id)
-    for event_id, event in replaced.items():
-        old_key, new_key = entry_key(before.events[event_id]), entry_key(event)
-        if old_key != new_key:
-            changes.member_remove.setdefault(old_key, set()).add(event_id)
-        changes.member_add.setdefault(new_key, set()).add(event_id)
-    added = {**added, **replaced}
+    # Events whose entry is their own key (grouping.base_key is None) move alone; the others
+    # by their base (the key without its place), whose unplaced claims may join or leave a
+    # placed entry as the base's places change (grouping.resolve_keys).
+    olds = {**removed, **{i: before.events[i] for i in replaced}}
+    news = {**added, **replaced}
+    bases = {b for e in (*olds.values(), *news.values()) if (b := base_key(e)) is not None}
+    for event_id, event in olds.items():
+        new_copy = news.get(event_id)
+        if base_key(event) is None and (new_copy is None or entry_key(new_copy) != entry_key(event)):
+            changes.member_remove.setdefault(entry_key(event), set()).add(event_id)
+    for event_id, event in news.items():
+        if base_key(event) is None:
+            changes.member_add.setdefault(entry_key(event), set()).add(event_id)
+    if bases:
+        await _plan_bases(store, bases, olds, news, changes)
+    added = news
     changes.add_events = added
-    for event_id, event in added.items():
-        changes.member_add.setdefault(entry_key(event), set()).add(event_id)
-    touched = set(changes.member_add) | set(changes.member_remove)
+    touched = {k for k in set(changes.member_add) | set(changes.member_remove) if not k.startswith("bs_")}
     members = await store.entry_members(touched)
     final_members: dict[str, set[str]] = {}
     for entry_id in touched:
@@ -100,6 +107,34 @@ async def plan(store: TimelineStore, events: Sequence[Event | ArticleExtracted])
         claims = [added[i] if i in added else loaded[i] for i in ids if i in added or i in loaded]
         changes.upsert_entries[entry_id] = build_entry(entry_id, claims)
     return changes
+
+
+async def _plan_bases(store: TimelineStore, bases: set[str], olds: dict[str, Event], news: dict[str, Event],
+                      changes: ChangeSet) -> None:
+    """Memberships of the events of the bases a batch touches, before and after it: each
+    event's entry is resolved over its base's events (`grouping.entry_ids`), and every event
+    whose entry changed moves (the batch's own, and unplaced claims joining or leaving a
+    placed entry). The store keeps each base's event ids as the member set 'bs_...'."""
+    stored = await store.entry_members(bases)
+    before_ids = {i for b in bases for i in stored.get(b, set())} | {i for i, e in olds.items() if base_key(e) in bases}
+    loaded = await store.events(before_ids - set(news) - set(olds)) if before_ids else {}
+    before_events = {i: olds.get(i) or loaded.get(i) for i in before_ids}
+    before = {i: e for i, e in before_events.items() if e is not None}
+    after = {i: e for i, e in before.items() if i not in olds}
+    after.update({i: e for i, e in news.items() if base_key(e) in bases})
+    old_entry, new_entry = entry_ids(before.values()), entry_ids(after.values())
+    for event_id in old_entry.keys() | new_entry.keys():
+        was, now = old_entry.get(event_id), new_entry.get(event_id)
+        if was is not None and was != now:
+            changes.member_remove.setdefault(was, set()).add(event_id)
+        if now is not None and (was != now or event_id in news):
+            changes.member_add.setdefault(now, set()).add(event_id)
+    for event_id, event in olds.items():
+        if (b := base_key(event)) is not None and (event_id not in news or base_key(news[event_id]) != b):
+            changes.member_remove.setdefault(b, set()).add(event_id)
+    for event_id, event in news.items():
+        if (b := base_key(event)) is not None:
+            changes.member_add.setdefault(b, set()).add(event_id)
 
 
 def _park_letter(record: Record, reason: str, now_ms: int) -> DeadLetter:
@@ -265,6 +300,9 @@ async def _write_entries(store: TimelineStore, state: FoldState, raw: dict[str, 
             ids = state.by_entry[entry_id]
             changes.member_add[entry_id] = set(ids)
             changes.add_events.update({i: state.events[i] for i in ids})
+            for i in ids:  # the bases the live projector resolves unplaced claims over (plan)
+                if (b := base_key(state.events[i])) is not None:
+                    changes.member_add.setdefault(b, set()).add(i)
             if entry is not None:
                 changes.upsert_entries[entry_id] = entry
         if not events_staged:

@@ -80,6 +80,14 @@ def party_table() -> PartyTable:
     return PartyTable(infos, aliases)
 
 
+@lru_cache(maxsize=1)
+def group_members() -> dict[str, frozenset[str]]:
+    """Named groups and their member parties (`groups.json`): a group's code -> the codes of the
+    members that meet as it. Every code is a party of `parties.json` (a unit test checks it)."""
+    groups: dict[str, list[str]] = _load("groups.json")["groups"]
+    return {group: frozenset(members) for group, members in groups.items()}
+
+
 # ----------------------------------------------------------------------------- places
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from schemas.events import Event
 from services.common.knowledge import party_table
 from services.timeline.core.contest import claimant_keys, quantity_mid
 from services.timeline.core.fold import current_events
-from services.timeline.core.grouping import entry_key
+from services.timeline.core.grouping import entry_ids
 from services.timeline.core.model import ClaimView, Entry, FigurePoint, Subject, SubjectInfo
 
 # metric -> (event type, quantity kinds)
@@ -93,8 +93,10 @@ def _claims(source: Source) -> list[tuple[str, ClaimView | Event, str | None, st
                 else:  # a claim view without its own slots
                     out.append((item.entry_id, claim, item.actor, item.type))
     events = [i for i in items if not isinstance(i, Entry)]
-    for event in current_events(events):
-        out.append((entry_key(event), event, event.actor, event.type))
+    current = current_events(events)
+    entry_of = entry_ids(current)  # the entries these events make together (an unplaced claim may join)
+    for event in current:
+        out.append((entry_of[event.event_id], event, event.actor, event.type))
     return out
 
 

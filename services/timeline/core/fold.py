@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TypeAlias, TypeVar
 
 from schemas.events import Event, Location, TimeSpan
@@ -29,7 +29,14 @@ from services.timeline.core.contest import (
     offensive_reasons,
     summarize_figures,
 )
-from services.timeline.core.grouping import entry_key, entry_key_parts, key_from_parts
+from services.timeline.core.grouping import (
+    entry_ids,
+    entry_key,
+    entry_key_parts,
+    fold_members,
+    key_from_parts,
+    resolve_keys,
+)
 from services.timeline.core.model import ClaimView, Entry, FigureSummary, construct_complete
 
 __all__ = [
@@ -138,8 +145,13 @@ def _most_common(counts: Counter[T]) -> T:
 
 
 def _merged_time(claims: Sequence[Event]) -> tuple[TimeSpan, bool]:
-    explicit = [e for e in claims if not e.time.from_article_date]
-    basis = explicit or list(claims)
+    # An entry is dated by what is said to have happened: when some claim reports it, an
+    # expectation ('he will travel on Wednesday') does not stretch the span, as a schedule
+    # is not when the thing took place (review #38). Denials still count: a denial of talks
+    # 'on Friday' dates the talks it denies as well as a claim does.
+    reports = [e for e in claims if e.modality != "expected"] or list(claims)
+    explicit = [e for e in reports if not e.time.from_article_date]
+    basis = explicit or reports
     start = min(e.time.start for e in basis)
     end = max(max(e.time.end, e.time.start) for e in basis)
     coarsest = max(_GRANULARITY_RANK[e.time.granularity] for e in basis)
@@ -239,7 +251,8 @@ def _title(entry_type: str, actor: str | None, partners: Sequence[str], against:
         target = place or against
         return f"{who} strike" + (f" on {target}" if target else "")
     if entry_type == "diplomacy":
-        parties = sorted({p for p in (actor, *partners) if p})
+        # titled as keyed: members beside their group are the group's meeting (grouping.fold_members)
+        parties = sorted(fold_members(frozenset(p for p in (actor, *partners) if p)))
         return "Talks: " + (" – ".join(parties) if parties else "unknown parties") + where
     if entry_type == "military_aid":
         return f"{who} military aid to {recipient or 'unknown recipient'}"
@@ -318,11 +331,11 @@ def build_entry(entry_id: str, claims: Sequence[Event]) -> Entry:
     ordered = _unique(claims)
     if not ordered:
         raise ValueError("an entry needs at least one claim")
-    parts = entry_key_parts(ordered[0])
-    if key_from_parts(parts) != entry_id:
-        # Claims grouped by anything but their entry key (never by the fold itself):
-        # the most common key parts describe the entry.
-        parts = _mode_of(entry_key_parts(e) for e in ordered)
+    all_parts = [entry_key_parts(e) for e in ordered]
+    own = sorted({p for p in all_parts if key_from_parts(p) == entry_id})
+    # The key the entry is named by (an unplaced claim that joined it has another); claims
+    # grouped by anything but their keys (never by the fold itself): the most common parts.
+    parts = own[0] if own else _mode_of(all_parts)
     entry_type: str = _mode_of(e.type for e in ordered)
     actor, change = _mode_of((e.actor, _field(e, "change")) for e in ordered if e.type == entry_type)
     movement = _mode(_field(e, "movement") for e in ordered)
@@ -383,22 +396,39 @@ class FoldState:
     """Current events (newest extractor version per article only).
 
     `article_versions` remembers, per article, the newest extractor version seen (even when
-    the event that brought it lost an id clash), `by_entry` indexes event ids by entry.
-    Treat as immutable: `apply` returns a new state and never changes the old one.
+    the event that brought it lost an id clash), `by_key` indexes event ids by their own key
+    (`entry_key`), `by_entry` (derived) by their entry: the keys after `resolve_keys` joins
+    unplaced claims to their placed entry. Treat as immutable: `apply` returns a new state
+    and never changes the old one.
     """
 
     events: dict[str, Event] = field(default_factory=dict)
     article_versions: dict[str, str] = field(default_factory=dict)
-    by_entry: dict[str, frozenset[str]] = field(default_factory=dict)
+    by_key: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # A state built from stored events alone (a projection loading part of its state)
-        # gets its entry index here.
-        if self.events and not self.by_entry:
+        # gets its key index here.
+        if self.events and not self.by_key:
             index: dict[str, set[str]] = {}
             for event_id, event in self.events.items():
                 index.setdefault(entry_key(event), set()).add(event_id)
-            object.__setattr__(self, "by_entry", {k: frozenset(v) for k, v in index.items()})
+            object.__setattr__(self, "by_key", {k: frozenset(v) for k, v in index.items()})
+
+    @cached_property
+    def entry_of_key(self) -> dict[str, str]:
+        """Each key of the state -> its entry (`grouping.resolve_keys` over the state's keys)."""
+        parts_of = {k: entry_key_parts(self.events[min(ids)]) for k, ids in self.by_key.items() if ids}
+        resolved = resolve_keys(parts_of.values())
+        return {k: key_from_parts(resolved[parts]) for k, parts in parts_of.items()}
+
+    @cached_property
+    def by_entry(self) -> dict[str, frozenset[str]]:
+        """Event ids by entry."""
+        out: dict[str, frozenset[str]] = {}
+        for key, entry_id in self.entry_of_key.items():
+            out[entry_id] = out.get(entry_id, frozenset()) | self.by_key[key]
+        return out
 
 
 class _Indexes:
@@ -504,11 +534,18 @@ def apply_changes(state: FoldState, event: Event | ArticleExtracted) -> tuple[Fo
             return state, frozenset()
     elif state.events.get(event.event_id) == event:
         return state, frozenset()
-    events, versions, by_entry = dict(state.events), dict(state.article_versions), dict(state.by_entry)
-    touched = _apply_into(events, versions, by_entry, event)
+    events, versions, by_key = dict(state.events), dict(state.article_versions), dict(state.by_key)
+    touched = _apply_into(events, versions, by_key, event)
     if not touched and versions == state.article_versions:
         return state, frozenset()
-    return FoldState(events=events, article_versions=versions, by_entry=by_entry), frozenset(touched)
+    after = FoldState(events=events, article_versions=versions, by_key=by_key)
+    # The touched keys' entries, before and after, and every entry a key moved from or to
+    # (a second placed entry sends an unplaced claim back to its own: resolve_keys).
+    old, new = state.entry_of_key, after.entry_of_key
+    entries = {old[k] for k in touched if k in old} | {new[k] for k in touched if k in new}
+    entries |= {e for k in old.keys() | new.keys() if old.get(k) != new.get(k)
+                for e in (old.get(k), new.get(k)) if e is not None}
+    return after, frozenset(entries)
 
 
 def apply(state: FoldState, event: Event | ArticleExtracted) -> FoldState:
@@ -556,13 +593,15 @@ def fold_state(records: Iterable[Event | ArticleExtracted]) -> FoldState:
     for record in records:
         _apply_into(events, versions, unused, record, index)
     return FoldState(events=events, article_versions=versions,
-                     by_entry={k: frozenset(v) for k, v in index.by_entry.items() if v})
+                     by_key={k: frozenset(v) for k, v in index.by_entry.items() if v})
 
 
 def fold(events: Iterable[Event]) -> dict[str, Entry]:
     """The whole timeline from a sequence of events (the reference for every projection),
     as entry_id -> Entry in timeline order."""
     groups: dict[str, list[Event]] = {}
-    for event in current_events(events):
-        groups.setdefault(entry_key(event), []).append(event)
+    current = current_events(events)
+    entry_of = entry_ids(current)
+    for event in current:
+        groups.setdefault(entry_of[event.event_id], []).append(event)
     return {e.entry_id: e for e in timeline(build_entry(key, claims) for key, claims in groups.items())}

@@ -1,4 +1,6 @@
-"""Which entry an event belongs to: a canonical key computed from the event alone.
+"""Which entry an event belongs to: a canonical key computed from the event alone, and one
+rule over the set of keys (an unplaced claim joins its one placed entry: "No place is not a
+place" below).
 
 Why a key and not clustering
 ----------------------------
@@ -7,10 +9,12 @@ redeliveries, re-extractions). If an event's entry depended on which other event
 arrived, two replicas fed the same events in another order could disagree. So the entry of
 an event is `entry_key(event)`, a pure function of that one event: grouping is then
 order-independent by construction, and an incremental projection touches exactly one
-entry per event. The price is that "near" events on both sides of a bucket boundary
-(30 November / 1 December) cannot meet; the bucket sizes below are chosen so that claims
-about one happening usually fall together, and the figure history (`figures.py`), which
-does not depend on grouping, shows the evolution of a figure across entries.
+entry per event (two, plus the unplaced claims of its base, for the one set rule below,
+which depends on the set of events and never on their order). The price is that "near"
+events on both sides of a bucket boundary (30 November / 1 December) cannot meet; the
+bucket sizes below are chosen so that claims about one happening usually fall together,
+and the figure history (`figures.py`), which does not depend on grouping, shows the
+evolution of a figure across entries.
 
 The key: type | who | where | what | when
 ------------------------------------------
@@ -21,7 +25,12 @@ The key: type | who | where | what | when
   more than the actor:
   - diplomacy: the *set* of participants (actor + partners, sorted: 'RUS+USA'), since a
     Trump-Putin call and a Trump-Zelensky call in the same week are different talks, and
-    'USA talks with RUS' is 'RUS talks with USA'.
+    'USA talks with RUS' is 'RUS talks with USA'. Members of a named group that is itself a
+    participant fold into it (`fold_members`, data in `services/common/knowledge/groups.json`):
+    one G7 ministerial is reported as 'G7 foreign ministers met', 'Rubio travels to Canada for
+    G7 meetings' and 'Rubio wrapped up meetings with the G7', and keyed on the raw set it
+    split into 'G7', 'CAN+G7+USA' and 'G7+USA' (review #49, #54). Members without their group
+    stay themselves (CAN-USA talks are no G7 meeting), and so do guests that are no members.
   - territory_claimed: the party that holds the place afterwards. 'captured',
     'regained' and 'controls' by A are A holding it; 'lost' by A against B is B holding it
     ('lost' with no opponent keys as 'not:A'). So "Russia regained Kursk", "Russia claims
@@ -34,8 +43,30 @@ The key: type | who | where | what | when
   Russia" and "in Russia" are one deployment). No location keys as '-'.
 * what: `movement` for troops_deployed ('massed' counts as 'deployed': both put troops
   somewhere), 'held' for territory (the holder is in "who"), `recipient` for military_aid.
-* when: a time bucket (`time_bucket`), never the modality: a denial must land in the
-  entry of the claim it denies, and an expected offensive in that of the offensive.
+* when: a time bucket (`time_bucket`), not the modality: a denial must land in the entry of
+  the claim it denies, and a scheduled meeting in that of the meeting. One exception, a
+  forecast (`is_forecast`): an expected claim whose time lies in a later bucket than the day
+  it was published ("North Korea might deploy an additional 8,000 troops by next spring",
+  said in December) keys as '<bucket>~forecast'. Keyed by its target window it would sit in,
+  and date, the entry of what is *reported* in that window (review #38), and an analyst
+  citing the spring entry would cite a December guess as a spring report. A forecast is a
+  claim about the future made at one time, so it stands as its own expected entry; the key
+  without its bucket (the entry's `thread`) stays the reported entry's, so the two are
+  linked. An expectation inside its own window (published Tuesday: "will travel on
+  Wednesday") is no forecast and joins the happening; `fold._merged_time` keeps it from
+  dating an entry that has reports.
+
+No place is not a place (review #10, #33): a claim whose place was dropped or never named
+("a surprise attack launched by Ukrainian forces ... in August 2024", the place in the
+sentence before) keys as '-', beside the placed entry of the same happening. For the types
+keyed at a region or a country (`JOINS_PLACED`: offensives, deployments, casualties, talks,
+aid), an unplaced claim joins *the one* placed entry with the same type, who, what and
+bucket (`resolve_keys`); with two or more placed entries it stays on its own, since
+guessing between places would put it in the wrong one. Settlement-level types (strikes,
+territory) never join: an unplaced strike is no strike on Odesa. This one rule reads the
+set of keys, not the event alone, so an entry's id is `entry_ids(events)` over the whole
+set (still order-independent: a function of the set) and a projection keeps, per `base_key`
+(the key without its place), the events whose entries the rule may move.
 
 Claims and counter-claims of one happening share a key (issue 10):
 * 'UKR launched an offensive near Belaya' and 'RUS repelled Ukrainian attacks near Berdin'
@@ -73,10 +104,12 @@ month boundary falls where most of it lies.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import lru_cache
 
 from schemas.events import Event
+from services.common.knowledge import group_members
 from services.timeline.core.places import PlaceLevel, canonical_place
 
 PLACE_LEVEL: dict[str, PlaceLevel] = {
@@ -146,8 +179,22 @@ def anchor_date(event: Event) -> date:
     return start + timedelta(days=(end - start).days // 2)
 
 
+def is_forecast(event: Event) -> bool:
+    """An expected claim about a later time bucket than the day it was published in (see the
+    module docstring, 'when')."""
+    if event.modality != "expected":
+        return False
+    size = bucket_size(event)
+    anchor, published = anchor_date(event), event.published_at
+    return anchor > published and bucket_label(anchor, size) != bucket_label(published, size)
+
+
+FORECAST_SUFFIX = "~forecast"
+
+
 def time_bucket(event: Event) -> str:
-    return bucket_label(anchor_date(event), bucket_size(event))
+    label = bucket_label(anchor_date(event), bucket_size(event))
+    return label + FORECAST_SUFFIX if is_forecast(event) else label
 
 
 def _unknown(event: Event) -> str:
@@ -156,6 +203,21 @@ def _unknown(event: Event) -> str:
 
 # Types that are one happening seen from two sides share the key's type part.
 TYPE_FAMILY: dict[str, str] = {"offensive_launched": "offensive", "offensive_repelled": "offensive"}
+
+
+# Named groups -> the member parties that meet as them (shared knowledge, loaded once).
+GROUP_MEMBERS: dict[str, frozenset[str]] = group_members()
+
+
+@lru_cache(maxsize=4096)  # pure; a stream's talks have a few hundred party sets
+def fold_members(parties: frozenset[str]) -> frozenset[str]:
+    """Talks' participants with the members of every named group among them folded into the
+    group: {CAN, G7, USA} -> {G7}; {NATO, EU, NLD} -> {EU, NATO}; {CAN, USA} stays."""
+    present = [g for g in GROUP_MEMBERS if g in parties]
+    if not present:
+        return parties
+    members = frozenset().union(*(GROUP_MEMBERS[g] for g in present))
+    return frozenset(p for p in parties if p not in members)
 
 
 def who_part(event: Event) -> str:
@@ -167,7 +229,7 @@ def who_part(event: Event) -> str:
     if event.type == "offensive_launched" and not event.actor:
         return f"?>{event.against}" if event.against else "?"
     if event.type == "diplomacy":
-        parties = sorted({p for p in (event.actor, *event.partners) if p})
+        parties = sorted(fold_members(frozenset(p for p in (event.actor, *event.partners) if p)))
         if not parties:
             return _unknown(event)
         return "+".join(parties) if event.actor else "+".join(["?", *parties])
@@ -210,7 +272,62 @@ def key_from_parts(parts: tuple[str, ...]) -> str:
     return "en_" + hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
+KeyParts = tuple[str, str, str, str, str]
+
+# Key types (type part) whose unplaced claims join their one placed entry: the types keyed at
+# a region or a country (PLACE_LEVEL), whose happenings a missing place does not tell apart.
+JOINS_PLACED: frozenset[str] = frozenset(
+    TYPE_FAMILY.get(t, t) for t, level in PLACE_LEVEL.items() if level in ("region", "country"))
+_NO_PLACE = "-"
+
+
+def _joins(parts: tuple[str, ...]) -> bool:
+    return parts[0] in JOINS_PLACED
+
+
+def _base(parts: tuple[str, ...]) -> tuple[str, ...]:
+    return (parts[0], parts[1], parts[3], parts[4])
+
+
+def base_key(event: Event) -> str | None:
+    """The key without its place, for the types whose unplaced claims may join a placed entry
+    (None for the others): the events whose entries `resolve_keys` may move together. A
+    projection indexes events by it ('bs_' ids, beside the entries' 'en_' ids)."""
+    parts = entry_key_parts(event)
+    if not _joins(parts):
+        return None
+    return "bs_" + hashlib.sha256("|".join(_base(parts)).encode("utf-8")).hexdigest()[:16]
+
+
+def resolve_keys(keys: Iterable[KeyParts]) -> dict[KeyParts, KeyParts]:
+    """Each event key of a set -> the key of its entry: an unplaced key of a `JOINS_PLACED`
+    type goes to the one placed key with the same type, who, what and bucket; every other key
+    is its own entry. A function of the set (order and repeats do not matter)."""
+    distinct = set(keys)
+    placed: dict[tuple[str, ...], set[KeyParts]] = {}
+    for parts in distinct:
+        if _joins(parts) and parts[2] not in (_NO_PLACE, "*"):
+            placed.setdefault(_base(parts), set()).add(parts)
+    out: dict[KeyParts, KeyParts] = {}
+    for parts in distinct:
+        target = parts
+        if _joins(parts) and parts[2] == _NO_PLACE:
+            candidates = placed.get(_base(parts), set())
+            if len(candidates) == 1:
+                target = next(iter(candidates))
+        out[parts] = target
+    return out
+
+
+def entry_ids(events: Iterable[Event]) -> dict[str, str]:
+    """event id -> entry id for a set of events (the entry of each is `entry_key` but for an
+    unplaced claim that joins its placed entry: `resolve_keys`)."""
+    parts_of = {e.event_id: entry_key_parts(e) for e in events}
+    resolved = resolve_keys(parts_of.values())
+    return {event_id: key_from_parts(resolved[parts]) for event_id, parts in parts_of.items()}
+
+
 def entry_key(event: Event) -> str:
-    """The entry an event belongs to: a pure function of the event alone (order-independent
-    grouping by construction). Modality is deliberately not part of it."""
+    """The key of an event alone: its entry, unless it is an unplaced claim that joins a placed
+    entry (`entry_ids` over the set). Modality is deliberately not part of it."""
     return key_from_parts(entry_key_parts(event))

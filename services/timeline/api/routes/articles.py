@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 
 from services.timeline.api.deps import ContextDep
-from services.timeline.core.grouping import entry_key
+from services.timeline.core.grouping import base_key, entry_ids, entry_key
 from services.timeline.web.article import render_article_page
 
 router = APIRouter()
@@ -54,6 +54,15 @@ async def get_article(
     # Claims in text order (then by id), each with its entry and the entry's title.
     events.sort(key=lambda e: (min((ev.start for ev in e.evidence), default=0), e.event_id))
     entry_of = {e.event_id: entry_key(e) for e in events}
+    # An unplaced claim may have joined its placed entry (grouping.resolve_keys): resolve it
+    # over the events of its base, as the projector does.
+    bases = {b for e in events if (b := base_key(e)) is not None}
+    if bases:
+        members = await ctx.store.entry_members(bases)
+        peers = await ctx.store.events({i for ids in members.values() for i in ids})
+        for base in bases:
+            resolved = entry_ids(peers[i] for i in members.get(base, set()) if i in peers)
+            entry_of.update({i: k for i, k in resolved.items() if i in entry_of})
     titles: dict[str, str] = {}
     for entry_id in dict.fromkeys(entry_of.values()):
         entry = await ctx.store.entry(entry_id)
