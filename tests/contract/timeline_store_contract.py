@@ -196,21 +196,10 @@ class TimelineStoreContract:
         changes.positions = {TOPIC: {}}
         await store.commit(changes)
         ids = sorted(changes.upsert_entries)
-        for descending in (False, True):
-            for json_page in (False, True):
-                seen, cursor = [], None
-                while True:
-                    query = TimelineQuery(limit=2, cursor=cursor, descending=descending)
-                    if json_page:
-                        page = await store.page_json(query)
-                        seen += [json.loads(d)["entry_id"] for d in page.entries]
-                    else:
-                        page = await store.page(query)
-                        seen += [e.entry_id for e in page.entries]
-                    cursor = page.next_cursor
-                    if not cursor:
-                        break
-                assert seen == (ids[::-1] if descending else ids), (descending, json_page)
+        for json_page in (False, True):
+            ascending, descending = await self.walk(store, {}, json_pages=json_page)
+            assert ascending == ids, (False, json_page)
+            assert descending == ids[::-1], (True, json_page)
 
     @pytest.mark.parametrize("filters", [{}, {"type": "strike"}, {"actor": "PRK"}, {"claimant": "ukr"},
                                          {"contested": True}, {"location": "kursk"}, {"q": "Kursk"},

@@ -783,9 +783,8 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         # who the talks are with: objects, 'with'/'to'/'between' phrases, the actor's own phrase
         # ('amid fears of a less engaged United States' names no participant)
         talk_heads = a.object + [o for o in a.oblique if g.case_of(o) in ("with", "to", "between", "among")]
-        if not tok.is_verb:
-            # 'The G7 talks in Quebec follow U.S.-Ukraine talks in Jeddah': another meeting is no participant
-            talk_heads = [h for h in talk_heads if h == t or not in_words(g.tokens[h], rl.classes["talks"])]
+        if not tok.is_verb:  # another meeting named beside it is no participant
+            talk_heads = _without_other_meetings(g, t, talk_heads, rl)
         for h in talk_heads + a.subject + a.modifier:
             for code in phrase_parties(f, h):
                 if code != m.actor and code not in m.partners:
@@ -801,7 +800,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     # where
     heads = a.oblique + a.object + a.subject + a.modifier + a.agent
     if rule.type == "diplomacy" and not tok.is_verb:  # not where another meeting named beside it was
-        heads = [h for h in heads if h == t or not in_words(g.tokens[h], rl.classes["talks"])]
+        heads = _without_other_meetings(g, t, heads, rl)
     seen: set[str] = _not_places(f, rule.type, m.movement)
     for h in heads:
         for pl in phrase_places(f, h):
@@ -885,6 +884,12 @@ def _strike_caused(f: Facts, t: int, a: Args, rl: Rules, state: ArticleState) ->
     if any(g.tokens[o].dep == "nsubj:pass" and in_words(g.tokens[o], rl.classes["strike_weapon"]) for o in a.object):
         return True  # 'These missiles have been launched into Ukraine': the weapon is what was fired
     return any(m.type == "strike" for m in state.previous)
+
+
+def _without_other_meetings(g: Graph, t: int, heads: list[int], rl: Rules) -> list[int]:
+    """The argument heads of talks less other meetings named beside them ('The G7 talks in Quebec
+    follow U.S.-Ukraine talks in Jeddah': neither the U.S. nor Jeddah is the G7 talks')."""
+    return [h for h in heads if h == t or not in_words(g.tokens[h], rl.classes["talks"])]
 
 
 def _target_party(f: Facts, a: Args, res: Resources, rl: Rules) -> str | None:
