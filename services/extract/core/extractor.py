@@ -43,11 +43,13 @@ from services.extract.core.resources import Place, Resources, resources
 from services.extract.core.rules import Rules, TriggerRule, rules
 from services.extract.core.slots import (
     Args,
+    Attribution,
     Facts,
     arguments,
     attributions,
     has_class,
     in_words,
+    particles,
     phrase_parties,
     phrase_party,
     phrase_places,
@@ -266,6 +268,16 @@ def _source_party(article: Article, res: Resources) -> str | None:
 _OPENING_QUOTES = frozenset({'"', "“", "«"})
 
 
+def _byline(g: Graph, at: Attribution, rl: Rules) -> bool:
+    """'As stated by Principal Deputy Spokesperson Tommy Pigott: Secretary Rubio spoke ...': a
+    government statement's lead-in names who issues it, so what follows is the outlet's own voice."""
+    head = g.text.lstrip().lower()
+    if not any(head.startswith(lead) for lead in rl.byline_leads):
+        return False
+    colon = next((tok.i for tok in g.tokens if tok.word == ":"), None)
+    return colon is not None and at.verb < colon and (at.claimant is None or at.claimant < colon)
+
+
 def _quotes(g: Graph) -> bool:
     """The sentence holds a quotation ('"...," Ryder said')."""
     return any(t.pos in ("``", "''") for t in g.tokens)
@@ -332,11 +344,25 @@ def _lemma_matches(g: Graph, i: int, rule: TriggerRule) -> bool:
             if words[0] == tok.lemma or words[0] == tok.lemma.split("-")[-1]:
                 return True
             continue
+        # a particle may stand after the object: 'pushed the Russians back'
+        if len(words) == 2 and words[0] == tok.lemma and any(
+                g.tokens[k].lemma == words[1] for k in particles(g, i)):
+            return True
         before = [g.tokens[j].lemma for j in range(max(0, i - len(words) + 1), i + 1)]
         after = [g.tokens[j].lemma for j in range(i, min(len(g), i + len(words)))]
         if before == words or after == words:
             return True
     return False
+
+
+def _achieved(g: Graph, adjective: int, rl: Rules) -> bool:
+    """'were able to push them back', 'have been able to': an ability in the past or perfect
+    reports what was done, not what may be."""
+    if g.tokens[adjective].lemma not in rl.achieved_adjectives:
+        return False
+    aux = [g.tokens[x] for x in g.kids(adjective, "cop", "aux")]
+    return any(x.pos == "VBD" or x.lemma == "have" for x in aux) and not any(
+        x.lemma in rl.modals or x.word.lower() in rl.modals for x in aux)
 
 
 def _rule_holds(f: Facts, a: Args, rule: TriggerRule, rl: Rules) -> bool:
@@ -752,6 +778,15 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             # 'Thanks for joining the 20th meeting of the Ukraine Defense Contact Group', in a DoD
             # transcript: a meeting nobody is named at is the outlet's government's (see _perspective)
             actor = PartyMention.implied(state.source_party, "inst")
+    if (actor is None and tok.is_verb and tok.dep == "advcl" and tok.head >= 0
+            and any(g.tokens[k].lemma == "with" for k in g.kids(t, "mark")) and _troop_heads(f, a.subject, rl)):
+        # 'Russia's military reported capturing a village, with forces closing in on Kurakhove':
+        # bare forces in a 'with' clause are those of the clause it hangs off
+        actor = _party(f, arguments(g, tok.head, rl.measure_nouns).subject, res)
+    if (actor is None and rule.type == "strike" and tok.is_verb and obj is not None
+            and tok.lemma in rl.classes["fire_verbs"]
+            and has_class(f, role_tokens(g, a, "object"), "strike_weapon", rl)):
+        actor = obj  # '59 Russian drones launched in an overnight attack': who fires owns the weapons
     if actor is None and rule.type == "offensive_repelled" and obj is not None and any(
             g.tokens[o].dep == "nsubj:pass" for o in a.object):
         actor = _opponent_party(res, obj.code)  # 'Russian forces were pushed back from Kyiv': by the other side
@@ -1068,6 +1103,11 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
         recipient = mod  # 'the Ukraine Security Assistance Initiative package'
     if recipient is None and tok.is_verb and obj is not None:
         recipient = obj
+    if recipient is None and tok.is_verb:
+        # 'announced $820 million in security assistance for Ukraine': the 'for' of the object's noun
+        inner = [j for o in a.object for j in g.subtree(o, frozenset({"acl:relcl", "acl", "appos"}))
+                 if g.tokens[j].dep.startswith("nmod") and g.case_of(j) in ("to", "for")]
+        recipient = _party(f, inner, res)
     source = _party(f, [o for o in a.oblique if g.case_of(o) == "from"], res)
     giver = subj if subj is not None and (recipient is None or subj.code != recipient.code) else None
     if giver is None and source is not None:
@@ -1136,6 +1176,8 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
     tok = g.tokens[t]
     clause = t if tok.is_verb or a.governor is None else a.governor
     attrs = attributions(g, t, rl)
+    if state.source_party:
+        attrs = [at for at in attrs if not _byline(g, at, rl)]
     modality = "asserted"
     denial = next((at for at in attrs if at.modality == "denied"), None)
     if denial is not None:
@@ -1200,7 +1242,8 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
         jt = g.tokens[j]
         if jt.dep in ("xcomp", "ccomp") and jt.head >= 0:
             gov = g.tokens[jt.head]
-            if gov.lemma in rl.expect_verbs or gov.lemma in rl.expect_adjectives:
+            if (gov.lemma in rl.expect_verbs or gov.lemma in rl.expect_adjectives) \
+                    and not _achieved(g, jt.head, rl):
                 modality = _stronger(modality, "expected")
     # estimated figures
     for q in m.quantities:

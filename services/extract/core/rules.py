@@ -70,10 +70,12 @@ class Rules:
     hedges: frozenset[str]
     speakers: frozenset[str]
     time_owners: frozenset[str]  # 'Tuesday's announcement': a time, not who announced
+    byline_leads: tuple[str, ...]  # a statement's lead-in up to its colon: the outlet's own voice
     negations: frozenset[str]
     modals: frozenset[str]
     expect_verbs: frozenset[str]
     expect_adjectives: frozenset[str]
+    achieved_adjectives: frozenset[str]
     estimate_modifiers: frozenset[str]
     noise: dict[str, dict[str, Any]]
     unit_kinds: dict[str, str]
@@ -200,8 +202,10 @@ def rules() -> Rules:
         evidence_nouns=frozenset(adata["nouns"].get("evidence", ())),
         pronouns=frozenset(adata["pronouns"]), hedges=frozenset(adata["hedges"]), speakers=frozenset(adata["speakers"]),
         time_owners=frozenset(adata["time_owners"]),
+        byline_leads=tuple(str(x).lower() for x in adata["byline_leads"]),
         negations=frozenset(mdata["negations"]), modals=frozenset(mdata["modals"]),
         expect_verbs=frozenset(mdata["expect_verbs"]), expect_adjectives=frozenset(mdata["expect_adjectives"]),
+        achieved_adjectives=frozenset(mdata["achieved_adjectives"]),
         estimate_modifiers=frozenset(mdata["estimate_modifiers"]), noise=noise,
         unit_kinds=dict(fdata["unit_kinds"]),
         casualty_lemmas={k: frozenset(v) for k, v in fdata["casualty_lemmas"].items()},

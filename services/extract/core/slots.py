@@ -232,6 +232,13 @@ def in_words(tok: Token, words: AbstractSet[str]) -> bool:
     return w in words or (w.endswith("s") and w[:-1] in words) or (w.endswith("es") and w[:-2] in words)
 
 
+def particles(g: Graph, verb: int) -> list[int]:
+    """A verb's particles, before or after its object ('pushed them back'), also where the parser
+    hangs the particle off another adverb ('pushed them back further': 'back' under 'further')."""
+    out = g.kids(verb, "compound:prt", "advmod")
+    return out + [k for a in out for k in g.kids(a, "advmod")]
+
+
 def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
     g = f.g
     if cls == "place":
@@ -288,7 +295,10 @@ def arguments(g: Graph, t: int, measures: frozenset[str] = frozenset()) -> Args:
             a.object = g.kids(tok.head, "obj")  # 'killed or wounded 3,000 soldiers': a shared object
         if not a.subject:
             a.subject = _inherited_subject(g, t)
-        if tok.dep == "acl" and tok.head >= 0:
+        # a participle after its noun is a reduced relative, even where the parser calls it an
+        # adjective ('59 Russian drones launched in an overnight attack')
+        if (tok.dep == "acl" or (tok.dep == "amod" and tok.pos in ("VBN", "VBG") and tok.head < t)) \
+                and tok.head >= 0:
             # 'troops deployed to Kursk': the noun is the object; 'drones targeting Ukraine': the doer
             (a.subject if tok.pos == "VBG" else a.object).append(tok.head)
         cleft = tok.dep == "dep" and tok.head >= 0 and bool(g.kids(tok.head, "cop"))  # 'It is Ukraine that has ...'
@@ -413,6 +423,10 @@ def role_tokens(g: Graph, a: Args, role: str) -> list[int]:
     elif role == "self":
         return g.subtree(a.self, frozenset({"nsubj", "ccomp", "parataxis", "advcl", "acl:relcl", "conj", "csubj"})) \
             if a.self is not None else []
+    elif role == "xcomp":  # an open clause under the trigger: 'were able to retake the village'
+        heads = a.xcomp
+    elif role == "particle":
+        return particles(g, a.self) if a.self is not None else []
     elif role == "support":  # the verb a noun trigger is the object of: 'launched a war'
         return [a.governor] if a.governor is not None else []
     elif role == "governor":  # the noun a modifier trigger hangs off
@@ -422,9 +436,13 @@ def role_tokens(g: Graph, a: Args, role: str) -> list[int]:
         heads = a.subject + a.object + a.oblique + a.modifier + a.agent + a.xcomp
         if a.self is not None and g.kids(a.self, "cop"):
             heads = [*heads, a.self]
+    # 'an attack launched by Ukrainian forces': the noun a participle hangs off is its argument,
+    # but not with the participle's own phrase inside it
+    host = g.tokens[a.self].head if a.self is not None and g.tokens[a.self].dep in ("acl", "amod") else -1
+    own = set(g.subtree(a.self)) if host >= 0 and a.self is not None else set()
     phrases: list[int] = []
     for h in heads:
-        phrases.extend(g.phrase(h))
+        phrases.extend(j for j in g.phrase(h) if j not in own) if h == host else phrases.extend(g.phrase(h))
     return phrases
 
 
