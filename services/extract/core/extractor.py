@@ -755,6 +755,9 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
                 and g.case_of(t) == "against"):
             # 'Ukraine's forces are holding against ongoing attacks': the attacks are the other side's
             subj = _opponent_party(res, subj.code)
+        if rule.type == "diplomacy" and not tok.is_verb and mod is not None \
+                and has_class(f, role_tokens(g, a, "modifier"), "forum", rl):
+            mod = None  # 'the eighth Ukraine Defense Contact Group meeting': a forum's name names no host
         actor = (mod or subj) if not tok.is_verb else (subj or mod)
         owner = (obj or _pronoun_party(f, a.object, t, res, rl, state)) if not tok.is_verb else None
         if rule.type == "offensive_launched" and actor is not None and owner is not None and owner.code == actor.code:
@@ -1191,7 +1194,14 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
         if named is not None:
             attrs = [named]
     for at in attrs[:1]:
-        if at.claimant is not None:
+        vtok = g.tokens[at.verb]
+        seen_report = vtok.pos == "VBG" and vtok.dep in ("xcomp", "obj")  # 'we've seen reporting that'
+        unnamed = vtok.lemma in rl.hedge_reports and ((at.claimant is None and vtok.is_noun) or seen_report)
+        if unnamed:
+            # 'we've seen reporting that Kherson is under Russian control': reports nobody is named
+            # for make a claim of an unnamed source, as 'reportedly' does
+            m.claimants.append((None, vtok.word))
+        elif at.claimant is not None:
             ctok = g.tokens[at.claimant]
             if ctok.lemma in rl.pronouns:
                 # 'Russia's defense ministry framed the attack as a failure, detailing engagements
@@ -1218,8 +1228,6 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
                     if cp is not None and cp.code != code:
                         m.claimants.append((cp.code, speaker_name(g, c)))
         modality = at.modality if (m.claimants or at.modality != "claimed") else "asserted"
-        if modality == "claimed" and not m.claimants:
-            modality = "asserted"
     if not attrs and state.quoting is not None and g.text.lstrip()[:1] in _OPENING_QUOTES:
         # '"It remains a tough fight," Ryder said. "Russia continues to attempt to take ground."':
         # a quotation that opens the sentence after a quoted speaker goes on in their voice

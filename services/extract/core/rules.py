@@ -68,6 +68,7 @@ class Rules:
     evidence_nouns: frozenset[str]
     pronouns: frozenset[str]
     hedges: frozenset[str]
+    hedge_reports: frozenset[str]  # 'reports that ...' with nobody named: a claim of an unnamed source
     speakers: frozenset[str]
     time_owners: frozenset[str]  # 'Tuesday's announcement': a time, not who announced
     byline_leads: tuple[str, ...]  # a statement's lead-in up to its colon: the outlet's own voice
@@ -200,7 +201,8 @@ def rules() -> Rules:
         attribution_nouns={w: ("claimed" if mod == "evidence" else mod)
                            for mod, ws in adata["nouns"].items() for w in ws},
         evidence_nouns=frozenset(adata["nouns"].get("evidence", ())),
-        pronouns=frozenset(adata["pronouns"]), hedges=frozenset(adata["hedges"]), speakers=frozenset(adata["speakers"]),
+        pronouns=frozenset(adata["pronouns"]), hedges=frozenset(adata["hedges"]),
+        hedge_reports=frozenset(adata["hedge_reports"]), speakers=frozenset(adata["speakers"]),
         time_owners=frozenset(adata["time_owners"]),
         byline_leads=tuple(str(x).lower() for x in adata["byline_leads"]),
         negations=frozenset(mdata["negations"]), modals=frozenset(mdata["modals"]),

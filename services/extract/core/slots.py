@@ -291,6 +291,8 @@ def arguments(g: Graph, t: int, measures: frozenset[str] = frozenset()) -> Args:
         for o in g.kids(t, "obl", "nmod", "advmod"):
             (a.agent if g.case_of(o) == "by" and passive else a.oblique).append(o)
         a.xcomp = g.kids(t, "xcomp")
+        if tok.is_noun and g.kids(t, "cop"):  # a predicate noun keeps its modifiers: 'is under Russian control'
+            a.modifier = [c for c in g.children[t] if g.tokens[c].dep in MODIFIER_DEPS]
         if not a.object and tok.dep == "conj" and tok.head >= 0 and g.tokens[tok.head].is_verb:
             a.object = g.kids(tok.head, "obj")  # 'killed or wounded 3,000 soldiers': a shared object
         if not a.subject:
@@ -325,6 +327,12 @@ def arguments(g: Graph, t: int, measures: frozenset[str] = frozenset()) -> Args:
         if (gov >= 0 and tok.dep.startswith("nmod") and g.case_of(t) == "of"
                 and g.tokens[gov].lemma in measures and g.tokens[gov].head >= 0):
             place = g.tokens[gov]  # 'led eight hours of talks': 'hours' stands where the talks are
+            gov = place.head
+        if (gov >= 0 and place.dep == "conj" and g.tokens[gov].is_noun and g.tokens[gov].pos in ("NN", "NNS")
+                and g.tokens[gov].dep == "obj"):
+            # 'conducting some harassing fires and some probing attacks': the first conjunct's verb
+            # governs the second too
+            place = g.tokens[gov]
             gov = place.head
         if gov >= 0 and place.dep in ("obj", "nsubj:pass", "obl", "xcomp", "nsubj", "conj", "appos"):
             head = g.tokens[gov]
@@ -429,6 +437,10 @@ def role_tokens(g: Graph, a: Args, role: str) -> list[int]:
         return particles(g, a.self) if a.self is not None else []
     elif role == "support":  # the verb a noun trigger is the object of: 'launched a war'
         return [a.governor] if a.governor is not None else []
+    elif role == "governor_head":  # what the noun a modifier hangs off is the argument of: 'need for U.S.-made systems'
+        head = g.tokens[a.self].head if a.self is not None else -1
+        up = g.tokens[head].head if head >= 0 else -1
+        return [up] if up >= 0 else []
     elif role == "governor":  # the noun a modifier trigger hangs off
         head = g.tokens[a.self].head if a.self is not None else -1
         return [head] if head >= 0 else []
