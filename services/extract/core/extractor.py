@@ -140,6 +140,7 @@ class ArticleState:
     last_speaker: tuple[str | None, str] | None = None
     last_actor: str | None = None  # the actor of the last sentence's first event ('it', 'they')
     source_party: str | None = None  # the party the outlet speaks for ('DOD News' -> USA)
+    outlet_words: frozenset[str] = frozenset()  # the outlet's name, lowercased words ('department', 'defense')
     last_place: tuple[str, Place | None] | None = None  # the last theatre place named ('the region')
     last_person: str | None = None  # the party of the last person named ('he', 'his')
     previous: list[Mention] = field(default_factory=list)  # the previous sentence's mentions
@@ -157,7 +158,10 @@ def extract(parsed: ParsedArticle) -> list[Event]:
     party_mentions, place_mentions = find_parties(article.text, res), find_places(article.text, res)
     if not _about_the_war(party_mentions, place_mentions, res, rl, len(parsed.sentences)):
         return []
-    state = ArticleState(pub=article.published_at, source_party=_source_party(article, res))
+    source_party = _source_party(article, res)
+    state = ArticleState(pub=article.published_at, source_party=source_party,
+                         outlet_words=frozenset((article_source(article) or "").lower().split()) if source_party
+                         else frozenset())
     party_by_sentence = _by_sentence(party_mentions, parsed)
     place_by_sentence = _by_sentence(place_mentions, parsed)
     mentions: list[Mention] = []
@@ -266,6 +270,14 @@ def _source_party(article: Article, res: Resources) -> str | None:
 
 
 _OPENING_QUOTES = frozenset({'"', "“", "«"})
+
+
+def _outlet_itself(g: Graph, claimant: int, state: ArticleState) -> bool:
+    """'the department', in a government department's own text: the outlet speaking of itself."""
+    tok = g.tokens[claimant]
+    return (tok.lemma in state.outlet_words and tok.pos in ("NN", "NNP")
+            and any(g.tokens[d].lemma == "the" for d in g.kids(claimant, "det"))
+            and not g.kids(claimant, "compound", "amod", "nmod:poss", "nmod"))
 
 
 def _byline(g: Graph, at: Attribution, rl: Rules) -> bool:
@@ -717,6 +729,8 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         # 'North Korean troops arrived', 'joined Russian forces': the subject's
         object_first = rule.actor == "troops" and (_troop_heads(f, a.object, rl) or not _troop_heads(f, a.subject, rl))
         first = a.object if object_first else a.subject
+        if not tok.is_verb and _troop_heads(f, a.modifier, rl):
+            first = a.modifier  # 'as Russian forces' retreat from Kyiv': the noun's own troops, not the clause's
         troops = _troop_heads(f, first, rl) or _troop_heads(f, a.object + a.subject + a.oblique + a.modifier + [t], rl)
         source = [o for o in a.oblique if g.case_of(o) == "from"]
         actor = _party(f, troops, res) or _party(f, source, res)
@@ -821,6 +835,9 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         # who the talks are with: objects, 'with'/'to'/'between' phrases, the actor's own phrase
         # ('amid fears of a less engaged United States' names no participant)
         talk_heads = a.object + [o for o in a.oblique if g.case_of(o) in ("with", "to", "between", "among")]
+        # 'spoke with Kuleba to follow up on ...' parsed as a 'with' clause whose subject is Kuleba
+        talk_heads += [s_ for c in g.kids(t, "advcl") if any(g.tokens[k].lemma == "with" for k in g.kids(c, "mark"))
+                       for s_ in g.kids(c, "nsubj")]
         if not tok.is_verb:  # another meeting named beside it is no participant
             talk_heads = _without_other_meetings(g, t, talk_heads, rl)
         for h in talk_heads + a.subject + a.modifier:
@@ -1106,9 +1123,11 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
         recipient = mod  # 'the Ukraine Security Assistance Initiative package'
     if recipient is None and tok.is_verb and obj is not None:
         recipient = obj
-    if recipient is None and tok.is_verb:
-        # 'announced $820 million in security assistance for Ukraine': the 'for' of the object's noun
-        inner = [j for o in a.object for j in g.subtree(o, frozenset({"acl:relcl", "acl", "appos"}))
+    if recipient is None:
+        # 'announced $820 million in security assistance for Ukraine', 'its 43rd drawdown of
+        # equipment from DOD inventory for Ukraine': a 'for' deeper in the aid's own phrase
+        roots = a.object if tok.is_verb else [t]
+        inner = [j for o in roots for j in g.subtree(o, frozenset({"acl:relcl", "acl", "appos"}))
                  if g.tokens[j].dep.startswith("nmod") and g.case_of(j) in ("to", "for")]
         recipient = _party(f, inner, res)
     source = _party(f, [o for o in a.oblique if g.case_of(o) == "from"], res)
@@ -1216,6 +1235,8 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
                     m.claimants.append(near)
                 elif state.last_speaker:
                     m.claimants.append(state.last_speaker)
+            elif _outlet_itself(g, at.claimant, state):
+                pass  # 'the department announced its 43rd drawdown', told by the department: its own voice
             else:
                 p = phrase_party(f, at.claimant, res)
                 code = p.code if p else _unnamed_speaker_party(g, at.claimant, rl, state, m, res)

@@ -249,6 +249,8 @@ def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
         return any(j in f.parties and f.parties[j].code in rules.multilateral for j in idx)
     if cls == "casualty":
         return any(in_words(g.tokens[j], rules.casualty_words) for j in idx)
+    if cls == "proper_name":  # a name the gazetteer lacks ('Novoazovsk'), not a party's
+        return any(g.tokens[j].pos == "NNP" and j not in f.parties for j in idx)
     if cls == "figure":
         return any(q[1] in idx for q in f.quants)
     words = rules.classes.get(cls, frozenset())
