@@ -443,10 +443,34 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
             casualty_figures.update(id(q) for q in m.quantities)
         out.append(m)
         at[id(m)] = t
-    out = [m for m in out if not _provenance_of_given(g, m, out, at)]
+    out = [m for m in out if not _provenance_of_given(g, m, out, at) and not _entry_of_taken_ground(m, out)]
+    _control_after_loss(out, res, rl)
     out += _figure_mentions(f, res, rl, state, out)
     out += _denials_of_claims(f, out, res, rl, state)
     return out
+
+
+def _control_after_loss(found: list[Mention], res: Resources, rl: Rules) -> None:
+    """'Ukrainian forces now control the city after Russian forces ceded that territory': control
+    the other side lost in the same sentence was taken, back if the ground is the holder's own."""
+    for m in found:
+        if m.type != "territory_claimed" or m.change != "controls" or m.actor is None:
+            continue
+        places = {name for name, _, _ in m.locations}
+        if any(o.type == "territory_claimed" and o.change == "lost" and o.actor == _opponent(res, m.actor)
+               and places & {name for name, _, _ in o.locations} for o in found):
+            m.change = "regained" if _side_of_ground(m.locations, res, rl) == m.actor else "captured"
+
+
+def _entry_of_taken_ground(m: Mention, found: list[Mention]) -> bool:
+    """'Ukrainian forces have entered the city of Lyman and now control the city': troops that
+    moved into the ground their side is said in the same sentence to hold or take are that
+    territorial change, not news of a deployment."""
+    if m.type != "troops_deployed" or m.movement != "deployed" or m.actor is None:
+        return False
+    places = {name for name, _, own in m.locations if own}  # where they went, by the sentence's own words
+    return any(o.type == "territory_claimed" and o.actor == m.actor and o.change in ("captured", "regained", "controls")
+               and places & {name for name, _, _ in o.locations} for o in found)
 
 
 def _provenance_of_given(g: Graph, m: Mention, found: list[Mention], at: dict[int, int]) -> bool:

@@ -439,10 +439,11 @@ def role_tokens(g: Graph, a: Args, role: str) -> list[int]:
         return particles(g, a.self) if a.self is not None else []
     elif role == "support":  # the verb a noun trigger is the object of: 'launched a war'
         return [a.governor] if a.governor is not None else []
-    elif role == "governor_head":  # what the noun a modifier hangs off is the argument of: 'need for U.S.-made systems'
+    elif role == "governor_head":
+        # what the noun a modifier hangs off is an argument of, up to three steps (the parser may
+        # put a clause between): 'need for U.S.-made systems (to protect ...)'
         head = g.tokens[a.self].head if a.self is not None else -1
-        up = g.tokens[head].head if head >= 0 else -1
-        return [up] if up >= 0 else []
+        return g.ancestors(head)[:3] if head >= 0 else []
     elif role == "governor":  # the noun a modifier trigger hangs off
         head = g.tokens[a.self].head if a.self is not None else -1
         return [head] if head >= 0 else []
