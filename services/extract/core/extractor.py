@@ -793,6 +793,15 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
                 and g.case_of(t) == "against"):
             # 'Ukraine's forces are holding against ongoing attacks': the attacks are the other side's
             subj = _opponent_party(res, subj.code)
+        if not tok.is_verb and rule.type == "offensive_launched" and mod is None and a.governor is not None:
+            # 'supporting Ukraine during this crucial counteroffensive': the offensive of the side
+            # backed (the parser may hang 'supporting' on 'Ukraine')
+            backing = rl.classes["backing_verbs"]
+            backed_heads = [c for c in g.kids(a.governor, "obj", "obl") if c != t and (
+                gov_lemma in backing or any(g.tokens[k].lemma in backing for k in g.kids(c, "amod", "acl")))]
+            backed = _party(f, backed_heads, res)
+            if backed is not None:
+                subj = backed
         if rule.type == "diplomacy" and not tok.is_verb and mod is not None \
                 and has_class(f, role_tokens(g, a, "modifier"), "forum", rl):
             mod = None  # 'the eighth Ukraine Defense Contact Group meeting': a forum's name names no host

@@ -304,7 +304,14 @@ def arguments(g: Graph, t: int, measures: frozenset[str] = frozenset()) -> Args:
         if (tok.dep == "acl" or (tok.dep == "amod" and tok.pos in ("VBN", "VBG") and tok.head < t)) \
                 and tok.head >= 0:
             # 'troops deployed to Kursk': the noun is the object; 'drones targeting Ukraine': the doer
-            (a.subject if tok.pos == "VBG" else a.object).append(tok.head)
+            host = g.tokens[tok.head]
+            if tok.pos == "VBG" and t > 0 and g.tokens[t - 1].word == "," and host.dep in ("obl", "obj") \
+                    and host.head >= 0 and g.tokens[host.head].is_verb and g.kids(host.head, "nsubj"):
+                # 'unleashed missiles on Ukrainian ports, killing civilians': after a comma the
+                # participle goes on from the clause, whose subject did it (the parser hangs it on the noun)
+                a.subject = g.kids(host.head, "nsubj")
+            else:
+                (a.subject if tok.pos == "VBG" else a.object).append(tok.head)
         cleft = tok.dep == "dep" and tok.head >= 0 and bool(g.kids(tok.head, "cop"))  # 'It is Ukraine that has ...'
         if (tok.dep == "acl:relcl" or cleft) and tok.head >= 0:
             # 'Kursk, which Ukraine captured': the relative pronoun stands for the noun it hangs off
