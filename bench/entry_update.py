@@ -28,6 +28,7 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -98,8 +99,8 @@ def core_rebuild(n: int, repeat: int) -> tuple[float, float]:
     claims = [tally_claim(i) for i in range(n)]
     entry_id = entry_key(claims[0])
     extra = [tally_claim(n + k) for k in range(repeat + 1)]
-    add = time_each([lambda e=e: build_entry(entry_id, [*claims, e]) for e in extra])
-    remove = time_each([lambda k=k: build_entry(entry_id, claims[:k] + claims[k + 1:]) for k in range(repeat + 1)])
+    add = time_each([partial(build_entry, entry_id, [*claims, e]) for e in extra])
+    remove = time_each([partial(build_entry, entry_id, claims[:k] + claims[k + 1:]) for k in range(repeat + 1)])
     return add, remove
 
 
@@ -122,8 +123,8 @@ def core_incremental(n: int, repeat: int) -> tuple[float, float] | None:
         state.remove(e.event_id)
         state.entry()
 
-    return (time_each([lambda e=e: add(e) for e in extra]),
-            time_each([lambda e=e: remove(e) for e in claims[:repeat + 1]]))
+    return (time_each([partial(add, e) for e in extra]),
+            time_each([partial(remove, e) for e in claims[:repeat + 1]]))
 
 
 async def projector_path(n: int, repeat: int) -> tuple[float, float]:
@@ -166,7 +167,7 @@ def main() -> None:
     print(f"{'N':>7} | {'path':<34} | {'add one claim':>13} | {'remove one claim':>16}")
     print("-" * 80)
     for n in sizes:
-        rows: list[tuple[str, tuple[float, float]]] = [("core: build_entry (full rebuild)", core_rebuild(n, args.repeat))]
+        rows = [("core: build_entry (full rebuild)", core_rebuild(n, args.repeat))]
         incremental = core_incremental(n, args.repeat)
         if incremental is not None:
             rows.append(("core: EntryState (incremental)", incremental))
