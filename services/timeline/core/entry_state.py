@@ -25,10 +25,9 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from operator import itemgetter
 from typing import Generic, TypeVar
 
-from sortedcontainers import SortedList
+from sortedcontainers import SortedKeyList, SortedList
 
 from schemas.events import Event, Location, TimeSpan
 from services.timeline.core.contest import (
@@ -182,7 +181,6 @@ class _Claim:
 
     event: Event
     view: ClaimView
-    order: tuple[date, str]
     parts: KeyParts
     own: bool
     actor_change: tuple[str | None, str | None]
@@ -200,6 +198,10 @@ class _Claim:
     points: tuple[tuple[tuple[str, str, bool], int, _Point], ...]
 
 
+def _claim_order(view: ClaimView) -> tuple[date, str]:
+    return (view.published_at, view.event_id)
+
+
 def _claim(entry_id: str, event: Event) -> _Claim:
     parts = entry_key_parts(event)
     change = _field(event, "change")
@@ -207,7 +209,7 @@ def _claim(entry_id: str, event: Event) -> _Claim:
     if event.type == "territory_claimed" and event.modality not in ("denied", "expected"):
         side = holder(event)
     return _Claim(
-        event=event, view=claim_view(event), order=(event.published_at, event.event_id), parts=parts,
+        event=event, view=claim_view(event), parts=parts,
         own=key_from_parts(parts) == entry_id, actor_change=(event.actor, change),
         movement=_field(event, "movement"), recipient=_field(event, "recipient"), change=change,
         keys=claimant_keys(event), parties=tuple(c.party for c in event.claimants if c.party),
@@ -396,8 +398,8 @@ class EntryState:
     def __init__(self, entry_id: str, claims: Iterable[Event] = ()) -> None:
         self.entry_id = entry_id
         self._claims: dict[str, _Claim] = {}
-        # ((published_at, event_id), claim view): the claims in `build_entry`'s order
-        self._ordered: SortedList = SortedList()
+        # The claim views in `build_entry`'s order: by (published_at, event_id)
+        self._ordered: SortedKeyList = SortedKeyList(key=_claim_order)
         self._parts: ModeTally[KeyParts] = ModeTally()
         self._own: SortedTally[KeyParts] = SortedTally()
         self._types: ModeTally[str] = ModeTally()
@@ -448,6 +450,10 @@ class EntryState:
     def events(self) -> list[Event]:
         return [c.event for c in self._claims.values()]
 
+    def event_of(self, event_id: str) -> Event | None:
+        claim = self._claims.get(event_id)
+        return claim.event if claim is not None else None
+
     def add(self, event: Event) -> None:
         """Put a claim in; a copy of a held event id replaces it only when `build_entry`
         would keep it (`fold._unique`: the newer version, the earlier ingestion, the JSON)."""
@@ -477,9 +483,9 @@ class EntryState:
                 target.discard(value)
 
         if sign > 0:
-            self._ordered.add((claim.order, claim.view))
+            self._ordered.add(claim.view)
         else:
-            self._ordered.remove((claim.order, claim.view))
+            self._ordered.remove(claim.view)
         tally(self._parts, claim.parts)
         if claim.own:
             tally(self._own, claim.parts)
@@ -624,7 +630,7 @@ class EntryState:
         if place == "*":
             place = self._where.mode() or "-"
         articles = self._articles.values()
-        claims: tuple[ClaimView, ...] = tuple(map(itemgetter(1), self._ordered))
+        claims: tuple[ClaimView, ...] = tuple(self._ordered)
         # Every field of an Entry, each already of its type (as `build_entry` makes them, which
         # the property test compares field by field): validating the tuple of claims again
         # would cost O(n) per change.
@@ -641,7 +647,7 @@ class EntryState:
             report_date_only=not time_known, group_key="|".join(parts), place=place, bucket=parts[4],
             changes=self._changes.values(), movements=self._movements.values(),
             modalities=self._modalities.values(), articles=articles, claimant_keys=keys,
-            last_published_at=self._ordered[-1][0][0],
+            last_published_at=self._ordered[-1].published_at,
             standing=standing_, thread=key_from_parts(parts[:4]).replace("en_", "th_", 1),
         )
         return self._entry
