@@ -2,9 +2,12 @@
 change of the timeline store, using the pure fold.
 
 It loads just the part of the state the batch touches (the batch's articles and the
-entries their events fall into), folds the batch in with `core.apply`, rebuilds the
-touched entries with `core.build_entry`, and commits that with the new positions. Records
-that are not valid events go to the events dead-letter topic first, so nothing is lost.
+entries their events fall into), folds the batch in with `core.apply`, updates the touched
+entries' incremental states (`core.entry_state.EntryState`, kept between batches in an
+`EntryCache`: adding a claim to an entry of thousands costs O(log n), not a rebuild), and
+commits that with the new positions. A rebuild builds each entry once with
+`core.build_entry`, which the states equal. Records that are not valid events go to the
+events dead-letter topic first, so nothing is lost.
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ import os
 import sys
 import time
 import traceback
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -31,8 +35,9 @@ from services.common.errors import describe_validation_error
 from services.common.ports import EventLog, Record
 from services.common.topics import EVENTS, EVENTS_DLQ
 from services.timeline.core import FoldState, apply, build_entry, entries_of, entry_key
+from services.timeline.core.entry_state import EntryState
 from services.timeline.core.fold import fold_state
-from services.timeline.core.grouping import base_key, entry_ids
+from services.timeline.core.grouping import KeyParts, base_key, entry_key_parts, key_from_parts, resolve_keys
 from services.timeline.store import ChangeSet, TimelineStore
 
 log = logging.getLogger(__name__)
@@ -51,11 +56,74 @@ class ProjectorStats:
     positions: dict[int, int] = field(default_factory=dict)
 
 
-async def plan(store: TimelineStore, events: Sequence[Event | ArticleExtracted]) -> ChangeSet:
-    """What folding `events` into the store's state changes (reads only)."""
+class EntryCache:
+    """What the live projector keeps between batches so that a claim added to an entry of
+    thousands costs O(log n), not a reload and a rebuild of the whole entry (issue 14): each
+    recently touched entry as an `EntryState`, and each recently touched base (the events
+    `grouping.resolve_keys` may move together) as its event ids by key parts.
+
+    Only an optimisation: it holds what the store holds, so it is valid only for the store
+    state it was last in step with. The projector drops it whenever the store's positions
+    are not those of its own last commit (another writer, a rebuild, a lost Redis) and after
+    any failed batch; `plan` without a cache starts from an empty one, loading everything
+    from the store as before. Bounded: least recently touched entries and bases go first
+    once they hold more than `max_claims` event ids."""
+
+    def __init__(self, max_claims: int = 500_000) -> None:
+        self.max_claims = max_claims
+        self.states: OrderedDict[str, EntryState] = OrderedDict()
+        self.bases: OrderedDict[str, dict[KeyParts, set[str]]] = OrderedDict()
+        # The store positions (of the events topic) the cache is in step with.
+        self.positions: dict[int, int] | None = None
+        self._sizes: dict[str, int] = {}
+        self._held = 0
+
+    def clear(self) -> None:
+        self.states.clear()
+        self.bases.clear()
+        self.positions = None
+        self._sizes.clear()
+        self._held = 0
+
+    def valid_at(self, positions: dict[int, int]) -> None:
+        """Keep the cache only if the store is at the positions it was left at."""
+        if self.positions != positions:
+            self.clear()
+
+    def touched(self, key: str) -> None:
+        """Count `key`'s size again (and make it the most recently touched)."""
+        state = self.states.get(key)
+        if state is not None:
+            self.states.move_to_end(key)
+            size = len(state)
+        elif key in self.bases:
+            self.bases.move_to_end(key)
+            size = sum(len(ids) for ids in self.bases[key].values())
+        else:
+            size = 0
+        self._held += size - self._sizes.pop(key, 0)
+        if size:
+            self._sizes[key] = size
+
+    def evict(self) -> None:
+        """Drop the least recently touched beyond the budget (after a batch: never an entry
+        the batch is still working on)."""
+        while self._held > self.max_claims and (self.states or self.bases):
+            # Entries first: a base is only ids, an entry holds its events.
+            victims = self.states if self.states else self.bases
+            victim, _ = victims.popitem(last=False)
+            self._held -= self._sizes.pop(victim, 0)
+
+
+async def plan(store: TimelineStore, events: Sequence[Event | ArticleExtracted],
+               cache: EntryCache | None = None) -> ChangeSet:
+    """What folding `events` into the store's state changes (reads only, apart from `cache`:
+    the projector's entry states, which it updates to the state after the batch; without
+    one, everything the batch touches is loaded from the store)."""
     changes = ChangeSet()
     if not events:
         return changes
+    cache = cache if cache is not None else EntryCache()
     article_ids = {e.article for e in events}
     versions, current = await store.article_state(article_ids)
     before = FoldState(events=dict(current), article_versions=dict(versions))
@@ -88,47 +156,108 @@ async def plan(store: TimelineStore, events: Sequence[Event | ArticleExtracted])
         if base_key(event) is None:
             changes.member_add.setdefault(entry_key(event), set()).add(event_id)
     if bases:
-        await _plan_bases(store, bases, olds, news, changes)
-    added = news
-    changes.add_events = added
+        await _plan_bases(store, bases, olds, news, changes, cache)
+    changes.add_events = news
     touched = {k for k in set(changes.member_add) | set(changes.member_remove) if not k.startswith("bs_")}
-    members = await store.entry_members(touched)
-    final_members: dict[str, set[str]] = {}
+    await _load_states(store, touched, cache)
+    # The events that move between entries (unplaced claims joining or leaving a placed one),
+    # taken before any state changes: from the batch, the states, or the store.
+    moving = {i for k in touched for i in changes.member_add.get(k, ())} - set(news)
+    found: dict[str, Event] = {}
     for entry_id in touched:
-        ids = ((members.get(entry_id, set()) | changes.member_add.get(entry_id, set()))
-               - changes.member_remove.get(entry_id, set()))
-        final_members[entry_id] = ids
-    to_load = {i for ids in final_members.values() for i in ids} - set(added)
-    loaded = await store.events(to_load) if to_load else {}
-    for entry_id, ids in final_members.items():
-        if not ids:
+        state = cache.states[entry_id]
+        found.update({i: e for i in moving if (e := state.event_of(i)) is not None})
+    missing = moving - set(found)
+    found.update(await store.events(missing) if missing else {})
+    for entry_id in sorted(touched):
+        state = cache.states[entry_id]
+        # (stored members | added) - removed, as the store applies them
+        for event_id in changes.member_add.get(entry_id, ()):
+            claim = news.get(event_id) or found.get(event_id)
+            if claim is not None:
+                state.remove(event_id)  # a new copy of a held event replaces it
+                state.add(claim)
+        for event_id in changes.member_remove.get(entry_id, ()):
+            state.remove(event_id)
+        if len(state):
+            changes.upsert_entries[entry_id] = state.entry()
+        else:
             changes.delete_entries.add(entry_id)
-            continue
-        claims = [added[i] if i in added else loaded[i] for i in ids if i in added or i in loaded]
-        changes.upsert_entries[entry_id] = build_entry(entry_id, claims)
+            del cache.states[entry_id]
+        cache.touched(entry_id)
+    cache.evict()
     return changes
 
 
+async def _load_states(store: TimelineStore, entry_ids: set[str], cache: EntryCache) -> None:
+    """The entry states of `entry_ids` the cache does not hold, from the store."""
+    wanted = entry_ids - set(cache.states)
+    if not wanted:
+        return
+    members = await store.entry_members(wanted)
+    loaded = await store.events({i for ids in members.values() for i in ids})
+    for entry_id in wanted:
+        cache.states[entry_id] = EntryState(entry_id, [loaded[i] for i in members.get(entry_id, ()) if i in loaded])
+
+
+async def _base_parts(store: TimelineStore, bases: set[str], cache: EntryCache) -> None:
+    """Each base's event ids by their key parts, from the store when the cache lacks them."""
+    wanted = bases - set(cache.bases)
+    if not wanted:
+        return
+    stored = await store.entry_members(wanted)
+    loaded = await store.events({i for ids in stored.values() for i in ids})
+    for base in wanted:
+        parts: dict[KeyParts, set[str]] = {}
+        for event_id in stored.get(base, ()):
+            if (event := loaded.get(event_id)) is not None:
+                parts.setdefault(entry_key_parts(event), set()).add(event_id)
+        cache.bases[base] = parts
+
+
 async def _plan_bases(store: TimelineStore, bases: set[str], olds: dict[str, Event], news: dict[str, Event],
-                      changes: ChangeSet) -> None:
+                      changes: ChangeSet, cache: EntryCache) -> None:
     """Memberships of the events of the bases a batch touches, before and after it: each
-    event's entry is resolved over its base's events (`grouping.entry_ids`), and every event
-    whose entry changed moves (the batch's own, and unplaced claims joining or leaving a
-    placed entry). The store keeps each base's event ids as the member set 'bs_...'."""
-    stored = await store.entry_members(bases)
-    before_ids = {i for b in bases for i in stored.get(b, set())} | {i for i, e in olds.items() if base_key(e) in bases}
-    loaded = await store.events(before_ids - set(news) - set(olds)) if before_ids else {}
-    before_events = {i: olds.get(i) or loaded.get(i) for i in before_ids}
-    before = {i: e for i, e in before_events.items() if e is not None}
-    after = {i: e for i, e in before.items() if i not in olds}
-    after.update({i: e for i, e in news.items() if base_key(e) in bases})
-    old_entry, new_entry = entry_ids(before.values()), entry_ids(after.values())
-    for event_id in old_entry.keys() | new_entry.keys():
-        was, now = old_entry.get(event_id), new_entry.get(event_id)
-        if was is not None and was != now:
-            changes.member_remove.setdefault(was, set()).add(event_id)
-        if now is not None and (was != now or event_id in news):
-            changes.member_add.setdefault(now, set()).add(event_id)
+    event's entry is resolved over its base's key parts (`grouping.resolve_keys`), and every
+    event whose entry changed moves (the batch's own, and the unplaced claims of key parts
+    whose entry changed: joining or leaving a placed entry). The store keeps each base's
+    event ids as the member set 'bs_...'; the cache keeps them by key parts, so a batch reads
+    a base's few distinct key parts, not all its events."""
+    await _base_parts(store, bases, cache)
+    was: dict[str, str] = {}
+    now: dict[str, str] = {}
+    for base in sorted(bases):
+        index = cache.bases[base]
+        in_base_old = {i: e for i, e in olds.items() if base_key(e) == base}
+        in_base_new = {i: e for i, e in news.items() if base_key(e) == base}
+        for event_id, event in in_base_old.items():  # olds are stored members of the base
+            index.setdefault(entry_key_parts(event), set()).add(event_id)
+        old_resolved = resolve_keys(p for p, ids in index.items() if ids)
+        for event_id, event in in_base_old.items():
+            was[event_id] = key_from_parts(old_resolved[entry_key_parts(event)])
+            ids = index[entry_key_parts(event)]
+            ids.discard(event_id)
+        for event_id, event in in_base_new.items():
+            index.setdefault(entry_key_parts(event), set()).add(event_id)
+        for parts in [p for p, ids in index.items() if not ids]:
+            del index[parts]
+        new_resolved = resolve_keys(index)
+        for event_id, event in in_base_new.items():
+            now[event_id] = key_from_parts(new_resolved[entry_key_parts(event)])
+        # Key parts whose entry changed move all their events (those of the batch are set above).
+        for parts, ids in index.items():
+            if old_resolved.get(parts) != new_resolved[parts]:
+                for event_id in ids:
+                    if event_id not in in_base_new:
+                        was[event_id] = key_from_parts(old_resolved[parts])
+                    now[event_id] = key_from_parts(new_resolved[parts])
+        cache.touched(base)
+    for event_id in was.keys() | now.keys():
+        before_entry, after_entry = was.get(event_id), now.get(event_id)
+        if before_entry is not None and before_entry != after_entry:
+            changes.member_remove.setdefault(before_entry, set()).add(event_id)
+        if after_entry is not None and (before_entry != after_entry or event_id in news):
+            changes.member_add.setdefault(after_entry, set()).add(event_id)
     for event_id, event in olds.items():
         if (b := base_key(event)) is not None and (event_id not in news or base_key(news[event_id]) != b):
             changes.member_remove.setdefault(b, set()).add(event_id)
@@ -348,7 +477,8 @@ class Projector:
     """Reads the events topic from the store's positions and folds it in, batch by batch."""
 
     def __init__(self, log_: EventLog, store: TimelineStore, *, batch_size: int = 5000,
-                 clock_ms: Callable[[], int] = lambda: int(time.time() * 1000)) -> None:
+                 clock_ms: Callable[[], int] = lambda: int(time.time() * 1000),
+                 max_cached_claims: int = 500_000) -> None:
         self._log = log_
         self._store = store
         self._batch_size = batch_size
@@ -358,6 +488,9 @@ class Projector:
         # Source coordinates of what is parked (read from the dead-letter topic when first
         # needed): a retried batch, or a projection rebuilt beside another, parks a record once.
         self._parked: set[tuple[str, int | None, int | None]] | None = None
+        # The touched entries' states between batches (valid while the store stays at the
+        # positions of this projector's last commit).
+        self.cache = EntryCache(max_cached_claims)
 
     async def step(self, *, timeout_s: float = 0.5, fence: str | None = None) -> int:
         """Read and fold one batch; returns how many records it consumed.
@@ -372,14 +505,35 @@ class Projector:
         if not records:
             self.stats.positions = positions
             return 0
+        self.cache.valid_at(positions)
+        try:
+            events, dead, new_positions = await self._fold(records, positions, fence)
+        except BaseException:
+            # The states may hold a batch the store does not have: start again from the store.
+            self.cache.clear()
+            raise
+        self.cache.positions = new_positions
+        self.stats.records += len(records)
+        self.stats.events += sum(not isinstance(e, ArticleExtracted) for e in events)
+        self.stats.dead_letters += len(dead)
+        self.stats.batches += 1
+        self.stats.last_commit_ms = self._clock_ms()
+        self.stats.positions = new_positions
+        return len(records)
+
+    async def _fold(self, records: Sequence[Record], positions: dict[int, int],
+                    fence: str | None) -> tuple[list[Event | ArticleExtracted], list[DeadLetter], dict[int, int]]:
+        """Fold and commit one batch read from `positions`: the records folded, the dead
+        letters parked, and the positions committed."""
         now = self._clock_ms()
         decoded, dead = _decode(records, now)
         events = [e for _, e in decoded]
         try:
-            changes = await plan(self._store, events)
+            changes = await plan(self._store, events, self.cache)
         except INFRASTRUCTURE_ERRORS:
             raise
         except Exception:  # a poison event: find it with the pure core and park it
+            self.cache.clear()  # a batch that failed half-way left the states half-changed
             log.exception("folding a batch of %d records failed; screening its events", len(records))
             kept = []
             for record, event in decoded:
@@ -389,7 +543,7 @@ class Projector:
                 else:
                     dead.append(_park_letter(record, reason, now))
             events = kept
-            changes = await plan(self._store, events)
+            changes = await plan(self._store, events, self.cache)
         if dead:
             if self._parked is None:
                 self._parked = await parked_coordinates(self._log, "events")
@@ -402,13 +556,7 @@ class Projector:
             changes.fence = fence
             changes.continues = self._topic if positions else None
         await self._store.commit(changes)
-        self.stats.records += len(records)
-        self.stats.events += sum(not isinstance(e, ArticleExtracted) for e in events)
-        self.stats.dead_letters += len(dead)
-        self.stats.batches += 1
-        self.stats.last_commit_ms = self._clock_ms()
-        self.stats.positions = new_positions
-        return len(records)
+        return events, dead, new_positions
 
     async def run(self, stop: asyncio.Event, *, timeout_s: float = 0.2) -> None:
         while not stop.is_set():

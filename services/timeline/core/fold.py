@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cached_property, lru_cache
@@ -259,11 +259,11 @@ def _title(entry_type: str, actor: str | None, partners: Sequence[str], against:
     return f"{who} {entry_type.replace('_', ' ')}{where}"
 
 
-def _summary(claims: Sequence[Event], figures: Sequence[FigureSummary], reasons: Sequence[str],
+def _summary(claims: int, articles: int, figures: Sequence[FigureSummary], reasons: Sequence[str],
              keys: Sequence[str]) -> str:
-    articles = {e.article for e in claims}
-    parts = [f"{len(claims)} claim{'s' if len(claims) != 1 else ''} from {len(articles)} "
-             f"article{'s' if len(articles) != 1 else ''}"]
+    """One line: `claims` claims from `articles` articles, who claims, the figures, why contested."""
+    parts = [f"{claims} claim{'s' if claims != 1 else ''} from {articles} "
+             f"article{'s' if articles != 1 else ''}"]
     named = [k for k in keys if k != "article"]
     if named:
         parts.append("claimed by " + ", ".join(named))
@@ -299,17 +299,21 @@ def where_part_of(event: Event) -> str:
 def standing(claims: Sequence[Event]) -> str:
     """What an entry rests on: 'reported' when some claim says it happened (asserted,
     claimed, estimated), else 'expected' when some claim expects it, else 'denied'."""
-    modalities = {e.modality for e in claims}
-    if modalities - {"expected", "denied"}:
+    return standing_of({e.modality for e in claims})
+
+
+def standing_of(modalities: Collection[str]) -> str:
+    """`standing` from the claims' modalities alone."""
+    if set(modalities) - {"expected", "denied"}:
         return "reported"
     return "expected" if "expected" in modalities else "denied"
 
 
-def _standing_title(title: str, standing_: str, claims: Sequence[Event]) -> str:
-    # An entry that rests on no report of a happening never reads as one.
+def _standing_title(title: str, standing_: str, keys: Iterable[str]) -> str:
+    # An entry that rests on no report of a happening never reads as one. `keys`: the
+    # claimant keys of every claim (all of them deniers when the entry stands 'denied').
     if standing_ == "denied":
-        deniers = sorted({k for e in claims for k in claimant_keys(e)})
-        who = ", ".join("the article" if k == "article" else k for k in deniers)
+        who = ", ".join("the article" if k == "article" else k for k in sorted(set(keys)))
         return f"Denied by {who}: {title}"
     if standing_ == "expected":
         return f"Expected: {title}"
@@ -358,7 +362,7 @@ def build_entry(entry_id: str, claims: Sequence[Event]) -> Entry:
     keys = tuple(sorted({k for e in ordered for k in claimant_keys(e)}))
     ingested = [e.ingested_at for e in ordered if e.ingested_at]
     title = _standing_title(_title(entry_type, actor, partners, against, place_name, change, movement, recipient),
-                            standing_, ordered)
+                            standing_, keys)
     place = parts[2]
     if place == "*":  # keyed without a place (grouping.where_part): show the most common one
         place = _mode(where_part_of(e) for e in ordered) or "-"
@@ -370,7 +374,8 @@ def build_entry(entry_id: str, claims: Sequence[Event]) -> Entry:
         claimant_parties=tuple(sorted({c.party for e in ordered for c in e.claimants if c.party})),
         first_ingested_at=min(ingested) if ingested else None,
         claims=tuple(claim_view(e) for e in ordered), claims_total=len(ordered),
-        title=title, summary=_summary(ordered, figures, reasons, keys), subject=_subject(entry_type, actor),
+        title=title, summary=_summary(len(ordered), len({e.article for e in ordered}), figures, reasons, keys),
+        subject=_subject(entry_type, actor),
         report_date_only=not time_known, group_key="|".join(parts), place=place, bucket=parts[4],
         changes=tuple(sorted({c for e in ordered if (c := _field(e, "change"))})),
         movements=tuple(sorted({m for e in ordered if (m := _field(e, "movement"))})),

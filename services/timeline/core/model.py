@@ -17,8 +17,8 @@ M = TypeVar("M", bound=BaseModel)
 def construct_validated(cls: type[M], **values: object) -> M:
     """`cls.model_construct(**values)` for values that are already valid and name every
     field of `cls`, without model_construct's per-field default and alias handling. An
-    entry is rebuilt from all its claims whenever one arrives, so this is on the hot path
-    of both the projector and a replay (the unit tests check it equals model_construct)."""
+    entry is made again whenever one of its claims changes, so this is on the hot path of
+    both the projector and a replay (the unit tests check it equals model_construct)."""
     missing = cls.model_fields.keys() - values.keys()
     if missing:
         raise TypeError(f"{cls.__name__}: construct_validated needs every field; missing {sorted(missing)}")
