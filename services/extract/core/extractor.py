@@ -558,7 +558,10 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
     while aim_clause.dep == "conj" and aim_clause.head >= 0:  # 'trying to eliminate ... and push further'
         aim_clause = g.tokens[aim_clause.head]
     if (aim_clause.dep == "xcomp" and aim_clause.head >= 0
-            and g.tokens[aim_clause.head].lemma in rl.noise["aim"]["governors"]):
+            and g.tokens[aim_clause.head].lemma in rl.noise["aim"]["governors"]
+            and not (rule is not None and rule.type in rl.noise["aim"]["past_attempt_types"]
+                     and g.tokens[aim_clause.head].pos == "VBD"
+                     and g.tokens[aim_clause.head].lemma in rl.noise["aim"]["past_attempt_governors"])):
         return True
     if (rule is not None and rule.type in rl.noise["aim"]["attempt_types"] and aim_clause.dep == "xcomp"
             and aim_clause.head >= 0 and g.tokens[aim_clause.head].lemma in rl.noise["aim"]["attempt_governors"]):
@@ -731,9 +734,13 @@ def _party(f: Facts, heads: list[int], res: Resources) -> PartyMention | None:
 
 def _troop_heads(f: Facts, heads: list[int], rl: Rules) -> list[int]:
     out = []
+    troops = rl.classes["troops"]
     for h in heads:
         for j in f.g.phrase(h):
-            if in_words(f.g.tokens[j], rl.classes["troops"]) and f.g.tokens[j].is_noun:
+            tok = f.g.tokens[j]
+            # a troop word of two ('National Guard members': 'guard member') is known by its last
+            two = j > 0 and f"{f.g.tokens[j - 1].lemma} {tok.lemma}" in troops
+            if (in_words(tok, troops) or two) and tok.is_noun:
                 out.append(j)
     return out
 
@@ -744,6 +751,12 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     tok = g.tokens[t]
     m = Mention(type=rule.type, sentence=g, trig_start=tok.start, trig_text=tok.word, rule=rule.id,
                 change=rule.change, movement=rule.movement)
+    if tok.dep == "acl" and tok.pos == "VBG" and a.subject == [tok.head] and g.tokens[tok.head].dep == "obl" \
+            and (tok.head in f.places or has_class(f, [tok.head], "target", rl)):
+        # 'unleashed missiles on Ukrainian ports killing civilians': ports do not kill; the
+        # participle goes on from the clause, whose subject did it
+        host_verb = g.tokens[tok.head].head
+        a.subject = g.kids(host_verb, "nsubj") if host_verb >= 0 else a.subject
     subj = _party(f, a.subject + a.agent, res) or _pronoun_party(f, a.subject + a.modifier, t, res, rl, state)
     mod = _party(f, a.modifier + a.agent, res)
     obj = _party(f, a.object, res)
@@ -1304,8 +1317,11 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
         jt = g.tokens[j]
         if jt.dep in ("xcomp", "ccomp") and jt.head >= 0:
             gov = g.tokens[jt.head]
+            aim = rl.noise["aim"]
+            carried_out = (m.type in aim["past_attempt_types"] and gov.pos == "VBD"
+                           and gov.lemma in aim["past_attempt_governors"])  # 'sought to destroy', last winter
             if (gov.lemma in rl.expect_verbs or gov.lemma in rl.expect_adjectives) \
-                    and not _achieved(g, jt.head, rl):
+                    and not _achieved(g, jt.head, rl) and not carried_out:
                 modality = _stronger(modality, "expected")
     # estimated figures
     for q in m.quantities:
