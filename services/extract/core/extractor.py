@@ -415,6 +415,11 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
         if m.type == "territory_claimed" and m.change in ("captured", "regained") and _attempted(g, t, rl):
             # 'Russia continues to attempt to take ground': an offensive, not a capture
             m.type, m.change = "offensive_launched", None
+        if (m.type == "offensive_launched" and g.tokens[t].lemma in rl.classes["raid_nouns"]
+                and g.tokens[t].pos == "NNS" and _country_wide(m) and not _troop_heads(f, role_tokens(g, a, "any"), rl)):
+            # 'carried out still more savage attacks against Ukraine': repeated attacks on a whole
+            # country, no troops named, are strikes (an assault takes a front, not a country)
+            m.type = "strike"
         if m.change == "captured" and g.tokens[t].lemma in rl.classes["holding_verbs"] and _ongoing(g, t):
             m.change = "controls"  # 'Ukrainian forces have occupied large parts of Kursk': they hold them
         if rule.id.startswith("diplomacy.position"):
@@ -448,6 +453,12 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
     out += _figure_mentions(f, res, rl, state, out)
     out += _denials_of_claims(f, out, res, rl, state)
     return out
+
+
+def _country_wide(m: Mention) -> bool:
+    """The mention's own places are all whole countries ('attacks against Ukraine')."""
+    own = [place for _, place, is_own in m.locations if is_own]
+    return bool(own) and all(place is not None and place.kind == "country" for place in own)
 
 
 def _control_after_loss(found: list[Mention], res: Resources, rl: Rules) -> None:
@@ -1285,7 +1296,8 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
                 pass  # 'the department announced its 43rd drawdown', told by the department: its own voice
             else:
                 p = phrase_party(f, at.claimant, res)
-                code = p.code if p else _unnamed_speaker_party(g, at.claimant, rl, state, m, res)
+                code = p.code if p else (_speaker_ground(f, at.claimant, m, res, rl)
+                                         or _unnamed_speaker_party(g, at.claimant, rl, state, m, res))
                 if code is None and ctok.lemma in rl.attribution_nouns and state.last_speaker and any(
                         g.tokens[d].lemma in ("the", "this", "that") for d in g.kids(at.claimant, "det")):
                     code = state.last_speaker[0]  # 'according to the report': the report named before
@@ -1346,6 +1358,23 @@ def _sentence_antecedent(f: Facts, verb: int, pronoun: int, res: Resources,
                 p = phrase_party(f, s_, res)
                 if p is not None:
                     return (p.code, speaker_name(g, s_))
+    return None
+
+
+def _speaker_ground(f: Facts, speaker: int, m: Mention, res: Resources, rl: Rules) -> str | None:
+    """A speaker named by where they are ('Officials in southern Ukraine') speaks for that side;
+    a person the vocabulary does not know ('Syniehubov said'), telling of a strike or a toll on one
+    side's ground, is that side's local official."""
+    g = f.g
+    war = _countries(res, rl.noise["off_topic"]["war_parties"])
+    own = [(pl.name, pl.place, True) for j in g.phrase(speaker) if j != speaker and (pl := f.places.get(j))]
+    code = _ground_party(own, war)
+    if code is not None:
+        return code
+    tok = g.tokens[speaker]
+    if m.type in ("strike", "casualties_claimed") and tok.pos == "NNP" and speaker not in f.places \
+            and not in_words(tok, rl.speakers):
+        return _ground_party(m.locations, war, skip_countries=True) or m.against
     return None
 
 
