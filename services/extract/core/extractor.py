@@ -416,7 +416,8 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
             # 'Russia continues to attempt to take ground': an offensive, not a capture
             m.type, m.change = "offensive_launched", None
         if (m.type == "offensive_launched" and g.tokens[t].lemma in rl.classes["raid_nouns"]
-                and g.tokens[t].pos == "NNS" and _country_wide(m) and not _troop_heads(f, role_tokens(g, a, "any"), rl)):
+                and g.tokens[t].pos == "NNS" and _country_wide(m)
+                and not _troop_heads(f, role_tokens(g, a, "any"), rl)):
             # 'carried out still more savage attacks against Ukraine': repeated attacks on a whole
             # country, no troops named, are strikes (an assault takes a front, not a country)
             m.type = "strike"
