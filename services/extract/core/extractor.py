@@ -144,6 +144,7 @@ class ArticleState:
     last_place: tuple[str, Place | None] | None = None  # the last theatre place named ('the region')
     last_person: str | None = None  # the party of the last person named ('he', 'his')
     previous: list[Mention] = field(default_factory=list)  # the previous sentence's mentions
+    told: list[Mention] = field(default_factory=list)  # the article's offensives so far ('the incursion' refers back)
     # the speaker of the previous sentence's quotation, while quotations follow one another
     quoting: tuple[str | None, str] | None = None
 
@@ -176,6 +177,7 @@ def extract(parsed: ParsedArticle) -> list[Event]:
                                target_verbs=rl.classes["target_verbs"])
         found = _sentence_mentions(facts, triggers, res, rl, state)
         mentions.extend(found)
+        state.told.extend(m for m in found if m.type == "offensive_launched")
         state.previous = found
         _remember_speaker(facts, rl, state, res)
         state.quoting = state.last_speaker if _quotes(g) else None
@@ -444,6 +446,13 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
         if m.type == "strike" and _refers_back(g, a, rl):
             earlier = [p for p in state.previous if p.type == "strike" and p.actor == m.actor]
             m.follows = earlier[-1] if earlier else None
+        if (m.type == "offensive_launched" and g.tokens[t].is_noun and m.time_source == "article"
+                and (any(g.tokens[d].lemma in ("the", "this", "that") for d in g.kids(t, "det"))
+                     or any(g.tokens[d].pos == "PRP$" for d in g.kids(t, "nmod:poss")))):
+            # 'Russia struggled to respond to the incursion': a definite offensive with no time of
+            # its own is the one the article already told of
+            earlier = [p for p in state.told if p.actor == m.actor and p.modality == m.modality]
+            m.follows = earlier[-1] if earlier else None
         taken.add((t, rule.type))
         if m.type == "casualties_claimed":
             casualty_figures.update(id(q) for q in m.quantities)
@@ -454,6 +463,14 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
     out += _figure_mentions(f, res, rl, state, out)
     out += _denials_of_claims(f, out, res, rl, state)
     return out
+
+
+def _elsewhere(g: Graph, j: int, t: int, args: set[int]) -> bool:
+    """A place that belongs to another noun of the sentence, not to the event: 'peace in Europe',
+    'the Kremlin's war machine in Ukraine', 'transfer of arms to Russia'."""
+    tok = g.tokens[j]
+    return tok.dep.startswith("nmod") and tok.dep != "nmod:poss" and tok.head != t and tok.head not in args \
+        and g.tokens[tok.head].is_noun
 
 
 def _country_wide(m: Mention) -> bool:
@@ -881,7 +898,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     # soldiers regained villages following a Ukrainian incursion' gives Ukraine no partners).
     actor_heads = a.subject + a.modifier if rule.actor != "troops" else _troop_heads(f, a.object + a.subject, rl)
     for h in actor_heads:
-        codes = phrase_parties(f, h)
+        codes = phrase_parties(f, h, own_only=True)
         if m.actor not in codes:
             continue
         for code in codes:
@@ -914,7 +931,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     heads = a.oblique + a.object + a.subject + a.modifier + a.agent
     if rule.type == "diplomacy" and not tok.is_verb:  # not where another meeting named beside it was
         heads = _without_other_meetings(g, t, heads, rl)
-    seen: set[str] = _not_places(f, rule.type, m.movement)
+    seen: set[str] = _not_places(f, rule.type, m.movement, t)
     for h in heads:
         for pl in phrase_places(f, h):
             if pl.name not in seen:
@@ -935,7 +952,11 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         m.locations.append((name, place, False))
     for j in sorted(f.places):
         pl = f.places[j]
-        if pl.name not in seen:
+        own_ground = (rule.type == "strike" and m.actor is not None and pl.place is not None
+                      and _countries(res, [m.actor]).get(pl.place.country or "") == m.actor)
+        if pl.name not in seen and not (not on_the_ground and _elsewhere(g, j, t, arg_tokens)) and not own_ground:
+            # (a side's strike did not fall on its own ground: 'a drone assault on Moscow, amidst a
+            # wave of 145 Russian drones targeting Ukraine' is not a Russian strike in Moscow)
             seen.add(pl.name)
             m.locations.append((pl.name, pl.place, False))
             if pl.name in f.surfaces:
@@ -1447,7 +1468,7 @@ def _time(f: Facts, t: int, a: Args, m: Mention, rl: Rules, state: ArticleState)
                 return
 
 
-def _not_places(f: Facts, event_type: str, movement: str | None) -> set[str]:
+def _not_places(f: Facts, event_type: str, movement: str | None, trigger: int) -> set[str]:
     """Names of the sentence's places that are not where the event happened: a capital that acts
     ('Moscow launched 145 drones', 'Pyongyang's troops': the party, not the city) and, for
     troops, aid and strikes, where they came from ('sent troops from North Korea'; a withdrawal
@@ -1466,7 +1487,10 @@ def _not_places(f: Facts, event_type: str, movement: str | None) -> set[str]:
         party_cases = ("by", "between") if event_type == "territory_claimed" or movement == "withdrawn" \
             else ("by", "from", "between")  # (regained or withdrawn 'from Kyiv' is at Kyiv)
         acting = (j in f.parties and tok.dep in ("nsubj", "nmod:poss", "obl:agent")) or (
-            j in f.parties and g.tokens[head].dep.startswith(("obl", "nmod")) and g.case_of(head) in party_cases)
+            j in f.parties and g.tokens[head].dep.startswith(("obl", "nmod")) and g.case_of(head) in party_cases) or (
+            # 'support from Pyongyang': a source hanging on another noun is a party, whatever the event
+            j in f.parties and g.tokens[head].dep.startswith("nmod") and g.case_of(head) == "from"
+            and g.tokens[head].head != trigger)
         origin = g.case_of(j) == "from" and (
             event_type in ("military_aid", "strike") or (event_type == "troops_deployed" and movement != "withdrawn"))
         where[pl.name] = where.get(pl.name, False) or not (acting or origin)

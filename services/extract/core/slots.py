@@ -203,10 +203,14 @@ def _modifier_rank(dep: str) -> int:
     return {"nmod:poss": 0, "amod": 0, "compound": 0, "flat": 0, "nmod": 1, "conj": 3}.get(dep, 2)
 
 
-def phrase_parties(f: Facts, i: int) -> list[str]:
-    """Every party code in a phrase (coordinations included), in text order."""
+_CLAUSES = frozenset({"acl:relcl", "ccomp", "advcl", "parataxis"})
+
+
+def phrase_parties(f: Facts, i: int, *, own_only: bool = False) -> list[str]:
+    """Every party code in a phrase (coordinations included), in text order. `own_only` leaves out
+    the phrase's participle clauses ('145 Russian drones targeting Ukraine': Ukraine is not with them)."""
     out: list[str] = []
-    for j in f.g.subtree(i, frozenset({"acl:relcl", "ccomp", "advcl", "parataxis"})):
+    for j in f.g.subtree(i, _CLAUSES | {"acl"} if own_only else _CLAUSES):
         for p in [f.parties.get(j), *f.inner_parties.get(j, ())]:
             if p and p.code not in out:
                 out.append(p.code)

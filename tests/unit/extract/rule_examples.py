@@ -39,8 +39,10 @@ def check(example: Example, events: list[dict[str, Any]]) -> str | None:
     cands = [e for e in events if e["type"] == want["type"]]
     if not cands:
         return f"expected a {want['type']} event, got {[(e['type'], e.get('actor')) for e in events]}"
+    if "count" in want and len(cands) != want["count"]:  # 'the incursion' told again is no second event
+        return f"expected {want['count']} {want['type']} event(s), got {len(cands)}"
     for e in cands:
-        if all(_slot_ok(e, k, v) for k, v in want.items()):
+        if all(_slot_ok(e, k, v) for k, v in want.items() if k != "count"):
             return None
     shown = [{k: e.get(k) for k in want} for e in cands]
     return f"expected {want}, got {shown}"
