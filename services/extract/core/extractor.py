@@ -125,6 +125,7 @@ class Mention:
     # the previous sentence's mention this one goes on telling ('These attacks killed one and
     # injured three', after the sentence on the attacks): grouped with it, whatever its time
     follows: Mention | None = field(default=None, compare=False, repr=False)
+    separate: bool = False  # 'held a separate meeting with Zelenskyy': never one with an earlier mention
     urged: bool = False  # a position someone else asks for ('urged Russia to accept a ceasefire')
 
     @property
@@ -453,6 +454,8 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
             # its own is the one the article already told of
             earlier = [p for p in state.told if p.actor == m.actor and p.modality == m.modality]
             m.follows = earlier[-1] if earlier else None
+        m.separate = g.tokens[t].is_noun and any(g.tokens[d].lemma in rl.classes["distinct_modifiers"]
+                                                  for d in g.kids(t, "amod", "det"))
         taken.add((t, rule.type))
         if m.type == "casualties_claimed":
             casualty_figures.update(id(q) for q in m.quantities)
@@ -944,6 +947,17 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     # has none of its own either
     placeless = all(pl.name in seen for pl in f.places.values())
     on_the_ground = rule.type not in rl.noise["off_ground"]["types"]
+    if not m.locations and rule.type == "troops_deployed":
+        # 'troops conscripted into Russia's military effort', 'sent to join Russia's forces': the
+        # country of the side they were sent into
+        into = [o for o in a.oblique + (g.kids(a.governor, "obl") if a.governor is not None else [])
+                if g.case_of(o) in ("into", "to")]
+        joined = next((f.parties[j] for o in into for j in g.phrase(o) if j in f.parties), None)
+        country = res.parties[joined.code].country if joined is not None and joined.code in res.parties else None
+        canon = res.place_alias.get(country.casefold()) if country else None
+        if canon is not None and joined is not None and joined.code != m.actor:
+            seen.add(canon)
+            m.locations.append((canon, res.places[canon], True))
     if not m.locations and state.last_place and (arg_tokens & f.anaphoric or (placeless and on_the_ground)):
         # 'to the region', or no place at all: the place the article was last about (talks and
         # aid do not happen where the fighting was last told: 'a meeting on this matter')
@@ -1541,6 +1555,8 @@ def figure_kind(f: Facts, q: Qty, qi: int, rl: Rules) -> str | None:
                 near.update(j for k in g.kids(gov, "nsubj", "obj", "nsubj:pass") for j in _measured(g, k))
     lemmas = {g.tokens[j].lemma for j in near} | {g.tokens[j].word.lower() for j in near}
     kinds = {k for k, ws in rl.casualty_lemmas.items() if lemmas & ws}
+    if any(phrase <= lemmas for phrase in rl.death_phrases):
+        kinds.add("killed")  # 'have lost their lives'
     if head != qi and g.tokens[head].lemma in rl.classes["weapon"]:
         kinds = set()  # 'lost 2,600 combat vehicles': equipment, not casualties
     civilian = bool(lemmas & rl.civilian_lemmas) or q.civilian
@@ -1802,6 +1818,8 @@ def merge_mentions(mentions: list[Mention]) -> list[list[Mention]]:
             continue
         for grp in groups:
             same = any(x.sentence.index == m.sentence.index for x in grp)
+            if m.separate and not same:
+                continue
             if all(_compatible(x, m, same) for x in grp):
                 grp.append(m)
                 break

@@ -81,6 +81,7 @@ class Rules:
     noise: dict[str, dict[str, Any]]
     unit_kinds: dict[str, str]
     casualty_lemmas: dict[str, frozenset[str]]
+    death_phrases: tuple[frozenset[str], ...]  # words that together name deaths ('lost their lives')
     civilian_lemmas: frozenset[str]
     people_lemmas: frozenset[str]
     appraisal_verbs: frozenset[str] = frozenset()  # 'Kyiv put Russian losses at 38,000'
@@ -211,6 +212,7 @@ def rules() -> Rules:
         estimate_modifiers=frozenset(mdata["estimate_modifiers"]), noise=noise,
         unit_kinds=dict(fdata["unit_kinds"]),
         casualty_lemmas={k: frozenset(v) for k, v in fdata["casualty_lemmas"].items()},
+        death_phrases=tuple(frozenset(p) for p in fdata["death_phrases"]),
         civilian_lemmas=frozenset(fdata["civilian_lemmas"]),
         people_lemmas=frozenset(fdata["people_lemmas"]), examples=tuple(examples),
         appraisal_verbs=frozenset(fdata["appraisal_verbs"]),
