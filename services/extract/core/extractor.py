@@ -543,8 +543,11 @@ def _denials_of_claims(f: Facts, found: list[Mention], res: Resources, rl: Rules
         party = phrase_party(f, denier, res)
         if party is None:
             continue
-        base = [m for m in found if m.modality != "denied"] or [
-            m for m in state.previous if m.modality != "denied"]
+        base = [m for m in found if m.modality != "denied"]
+        if not base and not g.kids(claim, "nmod", "acl", "ccomp"):
+            # only a bare 'the claim' points back at the previous sentence; 'reports of any
+            # conversation between Trump and Putin' says what it denies, and it is not that
+            base = [m for m in state.previous if m.modality != "denied"]
         for m in base:
             if party.code == m.actor and m.type != "diplomacy":
                 continue  # a party denying its own act is reported as that act's modality already
@@ -604,7 +607,9 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
         return True  # 'needs systems to repel', 'mounting an offensive to reclaim': aims ('urged X to withdraw' is not)
     if tok.is_noun and tok.head >= 0 and g.tokens[tok.head].lemma in purpose and tok.dep in ("obj", "nmod", "obl"):
         return True
+    denied_above = any(rl.attribution_verbs.get(g.tokens[j].lemma) == "denied" for j in g.ancestors(t)[:3])
     if tok.is_noun and any(g.tokens[c].lemma in rl.noise["speculative"]["modifiers"]
+                           and not (g.tokens[c].lemma in rl.noise["speculative"]["denied_ok"] and denied_above)
                            for c in g.kids(t, "amod", "compound", "det")):
         return True
     if rule is not None and rule.type == "offensive_launched" and tok.is_noun and tok.head >= 0:
