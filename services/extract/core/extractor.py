@@ -598,6 +598,13 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
                      and g.tokens[aim_clause.head].pos == "VBD"
                      and g.tokens[aim_clause.head].lemma in rl.noise["aim"]["past_attempt_governors"])):
         return True
+    aim_nouns = rl.noise["aim"]["nouns"]
+    if any(g.tokens[k].lemma == "to" for k in g.kids(aim_clause.i, "mark")) and (
+            (aim_clause.dep == "acl" and aim_clause.head >= 0 and g.tokens[aim_clause.head].lemma in aim_nouns)
+            or any(g.tokens[s_].lemma in aim_nouns for s_ in g.kids(aim_clause.i, "nsubj"))):
+        # 'the Kremlin's bid to ... seize its territory by force': an aim, not a happening (the
+        # parser may make the noun the infinitive's subject)
+        return True
     if (rule is not None and rule.type in rl.noise["aim"]["attempt_types"] and aim_clause.dep == "xcomp"
             and aim_clause.head >= 0 and g.tokens[aim_clause.head].lemma in rl.noise["aim"]["attempt_governors"]):
         return True
@@ -1154,10 +1161,17 @@ def _pronoun_party(f: Facts, heads: list[int], t: int, res: Resources, rl: Rules
                     return PartyMention.implied(state.last_speaker[0])
                 return None
             earlier = [s for v in g.tokens if v.i < j for s in g.kids(v.i, "nsubj") if s < j and s not in g.phrase(h)]
+            thing = tok.lemma in ("it", "its")  # not a person: 'Austin highlighted ... the war it launched'
             for s_ in reversed(earlier):
                 p = phrase_party(f, s_, res)
-                if p is not None:
+                if p is not None and not (thing and p.form == "person"):
                     return p
+            if thing:
+                # the nearest party named before it that is not a person ('Russian casualties in
+                # the war it launched')
+                named = [f.parties[k] for k in sorted(f.parties) if k < j and f.parties[k].form != "person"]
+                if named:
+                    return named[-1]
             for at in attributions(g, t, rl):
                 # 'claims by Russian officials that they had regained Kursk': the one who says it
                 p = phrase_party(f, at.claimant, res) if at.claimant is not None and at.claimant < j else None
