@@ -179,7 +179,11 @@ def phrase_party(f: Facts, i: int, res: Resources) -> PartyMention | None:
                 continue
             seen.add(j)
             if j in f.parties:
-                return f.parties[j]
+                # 'Ukraine-Russia talks' (split at the hyphen, 'Ukraine' under 'Russia'): the
+                # first named leads, as the text orders them
+                first = next((c for c in g.kids(j, "compound") if c in f.parties and c < j
+                              and any(g.tokens[k].pos == "HYPH" for k in range(c + 1, j))), None)
+                return f.parties[first if first is not None else j]
             for c in g.children[j]:
                 dep = g.tokens[c].dep
                 if dep == "acl" and g.tokens[c].pos == "VBN":
