@@ -587,7 +587,8 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
     infinitive = any(g.tokens[m].lemma == "to" for m in g.kids(clause, "mark"))
     talked_about = _talked_about(g, t, clause, rl)
     if infinitive and ct.head >= 0 and ct.dep.split(":")[0] in ("advcl", "acl") and not talked_about \
-            and g.tokens[ct.head].lemma not in rl.noise["purpose"]["carried_out"]:
+            and g.tokens[ct.head].lemma not in rl.noise["purpose"]["carried_out"] \
+            and not any(g.tokens[k].lemma in rl.noise["purpose"]["ongoing"] for k in g.kids(ct.head, "amod")):
         return True
     aim_clause = ct
     while aim_clause.dep == "conj" and aim_clause.head >= 0:  # 'trying to eliminate ... and push further'
@@ -608,9 +609,11 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
     if (rule is not None and rule.type in rl.noise["aim"]["attempt_types"] and aim_clause.dep == "xcomp"
             and aim_clause.head >= 0 and g.tokens[aim_clause.head].lemma in rl.noise["aim"]["attempt_governors"]):
         return True
+    ongoing = rl.noise["purpose"]["ongoing"]
     if infinitive and ct.dep == "xcomp" and ct.head >= 0 and not talked_about and (
             g.tokens[ct.head].lemma in purpose
-            or (g.kids(ct.head, "obj") and g.tokens[ct.head].lemma not in rl.expect_verbs)):
+            or (g.kids(ct.head, "obj") and g.tokens[ct.head].lemma not in rl.expect_verbs)) and not any(
+            g.tokens[k].lemma in ongoing for o in g.kids(ct.head, "obj") for k in g.kids(o, "amod")):
         return True  # 'needs systems to repel', 'mounting an offensive to reclaim': aims ('urged X to withdraw' is not)
     if tok.is_noun and tok.head >= 0 and g.tokens[tok.head].lemma in purpose and tok.dep in ("obj", "nmod", "obl"):
         return True
@@ -884,6 +887,11 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         if actor is None and not tok.is_verb and rule.type == "diplomacy" and state.source_party:
             # 'Thanks for joining the 20th meeting of the Ukraine Defense Contact Group', in a DoD
             # transcript: a meeting nobody is named at is the outlet's government's (see _perspective)
+            actor = PartyMention.implied(state.source_party, "inst")
+        if (actor is None and tok.is_verb and rule.type == "diplomacy" and state.source_party and a.subject
+                and all(g.tokens[s_].lemma in rl.speakers and any(g.tokens[d].lemma == "the" for d in g.kids(s_, "det"))
+                        for s_ in a.subject)):
+            # 'The Secretary has spoken twice with Shoigu', in a DoD transcript: the outlet's own official
             actor = PartyMention.implied(state.source_party, "inst")
     if (actor is None and tok.is_verb and tok.dep == "advcl" and tok.head >= 0
             and any(g.tokens[k].lemma == "with" for k in g.kids(t, "mark")) and _troop_heads(f, a.subject, rl)):
