@@ -454,8 +454,10 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
             # its own is the one the article already told of
             earlier = [p for p in state.told if p.actor == m.actor and p.modality == m.modality]
             m.follows = earlier[-1] if earlier else None
-        m.separate = g.tokens[t].is_noun and any(g.tokens[d].lemma in rl.classes["distinct_modifiers"]
-                                                  for d in g.kids(t, "amod", "det"))
+        # ('held a separate meeting': the verb's object says it too)
+        marked = [t] if g.tokens[t].is_noun else g.kids(t, "obj")
+        m.separate = any(g.tokens[d].lemma in rl.classes["distinct_modifiers"]
+                         for k in marked for d in g.kids(k, "amod", "det"))
         taken.add((t, rule.type))
         if m.type == "casualties_claimed":
             casualty_figures.update(id(q) for q in m.quantities)
@@ -466,6 +468,15 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
     out += _figure_mentions(f, res, rl, state, out)
     out += _denials_of_claims(f, out, res, rl, state)
     return out
+
+
+def _where_antecedent(g: Graph, t: int) -> int | None:
+    """The noun a 'where' relative clause around the trigger hangs on ('in Jeddah, where ...')."""
+    for j in [t, *g.ancestors(t)]:
+        tok = g.tokens[j]
+        if tok.dep == "acl:relcl" and tok.head >= 0 and any(g.tokens[k].lemma == "where" for k in g.kids(j, "advmod")):
+            return tok.head
+    return None
 
 
 def _elsewhere(g: Graph, j: int, t: int, args: set[int]) -> bool:
@@ -967,6 +978,13 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     # has none of its own either
     placeless = all(pl.name in seen for pl in f.places.values())
     on_the_ground = rule.type not in rl.noise["off_ground"]["types"]
+    where_head = _where_antecedent(g, t)
+    if where_head is not None and where_head in f.places and f.places[where_head].name not in seen:
+        # 'talks in Jeddah, Saudi Arabia, where Ukraine said it is ready to accept ...': the place
+        # a 'where' clause hangs on is where what it tells happened
+        pl = f.places[where_head]
+        seen.add(pl.name)
+        m.locations.insert(0, (pl.name, pl.place, True))
     if not m.locations and rule.type == "troops_deployed":
         # 'troops conscripted into Russia's military effort', 'sent to join Russia's forces': the
         # country of the side they were sent into
@@ -1811,7 +1829,11 @@ def _parties(m: Mention) -> frozenset[str]:
 def _q_compatible(a: list[Figure], b: list[Figure]) -> bool:
     for qa in a:
         for qb in b:
-            if qa["kind"] != qb["kind"] or qa.get("vague") or qb.get("vague"):
+            if qa.get("vague") or qb.get("vague"):
+                continue
+            if "single_action" in (qa.get("scope"), qb.get("scope")) and qa.get("scope") != qb.get("scope"):
+                return False  # one action's toll and a running total are two happenings, whatever they count
+            if qa["kind"] != qb["kind"]:
                 continue
             if (qa.get("value"), qa.get("low"), qa.get("high")) != (qb.get("value"), qb.get("low"), qb.get("high")):
                 return False
