@@ -483,6 +483,9 @@ def _elsewhere(g: Graph, j: int, t: int, args: set[int]) -> bool:
     """A place that belongs to another noun of the sentence, not to the event: 'peace in Europe',
     'the Kremlin's war machine in Ukraine', 'transfer of arms to Russia'."""
     tok = g.tokens[j]
+    if tok.dep.startswith("obl") and tok.head >= 0 and g.tokens[tok.head].is_verb and tok.head != t \
+            and tok.head not in g.ancestors(t):
+        return True  # '... which are helping drive the Kremlin's war machine in Ukraine': another verb's place
     return tok.dep.startswith("nmod") and tok.dep != "nmod:poss" and tok.head != t and tok.head not in args \
         and g.tokens[tok.head].is_noun
 
@@ -966,8 +969,13 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     if rule.type == "diplomacy" and not tok.is_verb:  # not where another meeting named beside it was
         heads = _without_other_meetings(g, t, heads, rl)
     seen: set[str] = _not_places(f, rule.type, m.movement, t)
+    # talks and aid take no place named inside another noun of their phrases ('agreed to a
+    # ceasefire as a step toward peace in Europe'); a place noun may stand between ('the port
+    # city of Jeddah')
+    on_the_ground = rule.type not in rl.noise["off_ground"]["types"]
+    via = None if on_the_ground else rl.classes["territory"] | rl.classes["facility"]
     for h in heads:
-        for pl in phrase_places(f, h):
+        for pl in phrase_places(f, h, via):
             if pl.name not in seen:
                 seen.add(pl.name)
                 m.locations.append((pl.name, pl.place, True))
@@ -977,7 +985,6 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     # a sentence whose places were all set aside (a party named as one: 'deployment by Moscow')
     # has none of its own either
     placeless = all(pl.name in seen for pl in f.places.values())
-    on_the_ground = rule.type not in rl.noise["off_ground"]["types"]
     where_head = _where_antecedent(g, t)
     if where_head is not None and where_head in f.places and f.places[where_head].name not in seen:
         # 'talks in Jeddah, Saudi Arabia, where Ukraine said it is ready to accept ...': the place
@@ -1006,7 +1013,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         pl = f.places[j]
         own_ground = (rule.type == "strike" and m.actor is not None and pl.place is not None
                       and _countries(res, [m.actor]).get(pl.place.country or "") == m.actor)
-        if pl.name not in seen and not (not on_the_ground and _elsewhere(g, j, t, arg_tokens)) and not own_ground:
+        if pl.name not in seen and not (not on_the_ground and _elsewhere(g, j, t, set(heads))) and not own_ground:
             # (a side's strike did not fall on its own ground: 'a drone assault on Moscow, amidst a
             # wave of 145 Russian drones targeting Ukraine' is not a Russian strike in Moscow)
             seen.add(pl.name)

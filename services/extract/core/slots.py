@@ -221,12 +221,23 @@ def phrase_parties(f: Facts, i: int, *, own_only: bool = False) -> list[str]:
     return out
 
 
-def phrase_places(f: Facts, i: int) -> list[PlaceMention]:
+def phrase_places(f: Facts, i: int, via: AbstractSet[str] | None = None) -> list[PlaceMention]:
+    """The places in the phrase headed by i. With `via`, only places reached from i through
+    places or nouns of `via` ('the Red Sea port city of Jeddah'), not those of another noun in
+    the phrase ('a step toward peace in Europe')."""
+    g = f.g
     out: list[PlaceMention] = []
-    for j in f.g.subtree(i, frozenset({"acl:relcl", "ccomp", "parataxis"})):
+    for j in g.subtree(i, frozenset({"acl:relcl", "ccomp", "parataxis"})):
         pl = f.places.get(j)
-        if pl and all(pl.name != o.name for o in out):
-            out.append(pl)
+        if not pl or any(pl.name == o.name for o in out):
+            continue
+        if via is not None:
+            k = g.tokens[j].head
+            while k >= 0 and k != i and (k in f.places or g.tokens[k].lemma in via or not g.tokens[k].is_noun):
+                k = g.tokens[k].head
+            if k != i:
+                continue
+        out.append(pl)
     return out
 
 

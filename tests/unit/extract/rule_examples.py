@@ -17,9 +17,9 @@ def example_article(example: Example) -> Article:
 def _slot_ok(event: dict[str, Any], key: str, want: Any) -> bool:
     if key == "claimants":
         return sorted(c.get("party") or "-" for c in event.get("claimants") or []) == sorted(want)
-    if key == "locations":  # the first places given, in order
+    if key == "locations":  # the first places given, in order ([]: no place at all)
         names = [loc["name"] for loc in event.get("locations") or []]
-        return names[:len(want)] == want
+        return names[:len(want)] == want if want else not names
     if key == "time_from_article":
         return bool((event.get("time") or {}).get("from_article_date")) == want
     if key == "quantities":
