@@ -14,6 +14,11 @@ _WORDNUMS = {
     "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
     "eighty": 80, "ninety": 90, "a hundred": 100, "one hundred": 100, "a dozen": 12, "a thousand": 1000,
 }
+# compound tens as written out: 'Fifty-three seriously injured fighters', 'twenty one'
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_ONES = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_WORDNUMS.update({f"{tens}{sep}{ones}": tv + ov for tens, tv in _TENS.items() for ones, ov in _ONES.items()
+                  for sep in ("-", " ")})
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "hundred": 1e2}
 _SHARES = {"half": 0.5, "a half": 0.5, "one-half": 0.5, "a third": 1 / 3, "one-third": 1 / 3, "one third": 1 / 3,
            "two-thirds": 2 / 3, "two thirds": 2 / 3, "a quarter": 0.25, "one-quarter": 0.25, "one quarter": 0.25,
@@ -152,8 +157,9 @@ def find_quantities(text: str, res: Resources | None = None) -> list[Qty]:
         unit_end = e
         civilian = False
         um = unit_rx.match(text[e:e + 80])
-        if um and re.match(r"\s+(?:at\s+least\s+|about\s+|another\s+)?" + _ANYNUM + r"\b", text[e + um.end():e + um.end() + 30], re.I):
-            um = None  # 'killed one and injured three': 'injured' counts its own number
+        if um and re.match(r"\s+(?:(?:" + _APPROX + r"|another)\s+)?" + _ANYNUM + r"\b", text[e + um.end():e + um.end() + 30],
+                           re.I):
+            um = None  # 'killed one and injured (more than) three': 'injured' counts its own number
         if um and not _STOP_MODS.search(um.group("mods")):
             unit = unit_alias[um.group("unit").lower()]
             unit_end = e + um.end()
