@@ -418,11 +418,13 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
         if m.type == "territory_claimed" and m.change in ("captured", "regained") and _attempted(g, t, rl):
             # 'Russia continues to attempt to take ground': an offensive, not a capture
             m.type, m.change = "offensive_launched", None
+        head_lemma = g.tokens[g.tokens[t].head].lemma if g.tokens[t].head >= 0 else ""
         if (m.type == "offensive_launched" and g.tokens[t].lemma in rl.classes["raid_nouns"]
-                and g.tokens[t].pos == "NNS" and _country_wide(m)
+                and g.tokens[t].pos == "NNS" and (_country_wide(m) or head_lemma in rl.classes["volley_nouns"])
                 and not _troop_heads(f, role_tokens(g, a, "any"), rl)):
-            # 'carried out still more savage attacks against Ukraine': repeated attacks on a whole
-            # country, no troops named, are strikes (an assault takes a front, not a country)
+            # 'carried out still more savage attacks against Ukraine', 'another round of attacks in
+            # the Odesa region': repeated attacks on a whole country, or in waves, no troops named,
+            # are strikes (an assault takes a front, not a country)
             m.type = "strike"
         if m.change == "captured" and g.tokens[t].lemma in rl.classes["holding_verbs"] and _ongoing(g, t):
             m.change = "controls"  # 'Ukrainian forces have occupied large parts of Kursk': they hold them

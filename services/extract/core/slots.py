@@ -356,6 +356,8 @@ def arguments(g: Graph, t: int, measures: frozenset[str] = frozenset()) -> Args:
                 and g.tokens[gov].lemma in measures and g.tokens[gov].head >= 0):
             place = g.tokens[gov]  # 'led eight hours of talks': 'hours' stands where the talks are
             gov = place.head
+            # what the measure is placed by is the trigger's: 'another round of attacks in the Odesa region'
+            a.oblique += [c for c in g.kids(place.i, "nmod") if c != t and g.case_of(c) not in ("of",)]
         if (gov >= 0 and place.dep == "conj" and g.tokens[gov].is_noun and g.tokens[gov].pos in ("NN", "NNS")
                 and g.tokens[gov].dep == "obj"):
             # 'conducting some harassing fires and some probing attacks': the first conjunct's verb
