@@ -486,10 +486,22 @@ def _elsewhere(g: Graph, j: int, t: int, args: set[int]) -> bool:
     'the Kremlin's war machine in Ukraine', 'transfer of arms to Russia'."""
     tok = g.tokens[j]
     if tok.dep.startswith("obl") and tok.head >= 0 and g.tokens[tok.head].is_verb and tok.head != t \
-            and tok.head not in g.ancestors(t):
+            and tok.head not in g.ancestors(t) and not _in_own_clause(g, tok.head, t):
         return True  # '... which are helping drive the Kremlin's war machine in Ukraine': another verb's place
     return tok.dep.startswith("nmod") and tok.dep != "nmod:poss" and tok.head != t and tok.head not in args \
         and g.tokens[tok.head].is_noun
+
+
+def _in_own_clause(g: Graph, verb: int, t: int) -> bool:
+    """The verb hangs under the trigger without a clause that modifies a noun between them
+    ('Speaking to military brass gathered in Paris': yes; 'a meeting ... to discuss transfers,
+    which are helping drive the war machine in Ukraine': no)."""
+    j = verb
+    while j >= 0 and j != t:
+        if g.tokens[j].dep.startswith("acl"):
+            return False
+        j = g.tokens[j].head
+    return j == t
 
 
 def _country_wide(m: Mention) -> bool:

@@ -231,7 +231,7 @@ def phrase_places(f: Facts, i: int, via: AbstractSet[str] | None = None) -> list
         pl = f.places.get(j)
         if not pl or any(pl.name == o.name for o in out):
             continue
-        if via is not None:
+        if via is not None and j != i:  # (the argument's head itself is always its place)
             k = g.tokens[j].head
             while k >= 0 and k != i and (k in f.places or g.tokens[k].lemma in via or not g.tokens[k].is_noun):
                 k = g.tokens[k].head
