@@ -426,6 +426,10 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
             # the Odesa region': repeated attacks on a whole country, or in waves, no troops named,
             # are strikes (an assault takes a front, not a country)
             m.type = "strike"
+        if m.type == "offensive_launched" and _stative(g, t, rl):
+            # 'troops are present in the border region and are engaged in combat': a state of the
+            # troops there, told as their deployment ('have engaged in combat' is an offensive)
+            m.type, m.movement = "troops_deployed", "deployed"
         if m.change == "captured" and g.tokens[t].lemma in rl.classes["holding_verbs"] and _ongoing(g, t):
             m.change = "controls"  # 'Ukrainian forces have occupied large parts of Kursk': they hold them
         if rule.id.startswith("diplomacy.position"):
@@ -502,6 +506,13 @@ def _in_own_clause(g: Graph, verb: int, t: int) -> bool:
             return False
         j = g.tokens[j].head
     return j == t
+
+
+def _stative(g: Graph, t: int, rl: Rules) -> bool:
+    """'are engaged in combat': a participle of fighting after 'be', not 'have engaged'."""
+    tok = g.tokens[t]
+    aux = [g.tokens[x].lemma for x in g.kids(t, "aux", "aux:pass", "cop")]
+    return tok.lemma in rl.classes["stative_fight"] and tok.pos == "VBN" and "be" in aux and "have" not in aux
 
 
 def _country_wide(m: Mention) -> bool:
