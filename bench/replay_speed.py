@@ -67,6 +67,19 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
+def _pss_kb(pid: int) -> int:
+    # Proportional set size: a page shared by k processes counts 1/k in each, so the sum over
+    # the parent and its forked writers is the memory they really hold together.
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def _python_children(pid: int) -> list[int]:
     # The forked writers: children of this process that are Python (the broker's and Redis'
     # processes are started through scripts, under other parents or other names).
@@ -89,10 +102,11 @@ def _python_children(pid: int) -> list[int]:
 class PeakRss:
     """Samples, every 0.1 s, the RSS of this process alone and of this process plus its forked
     writers (a sum of RSS: pages the writers share copy-on-write with the parent count twice,
-    so it over-states the tree). Linux only (/proc); the replay's own memory, not the broker's."""
+    so it over-states the tree; the sum of their PSS does not). Linux only (/proc); the
+    replay's own memory, not the broker's."""
 
     def __init__(self) -> None:
-        self.own_kb = self.tree_kb = 0
+        self.own_kb = self.tree_kb = self.tree_pss_kb = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -100,8 +114,10 @@ class PeakRss:
         me = os.getpid()
         while not self._stop.wait(0.1):
             own = _rss_kb(me)
+            children = _python_children(me)
             self.own_kb = max(self.own_kb, own)
-            self.tree_kb = max(self.tree_kb, own + sum(_rss_kb(c) for c in _python_children(me)))
+            self.tree_kb = max(self.tree_kb, own + sum(_rss_kb(c) for c in children))
+            self.tree_pss_kb = max(self.tree_pss_kb, _pss_kb(me) + sum(_pss_kb(c) for c in children))
 
     def __enter__(self) -> PeakRss:
         self._thread.start()
@@ -150,7 +166,7 @@ async def main(n: int, empty: int, reextracted: int) -> None:
               f"({(own_cpu + kids_cpu) / total * 1e6:.1f} us a record)")
         print(f"peak RSS during the replay: {peak.own_kb / 1024:,.0f} MB in this process "
               f"({before_kb / 1024:,.0f} MB before it), {peak.tree_kb / 1024:,.0f} MB with its forked writers "
-              "(sum of RSS)")
+              f"(sum of RSS; sum of PSS {peak.tree_pss_kb / 1024:,.0f} MB)")
     finally:
         kafka.stop()
         redis_.stop()
