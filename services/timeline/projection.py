@@ -454,7 +454,7 @@ async def _write_entries(store: TimelineStore, fold: CompactFold, by_entry: dict
             changes.member_add[entry_id] = set(ids)
             changes.add_events.update({i: events[i] for i in ids})
             for i in ids:  # the bases the live projector resolves unplaced claims over (plan)
-                if (b := base_key(events[i])) is not None:
+                if (b := fold.base_key(i)) is not None:
                     changes.member_add.setdefault(b, set()).add(i)
             changes.upsert_entries[entry_id] = build_entry(entry_id, [events[i] for i in ids])
         if not events_staged:

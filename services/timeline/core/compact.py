@@ -20,7 +20,13 @@ from typing import NamedTuple
 from schemas.events import Event, parse_event
 from schemas.extraction import ArticleExtracted
 from services.timeline.core.fold import _event_rank, _version_rank
-from services.timeline.core.grouping import KeyParts, entry_key_parts, key_from_parts, resolve_keys
+from services.timeline.core.grouping import (
+    KeyParts,
+    base_key_of_parts,
+    entry_key_parts,
+    key_from_parts,
+    resolve_keys,
+)
 
 __all__ = ["CompactFold", "Held"]
 
@@ -113,6 +119,10 @@ class CompactFold:
         for key in keys:
             out.setdefault(key_from_parts(resolved[self._parts[key]]), set()).update(self._by_key[key])
         return {entry_id: frozenset(ids) for entry_id, ids in out.items()}
+
+    def base_key(self, event_id: str) -> str | None:
+        """`grouping.base_key` of a held event, from the parts of its key (the fold has them)."""
+        return base_key_of_parts(self._parts[self.held[event_id].key])
 
     def events(self, event_ids: list[str]) -> dict[str, Event]:
         """The held events of these ids, decoded."""

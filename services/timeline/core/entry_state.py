@@ -1,19 +1,23 @@
 """An entry kept up to date claim by claim: `EntryState`.
 
-`fold.build_entry(entry_id, claims)` is the definition of an entry: a pure function of the
-set of its claims. Rebuilding it from all its claims whenever one arrives costs O(n) per
-claim, and a running story (a casualty tally reported every day for a season) makes one
-entry of thousands of claims, so the live projector slowed down day by day (issue 14).
+`fold.reference_entry(entry_id, claims)` is the definition of an entry (`fold.build_entry`
+computes it): a pure function of the set of its claims. Rebuilding it from all its claims
+whenever one arrives costs O(n) per claim, and a running story (a casualty tally reported
+every day for a season) makes one entry of thousands of claims, so the live projector slowed
+down day by day (issue 14).
 
-`EntryState` keeps what `build_entry` derives from the claims as aggregates that a claim
+`EntryState` keeps what `reference_entry` derives from the claims as aggregates that a claim
 can be added to or taken out of: counts per value for every mode and every set (type,
 actor, places, claimants, modalities, articles...), sorted multisets for every minimum and
 maximum (dates, figures), and per figure group the figures sorted by value within their
 publication window, so that the contest check reads the few figures at the extremes of a
 window instead of every pair. `add` and `remove` cost O(log n) for the entry;
-`entry()` gives exactly the `Entry` `build_entry` gives for the same claims (a Hypothesis
-state machine checks it for any sequence of adds, removes and re-extractions:
-tests/unit/timeline/test_entry_state.py). Producing that `Entry` still copies the claims
+`entry()` gives exactly the `Entry` `reference_entry` gives for the same claims (a
+Hypothesis state machine checks it for any sequence of adds, removes and re-extractions,
+from a state built claim by claim or in bulk: tests/unit/timeline/test_entry_state.py).
+Built from many claims at once (`EntryState(entry_id, claims)`: a rebuild's large entries,
+the projector loading an entry from its store), it reads each claim once and counts in
+bulk; its sorted parts are sorted on their first read. Producing that `Entry` still copies the claims
 into its `claims` tuple (and the articles into `articles`): a C-level copy, not a rebuild.
 
 The parts that a value count cannot give (the order of the distinct locations, the
@@ -487,11 +491,12 @@ class _Side:
 
 
 class EntryState:
-    """One entry's claims and the aggregates `build_entry` derives from them.
+    """One entry's claims and the aggregates `reference_entry` derives from them.
 
-    `add(event)` puts a claim in (of two copies of one event id, the one `build_entry` would
-    keep stays), `remove(event_id)` takes one out, `entry()` is `build_entry(entry_id,
-    claims)`. Not thread-safe; `entry()` caches its answer until the next change.
+    `add(event)` puts a claim in (of two copies of one event id, the one `reference_entry`
+    would keep stays), `remove(event_id)` takes one out, `entry()` is
+    `reference_entry(entry_id, claims)`. Not thread-safe; `entry()` caches its answer until
+    the next change.
     """
 
     def __init__(self, entry_id: str, claims: Iterable[Event] = ()) -> None:

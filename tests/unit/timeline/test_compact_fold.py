@@ -10,6 +10,7 @@ from schemas.events import Event, dump_event
 from schemas.extraction import ArticleExtracted
 from services.timeline.core.compact import CompactFold
 from services.timeline.core.fold import fold_state
+from services.timeline.core.grouping import base_key
 from tests.unit.timeline.test_properties import VERSIONS, event_lists
 
 
@@ -41,6 +42,7 @@ def test_the_compact_fold_keeps_what_fold_state_keeps(records):
     assert compact.by_key() == state.by_key
     assert compact.by_entry() == state.by_entry
     assert compact.article_versions == state.article_versions
+    assert {i: compact.base_key(i) for i in compact.held} == {i: base_key(e) for i, e in state.events.items()}
 
 
 def test_a_rebuild_writes_its_entries_in_runs_bounded_by_claims():
