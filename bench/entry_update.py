@@ -17,11 +17,17 @@ Two paths are timed for N = 100, 1,000, 3,000 and 10,000 claims:
 
 Each figure is the median of `--repeat` operations, after one untimed warm-up operation
 (a projector's first touch of an entry may load it from the store).
+
+A second table times building one entry from all its N claims (what a rebuild does per
+entry), per claim, with the cyclic GC paused as `projection.rebuild` pauses it: the passes
+of `reference_entry` against `build_entry` (an `EntryState` loaded in bulk from 2,000 claims
+on), the best of three.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import importlib.util
 import statistics
 import sys
@@ -39,6 +45,7 @@ from schemas.extraction import ArticleExtracted  # noqa: E402
 from services.common.topics import ALL_TOPICS, EVENTS  # noqa: E402
 from services.embedded.sqlite_log import SqliteLog  # noqa: E402
 from services.timeline.core import build_entry, entry_key  # noqa: E402
+from services.timeline.core.fold import reference_entry  # noqa: E402
 from services.timeline.memory_store import MemoryTimelineStore  # noqa: E402
 from services.timeline.projection import Projector  # noqa: E402
 
@@ -156,6 +163,25 @@ async def projector_path(n: int, repeat: int) -> tuple[float, float]:
     return median_ms(adds[1:]), median_ms(removes[1:])
 
 
+def whole_entry_us(n: int) -> tuple[float, float]:
+    """µs per claim to build one entry from n claims: reference_entry, build_entry (GC paused)."""
+    claims = [tally_claim(i) for i in range(n)]
+    entry_id = entry_key(claims[0])
+    best: list[float] = []
+    gc.disable()
+    try:
+        for build in (reference_entry, build_entry):
+            samples = []
+            for _ in range(3):
+                started = time.perf_counter()
+                build(entry_id, claims)
+                samples.append(time.perf_counter() - started)
+            best.append(min(samples) / n * 1e6)
+    finally:
+        gc.enable()
+    return best[0], best[1]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,1000,3000,10000")
@@ -174,6 +200,13 @@ def main() -> None:
         rows.append(("projector step (memory store)", asyncio.run(projector_path(n, args.repeat))))
         for label, (add, remove) in rows:
             print(f"{n:>7,} | {label:<34} | {add:>13.3f} | {remove:>16.3f}", flush=True)
+    print()
+    print("one entry built from all its N claims, GC paused (as a rebuild runs), best of 3; µs per claim")
+    print(f"{'N':>7} | {'reference_entry (passes)':>24} | {'build_entry':>11}")
+    print("-" * 50)
+    for n in sorted({*sizes, 30_000}):
+        reference, built = whole_entry_us(n)
+        print(f"{n:>7,} | {reference:>24.1f} | {built:>11.1f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -17,8 +17,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
+import os
+import resource
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -52,6 +56,78 @@ async def bare_read(bootstrap: str, topic: str, partitions: int, total: int) -> 
     return elapsed
 
 
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _pss_kb(pid: int) -> int:
+    # Proportional set size: a page shared by k processes counts 1/k in each, so the sum over
+    # the parent and its forked writers is the memory they really hold together.
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _python_children(pid: int) -> list[int]:
+    # The forked writers: children of this process that are Python (the broker's and Redis'
+    # processes are started through scripts, under other parents or other names).
+    out = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry}/comm") as comm:
+                name = comm.read().strip()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and name.startswith("python"):
+            out.append(int(entry))
+    return out
+
+
+class PeakRss:
+    """Samples, every 0.1 s, the RSS of this process alone and of this process plus its forked
+    writers (a sum of RSS: pages the writers share copy-on-write with the parent count twice,
+    so it over-states the tree; the sum of their PSS does not). Linux only (/proc); the
+    replay's own memory, not the broker's."""
+
+    def __init__(self) -> None:
+        self.own_kb = self.tree_kb = self.tree_pss_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        me = os.getpid()
+        while not self._stop.wait(0.1):
+            own = _rss_kb(me)
+            children = _python_children(me)
+            self.own_kb = max(self.own_kb, own)
+            self.tree_kb = max(self.tree_kb, own + sum(_rss_kb(c) for c in children))
+            self.tree_pss_kb = max(self.tree_pss_kb, _pss_kb(me) + sum(_pss_kb(c) for c in children))
+
+    def __enter__(self) -> PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 async def main(n: int, empty: int, reextracted: int) -> None:
     run_dir = Path(tempfile.mkdtemp(prefix="claimline-bench-"))
     kafka, redis_ = start_kafka(run_dir / "kafka"), start_redis(run_dir / "redis")
@@ -63,10 +139,20 @@ async def main(n: int, empty: int, reextracted: int) -> None:
         topic = EVENTS.name(prefix)
         total = len(records)
         markers = sum(1 for r in records if isinstance(r, ArticleExtracted))
+        del records  # the generated log is not the replay's memory
+        gc.collect()
         bare = await bare_read(kafka.bootstrap, topic, EVENTS.partitions, total)
         settings = Settings(kafka_bootstrap=kafka.bootstrap, redis_url=redis_.url, topic_prefix=prefix,
                             redis_prefix="bench")
-        report = await replay_redis(settings)
+        before_kb = _rss_kb(os.getpid())
+        # CPU seconds, beside the wall clock: on a shared machine the wall clock also counts
+        # whatever else ran; the writers are waited-for children, the broker and Redis are not.
+        own0, kids0 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        with PeakRss() as peak:
+            report = await replay_redis(settings)
+        own1, kids1 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        own_cpu = own1.ru_utime + own1.ru_stime - own0.ru_utime - own0.ru_stime
+        kids_cpu = kids1.ru_utime + kids1.ru_stime - kids0.ru_utime - kids0.ru_stime
         replay = report["seconds"]
         print(f"records: {total} ({total - markers} events, of them {total - markers - n} by an older "
               f"extractor; {markers} markers, of them {empty} of articles without events), "
@@ -76,6 +162,11 @@ async def main(n: int, empty: int, reextracted: int) -> None:
               f"{report['workers']} writer processes)")
         print(f"replay phases: {report['phases']}")
         print(f"replay / bare consumer: {bare / replay:.2f}")
+        print(f"replay CPU: {own_cpu:.2f} s in this process + {kids_cpu:.2f} s in its forked writers "
+              f"({(own_cpu + kids_cpu) / total * 1e6:.1f} us a record)")
+        print(f"peak RSS during the replay: {peak.own_kb / 1024:,.0f} MB in this process "
+              f"({before_kb / 1024:,.0f} MB before it), {peak.tree_kb / 1024:,.0f} MB with its forked writers "
+              f"(sum of RSS; sum of PSS {peak.tree_pss_kb / 1024:,.0f} MB)")
     finally:
         kafka.stop()
         redis_.stop()

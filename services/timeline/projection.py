@@ -5,8 +5,9 @@ It loads just the part of the state the batch touches (the batch's articles and 
 entries their events fall into), folds the batch in with `core.apply`, updates the touched
 entries' incremental states (`core.entry_state.EntryState`, kept between batches in an
 `EntryCache`: adding a claim to an entry of thousands costs O(log n), not a rebuild), and
-commits that with the new positions. A rebuild builds each entry once with
-`core.build_entry`, which the states equal. Records that are not valid events go to the
+commits that with the new positions. A rebuild folds the log keeping documents instead of
+events (`core.compact.CompactFold`) and builds each entry once with `core.build_entry`,
+which the states equal. Records that are not valid events go to the
 events dead-letter topic first, so nothing is lost.
 """
 from __future__ import annotations
@@ -19,7 +20,7 @@ import sys
 import time
 import traceback
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from aiokafka.errors import KafkaError
@@ -34,9 +35,9 @@ from services.common.dlq import park, parked_coordinates
 from services.common.errors import describe_validation_error
 from services.common.ports import EventLog, Record
 from services.common.topics import EVENTS, EVENTS_DLQ
-from services.timeline.core import FoldState, apply, build_entry, entries_of, entry_key
+from services.timeline.core import FoldState, apply, build_entry, entry_key
+from services.timeline.core.compact import CompactFold
 from services.timeline.core.entry_state import EntryState
-from services.timeline.core.fold import fold_state
 from services.timeline.core.grouping import KeyParts, base_key, entry_key_parts, key_from_parts, resolve_keys
 from services.timeline.store import ChangeSet, TimelineStore
 
@@ -314,8 +315,10 @@ async def rebuild(event_log: EventLog, store: TimelineStore, *, progress: Callab
                   clock_ms: Callable[[], int] = lambda: int(time.time() * 1000), fence: str | None = None) -> dict:
     """Fold the whole events topic into an empty store (a replay into a fresh namespace).
 
-    Reads to the end offsets and folds everything in memory with the core (linear time).
-    Building and writing the entries, most of the work, is then shared by `workers`
+    Reads to the end offsets and folds everything in memory with the core (linear time),
+    keeping each current event as the JSON it was read from (`core.compact.CompactFold`), and
+    builds the entries from their events decoded again one chunk at a time. Building and
+    writing the entries, most of the work, is then shared by `workers`
     processes (0: `default_rebuild_workers()`) when the store can be reopened in a forked child (`store.forked_writer`,
     Redis); the positions and article versions go in one last commit after every share
     is written, so a store that shows positions holds the whole state. Invalid records
@@ -339,10 +342,10 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
     ends = await event_log.end_offsets(EVENTS)
     target = sum(ends.values())
     positions: dict[int, int] = {}
-    decoded: list[Event | ArticleExtracted] = []
-    # Each decoded event's JSON as read (by the event object: of two copies of one event id,
-    # the fold keeps the better-ranked one, which need not be the last read).
-    documents: dict[int, bytes] = {}
+    # Folded as read, keeping each current event as the JSON it was read from (a decoded event
+    # takes about five times its JSON's memory): the entries are built from the documents,
+    # decoded again one chunk at a time.
+    fold = CompactFold()
     letters: list[DeadLetter] = []
     # Stores that can take the events' documents while the log is still read (Redis) say how;
     # what was staged under each id last, to correct after the fold.
@@ -363,10 +366,9 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
                 if isinstance(item, DeadLetter):
                     letters.append(item)
                     continue
-                decoded.append(item)
+                value: bytes = record.value  # type: ignore[assignment]  # decoded, so not None
+                fold.apply(item, value)
                 if not isinstance(item, ArticleExtracted):
-                    value: bytes = record.value  # type: ignore[assignment]  # decoded, so not None
-                    documents[id(item)] = value
                     batch[item.event_id] = value
             if stager is not None:
                 await stager.write(batch)
@@ -381,18 +383,17 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
         if letters:
             await park(event_log, EVENTS_DLQ, letters, already=await parked_coordinates(event_log, "events"))
         read_s = time.perf_counter() - started
-        state = fold_state(decoded)
-        raw = {event_id: documents[id(event)] for event_id, event in state.events.items()}
-        del documents
         if stager is not None:
             # The events hash must hold exactly the state's events, each as the copy kept.
-            await stager.finish({i: doc for i, doc in raw.items() if staged.get(i) is not doc},
-                                (i for i in staged if i not in raw))
+            await stager.finish({i: h.document for i, h in fold.held.items() if staged.get(i) is not h.document},
+                                (i for i in staged if i not in fold.held))
+            del staged
     finally:
         if stager is not None:
             await stager.close()
+    by_entry = fold.by_entry()
     fold_s = time.perf_counter() - started - read_s
-    entry_ids = sorted(state.by_entry)
+    entry_ids = sorted(by_entry)
     # Stores that a forked process can reopen (RedisTimelineStore) say how.
     open_writer: Callable[[], TimelineStore] | None = getattr(store, "forked_writer", lambda: None)()
     # Below a few hundred entries a process costs more than it saves.
@@ -400,46 +401,68 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
     workers = min(workers, max(1, len(entry_ids) // min_entries_per_worker)) if forks else 1
     shares = [entry_ids[k::workers] for k in range(workers)]
     staged_all = stager is not None
-    children = [_fork_writer(open_writer, state, raw, share, entries_per_commit, staged_all)
+    children = [_fork_writer(open_writer, fold, by_entry, share, entries_per_commit, staged_all)
                 for share in shares[1:]] if open_writer else []  # one share unless a writer can fork
     try:
-        await _write_entries(store, state, raw, shares[0], entries_per_commit, staged_all)
+        await _write_entries(store, fold, by_entry, shares[0], entries_per_commit, staged_all)
     finally:
         failed = [pid for pid in children if not await _exited_cleanly(pid)]
     if failed:
         raise RuntimeError(f"rebuild: {len(failed)} of {workers} writer processes failed (see their output above); "
                            "nothing was marked as complete")
     # The positions mark the projection complete: only while holding the lease, if one is used.
-    await store.commit(ChangeSet(article_versions=dict(state.article_versions), positions={topic: positions},
+    await store.commit(ChangeSet(article_versions=dict(fold.article_versions), positions={topic: positions},
                                  fence=fence))
     write_s = time.perf_counter() - started - read_s - fold_s
-    return {"records": done, "events": len(state.events), "entries": len(entry_ids), "dead_letters": len(letters),
+    return {"records": done, "events": len(fold.held), "entries": len(entry_ids), "dead_letters": len(letters),
             "workers": workers, "phases": {"read_decode_s": round(read_s, 2), "fold_s": round(fold_s, 2),
                                            "write_s": round(write_s, 2)}}
 
 
-async def _write_entries(store: TimelineStore, state: FoldState, raw: dict[str, bytes], entry_ids: list[str],
-                         entries_per_commit: int, events_staged: bool = False) -> None:
-    """Build the given entries from the folded state and write them with their events
-    (`events_staged`: the events' documents are in the store already)."""
-    for start in range(0, len(entry_ids), entries_per_commit):
-        chunk = entry_ids[start:start + entries_per_commit]
+# At most this many claims are decoded, built and committed at once by a rebuild's writer:
+# what its memory holds beyond the folded documents. Counted in claims, not entries, as a
+# few entries may hold most of a log's claims.
+CLAIMS_PER_COMMIT = 10_000
+
+
+def _commit_chunks(entry_ids: list[str], by_entry: dict[str, frozenset[str]],
+                   entries_per_commit: int) -> Iterator[list[str]]:
+    """The entries in runs of at most `entries_per_commit` entries and, unless one entry has
+    more, CLAIMS_PER_COMMIT claims."""
+    chunk: list[str] = []
+    claims = 0
+    for entry_id in entry_ids:
+        if chunk and (len(chunk) >= entries_per_commit or claims + len(by_entry[entry_id]) > CLAIMS_PER_COMMIT):
+            yield chunk
+            chunk, claims = [], 0
+        chunk.append(entry_id)
+        claims += len(by_entry[entry_id])
+    if chunk:
+        yield chunk
+
+
+async def _write_entries(store: TimelineStore, fold: CompactFold, by_entry: dict[str, frozenset[str]],
+                         entry_ids: list[str], entries_per_commit: int, events_staged: bool = False) -> None:
+    """Build the given entries from the folded documents and write them with their events
+    (`events_staged`: the events' documents are in the store already). Only one chunk's
+    events are decoded at a time."""
+    for chunk in _commit_chunks(entry_ids, by_entry, entries_per_commit):
         changes = ChangeSet(events_staged=events_staged)
-        for entry_id, entry in entries_of(state, chunk).items():
-            ids = state.by_entry[entry_id]
+        events = fold.events([i for entry_id in chunk for i in by_entry[entry_id]])
+        for entry_id in chunk:
+            ids = by_entry[entry_id]
             changes.member_add[entry_id] = set(ids)
-            changes.add_events.update({i: state.events[i] for i in ids})
+            changes.add_events.update({i: events[i] for i in ids})
             for i in ids:  # the bases the live projector resolves unplaced claims over (plan)
-                if (b := base_key(state.events[i])) is not None:
+                if (b := fold.base_key(i)) is not None:
                     changes.member_add.setdefault(b, set()).add(i)
-            if entry is not None:
-                changes.upsert_entries[entry_id] = entry
+            changes.upsert_entries[entry_id] = build_entry(entry_id, [events[i] for i in ids])
         if not events_staged:
-            changes.raw_events = {i: raw[i] for i in changes.add_events if i in raw}
+            changes.raw_events = {i: fold.held[i].document for i in changes.add_events}
         await store.commit(changes)
 
 
-def _fork_writer(open_writer: Callable[[], TimelineStore], state: FoldState, raw: dict[str, bytes],
+def _fork_writer(open_writer: Callable[[], TimelineStore], fold: CompactFold, by_entry: dict[str, frozenset[str]],
                  entry_ids: list[str], entries_per_commit: int, events_staged: bool) -> int:
     """A child process that writes a share of the entries through its own store client.
 
@@ -454,7 +477,7 @@ def _fork_writer(open_writer: Callable[[], TimelineStore], state: FoldState, raw
         async def write() -> None:
             writer = open_writer()
             try:
-                await _write_entries(writer, state, raw, entry_ids, entries_per_commit, events_staged)
+                await _write_entries(writer, fold, by_entry, entry_ids, entries_per_commit, events_staged)
             finally:
                 await writer.close()
 

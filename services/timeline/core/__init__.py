@@ -6,9 +6,11 @@ FastAPI or clock inside.
   why it is built that way.
 * `contest`: figure summaries, the 25 % tolerance rule, denials.
 * `fold`: `build_entry`, `FoldState`, `apply`, `fold`, `version_key`, `sort_score` (and the
-  bounds `score_floor` / `score_after` of a day's scores, for indexed stores).
+  bounds `score_floor` / `score_after` of a day's scores, for indexed stores);
+  `reference_entry`, the pass-by-pass definition of an entry the tests hold the others to.
 * `entry_state`: `EntryState`, an entry kept claim by claim (O(log n) per added or removed
-  claim), equal to `build_entry` over the same claims.
+  claim), equal to `reference_entry` over the same claims; `build_entry` builds one for an
+  entry of many claims.
 * `figures`: `parse_subject`, `figure_history`, `list_subjects`.
 * `query`: `filter_entries`, the reference for the Redis projection.
 * `places`: place-name normalization and the small gazetteer.

@@ -133,12 +133,14 @@ class _Figure(_Point):
     mid: float
 
 
-def _points(claims: Iterable[Event]) -> list[_Point]:
+def _points(claims: Iterable[Event], keys_of_one: tuple[str, ...] | None = None) -> list[_Point]:
+    """The claims' quantities as points (`keys_of_one`: the claimant keys of a single claim,
+    when the caller has them already)."""
     points: list[_Point] = []
     for event in claims:
         if event.modality == "denied":
             continue
-        keys = claimant_keys(event)
+        keys = keys_of_one if keys_of_one is not None else claimant_keys(event)
         identity = (ARTICLE, event.article) if keys == (ARTICLE,) else keys  # source_identity, keys reused
         for quantity in event.quantities:
             kind, factor = comparable_kind(quantity.kind)

@@ -1,19 +1,23 @@
 """An entry kept up to date claim by claim: `EntryState`.
 
-`fold.build_entry(entry_id, claims)` is the definition of an entry: a pure function of the
-set of its claims. Rebuilding it from all its claims whenever one arrives costs O(n) per
-claim, and a running story (a casualty tally reported every day for a season) makes one
-entry of thousands of claims, so the live projector slowed down day by day (issue 14).
+`fold.reference_entry(entry_id, claims)` is the definition of an entry (`fold.build_entry`
+computes it): a pure function of the set of its claims. Rebuilding it from all its claims
+whenever one arrives costs O(n) per claim, and a running story (a casualty tally reported
+every day for a season) makes one entry of thousands of claims, so the live projector slowed
+down day by day (issue 14).
 
-`EntryState` keeps what `build_entry` derives from the claims as aggregates that a claim
+`EntryState` keeps what `reference_entry` derives from the claims as aggregates that a claim
 can be added to or taken out of: counts per value for every mode and every set (type,
 actor, places, claimants, modalities, articles...), sorted multisets for every minimum and
 maximum (dates, figures), and per figure group the figures sorted by value within their
 publication window, so that the contest check reads the few figures at the extremes of a
 window instead of every pair. `add` and `remove` cost O(log n) for the entry;
-`entry()` gives exactly the `Entry` `build_entry` gives for the same claims (a Hypothesis
-state machine checks it for any sequence of adds, removes and re-extractions:
-tests/unit/timeline/test_entry_state.py). Producing that `Entry` still copies the claims
+`entry()` gives exactly the `Entry` `reference_entry` gives for the same claims (a
+Hypothesis state machine checks it for any sequence of adds, removes and re-extractions,
+from a state built claim by claim or in bulk: tests/unit/timeline/test_entry_state.py).
+Built from many claims at once (`EntryState(entry_id, claims)`: a rebuild's large entries,
+the projector loading an entry from its store), it reads each claim once and counts in
+bulk; its sorted parts are sorted on their first read. Producing that `Entry` still copies the claims
 into its `claims` tuple (and the articles into `articles`): a C-level copy, not a rebuild.
 
 The parts that a value count cannot give (the order of the distinct locations, the
@@ -22,10 +26,11 @@ are few whatever the number of claims: parties, places, figure kinds.
 """
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from sortedcontainers import SortedKeyList, SortedList
 
@@ -38,7 +43,6 @@ from services.timeline.core.contest import (
     _Point,
     _points,
     _who,
-    claimant_keys,
     holder,
     relative_difference,
 )
@@ -46,7 +50,6 @@ from services.timeline.core.fold import (
     _GRANULARITY_RANK,
     _RANK_GRANULARITY,
     _event_rank,
-    _field,
     _span_granularity,
     _standing_title,
     _subject,
@@ -82,6 +85,10 @@ class Tally(Generic[T]):
         else:
             del self.counts[value]
 
+    def load(self, values: Iterable[T]) -> None:
+        """Count many values into an empty tally at once (C-level counting)."""
+        self.counts = dict(Counter(values))
+
     def __contains__(self, value: object) -> bool:
         return value in self.counts
 
@@ -92,6 +99,47 @@ class Tally(Generic[T]):
         return iter(self.counts)
 
 
+class Sorted(Generic[T]):
+    """Values kept sorted (repeats allowed), sorted once on the first read. An entry built from
+    all its claims at once (a rebuild) appends them and sorts them in one C-level pass; from
+    the first read on, each value goes in or out by bisection, O(log n), as the live projector
+    needs. Inserting each of n values by bisection costs several times the one sort, and made
+    building an entry from its claims slower than the passes of `fold.reference_entry`."""
+
+    __slots__ = ("_key", "_list", "_pending")
+
+    def __init__(self, key: Callable[[Any], Any] | None = None) -> None:
+        self._key = key
+        self._pending: list[T] | None = []
+        self._list: SortedList | None = None
+
+    def add(self, value: T) -> None:
+        if self._pending is not None:
+            self._pending.append(value)
+        else:
+            self.sorted().add(value)
+
+    def extend(self, values: Iterable[T]) -> None:
+        if self._pending is not None:
+            self._pending.extend(values)
+        else:
+            self.sorted().update(values)
+
+    def remove(self, value: T) -> None:
+        self.sorted().remove(value)
+
+    def sorted(self) -> SortedList:
+        """The values as a SortedList (SortedKeyList with a key)."""
+        if self._list is None:
+            pending = self._pending or []
+            self._list = SortedList(pending) if self._key is None else SortedKeyList(pending, key=self._key)
+            self._pending = None
+        return self._list
+
+    def __len__(self) -> int:
+        return len(self._pending) if self._pending is not None else len(self.sorted())
+
+
 class SortedTally(Tally[T]):
     """A multiset whose distinct values are also kept sorted: `min`, `max`, and the values
     in order without sorting them again (articles, claimant keys, dates). A SortedList
@@ -100,28 +148,33 @@ class SortedTally(Tally[T]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.sorted: SortedList = SortedList()
+        self._sorted: Sorted[T] = Sorted()
 
     def add(self, value: T) -> None:
         if value not in self.counts:
-            self.sorted.add(value)
+            self._sorted.add(value)
         super().add(value)
 
     def discard(self, value: T) -> None:
         super().discard(value)
         if value not in self.counts:
-            self.sorted.remove(value)
+            self._sorted.remove(value)
+
+    def load(self, values: Iterable[T]) -> None:
+        super().load(values)
+        self._sorted = Sorted()
+        self._sorted.extend(self.counts)
 
     def min(self) -> T:
-        value: T = self.sorted[0]
+        value: T = self._sorted.sorted()[0]
         return value
 
     def max(self) -> T:
-        value: T = self.sorted[-1]
+        value: T = self._sorted.sorted()[-1]
         return value
 
     def values(self) -> tuple[T, ...]:
-        return tuple(self.sorted)
+        return tuple(self._sorted.sorted())
 
 
 def _rank_text(value: object) -> tuple[bool, str]:
@@ -131,14 +184,18 @@ def _rank_text(value: object) -> tuple[bool, str]:
 
 class ModeTally(Tally[T]):
     """A multiset that knows its most common value as `fold._mode` picks it (ties go to the
-    smallest text, None last), in O(log d) per change."""
+    smallest text, None last), in O(log d) per change once ranked. The ranking is built on
+    the first `mode()`: a bulk load only counts."""
 
     def __init__(self) -> None:
         super().__init__()
-        self._ranked: SortedList = SortedList()
+        self._ranked: SortedList | None = None
         self._by_rank: dict[tuple[bool, str], T] = {}
 
     def add(self, value: T) -> None:
+        if self._ranked is None:
+            super().add(value)
+            return
         count = self.counts.get(value, 0)
         rank = _rank_text(value)
         if count:
@@ -148,6 +205,9 @@ class ModeTally(Tally[T]):
         super().add(value)
 
     def discard(self, value: T) -> None:
+        if self._ranked is None:
+            super().discard(value)
+            return
         count = self.counts[value]
         rank = _rank_text(value)
         self._ranked.remove((-count, *rank))
@@ -157,9 +217,15 @@ class ModeTally(Tally[T]):
             del self._by_rank[rank]
         super().discard(value)
 
+    def _ranking(self) -> SortedList:
+        if self._ranked is None:
+            self._by_rank = {_rank_text(value): value for value in self.counts}
+            self._ranked = SortedList((-count, *_rank_text(value)) for value, count in self.counts.items())
+        return self._ranked
+
     def mode(self, exclude: object = ...) -> T | None:
         """The most common value other than `exclude` (None: no value)."""
-        for _, *rank in self._ranked.islice(0, 2):
+        for _, *rank in self._ranking().islice(0, 2):
             value = self._by_rank[(rank[0], rank[1])]
             if exclude is ... or value != exclude:
                 return value
@@ -175,21 +241,29 @@ class ModeTally(Tally[T]):
 # ----------------------------------------------------------------------------- one claim
 
 
-@dataclass(frozen=True)
-class _Claim:
-    """What the aggregates took from one event, so that removing it undoes exactly that."""
+class _Claim(NamedTuple):
+    """What the aggregates took from one event, so that removing it undoes exactly that.
+    A named tuple: n of them are made when an entry is built from all its claims, and a
+    frozen dataclass sets each of its fields through object.__setattr__."""
 
     event: Event
     view: ClaimView
     parts: KeyParts
     own: bool
+    type: str
+    actor: str | None
+    against: str | None
+    partners: tuple[str, ...]
+    modality: str
+    article: str
+    ingested_at: datetime | None
     actor_change: tuple[str | None, str | None]
     movement: str | None
     recipient: str | None
     change: str | None
     keys: tuple[str, ...]
     parties: tuple[str, ...]
-    where: str
+    time: TimeSpan
     side: str | None
     # (lower-cased name, index in the event, the location's fields, the location)
     locations: tuple[tuple[str, int, tuple[object, ...], Location], ...]
@@ -203,21 +277,27 @@ def _claim_order(view: ClaimView) -> tuple[date, str]:
 
 
 def _claim(entry_id: str, event: Event) -> _Claim:
+    # Everything the aggregates need, read from the event once: an entry's claims lie
+    # scattered over a rebuild's whole log, and each further pass over the events pays the
+    # cache misses again (what made `fold.reference_entry` slower per claim as entries grew).
+    fields = event.__dict__
     parts = entry_key_parts(event)
-    change = _field(event, "change")
+    change = fields.get("change")
+    actor, modality = fields["actor"], fields["modality"]
     side = None
-    if event.type == "territory_claimed" and event.modality not in ("denied", "expected"):
+    if event.type == "territory_claimed" and modality not in ("denied", "expected"):
         side = holder(event)
+    view = claim_view(event)
+    keys = view.claimant_keys
     return _Claim(
-        event=event, view=claim_view(event), parts=parts,
-        own=key_from_parts(parts) == entry_id, actor_change=(event.actor, change),
-        movement=_field(event, "movement"), recipient=_field(event, "recipient"), change=change,
-        keys=claimant_keys(event), parties=tuple(c.party for c in event.claimants if c.party),
-        where=where_part_of(event), side=side,
-        locations=tuple((loc.name.strip().lower(), index, tuple(loc.__dict__.values()), loc)
-                        for index, loc in enumerate(event.locations)),
-        time_cell=(event.modality == "expected", event.time.from_article_date),
-        points=tuple(((p.kind, p.scope, p.expected), index, p) for index, p in enumerate(_points([event]))),
+        event, view, parts, key_from_parts(parts) == entry_id, fields["type"], actor, fields["against"],
+        fields["partners"], modality, fields["article"], fields["ingested_at"], (actor, change),
+        fields.get("movement"), fields.get("recipient"), change, keys,
+        tuple(c.party for c in fields["claimants"] if c.party), fields["time"], side,
+        tuple((loc.name.strip().lower(), index, tuple(loc.__dict__.values()), loc)
+              for index, loc in enumerate(fields["locations"])),
+        (modality == "expected", fields["time"].from_article_date),
+        tuple(((p.kind, p.scope, p.expected), index, p) for index, p in enumerate(_points([event], keys))),
     )
 
 
@@ -257,6 +337,16 @@ class _TimeCell:
         self.fuzzy += sign * time.fuzzy
         self.count += sign
 
+    def load(self, times: list[TimeSpan]) -> None:
+        """`change(event, 1)` for the times of many claims, on an empty cell."""
+        self.count = len(times)
+        self.starts.load(t.start for t in times)
+        self.ends.load(max(t.end, t.start) for t in times)
+        self.granularity.load(_GRANULARITY_RANK[t.granularity] for t in times)
+        self.spans.load((t.start, t.end) for t in times)
+        self.texts.load(t.text for t in times if t.text)
+        self.fuzzy = sum(t.fuzzy for t in times)
+
 
 # ----------------------------------------------------------------------------- figures
 
@@ -273,11 +363,11 @@ class _FigureGroup:
 
     def __init__(self) -> None:
         self.numeric: dict[_ByValue, _Figure] = {}
-        self.by_value: SortedList = SortedList()
-        self.windows: dict[int, SortedList] = {}
+        self.by_value: Sorted[_ByValue] = Sorted()
+        self.windows: dict[int, Sorted[_ByValue]] = {}
         # window -> whether the window and the next one hold disagreeing figures (None: to check)
         self.window_contested: dict[int, bool | None] = {}
-        self.latest: dict[str, SortedList] = {}
+        self.latest: dict[str, Sorted[_Written]] = {}
         self.raw_kinds: SortedTally[str] = SortedTally()
         self.vague: SortedTally[str] = SortedTally()
         self.summary: tuple[FigureSummary | None, str | None] | None = None
@@ -295,9 +385,15 @@ class _FigureGroup:
         if sign > 0:
             self.numeric[by_value] = point
             self.by_value.add(by_value)
-            self.windows.setdefault(window, SortedList()).add(by_value)
+            in_window = self.windows.get(window)
+            if in_window is None:
+                in_window = self.windows[window] = Sorted()
+            in_window.add(by_value)
             for key in point.keys:
-                self.latest.setdefault(key, SortedList()).add(written)
+                latest = self.latest.get(key)
+                if latest is None:
+                    latest = self.latest[key] = Sorted()
+                latest.add(written)
         else:
             del self.numeric[by_value]
             self.by_value.remove(by_value)
@@ -317,9 +413,9 @@ class _FigureGroup:
     def _window_check(self, window: int) -> bool:
         """`contest._contested` for the pool of a window and the next one: the eight smallest
         and eight largest figures of the pool, pairwise (at most 120 pairs)."""
-        lists = [self.windows[window]]
+        lists = [self.windows[window].sorted()]
         if window + 1 in self.windows:
-            lists.append(self.windows[window + 1])
+            lists.append(self.windows[window + 1].sorted())
         low = sorted(k for lst in lists for k in lst.islice(0, 8))[:8]
         high = sorted(k for lst in lists for k in lst.islice(max(0, len(lst) - 8)))[-8:]
         edge = [self.numeric[k] for k in low + high]
@@ -327,7 +423,7 @@ class _FigureGroup:
 
     def contested(self) -> bool:
         if len(self.by_value) <= 16:  # as contest._contested: every pair of a few figures
-            few = [self.numeric[k] for k in self.by_value]
+            few = [self.numeric[k] for k in self.by_value.sorted()]
             return any(_disagree(a, b) for i, a in enumerate(few) for b in few[i + 1:])
         found = False
         for window, known in self.window_contested.items():
@@ -347,10 +443,11 @@ class _FigureGroup:
         kind, scope, expected = group
         latest: dict[str, _Figure] = {}
         for key in sorted(self.latest):
-            published_at, event_id, mid, index = self.latest[key][-1]  # the last one written wins
+            published_at, event_id, mid, index = self.latest[key].sorted()[-1]  # the last one written wins
             latest[key] = self.numeric[(mid, published_at, event_id, index)]
         contested = not expected and self.contested()
-        low, high = self.by_value[0][0], self.by_value[-1][0]
+        by_value = self.by_value.sorted()
+        low, high = by_value[0][0], by_value[-1][0]
         summary = FigureSummary(
             kind=kind, min=low, max=high, by_claimant={k: latest[k].mid for k in latest},
             contested=contested, spread=relative_difference(low, high), count=len(self.by_value),
@@ -386,20 +483,27 @@ class _Side:
         if claim.change:
             self.changes.add(claim.change) if sign > 0 else self.changes.discard(claim.change)
 
+    def load(self, claims: list[_Claim]) -> None:
+        """`change(claim, 1)` for many claims, on an empty side."""
+        self.count = len(claims)
+        self.keys.load(k for c in claims for k in c.keys)
+        self.changes.load(c.change for c in claims if c.change)
+
 
 class EntryState:
-    """One entry's claims and the aggregates `build_entry` derives from them.
+    """One entry's claims and the aggregates `reference_entry` derives from them.
 
-    `add(event)` puts a claim in (of two copies of one event id, the one `build_entry` would
-    keep stays), `remove(event_id)` takes one out, `entry()` is `build_entry(entry_id,
-    claims)`. Not thread-safe; `entry()` caches its answer until the next change.
+    `add(event)` puts a claim in (of two copies of one event id, the one `reference_entry`
+    would keep stays), `remove(event_id)` takes one out, `entry()` is
+    `reference_entry(entry_id, claims)`. Not thread-safe; `entry()` caches its answer until
+    the next change.
     """
 
     def __init__(self, entry_id: str, claims: Iterable[Event] = ()) -> None:
         self.entry_id = entry_id
         self._claims: dict[str, _Claim] = {}
         # The claim views in `build_entry`'s order: by (published_at, event_id)
-        self._ordered: SortedKeyList = SortedKeyList(key=_claim_order)
+        self._ordered: Sorted[ClaimView] = Sorted(key=_claim_order)
         self._parts: ModeTally[KeyParts] = ModeTally()
         self._own: SortedTally[KeyParts] = SortedTally()
         self._types: ModeTally[str] = ModeTally()
@@ -410,7 +514,9 @@ class EntryState:
         self._against: ModeTally[str] = ModeTally()
         self._partners: Tally[str] = Tally()
         self._actors: Tally[str] = Tally()
-        self._where: ModeTally[str] = ModeTally()
+        # Where the claims are, at the country level: only an entry keyed without a place shows
+        # it, so it is counted on the first `entry()` that needs it, and kept from then on.
+        self._where: ModeTally[str] | None = None
         self._keys: SortedTally[str] = SortedTally()
         self._parties: SortedTally[str] = SortedTally()
         self._ingested: SortedTally[datetime] = SortedTally()
@@ -432,8 +538,15 @@ class EntryState:
         self._repelled = _Side()
         self._holders: dict[str, _Side] = {}
         self._entry: Entry | None = None
+        # The copy of each event id `add` would keep (`fold._unique`), then all of them in bulk.
+        chosen: dict[str, Event] = {}
         for event in claims:
-            self.add(event)
+            held = chosen.get(event.event_id)
+            if held is None or (held is not event and _event_rank(event) > _event_rank(held)):
+                chosen[event.event_id] = event
+        if chosen:
+            self._claims = {event_id: _claim(entry_id, event) for event_id, event in chosen.items()}
+            self._load(list(self._claims.values()))
 
     # --- changes
 
@@ -474,7 +587,6 @@ class EntryState:
 
     def _change(self, claim: _Claim, sign: int) -> None:
         self._entry = None
-        event = claim.event
 
         def tally(target: Tally[S], value: S) -> None:
             if sign > 0:
@@ -489,33 +601,117 @@ class EntryState:
         tally(self._parts, claim.parts)
         if claim.own:
             tally(self._own, claim.parts)
-        tally(self._types, event.type)
-        tally(self._actor_change.setdefault(event.type, ModeTally()), claim.actor_change)
-        tally(self._actor_by_type.setdefault(event.type, ModeTally()), event.actor)
+        tally(self._types, claim.type)
+        tally(self._actor_change.setdefault(claim.type, ModeTally()), claim.actor_change)
+        tally(self._actor_by_type.setdefault(claim.type, ModeTally()), claim.actor)
         tally(self._movement, claim.movement)
         tally(self._recipient, claim.recipient)
-        if event.against:
-            tally(self._against, event.against)
-        for partner in event.partners:
+        if claim.against:
+            tally(self._against, claim.against)
+        for partner in claim.partners:
             tally(self._partners, partner)
-        if event.actor:
-            tally(self._actors, event.actor)
-        tally(self._where, claim.where)
+        if claim.actor:
+            tally(self._actors, claim.actor)
+        if self._where is not None:
+            tally(self._where, where_part_of(claim.event))
         for key in claim.keys:
             tally(self._keys, key)
         for party in claim.parties:
             tally(self._parties, party)
-        if event.ingested_at:
-            tally(self._ingested, event.ingested_at)
+        if claim.ingested_at:
+            tally(self._ingested, claim.ingested_at)
         if claim.change:
             tally(self._changes, claim.change)
         if claim.movement:
             tally(self._movements, claim.movement)
-        tally(self._modalities, event.modality)
-        tally(self._articles, event.article)
+        tally(self._modalities, claim.modality)
+        tally(self._articles, claim.article)
+        self._change_structures(claim, sign)
+
+    def _load(self, claims: list[_Claim]) -> None:
+        """`_change(claim, 1)` for every claim of an empty state, the counts taken in bulk: what
+        `_change` tallies one claim at a time, counted here in one C-level pass per aggregate
+        over the claims (the property test builds states both ways)."""
+        self._entry = None
+        self._ordered.extend(c.view for c in claims)
+        self._parts.load(c.parts for c in claims)
+        self._own.load(c.parts for c in claims if c.own)
+        self._types.load(c.type for c in claims)
+        by_type: dict[str, list[_Claim]] = {}
+        for claim in claims:
+            by_type.setdefault(claim.type, []).append(claim)
+        for type_, of_type in by_type.items():
+            self._actor_change[type_] = ModeTally()
+            self._actor_change[type_].load(c.actor_change for c in of_type)
+            self._actor_by_type[type_] = ModeTally()
+            self._actor_by_type[type_].load(c.actor for c in of_type)
+        self._movement.load(c.movement for c in claims)
+        self._recipient.load(c.recipient for c in claims)
+        self._against.load(c.against for c in claims if c.against)
+        self._partners.load(p for c in claims for p in c.partners)
+        self._actors.load(c.actor for c in claims if c.actor)
+        self._keys.load(k for c in claims for k in c.keys)
+        self._parties.load(p for c in claims for p in c.parties)
+        self._ingested.load(c.ingested_at for c in claims if c.ingested_at)
+        self._changes.load(c.change for c in claims if c.change)
+        self._movements.load(c.movement for c in claims if c.movement)
+        self._modalities.load(c.modality for c in claims)
+        self._articles.load(c.article for c in claims)
+        cells: dict[tuple[bool, bool], list[TimeSpan]] = {}
+        holders: dict[str, list[_Claim]] = {}
+        for claim in claims:
+            self._change_places_and_figures(claim, 1)
+            cells.setdefault(claim.time_cell, []).append(claim.time)
+            if claim.side:
+                holders.setdefault(claim.side, []).append(claim)
+        for cell, times in cells.items():
+            self._time[cell].load(times)
+        for side, held in holders.items():
+            self._holders[side] = _Side()
+            self._holders[side].load(held)
+        denied = [c for c in claims if c.modality == "denied"]
+        affirmed = [c for c in claims if c.modality != "denied"]
+        self._denied.load(denied)
+        self._affirmed.load(affirmed)
+        self._affirmed_expected = sum(c.modality == "expected" for c in affirmed)
+        reported = [c for c in affirmed if c.modality != "expected"]
+        self._launched.load([c for c in reported if c.type == "offensive_launched"])
+        self._repelled.load([c for c in reported if c.type == "offensive_repelled"])
+
+    def _change_structures(self, claim: _Claim, sign: int) -> None:
+        """The aggregates that are more than a count per value: locations, time, figures, sides."""
+        self._change_places_and_figures(claim, sign)
+        self._time[claim.time_cell].change(claim.event, sign)
+        modality = claim.modality
+        if modality == "denied":
+            self._denied.change(claim, sign)
+        else:
+            self._affirmed.change(claim, sign)
+            self._affirmed_expected += sign * (modality == "expected")
+            if modality != "expected":
+                if claim.type == "offensive_launched":
+                    self._launched.change(claim, sign)
+                elif claim.type == "offensive_repelled":
+                    self._repelled.change(claim, sign)
+        if claim.side:
+            side = self._holders.setdefault(claim.side, _Side())
+            side.change(claim, sign)
+            if not side.count:
+                del self._holders[claim.side]
+
+    def _change_places_and_figures(self, claim: _Claim, sign: int) -> None:
         for name, index, fields, location in claim.locations:
-            tally(self._location_hits, name)
-            tally(self._location_index.setdefault(name, SortedTally()), index)
+            if sign > 0:
+                self._location_hits.add(name)
+            else:
+                self._location_hits.discard(name)
+            indexes = self._location_index.get(name)
+            if indexes is None:
+                indexes = self._location_index[name] = SortedTally()
+            if sign > 0:
+                indexes.add(index)
+            else:
+                indexes.discard(index)
             spellings = self._spellings.setdefault(name, {})
             held = spellings.get(fields)
             count = (held[1] if held else 0) + sign
@@ -523,9 +719,8 @@ class EntryState:
                 spellings[fields] = (held[0] if held else location, count)
             else:
                 del spellings[fields]
-            if not self._location_index[name]:
+            if not indexes:
                 del self._location_index[name], self._spellings[name]
-        self._time[claim.time_cell].change(event, sign)
         for group, index, point in claim.points:
             figures = self._figures.get(group)
             if figures is None:
@@ -533,21 +728,6 @@ class EntryState:
             figures.change(index, point, sign)
             if not figures.raw_kinds:
                 del self._figures[group]
-        if event.modality == "denied":
-            self._denied.change(claim, sign)
-        else:
-            self._affirmed.change(claim, sign)
-            self._affirmed_expected += sign * (event.modality == "expected")
-            if event.modality != "expected":
-                if event.type == "offensive_launched":
-                    self._launched.change(claim, sign)
-                elif event.type == "offensive_repelled":
-                    self._repelled.change(claim, sign)
-        if claim.side:
-            side = self._holders.setdefault(claim.side, _Side())
-            side.change(claim, sign)
-            if not side.count:
-                del self._holders[claim.side]
 
     # --- the entry
 
@@ -628,9 +808,13 @@ class EntryState:
                                 standing_, keys)
         place = parts[2]
         if place == "*":
+            if self._where is None:
+                self._where = ModeTally()
+                self._where.load(where_part_of(c.event) for c in self._claims.values())
             place = self._where.mode() or "-"
         articles = self._articles.values()
-        claims: tuple[ClaimView, ...] = tuple(self._ordered)
+        ordered = self._ordered.sorted()
+        claims: tuple[ClaimView, ...] = tuple(ordered)
         # Every field of an Entry, each already of its type (as `build_entry` makes them, which
         # the property test compares field by field): validating the tuple of claims again
         # would cost O(n) per change.
@@ -647,7 +831,7 @@ class EntryState:
             report_date_only=not time_known, group_key="|".join(parts), place=place, bucket=parts[4],
             changes=self._changes.values(), movements=self._movements.values(),
             modalities=self._modalities.values(), articles=articles, claimant_keys=keys,
-            last_published_at=self._ordered[-1].published_at,
+            last_published_at=ordered[-1].published_at,
             standing=standing_, thread=key_from_parts(parts[:4]).replace("en_", "th_", 1),
         )
         return self._entry

@@ -293,7 +293,11 @@ def base_key(event: Event) -> str | None:
     """The key without its place, for the types whose unplaced claims may join a placed entry
     (None for the others): the events whose entries `resolve_keys` may move together. A
     projection indexes events by it ('bs_' ids, beside the entries' 'en_' ids)."""
-    parts = entry_key_parts(event)
+    return base_key_of_parts(entry_key_parts(event))
+
+
+def base_key_of_parts(parts: KeyParts) -> str | None:
+    """`base_key` of an event whose key parts are known already."""
     if not _joins(parts):
         return None
     return "bs_" + hashlib.sha256("|".join(_base(parts)).encode("utf-8")).hexdigest()[:16]

@@ -1,5 +1,6 @@
-"""The incremental entry state equals the full rebuild (`build_entry`) after any sequence of
-adds, removes, re-published copies and re-extractions (issue 14)."""
+"""The incremental entry state equals the full rebuild (`reference_entry`, the pass-by-pass
+definition) after any sequence of adds, removes, re-published copies and re-extractions,
+whether it was built claim by claim or in bulk from many claims (issue 14)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -10,8 +11,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from schemas.events import Event, parse_event
 from services.timeline.core import build_entry, entry_key
-from services.timeline.core.entry_state import EntryState, ModeTally
-from services.timeline.core.fold import _event_rank, _mode
+from services.timeline.core.entry_state import EntryState, ModeTally, SortedTally
+from services.timeline.core.fold import _event_rank, _mode, reference_entry
 from tests.unit.timeline.test_properties import ARTICLES, PARTIES, event_data
 
 # A running tally: casualty figures of one party in one season, so that one figure group
@@ -56,7 +57,7 @@ def tally_claims(draw, index: int) -> Event:
 
 
 class EntryStateMachine(RuleBasedStateMachine):
-    """The state under test beside the reference: the claims by id (the copy `build_entry`
+    """The state under test beside the reference: the claims by id (the copy `reference_entry`
     keeps), from which the entry is rebuilt in full after every step."""
 
     def __init__(self) -> None:
@@ -122,15 +123,32 @@ class EntryStateMachine(RuleBasedStateMachine):
             self._add(new.model_copy(update={"article": article, "extractor_version": "1.0.0",
                                              "event_id": f"{new.event_id}_v1"}))
 
+    @precondition(lambda self: self.claims)
+    @rule(data=st.data())
+    def rebuild_in_bulk_then_change(self, data: st.DataObject) -> None:
+        # A state built from many claims at once (a rebuild, `build_entry`), given repeats and
+        # worse copies too, then changed before anything reads it: its lazily sorted parts
+        # must take changes both before and after their first read.
+        held = list(self.claims.values())
+        worse = [e.model_copy(update={"ingested_at": e.ingested_at.replace(year=e.ingested_at.year + 1)})
+                 for e in held if e.ingested_at]
+        self.state = EntryState(self.entry_id, data.draw(st.permutations(held + held[:2] + worse)))
+        if data.draw(st.booleans()):
+            self.remove_a_claim(data)
+        if data.draw(st.booleans()):
+            self._add(data.draw(tally_claims(self._next())))
+
     @invariant()
     def equals_the_full_rebuild(self) -> None:
         assert len(self.state) == len(self.claims)
         assert self.state.event_ids == frozenset(self.claims)
         if not self.claims:
             return
-        got, want = self.state.entry(), build_entry(self.entry_id, list(self.claims.values()))
+        claims = list(self.claims.values())
+        got, want = self.state.entry(), reference_entry(self.entry_id, claims)
         assert got.model_dump(mode="json") == want.model_dump(mode="json")
         assert got == want
+        assert build_entry(self.entry_id, claims) == want
 
 
 EntryStateMachine.TestCase.settings = settings(max_examples=150, stateful_step_count=40, deadline=None)
@@ -151,6 +169,44 @@ def test_a_mode_tally_picks_the_mode_fold_picks():
     tally.discard("b")
     tally.discard("b")
     assert tally.mode() == _mode([None, "a", None, "c"]) is None
+
+
+def test_a_large_entry_is_built_in_one_read_of_its_claims_and_equals_the_reference():
+    # Given a running tally of more claims than build_entry builds by passes
+    from bench.entry_update import tally_claim
+    from services.timeline.core.fold import STATE_MIN_CLAIMS
+
+    claims = [tally_claim(i) for i in range(STATE_MIN_CLAIMS + 50)]
+    entry_id = entry_key(claims[0])
+    # When it is built (an EntryState), Then it is the reference's entry
+    got, want = build_entry(entry_id, claims[::-1] + claims[:3]), reference_entry(entry_id, claims)
+    assert got.model_dump(mode="json") == want.model_dump(mode="json")
+    assert got == want
+
+
+def test_tallies_loaded_in_bulk_equal_tallies_added_one_by_one():
+    # Given the same values counted in bulk and one at a time
+    values = ["b", "a", None, "b", "a", None, "c"]
+    loaded: ModeTally[str | None] = ModeTally()
+    loaded.load(values)
+    added: ModeTally[str | None] = ModeTally()
+    for value in values:
+        added.add(value)
+    # Then they agree, and keep agreeing as values come and go
+    assert loaded.counts == added.counts and loaded.mode() == added.mode() == _mode(values)
+    for tally in (loaded, added):
+        tally.discard("a")
+        tally.add("c")
+        tally.add("c")
+    assert loaded.mode() == added.mode() == "c"
+    dates: SortedTally[str] = SortedTally()
+    dates.load(["2024-12-03", "2024-12-01", "2024-12-03"])
+    dates.add("2024-11-30")  # before the first read: sorted in with the loaded ones
+    assert (dates.min(), dates.max(), dates.values()) == ("2024-11-30", "2024-12-03",
+                                                          ("2024-11-30", "2024-12-01", "2024-12-03"))
+    dates.discard("2024-12-03")
+    dates.discard("2024-12-03")
+    assert dates.values() == ("2024-11-30", "2024-12-01")
 
 
 def test_an_empty_state_has_no_entry():

@@ -12,12 +12,14 @@ from services.timeline.core import (
     apply,
     apply_changes,
     build_entry,
+    entry_key,
     entry_key_parts,
     filter_entries,
     fold,
     state_entries,
     timeline,
 )
+from services.timeline.core.fold import reference_entry
 from services.timeline.core.grouping import JOINS_PLACED, entry_ids, key_from_parts, resolve_keys
 
 ARTICLES = ["a1", "a2", "a3", "a4"]
@@ -125,6 +127,19 @@ def test_build_entry_ignores_claim_order_and_repeats(events, data):
     claims = data.draw(st.lists(st.sampled_from(events), min_size=1, max_size=8))
     again = data.draw(st.permutations(claims + claims[:2]))
     assert build_entry("en_x", claims) == build_entry("en_x", again)
+
+
+@settings(max_examples=100, deadline=None)
+@given(events=event_lists(), data=st.data())
+def test_build_entry_equals_its_reference_definition(events, data):
+    # build_entry reads each claim once (EntryState); reference_entry is the definition
+    if not events:
+        return
+    claims = data.draw(st.lists(st.sampled_from(events), min_size=1, max_size=12))
+    entry_id = data.draw(st.sampled_from(["en_x", *sorted({entry_key(e) for e in claims})]))
+    got, want = build_entry(entry_id, claims), reference_entry(entry_id, claims)
+    assert got.model_dump(mode="json") == want.model_dump(mode="json")
+    assert got == want
 
 
 @settings(max_examples=100, deadline=None)
