@@ -1386,6 +1386,18 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
         vtok = g.tokens[at.verb]
         seen_report = vtok.pos == "VBG" and vtok.dep in ("xcomp", "obj")  # 'we've seen reporting that'
         unnamed = vtok.lemma in rl.hedge_reports and ((at.claimant is None and vtok.is_noun) or seen_report)
+        if at.claimant is None and not unnamed and vtok.is_noun and vtok.lemma in rl.attribution_nouns:
+            # 'Gerasimov's statement coincided with assertions that Russia has regained full control':
+            # claims nobody is named for go on from the sentence's other statement, else the
+            # speaker the article last quoted
+            owners = [(o, phrase_party(f, o, res)) for k in g.tokens
+                      if k.i != at.verb and k.is_noun and k.lemma in rl.attribution_nouns
+                      for o in g.kids(k.i, "nmod:poss")]
+            owner = next(((o, p) for o, p in owners if p is not None), None)
+            if owner is not None:
+                m.claimants.append((owner[1].code, speaker_name(g, owner[0])))
+            elif state.last_speaker and state.last_speaker[0]:
+                m.claimants.append(state.last_speaker)
         if unnamed:
             # 'we've seen reporting that Kherson is under Russian control': reports nobody is named
             # for make a claim of an unnamed source, as 'reportedly' does
