@@ -568,7 +568,9 @@
       });
     });
     return h("p", { class: "entry-permalink" },
-      h("a", { class: "permalink", href: "#" + domId(entry.entry_id), title: "Permalink to this entry" }, "Link to this entry"),
+      // the same link the button copies: the page without the filters in use, so it opens the
+      // entry for anyone (a bare '#e-...' would keep this page's query)
+      h("a", { class: "permalink", href: link, title: "Permalink to this entry" }, "Link to this entry"),
       " ", button, " ", status);
   }
 
