@@ -190,15 +190,20 @@ async def plan(store: TimelineStore, events: Sequence[Event | ArticleExtracted],
     return changes
 
 
+async def _stored_members(store: TimelineStore, keys: set[str]) -> dict[str, list[Event]]:
+    """The stored events of each member set (entries, bases 'bs_...'), in one read of each kind."""
+    members = await store.entry_members(keys)
+    loaded = await store.events({i for ids in members.values() for i in ids})
+    return {key: [loaded[i] for i in members.get(key, ()) if i in loaded] for key in keys}
+
+
 async def _load_states(store: TimelineStore, entry_ids: set[str], cache: EntryCache) -> None:
     """The entry states of `entry_ids` the cache does not hold, from the store."""
     wanted = entry_ids - set(cache.states)
     if not wanted:
         return
-    members = await store.entry_members(wanted)
-    loaded = await store.events({i for ids in members.values() for i in ids})
-    for entry_id in wanted:
-        cache.states[entry_id] = EntryState(entry_id, [loaded[i] for i in members.get(entry_id, ()) if i in loaded])
+    for entry_id, events in (await _stored_members(store, wanted)).items():
+        cache.states[entry_id] = EntryState(entry_id, events)
 
 
 async def _base_parts(store: TimelineStore, bases: set[str], cache: EntryCache) -> None:
@@ -206,13 +211,10 @@ async def _base_parts(store: TimelineStore, bases: set[str], cache: EntryCache) 
     wanted = bases - set(cache.bases)
     if not wanted:
         return
-    stored = await store.entry_members(wanted)
-    loaded = await store.events({i for ids in stored.values() for i in ids})
-    for base in wanted:
+    for base, events in (await _stored_members(store, wanted)).items():
         parts: dict[KeyParts, set[str]] = {}
-        for event_id in stored.get(base, ()):
-            if (event := loaded.get(event_id)) is not None:
-                parts.setdefault(entry_key_parts(event), set()).add(event_id)
+        for event in events:
+            parts.setdefault(entry_key_parts(event), set()).add(event.event_id)
         cache.bases[base] = parts
 
 

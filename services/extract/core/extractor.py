@@ -923,14 +923,13 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             # ('talks with Russia', 'aid from Germany'; not the country a place lies in: 'at Ramstein
             # Air Base, Germany')
             actor = _party(f, [o for o in a.oblique if g.case_of(o) not in ("at", "in", "on", "near")], res)
-        if actor is None and not tok.is_verb and rule.type == "diplomacy" and state.source_party:
-            # 'Thanks for joining the 20th meeting of the Ukraine Defense Contact Group', in a DoD
-            # transcript: a meeting nobody is named at is the outlet's government's (see _perspective)
-            actor = PartyMention.implied(state.source_party, "inst")
-        if (actor is None and tok.is_verb and rule.type == "diplomacy" and state.source_party and a.subject
-                and all(g.tokens[s_].lemma in rl.speakers and any(g.tokens[d].lemma == "the" for d in g.kids(s_, "det"))
-                        for s_ in a.subject)):
-            # 'The Secretary has spoken twice with Shoigu', in a DoD transcript: the outlet's own official
+        officials = bool(a.subject) and all(
+            g.tokens[s_].lemma in rl.speakers and any(g.tokens[d].lemma == "the" for d in g.kids(s_, "det"))
+            for s_ in a.subject)
+        if actor is None and rule.type == "diplomacy" and state.source_party and (not tok.is_verb or officials):
+            # in a government outlet's text, a meeting nobody is named at ('Thanks for joining the
+            # 20th meeting of the Ukraine Defense Contact Group') or held by 'the Secretary' ('The
+            # Secretary has spoken twice with Shoigu') is the outlet's government's (see _perspective)
             actor = PartyMention.implied(state.source_party, "inst")
     if (actor is None and tok.is_verb and tok.dep == "advcl" and tok.head >= 0
             and any(g.tokens[k].lemma == "with" for k in g.kids(t, "mark")) and _troop_heads(f, a.subject, rl)):
