@@ -843,7 +843,9 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         # participle goes on from the clause, whose subject did it
         host_verb = g.tokens[tok.head].head
         a.subject = g.kids(host_verb, "nsubj") if host_verb >= 0 else a.subject
-    subj = _party(f, a.subject + a.agent, res) or _pronoun_party(f, a.subject + a.modifier, t, res, rl, state)
+    # 'his region came under attack': whose ground it is names who suffered, not who did it
+    doers = [h for h in a.subject + a.modifier if h not in f.places and not has_class(f, [h], "territory", rl)]
+    subj = _party(f, a.subject + a.agent, res) or _pronoun_party(f, doers, t, res, rl, state)
     mod = _party(f, a.modifier + a.agent, res)
     obj = _party(f, a.object, res)
     actor: PartyMention | None = None
@@ -1319,8 +1321,10 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
                 code = p.code
                 break
     if code is None or (recipient is not None and code == recipient.code):
+        # the last speaker or the outlet's government gives it, never the recipient's enemy
         candidates = [state.last_speaker[0] if state.last_speaker else None, state.source_party]
-        code = next((c for c in candidates if c and (recipient is None or c != recipient.code)), None)
+        enemy = _opponent(res, recipient.code) if recipient is not None else None
+        code = next((c for c in candidates if c and (recipient is None or c != recipient.code) and c != enemy), None)
     m.actor = code
     m.recipient = recipient.code if recipient is not None and recipient.code != code else None
 

@@ -386,9 +386,36 @@ def _reattach_listed_subjects(tokens: list[Token]) -> list[Token]:
     return out
 
 
+_REPORTING = frozenset({"say", "tell", "report", "add", "write", "state", "announce", "claim"})
+
+
+def _reattach_reported_conjuncts(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: 'Kim, the governor, said falling drone debris injured one
+    person and damaged a trade pavilion' comes back with 'damaged' as a conjunct of 'said', so
+    the governor seems to have damaged the pavilion. A finite verb conjoined to a verb of
+    saying, with no subject of its own, that follows the reported clause and has its tense
+    goes on from the reported clause."""
+    out = list(tokens)
+    kids_of = _children(tokens)
+    for v in tokens:
+        if v.dep != "conj" or v.head < 0 or v.pos not in _FINITE:
+            continue
+        say = tokens[v.head]
+        if say.lemma not in _REPORTING or any(k.base in ("nsubj", "csubj", "expl") for k in kids_of[v.i]):
+            continue
+        reported = [c for c in kids_of[say.i] if c.dep == "ccomp" and c.i < v.i and c.pos == v.pos
+                    and any(k.base == "nsubj" for k in kids_of[c.i])]
+        if not reported:
+            continue
+        clause = reported[-1]
+        out[v.i] = v._replace(head=clause.i)
+    return out
+
+
 # Applied in this order: the gerund and range repairs only re-hang a word or two, the clause
 # repairs then read the corrected heads (the purpose-relative repair reads the clause whose
 # subject the clause-subject repair has restored).
 _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_gerunds, _reattach_ranges, _reattach_place_appositions, _reattach_reduced_relatives,
-    _reattach_clause_subjects, _reattach_purpose_relatives, _reattach_listed_subjects)
+    _reattach_clause_subjects, _reattach_purpose_relatives, _reattach_listed_subjects,
+    _reattach_reported_conjuncts)
