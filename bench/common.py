@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -65,35 +65,62 @@ def synthetic_log(n_events: int, *, empty_articles: int = 0, reextracted: int = 
     articles are first extracted by an older version (their events stay in the log and the newer
     marker must replace them); `empty_articles` markers of articles that gave no events are interleaved
     evenly, as a real stream has many articles that yield nothing."""
+    return list(iter_synthetic_log(n_events, empty_articles=empty_articles, reextracted=reextracted,
+                                   ingested=ingested))
+
+
+def iter_synthetic_log(n_events: int, *, empty_articles: int = 0, reextracted: int = 0,
+                       ingested: bool = False) -> Iterator[Event | ArticleExtracted]:
+    """`synthetic_log`, record by record, holding none of it (a 3M-event log as a list takes
+    more memory than the rebuild it feeds)."""
     per_article = [events for events in _bundled_extractions() if events]
-    records: list[Event | ArticleExtracted] = []
+    if not empty_articles:
+        yield from _articles_log(per_article, n_events, reextracted, ingested)
+        return
+    total = _articles_log_size(per_article, n_events, reextracted)
+    step = max(1, total // empty_articles)
+    empties = iter(empty_markers(empty_articles))
+    for i, record in enumerate(_articles_log(per_article, n_events, reextracted, ingested)):
+        yield record
+        if i % step == step - 1:
+            yield from itertools.islice(empties, 1)
+    yield from empties
+
+
+def _articles_log_size(per_article: list[list[Event]], n_events: int, reextracted: int) -> int:
+    """How many records `_articles_log` yields, without building them."""
+    total, emitted, articles = 0, 0, 0
+    while emitted < n_events:
+        for events in per_article:
+            if emitted >= n_events:
+                break
+            size = min(len(events), n_events - emitted)
+            articles += 1
+            total += size + 1 + (len(events) + 1 if articles <= reextracted else 0)
+            emitted += size
+    return total
+
+
+def _articles_log(per_article: list[list[Event]], n_events: int, reextracted: int,
+                  ingested: bool) -> Iterator[Event | ArticleExtracted]:
+    """The log without the empty articles' markers."""
     old_version = "0.0.0-bench-old"
     emitted, copy, articles = 0, 0, 0
     while emitted < n_events:
         for events in per_article:
             if emitted >= n_events:
                 break
-            batch = [_redate(e, copy, ingested=ingested) for e in events[: n_events - emitted]]
+            size = min(len(events), n_events - emitted)
             articles += 1
+            batch = [_redate(e, copy, ingested=ingested) for e in events[:size]]
             if articles <= reextracted:
                 old = [_redate(e, copy, old_version) for e in events]
-                records.extend(old)
-                records.append(_marker(old, old_version))
-            records.extend(batch)
-            records.append(_marker(batch, batch[0].extractor_version))
+                yield from old
+                yield _marker(old, old_version)
+            yield from batch
+            yield _marker(batch, batch[0].extractor_version)
             emitted += len(batch)
         copy += 1
-    if empty_articles:
-        step = max(1, len(records) // empty_articles)
-        mixed: list[Event | ArticleExtracted] = []
-        empties = iter(empty_markers(empty_articles))
-        for i, record in enumerate(records):
-            mixed.append(record)
-            if i % step == step - 1:
-                mixed.extend(itertools.islice(empties, 1))
-        mixed.extend(empties)
-        records = mixed
-    return records
 
 
 def _marker(events: list[Event], version: str) -> ArticleExtracted:
@@ -102,15 +129,21 @@ def _marker(events: list[Event], version: str) -> ArticleExtracted:
                             event_ids=tuple(e.event_id for e in events))
 
 
-async def publish_log(bootstrap: str, prefix: str, records: list[Event | ArticleExtracted]) -> None:
-    """Publish events and markers in log order, keyed by article as the extract service does."""
+async def publish_log(bootstrap: str, prefix: str, records: Iterable[Event | ArticleExtracted]) -> tuple[int, int]:
+    """Publish events and markers in log order, keyed by article as the extract service does,
+    5,000 at a time (`records` may be a generator: only a chunk is held). Returns how many
+    records and how many markers were published."""
     log = KafkaLog(bootstrap, prefix)
     await log.ensure_topics(ALL_TOPICS)
-    for start in range(0, len(records), 5000):
-        chunk = records[start:start + 5000]
+    total = markers = 0
+    it = iter(records)
+    while chunk := list(itertools.islice(it, 5000)):
+        total += len(chunk)
+        markers += sum(1 for r in chunk if isinstance(r, ArticleExtracted))
         await log.publish_many(EVENTS, [(r.article, r.model_dump_json().encode("utf-8")
                                          if isinstance(r, ArticleExtracted) else dump_event(r)) for r in chunk])
     await log.close()
+    return total, markers
 
 
 async def publish_events(bootstrap: str, prefix: str, events) -> None:

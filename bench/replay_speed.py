@@ -31,8 +31,7 @@ sys.path.insert(0, str(REPO))
 
 from aiokafka import AIOKafkaConsumer, TopicPartition  # noqa: E402
 
-from bench.common import publish_log, synthetic_log  # noqa: E402
-from schemas.extraction import ArticleExtracted  # noqa: E402
+from bench.common import iter_synthetic_log, publish_log  # noqa: E402
 from services.bootstrap import replay_redis  # noqa: E402
 from services.common.settings import Settings  # noqa: E402
 from services.common.topics import EVENTS  # noqa: E402
@@ -128,28 +127,34 @@ class PeakRss:
         self._thread.join()
 
 
-async def main(n: int, empty: int, reextracted: int) -> None:
+async def main(n: int, empty: int, reextracted: int, workers: int = 0, profile: str | None = None) -> None:
     run_dir = Path(tempfile.mkdtemp(prefix="claimline-bench-"))
     kafka, redis_ = start_kafka(run_dir / "kafka"), start_redis(run_dir / "redis")
     try:
         prefix = "bench."
         print(f"generating {n} events ...", flush=True)
-        records = synthetic_log(n, empty_articles=empty, reextracted=reextracted)
-        await publish_log(kafka.bootstrap, prefix, records)
+        # Generated and published a chunk at a time: the generated log is not the replay's memory.
+        total, markers = await publish_log(kafka.bootstrap, prefix,
+                                           iter_synthetic_log(n, empty_articles=empty, reextracted=reextracted))
         topic = EVENTS.name(prefix)
-        total = len(records)
-        markers = sum(1 for r in records if isinstance(r, ArticleExtracted))
-        del records  # the generated log is not the replay's memory
         gc.collect()
         bare = await bare_read(kafka.bootstrap, topic, EVENTS.partitions, total)
         settings = Settings(kafka_bootstrap=kafka.bootstrap, redis_url=redis_.url, topic_prefix=prefix,
-                            redis_prefix="bench")
+                            redis_prefix="bench", rebuild_workers=workers)
         before_kb = _rss_kb(os.getpid())
         # CPU seconds, beside the wall clock: on a shared machine the wall clock also counts
         # whatever else ran; the writers are waited-for children, the broker and Redis are not.
         own0, kids0 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        profiler = None
+        if profile:
+            import cProfile
+            profiler = cProfile.Profile()
+            profiler.enable()
         with PeakRss() as peak:
             report = await replay_redis(settings)
+        if profile and profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(profile)
         own1, kids1 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
         own_cpu = own1.ru_utime + own1.ru_stime - own0.ru_utime - own0.ru_stime
         kids_cpu = kids1.ru_utime + kids1.ru_stime - kids0.ru_utime - kids0.ru_stime
@@ -177,5 +182,9 @@ if __name__ == "__main__":
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--empty-articles", type=int, default=0)
     parser.add_argument("--reextracted", type=int, default=0)
+    parser.add_argument("--workers", type=int, default=0,
+                        help="writer processes of the rebuild (0: its default, one per CPU up to 4)")
+    parser.add_argument("--profile", metavar="FILE",
+                        help="cProfile the replay into FILE (only this process: use --workers 1 to see the writes)")
     args = parser.parse_args()
-    asyncio.run(main(args.events, args.empty_articles, args.reextracted))
+    asyncio.run(main(args.events, args.empty_articles, args.reextracted, args.workers, args.profile))

@@ -13,22 +13,27 @@ events dead-letter topic first, so nothing is lost.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 import os
+import pickle
+import queue
 import sys
+import threading
 import time
 import traceback
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiokafka.errors import KafkaError
 from pydantic import ValidationError
 from redis.exceptions import RedisError
 
 from schemas.deadletter import DeadLetter
-from schemas.events import Event
+from schemas.events import Event, parse_event
 from schemas.extraction import ArticleExtracted
 from schemas.records import parse_record
 from services.common.dlq import park, parked_coordinates
@@ -36,7 +41,7 @@ from services.common.errors import describe_validation_error
 from services.common.ports import EventLog, Record
 from services.common.topics import EVENTS, EVENTS_DLQ
 from services.timeline.core import FoldState, apply, build_entry, entry_key
-from services.timeline.core.compact import CompactFold
+from services.timeline.core.compact import CompactFold, DocumentSpill, read_spilled
 from services.timeline.core.entry_state import EntryState
 from services.timeline.core.grouping import KeyParts, base_key, entry_key_parts, key_from_parts, resolve_keys
 from services.timeline.store import ChangeSet, TimelineStore
@@ -341,21 +346,28 @@ async def rebuild(event_log: EventLog, store: TimelineStore, *, progress: Callab
 async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entries_per_commit: int, workers: int,
                    min_entries_per_worker: int, clock_ms, fence: str | None) -> dict:
     topic = event_log.topic_name(EVENTS)
-    ends = await event_log.end_offsets(EVENTS)
-    target = sum(ends.values())
-    positions: dict[int, int] = {}
-    # Folded as read, keeping each current event as the JSON it was read from (a decoded event
-    # takes about five times its JSON's memory): the entries are built from the documents,
-    # decoded again one chunk at a time.
-    fold = CompactFold()
-    letters: list[DeadLetter] = []
-    # Stores that can take the events' documents while the log is still read (Redis) say how;
-    # what was staged under each id last, to correct after the fold.
-    stager = getattr(store, "event_stager", lambda: None)()
-    staged: dict[str, bytes] = {}
-    done = 0
-    started = time.perf_counter()
+    # Stores that a forked process can write entries to (RedisTimelineStore) say how. Then the
+    # events' documents go to a temporary file as they are folded (the fold keeps their places,
+    # not the documents), and the writer processes are forked first, while this process is
+    # still small: they share none of the fold and receive their entries' document places
+    # through a pipe, so neither the fold nor the writers grow with the documents.
+    open_bulk: Callable[[], Any] | None = getattr(store, "bulk_writer", lambda: None)()
+    bulk = open_bulk is not None and hasattr(os, "fork")
+    spill = DocumentSpill() if bulk else None
+    pool = _WriterPool.start(open_bulk, spill.fd, workers) if open_bulk is not None and spill is not None else None
+    stager = None
     try:
+        ends = await event_log.end_offsets(EVENTS)
+        target = sum(ends.values())
+        positions: dict[int, int] = {}
+        fold = CompactFold(spill)
+        letters: list[DeadLetter] = []
+        # Stores that can take the events' documents while the log is still read (Redis) say
+        # how. Only the copies the fold accepts are sent; the ones it drops later are deleted.
+        stager = getattr(store, "event_stager", lambda: None)()
+        staged = stager is not None
+        done = 0
+        started = time.perf_counter()
         while any(positions.get(p, 0) < end for p, end in ends.items()):
             records = await event_log.read(EVENTS, positions, max_records=20000, timeout_s=1.0)
             if not records:
@@ -369,12 +381,10 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
                     letters.append(item)
                     continue
                 value: bytes = record.value  # type: ignore[assignment]  # decoded, so not None
-                fold.apply(item, value)
-                if not isinstance(item, ArticleExtracted):
-                    batch[item.event_id] = value
+                if fold.apply(item, value):
+                    batch[item.event_id] = value  # type: ignore[union-attr]  # held: an event
             if stager is not None:
                 await stager.write(batch)
-                staged.update(batch)
             for record in records:
                 positions[record.partition] = record.offset + 1
             done += len(records)
@@ -386,32 +396,41 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
             await park(event_log, EVENTS_DLQ, letters, already=await parked_coordinates(event_log, "events"))
         read_s = time.perf_counter() - started
         if stager is not None:
-            # The events hash must hold exactly the state's events, each as the copy kept.
-            await stager.finish({i: h.document for i, h in fold.held.items() if staged.get(i) is not h.document},
-                                (i for i in staged if i not in fold.held))
-            del staged
+            # The events hash must hold exactly the state's events: each staged document is the
+            # last accepted copy of its id, so only the ids the fold dropped since go again.
+            # With forked writers, each article's event set is written here too, once.
+            await stager.finish({}, (i for i in fold.removed if i not in fold.held),
+                                fold.article_members() if pool is not None else ())
+            stager = None
+        if spill is not None:
+            spill.flush()
+        entry_keys = fold.entry_keys()
+        entry_ids = sorted(entry_keys)
+        fold_s = time.perf_counter() - started - read_s
+        if pool is not None:
+            # Below a few hundred entries a process costs more than it saves: the others get none.
+            used = min(workers, max(1, len(entry_ids) // min_entries_per_worker))
+            sizes = {e: sum(len(fold.key_members(k)) for k in keys) for e, keys in entry_keys.items()}
+            for chunk in _chunks_by_size(entry_ids, sizes, entries_per_commit):
+                await pool.send([(entry_id, [(fold.parts_of_key(key), fold.base_of_key(key), fold.spilled(key))
+                                             for key in entry_keys[entry_id]])
+                                 for entry_id in chunk], used)
+            failed = await pool.finish()
+            pool = None
+            if failed:
+                raise RuntimeError(f"rebuild: {failed} of {workers} writer processes failed (see their output "
+                                   "above); nothing was marked as complete")
+            workers = used
+        else:
+            workers = 1
+            await _write_entries(store, fold, fold.by_entry(), entry_ids, entries_per_commit, staged)
     finally:
         if stager is not None:
             await stager.close()
-    by_entry = fold.by_entry()
-    fold_s = time.perf_counter() - started - read_s
-    entry_ids = sorted(by_entry)
-    # Stores that a forked process can reopen (RedisTimelineStore) say how.
-    open_writer: Callable[[], TimelineStore] | None = getattr(store, "forked_writer", lambda: None)()
-    # Below a few hundred entries a process costs more than it saves.
-    forks = open_writer and hasattr(os, "fork")
-    workers = min(workers, max(1, len(entry_ids) // min_entries_per_worker)) if forks else 1
-    shares = [entry_ids[k::workers] for k in range(workers)]
-    staged_all = stager is not None
-    children = [_fork_writer(open_writer, fold, by_entry, share, entries_per_commit, staged_all)
-                for share in shares[1:]] if open_writer else []  # one share unless a writer can fork
-    try:
-        await _write_entries(store, fold, by_entry, shares[0], entries_per_commit, staged_all)
-    finally:
-        failed = [pid for pid in children if not await _exited_cleanly(pid)]
-    if failed:
-        raise RuntimeError(f"rebuild: {len(failed)} of {workers} writer processes failed (see their output above); "
-                           "nothing was marked as complete")
+        if pool is not None:
+            await pool.finish()
+        if spill is not None:
+            spill.close()
     # The positions mark the projection complete: only while holding the lease, if one is used.
     await store.commit(ChangeSet(article_versions=dict(fold.article_versions), positions={topic: positions},
                                  fence=fence))
@@ -427,27 +446,32 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
 CLAIMS_PER_COMMIT = 10_000
 
 
-def _commit_chunks(entry_ids: list[str], by_entry: dict[str, frozenset[str]],
-                   entries_per_commit: int) -> Iterator[list[str]]:
+def _chunks_by_size(entry_ids: list[str], sizes: Mapping[str, int], entries_per_commit: int) -> Iterator[list[str]]:
     """The entries in runs of at most `entries_per_commit` entries and, unless one entry has
-    more, CLAIMS_PER_COMMIT claims."""
+    more, CLAIMS_PER_COMMIT claims (`sizes`: each entry's claims)."""
     chunk: list[str] = []
     claims = 0
     for entry_id in entry_ids:
-        if chunk and (len(chunk) >= entries_per_commit or claims + len(by_entry[entry_id]) > CLAIMS_PER_COMMIT):
+        if chunk and (len(chunk) >= entries_per_commit or claims + sizes[entry_id] > CLAIMS_PER_COMMIT):
             yield chunk
             chunk, claims = [], 0
         chunk.append(entry_id)
-        claims += len(by_entry[entry_id])
+        claims += sizes[entry_id]
     if chunk:
         yield chunk
+
+
+def _commit_chunks(entry_ids: list[str], by_entry: Mapping[str, frozenset[str]],
+                   entries_per_commit: int) -> Iterator[list[str]]:
+    """`_chunks_by_size` of entries given by their event ids."""
+    return _chunks_by_size(entry_ids, {e: len(by_entry[e]) for e in entry_ids}, entries_per_commit)
 
 
 async def _write_entries(store: TimelineStore, fold: CompactFold, by_entry: dict[str, frozenset[str]],
                          entry_ids: list[str], entries_per_commit: int, events_staged: bool = False) -> None:
     """Build the given entries from the folded documents and write them with their events
-    (`events_staged`: the events' documents are in the store already). Only one chunk's
-    events are decoded at a time."""
+    (`events_staged`: the events' documents are in the store already), in this process.
+    Only one chunk's events are decoded at a time."""
     for chunk in _commit_chunks(entry_ids, by_entry, entries_per_commit):
         changes = ChangeSet(events_staged=events_staged)
         events = fold.events([i for entry_id in chunk for i in by_entry[entry_id]])
@@ -460,37 +484,128 @@ async def _write_entries(store: TimelineStore, fold: CompactFold, by_entry: dict
                     changes.member_add.setdefault(b, set()).add(i)
             changes.upsert_entries[entry_id] = build_entry(entry_id, [events[i] for i in ids])
         if not events_staged:
-            changes.raw_events = {i: fold.held[i].document for i in changes.add_events}
+            changes.raw_events = {i: fold.document(fold.held[i]) for i in changes.add_events}
         await store.commit(changes)
 
 
-def _fork_writer(open_writer: Callable[[], TimelineStore], fold: CompactFold, by_entry: dict[str, frozenset[str]],
-                 entry_ids: list[str], entries_per_commit: int, events_staged: bool) -> int:
-    """A child process that writes a share of the entries through its own store client.
+# One chunk of a writer's work, per entry: (entry id, [(key parts, base key or None, [document
+# handles])]), one item per key of the entry, the handles of its events in the `DocumentSpill`.
+WriterChunk = list[tuple[str, list[tuple[KeyParts, str | None, list[int]]]]]
 
-    Forked, so it starts with the folded state in (copy-on-write) memory instead of
-    receiving it through a pipe. It runs its own event loop and never touches the
-    parent's connections; it leaves with os._exit, so nothing of the parent is closed."""
-    pid = os.fork()
-    if pid:
-        return pid
-    code = 1
+
+def _chunk_changes(chunk: WriterChunk, spill_fd: int) -> ChangeSet:
+    """What a writer commits for one chunk: the entries built from their events' documents,
+    their member sets and their bases' (the events and the articles' sets are written by the
+    rebuild itself)."""
+    changes = ChangeSet(events_staged=True)
+    for entry_id, keys in chunk:
+        claims: list[Event] = []
+        parts_of: dict[str, KeyParts] = {}
+        bases: list[tuple[str, list[str]]] = []
+        for parts, base, handles in keys:
+            events = [parse_event(read_spilled(spill_fd, handle)) for handle in handles]
+            claims += events
+            parts_of.update((e.event_id, parts) for e in events)
+            if base is not None:
+                bases.append((base, [e.event_id for e in events]))
+        changes.member_add[entry_id] = set(parts_of)
+        for base, ids in bases:  # the bases the live projector resolves unplaced claims over (plan)
+            changes.member_add.setdefault(base, set()).update(ids)
+        changes.upsert_entries[entry_id] = build_entry(entry_id, claims, parts_of)
+    return changes
+
+
+def _writer_process(open_bulk: Callable[[], Any], spill_fd: int, read_fd: int) -> None:
+    """A forked writer: commits the chunks it reads from its pipe until the rebuild closes it."""
+    writer = open_bulk()
     try:
-        async def write() -> None:
-            writer = open_writer()
-            try:
-                await _write_entries(writer, fold, by_entry, entry_ids, entries_per_commit, events_staged)
-            finally:
-                await writer.close()
-
-        asyncio.run(write())
-        code = 0
-    except BaseException:  # noqa: BLE001 - reported, then the exit status tells the parent
-        traceback.print_exc()
+        with os.fdopen(read_fd, "rb") as pipe:
+            while header := pipe.read(8):
+                chunk: WriterChunk = pickle.loads(pipe.read(int.from_bytes(header, "little")))
+                writer.commit(_chunk_changes(chunk, spill_fd))
     finally:
+        writer.close()
+
+
+class _WriterPool:
+    """A rebuild's writer processes, forked before the log is read, each fed chunks through a
+    pipe by a thread of its own: the next chunk goes to whichever writer is free, so the
+    shares balance whatever the entries' sizes. Each runs synchronous code only, never the
+    parent's event loop or connections, and leaves with os._exit."""
+
+    def __init__(self, pids: list[int], pipes: list[Any]) -> None:
+        self._pids = pids
+        self._pipes = pipes
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=2 * len(pids))
+        self._threads: list[threading.Thread] = []
+        self._finished: int | None = None
+
+    @classmethod
+    def start(cls, open_bulk: Callable[[], Any], spill_fd: int, count: int) -> _WriterPool:
+        ends = [os.pipe() for _ in range(count)]
+        pids = []
         sys.stdout.flush()
         sys.stderr.flush()
-        os._exit(code)
+        for k in range(count):
+            pid = os.fork()
+            if pid == 0:  # the writer
+                code = 1
+                try:
+                    for j, (read_fd, write_fd) in enumerate(ends):
+                        os.close(write_fd)
+                        if j != k:
+                            os.close(read_fd)
+                    _writer_process(open_bulk, spill_fd, ends[k][0])
+                    code = 0
+                except BaseException:  # noqa: BLE001 - reported, then the exit status tells the parent
+                    traceback.print_exc()
+                finally:
+                    sys.stdout.flush()
+                    sys.stderr.flush()
+                    os._exit(code)
+            pids.append(pid)
+        for read_fd, _ in ends:
+            os.close(read_fd)
+        return cls(pids, [os.fdopen(write_fd, "wb") for _, write_fd in ends])
+
+    def _feed(self, k: int) -> None:
+        pipe = self._pipes[k]
+        try:
+            while (message := self._queue.get()) is not None:
+                pipe.write(message)
+                pipe.flush()
+        except BrokenPipeError:  # the writer died: its exit status says so; keep draining
+            while self._queue.get() is not None:
+                pass
+
+    async def send(self, chunk: WriterChunk, used: int) -> None:
+        """Queue one chunk for the first `used` writers (the others get none)."""
+        if not self._threads:
+            self._threads = [threading.Thread(target=self._feed, args=(k,), daemon=True,
+                                              name=f"claimline-rebuild-feed-{k}") for k in range(used)]
+            for thread in self._threads:
+                thread.start()
+        payload = pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL)
+        message = len(payload).to_bytes(8, "little") + payload
+        try:
+            self._queue.put_nowait(message)
+        except queue.Full:
+            await asyncio.get_running_loop().run_in_executor(None, self._queue.put, message)
+
+    async def finish(self) -> int:
+        """Close the pipes, wait for every writer; how many failed."""
+        if self._finished is not None:
+            return self._finished
+        loop = asyncio.get_running_loop()
+        for _ in self._threads:
+            await loop.run_in_executor(None, self._queue.put, None)
+        for thread in self._threads:
+            await loop.run_in_executor(None, thread.join)
+        for pipe in self._pipes:
+            with contextlib.suppress(OSError):
+                pipe.close()
+        self._finished = sum([not await _exited_cleanly(pid) for pid in self._pids])
+        return self._finished
 
 
 async def _exited_cleanly(pid: int) -> bool:

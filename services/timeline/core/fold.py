@@ -30,6 +30,7 @@ from services.timeline.core.contest import (
     summarize_figures,
 )
 from services.timeline.core.grouping import (
+    KeyParts,
     entry_ids,
     entry_key,
     entry_key_parts,
@@ -337,30 +338,33 @@ def _unique(claims: Iterable[Event]) -> list[Event]:
 STATE_MIN_CLAIMS = 2000
 
 
-def build_entry(entry_id: str, claims: Iterable[Event]) -> Entry:
+def build_entry(entry_id: str, claims: Iterable[Event], parts_of: Mapping[str, KeyParts] | None = None) -> Entry:
     """An entry from its claims: a pure function of the set of claims (their order and
     repetitions do not matter). Claims are sorted by published_at, then event_id.
 
     `reference_entry` makes some thirty passes over the claims; once an entry's claims
     outgrow the CPU caches each pass costs more per claim, so a large entry is built as
     `EntryState(entry_id, claims).entry()`, the live projector's own path, which reads
-    each claim once (the property tests hold both to `reference_entry`)."""
+    each claim once (the property tests hold both to `reference_entry`). `parts_of`: the
+    claims' `entry_key_parts` by event id, when the caller has them already (a rebuild's fold
+    computed them as it read the log)."""
     claims = claims if isinstance(claims, Sequence) else list(claims)
     if len(claims) < STATE_MIN_CLAIMS:
-        return reference_entry(entry_id, claims)
+        return reference_entry(entry_id, claims, parts_of)
     from services.timeline.core.entry_state import EntryState  # it builds on this module's helpers
 
     return EntryState(entry_id, claims).entry()
 
 
-def reference_entry(entry_id: str, claims: Sequence[Event]) -> Entry:
+def reference_entry(entry_id: str, claims: Sequence[Event], parts_of: Mapping[str, KeyParts] | None = None) -> Entry:
     """`build_entry` as its definition: passes over the claims, each deriving one field. The
     reference the property tests compare `EntryState` to; slower per claim as an entry
     grows past a few thousand claims (see `build_entry`)."""
     ordered = _unique(claims)
     if not ordered:
         raise ValueError("an entry needs at least one claim")
-    all_parts = [entry_key_parts(e) for e in ordered]
+    all_parts = ([parts_of[e.event_id] for e in ordered] if parts_of is not None
+                 else [entry_key_parts(e) for e in ordered])
     own = sorted({p for p in all_parts if key_from_parts(p) == entry_id})
     # The key the entry is named by (an unplaced claim that joined it has another); claims
     # grouped by anything but their keys (never by the fold itself): the most common parts.
