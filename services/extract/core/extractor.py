@@ -674,6 +674,7 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
                 and not in_words(gov, rl.classes["toll"] | {"die", "dead"}) \
                 and gov.lemma not in rl.classes["launch_verbs"] and not talked_about \
                 and gov.lemma not in rl.noise["reference"]["suffer_verbs"] \
+                and not (g.case_of(t) == "by" and gov.lemma in rl.noise["reference"]["effect_verbs"]) \
                 and tok.dep.split(":")[0] in ("obj", "obl") and not _own_time(g, t):
             return True
     if rule is not None and rule.type in rl.noise["reference"]["types"] and tok.is_noun and tok.base == "nmod" \
@@ -1423,7 +1424,7 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
             elif _outlet_itself(g, at.claimant, state):
                 pass  # 'the department announced its 43rd drawdown', told by the department: its own voice
             else:
-                p = phrase_party(f, at.claimant, res)
+                p = phrase_party(f, at.claimant, res) or _body_party(f, at.claimant, res, rl)
                 code = p.code if p else (_speaker_ground(f, at.claimant, m, res, rl)
                                          or _unnamed_speaker_party(g, at.claimant, rl, state, m, res))
                 if code is None and ctok.lemma in rl.attribution_nouns and state.last_speaker and any(
@@ -1487,6 +1488,15 @@ def _sentence_antecedent(f: Facts, verb: int, pronoun: int, res: Resources,
                 if p is not None:
                     return (p.code, speaker_name(g, s_))
     return None
+
+
+def _body_party(f: Facts, speaker: int, res: Resources, rl: Rules) -> PartyMention | None:
+    """'a source in Ukraine's security service': a speaker inside a body speaks for the body's
+    party (a place 'in' a speaker's phrase is where they are: see _speaker_ground)."""
+    g = f.g
+    bodies = [c for c in g.kids(speaker, "nmod") if g.case_of(c) in ("in", "at", "within", "inside")
+              and (in_words(g.tokens[c], rl.speakers) or (c in f.parties and f.parties[c].form == "inst"))]
+    return _party(f, bodies, res)
 
 
 def _speaker_ground(f: Facts, speaker: int, m: Mention, res: Resources, rl: Rules) -> str | None:
@@ -1630,6 +1640,8 @@ def figure_kind(f: Facts, q: Qty, qi: int, rl: Rules) -> str | None:
         head = qi
     near = {head, qi}
     near.update(g.children[head])
+    # '38,000 killed, wounded and captured': the participles listed on the number
+    near.update(k for c in list(near) if g.tokens[c].pos == "CD" for k in g.kids(c, "amod"))
     for c in list(near):
         near.update(g.kids(c, "conj"))
     if g.tokens[head].head >= 0:

@@ -386,6 +386,25 @@ def _reattach_listed_subjects(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _reattach_listed_participles(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: in 'losses had exceeded 38,000 killed, wounded and captured'
+    only 'killed' stays with the number; 'wounded' and 'captured' come back as conjuncts of
+    'exceeded', verbs with no arguments of their own. A bare participle conjoined to a verb whose
+    object is a number that an earlier participle describes belongs to that participle's list."""
+    out = list(tokens)
+    kids_of = _children(tokens)
+    for v in tokens:
+        if v.pos != "VBN" or v.dep != "conj" or v.head < 0:
+            continue
+        if any(k.dep not in ("cc", "punct", "advmod") for k in kids_of[v.i]):
+            continue
+        first = next((k for o in kids_of[v.head] if o.dep == "obj" and o.pos == "CD"
+                      for k in kids_of[o.i] if k.dep == "amod" and k.pos == "VBN" and k.i < v.i), None)
+        if first is not None:
+            out[v.i] = v._replace(head=first.i)
+    return out
+
+
 _REPORTING = frozenset({"say", "tell", "report", "add", "write", "state", "announce", "claim"})
 
 
@@ -418,4 +437,4 @@ def _reattach_reported_conjuncts(tokens: list[Token]) -> list[Token]:
 _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_gerunds, _reattach_ranges, _reattach_place_appositions, _reattach_reduced_relatives,
     _reattach_clause_subjects, _reattach_purpose_relatives, _reattach_listed_subjects,
-    _reattach_reported_conjuncts)
+    _reattach_reported_conjuncts, _reattach_listed_participles)
