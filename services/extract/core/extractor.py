@@ -869,6 +869,11 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         actor = _party(f, to, res)
     elif rule.actor == "object_owner":
         actor = obj  # 'destroyed five Ukrainian drones': a Ukrainian strike was stopped
+    elif rule.actor == "object_opponent":
+        # 'Ukraine's forces were driven out of the Kursk region': the other side took it
+        actor = _opponent_party(res, obj.code) if obj is not None else None
+        if actor is not None and subj is not None and subj.code != obj.code:
+            actor = subj  # 'Russian troops drove Ukrainian forces out of Sudzha'
     elif rule.actor == "self":
         # 'North Korean-made missiles': the maker named inside the modifier
         actor = next((f.parties[j] for j in g.subtree(t) if j in f.parties), None)
@@ -1063,6 +1068,8 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             return None
         if side is not None and side != m.actor:
             m.against = side
+    if rule.actor == "object_opponent" and m.change == "captured" and _side_of_ground(m.locations, res, rl) == m.actor:
+        m.change = "regained"  # driven off the actor's own ground
     # figures that belong to the trigger, its arguments' coordinations included ('launched 15
     # missiles and 21 Shahed drones')
     arg_idx = set(role_tokens(g, a, "any")) | {t}

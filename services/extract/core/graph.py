@@ -386,6 +386,37 @@ def _reattach_listed_subjects(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _reattach_speech_tags(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: in 'Ukrainian forces still hold about 400 square kilometers
+    of the Kursk region, a military source said' the parser makes the object 'kilometers' the
+    subject of 'said' and the speaker its apposition. When a verb of saying after the clause has
+    such a subject, and the clause's verb before it has no object, the subject is that verb's
+    object and the apposition (right before the verb of saying) is who speaks."""
+    out = list(tokens)
+    kids_of = _children(tokens)
+    for v in tokens:
+        if v.lemma not in _REPORTING or v.head < 0 or v.dep not in ("ccomp", "parataxis"):
+            continue
+        host = tokens[v.head]
+        if not host.is_verb or host.i > v.i or any(k.dep == "obj" for k in kids_of[host.i]):
+            continue
+        subj = next((k for k in kids_of[v.i] if k.dep == "nsubj" and host.i < k.i < v.i), None)
+        if subj is None:
+            continue
+        speaker = next((k for k in kids_of[subj.i] if k.dep == "appos"), None)
+        if speaker is None:
+            continue
+        span = _span(tokens, speaker.i)
+        comma = tokens[min(span) - 1]
+        if max(span) != v.i - 1 or comma.pos != ",":
+            continue
+        out[subj.i] = subj._replace(head=host.i, dep="obj", base="obj")
+        out[speaker.i] = speaker._replace(head=v.i, dep="nsubj", base="nsubj")
+        out[v.i] = v._replace(dep="parataxis", base="parataxis")
+        out[comma.i] = comma._replace(head=v.i)  # the comma goes with the tag
+    return out
+
+
 def _reattach_listed_participles(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: in 'losses had exceeded 38,000 killed, wounded and captured'
     only 'killed' stays with the number; 'wounded' and 'captured' come back as conjuncts of
@@ -437,4 +468,4 @@ def _reattach_reported_conjuncts(tokens: list[Token]) -> list[Token]:
 _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_gerunds, _reattach_ranges, _reattach_place_appositions, _reattach_reduced_relatives,
     _reattach_clause_subjects, _reattach_purpose_relatives, _reattach_listed_subjects,
-    _reattach_reported_conjuncts, _reattach_listed_participles)
+    _reattach_reported_conjuncts, _reattach_listed_participles, _reattach_speech_tags)

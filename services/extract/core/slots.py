@@ -442,6 +442,10 @@ def role_tokens(g: Graph, a: Args, role: str) -> list[int]:
         if a.governor is not None:  # 'told Umerov during a meeting in Washington'
             heads += [o for o in g.kids(a.governor, "obj", "iobj") if o != a.self]
         heads += [m for m in a.modifier if g.tokens[m].dep in ("nmod:poss", "amod", "compound")]
+    elif role == "driven_from":
+        # where a side was driven from: 'out of the Kursk region', 'from Sudzha'
+        out_particle = a.self is not None and any(g.tokens[k].lemma == "out" for k in g.kids(a.self, "compound:prt"))
+        heads = [o for o in a.oblique if g.case_of(o) in ("from", "out") or (out_particle and g.case_of(o) == "of")]
     elif role == "aimed_at":
         # where something is aimed: 'sent 40 drones toward the Kyiv region', 'fired missiles at Kharkiv'
         heads = [o for o in a.oblique if g.case_of(o) in ("toward", "towards", "at", "against", "into", "onto", "over")]
