@@ -40,6 +40,7 @@ class PartyInfo:
     country: str | None
     opponents: tuple[str, ...]
     multilateral: bool
+    backs: str | None = None  # the warring side its military aid goes to when no recipient is named
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def party_table() -> PartyTable:
     aliases: dict[str, tuple[str, str]] = {}
     for code, d in _load("parties.json")["parties"].items():
         infos[code] = PartyInfo(code, d.get("label", code), d.get("country"), tuple(d.get("opponents", ())),
-                                bool(d.get("multilateral")))
+                                bool(d.get("multilateral")), d.get("backs"))
         for form, key in (("person", "people"), ("inst", "institutions"), ("adj", "adjectives"), ("noun", "nouns")):
             for alias in d.get(key, ()):
                 variants = {alias}

@@ -1335,6 +1335,8 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
         code = next((c for c in candidates if c and (recipient is None or c != recipient.code) and c != enemy), None)
     m.actor = code
     m.recipient = recipient.code if recipient is not None and recipient.code != code else None
+    if m.recipient is None and code is not None and (info := res.parties.get(code)) is not None:
+        m.recipient = info.backs  # 'the administration's 32nd drawdown': for the side it backs
 
 
 def _named_inside(f: Facts, p: PartyMention) -> bool:
