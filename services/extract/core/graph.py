@@ -417,6 +417,58 @@ def _reattach_speech_tags(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _reattach_swallowed_speech_tags(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: 'Washington will send Kyiv an additional $988 million in
+    weapons, the Defense Department said on Saturday' comes back with 'said' as the object of
+    'send' and the money as a dependent of 'said'. A verb of saying that is a clause verb's
+    object, with its subject after a comma, is a speech tag on that clause; what hangs on it
+    before the comma is the clause's own (its first nominal the object)."""
+    out = list(tokens)
+    kids_of = _children(tokens)
+    for v in tokens:
+        if v.lemma not in _REPORTING or v.dep != "obj" or v.head < 0:
+            continue
+        host = tokens[v.head]
+        subj = next((k for k in kids_of[v.i] if k.dep == "nsubj"), None)
+        if not host.is_verb or subj is None or host.i > v.i:
+            continue
+        start = min(_span(tokens, subj.i))
+        comma = tokens[start - 1] if start > 0 else None
+        if comma is None or comma.pos != ",":
+            continue
+        before = sorted((k for k in kids_of[v.i] if k.i < comma.i and k.pos != ","), key=lambda k: k.i)
+        noun = next((k for k in before if k.pos.startswith("NN") or k.pos in ("$", "CD", "PRP")), None)
+        if noun is None:
+            continue
+        out[v.i] = v._replace(dep="parataxis", base="parataxis")
+        out[noun.i] = noun._replace(head=host.i, dep="obj", base="obj")
+        for k in before:  # its determiners and adjectives stay with it, the rest with the clause
+            if k is not noun:
+                out[k.i] = k._replace(head=noun.i if k.i < noun.i else host.i)
+        out[comma.i] = comma._replace(head=v.i)
+    return out
+
+
+def _reattach_bare_relatives(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: in 'shot down 50 of the 83 drones Russia launched overnight'
+    the relative clause without 'that' comes back as a clause of its own ('launched' beside
+    'shot', with no object). A transitive verb with no object whose subject follows right after
+    a noun of the clause it hangs on is a relative clause on that noun."""
+    out = list(tokens)
+    kids_of = _children(tokens)
+    for v in tokens:
+        if not v.is_verb or v.dep != "parataxis" or v.head < 0 or any(k.dep == "obj" for k in kids_of[v.i]):
+            continue
+        subj = next((k for k in kids_of[v.i] if k.dep == "nsubj" and k.i < v.i), None)
+        if subj is None or max(_span(tokens, subj.i)) != v.i - 1:
+            continue
+        noun = tokens[min(_span(tokens, subj.i)) - 1]
+        if not noun.pos.startswith("NN") or noun.head != v.head or noun.dep.split(":")[0] not in ("obj", "obl"):
+            continue
+        out[v.i] = v._replace(head=noun.i, dep="acl:relcl", base="acl")
+    return out
+
+
 def _reattach_listed_participles(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: in 'losses had exceeded 38,000 killed, wounded and captured'
     only 'killed' stays with the number; 'wounded' and 'captured' come back as conjuncts of
@@ -468,4 +520,5 @@ def _reattach_reported_conjuncts(tokens: list[Token]) -> list[Token]:
 _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_gerunds, _reattach_ranges, _reattach_place_appositions, _reattach_reduced_relatives,
     _reattach_clause_subjects, _reattach_purpose_relatives, _reattach_listed_subjects,
-    _reattach_reported_conjuncts, _reattach_listed_participles, _reattach_speech_tags)
+    _reattach_reported_conjuncts, _reattach_listed_participles, _reattach_speech_tags,
+    _reattach_swallowed_speech_tags, _reattach_bare_relatives)

@@ -337,6 +337,11 @@ def arguments(g: Graph, t: int, measures: frozenset[str] = frozenset()) -> Args:
             rel = {"which", "that", "who", "whom"}
             a.subject = [tok.head if g.tokens[s].lemma in rel else s for s in a.subject]
             a.object = [tok.head if g.tokens[o].lemma in rel else o for o in a.object]
+            if not a.object and a.subject and tok.head not in a.subject and tok.pos != "VBG" \
+                    and not g.kids(t, "obl:npmod", "xcomp", "ccomp"):
+                # 'the 83 drones Russia launched': a relative with a subject of its own and no
+                # pronoun has the noun for its object
+                a.object = [tok.head]
     else:
         for c in g.children[t]:
             dep = g.tokens[c].dep
@@ -439,6 +444,10 @@ def role_tokens(g: Graph, a: Args, role: str) -> list[int]:
                 heads += g.kids(c, "nsubj")
         for s_ in a.subject:
             heads += g.kids(s_, "conj")
+            # 'Ukrainian and Russian delegations met': two sides named on the subject
+            for m in g.kids(s_, "amod", "compound", "nmod:poss"):
+                if g.kids(m, "conj"):
+                    heads += [m, *g.kids(m, "conj")]
         if a.governor is not None:  # 'told Umerov during a meeting in Washington'
             heads += [o for o in g.kids(a.governor, "obj", "iobj") if o != a.self]
         heads += [m for m in a.modifier if g.tokens[m].dep in ("nmod:poss", "amod", "compound")]
