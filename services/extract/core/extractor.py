@@ -984,7 +984,12 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
                        for s_ in g.kids(c, "nsubj")]
         if not tok.is_verb:  # another meeting named beside it is no participant
             talk_heads = _without_other_meetings(g, t, talk_heads, rl)
-        for h in talk_heads + a.subject + a.modifier:
+        # 'Rubio welcomed Russia and Ukraine's exchange of prisoners': who welcomes talks others
+        # held takes no part in them ('Rubio held talks with Lavrov' does)
+        gov = g.tokens[a.governor].lemma if a.governor is not None else None
+        onlooker = not tok.is_verb and mod is not None and gov is not None \
+            and gov not in rl.classes["support_verbs"] and gov not in rl.attribution_verbs
+        for h in talk_heads + ([] if onlooker else a.subject) + a.modifier:
             for code in phrase_parties(f, h):
                 if code != m.actor and code not in m.partners:
                     m.partners.append(code)
@@ -1061,7 +1066,8 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         causes = [j for h in _cause_obliques(g, a, rl) for j in [h, *g.kids(h, "conj")]]
         told = a.governor is not None and not tok.is_verb and g.tokens[a.governor].lemma in rl.classes["witness_verbs"]
         doers = [] if told else a.subject  # 'Ukrainian officials reported strikes': who told, not who struck
-        named = _premodifier_party(f, [t, *doers, *a.agent, *causes], rl) or _clause_doer(f, t, res, rl)
+        named = (_premodifier_party(f, [t, *doers, *a.agent, *causes], rl)
+                 or next((f.parties[h] for h in causes if h in f.parties), None) or _clause_doer(f, t, res, rl))
         side = _target_party(f, a, res, rl) or _side_of_ground(m.locations, res, rl)
         m.actor = named.code if named is not None else _opponent(res, side)
         if m.actor is None:
@@ -1133,8 +1139,9 @@ def _cause_obliques(g: Graph, a: Args, rl: Rules) -> list[int]:
     """'killed in Russian missile attacks', 'injured by shelling': the cause of a toll (not the
     place: 'targeted in the central Russian region of Bashkortostan')."""
     causes = rl.strike_causes
+    # ('killed in Ukrainian shelling' may come back as 'Ukrainian' with 'shelling' its modifier)
     return [o for o in a.oblique if g.case_of(o) in ("in", "by", "from")
-            and any(in_words(g.tokens[j], causes) for j in [o, *g.kids(o, "conj")])]
+            and any(in_words(g.tokens[j], causes) for j in [o, *g.kids(o, "conj"), *g.kids(o, "amod", "compound")])]
 
 
 def _refers_back(g: Graph, a: Args, rl: Rules) -> bool:
@@ -1831,6 +1838,8 @@ def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, f
             continue
         tok = g.tokens[qi]
         head = tok.head if tok.dep in ("nummod", "det", "amod", "quantmod") and tok.head >= 0 else qi
+        if kind == "captured" and any(m.type == "diplomacy" and m.rule == "diplomacy.exchange" for m in found):
+            continue  # 'exchanged 150 prisoners each': the swap, not a tally of prisoners taken
         claimant = None
         party: PartyMention | None
         if head0 >= 0 and g.tokens[head0].lemma in rl.attribution_nouns:

@@ -469,6 +469,23 @@ def _reattach_bare_relatives(tokens: list[Token]) -> list[Token]:
     return out
 
 
+_NOUN_DEPS = frozenset({"obj", "nsubj", "nsubj:pass", "obl", "nmod", "iobj"})
+
+
+def _retag_nouns(tokens: list[Token]) -> list[Token]:
+    """Repair a known tagger error: 'Ukraine has launched a counterattack near Toretsk' comes back
+    with 'counterattack' as a verb (VB) in an object's place. A base-form verb with an article of
+    its own, in a noun's relation, is a noun."""
+    out = list(tokens)
+    kids_of = _children(tokens)
+    for v in tokens:
+        if v.pos not in ("VB", "VBP") or v.dep not in _NOUN_DEPS:
+            continue
+        if any(k.dep == "det" and k.lemma in ("a", "an", "the") for k in kids_of[v.i]):
+            out[v.i] = v._replace(pos="NN", is_verb=False, is_noun=True)
+    return out
+
+
 def _reattach_listed_participles(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: in 'losses had exceeded 38,000 killed, wounded and captured'
     only 'killed' stays with the number; 'wounded' and 'captured' come back as conjuncts of
@@ -518,7 +535,7 @@ def _reattach_reported_conjuncts(tokens: list[Token]) -> list[Token]:
 # repairs then read the corrected heads (the purpose-relative repair reads the clause whose
 # subject the clause-subject repair has restored).
 _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
-    _reattach_gerunds, _reattach_ranges, _reattach_place_appositions, _reattach_reduced_relatives,
+    _retag_nouns, _reattach_gerunds, _reattach_ranges, _reattach_place_appositions, _reattach_reduced_relatives,
     _reattach_clause_subjects, _reattach_purpose_relatives, _reattach_listed_subjects,
     _reattach_reported_conjuncts, _reattach_listed_participles, _reattach_speech_tags,
     _reattach_swallowed_speech_tags, _reattach_bare_relatives)
