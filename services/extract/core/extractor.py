@@ -1080,6 +1080,9 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     # missiles and 21 Shahed drones')
     arg_idx = set(role_tokens(g, a, "any")) | {t}
     arg_idx |= {j for h in a.object + a.subject + a.oblique for c in g.kids(h, "conj") for j in g.phrase(c)}
+    # a toll verb conjoined to the trigger counts too: 'four people were killed and 20 injured'
+    arg_idx |= {j for c in g.kids(t, "conj") if in_words(g.tokens[c], rl.classes["toll"])
+                for k in g.kids(c, "nsubj", "nsubj:pass", "obj") for j in g.phrase(k)}
     for q, qi in f.quants:
         if qi in arg_idx or g.tokens[qi].head in arg_idx:
             kind = figure_kind(f, q, qi, rl)
@@ -1637,6 +1640,9 @@ def _people_toll(f: Facts, qi: int, rl: Rules) -> bool:
     tok = g.tokens[qi]
     if tok.dep in ("obj", "nsubj:pass") and tok.head >= 0 and g.tokens[tok.head].lemma in rl.classes["toll"]:
         return True  # 'killing two and wounding nine': a bare count of people
+    if tok.dep == "nsubj" and tok.head >= 0 and g.tokens[tok.head].lemma in rl.classes["toll"] \
+            and g.tokens[tok.head].dep == "conj" and g.tokens[tok.head].pos == "VBN":
+        return True  # 'four people were killed and 20 injured': the passive's count goes on
     if tok.dep == "obl" and g.case_of(qi) in ("at", "to") and tok.head >= 0 and any(
             g.tokens[j].lemma == "toll" for k in g.kids(tok.head, "nsubj", "obj") for j in g.phrase(k)):
         return True  # 'the death toll from the strike on Dnipro rose to 30'

@@ -400,10 +400,13 @@ def _reattach_speech_tags(tokens: list[Token]) -> list[Token]:
         host = tokens[v.head]
         if not host.is_verb or host.i > v.i or any(k.dep == "obj" for k in kids_of[host.i]):
             continue
-        subj = next((k for k in kids_of[v.i] if k.dep == "nsubj" and host.i < k.i < v.i), None)
-        if subj is None:
+        subjects = [k for k in kids_of[v.i] if k.dep == "nsubj" and host.i < k.i < v.i]
+        if not subjects:
             continue
-        speaker = next((k for k in kids_of[subj.i] if k.dep == "appos"), None)
+        subj = subjects[0]
+        # the speaker is the subject's apposition, or a second subject ('made gains near
+        # Pokrovsk, the Institute for the Study of War said': 'gains' and 'Institute' both)
+        speaker = subjects[-1] if len(subjects) > 1 else next((k for k in kids_of[subj.i] if k.dep == "appos"), None)
         if speaker is None:
             continue
         span = _span(tokens, speaker.i)
@@ -414,6 +417,9 @@ def _reattach_speech_tags(tokens: list[Token]) -> list[Token]:
         out[speaker.i] = speaker._replace(head=v.i, dep="nsubj", base="nsubj")
         out[v.i] = v._replace(dep="parataxis", base="parataxis")
         out[comma.i] = comma._replace(head=v.i)  # the comma goes with the tag
+        for k in kids_of[v.i]:  # what hangs on the tag before the comma is the clause's ('near Pokrovsk')
+            if subj.i < k.i < comma.i and k.dep != "nsubj":
+                out[k.i] = k._replace(head=host.i)
     return out
 
 
