@@ -1175,6 +1175,8 @@ def _clause_doer(f: Facts, t: int, res: Resources, rl: Rules) -> PartyMention | 
     """The party that does what the strike's clause hangs off: 'A Russian Su-34 dropped a bomb
     on Belgorod, causing an explosion that injured three civilians' (not who reports it)."""
     g = f.g
+    if g.tokens[t].is_noun and g.case_of(t) in ("after", "following", "amid", "despite", "since"):
+        return None  # 'Russia deployed air defenses around Moscow after the drone attacks': who answered
     for j in g.ancestors(t):
         tok = g.tokens[j]
         if not tok.is_verb:
