@@ -358,10 +358,12 @@ def _reattach_listed_subjects(tokens: list[Token]) -> list[Token]:
     right before a subjectless verb's auxiliary, hung on a common noun before them, are the
     verb's subjects."""
     out = list(tokens)
-    kids_of = _children(tokens)
+    kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
     for v in tokens:
         if not v.is_verb:
             continue
+        if not kids_of:
+            kids_of = _children(tokens)
         kids = kids_of[v.i]
         aux = [k for k in kids if k.dep in ("aux", "aux:pass")]
         if not aux or not _subjectless_clause(v, kids):
@@ -393,12 +395,16 @@ def _reattach_speech_tags(tokens: list[Token]) -> list[Token]:
     such a subject, and the clause's verb before it has no object, the subject is that verb's
     object and the apposition (right before the verb of saying) is who speaks."""
     out = list(tokens)
-    kids_of = _children(tokens)
+    kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
     for v in tokens:
         if v.lemma not in _REPORTING or v.head < 0 or v.dep not in ("ccomp", "parataxis"):
             continue
         host = tokens[v.head]
-        if not host.is_verb or host.i > v.i or any(k.dep == "obj" for k in kids_of[host.i]):
+        if not host.is_verb or host.i > v.i:
+            continue
+        if not kids_of:
+            kids_of = _children(tokens)
+        if any(k.dep == "obj" for k in kids_of[host.i]):
             continue
         subjects = [k for k in kids_of[v.i] if k.dep == "nsubj" and host.i < k.i < v.i]
         if not subjects:
@@ -430,11 +436,13 @@ def _reattach_swallowed_speech_tags(tokens: list[Token]) -> list[Token]:
     object, with its subject after a comma, is a speech tag on that clause; what hangs on it
     before the comma is the clause's own (its first nominal the object)."""
     out = list(tokens)
-    kids_of = _children(tokens)
+    kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
     for v in tokens:
         if v.lemma not in _REPORTING or v.dep != "obj" or v.head < 0:
             continue
         host = tokens[v.head]
+        if not kids_of:
+            kids_of = _children(tokens)
         subj = next((k for k in kids_of[v.i] if k.dep == "nsubj"), None)
         if not host.is_verb or subj is None or host.i > v.i:
             continue
@@ -461,9 +469,13 @@ def _reattach_bare_relatives(tokens: list[Token]) -> list[Token]:
     'shot', with no object). A transitive verb with no object whose subject follows right after
     a noun of the clause it hangs on is a relative clause on that noun."""
     out = list(tokens)
-    kids_of = _children(tokens)
+    kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
     for v in tokens:
-        if not v.is_verb or v.dep != "parataxis" or v.head < 0 or any(k.dep == "obj" for k in kids_of[v.i]):
+        if not v.is_verb or v.dep != "parataxis" or v.head < 0:
+            continue
+        if not kids_of:
+            kids_of = _children(tokens)
+        if any(k.dep == "obj" for k in kids_of[v.i]):
             continue
         subj = next((k for k in kids_of[v.i] if k.dep == "nsubj" and k.i < v.i), None)
         if subj is None or max(_span(tokens, subj.i)) != v.i - 1:
@@ -483,10 +495,12 @@ def _retag_nouns(tokens: list[Token]) -> list[Token]:
     with 'counterattack' as a verb (VB) in an object's place. A base-form verb with an article of
     its own, in a noun's relation, is a noun."""
     out = list(tokens)
-    kids_of = _children(tokens)
+    kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
     for v in tokens:
         if v.pos not in ("VB", "VBP") or v.dep not in _NOUN_DEPS:
             continue
+        if not kids_of:
+            kids_of = _children(tokens)
         if any(k.dep == "det" and k.lemma in ("a", "an", "the") for k in kids_of[v.i]):
             out[v.i] = v._replace(pos="NN", is_verb=False, is_noun=True)
     return out
@@ -498,10 +512,12 @@ def _reattach_listed_participles(tokens: list[Token]) -> list[Token]:
     'exceeded', verbs with no arguments of their own. A bare participle conjoined to a verb whose
     object is a number that an earlier participle describes belongs to that participle's list."""
     out = list(tokens)
-    kids_of = _children(tokens)
+    kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
     for v in tokens:
         if v.pos != "VBN" or v.dep != "conj" or v.head < 0:
             continue
+        if not kids_of:
+            kids_of = _children(tokens)
         if any(k.dep not in ("cc", "punct", "advmod") for k in kids_of[v.i]):
             continue
         first = next((k for o in kids_of[v.head] if o.dep == "obj" and o.pos == "CD"
@@ -521,12 +537,16 @@ def _reattach_reported_conjuncts(tokens: list[Token]) -> list[Token]:
     saying, with no subject of its own, that follows the reported clause and has its tense
     goes on from the reported clause."""
     out = list(tokens)
-    kids_of = _children(tokens)
+    kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
     for v in tokens:
         if v.dep != "conj" or v.head < 0 or v.pos not in _FINITE:
             continue
         say = tokens[v.head]
-        if say.lemma not in _REPORTING or any(k.base in ("nsubj", "csubj", "expl") for k in kids_of[v.i]):
+        if say.lemma not in _REPORTING:
+            continue
+        if not kids_of:
+            kids_of = _children(tokens)
+        if any(k.base in ("nsubj", "csubj", "expl") for k in kids_of[v.i]):
             continue
         reported = [c for c in kids_of[say.i] if c.dep == "ccomp" and c.i < v.i and c.pos == v.pos
                     and any(k.base == "nsubj" for k in kids_of[c.i])]
