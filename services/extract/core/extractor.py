@@ -1093,8 +1093,9 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
                 kind = "injured" if kind == "wounded" else kind  # 'killed three people', 'a strike killed 4'
             elif (rule.type != "casualties_claimed" and kind in ("killed", "wounded", "killed_or_wounded", "casualties",
                                                                  "captured")) or (
-                    kind in ("civilians_killed", "injured") and rule.type not in ("strike", "casualties_claimed")):
-                continue
+                    kind in ("civilians_killed", "injured") and rule.type not in ("strike", "casualties_claimed")) or (
+                    rule.type == "military_aid" and kind in ("troops", "battalions")):
+                continue  # (troops sent beside weapons are their own deployment)
             m.quantities.append(_figure(f, q, qi, kind, rl, single=rule.type == "strike"))
     # who says so, how sure
     _attribute(f, t, a, m, res, rl, state)

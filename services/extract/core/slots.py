@@ -451,6 +451,9 @@ def role_tokens(g: Graph, a: Args, role: str) -> list[int]:
         if a.governor is not None:  # 'told Umerov during a meeting in Washington'
             heads += [o for o in g.kids(a.governor, "obj", "iobj") if o != a.self]
         heads += [m for m in a.modifier if g.tokens[m].dep in ("nmod:poss", "amod", "compound")]
+    elif role == "listed_object":
+        # the later objects of a list: 'sent 3,000 more troops and additional missiles'
+        heads = [c for o in a.object for c in g.kids(o, "conj")]
     elif role == "driven_from":
         # where a side was driven from: 'out of the Kursk region', 'from Sudzha'
         out_particle = a.self is not None and any(g.tokens[k].lemma == "out" for k in g.kids(a.self, "compound:prt"))
