@@ -55,7 +55,14 @@ def _redate(event: Event, copy: int, version: str | None = None, ingested: bool 
 def synthetic_events(n: int, *, ingested: bool = False) -> list[Event]:
     """n events: copies of the bundled articles' events, each copy published a day later
     (and, with `ingested`, ingested that day at noon UTC)."""
-    return [r for r in synthetic_log(n, ingested=ingested) if not isinstance(r, ArticleExtracted)][:n]
+    return list(iter_synthetic_events(n, ingested=ingested))
+
+
+def iter_synthetic_events(n: int, *, ingested: bool = False) -> Iterator[Event]:
+    """`synthetic_events`, event by event, holding none of them (1M events as a list of
+    models take about 2.7 GB)."""
+    events = (r for r in iter_synthetic_log(n, ingested=ingested) if not isinstance(r, ArticleExtracted))
+    return itertools.islice(events, n)
 
 
 def synthetic_log(n_events: int, *, empty_articles: int = 0, reextracted: int = 0,
@@ -146,13 +153,18 @@ async def publish_log(bootstrap: str, prefix: str, records: Iterable[Event | Art
     return total, markers
 
 
-async def publish_events(bootstrap: str, prefix: str, events) -> None:
+async def publish_events(bootstrap: str, prefix: str, events: Iterable[Event]) -> int:
+    """Publish events keyed by article, 5,000 at a time (`events` may be a generator: only a
+    chunk is held). Returns the bytes of the events' JSON."""
     log = KafkaLog(bootstrap, prefix)
     await log.ensure_topics(ALL_TOPICS)
-    for start in range(0, len(events), 5000):
-        chunk = events[start:start + 5000]
-        await log.publish_many(EVENTS, [(e.article, dump_event(e)) for e in chunk])
+    it, size = iter(events), 0
+    while chunk := list(itertools.islice(it, 5000)):
+        encoded = [(e.article, dump_event(e)) for e in chunk]
+        size += sum(len(value) for _, value in encoded)
+        await log.publish_many(EVENTS, encoded)
     await log.close()
+    return size
 
 
 def empty_markers(n: int):

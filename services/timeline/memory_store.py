@@ -100,7 +100,7 @@ class MemoryTimelineStore:
         next_cursor = encode_cursor(*last) if has_more and last else None
         return Page(entries=found, next_cursor=next_cursor)
 
-    async def page_json(self, query: TimelineQuery) -> JsonPage:
+    async def page_json(self, query: TimelineQuery, *, generation: bytes | str | None = None) -> JsonPage:
         page = await self.page(query)
         view = (lambda e: e) if query.full_claims else list_view
         return JsonPage([view(e).model_dump_json().encode() for e in page.entries], page.next_cursor)

@@ -40,6 +40,7 @@ import os
 import zlib
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 import hiredis
@@ -66,6 +67,7 @@ from services.timeline.query import (
     word_suffixes,
 )
 from services.timeline.store import (
+    PAGE_MEMO_ITEMS,
     ChangeSet,
     GenerationCache,
     JsonPage,
@@ -240,22 +242,38 @@ local scratch = {}
 local driver
 local ingested = base .. 'z:ingmin'
 local by_ingestion = false
+-- With as_of, the entries ingested by then may be few among the driver's: then the driver
+-- is those entries (ZRANGESTORE + ZINTERSTORE, about 2 us an entry: 8 ms at 1M events).
+-- When they are at least an eighth of it, the driver is first walked for a few rows
+-- (`probe`): entries in event-time order are mostly ingested in that order too, so a page
+-- is usually found in them; only when it is not is the set built and the walk started over.
+local probe = nil
+local function by_ingestion_driver()
+  driver = base .. 'tmp:asof'
+  scratch[#scratch + 1] = driver
+  redis.call('ZRANGESTORE', driver, ingested, '-inf', ARGV[12], 'BYSCORE')
+  redis.call('ZINTERSTORE', driver, 2, base .. 'z:all', driver, 'WEIGHTS', 1, 0)
+  by_ingestion = true
+  best = nil
+end
 if as_of then
   local n = redis.call('ZCOUNT', ingested, '-inf', ARGV[12])
   if n == 0 then return {{}, {}, {}} end
-  if n < (best and groups[best].card or redis.call('ZCARD', base .. 'z:all')) then
-    driver = base .. 'tmp:asof'
-    scratch[#scratch + 1] = driver
-    redis.call('ZRANGESTORE', driver, ingested, '-inf', ARGV[12], 'BYSCORE')
-    redis.call('ZINTERSTORE', driver, 2, base .. 'z:all', driver, 'WEIGHTS', 1, 0)
-    by_ingestion = true
-    best = nil
+  local card = best and groups[best].card or redis.call('ZCARD', base .. 'z:all')
+  if n * 8 < card then
+    by_ingestion_driver()
+  elseif n < card then
+    probe = 4 * want + 64
   end
 end
 local others = {}
-for g, group in ipairs(groups) do
-  if g ~= best then others[#others + 1] = group end
+local function set_others()
+  others = {}
+  for g, group in ipairs(groups) do
+    if g ~= best then others[#others + 1] = group end
+  end
 end
+set_others()
 if not driver then
   if best == nil then
     driver = base .. 'z:all'
@@ -335,45 +353,56 @@ if cursor_score then
     if low == '-inf' or tonumber(low) < cursor_score then low = ARGV[7] end
   end
 end
-local positions, shown = {}, {}
-local kept, read, stopped = 0, 0, {}
-local offset, chunk = 0, want + 16
-while kept < want and #stopped == 0 do
-  local rows
-  if desc then
-    rows = redis.call('ZRANGE', driver, high, low, 'BYSCORE', 'REV', 'LIMIT', offset, chunk, 'WITHSCORES')
-  else
-    rows = redis.call('ZRANGE', driver, low, high, 'BYSCORE', 'LIMIT', offset, chunk, 'WITHSCORES')
-  end
-  offset = offset + #rows / 2
-  for k = 1, #rows, 2 do
-    local member, score = rows[k], tonumber(rows[k + 1])
-    local past = true
-    if cursor_score then
-      if desc then
-        past = score < cursor_score or (score == cursor_score and before(member, cursor_member))
-      else
-        past = score > cursor_score or (score == cursor_score and before(cursor_member, member))
+local positions, shown, kept, read, stopped
+-- Walks the driver from the cursor; false when it read `max_reads` rows without a page.
+local function walk(max_reads)
+  positions, shown = {}, {}
+  kept, read, stopped = 0, 0, {}
+  local offset, chunk = 0, want + 16
+  while kept < want and #stopped == 0 do
+    local rows
+    if desc then
+      rows = redis.call('ZRANGE', driver, high, low, 'BYSCORE', 'REV', 'LIMIT', offset, chunk, 'WITHSCORES')
+    else
+      rows = redis.call('ZRANGE', driver, low, high, 'BYSCORE', 'LIMIT', offset, chunk, 'WITHSCORES')
+    end
+    offset = offset + #rows / 2
+    for k = 1, #rows, 2 do
+      local member, score = rows[k], tonumber(rows[k + 1])
+      local past = true
+      if cursor_score then
+        if desc then
+          past = score < cursor_score or (score == cursor_score and before(member, cursor_member))
+        else
+          past = score > cursor_score or (score == cursor_score and before(cursor_member, member))
+        end
+      end
+      if past then
+        read = read + 1
+        local flag = flag_of(member, score)
+        if flag > 0 then
+          kept = kept + 1
+          positions[#positions + 1] = member
+          positions[#positions + 1] = rows[k + 1]
+          positions[#positions + 1] = flag
+          if flag == 1 then shown[#shown + 1] = member end
+        end
+        if kept >= want then break end
+        if max_reads and read >= max_reads then return false end
+        if read >= budget then
+          stopped = {member, rows[k + 1]}
+          break
+        end
       end
     end
-    if past then
-      read = read + 1
-      local flag = flag_of(member, score)
-      if flag > 0 then
-        kept = kept + 1
-        positions[#positions + 1] = member
-        positions[#positions + 1] = rows[k + 1]
-        positions[#positions + 1] = flag
-        if flag == 1 then shown[#shown + 1] = member end
-      end
-      if kept >= want then break end
-      if read >= budget then
-        stopped = {member, rows[k + 1]}
-        break
-      end
-    end
+    if #rows / 2 < chunk then break end
   end
-  if #rows / 2 < chunk then break end
+  return true
+end
+if not walk(probe) then
+  by_ingestion_driver()
+  set_others()
+  walk(nil)
 end
 for _, key in ipairs(scratch) do redis.call('DEL', key) end
 local documents = {}
@@ -577,7 +606,7 @@ class RedisTimelineStore:
         self._search_script = client.register_script(SEARCH_SCRIPT)
         self._url: str | None = None  # set by from_url; lets a forked rebuild process reconnect
         self._pages: GenerationCache[TimelineQuery, JsonPage] = GenerationCache(
-            lambda page: sum(len(d) for d in page.entries))
+            lambda page: sum(len(d) for d in page.entries), max_items=PAGE_MEMO_ITEMS)
         # Stored entries as parsed, and entries shown as at an as_of per (entry id, claims
         # known then) with their rendered views: see `_confirm`.
         self._parsed_entries: GenerationCache[str, tuple[Entry, tuple[int, ...]]] = GenerationCache(
@@ -1008,17 +1037,21 @@ class RedisTimelineStore:
         next_cursor = encode_cursor(*last) if has_more and last else None
         return Page(entries=found, next_cursor=next_cursor)
 
-    async def page_json(self, query: TimelineQuery) -> JsonPage:
+    async def page_json(self, query: TimelineQuery, *, generation: bytes | str | None = None) -> JsonPage:
         """A page as stored JSON documents; a page this process served before is answered from
-        memory while the store's generation token is unchanged (one GET)."""
+        memory while the store's generation token is unchanged (one GET). `generation`: the
+        token as the caller read it just before (the route's memo does), so it is not read
+        again; the page says the token it was computed under, read after it (`JsonPage`)."""
         if self._fixed_ns is not None:
             return await self._page_json(query)
-        generation = await self.generation()
+        if generation is None:
+            generation = await self.generation()
         cached = self._pages.get(generation, query)
         if cached is not None:
             return cached
         page = await self._page_json(query)
         if generation is not None and await self.generation() == generation:
+            page = replace(page, generation=generation)
             self._pages.put(generation, query, page)
         return page
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import math
+import os
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Hashable
 from dataclasses import dataclass, field
@@ -81,10 +82,19 @@ class JsonPage:
 
     entries: list[bytes]
     next_cursor: str | None
+    # The store's generation both before and after the page was computed, when the store
+    # read it (None: unknown, or a commit landed meanwhile); not part of the page's value.
+    generation: bytes | str | None = field(default=None, compare=False)
 
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+
+
+# How many pages each page memo keeps (the route's, by query string, and the store's, by
+# query): `CLAIMLINE_PAGE_MEMO_ITEMS`, 256 when unset. 0 keeps none, so every request is
+# computed anew (`bench/timeline_load.py --uncached` measures the query paths so).
+PAGE_MEMO_ITEMS = int(os.environ.get("CLAIMLINE_PAGE_MEMO_ITEMS") or 256)
 
 
 class GenerationCache(Generic[K, V]):
@@ -119,7 +129,7 @@ class GenerationCache(Generic[K, V]):
         if generation != self._generation:
             self.clear(generation)
         size = self._size(value) + 64
-        if size > self._max_bytes // 4:
+        if size > self._max_bytes // 4 or self._max_items <= 0:
             return
         old = self._items.pop(key, None)
         if old is not None:
@@ -174,8 +184,10 @@ class TimelineStore(Protocol):
         """Apply a change set and the positions atomically; then notify subscribers."""
     # --- queries
     async def page(self, query: TimelineQuery) -> Page: ...
-    async def page_json(self, query: TimelineQuery) -> JsonPage:
-        """The same page as `page`, each entry as its JSON document."""
+    async def page_json(self, query: TimelineQuery, *, generation: bytes | str | None = None) -> JsonPage:
+        """The same page as `page`, each entry as its JSON document. `generation`: the
+        store's generation as the caller read it just before (a store with generations
+        need not read it again)."""
     async def entry(self, entry_id: str) -> Entry | None: ...
     async def event(self, event_id: str) -> Event | None: ...
     async def article_event_ids(self, article_id: str) -> list[str]: ...

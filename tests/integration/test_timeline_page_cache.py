@@ -45,9 +45,9 @@ def spy(monkeypatch, obj, name: str) -> list:
     calls: list = []
     original = getattr(obj, name)
 
-    async def counted(query):
+    async def counted(query, **kwargs):
         calls.append(query)
-        return await original(query)
+        return await original(query, **kwargs)
 
     monkeypatch.setattr(obj, name, counted)
     return calls

@@ -21,7 +21,7 @@ from services.common.knowledge import party_table
 from services.timeline.api.deps import ContextDep, get_context, require_read_token
 from services.timeline.api.exports import EXPORT_PAGE, export_lines
 from services.timeline.core.model import Entry, ListedEntry
-from services.timeline.store import GenerationCache, TimelineQuery
+from services.timeline.store import PAGE_MEMO_ITEMS, GenerationCache, TimelineQuery
 
 # A JSON page's body and its X-Next-Cursor, by (raw query string, Accept header).
 _MemoKey = tuple[bytes, str]
@@ -32,7 +32,7 @@ _MEMO = "timeline_page_memo"
 def _memo(app: FastAPI) -> _Memo:
     memo: _Memo | None = getattr(app.state, _MEMO, None)
     if memo is None:
-        memo = GenerationCache(lambda item: len(item[0]))
+        memo = GenerationCache(lambda item: len(item[0]), max_items=PAGE_MEMO_ITEMS)
         setattr(app.state, _MEMO, memo)
     return memo
 
@@ -67,9 +67,14 @@ class MemoizedPages(APIRoute):
                 body, cursor = kept
                 return Response(body, media_type="application/json",
                                 headers={"X-Next-Cursor": cursor} if cursor else None)
+            # The handler passes the generation to the store and gets back the one the page was
+            # computed under (read after it): two reads of the token a page, not four.
+            request.state.timeline_generation = generation
             response = await handler(request)
+            computed_under = getattr(request.state, "page_generation", None)
             if (generation is not None and response.status_code == 200 and type(response) is Response
-                    and response.media_type == "application/json" and await generation_of() == generation):
+                    and response.media_type == "application/json"
+                    and (computed_under if computed_under is not None else await generation_of()) == generation):
                 memo.put(generation, key, (bytes(response.body), response.headers.get("x-next-cursor")))
             return response
 
@@ -158,7 +163,8 @@ async def get_timeline(
     fmt = _wanted_format(request, format)
     try:
         if fmt == "json":
-            raw = await ctx.store.page_json(query)
+            raw = await ctx.store.page_json(query, generation=getattr(request.state, "timeline_generation", None))
+            request.state.page_generation = raw.generation
             # Stored documents are spliced in as bytes: no parse, no re-encode.
             body = b'{"entries":[' + b",".join(raw.entries) + b"]"
             body += f',"count":{len(raw.entries)},"next_cursor":{json.dumps(raw.next_cursor)}}}'.encode()
