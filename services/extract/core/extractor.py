@@ -872,7 +872,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     elif rule.actor == "object_opponent":
         # 'Ukraine's forces were driven out of the Kursk region': the other side took it
         actor = _opponent_party(res, obj.code) if obj is not None else None
-        if actor is not None and subj is not None and subj.code != obj.code:
+        if obj is not None and subj is not None and subj.code != obj.code:
             actor = subj  # 'Russian troops drove Ukrainian forces out of Sudzha'
     elif rule.actor == "self":
         # 'North Korean-made missiles': the maker named inside the modifier
