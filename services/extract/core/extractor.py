@@ -667,6 +667,10 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
         head = g.tokens[tok.head]
         if head.lemma in _REPEL_LEMMAS and tok.dep.split(":")[0] in ("obj", "nmod", "nsubj"):
             return True
+    if rule is not None and rule.type == "strike" and tok.is_noun and tok.head >= 0 and tok.dep == "obj" \
+            and g.tokens[tok.head].lemma in rl.noise["repelled_object"]["ground_repel_verbs"] \
+            and not any(in_words(g.tokens[j], rl.classes["strike_weapon"]) for j in [t, *g.children[t]]):
+        return True  # 'repelled a Russian armored assault on the town': a ground assault, not a strike
     if rule is not None and rule.type in rl.noise["reference"]["types"] and tok.is_noun and a.governor is not None \
             and not _told_as_news(g, t, rule, rl):
         gov = g.tokens[a.governor]
