@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from schemas.article import Article
 from schemas.events import Event, dump_event
@@ -68,8 +69,8 @@ def iter_synthetic_events(n: int, *, ingested: bool = False) -> Iterator[Event]:
 def synthetic_log(n_events: int, *, empty_articles: int = 0, reextracted: int = 0,
                   ingested: bool = False) -> list[Event | ArticleExtracted]:
     """A log of the shape the extract service writes: per article copy its events and then its
-    extraction marker, until `n_events` events are reached. `reextracted` copies are first
-    articles are first extracted by an older version (their events stay in the log and the newer
+    extraction marker, until `n_events` events are reached. The first `reextracted` article
+    copies are first extracted by an older version (their events stay in the log and the newer
     marker must replace them); `empty_articles` markers of articles that gave no events are interleaved
     evenly, as a real stream has many articles that yield nothing."""
     return list(iter_synthetic_log(n_events, empty_articles=empty_articles, reextracted=reextracted,
@@ -94,40 +95,45 @@ def iter_synthetic_log(n_events: int, *, empty_articles: int = 0, reextracted: i
     yield from empties
 
 
-def _articles_log_size(per_article: list[list[Event]], n_events: int, reextracted: int) -> int:
-    """How many records `_articles_log` yields, without building them."""
-    total, emitted, articles = 0, 0, 0
+class _Copy(NamedTuple):
+    copy: int  # which pass over the bundled articles (each pass re-dates them)
+    number: int  # the article copy's place in the log, from 1
+    events: list[Event]  # all the article's events
+    size: int  # how many of them are logged (the last copy may be cut at n_events)
+
+
+def _article_copies(per_article: list[list[Event]], n_events: int) -> Iterator[_Copy]:
+    """The article copies the log holds, in log order, until n_events events are logged."""
+    emitted, copy, number = 0, 0, 0
     while emitted < n_events:
         for events in per_article:
             if emitted >= n_events:
                 break
             size = min(len(events), n_events - emitted)
-            articles += 1
-            total += size + 1 + (len(events) + 1 if articles <= reextracted else 0)
+            number += 1
+            yield _Copy(copy, number, events, size)
             emitted += size
-    return total
+        copy += 1
+
+
+def _articles_log_size(per_article: list[list[Event]], n_events: int, reextracted: int) -> int:
+    """How many records `_articles_log` yields, without building them."""
+    return sum(c.size + 1 + (len(c.events) + 1 if c.number <= reextracted else 0)
+               for c in _article_copies(per_article, n_events))
 
 
 def _articles_log(per_article: list[list[Event]], n_events: int, reextracted: int,
                   ingested: bool) -> Iterator[Event | ArticleExtracted]:
     """The log without the empty articles' markers."""
     old_version = "0.0.0-bench-old"
-    emitted, copy, articles = 0, 0, 0
-    while emitted < n_events:
-        for events in per_article:
-            if emitted >= n_events:
-                break
-            size = min(len(events), n_events - emitted)
-            articles += 1
-            batch = [_redate(e, copy, ingested=ingested) for e in events[:size]]
-            if articles <= reextracted:
-                old = [_redate(e, copy, old_version) for e in events]
-                yield from old
-                yield _marker(old, old_version)
-            yield from batch
-            yield _marker(batch, batch[0].extractor_version)
-            emitted += len(batch)
-        copy += 1
+    for c in _article_copies(per_article, n_events):
+        batch = [_redate(e, c.copy, ingested=ingested) for e in c.events[:c.size]]
+        if c.number <= reextracted:
+            old = [_redate(e, c.copy, old_version) for e in c.events]
+            yield from old
+            yield _marker(old, old_version)
+        yield from batch
+        yield _marker(batch, batch[0].extractor_version)
 
 
 def _marker(events: list[Event], version: str) -> ArticleExtracted:

@@ -55,28 +55,26 @@ async def bare_read(bootstrap: str, topic: str, partitions: int, total: int) -> 
     return elapsed
 
 
-def _rss_kb(pid: int) -> int:
+def _proc_kb(path: str, field: str) -> int:
+    """A 'Field:   123 kB' line of a /proc file, in kB (0 when the process is gone)."""
     try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
+        with open(path) as lines:
+            for line in lines:
+                if line.startswith(field):
                     return int(line.split()[1])
     except OSError:
         pass
     return 0
+
+
+def _rss_kb(pid: int) -> int:
+    return _proc_kb(f"/proc/{pid}/status", "VmRSS:")
 
 
 def _pss_kb(pid: int) -> int:
     # Proportional set size: a page shared by k processes counts 1/k in each, so the sum over
     # the parent and its forked writers is the memory they really hold together.
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as rollup:
-            for line in rollup:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+    return _proc_kb(f"/proc/{pid}/smaps_rollup", "Pss:")
 
 
 def _python_children(pid: int) -> list[int]:

@@ -853,6 +853,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     subj = _party(f, a.subject + a.agent, res) or _pronoun_party(f, doers, t, res, rl, state)
     mod = _party(f, a.modifier + a.agent, res)
     obj = _party(f, a.object, res)
+    gov_lemma = g.tokens[a.governor].lemma if a.governor is not None else None  # the verb a noun trigger hangs on
     actor: PartyMention | None = None
     if rule.actor in ("troops", "subject_troops"):
         # 'Russia sent troops', 'had reintegrated North Korean soldiers': the object's troops;
@@ -890,7 +891,6 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         elif actor is None:
             actor = subj
     else:
-        gov_lemma = g.tokens[a.governor].lemma if a.governor is not None else None
         # support verbs lend their subject ('launched an incursion'), and so do verbs of saying:
         # 'Moscow announced the liberation of Sudzha' is Moscow's own claim of its own act
         # the subject of a clause about a meeting takes part in it: 'Rubio will travel to Canada for
@@ -990,9 +990,8 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             talk_heads = _without_other_meetings(g, t, talk_heads, rl)
         # 'Rubio welcomed Russia and Ukraine's exchange of prisoners': who welcomes talks others
         # held takes no part in them ('Rubio held talks with Lavrov' does)
-        gov = g.tokens[a.governor].lemma if a.governor is not None else None
-        onlooker = not tok.is_verb and mod is not None and gov is not None \
-            and gov not in rl.classes["support_verbs"] and gov not in rl.attribution_verbs
+        onlooker = not tok.is_verb and mod is not None and gov_lemma is not None \
+            and gov_lemma not in rl.classes["support_verbs"] and gov_lemma not in rl.attribution_verbs
         for h in talk_heads + ([] if onlooker else a.subject) + a.modifier:
             for code in phrase_parties(f, h):
                 if code != m.actor and code not in m.partners:
