@@ -1929,10 +1929,17 @@ def _q_compatible(a: list[Figure], b: list[Figure]) -> bool:
     return True
 
 
+def _self_told(a: Mention, b: Mention) -> bool:
+    # 'The Pentagon announced a new package': read once as the doer's own act and once as its
+    # word on it; a doer telling its own act adds no other side, so the two are one event
+    pa, pb = _parties(a), _parties(b)
+    return (not pa and pb == {b.actor}) or (not pb and pa == {a.actor})
+
+
 def _compatible(a: Mention, b: Mention, same_sentence: bool) -> bool:
     if a.type != b.type or a.actor != b.actor or _mod_class(a) != _mod_class(b):
         return False
-    if _parties(a) != _parties(b):
+    if _parties(a) != _parties(b) and not (same_sentence and _self_told(a, b)):
         return False
     if _span(a) != _span(b) and not (same_sentence and "article" in (a.time_source, b.time_source)):
         return False
@@ -1969,9 +1976,17 @@ def merge_mentions(mentions: list[Mention]) -> list[list[Mention]]:
     return groups
 
 
+# types whose act is done by announcing it: 'Sweden announced its 18th aid package' states the
+# package, while 'Kyiv confirmed new offensive actions' stays Kyiv's claim
+_DONE_BY_SAYING = frozenset({"military_aid"})
+
+
 def _primary(g: list[Mention]) -> Mention:
-    # a mention that goes on telling another ('These attacks killed one') is never the main one
-    return max(g, key=lambda m: (m.follows is None, m.info, -m.sentence.index, -m.trig_start))
+    # a mention that goes on telling another ('These attacks killed one') is never the main one;
+    # a doer's own act told in its own words is its act, not its claim (see _self_told)
+    told_by_doer = any(not _parties(m) for m in g) and g[0].type in _DONE_BY_SAYING
+    return max(g, key=lambda m: (m.follows is None, not (told_by_doer and _parties(m) == {m.actor}),
+                                 m.info, -m.sentence.index, -m.trig_start))
 
 
 # --- events ------------------------------------------------------------------------------

@@ -410,9 +410,15 @@ def _reattach_speech_tags(tokens: list[Token]) -> list[Token]:
         if not subjects:
             continue
         subj = subjects[0]
-        # the speaker is the subject's apposition, or a second subject ('made gains near
+        # the speaker is an apposition in the subject's phrase ('pushed back Russian forces near
+        # Kupiansk, the General Staff said': on 'Kupiansk'), or a second subject ('made gains near
         # Pokrovsk, the Institute for the Study of War said': 'gains' and 'Institute' both)
-        speaker = subjects[-1] if len(subjects) > 1 else next((k for k in kids_of[subj.i] if k.dep == "appos"), None)
+        speaker: Token | None
+        if len(subjects) > 1:
+            speaker = subjects[-1]
+        else:
+            phrase = _span(tokens, subj.i)
+            speaker = next((t for t in tokens[subj.i:v.i] if t.dep == "appos" and t.head in phrase), None)
         if speaker is None:
             continue
         span = _span(tokens, speaker.i)
@@ -425,6 +431,33 @@ def _reattach_speech_tags(tokens: list[Token]) -> list[Token]:
         out[comma.i] = comma._replace(head=v.i)  # the comma goes with the tag
         for k in kids_of[v.i]:  # what hangs on the tag before the comma is the clause's ('near Pokrovsk')
             if subj.i < k.i < comma.i and k.dep != "nsubj":
+                out[k.i] = k._replace(head=host.i)
+    return out
+
+
+def _reattach_tag_obliques(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: in 'Ukrainian units destroyed 15 Russian tanks in a failed
+    assault near Pokrovsk, a brigade spokesman said' the parser hangs 'in a failed assault' on
+    'said'. A speech tag after its clause, with its subject right after a comma, says nothing
+    before that comma: what hangs on it there belongs to the clause's verb."""
+    out = list(tokens)
+    kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
+    for v in tokens:
+        if v.lemma not in _REPORTING or v.head < 0 or v.dep not in ("ccomp", "parataxis"):
+            continue
+        host = tokens[v.head]
+        if not host.is_verb or host.i > v.i:
+            continue
+        if not kids_of:
+            kids_of = _children(tokens)
+        subj = next((k for k in kids_of[v.i] if k.dep == "nsubj" and host.i < k.i < v.i), None)
+        if subj is None:
+            continue
+        start = min(_span(tokens, subj.i))
+        if tokens[start - 1].pos != ",":
+            continue
+        for k in kids_of[v.i]:
+            if host.i < k.i < start - 1 and k.pos != ",":
                 out[k.i] = k._replace(head=host.i)
     return out
 
@@ -564,4 +597,4 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _retag_nouns, _reattach_gerunds, _reattach_ranges, _reattach_place_appositions, _reattach_reduced_relatives,
     _reattach_clause_subjects, _reattach_purpose_relatives, _reattach_listed_subjects,
     _reattach_reported_conjuncts, _reattach_listed_participles, _reattach_speech_tags,
-    _reattach_swallowed_speech_tags, _reattach_bare_relatives)
+    _reattach_tag_obliques, _reattach_swallowed_speech_tags, _reattach_bare_relatives)
