@@ -805,6 +805,10 @@ def _too_old(m: Mention, pub: date, rl: Rules) -> bool:
 
 # --- one mention -------------------------------------------------------------------------
 
+def _city_abroad(place: Place | None, home_country: str | None) -> bool:
+    return place is not None and place.kind == "city" and place.country != home_country
+
+
 def _opponent(res: Resources, code: str | None) -> str | None:
     info = res.parties.get(code) if code else None
     return info.opponents[0] if info and info.opponents else None
@@ -978,11 +982,18 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             if code != m.actor and code not in m.partners:
                 m.partners.append(code)
     if rule.type == "diplomacy":
-        partner_tokens = role_tokens(g, a, "partner")
+        # where a visitor arrived is the other side of the visit: 'Zelenskyy arrived in Washington';
+        # a city abroad only ('arrived in the Kursk region to visit troops' is no visit to Russia)
+        home = res.parties.get(m.actor) if m.actor else None
+        arrived_at = [o for o in a.oblique if g.case_of(o) == "in" and home is not None
+                      and _city_abroad(f.places[o].place if o in f.places else None, home.country)
+                      ] if tok.lemma in rl.classes["arrival_verbs"] else []
+        partner_tokens = role_tokens(g, a, "partner") + [j for o in arrived_at for j in g.phrase(o)]
         m.counterpart = any(g.tokens[j].pos == "NNP" and f.parties.get(j) is None for j in partner_tokens)
         # who the talks are with: objects, 'with'/'to'/'between' phrases, the actor's own phrase
         # ('amid fears of a less engaged United States' names no participant)
-        talk_heads = a.object + [o for o in a.oblique if g.case_of(o) in ("with", "to", "between", "among")]
+        talk_heads = a.object + arrived_at + [o for o in a.oblique
+                                              if g.case_of(o) in ("with", "to", "between", "among")]
         # 'spoke with Kuleba to follow up on ...' parsed as a 'with' clause whose subject is Kuleba
         talk_heads += [s_ for c in g.kids(t, "advcl") if any(g.tokens[k].lemma == "with" for k in g.kids(c, "mark"))
                        for s_ in g.kids(c, "nsubj")]
@@ -997,7 +1008,12 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
                 if code != m.actor and code not in m.partners:
                     m.partners.append(code)
     elif rule.type in ("offensive_launched", "strike", "offensive_repelled"):
-        against = obj or _party(f, [o for o in a.oblique if g.case_of(o) in ("against", "on", "into", "in")], res)
+        # the party named on weapons fired or used made or gave them ('Ukraine's use of U.S.
+        # missiles'); on weapons hit it is the side hit ('hit Russian air defense systems')
+        fired = (rule.type == "strike" and (tok.lemma in rl.classes["fire_verbs"] or rule.id.startswith("strike.use"))
+                 and has_class(f, role_tokens(g, a, "object_head"), "strike_weapon", rl))
+        against = (None if fired else obj) or _party(
+            f, [o for o in a.oblique if g.case_of(o) in ("against", "on", "into", "in")], res)
         if against and against.code != m.actor:
             m.against = against.code
     if rule.type == "territory_claimed" and rule.id == "territory.control-noun":

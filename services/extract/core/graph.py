@@ -462,6 +462,31 @@ def _reattach_tag_obliques(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _reattach_small_clause_objects(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: 'Russia has lost more than 700,000 soldiers killed or wounded'
+    comes back with 'soldiers' as the subject of 'killed', a small clause under 'lost'. A
+    participle after a verb that has no object, whose subject stands between them, describes
+    that verb's object."""
+    out = list(tokens)
+    kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
+    for c in tokens:
+        if c.dep not in ("xcomp", "dep") or c.pos != "VBN" or c.head < 0:
+            continue
+        v = tokens[c.head]
+        if not v.is_verb or v.i > c.i:
+            continue
+        if not kids_of:
+            kids_of = _children(tokens)
+        if any(k.dep == "obj" for k in kids_of[v.i]):
+            continue
+        subj = next((k for k in kids_of[c.i] if k.dep == "nsubj" and v.i < k.i < c.i), None)
+        if subj is None or not subj.pos.startswith("NN"):
+            continue
+        out[subj.i] = subj._replace(head=v.i, dep="obj", base="obj")
+        out[c.i] = c._replace(head=subj.i, dep="acl", base="acl")
+    return out
+
+
 def _reattach_swallowed_speech_tags(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: 'Washington will send Kyiv an additional $988 million in
     weapons, the Defense Department said on Saturday' comes back with 'said' as the object of
@@ -597,4 +622,5 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _retag_nouns, _reattach_gerunds, _reattach_ranges, _reattach_place_appositions, _reattach_reduced_relatives,
     _reattach_clause_subjects, _reattach_purpose_relatives, _reattach_listed_subjects,
     _reattach_reported_conjuncts, _reattach_listed_participles, _reattach_speech_tags,
-    _reattach_tag_obliques, _reattach_swallowed_speech_tags, _reattach_bare_relatives)
+    _reattach_tag_obliques, _reattach_swallowed_speech_tags, _reattach_bare_relatives,
+    _reattach_small_clause_objects)

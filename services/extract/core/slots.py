@@ -606,7 +606,9 @@ def _trailing_speech_tag(g: Graph, t: int, rules: Rules) -> Attribution | None:
 
 
 def _speaker(g: Graph, verb: int) -> int | None:
-    subj = g.kids(verb, "nsubj")
+    # a passive verb of saying has what is said about as its subject: 'Russia is believed to
+    # have lost ...' (the speaker, if named, is its 'by' phrase)
+    subj = [s_ for s_ in g.kids(verb, "nsubj") if g.tokens[s_].dep != "nsubj:pass"]
     if subj:
         # Two subjects mean a misparsed opener ('Citing intelligence reports, Zelensky said'):
         # the one next to the verb speaks.
