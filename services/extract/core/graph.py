@@ -203,6 +203,47 @@ def _reattach_clause_subjects(tokens: list[Token]) -> list[Token]:
     return out
 
 
+# verbs whose participle on a noun takes a clause: 'information indicating (that) Iran is ...'
+# ('the coalition supporting Ukraine is providing ...' is a participle with an object)
+_INDICATING = frozenset({"indicate", "show", "suggest", "confirm", "reveal", "demonstrate", "prove", "say"})
+
+
+def _reattach_participle_clause_subjects(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: 'has information indicating Iran is preparing to provide
+    Russia with UAVs' comes back with 'information' as the subject of 'preparing' and 'Iran' as
+    the object of 'indicating'. When a clause verb's subject carries a participle whose object
+    ends right before the verb (only its auxiliaries and adverbs between), that object is the
+    verb's subject, the clause is the participle's complement, and the noun goes back to the
+    verb's head as its object."""
+    out = list(tokens)
+    kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
+    for v in tokens:
+        if not v.is_verb or v.head < 0 or v.dep not in ("ccomp", "dep", "xcomp"):
+            continue
+        if not kids_of:
+            kids_of = _children(tokens)
+        subj = next((k for k in kids_of[v.i] if k.dep == "nsubj" and k.i < v.i), None)
+        if subj is None or not subj.pos.startswith("NN") or v.head > subj.i:
+            continue
+        part = next((k for k in kids_of[subj.i] if k.dep == "acl" and k.pos == "VBG" and k.lemma in _INDICATING
+                     and subj.i < k.i < v.i), None)
+        if part is None:
+            continue
+        obj = next((k for k in kids_of[part.i] if k.dep == "obj" and part.i < k.i < v.i), None)
+        if obj is None:
+            continue
+        phrase = _span(tokens, obj.i)
+        if any(tokens[j].pos in (",", ":", "-LRB-", "``", "''") for j in phrase):
+            continue
+        between = tokens[max(phrase) + 1:v.i]
+        if any(t.head != v.i or t.dep not in ("aux", "aux:pass", "advmod") for t in between):
+            continue
+        out[obj.i] = obj._replace(head=v.i, dep="nsubj", base="nsubj")
+        out[v.i] = v._replace(head=part.i, dep="ccomp", base="ccomp")
+        out[subj.i] = subj._replace(head=v.head, dep="obj", base="obj")
+    return out
+
+
 def _ancestors(tokens: list[Token], i: int) -> list[int]:
     out: list[int] = []
     j = tokens[i].head
@@ -623,4 +664,4 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_clause_subjects, _reattach_purpose_relatives, _reattach_listed_subjects,
     _reattach_reported_conjuncts, _reattach_listed_participles, _reattach_speech_tags,
     _reattach_tag_obliques, _reattach_swallowed_speech_tags, _reattach_bare_relatives,
-    _reattach_small_clause_objects)
+    _reattach_small_clause_objects, _reattach_participle_clause_subjects)

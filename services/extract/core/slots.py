@@ -384,6 +384,11 @@ def arguments(g: Graph, t: int, measures: frozenset[str] = frozenset()) -> Args:
     return a
 
 
+# a passive of these names the instrument, not who acts: 'they have been used to attack U.S.
+# forces' ('Rubio is expected to meet' names who meets)
+_INSTRUMENT_VERBS = frozenset({"use", "employ", "design", "build", "intend", "develop", "adapt", "modify"})
+
+
 def _inherited_subject(g: Graph, t: int) -> list[int]:
     """The subject a verb shares with the verb it hangs off: 'Ukraine used the missiles and hit
     targets', 'Russia continued to advance', 'soldiers who are resisting and repelling'."""
@@ -401,7 +406,7 @@ def _inherited_subject(g: Graph, t: int) -> list[int]:
             # 'accused Pyongyang of shipping munitions', 'condemn the DPRK for providing Russia'
             return g.kids(j, "obj")
         subj = [s for s in g.kids(j, "nsubj") if not g.tokens[s].dep.startswith("nsubj:pass")]
-        if not subj and tok.dep == "xcomp":
+        if not subj and tok.dep == "xcomp" and g.tokens[j].lemma not in _INSTRUMENT_VERBS:
             subj = g.kids(j, "nsubj:pass")  # 'Rubio is expected to have a meeting'
         if subj:
             if g.tokens[j].dep == "acl:relcl" and g.tokens[subj[0]].lemma in ("who", "which", "that"):
