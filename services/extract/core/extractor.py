@@ -145,7 +145,8 @@ class ArticleState:
     last_place: tuple[str, Place | None] | None = None  # the last theatre place named ('the region')
     last_person: str | None = None  # the party of the last person named ('he', 'his')
     previous: list[Mention] = field(default_factory=list)  # the previous sentence's mentions
-    told: list[Mention] = field(default_factory=list)  # the article's offensives so far ('the incursion' refers back)
+    # the article's offensives and strikes so far ('the incursion' refers back)
+    told: list[Mention] = field(default_factory=list)
     # the speaker of the previous sentence's quotation, while quotations follow one another
     quoting: tuple[str | None, str] | None = None
 
@@ -178,7 +179,7 @@ def extract(parsed: ParsedArticle) -> list[Event]:
                                target_verbs=rl.classes["target_verbs"])
         found = _sentence_mentions(facts, triggers, res, rl, state)
         mentions.extend(found)
-        state.told.extend(m for m in found if m.type == "offensive_launched")
+        state.told.extend(m for m in found if m.type in ("offensive_launched", "strike"))
         state.previous = found
         _remember_speaker(facts, rl, state, res)
         state.quoting = state.last_speaker if _quotes(g) else None
@@ -453,12 +454,18 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
         if m.type == "strike" and _refers_back(g, a, rl):
             earlier = [p for p in state.previous if p.type == "strike" and p.actor == m.actor]
             m.follows = earlier[-1] if earlier else None
+        elif m.rule == "strike.intercepted" and m.time_source == "article":
+            # 'Ukraine's air force said it shot down 56 of the drones': weapons shot down after an
+            # attack was told, with no time of their own, are that attack's
+            earlier = [p for p in state.told if p.type == "strike" and p.actor == m.actor
+                       and p.rule != "strike.intercepted" and _mod_class(p) == _mod_class(m)]
+            m.follows = earlier[-1] if earlier else None
         if (m.type == "offensive_launched" and g.tokens[t].is_noun and m.time_source == "article"
                 and (any(g.tokens[d].lemma in ("the", "this", "that") for d in g.kids(t, "det"))
                      or any(g.tokens[d].pos == "PRP$" for d in g.kids(t, "nmod:poss")))):
             # 'Russia struggled to respond to the incursion': a definite offensive with no time of
             # its own is the one the article already told of
-            earlier = [p for p in state.told if p.actor == m.actor and p.modality == m.modality]
+            earlier = [p for p in state.told if p.type == m.type and p.actor == m.actor and p.modality == m.modality]
             m.follows = earlier[-1] if earlier else None
         # ('held a separate meeting': the verb's object says it too)
         marked = [t] if g.tokens[t].is_noun else g.kids(t, "obj")
@@ -856,6 +863,10 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     doers = [h for h in a.subject + a.modifier if h not in f.places and not has_class(f, [h], "territory", rl)]
     subj = _party(f, a.subject + a.agent, res) or _pronoun_party(f, doers, t, res, rl, state)
     mod = _party(f, a.modifier + a.agent, res)
+    if mod is None and not tok.is_verb:
+        # 'sanctions against Russia for its invasion': the possessive names whose act it is
+        owners = [h for h in a.modifier if g.tokens[h].pos == "PRP$" and g.tokens[h].dep == "nmod:poss"]
+        mod = _pronoun_party(f, owners, t, res, rl, state) if owners else None
     obj = _party(f, a.object, res)
     gov_lemma = g.tokens[a.governor].lemma if a.governor is not None else None  # the verb a noun trigger hangs on
     actor: PartyMention | None = None
@@ -1259,8 +1270,14 @@ def _pronoun_party(f: Facts, heads: list[int], t: int, res: Resources, rl: Rules
                 if state.last_speaker and state.last_speaker[0]:
                     return PartyMention.implied(state.last_speaker[0])
                 return None
-            earlier = [s for v in g.tokens if v.i < j for s in g.kids(v.i, "nsubj") if s < j and s not in g.phrase(h)]
             thing = tok.lemma in ("it", "its")  # not a person: 'Austin highlighted ... the war it launched'
+            if tok.pos == "PRP$" and tok.head >= 0 and g.case_of(tok.head) in ("for", "over"):
+                # a reason named on whom it blames is theirs: 'sanctions against Russia for its
+                # invasion', 'condemned Moscow over its attacks'
+                named = [f.parties[k] for k in sorted(f.parties) if k < j and f.parties[k].form != "person"]
+                if named:
+                    return named[-1]
+            earlier = [s for v in g.tokens if v.i < j for s in g.kids(v.i, "nsubj") if s < j and s not in g.phrase(h)]
             for s_ in reversed(earlier):
                 p = phrase_party(f, s_, res)
                 if p is not None and not (thing and p.form == "person"):
