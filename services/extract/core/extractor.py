@@ -812,6 +812,28 @@ def _too_old(m: Mention, pub: date, rl: Rules) -> bool:
 
 # --- one mention -------------------------------------------------------------------------
 
+# where ground is taken or fought over, a name the gazetteer lacks is still a place: GeoNames
+# leaves out most villages ('took control of Soledar', 'advanced near Andriivka')
+_GROUND_TYPES = frozenset({"territory_claimed", "offensive_launched", "offensive_repelled"})
+_GROUND_CASES = frozenset({"near", "around", "in", "into", "toward", "towards", "outside", "of", "from"})
+
+
+def _unlisted_places(f: Facts, a: Args, rl: Rules) -> list[str]:
+    g = f.g
+    heads = a.object + [o for o in a.oblique if g.case_of(o) in _GROUND_CASES]
+    heads += [o for h in a.object for o in g.kids(h, "nmod") if g.case_of(o) == "of"]  # 'control of Soledar'
+    out = []
+    for h in heads:
+        tok = g.tokens[h]
+        if tok.pos != "NNP" or h in f.parties or h in f.places or tok.lemma.lower() in rl.time_owners:
+            continue
+        parts = sorted([h, *[k for k in g.kids(h, "compound", "flat") if g.tokens[k].pos == "NNP"]])
+        if parts != list(range(parts[0], parts[-1] + 1)) or any(j in f.parties or j in f.places for j in parts):
+            continue
+        out.append(g.span_text(parts))
+    return out
+
+
 def _city_abroad(place: Place | None, home_country: str | None) -> bool:
     return place is not None and place.kind == "city" and place.country != home_country
 
@@ -1048,6 +1070,11 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
                 m.locations.append((pl.name, pl.place, True))
                 if pl.name in f.surfaces:
                     m.locations.extend((form, pl.place, True) for form in surface_forms(f.surfaces[pl.name]))
+    if rule.type in _GROUND_TYPES:
+        for name in _unlisted_places(f, a, rl):
+            if name not in seen:
+                seen.add(name)
+                m.locations.insert(0, (name, None, True))
     arg_tokens = set(role_tokens(g, a, "any"))
     # a sentence whose places were all set aside (a party named as one: 'deployment by Moscow')
     # has none of its own either
