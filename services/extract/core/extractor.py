@@ -937,6 +937,9 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             subj = None  # 'Russia struggled to respond to the incursion': not Russia's incursion
         if not tok.is_verb and rule.type == "strike" and gov_lemma in rl.classes["witness_verbs"] and mod is None:
             subj = None  # 'Ukrainian officials reported fresh missile strikes': who told, not who struck
+        if (tok.is_verb and tok.pos == "VBG" and rule.type == "strike" and tok.head >= 0 and mod is None
+                and g.tokens[tok.head].lemma in rl.classes["witness_verbs"] and not g.kids(t, "nsubj", "obj")):
+            subj = None  # the same told with a bare gerund: 'Ukrainian officials reported shelling in the region'
         if (not tok.is_verb and mod is None and subj is not None and gov_lemma in rl.classes["resist_verbs"]
                 and g.case_of(t) == "against"):
             # 'Ukraine's forces are holding against ongoing attacks': the attacks are the other side's
@@ -1121,7 +1124,8 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
                 or has_class(f, role_tokens(g, a, "object"), "facility", rl)):
             return None  # ('a high-rise building was struck': a target struck is a strike too)
         causes = [j for h in _cause_obliques(g, a, rl) for j in [h, *g.kids(h, "conj")]]
-        told = a.governor is not None and not tok.is_verb and g.tokens[a.governor].lemma in rl.classes["witness_verbs"]
+        told = (a.governor is not None and not tok.is_verb and g.tokens[a.governor].lemma in rl.classes["witness_verbs"]
+                ) or (tok.pos == "VBG" and tok.head >= 0 and g.tokens[tok.head].lemma in rl.classes["witness_verbs"])
         doers = [] if told else a.subject  # 'Ukrainian officials reported strikes': who told, not who struck
         named = (_premodifier_party(f, [t, *doers, *a.agent, *causes], rl)
                  or next((f.parties[h] for h in causes if h in f.parties), None) or _clause_doer(f, t, res, rl))
@@ -1452,6 +1456,20 @@ def _noun_change(lemma: str) -> str:
             "fall": "captured", "occupation": "controls"}.get(lemma, "controls")
 
 
+_TIME_MARKS = frozenset({"after", "before", "since", "until"})
+
+
+def _dated_by_clause(g: Graph, t: int, verb: int) -> bool:
+    """Whether t lies in a time clause ('after ...') between itself and the verb above it."""
+    j = t
+    while j >= 0 and j != verb:
+        tok = g.tokens[j]
+        if tok.dep == "advcl" and any(g.tokens[k].lemma in _TIME_MARKS for k in g.kids(j, "mark")):
+            return True
+        j = tok.head
+    return False
+
+
 def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules, state: ArticleState) -> None:
     g = f.g
     tok = g.tokens[t]
@@ -1460,6 +1478,9 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
     if state.source_party:
         attrs = [at for at in attrs if not _byline(g, at, rl)]
     modality = "asserted"
+    # a denial reaches no clause that only dates what it denies: 'denied any involvement in the
+    # strike that came a day after Russia and Ukraine had signed agreements'
+    attrs = [at for at in attrs if not (at.modality == "denied" and _dated_by_clause(g, t, at.verb))]
     denial = next((at for at in attrs if at.modality == "denied"), None)
     if denial is not None:
         # 'Kyiv rejected claims that Russia had regained Sudzha': the denial is what is reported
@@ -1625,8 +1646,13 @@ def _stronger(a: str, b: str) -> str:
     return a if _MODALITY_RANK[a] >= _MODALITY_RANK[b] else b
 
 
+_FOCUS_WORDS = frozenset({"just", "only", "merely", "simply", "solely"})
+
+
 def _negated(g: Graph, i: int, rl: Rules) -> bool:
     def negative(c: int) -> bool:
+        if c + 1 < len(g.tokens) and g.tokens[c + 1].word.lower() in _FOCUS_WORDS:
+            return False  # 'weapons that not just we have provided': not only us, still provided
         return g.tokens[c].lemma in rl.negations or g.tokens[c].word.lower() in rl.negations
     if any(negative(c) for c in g.kids(i, "advmod", "det", "neg", "cc:preconj")):
         return True
