@@ -528,6 +528,47 @@ def _reattach_small_clause_objects(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _reattach_year_subjects(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: with no comma after a year, 'In 2022 Ukrainian troops retook
+    Kherson' and 'since the beginning of 2024 Russian forces have made gains' come back with the
+    year as a number on 'troops'/'forces', and the clause's verb without its subject (a relative
+    clause on the noun, or a verb the noun hangs below). A year right after a preposition, before a
+    noun phrase a verb follows, dates that verb; the noun phrase is its subject."""
+    out = list(tokens)
+    kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
+    for y in tokens:
+        if (y.pos != "CD" or y.dep != "nummod" or y.head <= y.i or len(y.word) != 4
+                or not y.word.isdigit() or not 1900 <= int(y.word) <= 2100 or y.i == 0):
+            continue
+        n, prep = tokens[y.head], tokens[y.i - 1]
+        if not n.is_noun or prep.pos != "IN" or prep.head != n.i or prep.dep != "case":
+            continue
+        if not kids_of:
+            kids_of = _children(tokens)
+        if any(t.head != n.i or t.dep not in ("amod", "compound") for t in tokens[y.i + 1:n.i]):
+            continue
+        verb = next((k for k in kids_of[n.i] if k.dep == "acl" and k.is_verb and k.i == n.i + 1), None)
+        if verb is not None and n.head < 0:
+            # 'In 2022 Ukrainian troops retook Kherson': the noun is the root, the verb its relative
+            out[verb.i] = verb._replace(head=-1, dep="root", base="root")
+            out[y.i] = y._replace(head=verb.i, dep="obl", base="obl")
+        else:
+            up = [j for j in _ancestors(tokens, n.i) if tokens[j].is_verb][:1]
+            if not up:
+                continue
+            verb = tokens[up[0]]
+            if any(k.base in ("nsubj", "expl") for k in kids_of[verb.i]):
+                continue
+            between = tokens[n.i + 1:verb.i]
+            if any(t.head != verb.i or t.dep not in ("aux", "aux:pass", "advmod") for t in between):
+                continue
+            # 'since the beginning of 2024 Russian forces have made': the year stays with 'beginning'
+            out[y.i] = y._replace(head=n.head, dep="nmod", base="nmod")
+        out[prep.i] = prep._replace(head=y.i)
+        out[n.i] = n._replace(head=verb.i, dep="nsubj", base="nsubj")
+    return out
+
+
 def _reattach_swallowed_speech_tags(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: 'Washington will send Kyiv an additional $988 million in
     weapons, the Defense Department said on Saturday' comes back with 'said' as the object of
@@ -664,4 +705,4 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_clause_subjects, _reattach_purpose_relatives, _reattach_listed_subjects,
     _reattach_reported_conjuncts, _reattach_listed_participles, _reattach_speech_tags,
     _reattach_tag_obliques, _reattach_swallowed_speech_tags, _reattach_bare_relatives,
-    _reattach_small_clause_objects, _reattach_participle_clause_subjects)
+    _reattach_small_clause_objects, _reattach_participle_clause_subjects, _reattach_year_subjects)

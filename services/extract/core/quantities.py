@@ -47,6 +47,11 @@ _NUMBER_WORDS = tuple(sorted({k.split()[-1] for k in (*_WORDNUMS, *_VAGUE, *_SHA
 _DIGIT = re.compile(r"\d")
 
 
+
+_PART_OF_TIME = re.compile(r"(?i)\s+of\s+(?:the\s+|this\s+|last\s+|next\s+)?(?:(?:19|20)\d\d\b|year|month|week|decade|century|day)")
+# a preposition of time before a bare year: the year dates the clause, it counts nothing
+_YEAR_AFTER = re.compile(r"(?i)\b(?:in|of|since|by|until|till|before|after|during|from|early|late|mid)\s+$")
+
 def _may_hold_figures(text: str) -> bool:
     # only for ASCII text: what re.I and \d match outside ASCII the lowercase test would miss
     if not text.isascii() or _DIGIT.search(text):
@@ -137,6 +142,8 @@ def find_quantities(text: str, res: Resources | None = None) -> list[Qty]:
         elif m.group("vague"):
             vague = m.group("vague").lower()
         elif m.group("share"):
+            if _PART_OF_TIME.match(text[e:e + 24]):
+                continue  # 'in the latter half of 2024': a stretch of time, not a share
             value = _SHARES[m.group("share").lower()]
             out.append(Qty(s, e, e, value, None, None, False, None, "share", False, m.group(0)))
             continue
@@ -144,8 +151,8 @@ def find_quantities(text: str, res: Resources | None = None) -> list[Qty]:
             continue
         if value is not None and 1900 <= value <= 2100 and not m.group("approx") and "," not in m.group(0):
             nxt = unit_rx.match(text[e:e + 60])
-            if not nxt:
-                continue  # a year
+            if not nxt or _YEAR_AFTER.search(text[max(0, s - 12):s]):
+                continue  # a year ('In 2022 Ukrainian troops retook Kherson')
         approx = bool(m.group("approx")) and not re.match(r"(?i)under|less|fewer", m.group("approx") or "")
         if pct:
             if value is not None:

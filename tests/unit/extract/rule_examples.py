@@ -22,8 +22,10 @@ def _slot_ok(event: dict[str, Any], key: str, want: Any) -> bool:
         return names[:len(want)] == want if want else not names
     if key == "time_from_article":
         return bool((event.get("time") or {}).get("from_article_date")) == want
-    if key == "quantities":
+    if key == "quantities":  # every figure wanted is there ([]: no figure at all)
         have = event.get("quantities") or []
+        if not want:
+            return not have
         return all(any(q["kind"] == w["kind"] and all(q.get(k) == v for k, v in w.items()) for q in have) for w in want)
     return event.get(key) == want
 
