@@ -884,7 +884,10 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     # 'his region came under attack': whose ground it is names who suffered, not who did it
     doers = [h for h in a.subject + a.modifier if h not in f.places and not has_class(f, [h], "territory", rl)]
     subj = _party(f, a.subject + a.agent, res) or _pronoun_party(f, doers, t, res, rl, state)
-    mod = _party(f, a.modifier + a.agent, res)
+    # 'the Kyiv attack': a city named before a strike is where it fell, not who struck
+    modifiers = [h for h in a.modifier if not (rule.type == "strike" and not tok.is_verb
+                                               and g.tokens[h].dep == "compound" and h in f.places)]
+    mod = _party(f, modifiers + a.agent, res)
     if mod is None and not tok.is_verb:
         # 'sanctions against Russia for its invasion': the possessive names whose act it is
         owners = [h for h in a.modifier if g.tokens[h].pos == "PRP$" and g.tokens[h].dep == "nmod:poss"]
@@ -1227,8 +1230,8 @@ def _premodifier_party(f: Facts, heads: list[int], rl: Rules) -> PartyMention | 
             continue
         j = h - 1
         while j >= 0 and (g.tokens[j].pos[:2] in ("JJ", "NN") or g.tokens[j].lemma in rl.classes["strike_weapon"]):
-            if j in f.parties:
-                return f.parties[j]
+            if j in f.parties and not (j in f.places and g.tokens[j].pos.startswith("NNP")):
+                return f.parties[j]  # ('the Kyiv attack' names where it fell, not who struck)
             j -= 1
     return None
 
@@ -1413,6 +1416,12 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
         candidates = [state.last_speaker[0] if state.last_speaker else None, state.source_party]
         enemy = _opponent(res, recipient.code) if recipient is not None else None
         code = next((c for c in candidates if c and (recipient is None or c != recipient.code) and c != enemy), None)
+    if recipient is None and tok.lemma in ("equip", "arm") and any(g.tokens[k].lemma in ("its", "their", "our")
+                                                for o in a.object for k in g.kids(o, "nmod:poss")):
+        # 'equipping its missiles with enhancements': a side fitting out its own weapons gives
+        # nobody anything
+        m.actor = None
+        return
     m.actor = code
     m.recipient = recipient.code if recipient is not None and recipient.code != code else None
     if m.recipient is None and code is not None and (info := res.parties.get(code)) is not None:

@@ -569,6 +569,24 @@ def _reattach_year_subjects(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _reattach_phrasal_objects(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: 'its military had taken over a district' comes back with
+    'over' as a preposition and 'district' as an oblique. Right after 'take' or 'hand' with no
+    object, 'over' is the verb's particle and its noun the verb's object."""
+    out = list(tokens)
+    for prt in tokens:
+        if prt.lemma != "over" or prt.dep != "case" or prt.i == 0:
+            continue
+        v, noun = tokens[prt.i - 1], tokens[prt.head]
+        if v.lemma not in ("take", "hand") or not v.is_verb or noun.head != v.i or noun.dep != "obl":
+            continue
+        if any(t.head == v.i and t.dep == "obj" for t in tokens):
+            continue
+        out[prt.i] = prt._replace(head=v.i, dep="compound:prt", base="compound")
+        out[noun.i] = noun._replace(dep="obj", base="obj")
+    return out
+
+
 def _reattach_swallowed_speech_tags(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: 'Washington will send Kyiv an additional $988 million in
     weapons, the Defense Department said on Saturday' comes back with 'said' as the object of
@@ -705,4 +723,5 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_clause_subjects, _reattach_purpose_relatives, _reattach_listed_subjects,
     _reattach_reported_conjuncts, _reattach_listed_participles, _reattach_speech_tags,
     _reattach_tag_obliques, _reattach_swallowed_speech_tags, _reattach_bare_relatives,
-    _reattach_small_clause_objects, _reattach_participle_clause_subjects, _reattach_year_subjects)
+    _reattach_small_clause_objects, _reattach_participle_clause_subjects, _reattach_year_subjects,
+    _reattach_phrasal_objects)
