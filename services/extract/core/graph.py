@@ -476,6 +476,68 @@ def _reattach_speech_tags(tokens: list[Token]) -> list[Token]:
     return out
 
 
+# verbs a report puts in quotation marks to keep its distance ('said its forces had "liberated"
+# the village'), with their lemmas: the tagger takes the quoted word for an adjective
+_QUOTED_VERBS = {"liberated": "liberate", "captured": "capture", "destroyed": "destroy", "seized": "seize",
+                 "eliminated": "eliminate", "neutralized": "neutralize", "neutralised": "neutralise",
+                 "cleared": "clear", "occupied": "occupy", "repelled": "repel", "repulsed": "repulse"}
+
+
+def _retag_quoted_verbs(tokens: list[Token]) -> list[Token]:
+    """Repair a known tagger error: in 'its forces had "liberated" the village of Novohrodivka'
+    the quoted participle comes back as an adjective, the object of 'had', with the village a
+    bare dependent. A quoted participle right after 'had'/'has'/'have' is the clause's verb."""
+    out = list(tokens)
+    for x in tokens:
+        lemma = _QUOTED_VERBS.get(x.word.lower())
+        if lemma is None or x.is_verb or x.i < 2 or x.i + 1 >= len(tokens):
+            continue
+        aux, before, after = tokens[x.i - 2], tokens[x.i - 1], tokens[x.i + 1]
+        if before.pos != "``" or after.pos != "''" or aux.lemma != "have" or x.head != aux.i:
+            continue
+        out[x.i] = x._replace(pos="VBN", lemma=lemma, head=aux.head, dep=aux.dep, base=aux.base,
+                              is_verb=True, is_noun=False)
+        out[aux.i] = aux._replace(head=x.i, dep="aux", base="aux", is_verb=False)
+        for k in tokens:
+            if k.head == aux.i and k.i != x.i:
+                out[k.i] = k._replace(head=x.i)
+            elif k.head == x.i and k.dep == "dep" and k.pos.startswith("NN"):
+                out[k.i] = k._replace(dep="obj", base="obj")
+    return out
+
+
+def _reattach_dangling_tags(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: a speech tag after its clause left as a bare dependent. In
+    'have retreated from the town of Vuhledar, Ukraine's military said' the speaker comes back as
+    an apposition of 'Vuhledar' and 'said' has no subject; in 'lost control of the village of
+    Pishchane, a military spokesman said' the tag hangs off 'village'. A verb of saying in a bare
+    relation, whose speaker (its subject, or an apposition) stands between a comma and it, is a
+    tag on the sentence's main clause."""
+    out = list(tokens)
+    kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
+    for v in tokens:
+        if v.lemma not in _REPORTING or not v.is_verb or v.dep != "dep" or v.head < 0:
+            continue
+        if not kids_of:
+            kids_of = _children(tokens)
+        subj = next((k for k in kids_of[v.i] if k.base == "nsubj" and k.i < v.i), None)
+        speaker = subj if subj is not None else next(
+            (t for t in reversed(tokens[:v.i]) if t.dep == "appos" and max(_span(tokens, t.i)) == v.i - 1), None)
+        if speaker is None:
+            continue
+        span = _span(tokens, speaker.i)
+        if max(span) != v.i - 1 or min(span) == 0 or tokens[min(span) - 1].pos != ",":
+            continue
+        host = next((t for t in tokens if t.head < 0), None)
+        if host is None or not host.is_verb or host.i > speaker.i or host.i == v.i:
+            continue
+        comma = tokens[min(span) - 1]
+        out[speaker.i] = speaker._replace(head=v.i, dep="nsubj", base="nsubj")
+        out[v.i] = v._replace(head=host.i, dep="parataxis", base="parataxis")
+        out[comma.i] = comma._replace(head=v.i)
+    return out
+
+
 def _reattach_tag_obliques(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: in 'Ukrainian units destroyed 15 Russian tanks in a failed
     assault near Pokrovsk, a brigade spokesman said' the parser hangs 'in a failed assault' on
@@ -719,9 +781,10 @@ def _reattach_reported_conjuncts(tokens: list[Token]) -> list[Token]:
 # repairs then read the corrected heads (the purpose-relative repair reads the clause whose
 # subject the clause-subject repair has restored).
 _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
-    _retag_nouns, _reattach_gerunds, _reattach_ranges, _reattach_place_appositions, _reattach_reduced_relatives,
+    _retag_nouns, _retag_quoted_verbs, _reattach_gerunds, _reattach_ranges, _reattach_place_appositions,
+    _reattach_reduced_relatives,
     _reattach_clause_subjects, _reattach_purpose_relatives, _reattach_listed_subjects,
     _reattach_reported_conjuncts, _reattach_listed_participles, _reattach_speech_tags,
-    _reattach_tag_obliques, _reattach_swallowed_speech_tags, _reattach_bare_relatives,
+    _reattach_dangling_tags, _reattach_tag_obliques, _reattach_swallowed_speech_tags, _reattach_bare_relatives,
     _reattach_small_clause_objects, _reattach_participle_clause_subjects, _reattach_year_subjects,
     _reattach_phrasal_objects)
