@@ -881,6 +881,9 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         # participle goes on from the clause, whose subject did it
         host_verb = g.tokens[tok.head].head
         a.subject = g.kids(host_verb, "nsubj") if host_verb >= 0 else a.subject
+    if rule.type == "territory_claimed" and any(
+            g.tokens[o].lemma == "part" and not any(g.case_of(c) == "of" for c in g.kids(o, "nmod")) for o in a.object):
+        return None  # 'have taken part in the fighting': no ground taken without 'part of' a place
     # 'his region came under attack': whose ground it is names who suffered, not who did it
     doers = [h for h in a.subject + a.modifier if h not in f.places and not has_class(f, [h], "territory", rl)]
     subj = _party(f, a.subject + a.agent, res) or _pronoun_party(f, doers, t, res, rl, state)

@@ -649,6 +649,30 @@ def _reattach_phrasal_objects(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _reattach_approximate_objects(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: 'have recaptured about two-thirds of the territory' comes
+    back with 'about' as a preposition and 'thirds' as an oblique. A figure after 'about' or
+    'around', right after a verb that has no object, is that verb's object ('about' its adverb)."""
+    out = list(tokens)
+    kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
+    for n in tokens:
+        if n.dep != "obl" or n.head < 0 or n.i < 2:
+            continue
+        v, about = tokens[n.head], tokens[n.i - 1]
+        if not kids_of:
+            kids_of = _children(tokens)
+        case = next((k for k in kids_of[n.i] if k.dep == "case" and k.lemma in ("about", "around")), None)
+        if case is None or not v.is_verb or v.i > case.i:
+            continue
+        if not (n.pos == "CD" or any(k.dep == "nummod" for k in kids_of[n.i]) or about.pos == "CD"):
+            continue
+        if any(t.head == v.i and t.dep == "obj" for t in tokens):
+            continue
+        out[n.i] = n._replace(dep="obj", base="obj")
+        out[case.i] = case._replace(dep="advmod", base="advmod")
+    return out
+
+
 def _reattach_swallowed_speech_tags(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: 'Washington will send Kyiv an additional $988 million in
     weapons, the Defense Department said on Saturday' comes back with 'said' as the object of
@@ -787,4 +811,4 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_reported_conjuncts, _reattach_listed_participles, _reattach_speech_tags,
     _reattach_dangling_tags, _reattach_tag_obliques, _reattach_swallowed_speech_tags, _reattach_bare_relatives,
     _reattach_small_clause_objects, _reattach_participle_clause_subjects, _reattach_year_subjects,
-    _reattach_phrasal_objects)
+    _reattach_phrasal_objects, _reattach_approximate_objects)
