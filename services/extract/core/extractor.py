@@ -627,6 +627,11 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
             return True
         if g.tokens[j].dep.split(":")[0] in ("ccomp", "parataxis") or g.tokens[j].head < 0:
             break
+    for j in chain:  # 'Putin assumed that his forces could quickly conquer all of Ukraine'
+        if g.tokens[j].dep == "ccomp":
+            if g.tokens[g.tokens[j].head].lemma in rl.noise["supposed"]["governors"]:
+                return True
+            break
     tok = g.tokens[t]
     clause = t if tok.is_verb else (a.governor if a.governor is not None else t)
     ct = g.tokens[clause]
@@ -814,7 +819,7 @@ def _too_old(m: Mention, pub: date, rl: Rules) -> bool:
 
 # where ground is taken or fought over, a name the gazetteer lacks is still a place: GeoNames
 # leaves out most villages ('took control of Soledar', 'advanced near Andriivka')
-_GROUND_TYPES = frozenset({"territory_claimed", "offensive_launched", "offensive_repelled"})
+_GROUND_TYPES = frozenset({"territory_claimed", "offensive_launched", "offensive_repelled", "troops_deployed"})
 _GROUND_CASES = frozenset({"near", "around", "in", "into", "toward", "towards", "outside", "of", "from"})
 
 
@@ -832,6 +837,11 @@ def _unlisted_places(f: Facts, a: Args, rl: Rules) -> list[str]:
             continue
         out.append(g.span_text(parts))
     return out
+
+
+def _own_country(place: Place | None, res: Resources, code: str | None) -> bool:
+    info = res.parties.get(code) if code else None
+    return place is not None and place.kind == "country" and info is not None and place.country == info.country
 
 
 def _city_abroad(place: Place | None, home_country: str | None) -> bool:
@@ -1011,6 +1021,9 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
                            and _strike_caused(f, t, a, rl, state))
     if m.actor is None and not unattributed_strike:
         return None
+    if rule.type == "territory_claimed" and a.object and all(
+            o in f.places and _own_country(f.places[o].place, res, m.actor) for o in a.object):
+        return None  # a side does not take its own country: 'Ukraine, which has been recovered by Ukraine'
     # partners and the other side
     # Partners act with the actor: other parties of the phrase the actor was named in ('Russian
     # and North Korean troops'), not every party of the clause ('Russian and North Korean
