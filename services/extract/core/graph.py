@@ -215,6 +215,8 @@ def _reattach_participle_clause_subjects(tokens: list[Token]) -> list[Token]:
     ends right before the verb (only its auxiliaries and adverbs between), that object is the
     verb's subject, the clause is the participle's complement, and the noun goes back to the
     verb's head as its object."""
+    if not any(t.dep == "acl" and t.pos == "VBG" and t.lemma in _INDICATING for t in tokens):
+        return tokens  # (most sentences have no such participle)
     out = list(tokens)
     kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
     for v in tokens:
@@ -572,8 +574,9 @@ def _reattach_small_clause_objects(tokens: list[Token]) -> list[Token]:
     that verb's object."""
     out = list(tokens)
     kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
+    subject_heads = {t.head for t in tokens if t.dep == "nsubj" and t.pos.startswith("NN")}
     for c in tokens:
-        if c.dep not in ("xcomp", "dep") or c.pos != "VBN" or c.head < 0:
+        if c.dep not in ("xcomp", "dep") or c.pos != "VBN" or c.head < 0 or c.i not in subject_heads:
             continue
         v = tokens[c.head]
         if not v.is_verb or v.i > c.i:
@@ -655,15 +658,17 @@ def _reattach_approximate_objects(tokens: list[Token]) -> list[Token]:
     'around', right after a verb that has no object, is that verb's object ('about' its adverb)."""
     out = list(tokens)
     kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
-    for n in tokens:
+    for case in tokens:
+        if case.dep != "case" or case.lemma not in ("about", "around") or case.head < 0:
+            continue
+        n = tokens[case.head]
         if n.dep != "obl" or n.head < 0 or n.i < 2:
             continue
         v, about = tokens[n.head], tokens[n.i - 1]
+        if not v.is_verb or v.i > case.i:
+            continue
         if not kids_of:
             kids_of = _children(tokens)
-        case = next((k for k in kids_of[n.i] if k.dep == "case" and k.lemma in ("about", "around")), None)
-        if case is None or not v.is_verb or v.i > case.i:
-            continue
         if not (n.pos == "CD" or any(k.dep == "nummod" for k in kids_of[n.i]) or about.pos == "CD"):
             continue
         if any(t.head == v.i and t.dep == "obj" for t in tokens):
