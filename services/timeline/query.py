@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import struct
 from bisect import bisect_right
 from datetime import UTC, datetime
 
@@ -19,10 +20,30 @@ from services.timeline.store import TimelineQuery
 
 _WORD = re.compile(r"[0-9a-zA-Z\u00c0-\u024f]{3,}")
 
-__all__ = ["LIST_CLAIMS", "SearchPlan", "claim_brief", "claims_known", "entry_as_of", "entry_index_keys",
-           "index_is_exact", "index_key_for", "ingest_bounds", "ingestion_micros", "list_view", "matches",
-           "moment_micros", "moment_score", "needle_runs", "score_after", "score_floor", "search_text", "time_hull",
-           "word_suffixes", "words"]
+__all__ = [
+    "LIST_CLAIMS",
+    "SearchPlan",
+    "claim_brief",
+    "claims_known",
+    "entry_as_of",
+    "entry_index_keys",
+    "index_is_exact",
+    "index_key_for",
+    "ingest_bounds",
+    "ingestion_micros",
+    "known_time_steps",
+    "list_view",
+    "matches",
+    "moment_micros",
+    "moment_score",
+    "needle_runs",
+    "score_after",
+    "score_floor",
+    "search_text",
+    "time_hull",
+    "word_suffixes",
+    "words",
+]
 
 
 LIST_CLAIMS = 3
@@ -165,6 +186,34 @@ def time_hull(entry: Entry) -> tuple[int, int]:
     takes the earliest start and the latest end of some of the claims)."""
     return (min(c.time.start for c in entry.claims).toordinal(),
             max(max(c.time.end, c.time.start) for c in entry.claims).toordinal())
+
+
+KNOWN_TIME_STEP = struct.Struct("<dii")
+
+
+def known_time_steps(entry: Entry) -> bytes:
+    """Where the time of the entry as at an as_of can lie, for every as_of: the entry's claims
+    that have an ingestion time, in ingestion order, as steps of 16 bytes (`KNOWN_TIME_STEP`:
+    an ingestion score, `moment_score`, then the earliest start and the latest end, as day
+    ordinals, of every claim ingested at or before it), one step for each score where either
+    changes. The entry as at `as_of` is built from some of the claims known then
+    (`fold._merged_time`), so its time lies within the last step at or below as_of's score
+    (score rounding only ever adds claims of the same score: the window can only be wider).
+    A store reads the step by bisection instead of rebuilding the entry."""
+    known = sorted((moment_score(c.ingested_at), c.time.start.toordinal(), max(c.time.end, c.time.start).toordinal())
+                   for c in entry.claims if c.ingested_at is not None)
+    steps: list[bytes] = []
+    low = high = None
+    last: tuple[int, int] | None = None
+    for k, (score, start, end) in enumerate(known):
+        low = start if low is None else min(low, start)
+        high = end if high is None else max(high, end)
+        if k + 1 < len(known) and known[k + 1][0] == score:
+            continue  # one step per score: its last claim's window
+        if (low, high) != last:
+            steps.append(KNOWN_TIME_STEP.pack(score, low, high))
+            last = (low, high)
+    return b"".join(steps)
 
 
 class SearchPlan:

@@ -23,6 +23,9 @@ namespace, so a replay is written beside the live projection and switched in wit
                               +inf when a claim has none): what `as_of` reads
     thull               hash  entry id -> "first last": day ordinals of its claims' earliest start
                               and latest end (an entry shown as at as_of lies within them)
+    tknown              hash  entry id -> the window of its time as at any as_of, in steps by
+                              ingestion score (`query.known_time_steps`): what `as_of` with
+                              `from` / `to` reads instead of rebuilding the entry
     pos:{topic}         hash  partition -> next offset, written in the same MULTI/EXEC
                               as the state it produced
 
@@ -63,6 +66,7 @@ from services.timeline.query import (
     index_key_for,
     ingest_bounds,
     ingestion_micros,
+    known_time_steps,
     list_view,
     matches,
     score_after,
@@ -174,8 +178,9 @@ return {positions, documents, redis.call('GET', ARGV[11]), ns}
 #   score) is shown as stored; one whose first claim came later (`z:ingmin`) is not shown;
 #   any other is returned flagged 2 for the caller to rebuild as it was then and check
 #   (only its type, claimants and words, which a subset of its claims keeps, and the window
-#   against the hull of its claims' times, `thull`, are tested here). `recheck` flags every
-#   member 2 (a location whose spellings differ).
+#   against where its time as at as_of can lie, `tknown`, are tested here: an entry that
+#   cannot meet `from` / `to` then is never rebuilt). `recheck` flags every member 2 (a
+#   location whose spellings differ).
 # Stops after `want` members or `budget` rows read (then it says where it stopped).
 # KEYS[1]: the namespace pointer. ARGV: fixed ns or "", default ns, key prefix, documents
 # hash, desc (1/0), want, cursor score or "", cursor member, from ordinal or "", to
@@ -314,6 +319,21 @@ local function in_group(group, member)
   return false
 end
 local text_key, latest, hulls = base .. 'qtext', base .. 'z:ingmax', base .. 'thull'
+local known_times = base .. 'tknown'
+-- The window (first start, last end) of the entry's time as at as_of: the last step of
+-- `tknown` at or below the as_of score, found by bisection; nil when the entry has none.
+local function known_window(member)
+  local steps = redis.call('HGET', known_times, member)
+  if not steps or #steps == 0 then return nil end
+  local lo, hi = 1, #steps / 16
+  if struct.unpack('<d', steps, 1) > as_of then return nil end
+  while lo < hi do
+    local mid = math.floor((lo + hi + 1) / 2)
+    if struct.unpack('<d', steps, (mid - 1) * 16 + 1) <= as_of then lo = mid else hi = mid - 1 end
+  end
+  local _, first, last = struct.unpack('<dii', steps, (lo - 1) * 16 + 1)
+  return first, last
+end
 local function flag_of(member, score)
   local whole = true
   if as_of then
@@ -338,13 +358,17 @@ local function flag_of(member, score)
       if span < 1023 and start + span < from_ord then return 0 end
     end
   elseif from_ord or to_ord then
-    -- Shown as at as_of, the entry's time lies within the hull of its claims' times.
-    local hull = redis.call('HGET', hulls, member)
-    if hull then
-      local cut = string.find(hull, ' ', 1, true)
-      local first, last = tonumber(string.sub(hull, 1, cut - 1)), tonumber(string.sub(hull, cut + 1))
-      if (to_ord and first > to_ord) or (from_ord and last < from_ord) then return 0 end
+    -- Shown as at as_of, the entry's time lies within the window of the claims known then
+    -- (`tknown`), or (a namespace written without it) the hull of all its claims' times.
+    local first, last = known_window(member)
+    if not first then
+      local hull = redis.call('HGET', hulls, member)
+      if hull then
+        local cut = string.find(hull, ' ', 1, true)
+        first, last = tonumber(string.sub(hull, 1, cut - 1)), tonumber(string.sub(hull, cut + 1))
+      end
     end
+    if first and ((to_ord and first > to_ord) or (from_ord and last < from_ord)) then return 0 end
   end
   if needle then
     local text = redis.call('HGET', text_key, member)
@@ -867,7 +891,7 @@ class RedisTimelineStore:
         unindexed_ingestion: list[str] = []
         if changes.delete_entries:
             gone = sorted(changes.delete_entries)
-            for field_hash in ("entries", "entries_list", "entryidx", "entryver", "qtext", "thull"):
+            for field_hash in ("entries", "entries_list", "entryidx", "entryver", "qtext", "thull", "tknown"):
                 pipe.hdel(self._k(field_hash), *gone)
             pipe.delete(*(self._k(f"members:{entry_id}") for entry_id in gone))
             unindexed_ingestion += gone
@@ -880,6 +904,7 @@ class RedisTimelineStore:
         index_documents: dict[str, str] = {}
         texts: dict[str, bytes] = {}
         hulls: dict[str, str] = {}
+        known_times: dict[str, bytes] = {}
         first_ingested: dict[str, float] = {}
         last_ingested: dict[str, float] = {}
         new_words: set[str] = set()
@@ -898,6 +923,7 @@ class RedisTimelineStore:
             index_documents[entry_id] = json.dumps(keys)
             texts[entry_id] = search_text(entry)
             hulls[entry_id] = " ".join(str(day) for day in time_hull(entry))
+            known_times[entry_id] = known_time_steps(entry)
             bounds = ingest_bounds(entry)
             if bounds is None:
                 unindexed_ingestion.append(entry_id)
@@ -923,6 +949,7 @@ class RedisTimelineStore:
         if texts:
             pipe.hset(self._k("qtext"), mapping=texts)
             pipe.hset(self._k("thull"), mapping=hulls)
+            pipe.hset(self._k("tknown"), mapping=known_times)
         if changes.upsert_entries:
             # The longest span stored (only grows): how far before `from` a window query looks.
             longest = max(min(max((e.time.end - e.time.start).days, 0), 1023) for e in changes.upsert_entries.values())
