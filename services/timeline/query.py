@@ -10,6 +10,7 @@ import math
 import re
 import struct
 from bisect import bisect_right
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from services.timeline.core.fold import score_after, score_floor
@@ -21,7 +22,9 @@ from services.timeline.store import TimelineQuery
 _WORD = re.compile(r"[0-9a-zA-Z\u00c0-\u024f]{3,}")
 
 __all__ = [
+    "LEAD_DAYS",
     "LIST_CLAIMS",
+    "LONG_SPANS",
     "SearchPlan",
     "claim_brief",
     "claims_known",
@@ -38,6 +41,7 @@ __all__ = [
     "moment_score",
     "needle_runs",
     "score_after",
+    "score_day",
     "score_floor",
     "search_text",
     "time_hull",
@@ -47,6 +51,22 @@ __all__ = [
 
 
 LIST_CLAIMS = 3
+
+# An entry whose claims' times span more days than one of these is in its index set
+# `z:long:{days}`: a window query reads every entry from LONG_SPANS[0] days before its `from`
+# on, and further back only those long enough to reach it, in the set of each span. One that
+# starts more days than LEAD_DAYS after its first claim was ingested is `ahead` (`z:ahead`): a
+# query with as_of reads the others only up to LEAD_DAYS after as_of's day, and the ahead ones
+# past it. (redis_store.SEARCH_SCRIPT has the same figures.)
+LONG_SPANS = (7, 30, 90, 365)
+LEAD_DAYS = 7
+_DAY_MICROS = 86_400_000_000
+_EPOCH_ORDINAL = 719_163  # date(1970, 1, 1).toordinal()
+
+
+def score_day(score: float) -> int:
+    """The day ordinal of an ingestion score (`moment_score`), as SEARCH_SCRIPT computes it."""
+    return math.floor(score / _DAY_MICROS) + _EPOCH_ORDINAL
 
 
 def claim_brief(claim: ClaimView) -> ClaimBrief:
@@ -150,7 +170,7 @@ def ingestion_micros(entry: Entry) -> tuple[int, ...]:
     return tuple(sorted(moment_micros(c.ingested_at) for c in entry.claims if c.ingested_at is not None))
 
 
-def claims_known(micros: tuple[int, ...], as_of: datetime) -> int:
+def claims_known(micros: Sequence[int], as_of: datetime) -> int:
     """How many claims of an entry whose `ingestion_micros` are `micros` were known at
     `as_of` (`core.query.claims_known_at`, by bisection). They are always its first ones in
     ingestion order, so this count and the entry determine `entry_as_of(entry, as_of)`."""
@@ -275,6 +295,13 @@ def entry_index_keys(entry: Entry) -> list[str]:
     keys |= {f"z:claimant:{k.lower()}" for claim in entry.claims for k in claim.claimant_keys}
     if entry.contested:
         keys.add("z:contested")
+    # What a window query reads before its `from`, and one with as_of after its day (see
+    # LONG_SPANS): by the hull of the claims' times, which holds the entry's time as at any as_of.
+    first, last = time_hull(entry)
+    keys.update(f"z:long:{days}" for days in LONG_SPANS if last - first > days)
+    bounds = ingest_bounds(entry)
+    if bounds is not None and entry.time.start.toordinal() - score_day(bounds[0]) > LEAD_DAYS:
+        keys.add("z:ahead")
     # Claims of one article often quote the same sentence: tokenize each sentence once,
     # in one pass (a space between sentences cannot join two words). Words are taken from
     # the lower-cased sentences, as `q` compares them (lower-casing can change what a word

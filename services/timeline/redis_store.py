@@ -19,6 +19,12 @@ namespace, so a replay is written beside the live projection and switched in wit
                               word, NUL, the word; finds the words a `q` word ends, starts or is in
     qtext               hash  entry id -> its lower-cased evidence sentences, NUL between them
                               (what `q` is checked on, in Redis)
+    z:long:{days} z:ahead
+                        zsets the entries whose claims' times span more than each of
+                              query.LONG_SPANS days, and those starting more than
+                              query.LEAD_DAYS after their first ingestion: what a window query
+                              reads before its `from`, and one with as_of after its day;
+                              `haslong` says the namespace has them
     z:ingmin z:ingmax   zsets entry id scored by its first / last claim's ingestion time (µs;
                               +inf when a claim has none): what `as_of` reads
     thull               hash  entry id -> "first last": day ordinals of its claims' earliest start
@@ -44,11 +50,13 @@ import hashlib
 import json
 import os
 import zlib
+from array import array
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import Any
+from datetime import datetime
+from typing import Any, TypeVar
 
 import hiredis
 import redis
@@ -88,6 +96,7 @@ from services.timeline.store import (
 )
 
 DEFAULT_NAMESPACE = "v1"
+T = TypeVar("T")
 
 # The fast path of a timeline page, run inside Redis (one round trip, and atomic with a
 # namespace switch). KEYS[1] is the namespace pointer; the namespaced keys are derived
@@ -377,64 +386,120 @@ local function flag_of(member, score)
   if whole and not recheck then return 1 end
   return 2
 end
+-- What the walk reads, in score order (ranges that do not overlap), each entry of a range
+-- other than the driver's also in the driver:
+-- * the driver between `low` and `high`: with `from`, from LONG[1] days before it; with as_of,
+--   up to LEAD days after as_of's day (an entry starting later was ingested more than LEAD
+--   days before it starts: `z:ahead`, few);
+-- * before that, with `from`, the long entries: an entry starting more than L days before
+--   `from` reaches it only if its claims' times span more than L days (`z:long:L`, by the hull
+--   of its claims' times, which holds its time as at any as_of too), so the days between
+--   LONG[k+1] and LONG[k] before `from` are read in `z:long:LONG[k]`, and the days before the
+--   last in the last (from `maxspan` days before `from`; an entry's span is capped at 1023
+--   days in its score, so past that, from the start): a window reads a few weeks of entries,
+--   not the longest story's span of them;
+-- * after it, with as_of, the entries ahead (`z:ahead`).
+-- A namespace written before these sets were (no `haslong`) is walked as it was then: from
+-- `maxspan` days before `from` without as_of, from the start with it.
+local LONG, LEAD = {7, 30, 90, 365}, 7
+local spans_indexed = redis.call('EXISTS', base .. 'haslong') == 1
 local low, high = '-inf', '+inf'
-if not as_of then
-  if from_ord then
-    local maxspan = tonumber(redis.call('GET', base .. 'maxspan') or '0') or 0
-    low = string.format('%.0f', (from_ord - maxspan) * SHIFT)
+local long_ranges, ahead_from = {}, nil
+local function day_score(day) return string.format('%.0f', day * SHIFT) end
+if from_ord then
+  local maxspan = tonumber(redis.call('GET', base .. 'maxspan') or '0') or 0
+  if spans_indexed and (as_of or maxspan > LONG[1]) then
+    low = day_score(from_ord - LONG[1])
+    local bottom = (as_of or maxspan >= 1023) and '-inf' or day_score(from_ord - maxspan)
+    for k = #LONG, 1, -1 do
+      long_ranges[#long_ranges + 1] = {key = base .. 'z:long:' .. LONG[k],
+                                       low = k == #LONG and bottom or day_score(from_ord - LONG[k + 1]),
+                                       high = '(' .. day_score(from_ord - LONG[k])}
+    end
+  elseif not as_of then
+    low = day_score(from_ord - maxspan)
   end
-  if to_ord then high = '(' .. string.format('%.0f', (to_ord + 1) * SHIFT) end
 end
-if cursor_score then
-  if desc then
-    if high == '+inf' or tonumber((string.gsub(high, '%(', ''))) > cursor_score then high = ARGV[7] end
-  else
-    if low == '-inf' or tonumber(low) < cursor_score then low = ARGV[7] end
+if to_ord and not as_of then high = '(' .. day_score(to_ord + 1) end
+local main_high = high
+if as_of and spans_indexed then
+  ahead_from = day_score(math.floor(as_of / 86400000000) + 719163 + LEAD + 1)
+  main_high = '(' .. ahead_from
+end
+local function from_cursor(lo, hi)
+  if cursor_score then
+    if desc then
+      if hi == '+inf' or tonumber((string.gsub(hi, '%(', ''))) > cursor_score then hi = ARGV[7] end
+    else
+      if lo == '-inf' or tonumber(lo) < cursor_score then lo = ARGV[7] end
+    end
   end
+  return lo, hi
 end
 local positions, shown, kept, read, stopped
 -- Walks the driver from the cursor; false when it read `max_reads` rows without a page.
 local function walk(max_reads)
   positions, shown = {}, {}
   kept, read, stopped = 0, 0, {}
-  local offset, chunk = 0, want + 16
-  while kept < want and #stopped == 0 do
-    local rows
-    if desc then
-      rows = redis.call('ZRANGE', driver, high, low, 'BYSCORE', 'REV', 'LIMIT', offset, chunk, 'WITHSCORES')
-    else
-      rows = redis.call('ZRANGE', driver, low, high, 'BYSCORE', 'LIMIT', offset, chunk, 'WITHSCORES')
-    end
-    offset = offset + #rows / 2
-    for k = 1, #rows, 2 do
-      local member, score = rows[k], tonumber(rows[k + 1])
-      local past = true
-      if cursor_score then
-        if desc then
-          past = score < cursor_score or (score == cursor_score and before(member, cursor_member))
-        else
-          past = score > cursor_score or (score == cursor_score and before(cursor_member, member))
+  local member_of = driver ~= base .. 'z:all' and driver or nil
+  local segments = {}
+  local function add(key, lo, hi, check)
+    lo, hi = from_cursor(lo, hi)
+    segments[#segments + 1] = {key = key, low = lo, high = hi, member_of = check}
+  end
+  for _, range in ipairs(long_ranges) do add(range.key, range.low, range.high, member_of) end
+  add(driver, low, main_high, nil)
+  if ahead_from then add(base .. 'z:ahead', ahead_from, high, member_of) end
+  if desc then
+    local reversed = {}
+    for k = #segments, 1, -1 do reversed[#reversed + 1] = segments[k] end
+    segments = reversed
+  end
+  for _, segment in ipairs(segments) do
+    local offset, chunk = 0, want + 16
+    while kept < want and #stopped == 0 do
+      local rows
+      if desc then
+        rows = redis.call('ZRANGE', segment.key, segment.high, segment.low, 'BYSCORE', 'REV', 'LIMIT', offset, chunk,
+                          'WITHSCORES')
+      else
+        rows = redis.call('ZRANGE', segment.key, segment.low, segment.high, 'BYSCORE', 'LIMIT', offset, chunk,
+                          'WITHSCORES')
+      end
+      offset = offset + #rows / 2
+      for k = 1, #rows, 2 do
+        local member, score = rows[k], tonumber(rows[k + 1])
+        local past = true
+        if cursor_score then
+          if desc then
+            past = score < cursor_score or (score == cursor_score and before(member, cursor_member))
+          else
+            past = score > cursor_score or (score == cursor_score and before(cursor_member, member))
+          end
+        end
+        if past then
+          read = read + 1
+          local flag = 0
+          if not segment.member_of or redis.call('ZSCORE', segment.member_of, member) then
+            flag = flag_of(member, score)
+          end
+          if flag > 0 then
+            kept = kept + 1
+            positions[#positions + 1] = member
+            positions[#positions + 1] = rows[k + 1]
+            positions[#positions + 1] = flag
+            if flag == 1 then shown[#shown + 1] = member end
+          end
+          if kept >= want then break end
+          if max_reads and read >= max_reads then return false end
+          if read >= budget then
+            stopped = {member, rows[k + 1]}
+            break
+          end
         end
       end
-      if past then
-        read = read + 1
-        local flag = flag_of(member, score)
-        if flag > 0 then
-          kept = kept + 1
-          positions[#positions + 1] = member
-          positions[#positions + 1] = rows[k + 1]
-          positions[#positions + 1] = flag
-          if flag == 1 then shown[#shown + 1] = member end
-        end
-        if kept >= want then break end
-        if max_reads and read >= max_reads then return false end
-        if read >= budget then
-          stopped = {member, rows[k + 1]}
-          break
-        end
-      end
+      if #rows / 2 < chunk then break end
     end
-    if #rows / 2 < chunk then break end
   end
   return true
 end
@@ -702,8 +767,11 @@ class RedisTimelineStore:
             lambda page: sum(len(d) for d in page.entries), max_items=PAGE_MEMO_ITEMS)
         # Stored entries as parsed, and entries shown as at an as_of per (entry id, claims
         # known then) with their rendered views: see `_confirm`.
-        self._parsed_entries: GenerationCache[str, tuple[Entry, tuple[int, ...]]] = GenerationCache(
+        self._parsed_entries: GenerationCache[str, tuple[Entry, array[int]]] = GenerationCache(
             lambda kept: 2000 + 1500 * kept[0].claims_total, max_items=4096, max_bytes=96 * 1024 * 1024)
+        self._ingestion_times: GenerationCache[str, array[int]] = GenerationCache(
+            lambda micros: 100 + 8 * len(micros), max_items=1 << 20, max_bytes=64 * 1024 * 1024)
+        self._making: dict[tuple[Any, ...], asyncio.Future[Any]] = {}
         self._as_of_entries: GenerationCache[tuple[str, int], tuple[Entry | None, dict[str, bytes]]] = \
             GenerationCache(lambda built: 4000 + 1500 * (built[0].claims_total if built[0] else 0),
                             max_items=4096, max_bytes=96 * 1024 * 1024)
@@ -860,6 +928,11 @@ class RedisTimelineStore:
             await pipe.execute()
 
     def _queue_commit(self, pipe, changes: ChangeSet, old_index: dict[str, list[str]]) -> None:
+        if changes.upsert_entries:
+            # A namespace whose first entries this code writes has every long entry in `z:long`
+            # (`haslong` says so to SEARCH_SCRIPT); one with entries from before never does.
+            pipe.eval("if redis.call('EXISTS', KEYS[2]) == 0 then redis.call('SET', KEYS[1], '1') end return 0",
+                      2, self._k("haslong"), self._k("entries"))
         if changes.add_events:
             raw = changes.raw_events
             if not changes.events_staged:
@@ -1088,51 +1161,58 @@ class RedisTimelineStore:
         """The entries Redis could not decide, read back, shown as at `as_of` and checked with
         the core's filter: each as an Entry (`entries` documents) or the JSON of its view.
 
-        The process keeps, for the store's generation (`store.GenerationCache`), the stored
-        entries as parsed with their claims' ingestion times (a long story's entry holds
-        thousands of claims: parsing it costs more than the rest) and the entries shown as at
-        an as_of, per (entry, k): the claims known then are always the first k in ingestion
-        order (`query.claims_known`), so moments that leave the same claims share the rebuild.
-        Both are kept as soon as they are built, so concurrent requests share them; a commit
-        changes the generation and with it every answer."""
+        The process keeps, for the store's generation (`store.GenerationCache`), the entries
+        shown as at an as_of, per (entry, k): the claims known then are always the first k in
+        ingestion order (`query.claims_known`), so moments that leave the same claims share the
+        rebuild; the ingestion times of each entry's claims (8 bytes a claim), which say k
+        without the entry; and the stored entries as parsed (a long story's entry holds
+        thousands of claims: parsing it costs more than the rest), needed only to build a
+        (entry, k) not kept. Each is kept as soon as it is built, and one built by a request is
+        awaited by the concurrent requests that need it instead of being built again by each
+        (`_once`); a commit changes the generation and with it every answer."""
         await self._refresh_ns()
         generation = await self.generation() if query.as_of is not None else None
-        parsed: dict[str, tuple[Entry, tuple[int, ...]]] = {}
-        missing = []
+        shown_of: dict[str, tuple[Entry | None, dict[str, bytes]]] = {}
+        need: list[str] = []
         for entry_id in entry_ids:
-            kept = self._parsed_entries.get(generation, entry_id) if generation is not None else None
-            if kept is None:
-                missing.append(entry_id)
+            if generation is not None and query.as_of is not None:
+                micros = self._ingestion_times.get(generation, entry_id)
+                built = (self._as_of_entries.get(generation, (entry_id, claims_known(micros, query.as_of)))
+                         if micros is not None else None)
+                if built is not None:
+                    shown_of[entry_id] = built
+                    continue
+            need.append(entry_id)
+        parsed = await self._parsed(need, generation) if need else {}
+        for entry_id in need:
+            if entry_id not in parsed:
+                continue
+            entry, micros = parsed[entry_id]
+            if query.as_of is None:
+                shown_of[entry_id] = (entry, {})
+                continue
+            as_of = query.as_of
+            key = (entry_id, claims_known(micros, as_of))
+
+            async def build(entry: Entry = entry, as_of: datetime = as_of) -> tuple[Entry | None, dict[str, bytes]]:
+                built: tuple[Entry | None, dict[str, bytes]] = (entry_as_of(entry, as_of), {})
+                await asyncio.sleep(0)  # (a rebuild takes milliseconds: let other replies be read)
+                return built
+
+            if generation is None:
+                shown_of[entry_id] = await build()
             else:
-                parsed[entry_id] = kept
-        if missing:
-            raw = await self._r.hmget(self._k("entries"), missing)
-            for entry_id, stored in zip(missing, raw):
-                if stored is not None:
-                    entry = Entry.model_validate_json(_unpack(stored))
-                    parsed[entry_id] = (entry, ingestion_micros(entry))
-                    if generation is not None:
-                        self._parsed_entries.put(generation, entry_id, parsed[entry_id])
-                    # A long entry takes milliseconds to parse: let the other requests' replies
-                    # be read meanwhile (a starved loop made their reads time out under load).
-                    await asyncio.sleep(0)
+                def keep(built: tuple[Entry | None, dict[str, bytes]], key: tuple[str, int] = key,
+                         generation: bytes | str = generation) -> None:
+                    self._as_of_entries.put(generation, key, built)
+
+                shown_of[entry_id] = await self._once(("as_of", generation, key), build, keep)
         out: dict[str, Entry | bytes] = {}
         kind = "list" if documents == "entries_list" else "full" if query.full_claims else ""
         for entry_id in entry_ids:
-            if entry_id not in parsed:
+            if entry_id not in shown_of:
                 continue
-            shown: Entry | None
-            shown, micros = parsed[entry_id]
-            views: dict[str, bytes] = {}
-            if query.as_of is not None:
-                key = (entry_id, claims_known(micros, query.as_of))
-                cached = self._as_of_entries.get(generation, key) if generation is not None else None
-                if cached is None:
-                    cached = (entry_as_of(shown, query.as_of), {})
-                    await asyncio.sleep(0)  # (as above: a rebuild takes milliseconds too)
-                    if generation is not None:
-                        self._as_of_entries.put(generation, key, cached)
-                shown, views = cached
+            shown, views = shown_of[entry_id]
             if shown is None or not matches(shown, query):
                 continue
             if not kind:
@@ -1142,6 +1222,60 @@ class RedisTimelineStore:
                 views[kind] = (list_view(shown) if kind == "list" else shown).model_dump_json().encode()
             out[entry_id] = views[kind]
         return out
+
+    async def _parsed(self, entry_ids: list[str], generation: bytes | str | None
+                      ) -> dict[str, tuple[Entry, array[int]]]:
+        """The stored entries as parsed, with their claims' ingestion times (`_confirm`)."""
+        out: dict[str, tuple[Entry, array[int]]] = {}
+        for entry_id in entry_ids:
+            kept = self._parsed_entries.get(generation, entry_id) if generation is not None else None
+            if kept is not None:
+                out[entry_id] = kept
+                continue
+
+            async def parse(entry_id: str = entry_id) -> tuple[Entry, array[int]] | None:
+                stored = await self._r.hget(self._k("entries"), entry_id)
+                if stored is None:
+                    return None
+                entry = Entry.model_validate_json(_unpack(stored))
+                # A long entry takes milliseconds to parse: let the other requests' replies be
+                # read meanwhile (a starved loop made their reads time out under load).
+                await asyncio.sleep(0)
+                return entry, array("q", ingestion_micros(entry))
+
+            def keep(value: tuple[Entry, array[int]] | None, entry_id: str = entry_id) -> None:
+                if value is not None and generation is not None:
+                    self._parsed_entries.put(generation, entry_id, value)
+                    self._ingestion_times.put(generation, entry_id, value[1])
+
+            value = await (self._once(("parse", generation, entry_id), parse, keep) if generation is not None
+                           else parse())
+            if value is not None:
+                out[entry_id] = value
+        return out
+
+    async def _once(self, key: tuple[Any, ...], make: Callable[[], Awaitable[T]], keep: Callable[[T], None]) -> T:
+        """`make()`, kept with `keep`, made once for concurrent requests: a request that finds
+        the same key being made awaits it (and makes it itself if that one failed)."""
+        pending = self._making.get(key)
+        if pending is not None:
+            await asyncio.wait({pending})
+            if not pending.cancelled() and pending.exception() is None:
+                made: T = pending.result()
+                return made
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._making[key] = future
+        try:
+            value = await make()
+            keep(value)
+            future.set_result(value)
+            return value
+        except BaseException:
+            future.cancel()
+            raise
+        finally:
+            if self._making.get(key) is future:
+                del self._making[key]
 
     async def _scan_page(self, query: TimelineQuery) -> Page:
         """A page by reading entries back and checking them (a needle `SearchPlan` cannot
