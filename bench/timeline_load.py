@@ -5,7 +5,7 @@ starts `claimline timeline serve` as its own process, waits until it has folded 
 then drives it with `wrk` (Debian's package, a separate load process) on loopback.
 
     .venv/bin/python bench/timeline_load.py [--events 100000] [--seconds 15] [--connections 32] [--only LABEL ...]
-                                            [--uncached] [--memory-only]
+                                            [--uncached] [--memory-only] [--workers N]
 
 `--only` runs the rows whose label starts with one of the given words (e.g. `--only first`);
 the trivial endpoint's baseline always runs first.
@@ -23,6 +23,9 @@ day), so `as_of` has something to show. Redis's `used_memory` before the fold an
 divided by the events, is printed as bytes per event beside the events' own JSON bytes, with
 the share of each kind of key (MEMORY USAGE of every key); `--memory-only` stops there.
 Each row prints the load average (1 min) measured after it: the machine has 2 cores.
+
+`--workers N` serves the timeline with N worker processes (CLAIMLINE_TIMELINE_WORKERS) and the
+trivial baseline with as many (uvicorn --workers N), so the ratio compares like with like.
 """
 from __future__ import annotations
 
@@ -139,7 +142,7 @@ def redis_memory(url: str) -> tuple[int, dict[str, int]]:
 
 
 def main(n: int, seconds: int, connections: int, only: list[str] | None = None, uncached: bool = False,
-         memory_only: bool = False) -> None:
+         memory_only: bool = False, workers: int = 1) -> None:
     wrk = ensure_wrk()
     run_dir = Path(tempfile.mkdtemp(prefix="claimline-load-"))
     kafka, redis_ = start_kafka(run_dir / "kafka"), start_redis(run_dir / "redis")
@@ -169,6 +172,7 @@ def main(n: int, seconds: int, connections: int, only: list[str] | None = None, 
         env = service_env(kafka.bootstrap, redis_.url, prefix)
         if uncached:
             env["CLAIMLINE_PAGE_MEMO_ITEMS"] = "0"  # no page memo: every request computed anew
+        env["CLAIMLINE_TIMELINE_WORKERS"] = str(workers)
         timeline = ServiceProcess("timeline", ["timeline", "serve"], env, run_dir / "timeline.log").start()
         base = f"http://127.0.0.1:{env['CLAIMLINE_TIMELINE_PORT']}"
         # An empty store is filled by the rebuild before the process answers (about 90 s at 1M
@@ -207,7 +211,8 @@ def main(n: int, seconds: int, connections: int, only: list[str] | None = None, 
             "@app.get('/p')\nasync def p():\n    return Response(BODY, media_type='application/json')\n")
         port = int(env["CLAIMLINE_TIMELINE_PORT"]) + 17
         trivial = subprocess.Popen([sys.executable, "-m", "uvicorn", "trivial:app", "--port", str(port),
-                                    "--log-level", "warning", "--no-access-log"], cwd=run_dir)
+                                    "--log-level", "warning", "--no-access-log", "--workers", str(workers)],
+                                   cwd=run_dir)
         try:
             for _ in range(100):
                 try:
@@ -220,7 +225,8 @@ def main(n: int, seconds: int, connections: int, only: list[str] | None = None, 
             trivial.terminate()
             trivial.wait()
         print(f"baseline, trivial FastAPI endpoint, same bytes: {baseline['rps']:,.0f} req/s, "
-              f"p99 {baseline['p99_ms']:.1f} ms")
+              f"p99 {baseline['p99_ms']:.1f} ms ({workers} worker process{'es' if workers > 1 else ''}, "
+              f"as the timeline)")
         rows = [("first page, 50 entries", "limit=50"),
                 ("21st page (cursor), 50 entries", f"limit=50&cursor={cursor}"),
                 ("newest first, 50 entries", "order=desc&limit=50"),
@@ -290,5 +296,7 @@ if __name__ == "__main__":
     parser.add_argument("--uncached", action="store_true",
                         help="vary each request so the memos cannot answer it (see above)")
     parser.add_argument("--memory-only", action="store_true", help="stop after the bytes per event")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="worker processes of the timeline and of the trivial baseline")
     args = parser.parse_args()
-    main(args.events, args.seconds, args.connections, args.only, args.uncached, args.memory_only)
+    main(args.events, args.seconds, args.connections, args.only, args.uncached, args.memory_only, args.workers)

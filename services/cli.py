@@ -255,9 +255,26 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 # --- timeline
 def cmd_timeline_serve(args: argparse.Namespace, settings: Settings) -> int:
+    host, port = args.host or settings.timeline_host, args.port or settings.timeline_port
+    if settings.timeline_workers > 1:
+        # Each worker process is a replica of its own on the one port (the projector lease
+        # lets one of them fold; see TimelineRuntime), built from the same CLAIMLINE_* settings.
+        import uvicorn
+
+        uvicorn.run("services.cli:timeline_app", factory=True, workers=settings.timeline_workers, host=host,
+                    port=port, log_level="info", access_log=False)
+        return 0
+    _serve(timeline_app(settings), host, port)
+    return 0
+
+
+def timeline_app(settings: Settings | None = None):
+    """The timeline service's app: folds events into Redis (when it holds the projector lease)
+    and serves the API; what `timeline serve` runs in each worker process."""
     from services.bootstrap import build_timeline_runtime
     from services.timeline.api import create_app
 
+    settings = settings or load_settings()
     holder: dict = {}
 
     async def factory():
@@ -272,9 +289,7 @@ def cmd_timeline_serve(args: argparse.Namespace, settings: Settings) -> int:
         await runtime.log.close()
         await runtime.store.close()
 
-    app = create_app(factory, read_token=settings.read_token, on_shutdown=shutdown)
-    _serve(app, args.host or settings.timeline_host, args.port or settings.timeline_port)
-    return 0
+    return create_app(factory, read_token=settings.read_token, on_shutdown=shutdown)
 
 
 # --- shared helpers

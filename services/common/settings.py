@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     ingest_port: int = Field(8001, description="Port of the ingest API")
     timeline_host: str = Field("127.0.0.1", description="Address the timeline API binds to")
     timeline_port: int = Field(8000, description="Port of the timeline API")
+    timeline_workers: int = Field(1, ge=1, le=64, description="Processes `timeline serve` answers requests with "
+                                                               "on its port, each a replica of its own (one "
+                                                               "folds, holding the projector lease)")
     extract_web_port: int = Field(6066, description="Port of the extract worker's health page")
     parser_url: str = Field("http://127.0.0.1:9000", description="The Stanford CoreNLP server the parse stage "
                                                                  "asks (deploy/local/corenlp.sh)")

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import math
 import re
+import struct
 from bisect import bisect_right
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from services.timeline.core.fold import score_after, score_floor
@@ -19,13 +21,52 @@ from services.timeline.store import TimelineQuery
 
 _WORD = re.compile(r"[0-9a-zA-Z\u00c0-\u024f]{3,}")
 
-__all__ = ["LIST_CLAIMS", "SearchPlan", "claim_brief", "claims_known", "entry_as_of", "entry_index_keys",
-           "index_is_exact", "index_key_for", "ingest_bounds", "ingestion_micros", "list_view", "matches",
-           "moment_micros", "moment_score", "needle_runs", "score_after", "score_floor", "search_text", "time_hull",
-           "word_suffixes", "words"]
+__all__ = [
+    "LEAD_DAYS",
+    "LIST_CLAIMS",
+    "LONG_SPANS",
+    "SearchPlan",
+    "claim_brief",
+    "claims_known",
+    "entry_as_of",
+    "entry_index_keys",
+    "index_is_exact",
+    "index_key_for",
+    "ingest_bounds",
+    "ingestion_micros",
+    "known_time_steps",
+    "list_view",
+    "matches",
+    "moment_micros",
+    "moment_score",
+    "needle_runs",
+    "score_after",
+    "score_day",
+    "score_floor",
+    "search_text",
+    "time_hull",
+    "word_suffixes",
+    "words",
+]
 
 
 LIST_CLAIMS = 3
+
+# An entry whose claims' times span more days than one of these is in its index set
+# `z:long:{days}`: a window query reads every entry from LONG_SPANS[0] days before its `from`
+# on, and further back only those long enough to reach it, in the set of each span. One that
+# starts more days than LEAD_DAYS after its first claim was ingested is `ahead` (`z:ahead`): a
+# query with as_of reads the others only up to LEAD_DAYS after as_of's day, and the ahead ones
+# past it. (redis_store.SEARCH_SCRIPT has the same figures.)
+LONG_SPANS = (7, 30, 90, 365)
+LEAD_DAYS = 7
+_DAY_MICROS = 86_400_000_000
+_EPOCH_ORDINAL = 719_163  # date(1970, 1, 1).toordinal()
+
+
+def score_day(score: float) -> int:
+    """The day ordinal of an ingestion score (`moment_score`), as SEARCH_SCRIPT computes it."""
+    return math.floor(score / _DAY_MICROS) + _EPOCH_ORDINAL
 
 
 def claim_brief(claim: ClaimView) -> ClaimBrief:
@@ -129,7 +170,7 @@ def ingestion_micros(entry: Entry) -> tuple[int, ...]:
     return tuple(sorted(moment_micros(c.ingested_at) for c in entry.claims if c.ingested_at is not None))
 
 
-def claims_known(micros: tuple[int, ...], as_of: datetime) -> int:
+def claims_known(micros: Sequence[int], as_of: datetime) -> int:
     """How many claims of an entry whose `ingestion_micros` are `micros` were known at
     `as_of` (`core.query.claims_known_at`, by bisection). They are always its first ones in
     ingestion order, so this count and the entry determine `entry_as_of(entry, as_of)`."""
@@ -165,6 +206,34 @@ def time_hull(entry: Entry) -> tuple[int, int]:
     takes the earliest start and the latest end of some of the claims)."""
     return (min(c.time.start for c in entry.claims).toordinal(),
             max(max(c.time.end, c.time.start) for c in entry.claims).toordinal())
+
+
+KNOWN_TIME_STEP = struct.Struct("<dii")
+
+
+def known_time_steps(entry: Entry) -> bytes:
+    """Where the time of the entry as at an as_of can lie, for every as_of: the entry's claims
+    that have an ingestion time, in ingestion order, as steps of 16 bytes (`KNOWN_TIME_STEP`:
+    an ingestion score, `moment_score`, then the earliest start and the latest end, as day
+    ordinals, of every claim ingested at or before it), one step for each score where either
+    changes. The entry as at `as_of` is built from some of the claims known then
+    (`fold._merged_time`), so its time lies within the last step at or below as_of's score
+    (score rounding only ever adds claims of the same score: the window can only be wider).
+    A store reads the step by bisection instead of rebuilding the entry."""
+    known = sorted((moment_score(c.ingested_at), c.time.start.toordinal(), max(c.time.end, c.time.start).toordinal())
+                   for c in entry.claims if c.ingested_at is not None)
+    steps: list[bytes] = []
+    low = high = None
+    last: tuple[int, int] | None = None
+    for k, (score, start, end) in enumerate(known):
+        low = start if low is None else min(low, start)
+        high = end if high is None else max(high, end)
+        if k + 1 < len(known) and known[k + 1][0] == score:
+            continue  # one step per score: its last claim's window
+        if (low, high) != last:
+            steps.append(KNOWN_TIME_STEP.pack(score, low, high))
+            last = (low, high)
+    return b"".join(steps)
 
 
 class SearchPlan:
@@ -226,6 +295,13 @@ def entry_index_keys(entry: Entry) -> list[str]:
     keys |= {f"z:claimant:{k.lower()}" for claim in entry.claims for k in claim.claimant_keys}
     if entry.contested:
         keys.add("z:contested")
+    # What a window query reads before its `from`, and one with as_of after its day (see
+    # LONG_SPANS): by the hull of the claims' times, which holds the entry's time as at any as_of.
+    first, last = time_hull(entry)
+    keys.update(f"z:long:{days}" for days in LONG_SPANS if last - first > days)
+    bounds = ingest_bounds(entry)
+    if bounds is not None and entry.time.start.toordinal() - score_day(bounds[0]) > LEAD_DAYS:
+        keys.add("z:ahead")
     # Claims of one article often quote the same sentence: tokenize each sentence once,
     # in one pass (a space between sentences cannot join two words). Words are taken from
     # the lower-cased sentences, as `q` compares them (lower-casing can change what a word

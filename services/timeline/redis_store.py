@@ -10,6 +10,8 @@ namespace, so a replay is written beside the live projection and switched in wit
     entries             hash  entry id -> entry JSON (every claim), deflated (see _pack)
     entries_list        hash  entry id -> the entry's list view JSON (a few claims)
     entryidx            hash  entry id -> JSON list of the index keys it is in
+    entryver            hash  entry id -> a digest of its full JSON (8 bytes, `_version`): what a
+                              process checks the documents it keeps (`DocumentCache`) against
     z:all               zset  entry id scored by event time (Entry.sort_score)
     z:type:{t} z:actor:{a} z:loc:{place} z:claimant:{party} z:contested z:word:{token}
                         zsets, same score: every filter is an index lookup
@@ -17,10 +19,19 @@ namespace, so a replay is written beside the live projection and switched in wit
                               word, NUL, the word; finds the words a `q` word ends, starts or is in
     qtext               hash  entry id -> its lower-cased evidence sentences, NUL between them
                               (what `q` is checked on, in Redis)
+    z:long:{days} z:ahead
+                        zsets the entries whose claims' times span more than each of
+                              query.LONG_SPANS days, and those starting more than
+                              query.LEAD_DAYS after their first ingestion: what a window query
+                              reads before its `from`, and one with as_of after its day;
+                              `haslong` says the namespace has them
     z:ingmin z:ingmax   zsets entry id scored by its first / last claim's ingestion time (µs;
                               +inf when a claim has none): what `as_of` reads
     thull               hash  entry id -> "first last": day ordinals of its claims' earliest start
                               and latest end (an entry shown as at as_of lies within them)
+    tknown              hash  entry id -> the window of its time as at any as_of, in steps by
+                              ingestion score (`query.known_time_steps`): what `as_of` with
+                              `from` / `to` reads instead of rebuilding the entry
     pos:{topic}         hash  partition -> next offset, written in the same MULTI/EXEC
                               as the state it produced
 
@@ -35,13 +46,17 @@ Changed entry ids are published on `{prefix}:changes` after each commit.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import os
 import zlib
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from array import array
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import Any
+from datetime import datetime
+from typing import Any, TypeVar
 
 import hiredis
 import redis
@@ -59,6 +74,7 @@ from services.timeline.query import (
     index_key_for,
     ingest_bounds,
     ingestion_micros,
+    known_time_steps,
     list_view,
     matches,
     score_after,
@@ -80,14 +96,21 @@ from services.timeline.store import (
 )
 
 DEFAULT_NAMESPACE = "v1"
+T = TypeVar("T")
 
 # The fast path of a timeline page, run inside Redis (one round trip, and atomic with a
 # namespace switch). KEYS[1] is the namespace pointer; the namespaced keys are derived
 # from it inside the script, which is fine on a single Redis server (not Redis Cluster).
 # ARGV: fixed namespace or "", default namespace, key prefix, index set, documents hash,
-# descending (1/0), limit, cursor score or "", cursor member. Returns
-# {flat (member, score) list of up to limit+1 positions past the cursor, documents of the
-# first `limit`}.
+# descending (1/0), limit, cursor score or "", cursor member, what to return of the shown
+# entries (1: their documents, 0: their versions, `entryver`), the generation key. Returns
+# {flat (member, score) list of up to limit+1 positions past the cursor, documents or
+# versions of the first `limit`, the generation, the namespace}.
+#
+# Versions, not documents, are what a page normally asks for: Redis 7 turns a reply of
+# redis.call into Lua values and back at about 1.5 us per KB (a page of 50 list views, 160 KiB:
+# 250 us inside the script against 13 us for the same HMGET sent on its own), and the serving
+# process keeps the documents it read by version (`DocumentCache`), so most pages need none.
 PAGE_SCRIPT = """
 local ns = ARGV[1]
 if ns == '' then ns = redis.call('GET', KEYS[1]) or ARGV[2] end
@@ -137,8 +160,10 @@ end
 local shown = {}
 for i = 1, math.min(#positions / 2, limit) do shown[i] = positions[2 * i - 1] end
 local documents = {}
-if #shown > 0 then documents = redis.call('HMGET', docs, unpack(shown)) end
-return {positions, documents}
+if #shown > 0 then
+  documents = redis.call('HMGET', ARGV[10] == '1' and docs or base .. 'entryver', unpack(shown))
+end
+return {positions, documents, redis.call('GET', ARGV[11]), ns}
 """
 
 
@@ -162,15 +187,18 @@ return {positions, documents}
 #   score) is shown as stored; one whose first claim came later (`z:ingmin`) is not shown;
 #   any other is returned flagged 2 for the caller to rebuild as it was then and check
 #   (only its type, claimants and words, which a subset of its claims keeps, and the window
-#   against the hull of its claims' times, `thull`, are tested here). `recheck` flags every
-#   member 2 (a location whose spellings differ).
+#   against where its time as at as_of can lie, `tknown`, are tested here: an entry that
+#   cannot meet `from` / `to` then is never rebuilt). `recheck` flags every member 2 (a
+#   location whose spellings differ).
 # Stops after `want` members or `budget` rows read (then it says where it stopped).
 # KEYS[1]: the namespace pointer. ARGV: fixed ns or "", default ns, key prefix, documents
 # hash, desc (1/0), want, cursor score or "", cursor member, from ordinal or "", to
-# ordinal or "", needle or "", as_of score or "", budget, recheck (1/0), the number of
+# ordinal or "", needle or "", as_of score or "", budget, recheck (1/0), documents (1) or versions
+# (0) of the flag-1 members (as PAGE_SCRIPT), the number of
 # groups, each as (count, keys..., partial 1/0), the number of excluded sets and their keys,
 # the number of needle words and each as (kind, word). Returns {flat (member, score, flag)
-# list, documents of the flag-1 members, {member, score} where the budget stopped it or {}}.
+# list, documents or versions of the flag-1 members, {member, score} where the budget stopped
+# it or {}, the namespace}.
 SEARCH_SCRIPT = """
 local ns = ARGV[1]
 if ns == '' then ns = redis.call('GET', KEYS[1]) or ARGV[2] end
@@ -183,12 +211,13 @@ local needle = ARGV[11]
 if needle == '' then needle = nil end
 local as_of = tonumber(ARGV[12])
 local budget, recheck = tonumber(ARGV[13]), ARGV[14] == '1'
+if ARGV[15] ~= '1' then docs = base .. 'entryver' end
 local MAX_ALTERNATIVES = 64
 local SHIFT, SPAN = 2 ^ 31, 2 ^ 21
 local groups = {}
 -- `i` is the index of the next argument to read.
-local i = 16
-for _ = 1, tonumber(ARGV[15]) do
+local i = 17
+for _ = 1, tonumber(ARGV[16]) do
   local n = tonumber(ARGV[i])
   local keys = {}
   for k = 1, n do keys[k] = base .. ARGV[i + k] end
@@ -225,13 +254,13 @@ for _ = 1, n_words do
       end
     end
   end
-  if #keys == 0 then return {{}, {}, {}} end
+  if #keys == 0 then return {{}, {}, {}, ns} end
   if #keys <= MAX_ALTERNATIVES then groups[#groups + 1] = {keys = keys, partial = true} end
 end
 for _, group in ipairs(groups) do
   local n = 0
   for _, key in ipairs(group.keys) do n = n + redis.call('ZCARD', key) end
-  if n == 0 then return {{}, {}, {}} end
+  if n == 0 then return {{}, {}, {}, ns} end
   group.card = n
 end
 local best = nil
@@ -258,7 +287,7 @@ local function by_ingestion_driver()
 end
 if as_of then
   local n = redis.call('ZCOUNT', ingested, '-inf', ARGV[12])
-  if n == 0 then return {{}, {}, {}} end
+  if n == 0 then return {{}, {}, {}, ns} end
   local card = best and groups[best].card or redis.call('ZCARD', base .. 'z:all')
   if n * 8 < card then
     by_ingestion_driver()
@@ -299,6 +328,21 @@ local function in_group(group, member)
   return false
 end
 local text_key, latest, hulls = base .. 'qtext', base .. 'z:ingmax', base .. 'thull'
+local known_times = base .. 'tknown'
+-- The window (first start, last end) of the entry's time as at as_of: the last step of
+-- `tknown` at or below the as_of score, found by bisection; nil when the entry has none.
+local function known_window(member)
+  local steps = redis.call('HGET', known_times, member)
+  if not steps or #steps == 0 then return nil end
+  local lo, hi = 1, #steps / 16
+  if struct.unpack('<d', steps, 1) > as_of then return nil end
+  while lo < hi do
+    local mid = math.floor((lo + hi + 1) / 2)
+    if struct.unpack('<d', steps, (mid - 1) * 16 + 1) <= as_of then lo = mid else hi = mid - 1 end
+  end
+  local _, first, last = struct.unpack('<dii', steps, (lo - 1) * 16 + 1)
+  return first, last
+end
 local function flag_of(member, score)
   local whole = true
   if as_of then
@@ -323,13 +367,17 @@ local function flag_of(member, score)
       if span < 1023 and start + span < from_ord then return 0 end
     end
   elseif from_ord or to_ord then
-    -- Shown as at as_of, the entry's time lies within the hull of its claims' times.
-    local hull = redis.call('HGET', hulls, member)
-    if hull then
-      local cut = string.find(hull, ' ', 1, true)
-      local first, last = tonumber(string.sub(hull, 1, cut - 1)), tonumber(string.sub(hull, cut + 1))
-      if (to_ord and first > to_ord) or (from_ord and last < from_ord) then return 0 end
+    -- Shown as at as_of, the entry's time lies within the window of the claims known then
+    -- (`tknown`), or (a namespace written without it) the hull of all its claims' times.
+    local first, last = known_window(member)
+    if not first then
+      local hull = redis.call('HGET', hulls, member)
+      if hull then
+        local cut = string.find(hull, ' ', 1, true)
+        first, last = tonumber(string.sub(hull, 1, cut - 1)), tonumber(string.sub(hull, cut + 1))
+      end
     end
+    if first and ((to_ord and first > to_ord) or (from_ord and last < from_ord)) then return 0 end
   end
   if needle then
     local text = redis.call('HGET', text_key, member)
@@ -338,64 +386,120 @@ local function flag_of(member, score)
   if whole and not recheck then return 1 end
   return 2
 end
+-- What the walk reads, in score order (ranges that do not overlap), each entry of a range
+-- other than the driver's also in the driver:
+-- * the driver between `low` and `high`: with `from`, from LONG[1] days before it; with as_of,
+--   up to LEAD days after as_of's day (an entry starting later was ingested more than LEAD
+--   days before it starts: `z:ahead`, few);
+-- * before that, with `from`, the long entries: an entry starting more than L days before
+--   `from` reaches it only if its claims' times span more than L days (`z:long:L`, by the hull
+--   of its claims' times, which holds its time as at any as_of too), so the days between
+--   LONG[k+1] and LONG[k] before `from` are read in `z:long:LONG[k]`, and the days before the
+--   last in the last (from `maxspan` days before `from`; an entry's span is capped at 1023
+--   days in its score, so past that, from the start): a window reads a few weeks of entries,
+--   not the longest story's span of them;
+-- * after it, with as_of, the entries ahead (`z:ahead`).
+-- A namespace written before these sets were (no `haslong`) is walked as it was then: from
+-- `maxspan` days before `from` without as_of, from the start with it.
+local LONG, LEAD = {7, 30, 90, 365}, 7
+local spans_indexed = redis.call('EXISTS', base .. 'haslong') == 1
 local low, high = '-inf', '+inf'
-if not as_of then
-  if from_ord then
-    local maxspan = tonumber(redis.call('GET', base .. 'maxspan') or '0') or 0
-    low = string.format('%.0f', (from_ord - maxspan) * SHIFT)
+local long_ranges, ahead_from = {}, nil
+local function day_score(day) return string.format('%.0f', day * SHIFT) end
+if from_ord then
+  local maxspan = tonumber(redis.call('GET', base .. 'maxspan') or '0') or 0
+  if spans_indexed and (as_of or maxspan > LONG[1]) then
+    low = day_score(from_ord - LONG[1])
+    local bottom = (as_of or maxspan >= 1023) and '-inf' or day_score(from_ord - maxspan)
+    for k = #LONG, 1, -1 do
+      long_ranges[#long_ranges + 1] = {key = base .. 'z:long:' .. LONG[k],
+                                       low = k == #LONG and bottom or day_score(from_ord - LONG[k + 1]),
+                                       high = '(' .. day_score(from_ord - LONG[k])}
+    end
+  elseif not as_of then
+    low = day_score(from_ord - maxspan)
   end
-  if to_ord then high = '(' .. string.format('%.0f', (to_ord + 1) * SHIFT) end
 end
-if cursor_score then
-  if desc then
-    if high == '+inf' or tonumber((string.gsub(high, '%(', ''))) > cursor_score then high = ARGV[7] end
-  else
-    if low == '-inf' or tonumber(low) < cursor_score then low = ARGV[7] end
+if to_ord and not as_of then high = '(' .. day_score(to_ord + 1) end
+local main_high = high
+if as_of and spans_indexed then
+  ahead_from = day_score(math.floor(as_of / 86400000000) + 719163 + LEAD + 1)
+  main_high = '(' .. ahead_from
+end
+local function from_cursor(lo, hi)
+  if cursor_score then
+    if desc then
+      if hi == '+inf' or tonumber((string.gsub(hi, '%(', ''))) > cursor_score then hi = ARGV[7] end
+    else
+      if lo == '-inf' or tonumber(lo) < cursor_score then lo = ARGV[7] end
+    end
   end
+  return lo, hi
 end
 local positions, shown, kept, read, stopped
 -- Walks the driver from the cursor; false when it read `max_reads` rows without a page.
 local function walk(max_reads)
   positions, shown = {}, {}
   kept, read, stopped = 0, 0, {}
-  local offset, chunk = 0, want + 16
-  while kept < want and #stopped == 0 do
-    local rows
-    if desc then
-      rows = redis.call('ZRANGE', driver, high, low, 'BYSCORE', 'REV', 'LIMIT', offset, chunk, 'WITHSCORES')
-    else
-      rows = redis.call('ZRANGE', driver, low, high, 'BYSCORE', 'LIMIT', offset, chunk, 'WITHSCORES')
-    end
-    offset = offset + #rows / 2
-    for k = 1, #rows, 2 do
-      local member, score = rows[k], tonumber(rows[k + 1])
-      local past = true
-      if cursor_score then
-        if desc then
-          past = score < cursor_score or (score == cursor_score and before(member, cursor_member))
-        else
-          past = score > cursor_score or (score == cursor_score and before(cursor_member, member))
+  local member_of = driver ~= base .. 'z:all' and driver or nil
+  local segments = {}
+  local function add(key, lo, hi, check)
+    lo, hi = from_cursor(lo, hi)
+    segments[#segments + 1] = {key = key, low = lo, high = hi, member_of = check}
+  end
+  for _, range in ipairs(long_ranges) do add(range.key, range.low, range.high, member_of) end
+  add(driver, low, main_high, nil)
+  if ahead_from then add(base .. 'z:ahead', ahead_from, high, member_of) end
+  if desc then
+    local reversed = {}
+    for k = #segments, 1, -1 do reversed[#reversed + 1] = segments[k] end
+    segments = reversed
+  end
+  for _, segment in ipairs(segments) do
+    local offset, chunk = 0, want + 16
+    while kept < want and #stopped == 0 do
+      local rows
+      if desc then
+        rows = redis.call('ZRANGE', segment.key, segment.high, segment.low, 'BYSCORE', 'REV', 'LIMIT', offset, chunk,
+                          'WITHSCORES')
+      else
+        rows = redis.call('ZRANGE', segment.key, segment.low, segment.high, 'BYSCORE', 'LIMIT', offset, chunk,
+                          'WITHSCORES')
+      end
+      offset = offset + #rows / 2
+      for k = 1, #rows, 2 do
+        local member, score = rows[k], tonumber(rows[k + 1])
+        local past = true
+        if cursor_score then
+          if desc then
+            past = score < cursor_score or (score == cursor_score and before(member, cursor_member))
+          else
+            past = score > cursor_score or (score == cursor_score and before(cursor_member, member))
+          end
+        end
+        if past then
+          read = read + 1
+          local flag = 0
+          if not segment.member_of or redis.call('ZSCORE', segment.member_of, member) then
+            flag = flag_of(member, score)
+          end
+          if flag > 0 then
+            kept = kept + 1
+            positions[#positions + 1] = member
+            positions[#positions + 1] = rows[k + 1]
+            positions[#positions + 1] = flag
+            if flag == 1 then shown[#shown + 1] = member end
+          end
+          if kept >= want then break end
+          if max_reads and read >= max_reads then return false end
+          if read >= budget then
+            stopped = {member, rows[k + 1]}
+            break
+          end
         end
       end
-      if past then
-        read = read + 1
-        local flag = flag_of(member, score)
-        if flag > 0 then
-          kept = kept + 1
-          positions[#positions + 1] = member
-          positions[#positions + 1] = rows[k + 1]
-          positions[#positions + 1] = flag
-          if flag == 1 then shown[#shown + 1] = member end
-        end
-        if kept >= want then break end
-        if max_reads and read >= max_reads then return false end
-        if read >= budget then
-          stopped = {member, rows[k + 1]}
-          break
-        end
-      end
+      if #rows / 2 < chunk then break end
     end
-    if #rows / 2 < chunk then break end
   end
   return true
 end
@@ -407,7 +511,7 @@ end
 for _, key in ipairs(scratch) do redis.call('DEL', key) end
 local documents = {}
 if #shown > 0 then documents = redis.call('HMGET', docs, unpack(shown)) end
-return {positions, documents, stopped}
+return {positions, documents, stopped, ns}
 """
 
 # After a commit removed entries from word index sets: the vocabulary members (`wsuf`) of
@@ -428,6 +532,60 @@ return 0
 
 # Rows a search reads per script call (a call holds Redis for its duration).
 SEARCH_BUDGET = 4000
+
+# How many bytes of stored documents a serving process keeps by version (`DocumentCache`):
+# `CLAIMLINE_ENTRY_CACHE_MB`, 64 when unset; 0 keeps none (every page reads its documents).
+ENTRY_CACHE_BYTES = int(float(os.environ.get("CLAIMLINE_ENTRY_CACHE_MB") or 64) * 1024 * 1024)
+
+
+def _version(document: bytes | str) -> bytes:
+    """An entry's version (`entryver`): 8 bytes of BLAKE2b over its full JSON. Every stored
+    view of the entry (its full document, its list view) is a function of that JSON, so two
+    reads that give the same version give the same documents."""
+    return hashlib.blake2b(document.encode("utf-8") if isinstance(document, str) else document,
+                           digest_size=8).digest()
+
+
+class DocumentCache:
+    """The stored documents (`entries_list`, `entries` inflated) a serving process read, by
+    (hash, entry id), each with the entry's version when it was read; least recently used out
+    past `max_bytes`. A page script returns the versions of its entries (read with the index,
+    atomically), and a document is served from here only for the same version, so a page holds
+    exactly the bytes Redis holds for it; the rest are read (`RedisTimelineStore._documents`)."""
+
+    def __init__(self, max_bytes: int = ENTRY_CACHE_BYTES) -> None:
+        self._items: OrderedDict[tuple[str, str], tuple[bytes, bytes]] = OrderedDict()
+        self._bytes = 0
+        self._max_bytes = max_bytes
+
+    def get(self, kind: str, entry_id: str, version: bytes) -> bytes | None:
+        found = self._items.get((kind, entry_id))
+        if found is None or found[0] != version:
+            return None
+        self._items.move_to_end((kind, entry_id))
+        return found[1]
+
+    def put(self, kind: str, entry_id: str, version: bytes, document: bytes) -> None:
+        size = len(document) + 200
+        if size > self._max_bytes // 8:
+            return
+        old = self._items.pop((kind, entry_id), None)
+        if old is not None:
+            self._bytes -= len(old[1]) + 200
+        self._items[(kind, entry_id)] = (version, document)
+        self._bytes += size
+        while self._bytes > self._max_bytes:
+            _, (_, dropped) = self._items.popitem(last=False)
+            self._bytes -= len(dropped) + 200
+
+
+class _Versioned:
+    """A found entry whose document is still to be read, by its version (`_search`)."""
+
+    __slots__ = ("version",)
+
+    def __init__(self, version: bytes) -> None:
+        self.version = version
 
 
 def _text(value: bytes | str) -> str:
@@ -609,11 +767,15 @@ class RedisTimelineStore:
             lambda page: sum(len(d) for d in page.entries), max_items=PAGE_MEMO_ITEMS)
         # Stored entries as parsed, and entries shown as at an as_of per (entry id, claims
         # known then) with their rendered views: see `_confirm`.
-        self._parsed_entries: GenerationCache[str, tuple[Entry, tuple[int, ...]]] = GenerationCache(
+        self._parsed_entries: GenerationCache[str, tuple[Entry, array[int]]] = GenerationCache(
             lambda kept: 2000 + 1500 * kept[0].claims_total, max_items=4096, max_bytes=96 * 1024 * 1024)
+        self._ingestion_times: GenerationCache[str, array[int]] = GenerationCache(
+            lambda micros: 100 + 8 * len(micros), max_items=1 << 20, max_bytes=64 * 1024 * 1024)
+        self._making: dict[tuple[Any, ...], asyncio.Future[Any]] = {}
         self._as_of_entries: GenerationCache[tuple[str, int], tuple[Entry | None, dict[str, bytes]]] = \
             GenerationCache(lambda built: 4000 + 1500 * (built[0].claims_total if built[0] else 0),
                             max_items=4096, max_bytes=96 * 1024 * 1024)
+        self._documents_kept = DocumentCache()
 
     @classmethod
     def from_url(cls, url: str, prefix: str, namespace: str | None = None) -> RedisTimelineStore:
@@ -766,6 +928,11 @@ class RedisTimelineStore:
             await pipe.execute()
 
     def _queue_commit(self, pipe, changes: ChangeSet, old_index: dict[str, list[str]]) -> None:
+        if changes.upsert_entries:
+            # A namespace whose first entries this code writes has every long entry in `z:long`
+            # (`haslong` says so to SEARCH_SCRIPT); one with entries from before never does.
+            pipe.eval("if redis.call('EXISTS', KEYS[2]) == 0 then redis.call('SET', KEYS[1], '1') end return 0",
+                      2, self._k("haslong"), self._k("entries"))
         if changes.add_events:
             raw = changes.raw_events
             if not changes.events_staged:
@@ -797,7 +964,7 @@ class RedisTimelineStore:
         unindexed_ingestion: list[str] = []
         if changes.delete_entries:
             gone = sorted(changes.delete_entries)
-            for field_hash in ("entries", "entries_list", "entryidx", "qtext", "thull"):
+            for field_hash in ("entries", "entries_list", "entryidx", "entryver", "qtext", "thull", "tknown"):
                 pipe.hdel(self._k(field_hash), *gone)
             pipe.delete(*(self._k(f"members:{entry_id}") for entry_id in gone))
             unindexed_ingestion += gone
@@ -805,10 +972,12 @@ class RedisTimelineStore:
                 for key in old_index.get(entry_id, []):
                     index_removals.setdefault(key, []).append(entry_id)
         documents: dict[str, bytes] = {}
+        versions: dict[str, bytes] = {}
         list_documents: dict[str, str] = {}
         index_documents: dict[str, str] = {}
         texts: dict[str, bytes] = {}
         hulls: dict[str, str] = {}
+        known_times: dict[str, bytes] = {}
         first_ingested: dict[str, float] = {}
         last_ingested: dict[str, float] = {}
         new_words: set[str] = set()
@@ -820,11 +989,14 @@ class RedisTimelineStore:
             for key in keys:
                 index_additions.setdefault(key, {})[entry_id] = entry.sort_score
             new_words.update(key[7:] for key in set(keys).difference(old) if key.startswith("z:word:"))
-            documents[entry_id] = _pack(entry.model_dump_json())
+            full = entry.model_dump_json()
+            documents[entry_id] = _pack(full)
+            versions[entry_id] = _version(full)
             list_documents[entry_id] = list_view(entry).model_dump_json()
             index_documents[entry_id] = json.dumps(keys)
             texts[entry_id] = search_text(entry)
             hulls[entry_id] = " ".join(str(day) for day in time_hull(entry))
+            known_times[entry_id] = known_time_steps(entry)
             bounds = ingest_bounds(entry)
             if bounds is None:
                 unindexed_ingestion.append(entry_id)
@@ -850,6 +1022,7 @@ class RedisTimelineStore:
         if texts:
             pipe.hset(self._k("qtext"), mapping=texts)
             pipe.hset(self._k("thull"), mapping=hulls)
+            pipe.hset(self._k("tknown"), mapping=known_times)
         if changes.upsert_entries:
             # The longest span stored (only grows): how far before `from` a window query looks.
             longest = max(min(max((e.time.end - e.time.start).days, 0), 1023) for e in changes.upsert_entries.values())
@@ -860,6 +1033,7 @@ class RedisTimelineStore:
             pipe.hset(self._k("entries"), mapping=documents)
             pipe.hset(self._k("entries_list"), mapping=list_documents)
             pipe.hset(self._k("entryidx"), mapping=index_documents)
+            pipe.hset(self._k("entryver"), mapping=versions)
         for topic, positions in changes.positions.items():
             if positions:
                 pipe.hset(self._k(f"pos:{topic}"), mapping={str(p): o for p, o in positions.items()})
@@ -878,13 +1052,50 @@ class RedisTimelineStore:
         if not SearchPlan(query).searchable:
             return await self._scan_page(query)
         found, next_cursor = await self._search(query, "entries")
-        return Page([e if isinstance(e, Entry) else Entry.model_validate_json(_unpack(e)) for e in found], next_cursor)
+        return Page([e if isinstance(e, Entry) else Entry.model_validate_json(e) for e in found], next_cursor)
 
-    async def _search(self, query: TimelineQuery, documents: str) -> tuple[list[Entry | bytes], str | None]:
+    async def _documents(self, namespace: str, kind: str, entry_ids: list[str],
+                         versions: list[bytes | None]) -> list[bytes] | None:
+        """The documents of `kind` (`entries_list`, or `entries` inflated) of these entries at
+        these versions (a script read them with the index): kept ones from the process's
+        `DocumentCache`, the rest read in one MULTI/EXEC with their versions. None when an entry
+        has no version (a namespace written before versions were) or Redis no longer holds the
+        version asked for (a commit landed meanwhile): the caller asks again."""
+        kept = self._documents_kept
+        out: list[bytes | None] = []
+        missing: list[int] = []
+        for k, (entry_id, version) in enumerate(zip(entry_ids, versions)):
+            if version is None:
+                return None
+            document = kept.get(kind, entry_id, version)
+            out.append(document)
+            if document is None:
+                missing.append(k)
+        if missing:
+            base = f"{self._prefix}:{namespace}:"
+            ids = [entry_ids[k] for k in missing]
+            async with self._r.pipeline(transaction=True) as pipe:
+                pipe.hmget(base + kind, ids)
+                pipe.hmget(base + "entryver", ids)
+                stored, now = await pipe.execute()
+            for k, document, version in zip(missing, stored, now):
+                if document is None or version != versions[k]:
+                    return None
+                document = _unpack(document)
+                kept.put(kind, entry_ids[k], version, document)
+                out[k] = document
+        return out  # type: ignore[return-value]  # (every None was filled in above)
+
+    async def _search(self, query: TimelineQuery, documents: str,
+                      with_documents: bool = False) -> tuple[list[Entry | bytes], str | None]:
         """The entries of a page, in index order, by SEARCH_SCRIPT: each as its stored document
-        in `documents` (bytes) when Redis could decide it, else (an entry shown as it was at
-        `as_of`, or one to confirm) as the entry the core's filter accepted. The cursor is
-        the index position of the last one."""
+        in `documents` (bytes, inflated) when Redis could decide it, else (an entry shown as it
+        was at `as_of`, or one to confirm) as the entry the core's filter accepted. The cursor
+        is the index position of the last one.
+
+        The script returns the versions of the documents (`_documents` reads or reuses them);
+        when those changed before they were read, the search is made again with the documents
+        read by the script itself (`with_documents`, as before versions were kept)."""
         plan = SearchPlan(query)
         runs = plan.runs or []
         fixed = [self._fixed_ns or "", DEFAULT_NAMESPACE, f"{self._prefix}:", documents,
@@ -892,25 +1103,32 @@ class RedisTimelineStore:
         tail: list[str | int] = [query.start.toordinal() if query.start else "",
                                  query.end.toordinal() if query.end else "", plan.needle or "",
                                  repr(plan.as_of) if plan.as_of is not None else "", SEARCH_BUDGET,
-                                 1 if plan.recheck else 0, len(plan.groups) + len(plan.partial_groups)]
+                                 1 if plan.recheck else 0, 1 if with_documents else 0,
+                                 len(plan.groups) + len(plan.partial_groups)]
         for group, partial in [*((g, 0) for g in plan.groups), *((g, 1) for g in plan.partial_groups)]:
             tail += [len(group), *group, partial]
         tail += [len(plan.excluded), *plan.excluded, len(runs)]
         for kind, word in runs:
             tail += [kind, word]
-        found: list[tuple[Entry | bytes, tuple[float, str]]] = []
+        # A found entry: an Entry or a document, or (with versions) the version of its document.
+        found: list[tuple[Entry | bytes | _Versioned, tuple[float, str]]] = []
         cursor = decode_cursor(query.cursor) if query.cursor else None
+        namespace = self._ns
         while True:
             want = query.limit + 1 - len(found)
-            positions, stored, stopped = await self._search_script(
+            positions, stored, stopped, ns = await self._search_script(
                 keys=[self.pointer_key],
                 args=[*fixed, want, repr(cursor[0]) if cursor else "", cursor[1] if cursor else "", *tail])
+            namespace = _text(ns)
             documents_of = iter(stored)
             rechecks: list[str] = []
-            rows: list[tuple[str, float, bytes | None]] = []
+            rows: list[tuple[str, float, bytes | _Versioned | None]] = []
             for k in range(0, len(positions), 3):
                 member, score, flag = positions[k].decode(), float(positions[k + 1]), int(positions[k + 2])
-                document = next(documents_of) if flag == 1 else None
+                document: bytes | _Versioned | None = None
+                if flag == 1:
+                    value: bytes = next(documents_of)
+                    document = value if with_documents else _Versioned(value)
                 if flag == 2:
                     rechecks.append(member)
                 rows.append((member, score, document))
@@ -928,57 +1146,73 @@ class RedisTimelineStore:
             else:
                 break
         next_cursor = encode_cursor(*found[query.limit - 1][1]) if len(found) > query.limit else None
-        return [shown for shown, _ in found[:query.limit]], next_cursor
+        page = found[:query.limit]
+        pending = [k for k, (shown, _) in enumerate(page) if isinstance(shown, _Versioned)]
+        if pending:
+            read = await self._documents(namespace, documents, [page[k][1][1] for k in pending],
+                                         [page[k][0].version for k in pending])  # type: ignore[union-attr]
+            if read is None:
+                return await self._search(query, documents, with_documents=True)
+            for k, document in zip(pending, read):
+                page[k] = (document, page[k][1])
+        return [shown for shown, _ in page], next_cursor  # type: ignore[misc]  # (no _Versioned left)
 
     async def _confirm(self, entry_ids: list[str], query: TimelineQuery, documents: str) -> dict[str, Entry | bytes]:
         """The entries Redis could not decide, read back, shown as at `as_of` and checked with
         the core's filter: each as an Entry (`entries` documents) or the JSON of its view.
 
-        The process keeps, for the store's generation (`store.GenerationCache`), the stored
-        entries as parsed with their claims' ingestion times (a long story's entry holds
-        thousands of claims: parsing it costs more than the rest) and the entries shown as at
-        an as_of, per (entry, k): the claims known then are always the first k in ingestion
-        order (`query.claims_known`), so moments that leave the same claims share the rebuild.
-        Both are kept as soon as they are built, so concurrent requests share them; a commit
-        changes the generation and with it every answer."""
+        The process keeps, for the store's generation (`store.GenerationCache`), the entries
+        shown as at an as_of, per (entry, k): the claims known then are always the first k in
+        ingestion order (`query.claims_known`), so moments that leave the same claims share the
+        rebuild; the ingestion times of each entry's claims (8 bytes a claim), which say k
+        without the entry; and the stored entries as parsed (a long story's entry holds
+        thousands of claims: parsing it costs more than the rest), needed only to build a
+        (entry, k) not kept. Each is kept as soon as it is built, and one built by a request is
+        awaited by the concurrent requests that need it instead of being built again by each
+        (`_once`); a commit changes the generation and with it every answer."""
         await self._refresh_ns()
         generation = await self.generation() if query.as_of is not None else None
-        parsed: dict[str, tuple[Entry, tuple[int, ...]]] = {}
-        missing = []
+        shown_of: dict[str, tuple[Entry | None, dict[str, bytes]]] = {}
+        need: list[str] = []
         for entry_id in entry_ids:
-            kept = self._parsed_entries.get(generation, entry_id) if generation is not None else None
-            if kept is None:
-                missing.append(entry_id)
+            if generation is not None and query.as_of is not None:
+                micros = self._ingestion_times.get(generation, entry_id)
+                built = (self._as_of_entries.get(generation, (entry_id, claims_known(micros, query.as_of)))
+                         if micros is not None else None)
+                if built is not None:
+                    shown_of[entry_id] = built
+                    continue
+            need.append(entry_id)
+        parsed = await self._parsed(need, generation) if need else {}
+        for entry_id in need:
+            if entry_id not in parsed:
+                continue
+            entry, micros = parsed[entry_id]
+            if query.as_of is None:
+                shown_of[entry_id] = (entry, {})
+                continue
+            as_of = query.as_of
+            key = (entry_id, claims_known(micros, as_of))
+
+            async def build(entry: Entry = entry, as_of: datetime = as_of) -> tuple[Entry | None, dict[str, bytes]]:
+                built: tuple[Entry | None, dict[str, bytes]] = (entry_as_of(entry, as_of), {})
+                await asyncio.sleep(0)  # (a rebuild takes milliseconds: let other replies be read)
+                return built
+
+            if generation is None:
+                shown_of[entry_id] = await build()
             else:
-                parsed[entry_id] = kept
-        if missing:
-            raw = await self._r.hmget(self._k("entries"), missing)
-            for entry_id, stored in zip(missing, raw):
-                if stored is not None:
-                    entry = Entry.model_validate_json(_unpack(stored))
-                    parsed[entry_id] = (entry, ingestion_micros(entry))
-                    if generation is not None:
-                        self._parsed_entries.put(generation, entry_id, parsed[entry_id])
-                    # A long entry takes milliseconds to parse: let the other requests' replies
-                    # be read meanwhile (a starved loop made their reads time out under load).
-                    await asyncio.sleep(0)
+                def keep(built: tuple[Entry | None, dict[str, bytes]], key: tuple[str, int] = key,
+                         generation: bytes | str = generation) -> None:
+                    self._as_of_entries.put(generation, key, built)
+
+                shown_of[entry_id] = await self._once(("as_of", generation, key), build, keep)
         out: dict[str, Entry | bytes] = {}
         kind = "list" if documents == "entries_list" else "full" if query.full_claims else ""
         for entry_id in entry_ids:
-            if entry_id not in parsed:
+            if entry_id not in shown_of:
                 continue
-            shown: Entry | None
-            shown, micros = parsed[entry_id]
-            views: dict[str, bytes] = {}
-            if query.as_of is not None:
-                key = (entry_id, claims_known(micros, query.as_of))
-                cached = self._as_of_entries.get(generation, key) if generation is not None else None
-                if cached is None:
-                    cached = (entry_as_of(shown, query.as_of), {})
-                    await asyncio.sleep(0)  # (as above: a rebuild takes milliseconds too)
-                    if generation is not None:
-                        self._as_of_entries.put(generation, key, cached)
-                shown, views = cached
+            shown, views = shown_of[entry_id]
             if shown is None or not matches(shown, query):
                 continue
             if not kind:
@@ -988,6 +1222,60 @@ class RedisTimelineStore:
                 views[kind] = (list_view(shown) if kind == "list" else shown).model_dump_json().encode()
             out[entry_id] = views[kind]
         return out
+
+    async def _parsed(self, entry_ids: list[str], generation: bytes | str | None
+                      ) -> dict[str, tuple[Entry, array[int]]]:
+        """The stored entries as parsed, with their claims' ingestion times (`_confirm`)."""
+        out: dict[str, tuple[Entry, array[int]]] = {}
+        for entry_id in entry_ids:
+            kept = self._parsed_entries.get(generation, entry_id) if generation is not None else None
+            if kept is not None:
+                out[entry_id] = kept
+                continue
+
+            async def parse(entry_id: str = entry_id) -> tuple[Entry, array[int]] | None:
+                stored = await self._r.hget(self._k("entries"), entry_id)
+                if stored is None:
+                    return None
+                entry = Entry.model_validate_json(_unpack(stored))
+                # A long entry takes milliseconds to parse: let the other requests' replies be
+                # read meanwhile (a starved loop made their reads time out under load).
+                await asyncio.sleep(0)
+                return entry, array("q", ingestion_micros(entry))
+
+            def keep(value: tuple[Entry, array[int]] | None, entry_id: str = entry_id) -> None:
+                if value is not None and generation is not None:
+                    self._parsed_entries.put(generation, entry_id, value)
+                    self._ingestion_times.put(generation, entry_id, value[1])
+
+            value = await (self._once(("parse", generation, entry_id), parse, keep) if generation is not None
+                           else parse())
+            if value is not None:
+                out[entry_id] = value
+        return out
+
+    async def _once(self, key: tuple[Any, ...], make: Callable[[], Awaitable[T]], keep: Callable[[T], None]) -> T:
+        """`make()`, kept with `keep`, made once for concurrent requests: a request that finds
+        the same key being made awaits it (and makes it itself if that one failed)."""
+        pending = self._making.get(key)
+        if pending is not None:
+            await asyncio.wait({pending})
+            if not pending.cancelled() and pending.exception() is None:
+                made: T = pending.result()
+                return made
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._making[key] = future
+        try:
+            value = await make()
+            keep(value)
+            future.set_result(value)
+            return value
+        except BaseException:
+            future.cancel()
+            raise
+        finally:
+            if self._making.get(key) is future:
+                del self._making[key]
 
     async def _scan_page(self, query: TimelineQuery) -> Page:
         """A page by reading entries back and checking them (a needle `SearchPlan` cannot
@@ -1041,18 +1329,25 @@ class RedisTimelineStore:
         """A page as stored JSON documents; a page this process served before is answered from
         memory while the store's generation token is unchanged (one GET). `generation`: the
         token as the caller read it just before (the route's memo does), so it is not read
-        again; the page says the token it was computed under, read after it (`JsonPage`)."""
+        again; the page says the token it was computed under (`JsonPage`): read in its script
+        (an exact index set), else read after it. With the page memos off
+        (`CLAIMLINE_PAGE_MEMO_ITEMS=0`) the token is not read at all."""
         if self._fixed_ns is not None:
             return await self._page_json(query)
+        if PAGE_MEMO_ITEMS <= 0:
+            return replace(await self._page_json(query), generation=None)
         if generation is None:
             generation = await self.generation()
         cached = self._pages.get(generation, query)
         if cached is not None:
             return cached
         page = await self._page_json(query)
-        if generation is not None and await self.generation() == generation:
+        under = page.generation if page.generation is not None else await self.generation()
+        if generation is not None and under == generation:
             page = replace(page, generation=generation)
             self._pages.put(generation, query, page)
+        else:
+            page = replace(page, generation=None)
         return page
 
     async def generation(self) -> bytes | str | None:
@@ -1070,20 +1365,34 @@ class RedisTimelineStore:
             found, next_cursor = await self._search(query, "entries" if query.full_claims else "entries_list")
             return JsonPage([d for d in found if isinstance(d, bytes)], next_cursor)
         # Fast path: the index set is the answer. One server-side script resolves the live
-        # namespace, reads limit+1 members past the cursor and the entries' stored JSON,
-        # so a page costs one round trip and no parsing.
+        # namespace, reads limit+1 members past the cursor, the versions of the shown entries and
+        # the generation, atomically; their documents come from the process's `DocumentCache`
+        # or one more read (`_documents`). When a commit changed them in between (twice), the
+        # script reads the documents itself. No parsing either way.
         cursor = decode_cursor(query.cursor) if query.cursor else None
-        positions, documents = await self._page_script(
-            keys=[self.pointer_key],
-            args=[self._fixed_ns or "", DEFAULT_NAMESPACE, f"{self._prefix}:", index_key_for(query),
-                  "entries" if query.full_claims else "entries_list", 1 if query.descending else 0,
-                  query.limit, repr(cursor[0]) if cursor else "", cursor[1] if cursor else ""])
+        kind = "entries" if query.full_claims else "entries_list"
+        with_documents = False
+        for attempt in range(3):
+            positions, stored, generation, ns = await self._page_script(
+                keys=[self.pointer_key],
+                args=[self._fixed_ns or "", DEFAULT_NAMESPACE, f"{self._prefix}:", index_key_for(query),
+                      kind, 1 if query.descending else 0, query.limit, repr(cursor[0]) if cursor else "",
+                      cursor[1] if cursor else "", 1 if with_documents else 0, self.generation_key])
+            if with_documents:
+                documents = [_unpack(d) for d in stored if d is not None]
+                break
+            shown = [positions[2 * k].decode() for k in range(len(stored))]
+            read = await self._documents(_text(ns), kind, shown, stored) if None not in stored else None
+            if read is not None:
+                documents = read
+                break
+            with_documents = attempt == 1 or None in stored
         has_more = len(positions) > 2 * query.limit
         next_cursor = None
         if has_more:
             last = 2 * (query.limit - 1)
             next_cursor = encode_cursor(float(positions[last + 1]), positions[last].decode())
-        return JsonPage([_unpack(d) for d in documents if d is not None], next_cursor)
+        return JsonPage(documents, next_cursor, generation=generation)
 
     async def entry(self, entry_id: str) -> Entry | None:
         await self._refresh_ns()

@@ -126,10 +126,12 @@ class GenerationCache(Generic[K, V]):
         return found[0]
 
     def put(self, generation: bytes | str, key: K, value: V) -> None:
+        if self._max_items <= 0:
+            return
         if generation != self._generation:
             self.clear(generation)
         size = self._size(value) + 64
-        if size > self._max_bytes // 4 or self._max_items <= 0:
+        if size > self._max_bytes // 4:
             return
         old = self._items.pop(key, None)
         if old is not None:

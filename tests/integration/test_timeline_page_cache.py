@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from services.timeline.projection import plan
-from services.timeline.redis_store import RedisTimelineStore
+from services.timeline.redis_store import DocumentCache, RedisTimelineStore
 from services.timeline.store import TimelineQuery
 from tests.contract.timeline_store_contract import TOPIC, scenario
 from tests.support.events import make_event
@@ -152,3 +152,73 @@ async def test_a_repeated_request_is_answered_from_memory_and_a_commit_shows_on_
     after = await client.get("/timeline", params={"limit": 2}, headers=READ)
     assert after.json()["entries"][0]["type"] == "strike" and after.content != first.content
     assert after.json()["entries"][0]["time"]["start"] == "2023-12-20"
+
+
+# --- the documents a process keeps by version (`redis_store.DocumentCache`)
+
+async def test_kept_documents_are_served_only_for_the_version_redis_holds(stores, monkeypatch):
+    leader, reader = stores
+    monkeypatch.setattr("services.timeline.redis_store.PAGE_MEMO_ITEMS", 0)  # every page computed anew
+    await fold_in(leader, scenario())
+    first = await reader.page_json(TimelineQuery())
+    reads = []
+    original = reader._r.pipeline
+
+    def counted(*args, **kwargs):
+        reads.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(reader._r, "pipeline", counted)
+    again = await reader.page_json(TimelineQuery())
+    assert again.entries == first.entries and not reads  # every document kept: none read
+    searched = await reader.page_json(TimelineQuery(actor="PRK", type="casualties_claimed"))
+    assert searched.entries and not reads
+    # A commit changes one entry: its document is read again, the others are kept.
+    more = [*scenario(), make_event("a4", "casualties_claimed", actor="PRK", claimant="RUS",
+                                    quantity=("casualties", 200), when=date(2025, 1, 6),
+                                    sentence="Russia says 200 were hit.")]
+    await fold_in(leader, more[-1:], positions={0: len(more)})
+    changed = await reader.page_json(TimelineQuery())
+    assert len(reads) == 1 and changed.entries != first.entries
+    assert changed.entries == (await leader.page_json(TimelineQuery())).entries
+
+
+async def test_a_commit_between_the_script_and_the_documents_is_never_mixed_in(stores, monkeypatch):
+    leader, reader = stores
+    monkeypatch.setattr("services.timeline.redis_store.PAGE_MEMO_ITEMS", 0)
+    await fold_in(leader, scenario())
+    original = reader._documents
+    calls: list[int] = []
+    committed = [len(scenario())]
+
+    async def commit_first(*args, **kwargs):
+        if not calls:  # another process commits after the script read the versions
+            article = f"c{committed[0]}"
+            await fold_in(leader, [make_event(article, "casualties_claimed", actor="PRK", claimant="RUS",
+                                              quantity=("casualties", committed[0]), when=date(2025, 1, 6),
+                                              sentence=f"Russia says {committed[0]} were hit.")],
+                          positions={0: committed[0] + 1})
+            committed[0] += 1
+        calls.append(1)
+        return await original(*args, **kwargs)
+
+    monkeypatch.setattr(reader, "_documents", commit_first)
+    for query in (TimelineQuery(), TimelineQuery(actor="PRK", type="casualties_claimed")):
+        calls.clear()
+        reader._documents_kept = DocumentCache()  # nothing kept: the documents must be read
+        before = (await leader.page_json(query)).entries
+        page = await reader.page_json(query)
+        after = (await leader.page_json(query)).entries
+        # The versions the script read were gone when the documents were read: read again,
+        # the page is the new state's, never the old index with new documents.
+        assert before != after and page.entries == after
+
+
+async def test_a_namespace_written_without_versions_is_still_served(stores, monkeypatch):
+    leader, reader = stores
+    monkeypatch.setattr("services.timeline.redis_store.PAGE_MEMO_ITEMS", 0)
+    await fold_in(leader, scenario())
+    expected = [await leader.page_json(q) for q in (TimelineQuery(), TimelineQuery(actor="PRK", claimant="UKR"))]
+    await leader._r.delete(leader._k("entryver"))
+    for query, page in zip((TimelineQuery(), TimelineQuery(actor="PRK", claimant="UKR")), expected):
+        assert (await reader.page_json(query)).entries == page.entries

@@ -79,3 +79,73 @@ async def test_a_page_says_the_generation_it_was_computed_under(store):
     page = await store.page_json(TimelineQuery(q="front"), generation=generation)
     assert page.generation == generation and page.entries
     assert (await store.page_json(TimelineQuery(q="front"))).generation == generation
+
+
+def spans() -> list:
+    """Entries of every length, short ones most, some long (`z:long`) and one longer than the
+    1023 days a score holds, so a window query reads both of its ranges; most ingested a few
+    days after they start, some (`z:ahead`) months before, one never."""
+    events = []
+    for k in range(180):
+        start = FIRST + timedelta(days=2 * k)
+        length = 2000 if k == 7 else 400 - k if k % 17 == 0 else 30 + k % 9 if k % 5 == 0 else k % 4
+        time_span = {"start": start, "end": start + timedelta(days=length)}
+        lead = None if k == 13 else timedelta(days=-90 - k) if k % 11 == 0 else timedelta(days=k % 5)
+        event = make_event(f"s{k}", "strike" if k % 3 else "troops_deployed", actor="RUS" if k % 2 else "UKR",
+                           location="Kursk" if k % 4 == 0 else "Sumy", when=start,
+                           ingested=None if lead is None else datetime.combine(start + lead, time(12), tzinfo=UTC),
+                           sentence=f"Span {k}: fighting went on near the front.")
+        events.append(event.model_copy(update={"time": event.time.model_copy(update=time_span)}))
+    return events
+
+
+@pytest.fixture
+async def spanned(redis_url):
+    store = RedisTimelineStore.from_url(redis_url, f"t{uuid.uuid4().hex[:8]}")
+    changes = await plan(store, spans())
+    changes.positions = {"t": {}}
+    await store.commit(changes)
+    yield store
+    await store.close()
+
+
+WINDOWS = [(date(2025, 6, 1), None), (date(2025, 6, 1), date(2025, 7, 15)), (date(2026, 1, 1), None),
+           (date(2027, 6, 1), date(2030, 1, 1)), (None, date(2025, 3, 1)), (date(2025, 1, 20), date(2025, 1, 20))]
+
+
+@pytest.mark.parametrize("window", WINDOWS)
+@pytest.mark.parametrize("filters", [{}, {"actor": "RUS"}, {"location": "kursk", "type": "troops_deployed"}])
+async def test_window_pages_read_long_entries_before_from_and_are_the_reference(spanned, window, filters):
+    entries = fold(spans())
+    assert sum((e.time.end - e.time.start).days > 7 for e in entries.values()) > 10
+    order = sorted(entries.values(), key=lambda e: (e.sort_score, e.entry_id))
+    position = {e.entry_id: i for i, e in enumerate(order)}
+    start, end = window
+    expected = sorted((e.entry_id for e in filter_entries(entries, start=start, end=end, **filters)),
+                      key=position.__getitem__)
+    assert expected or (window == WINDOWS[3] and filters)
+    for limit in (2, 50):
+        assert await walk(spanned, limit, False, start=start, end=end, **filters) == expected
+        assert await walk(spanned, limit, True, start=start, end=end, **filters) == expected[::-1]
+    # A namespace written without `z:long` is walked as before, with the same answers.
+    await spanned._r.delete(spanned._k("haslong"))
+    assert await walk(spanned, 50, False, start=start, end=end, **filters) == expected
+
+
+@pytest.mark.parametrize("window", [(None, None), *WINDOWS])
+@pytest.mark.parametrize("moment", [datetime(2025, 3, 1, 12, tzinfo=UTC), datetime(2025, 6, 2, 12, tzinfo=UTC),
+                                    datetime(2026, 1, 1, tzinfo=UTC), datetime(2031, 1, 1, tzinfo=UTC)])
+async def test_as_of_pages_read_long_and_ahead_entries_and_are_the_reference(spanned, window, moment):
+    entries = fold(spans())
+    assert sum(e.time.start.toordinal() - min(c.ingested_at for c in e.claims if c.ingested_at).date().toordinal() > 7
+               for e in entries.values() if any(c.ingested_at for c in e.claims)) > 5
+    order = sorted(entries.values(), key=lambda e: (e.sort_score, e.entry_id))
+    position = {e.entry_id: i for i, e in enumerate(order)}
+    start, end = window
+    expected = sorted((e.entry_id for e in filter_entries(entries, start=start, end=end, as_of=moment)),
+                      key=position.__getitem__)
+    for limit in (2, 50):
+        assert await walk(spanned, limit, False, start=start, end=end, as_of=moment) == expected
+        assert await walk(spanned, limit, True, start=start, end=end, as_of=moment) == expected[::-1]
+    await spanned._r.delete(spanned._k("haslong"))
+    assert await walk(spanned, 50, False, start=start, end=end, as_of=moment) == expected

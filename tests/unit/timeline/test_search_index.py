@@ -125,6 +125,43 @@ def test_an_entry_as_at_any_moment_lies_within_the_hull_of_its_claims_times(time
     assert first <= shown.time.start.toordinal() and shown.time.end.toordinal() <= last
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 20), st.booleans(), st.one_of(st.none(), st.integers(0, 6)),
+                          st.sampled_from(["asserted", "expected"])), min_size=1, max_size=8),
+       st.integers(-1, 7), st.integers(0, 59))
+def test_an_entry_as_at_any_moment_lies_within_its_known_time_step(claims, day, second):
+    """A store tests the event-time window of an entry shown as at `as_of` against the step of
+    `known_time_steps` at or below as_of (`tknown`): the entry as it was then lies within it."""
+    import struct
+    from datetime import date
+
+    from services.timeline.core import build_entry
+    from services.timeline.core.query import entry_as_of
+    from services.timeline.query import known_time_steps
+
+    events = []
+    for i, (offset, length, article_dated, ingested_day, modality) in enumerate(claims):
+        ingested = None if ingested_day is None else datetime(2025, 1, 1 + ingested_day, 12, tzinfo=UTC)
+        event = make_event(f"a{i}", "strike", actor="UKR", location="Kursk", when=date(2025, 3, 1),
+                           ingested=ingested, sentence=f"Strike {i}.", modality=modality)
+        start = date(2025, 1, 1) + timedelta(days=offset)
+        span = event.time.model_copy(update={"start": start, "end": start + timedelta(days=length),
+                                             "from_article_date": article_dated})
+        events.append(event.model_copy(update={"time": span}))
+    full = build_entry("en_x", events)
+    steps = known_time_steps(full)
+    as_of = datetime(2025, 1, 1, 12, 0, second, tzinfo=UTC) + timedelta(days=day)
+    shown = entry_as_of(full, as_of)
+    window = [struct.unpack_from("<dii", steps, k) for k in range(0, len(steps), 16)]
+    assert [w[0] for w in window] == sorted({w[0] for w in window})
+    at = [w for w in window if w[0] <= moment_score(as_of)]
+    if shown is None:
+        assert not at
+        return
+    _, first, last = at[-1]
+    assert first <= shown.time.start.toordinal() and shown.time.end.toordinal() <= last
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.one_of(st.none(), st.integers(0, 10)), min_size=1, max_size=8), st.integers(-1, 11),
        st.booleans())

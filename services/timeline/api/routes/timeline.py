@@ -4,6 +4,7 @@ JSON answers a page (`limit`, default 50, and `cursor`). CSV and NDJSON export t
 selection by default, streamed (`services.timeline.api.exports`); with `limit` or `cursor`
 they answer one page too. `rows` says what a row is: a claim (the CSV default) or an entry
 (the NDJSON default)."""
+import contextlib
 import json
 import re
 from collections.abc import Callable, Coroutine
@@ -18,7 +19,7 @@ from pydantic import BaseModel
 
 from schemas.events import EVENT_TYPES
 from services.common.knowledge import party_table
-from services.timeline.api.deps import ContextDep, get_context, require_read_token
+from services.timeline.api.deps import ContextDep, TimelineContext, get_context, require_read_token
 from services.timeline.api.exports import EXPORT_PAGE, export_lines
 from services.timeline.core.model import Entry, ListedEntry
 from services.timeline.store import PAGE_MEMO_ITEMS, GenerationCache, TimelineQuery
@@ -43,10 +44,11 @@ class MemoizedPages(APIRoute):
 
     FastAPI's handling of the route's seventeen query parameters cost about four times what
     the page itself did (profiled under load), so a repeated request skips it: the read token
-    is checked, the generation read (one GET), the body sent. Everything else (a first request,
-    any error, exports, a store without generations such as the in-process one) goes through
-    the route as declared, and only a 200 JSON page computed under an unchanged generation is
-    kept (see `GenerationCache`)."""
+    is checked, the generation read (one GET), the body sent. A JSON page asked for with plain
+    parameters (`simple_query`) skips it too when it is computed. Everything else (any error,
+    exports, parameters written otherwise) goes through the route as declared, and only a 200
+    JSON page computed under an unchanged generation is kept (see `GenerationCache`); with the
+    memos off (`CLAIMLINE_PAGE_MEMO_ITEMS=0`) the generation is not read at all."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -56,8 +58,13 @@ class MemoizedPages(APIRoute):
                 await require_read_token(request)
             except HTTPException:
                 return await handler(request)  # answers the 401 as the route does
-            generation_of = getattr((await get_context(request)).store, "generation", None)
+            ctx = await get_context(request)
+            generation_of = getattr(ctx.store, "generation", None) if PAGE_MEMO_ITEMS > 0 else None
+            query = simple_query(request)
             if generation_of is None:
+                if query is not None:
+                    with contextlib.suppress(ValueError):  # a bad cursor: the route answers the 400
+                        return await json_page(ctx, query, request)
                 return await handler(request)
             key = (request.scope.get("query_string", b""), request.headers.get("accept", ""))
             memo = _memo(request.app)
@@ -68,9 +75,15 @@ class MemoizedPages(APIRoute):
                 return Response(body, media_type="application/json",
                                 headers={"X-Next-Cursor": cursor} if cursor else None)
             # The handler passes the generation to the store and gets back the one the page was
-            # computed under (read after it): two reads of the token a page, not four.
+            # computed under (read in its script, or after it): at most two reads of the token a
+            # page, not four.
             request.state.timeline_generation = generation
-            response = await handler(request)
+            response: Response | None = None
+            if query is not None:
+                with contextlib.suppress(ValueError):  # a bad cursor: the route answers the 400
+                    response = await json_page(ctx, query, request)
+            if response is None:
+                response = await handler(request)
             computed_under = getattr(request.state, "page_generation", None)
             if (generation is not None and response.status_code == 200 and type(response) is Response
                     and response.media_type == "application/json"
@@ -105,6 +118,99 @@ def party_code(text: str | None) -> str | None:
     if code is not None:
         return code
     return text.upper() if _CODE.fullmatch(text) else text
+
+
+_EVENT_TYPES = frozenset(EVENT_TYPES)
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?")
+_LIMIT = re.compile(r"[1-9][0-9]{0,2}")
+
+
+def simple_query(request: Request) -> TimelineQuery | None:
+    """The query of a JSON page asked for with plain parameters, as `get_timeline` makes it,
+    without FastAPI's parameter handling (by the profile, a third of a page's CPU): each
+    parameter at most once, every value in the one plain spelling of its type (`true`/`false`,
+    ISO days, ISO seconds with `Z` or an offset, a limit without leading zeros), nothing the
+    route would refuse. None for anything else (another spelling, an unknown or repeated or
+    empty parameter, an export): the route handles it as declared, so what a request is
+    answered with never depends on which way it took (the unit tests compare both)."""
+    params = request.query_params
+    items = params.multi_items()
+    if len(items) != len(params):
+        return None
+    args: dict[str, Any] = {}
+    fmt: str | None = None
+    for name, value in items:
+        if not value:
+            return None
+        if name == "type":
+            if value not in _EVENT_TYPES:
+                return None
+            args["type"] = value
+        elif name in ("actor", "claimant"):
+            args[name] = party_code(value)
+        elif name == "location":
+            args["location"] = value
+        elif name == "contested":
+            if value not in ("true", "false"):
+                return None
+            args["contested"] = value == "true"
+        elif name in ("from", "to"):
+            if not _DAY.fullmatch(value):
+                return None
+            try:
+                args["start" if name == "from" else "end"] = date.fromisoformat(value)
+            except ValueError:
+                return None
+        elif name == "as_of":
+            if not _MOMENT.fullmatch(value):
+                return None
+            try:
+                args["as_of"] = datetime.fromisoformat(value)
+            except ValueError:
+                return None
+        elif name == "q":
+            if not 2 <= len(value) <= 200:
+                return None
+            args["q"] = value
+        elif name == "order":
+            if value not in ("asc", "desc"):
+                return None
+            args["descending"] = value == "desc"
+        elif name == "limit":
+            if not _LIMIT.fullmatch(value) or int(value) > 500:
+                return None
+            args["limit"] = int(value)
+        elif name == "cursor":
+            args["cursor"] = value
+        elif name == "format":
+            fmt = value
+        elif name == "claims":
+            if value not in ("some", "all"):
+                return None
+            args["full_claims"] = value == "all"
+        elif name == "rows":
+            if value not in ("claims", "entries"):
+                return None
+        else:
+            return None
+    if _wanted_format(request, fmt) != "json" or fmt not in (None, "json"):
+        return None
+    if "start" in args and "end" in args and args["start"] > args["end"]:
+        return None
+    return TimelineQuery(**args)
+
+
+async def json_page(ctx: TimelineContext, query: TimelineQuery, request: Request) -> Response:
+    """A JSON page: the stored documents spliced in as bytes (no parse, no re-encode). Passes
+    the store the generation the memo read (`request.state.timeline_generation`) and keeps the
+    one the page was computed under (`page_generation`). A bad cursor raises ValueError."""
+    raw = await ctx.store.page_json(query, generation=getattr(request.state, "timeline_generation", None))
+    request.state.page_generation = raw.generation
+    body = b"".join((b'{"entries":[', b",".join(raw.entries),
+                     f'],"count":{len(raw.entries)},"next_cursor":{json.dumps(raw.next_cursor)}}}'.encode()))
+    headers = {"X-Next-Cursor": raw.next_cursor} if raw.next_cursor else None
+    return Response(body, media_type="application/json", headers=headers)
 
 
 def _wanted_format(request: Request, fmt: str | None) -> str:
@@ -163,13 +269,7 @@ async def get_timeline(
     fmt = _wanted_format(request, format)
     try:
         if fmt == "json":
-            raw = await ctx.store.page_json(query, generation=getattr(request.state, "timeline_generation", None))
-            request.state.page_generation = raw.generation
-            # Stored documents are spliced in as bytes: no parse, no re-encode.
-            body = b'{"entries":[' + b",".join(raw.entries) + b"]"
-            body += f',"count":{len(raw.entries)},"next_cursor":{json.dumps(raw.next_cursor)}}}'.encode()
-            headers = {"X-Next-Cursor": raw.next_cursor} if raw.next_cursor else {}
-            return Response(body, media_type="application/json", headers=headers)
+            return await json_page(ctx, query, request)
         # An export is the whole selection unless a page is asked for.
         whole = limit is None and cursor is None
         if whole:
