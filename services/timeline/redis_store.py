@@ -107,17 +107,8 @@ T = TypeVar("T")
 # {flat (member, score) list of up to limit+1 positions past the cursor, documents or
 # versions of the first `limit`, the generation, the namespace}.
 #
-# Versions, not documents, are what a page normally asks for: Redis 7 turns a reply of
-# redis.call into Lua values and back at about 1.5 us per KB (a page of 50 list views, 160 KiB:
-# 250 us inside the script against 13 us for the same HMGET sent on its own), and the serving
-# process keeps the documents it read by version (`DocumentCache`), so most pages need none.
-PAGE_SCRIPT = """
-local ns = ARGV[1]
-if ns == '' then ns = redis.call('GET', KEYS[1]) or ARGV[2] end
-local base = ARGV[3] .. ns .. ':'
-local key, docs = base .. ARGV[4], base .. ARGV[5]
-local desc, limit = ARGV[6] == '1', tonumber(ARGV[7])
-local cursor_score, cursor_member = tonumber(ARGV[8]), ARGV[9]
+# The cursor walk both scripts share: a sorted set read in score order from a cursor.
+_CURSOR_WALK = """
 -- Byte order, as Redis orders equal scores (Lua's '<' would follow the server's locale).
 local function before(a, b)
   for i = 1, math.min(#a, #b) do
@@ -126,6 +117,35 @@ local function before(a, b)
   end
   return #a < #b
 end
+-- A chunk of a sorted set by score, low to high or (desc) high to low.
+local function score_range(key, low, high, desc, offset, chunk)
+  if desc then
+    return redis.call('ZRANGE', key, high, low, 'BYSCORE', 'REV', 'LIMIT', offset, chunk, 'WITHSCORES')
+  end
+  return redis.call('ZRANGE', key, low, high, 'BYSCORE', 'LIMIT', offset, chunk, 'WITHSCORES')
+end
+-- Whether a member comes after the cursor (score, member) in the walk's order.
+local function past_cursor(score, member, cursor_score, cursor_member, desc)
+  if not cursor_score then return true end
+  if desc then
+    return score < cursor_score or (score == cursor_score and before(member, cursor_member))
+  end
+  return score > cursor_score or (score == cursor_score and before(cursor_member, member))
+end
+"""
+
+
+# Versions, not documents, are what a page normally asks for: Redis 7 turns a reply of
+# redis.call into Lua values and back at about 1.5 us per KB (a page of 50 list views, 160 KiB:
+# 250 us inside the script against 13 us for the same HMGET sent on its own), and the serving
+# process keeps the documents it read by version (`DocumentCache`), so most pages need none.
+PAGE_SCRIPT = _CURSOR_WALK + """
+local ns = ARGV[1]
+if ns == '' then ns = redis.call('GET', KEYS[1]) or ARGV[2] end
+local base = ARGV[3] .. ns .. ':'
+local key, docs = base .. ARGV[4], base .. ARGV[5]
+local desc, limit = ARGV[6] == '1', tonumber(ARGV[7])
+local cursor_score, cursor_member = tonumber(ARGV[8]), ARGV[9]
 local low, high = '-inf', '+inf'
 if cursor_score then
   if desc then high = ARGV[8] else low = ARGV[8] end
@@ -133,24 +153,11 @@ end
 local positions = {}
 local offset, chunk = 0, limit + 8
 while #positions / 2 <= limit do
-  local rows
-  if desc then
-    rows = redis.call('ZRANGE', key, high, low, 'BYSCORE', 'REV', 'LIMIT', offset, chunk, 'WITHSCORES')
-  else
-    rows = redis.call('ZRANGE', key, low, high, 'BYSCORE', 'LIMIT', offset, chunk, 'WITHSCORES')
-  end
+  local rows = score_range(key, low, high, desc, offset, chunk)
   offset = offset + #rows / 2
   for i = 1, #rows, 2 do
     local member, score = rows[i], tonumber(rows[i + 1])
-    local past = true
-    if cursor_score then
-      if desc then
-        past = score < cursor_score or (score == cursor_score and before(member, cursor_member))
-      else
-        past = score > cursor_score or (score == cursor_score and before(cursor_member, member))
-      end
-    end
-    if past and #positions / 2 <= limit then
+    if past_cursor(score, member, cursor_score, cursor_member, desc) and #positions / 2 <= limit then
       positions[#positions + 1] = member
       positions[#positions + 1] = rows[i + 1]
     end
@@ -199,7 +206,7 @@ return {positions, documents, redis.call('GET', ARGV[11]), ns}
 # the number of needle words and each as (kind, word). Returns {flat (member, score, flag)
 # list, documents or versions of the flag-1 members, {member, score} where the budget stopped
 # it or {}, the namespace}.
-SEARCH_SCRIPT = """
+SEARCH_SCRIPT = _CURSOR_WALK + """
 local ns = ARGV[1]
 if ns == '' then ns = redis.call('GET', KEYS[1]) or ARGV[2] end
 local base = ARGV[3] .. ns .. ':'
@@ -313,13 +320,6 @@ if not driver then
     scratch[#scratch + 1] = driver
     redis.call('ZUNIONSTORE', driver, #groups[best].keys, unpack(groups[best].keys))
   end
-end
-local function before(a, b)
-  for k = 1, math.min(#a, #b) do
-    local x, y = string.byte(a, k), string.byte(b, k)
-    if x ~= y then return x < y end
-  end
-  return #a < #b
 end
 local function in_group(group, member)
   for _, key in ipairs(group.keys) do
@@ -458,26 +458,11 @@ local function walk(max_reads)
   for _, segment in ipairs(segments) do
     local offset, chunk = 0, want + 16
     while kept < want and #stopped == 0 do
-      local rows
-      if desc then
-        rows = redis.call('ZRANGE', segment.key, segment.high, segment.low, 'BYSCORE', 'REV', 'LIMIT', offset, chunk,
-                          'WITHSCORES')
-      else
-        rows = redis.call('ZRANGE', segment.key, segment.low, segment.high, 'BYSCORE', 'LIMIT', offset, chunk,
-                          'WITHSCORES')
-      end
+      local rows = score_range(segment.key, segment.low, segment.high, desc, offset, chunk)
       offset = offset + #rows / 2
       for k = 1, #rows, 2 do
         local member, score = rows[k], tonumber(rows[k + 1])
-        local past = true
-        if cursor_score then
-          if desc then
-            past = score < cursor_score or (score == cursor_score and before(member, cursor_member))
-          else
-            past = score > cursor_score or (score == cursor_score and before(cursor_member, member))
-          end
-        end
-        if past then
+        if past_cursor(score, member, cursor_score, cursor_member, desc) then
           read = read + 1
           local flag = 0
           if not segment.member_of or redis.call('ZSCORE', segment.member_of, member) then

@@ -2,7 +2,7 @@
 set of tree queries the slot rules need. Pure; built from a `ParsedSentence`."""
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from functools import cached_property
 from typing import Any, NamedTuple
 
@@ -431,14 +431,11 @@ def _reattach_listed_subjects(tokens: list[Token]) -> list[Token]:
     return out
 
 
-def _reattach_speech_tags(tokens: list[Token]) -> list[Token]:
-    """Repair a known parser error: in 'Ukrainian forces still hold about 400 square kilometers
-    of the Kursk region, a military source said' the parser makes the object 'kilometers' the
-    subject of 'said' and the speaker its apposition. When a verb of saying after the clause has
-    such a subject, and the clause's verb before it has no object, the subject is that verb's
-    object and the apposition (right before the verb of saying) is who speaks."""
-    out = list(tokens)
-    kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
+def _tags_after_clause(tokens: list[Token]) -> Iterator[tuple[Token, Token, list[list[Token]]]]:
+    """The verbs of saying hung as a complement on a clause verb before them ('..., a military
+    source said'), each with that verb and the sentence's children table (built on the first
+    one: most sentences have none)."""
+    kids_of: list[list[Token]] = []
     for v in tokens:
         if v.lemma not in _REPORTING or v.head < 0 or v.dep not in ("ccomp", "parataxis"):
             continue
@@ -447,6 +444,17 @@ def _reattach_speech_tags(tokens: list[Token]) -> list[Token]:
             continue
         if not kids_of:
             kids_of = _children(tokens)
+        yield v, host, kids_of
+
+
+def _reattach_speech_tags(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: in 'Ukrainian forces still hold about 400 square kilometers
+    of the Kursk region, a military source said' the parser makes the object 'kilometers' the
+    subject of 'said' and the speaker its apposition. When a verb of saying after the clause has
+    such a subject, and the clause's verb before it has no object, the subject is that verb's
+    object and the apposition (right before the verb of saying) is who speaks."""
+    out = list(tokens)
+    for v, host, kids_of in _tags_after_clause(tokens):
         if any(k.dep == "obj" for k in kids_of[host.i]):
             continue
         subjects = [k for k in kids_of[v.i] if k.dep == "nsubj" and host.i < k.i < v.i]
@@ -546,15 +554,7 @@ def _reattach_tag_obliques(tokens: list[Token]) -> list[Token]:
     'said'. A speech tag after its clause, with its subject right after a comma, says nothing
     before that comma: what hangs on it there belongs to the clause's verb."""
     out = list(tokens)
-    kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
-    for v in tokens:
-        if v.lemma not in _REPORTING or v.head < 0 or v.dep not in ("ccomp", "parataxis"):
-            continue
-        host = tokens[v.head]
-        if not host.is_verb or host.i > v.i:
-            continue
-        if not kids_of:
-            kids_of = _children(tokens)
+    for v, host, kids_of in _tags_after_clause(tokens):
         subj = next((k for k in kids_of[v.i] if k.dep == "nsubj" and host.i < k.i < v.i), None)
         if subj is None:
             continue

@@ -45,12 +45,18 @@ async def walk(store: RedisTimelineStore, limit: int, descending: bool, **filter
             return ids
 
 
-@pytest.fixture
-async def store(redis_url):
+async def _store_of(redis_url, events):
+    """A fresh namespace holding `events`, folded and committed."""
     store = RedisTimelineStore.from_url(redis_url, f"t{uuid.uuid4().hex[:8]}")
-    changes = await plan(store, day_by_day())
+    changes = await plan(store, events)
     changes.positions = {"t": {}}
     await store.commit(changes)
+    return store
+
+
+@pytest.fixture
+async def store(redis_url):
+    store = await _store_of(redis_url, day_by_day())
     yield store
     await store.close()
 
@@ -101,10 +107,7 @@ def spans() -> list:
 
 @pytest.fixture
 async def spanned(redis_url):
-    store = RedisTimelineStore.from_url(redis_url, f"t{uuid.uuid4().hex[:8]}")
-    changes = await plan(store, spans())
-    changes.positions = {"t": {}}
-    await store.commit(changes)
+    store = await _store_of(redis_url, spans())
     yield store
     await store.close()
 
