@@ -179,7 +179,7 @@ def extract(parsed: ParsedArticle) -> list[Event]:
                                target_verbs=rl.classes["target_verbs"])
         found = _sentence_mentions(facts, triggers, res, rl, state)
         mentions.extend(found)
-        state.told.extend(m for m in found if m.type in ("offensive_launched", "strike"))
+        state.told.extend(m for m in found if m.type in ("offensive_launched", "strike", "diplomacy"))
         state.previous = found
         _remember_speaker(facts, rl, state, res)
         state.quoting = state.last_speaker if _quotes(g) else None
@@ -459,6 +459,12 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
             # attack was told, with no time of their own, are that attack's
             earlier = [p for p in state.told if p.type == "strike" and p.actor == m.actor
                        and p.rule != "strike.intercepted" and _mod_class(p) == _mod_class(m)]
+            m.follows = earlier[-1] if earlier else None
+        if m.rule == "diplomacy.discuss" and m.time_source == "article":
+            # 'The two ministers also discussed support from allies': what talks already told
+            # covered, not talks of its own
+            earlier = [p for p in state.told if p.type == m.type and p.actor == m.actor
+                       and set(p.partners) == set(m.partners) and _mod_class(p) == _mod_class(m)]
             m.follows = earlier[-1] if earlier else None
         if (m.type == "offensive_launched" and g.tokens[t].is_noun and m.time_source == "article"
                 and (any(g.tokens[d].lemma in ("the", "this", "that") for d in g.kids(t, "det"))
@@ -1079,6 +1085,9 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     heads = a.oblique + a.object + a.subject + a.modifier + a.agent
     if rule.type == "diplomacy" and not tok.is_verb:  # not where another meeting named beside it was
         heads = _without_other_meetings(g, t, heads, rl)
+    if rule.type == "diplomacy" and tok.lemma in rl.noise["purpose"]["talk_verbs"]:
+        # what is discussed is a topic, not where the talks were ('discussed the war in Ukraine')
+        heads = [h for h in heads if h not in a.object]
     seen: set[str] = _not_places(f, rule.type, m.movement, t)
     # talks and aid take no place named inside another noun of their phrases ('agreed to a
     # ceasefire as a step toward peace in Europe'); a place noun may stand between ('the port

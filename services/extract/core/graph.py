@@ -652,10 +652,16 @@ def _reattach_phrasal_objects(tokens: list[Token]) -> list[Token]:
     return out
 
 
+# shares named by a word, not a figure: 'about a fifth of the territory'
+_FRACTIONS = frozenset(("half", "third", "quarter", "fourth", "fifth", "sixth", "tenth", "two-thirds",
+                        "three-quarters"))
+
+
 def _reattach_approximate_objects(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: 'have recaptured about two-thirds of the territory' comes
     back with 'about' as a preposition and 'thirds' as an oblique. A figure after 'about' or
-    'around', right after a verb that has no object, is that verb's object ('about' its adverb)."""
+    'around', right after a verb that has no object, is that verb's object ('about' its adverb);
+    so is a share named by a word ('controls about a fifth of Ukraine')."""
     out = list(tokens)
     kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
     for case in tokens:
@@ -669,12 +675,40 @@ def _reattach_approximate_objects(tokens: list[Token]) -> list[Token]:
             continue
         if not kids_of:
             kids_of = _children(tokens)
-        if not (n.pos == "CD" or any(k.dep == "nummod" for k in kids_of[n.i]) or about.pos == "CD"):
+        if not (n.pos == "CD" or n.lemma in _FRACTIONS or any(k.dep == "nummod" for k in kids_of[n.i])
+                or about.pos == "CD"):
             continue
         if any(t.head == v.i and t.dep == "obj" for t in tokens):
             continue
         out[n.i] = n._replace(dep="obj", base="obj")
         out[case.i] = case._replace(dep="advmod", base="advmod")
+    return out
+
+
+def _reattach_money(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: 'will provide Ukraine with a further £1.5 billion in military
+    aid' comes back with the currency sign as an unlabelled child of 'with' (or of 'a', or of
+    'further'), so the sum and the aid it measures hang on nothing. The sum is the verb's: the
+    oblique of its preposition, or its object; the words between are its case, determiner or
+    modifier."""
+    out = list(tokens)
+    for money in tokens:
+        if money.pos != "$" or money.dep != "dep" or money.head < 0:
+            continue
+        path: list[Token] = []  # the function words from the sign up to the verb
+        up = tokens[money.head]
+        while up.pos in ("IN", "DT", "JJ", "RB") and up.dep in ("dep", "obl", "obj", "iobj", "amod", "advmod") \
+                and up.head >= 0 and len(path) < 3:
+            path.append(up)
+            up = tokens[up.head]
+        if not path or not up.is_verb:
+            continue
+        case = next((w for w in path if w.pos == "IN"), None)
+        dep = "obl" if case is not None else next((w.dep for w in reversed(path) if w.dep in ("obj", "iobj")), "obj")
+        out[money.i] = money._replace(head=up.i, dep=dep, base=dep)
+        for w in path:
+            rel = {"IN": "case", "DT": "det", "JJ": "amod", "RB": "advmod"}[w.pos]
+            out[w.i] = w._replace(head=money.i, dep=rel, base=rel)
     return out
 
 
@@ -816,4 +850,4 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_reported_conjuncts, _reattach_listed_participles, _reattach_speech_tags,
     _reattach_dangling_tags, _reattach_tag_obliques, _reattach_swallowed_speech_tags, _reattach_bare_relatives,
     _reattach_small_clause_objects, _reattach_participle_clause_subjects, _reattach_year_subjects,
-    _reattach_phrasal_objects, _reattach_approximate_objects)
+    _reattach_phrasal_objects, _reattach_approximate_objects, _reattach_money)
