@@ -567,6 +567,16 @@ def _provenance_of_given(g: Graph, m: Mention, found: list[Mention], at: dict[in
                for o in found)
 
 
+def _told_by_another(g: Graph, m: Mention, denial: int, above_denial: set[int], rl: Rules) -> bool:
+    """The mention is reported by a verb of saying of its own, beside the denial ('Kyiv rejected
+    the claim, and military sources said parts of the region remain under its control')."""
+    t = g.token_at(m.trig_start)
+    if t is None:
+        return False
+    return any(j != denial and j not in above_denial and g.tokens[j].is_verb
+               and g.tokens[j].lemma in rl.attribution_verbs for j in g.ancestors(t))
+
+
 def _denials_of_claims(f: Facts, found: list[Mention], res: Resources, rl: Rules,
                        state: ArticleState) -> list[Mention]:
     """'Moscow regained full control of Kursk - a claim denied by Ukraine', 'Kyiv rejected the
@@ -595,7 +605,8 @@ def _denials_of_claims(f: Facts, found: list[Mention], res: Resources, rl: Rules
         party = phrase_party(f, denier, res)
         if party is None:
             continue
-        base = [m for m in found if m.modality != "denied"]
+        above_denial = set(g.ancestors(tok.i))
+        base = [m for m in found if m.modality != "denied" and not _told_by_another(g, m, tok.i, above_denial, rl)]
         if not base and not g.kids(claim, "nmod", "acl", "ccomp"):
             # only a bare 'the claim' points back at the previous sentence; 'reports of any
             # conversation between Trump and Putin' says what it denies, and it is not that
@@ -900,6 +911,11 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     if rule.type == "territory_claimed" and any(
             g.tokens[o].lemma == "part" and not any(g.case_of(c) == "of" for c in g.kids(o, "nmod")) for o in a.object):
         return None  # 'have taken part in the fighting': no ground taken without 'part of' a place
+    if rule.type == "offensive_launched" and tok.is_verb:
+        # 'areas where Ukrainian and Russian soldiers are fighting': both sides fight, neither attacks
+        sides = {c for h in a.subject for c in phrase_parties(f, h)}
+        if any(_opponent(res, c) in sides for c in sides):
+            return None
     # 'his region came under attack': whose ground it is names who suffered, not who did it
     doers = [h for h in a.subject + a.modifier if h not in f.places and not has_class(f, [h], "territory", rl)]
     subj = _party(f, a.subject + a.agent, res) or _pronoun_party(f, doers, t, res, rl, state)
@@ -927,6 +943,10 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         if actor is None and any(g.tokens[d].lemma in ("these", "those", "this", "that") for h in troops
                                  for d in g.kids(h, "det")) and state.last_actor:
             actor = PartyMention.implied(state.last_actor)  # 'these troops'
+        if actor is None and subj is None and mod is None and state.last_actor and any(
+                g.tokens[d].lemma in ("additional", "further", "more", "another")
+                for h in troops for d in g.subtree(h, CLAUSE_DEPS) if d < h):
+            actor = PartyMention.implied(state.last_actor)  # 'an additional 3,000 soldiers were sent'
         actor = actor or subj or mod
     elif rule.actor == "oblique_to":
         to = [o for o in a.oblique if g.case_of(o) == "to"]
@@ -942,9 +962,13 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         # 'North Korean-made missiles': the maker named inside the modifier
         actor = next((f.parties[j] for j in g.subtree(t) if j in f.parties), None)
     elif rule.actor == "casualty":
-        troops = _troop_heads(f, a.object + a.subject, rl)
+        # who kills or captures does not suffer: 'Ukrainian forces have taken 2,000 prisoners'
+        inflicted = tok.lemma in ("kill", "eliminate", "wound", "injure", "capture") or (
+            tok.lemma == "take" and has_class(f, a.object, "prisoner", rl))
+        active = not g.kids(t, "nsubj:pass")
+        troops = _troop_heads(f, a.object + ([] if inflicted and active else a.subject), rl)
         actor = _party(f, troops, res)
-        if actor is None and tok.lemma in ("kill", "eliminate", "wound", "injure", "capture") and subj is not None:
+        if actor is None and inflicted and subj is not None:
             code = _opponent(res, subj.code)
             m.actor = code
         elif actor is None:
@@ -1017,6 +1041,10 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     if actor is None and rule.type == "offensive_repelled" and obj is not None and any(
             g.tokens[o].dep == "nsubj:pass" for o in a.object):
         actor = _opponent_party(res, obj.code)  # 'Russian forces were pushed back from Kyiv': by the other side
+    if actor is None and rule.type == "territory_claimed" and tok.is_verb and g.kids(t, "nsubj:pass"):
+        # 'the village has been liberated from Ukrainian forces': taken by the other side
+        held_by = _party(f, [o for o in a.oblique if g.case_of(o) == "from"], res)
+        actor = _opponent_party(res, held_by.code) if held_by is not None else None
     if rule.type == "military_aid":
         _aid_parties(f, t, a, m, actor, subj, mod, obj, res, rl, state)
     elif actor is not None:
@@ -1752,6 +1780,9 @@ def _not_places(f: Facts, event_type: str, movement: str | None, trigger: int) -
             # 'support from Pyongyang': a source hanging on another noun is a party, whatever the event
             j in f.parties and g.tokens[head].dep.startswith("nmod") and g.case_of(head) == "from"
             and g.tokens[head].head != trigger)
+        # 'according to Seoul': who says it, not where
+        acting = acting or (j in f.parties and any(g.tokens[c].word.lower() == "according"
+                                                   for c in g.kids(head, "case")))
         origin = g.case_of(j) == "from" and (
             event_type in ("military_aid", "strike") or (event_type == "troops_deployed" and movement != "withdrawn"))
         where[pl.name] = where.get(pl.name, False) or not (acting or origin)
@@ -1940,6 +1971,8 @@ def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules) -> 
         return p
     if p and lemma in ("kill", "eliminate", "wound", "injure", "capture"):
         return _opponent_party(res, p.code)
+    if p and lemma in ("take", "hold") and in_words(g.tokens[head], rl.classes["prisoner"]):
+        return _opponent_party(res, p.code)  # 'Ukraine has taken 2,000 prisoners': the captor's enemy's
     return p
 
 

@@ -548,6 +548,39 @@ def _reattach_dangling_tags(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _reattach_clausal_subject_tags(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: in 'Russian forces are conducting offensive operations near
+    Pokrovsk, the General Staff said' the parser makes the whole clause the subject of 'said'
+    (a clausal subject) and the speaker an apposition of 'Pokrovsk'. A verb of saying at the
+    root with a clause before it as its subject, no subject of its own, and an apposition that
+    ends right before it after a comma, is a tag on that clause: the clause is the root and the
+    apposition speaks."""
+    root = next((t for t in tokens if t.head < 0), None)
+    if root is None or root.lemma not in _REPORTING or not root.is_verb:
+        return tokens
+    kids = [t for t in tokens if t.head == root.i]
+    clause = next((k for k in kids if k.dep == "csubj" and k.is_verb and k.i < root.i), None)
+    if clause is None or any(k.base == "nsubj" for k in kids):
+        return tokens
+    speaker = next((t for t in reversed(tokens[:root.i]) if t.dep == "appos" and max(_span(tokens, t.i)) == root.i - 1),
+                   None)
+    if speaker is None:
+        return tokens
+    span = _span(tokens, speaker.i)
+    if min(span) == 0 or tokens[min(span) - 1].pos != ",":
+        return tokens
+    comma = tokens[min(span) - 1]
+    out = list(tokens)
+    out[clause.i] = clause._replace(head=-1, dep="ROOT", base="ROOT")
+    out[root.i] = root._replace(head=clause.i, dep="parataxis", base="parataxis")
+    out[speaker.i] = speaker._replace(head=root.i, dep="nsubj", base="nsubj")
+    out[comma.i] = comma._replace(head=root.i)
+    for k in kids:  # the sentence's final stop goes with the clause
+        if k.pos == "." and k.i > root.i:
+            out[k.i] = k._replace(head=clause.i)
+    return out
+
+
 def _reattach_tag_obliques(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: in 'Ukrainian units destroyed 15 Russian tanks in a failed
     assault near Pokrovsk, a brigade spokesman said' the parser hangs 'in a failed assault' on
@@ -848,6 +881,7 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_reduced_relatives,
     _reattach_clause_subjects, _reattach_purpose_relatives, _reattach_listed_subjects,
     _reattach_reported_conjuncts, _reattach_listed_participles, _reattach_speech_tags,
-    _reattach_dangling_tags, _reattach_tag_obliques, _reattach_swallowed_speech_tags, _reattach_bare_relatives,
+    _reattach_dangling_tags, _reattach_clausal_subject_tags,
+    _reattach_tag_obliques, _reattach_swallowed_speech_tags, _reattach_bare_relatives,
     _reattach_small_clause_objects, _reattach_participle_clause_subjects, _reattach_year_subjects,
     _reattach_phrasal_objects, _reattach_approximate_objects, _reattach_money)

@@ -540,6 +540,10 @@ def _attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
         if k > 0 and tok.lemma in rules.attribution_verbs and (tok.is_verb or tok.pos.startswith("JJ")):
             # the clause must be reported by it, not merely sit under it as its subject
             came_from = g.tokens[chain[k - 1]]
+            if came_from.dep == "conj" and came_from.lemma in rules.attribution_verbs and came_from.is_verb:
+                # 'Kyiv rejected the claim, and military sources said parts remain under its
+                # control': a second statement beside the first, not reported by it
+                continue
             if came_from.dep.split(":")[0] in ("ccomp", "xcomp", "parataxis", "advcl", "obj", "conj", "dep", "nsubj",
                                                "csubj"):
                 out.append(Attribution(_speaker(g, j), rules.attribution_verbs[tok.lemma], j))
