@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import gc
 import logging
 import os
@@ -23,10 +24,11 @@ import sys
 import threading
 import time
 import traceback
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from aiokafka.errors import KafkaError
 from pydantic import ValidationError
@@ -41,7 +43,14 @@ from services.common.errors import describe_validation_error
 from services.common.ports import EventLog, Record
 from services.common.topics import EVENTS, EVENTS_DLQ
 from services.timeline.core import FoldState, apply, build_entry, entry_key
-from services.timeline.core.compact import CompactFold, DocumentSpill, read_spilled
+from services.timeline.core.compact import (
+    CompactFold,
+    DocumentSpill,
+    EventKeys,
+    MarkerKeys,
+    fold_keys,
+    read_spilled,
+)
 from services.timeline.core.entry_state import EntryState
 from services.timeline.core.grouping import KeyParts, base_key, entry_key_parts, key_from_parts, resolve_keys
 from services.timeline.store import ChangeSet, TimelineStore
@@ -283,14 +292,24 @@ def decode_record(record: Record, now_ms: int) -> Event | ArticleExtracted | Dea
     """One record of the events topic as an event or a marker, or the dead letter that
     parks it (a tombstone, bytes that are not JSON, JSON that is neither, NaN figures...).
     Never raises: whatever is on the topic, the projector keeps going."""
-    if record.value is None:
-        return _park_letter(record, "tombstone: a null value is neither an event nor a marker", now_ms)
+    item = decode_value(record.value)
+    return _park_letter(record, item, now_ms) if isinstance(item, str) else item
+
+
+TOMBSTONE = "tombstone: a null value is neither an event nor a marker"
+
+
+def decode_value(value: bytes | None) -> Event | ArticleExtracted | str:
+    """A record's value as an event or a marker, or why it is parked (`decode_record`; a
+    rebuild's decoding processes see values, not records)."""
+    if value is None:
+        return TOMBSTONE
     try:
-        return parse_record(record.value)
+        return parse_record(value)
     except ValidationError as error:
-        return _park_letter(record, f"not a valid event: {describe_validation_error(error)}", now_ms)
+        return f"not a valid event: {describe_validation_error(error)}"
     except (ValueError, RecursionError) as error:
-        return _park_letter(record, f"not a valid event: {type(error).__name__}: {error}", now_ms)
+        return f"not a valid event: {type(error).__name__}: {error}"
 
 
 def unfoldable_reason(event: Event | ArticleExtracted) -> str | None:
@@ -362,6 +381,7 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
         positions: dict[int, int] = {}
         fold = CompactFold(spill)
         letters: list[DeadLetter] = []
+        decoding: deque[_Decoding] = deque()
         # Stores that can take the events' documents while the log is still read (Redis) say
         # how. Only the copies the fold accepts are sent; the ones it drops later are deleted.
         stager = getattr(store, "event_stager", lambda: None)()
@@ -373,23 +393,31 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
             if not records:
                 break
             records = [r for r in records if r.offset < ends.get(r.partition, 0)]
-            now = clock_ms()
-            batch: dict[str, bytes] = {}
-            for record in records:
-                item = decode_record(record, now)
-                if isinstance(item, DeadLetter):
-                    letters.append(item)
-                    continue
-                value: bytes = record.value  # type: ignore[assignment]  # decoded, so not None
-                if fold.apply(item, value):
-                    batch[item.event_id] = value  # type: ignore[union-attr]  # held: an event
-            if stager is not None:
-                await stager.write(batch)
+            if pool is not None and spill is not None:
+                # The writer processes decode this batch while the previous one is folded here.
+                decoding.append(pool.decode(records, spill, clock_ms()))
+                if len(decoding) > 1:
+                    await _fold_decoded(decoding.popleft(), fold, letters, stager)
+            else:
+                now = clock_ms()
+                batch: dict[str, bytes] = {}
+                for record in records:
+                    item = decode_record(record, now)
+                    if isinstance(item, DeadLetter):
+                        letters.append(item)
+                        continue
+                    value: bytes = record.value  # type: ignore[assignment]  # decoded, so not None
+                    if fold.apply(item, value):
+                        batch[item.event_id] = value  # type: ignore[union-attr]  # held: an event
+                if stager is not None:
+                    await stager.write(batch)
             for record in records:
                 positions[record.partition] = record.offset + 1
             done += len(records)
             if progress:
                 progress(done, target)
+        while decoding:
+            await _fold_decoded(decoding.popleft(), fold, letters, stager)
         # A rebuild parks what it cannot fold exactly as the live projector does (a start on an
         # empty Redis may be the first to see a record); what is parked already is not again.
         if letters:
@@ -438,6 +466,60 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
     return {"records": done, "events": len(fold.held), "entries": len(entry_ids), "dead_letters": len(letters),
             "workers": workers, "phases": {"read_decode_s": round(read_s, 2), "fold_s": round(fold_s, 2),
                                            "write_s": round(write_s, 2)}}
+
+
+# Records a writer process decodes at a time while a rebuild reads the log: enough to keep
+# the pipes' costs small, few enough that each writer has several runs of a batch.
+DECODE_RUN = 2500
+
+# What a writer process makes of one record: what the fold decides by, or why it is parked.
+Decoded = EventKeys | MarkerKeys | str
+
+
+class _DecodeTask(NamedTuple):
+    """A run of records for a writer process to decode: their documents' handles in the
+    `DocumentSpill`, consecutive, so the writer reads them with one pread."""
+
+    handles: list[int]
+
+
+class _Decoding(NamedTuple):
+    """One read batch while the writer processes decode it: its records, each one's handle
+    in the spill (None: a tombstone, never sent), when it was read (for the dead letters),
+    and the replies of its runs, in order."""
+
+    records: list[Record]
+    handles: list[int | None]
+    now_ms: int
+    replies: list[asyncio.Future[list[Decoded]]]
+
+
+async def _fold_decoded(batch: _Decoding, fold: CompactFold, letters: list[DeadLetter], stager: Any) -> None:
+    """Fold a decoded batch in record order, as the in-process path does: the records the
+    writers could not decode are parked with the reason `decode_record` gives, and the
+    documents of the events the fold accepts are staged."""
+    decoded = iter([item for reply in batch.replies for item in await reply])
+    staged: dict[str, bytes] = {}
+    for record, handle in zip(batch.records, batch.handles, strict=True):
+        item: Decoded = TOMBSTONE if handle is None else next(decoded)
+        if isinstance(item, str):
+            letters.append(_park_letter(record, item, batch.now_ms))
+        elif fold.apply_keys(item, handle) and isinstance(item, EventKeys):
+            staged[item.event_id] = record.value  # type: ignore[assignment]  # an event, so not None
+    if stager is not None:
+        await stager.write(staged)
+
+
+def _decode_run(spill_fd: int, task: _DecodeTask) -> list[Decoded]:
+    """A writer's share of the read: the records of one run, decoded and keyed."""
+    first, last = task.handles[0] >> 32, task.handles[-1]
+    data = read_spilled(spill_fd, first << 32 | ((last >> 32) + (last & 0xFFFFFFFF) - first))
+    out: list[Decoded] = []
+    for handle in task.handles:
+        start = (handle >> 32) - first
+        item = decode_value(data[start:start + (handle & 0xFFFFFFFF)])
+        out.append(item if isinstance(item, str) else fold_keys(item))
+    return out
 
 
 # At most this many claims are decoded, built and committed at once by a rebuild's writer:
@@ -515,27 +597,57 @@ def _chunk_changes(chunk: WriterChunk, spill_fd: int) -> ChangeSet:
     return changes
 
 
-def _writer_process(open_bulk: Callable[[], Any], spill_fd: int, read_fd: int) -> None:
-    """A forked writer: commits the chunks it reads from its pipe until the rebuild closes it."""
+def _writer_process(open_bulk: Callable[[], Any], spill_fd: int, read_fd: int, reply_fd: int) -> None:
+    """A forked writer: decodes the runs of records it is sent while the log is read
+    (answering on its reply pipe), then commits the chunks it reads from its pipe until the
+    rebuild closes it."""
     writer = open_bulk()
     try:
-        with os.fdopen(read_fd, "rb") as pipe:
+        with os.fdopen(read_fd, "rb") as pipe, os.fdopen(reply_fd, "wb") as replies:
             while header := pipe.read(8):
-                chunk: WriterChunk = pickle.loads(pipe.read(int.from_bytes(header, "little")))
-                writer.commit(_chunk_changes(chunk, spill_fd))
+                message: _DecodeTask | WriterChunk = pickle.loads(pipe.read(int.from_bytes(header, "little")))
+                if isinstance(message, _DecodeTask):
+                    _write_message(replies, _decode_run(spill_fd, message))
+                    replies.flush()
+                else:
+                    writer.commit(_chunk_changes(message, spill_fd))
     finally:
         writer.close()
 
 
-class _WriterPool:
-    """A rebuild's writer processes, forked before the log is read, each fed chunks through a
-    pipe by a thread of its own: the next chunk goes to whichever writer is free, so the
-    shares balance whatever the entries' sizes. Each runs synchronous code only, never the
-    parent's event loop or connections, and leaves with os._exit."""
+def _message(value: object) -> bytes:
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return len(payload).to_bytes(8, "little") + payload
 
-    def __init__(self, pids: list[int], pipes: list[Any]) -> None:
+
+def _write_message(pipe: Any, value: object) -> None:
+    pipe.write(_message(value))
+
+
+def _read_message(pipe: Any) -> Any:
+    header = pipe.read(8)
+    payload = pipe.read(int.from_bytes(header, "little")) if len(header) == 8 else b""
+    if len(header) != 8 or len(payload) != int.from_bytes(header, "little"):
+        raise RuntimeError("rebuild: a writer process ended while decoding (see its output above)")
+    return pickle.loads(payload)
+
+
+class _WriterPool:
+    """A rebuild's writer processes, forked before the log is read. While it is read, each
+    decodes the runs of records it is sent, in turn, and answers on a reply pipe of its own
+    (read by a thread of its own, so runs come back in the order they were sent). Then each
+    is fed chunks of entries through its pipe by a thread of its own: the next chunk goes to
+    whichever writer is free, so the shares balance whatever the entries' sizes. Each runs
+    synchronous code only, never the parent's event loop or connections, and leaves with
+    os._exit."""
+
+    def __init__(self, pids: list[int], pipes: list[Any], replies: list[Any]) -> None:
         self._pids = pids
         self._pipes = pipes
+        self._replies = replies
+        self._reply_readers = [ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"claimline-rebuild-reply-{k}")
+                               for k in range(len(pids))]
+        self._next = 0
         self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=2 * len(pids))
         self._threads: list[threading.Thread] = []
         self._finished: int | None = None
@@ -543,6 +655,12 @@ class _WriterPool:
     @classmethod
     def start(cls, open_bulk: Callable[[], Any], spill_fd: int, count: int) -> _WriterPool:
         ends = [os.pipe() for _ in range(count)]
+        reply_ends = [os.pipe() for _ in range(count)]
+        for read_fd, _ in ends:
+            # Room for a whole batch's runs (`decode`), so sending them never waits for a
+            # writer still decoding the previous batch (Linux; elsewhere the default size).
+            with contextlib.suppress(OSError, AttributeError):
+                fcntl.fcntl(read_fd, fcntl.F_SETPIPE_SZ, 1 << 20)
         pids = []
         sys.stdout.flush()
         sys.stderr.flush()
@@ -551,11 +669,13 @@ class _WriterPool:
             if pid == 0:  # the writer
                 code = 1
                 try:
-                    for j, (read_fd, write_fd) in enumerate(ends):
+                    for j, ((read_fd, write_fd), (reply_read, reply_write)) in enumerate(zip(ends, reply_ends)):
                         os.close(write_fd)
+                        os.close(reply_read)
                         if j != k:
                             os.close(read_fd)
-                    _writer_process(open_bulk, spill_fd, ends[k][0])
+                            os.close(reply_write)
+                    _writer_process(open_bulk, spill_fd, ends[k][0], reply_ends[k][1])
                     code = 0
                 except BaseException:  # noqa: BLE001 - reported, then the exit status tells the parent
                     traceback.print_exc()
@@ -564,9 +684,26 @@ class _WriterPool:
                     sys.stderr.flush()
                     os._exit(code)
             pids.append(pid)
-        for read_fd, _ in ends:
+        for (read_fd, _), (_, reply_write) in zip(ends, reply_ends):
             os.close(read_fd)
-        return cls(pids, [os.fdopen(write_fd, "wb") for _, write_fd in ends])
+            os.close(reply_write)
+        return cls(pids, [os.fdopen(write_fd, "wb") for _, write_fd in ends],
+                   [os.fdopen(reply_read, "rb") for reply_read, _ in reply_ends])
+
+    def decode(self, records: list[Record], spill: DocumentSpill, now_ms: int) -> _Decoding:
+        """Put the records' values in the spill and send them, in runs, to the writers in
+        turn to decode. The runs are small, so a write to a writer's pipe does not block."""
+        handles = [None if r.value is None else spill.put(r.value) for r in records]
+        spill.flush()
+        sent = [h for h in handles if h is not None]
+        loop = asyncio.get_running_loop()
+        replies = []
+        for at in range(0, len(sent), DECODE_RUN):
+            k, self._next = self._next, (self._next + 1) % len(self._pids)
+            self._pipes[k].write(_message(_DecodeTask(sent[at:at + DECODE_RUN])))
+            self._pipes[k].flush()
+            replies.append(loop.run_in_executor(self._reply_readers[k], _read_message, self._replies[k]))
+        return _Decoding(records, handles, now_ms, replies)
 
     def _feed(self, k: int) -> None:
         pipe = self._pipes[k]
@@ -585,8 +722,7 @@ class _WriterPool:
                                               name=f"claimline-rebuild-feed-{k}") for k in range(used)]
             for thread in self._threads:
                 thread.start()
-        payload = pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL)
-        message = len(payload).to_bytes(8, "little") + payload
+        message = _message(chunk)
         try:
             self._queue.put_nowait(message)
         except queue.Full:
@@ -601,9 +737,11 @@ class _WriterPool:
             await loop.run_in_executor(None, self._queue.put, None)
         for thread in self._threads:
             await loop.run_in_executor(None, thread.join)
-        for pipe in self._pipes:
+        for pipe in (*self._pipes, *self._replies):
             with contextlib.suppress(OSError):
                 pipe.close()
+        for reader in self._reply_readers:
+            reader.shutdown(wait=False)
         self._finished = sum([not await _exited_cleanly(pid) for pid in self._pids])
         return self._finished
 
