@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import gc
 import logging
 import os
@@ -24,6 +23,7 @@ import sys
 import threading
 import time
 import traceback
+from array import array
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -342,7 +342,9 @@ async def rebuild(event_log: EventLog, store: TimelineStore, *, progress: Callab
     """Fold the whole events topic into an empty store (a replay into a fresh namespace).
 
     Reads to the end offsets and folds everything in memory with the core (linear time),
-    keeping each current event as the JSON it was read from (`core.compact.CompactFold`), and
+    keeping each current event as the JSON it was read from (`core.compact.CompactFold`;
+    with writer processes, they decode the records while the log is read and this process
+    folds what they answer, `_WriterPool.decode`), and
     builds the entries from their events decoded again one chunk at a time. Building and
     writing the entries, most of the work, is then shared by `workers`
     processes (0: `default_rebuild_workers()`) when the store can be reopened in a forked child (`store.forked_writer`,
@@ -477,10 +479,14 @@ Decoded = EventKeys | MarkerKeys | str
 
 
 class _DecodeTask(NamedTuple):
-    """A run of records for a writer process to decode: their documents' handles in the
-    `DocumentSpill`, consecutive, so the writer reads them with one pread."""
+    """A run of records for a writer process to decode: their documents lie one after the
+    other in the `DocumentSpill` from `offset` on (one pread), `lengths` an array('I') of
+    their sizes. Compact (4 bytes a record), so that a batch's runs fit in the pipes'
+    default buffers: a pipe that held more would defeat the balancing of the chunks
+    sent through it later (`_WriterPool`)."""
 
-    handles: list[int]
+    offset: int
+    lengths: bytes
 
 
 class _Decoding(NamedTuple):
@@ -512,12 +518,13 @@ async def _fold_decoded(batch: _Decoding, fold: CompactFold, letters: list[DeadL
 
 def _decode_run(spill_fd: int, task: _DecodeTask) -> list[Decoded]:
     """A writer's share of the read: the records of one run, decoded and keyed."""
-    first, last = task.handles[0] >> 32, task.handles[-1]
-    data = read_spilled(spill_fd, first << 32 | ((last >> 32) + (last & 0xFFFFFFFF) - first))
+    lengths = array("I", task.lengths)
+    data = read_spilled(spill_fd, task.offset << 32 | sum(lengths))
     out: list[Decoded] = []
-    for handle in task.handles:
-        start = (handle >> 32) - first
-        item = decode_value(data[start:start + (handle & 0xFFFFFFFF)])
+    start = 0
+    for length in lengths:
+        item = decode_value(data[start:start + length])
+        start += length
         out.append(item if isinstance(item, str) else fold_keys(item))
     return out
 
@@ -656,11 +663,6 @@ class _WriterPool:
     def start(cls, open_bulk: Callable[[], Any], spill_fd: int, count: int) -> _WriterPool:
         ends = [os.pipe() for _ in range(count)]
         reply_ends = [os.pipe() for _ in range(count)]
-        for read_fd, _ in ends:
-            # Room for a whole batch's runs (`decode`), so sending them never waits for a
-            # writer still decoding the previous batch (Linux; elsewhere the default size).
-            with contextlib.suppress(OSError, AttributeError):
-                fcntl.fcntl(read_fd, fcntl.F_SETPIPE_SZ, 1 << 20)
         pids = []
         sys.stdout.flush()
         sys.stderr.flush()
@@ -692,7 +694,7 @@ class _WriterPool:
 
     def decode(self, records: list[Record], spill: DocumentSpill, now_ms: int) -> _Decoding:
         """Put the records' values in the spill and send them, in runs, to the writers in
-        turn to decode. The runs are small, so a write to a writer's pipe does not block."""
+        turn to decode."""
         handles = [None if r.value is None else spill.put(r.value) for r in records]
         spill.flush()
         sent = [h for h in handles if h is not None]
@@ -700,7 +702,9 @@ class _WriterPool:
         replies = []
         for at in range(0, len(sent), DECODE_RUN):
             k, self._next = self._next, (self._next + 1) % len(self._pids)
-            self._pipes[k].write(_message(_DecodeTask(sent[at:at + DECODE_RUN])))
+            run = sent[at:at + DECODE_RUN]
+            lengths = array("I", (h & 0xFFFFFFFF for h in run)).tobytes()
+            self._pipes[k].write(_message(_DecodeTask(run[0] >> 32, lengths)))
             self._pipes[k].flush()
             replies.append(loop.run_in_executor(self._reply_readers[k], _read_message, self._replies[k]))
         return _Decoding(records, handles, now_ms, replies)
