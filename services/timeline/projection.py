@@ -23,12 +23,10 @@ import sys
 import threading
 import time
 import traceback
-from array import array
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 from aiokafka.errors import KafkaError
 from pydantic import ValidationError
@@ -43,14 +41,7 @@ from services.common.errors import describe_validation_error
 from services.common.ports import EventLog, Record
 from services.common.topics import EVENTS, EVENTS_DLQ
 from services.timeline.core import FoldState, apply, build_entry, entry_key
-from services.timeline.core.compact import (
-    CompactFold,
-    DocumentSpill,
-    EventKeys,
-    MarkerKeys,
-    fold_keys,
-    read_spilled,
-)
+from services.timeline.core.compact import CompactFold, DocumentSpill, read_spilled
 from services.timeline.core.entry_state import EntryState
 from services.timeline.core.grouping import KeyParts, base_key, entry_key_parts, key_from_parts, resolve_keys
 from services.timeline.store import ChangeSet, TimelineStore
@@ -292,24 +283,14 @@ def decode_record(record: Record, now_ms: int) -> Event | ArticleExtracted | Dea
     """One record of the events topic as an event or a marker, or the dead letter that
     parks it (a tombstone, bytes that are not JSON, JSON that is neither, NaN figures...).
     Never raises: whatever is on the topic, the projector keeps going."""
-    item = decode_value(record.value)
-    return _park_letter(record, item, now_ms) if isinstance(item, str) else item
-
-
-TOMBSTONE = "tombstone: a null value is neither an event nor a marker"
-
-
-def decode_value(value: bytes | None) -> Event | ArticleExtracted | str:
-    """A record's value as an event or a marker, or why it is parked (`decode_record`; a
-    rebuild's decoding processes see values, not records)."""
-    if value is None:
-        return TOMBSTONE
+    if record.value is None:
+        return _park_letter(record, "tombstone: a null value is neither an event nor a marker", now_ms)
     try:
-        return parse_record(value)
+        return parse_record(record.value)
     except ValidationError as error:
-        return f"not a valid event: {describe_validation_error(error)}"
+        return _park_letter(record, f"not a valid event: {describe_validation_error(error)}", now_ms)
     except (ValueError, RecursionError) as error:
-        return f"not a valid event: {type(error).__name__}: {error}"
+        return _park_letter(record, f"not a valid event: {type(error).__name__}: {error}", now_ms)
 
 
 def unfoldable_reason(event: Event | ArticleExtracted) -> str | None:
@@ -342,9 +323,7 @@ async def rebuild(event_log: EventLog, store: TimelineStore, *, progress: Callab
     """Fold the whole events topic into an empty store (a replay into a fresh namespace).
 
     Reads to the end offsets and folds everything in memory with the core (linear time),
-    keeping each current event as the JSON it was read from (`core.compact.CompactFold`;
-    with writer processes, they decode the records while the log is read and this process
-    folds what they answer, `_WriterPool.decode`), and
+    keeping each current event as the JSON it was read from (`core.compact.CompactFold`), and
     builds the entries from their events decoded again one chunk at a time. Building and
     writing the entries, most of the work, is then shared by `workers`
     processes (0: `default_rebuild_workers()`) when the store can be reopened in a forked child (`store.forked_writer`,
@@ -383,7 +362,6 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
         positions: dict[int, int] = {}
         fold = CompactFold(spill)
         letters: list[DeadLetter] = []
-        decoding: deque[_Decoding] = deque()
         # Stores that can take the events' documents while the log is still read (Redis) say
         # how. Only the copies the fold accepts are sent; the ones it drops later are deleted.
         stager = getattr(store, "event_stager", lambda: None)()
@@ -395,31 +373,23 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
             if not records:
                 break
             records = [r for r in records if r.offset < ends.get(r.partition, 0)]
-            if pool is not None and spill is not None:
-                # The writer processes decode this batch while the previous one is folded here.
-                decoding.append(pool.decode(records, spill, clock_ms()))
-                if len(decoding) > 1:
-                    await _fold_decoded(decoding.popleft(), fold, letters, stager)
-            else:
-                now = clock_ms()
-                batch: dict[str, bytes] = {}
-                for record in records:
-                    item = decode_record(record, now)
-                    if isinstance(item, DeadLetter):
-                        letters.append(item)
-                        continue
-                    value: bytes = record.value  # type: ignore[assignment]  # decoded, so not None
-                    if fold.apply(item, value):
-                        batch[item.event_id] = value  # type: ignore[union-attr]  # held: an event
-                if stager is not None:
-                    await stager.write(batch)
+            now = clock_ms()
+            batch: dict[str, bytes] = {}
+            for record in records:
+                item = decode_record(record, now)
+                if isinstance(item, DeadLetter):
+                    letters.append(item)
+                    continue
+                value: bytes = record.value  # type: ignore[assignment]  # decoded, so not None
+                if fold.apply(item, value):
+                    batch[item.event_id] = value  # type: ignore[union-attr]  # held: an event
+            if stager is not None:
+                await stager.write(batch)
             for record in records:
                 positions[record.partition] = record.offset + 1
             done += len(records)
             if progress:
                 progress(done, target)
-        while decoding:
-            await _fold_decoded(decoding.popleft(), fold, letters, stager)
         # A rebuild parks what it cannot fold exactly as the live projector does (a start on an
         # empty Redis may be the first to see a record); what is parked already is not again.
         if letters:
@@ -468,65 +438,6 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
     return {"records": done, "events": len(fold.held), "entries": len(entry_ids), "dead_letters": len(letters),
             "workers": workers, "phases": {"read_decode_s": round(read_s, 2), "fold_s": round(fold_s, 2),
                                            "write_s": round(write_s, 2)}}
-
-
-# Records a writer process decodes at a time while a rebuild reads the log: enough to keep
-# the pipes' costs small, few enough that each writer has several runs of a batch.
-DECODE_RUN = 2500
-
-# What a writer process makes of one record: what the fold decides by, or why it is parked.
-Decoded = EventKeys | MarkerKeys | str
-
-
-class _DecodeTask(NamedTuple):
-    """A run of records for a writer process to decode: their documents lie one after the
-    other in the `DocumentSpill` from `offset` on (one pread), `lengths` an array('I') of
-    their sizes. Compact (4 bytes a record), so that a batch's runs fit in the pipes'
-    default buffers: a pipe that held more would defeat the balancing of the chunks
-    sent through it later (`_WriterPool`)."""
-
-    offset: int
-    lengths: bytes
-
-
-class _Decoding(NamedTuple):
-    """One read batch while the writer processes decode it: its records, each one's handle
-    in the spill (None: a tombstone, never sent), when it was read (for the dead letters),
-    and the replies of its runs, in order."""
-
-    records: list[Record]
-    handles: list[int | None]
-    now_ms: int
-    replies: list[asyncio.Future[list[Decoded]]]
-
-
-async def _fold_decoded(batch: _Decoding, fold: CompactFold, letters: list[DeadLetter], stager: Any) -> None:
-    """Fold a decoded batch in record order, as the in-process path does: the records the
-    writers could not decode are parked with the reason `decode_record` gives, and the
-    documents of the events the fold accepts are staged."""
-    decoded = iter([item for reply in batch.replies for item in await reply])
-    staged: dict[str, bytes] = {}
-    for record, handle in zip(batch.records, batch.handles, strict=True):
-        item: Decoded = TOMBSTONE if handle is None else next(decoded)
-        if isinstance(item, str):
-            letters.append(_park_letter(record, item, batch.now_ms))
-        elif fold.apply_keys(item, handle) and isinstance(item, EventKeys):
-            staged[item.event_id] = record.value  # type: ignore[assignment]  # an event, so not None
-    if stager is not None:
-        await stager.write(staged)
-
-
-def _decode_run(spill_fd: int, task: _DecodeTask) -> list[Decoded]:
-    """A writer's share of the read: the records of one run, decoded and keyed."""
-    lengths = array("I", task.lengths)
-    data = read_spilled(spill_fd, task.offset << 32 | sum(lengths))
-    out: list[Decoded] = []
-    start = 0
-    for length in lengths:
-        item = decode_value(data[start:start + length])
-        start += length
-        out.append(item if isinstance(item, str) else fold_keys(item))
-    return out
 
 
 # At most this many claims are decoded, built and committed at once by a rebuild's writer:
@@ -604,57 +515,27 @@ def _chunk_changes(chunk: WriterChunk, spill_fd: int) -> ChangeSet:
     return changes
 
 
-def _writer_process(open_bulk: Callable[[], Any], spill_fd: int, read_fd: int, reply_fd: int) -> None:
-    """A forked writer: decodes the runs of records it is sent while the log is read
-    (answering on its reply pipe), then commits the chunks it reads from its pipe until the
-    rebuild closes it."""
+def _writer_process(open_bulk: Callable[[], Any], spill_fd: int, read_fd: int) -> None:
+    """A forked writer: commits the chunks it reads from its pipe until the rebuild closes it."""
     writer = open_bulk()
     try:
-        with os.fdopen(read_fd, "rb") as pipe, os.fdopen(reply_fd, "wb") as replies:
+        with os.fdopen(read_fd, "rb") as pipe:
             while header := pipe.read(8):
-                message: _DecodeTask | WriterChunk = pickle.loads(pipe.read(int.from_bytes(header, "little")))
-                if isinstance(message, _DecodeTask):
-                    _write_message(replies, _decode_run(spill_fd, message))
-                    replies.flush()
-                else:
-                    writer.commit(_chunk_changes(message, spill_fd))
+                chunk: WriterChunk = pickle.loads(pipe.read(int.from_bytes(header, "little")))
+                writer.commit(_chunk_changes(chunk, spill_fd))
     finally:
         writer.close()
 
 
-def _message(value: object) -> bytes:
-    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    return len(payload).to_bytes(8, "little") + payload
-
-
-def _write_message(pipe: Any, value: object) -> None:
-    pipe.write(_message(value))
-
-
-def _read_message(pipe: Any) -> Any:
-    header = pipe.read(8)
-    payload = pipe.read(int.from_bytes(header, "little")) if len(header) == 8 else b""
-    if len(header) != 8 or len(payload) != int.from_bytes(header, "little"):
-        raise RuntimeError("rebuild: a writer process ended while decoding (see its output above)")
-    return pickle.loads(payload)
-
-
 class _WriterPool:
-    """A rebuild's writer processes, forked before the log is read. While it is read, each
-    decodes the runs of records it is sent, in turn, and answers on a reply pipe of its own
-    (read by a thread of its own, so runs come back in the order they were sent). Then each
-    is fed chunks of entries through its pipe by a thread of its own: the next chunk goes to
-    whichever writer is free, so the shares balance whatever the entries' sizes. Each runs
-    synchronous code only, never the parent's event loop or connections, and leaves with
-    os._exit."""
+    """A rebuild's writer processes, forked before the log is read, each fed chunks through a
+    pipe by a thread of its own: the next chunk goes to whichever writer is free, so the
+    shares balance whatever the entries' sizes. Each runs synchronous code only, never the
+    parent's event loop or connections, and leaves with os._exit."""
 
-    def __init__(self, pids: list[int], pipes: list[Any], replies: list[Any]) -> None:
+    def __init__(self, pids: list[int], pipes: list[Any]) -> None:
         self._pids = pids
         self._pipes = pipes
-        self._replies = replies
-        self._reply_readers = [ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"claimline-rebuild-reply-{k}")
-                               for k in range(len(pids))]
-        self._next = 0
         self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=2 * len(pids))
         self._threads: list[threading.Thread] = []
         self._finished: int | None = None
@@ -662,7 +543,6 @@ class _WriterPool:
     @classmethod
     def start(cls, open_bulk: Callable[[], Any], spill_fd: int, count: int) -> _WriterPool:
         ends = [os.pipe() for _ in range(count)]
-        reply_ends = [os.pipe() for _ in range(count)]
         pids = []
         sys.stdout.flush()
         sys.stderr.flush()
@@ -671,13 +551,11 @@ class _WriterPool:
             if pid == 0:  # the writer
                 code = 1
                 try:
-                    for j, ((read_fd, write_fd), (reply_read, reply_write)) in enumerate(zip(ends, reply_ends)):
+                    for j, (read_fd, write_fd) in enumerate(ends):
                         os.close(write_fd)
-                        os.close(reply_read)
                         if j != k:
                             os.close(read_fd)
-                            os.close(reply_write)
-                    _writer_process(open_bulk, spill_fd, ends[k][0], reply_ends[k][1])
+                    _writer_process(open_bulk, spill_fd, ends[k][0])
                     code = 0
                 except BaseException:  # noqa: BLE001 - reported, then the exit status tells the parent
                     traceback.print_exc()
@@ -686,28 +564,9 @@ class _WriterPool:
                     sys.stderr.flush()
                     os._exit(code)
             pids.append(pid)
-        for (read_fd, _), (_, reply_write) in zip(ends, reply_ends):
+        for read_fd, _ in ends:
             os.close(read_fd)
-            os.close(reply_write)
-        return cls(pids, [os.fdopen(write_fd, "wb") for _, write_fd in ends],
-                   [os.fdopen(reply_read, "rb") for reply_read, _ in reply_ends])
-
-    def decode(self, records: list[Record], spill: DocumentSpill, now_ms: int) -> _Decoding:
-        """Put the records' values in the spill and send them, in runs, to the writers in
-        turn to decode."""
-        handles = [None if r.value is None else spill.put(r.value) for r in records]
-        spill.flush()
-        sent = [h for h in handles if h is not None]
-        loop = asyncio.get_running_loop()
-        replies = []
-        for at in range(0, len(sent), DECODE_RUN):
-            k, self._next = self._next, (self._next + 1) % len(self._pids)
-            run = sent[at:at + DECODE_RUN]
-            lengths = array("I", (h & 0xFFFFFFFF for h in run)).tobytes()
-            self._pipes[k].write(_message(_DecodeTask(run[0] >> 32, lengths)))
-            self._pipes[k].flush()
-            replies.append(loop.run_in_executor(self._reply_readers[k], _read_message, self._replies[k]))
-        return _Decoding(records, handles, now_ms, replies)
+        return cls(pids, [os.fdopen(write_fd, "wb") for _, write_fd in ends])
 
     def _feed(self, k: int) -> None:
         pipe = self._pipes[k]
@@ -726,7 +585,8 @@ class _WriterPool:
                                               name=f"claimline-rebuild-feed-{k}") for k in range(used)]
             for thread in self._threads:
                 thread.start()
-        message = _message(chunk)
+        payload = pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL)
+        message = len(payload).to_bytes(8, "little") + payload
         try:
             self._queue.put_nowait(message)
         except queue.Full:
@@ -741,11 +601,9 @@ class _WriterPool:
             await loop.run_in_executor(None, self._queue.put, None)
         for thread in self._threads:
             await loop.run_in_executor(None, thread.join)
-        for pipe in (*self._pipes, *self._replies):
+        for pipe in self._pipes:
             with contextlib.suppress(OSError):
                 pipe.close()
-        for reader in self._reply_readers:
-            reader.shutdown(wait=False)
         self._finished = sum([not await _exited_cleanly(pid) for pid in self._pids])
         return self._finished
 

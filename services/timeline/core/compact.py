@@ -35,7 +35,7 @@ from services.timeline.core.grouping import (
     resolve_keys,
 )
 
-__all__ = ["CompactFold", "DocumentSpill", "EventKeys", "Held", "MarkerKeys", "fold_keys"]
+__all__ = ["CompactFold", "DocumentSpill", "Held"]
 
 
 class DocumentSpill:
@@ -102,32 +102,6 @@ class Held(NamedTuple):
     document: bytes | int
 
 
-class EventKeys(NamedTuple):
-    """What the fold decides an event's fate by: a rebuild's decoding processes send this
-    instead of the event, whose document the fold already has (`key`: `key_from_parts(parts)`)."""
-
-    event_id: str
-    article: str
-    extractor_version: str
-    parts: KeyParts
-    key: str
-
-
-class MarkerKeys(NamedTuple):
-    """What the fold needs of an `ArticleExtracted` marker."""
-
-    article: str
-    extractor_version: str
-
-
-def fold_keys(record: Event | ArticleExtracted) -> EventKeys | MarkerKeys:
-    """The part of a decoded record the fold decides by."""
-    if isinstance(record, ArticleExtracted):
-        return MarkerKeys(record.article, record.extractor_version)
-    parts = entry_key_parts(record)
-    return EventKeys(record.event_id, record.article, record.extractor_version, parts, key_from_parts(parts))
-
-
 class CompactFold:
     """`fold_state` over (record, document) pairs, holding documents instead of events (or,
     with `spill`, their places in a file). Strings that many events share (articles,
@@ -151,7 +125,9 @@ class CompactFold:
 
     def document(self, held: Held) -> bytes:
         """The document of a held event."""
-        return self._document_of(held.document)
+        if self.spill is None:
+            return held.document  # type: ignore[return-value]
+        return self.spill.get(held.document)  # type: ignore[arg-type]
 
     def _remove(self, held: Held) -> None:
         del self.held[held.event_id]
@@ -171,60 +147,44 @@ class CompactFold:
 
     def apply(self, record: Event | ArticleExtracted, document: bytes | None) -> bool:
         """Fold one record in (`document`: the bytes an event was decoded from; a marker's is
-        not kept). True when the record is an event the fold now holds (this copy of its id)."""
+        not kept). The same decisions as `fold._apply_into`, in the same order. True when the
+        record is an event the fold now holds (this copy of its id)."""
         if isinstance(record, ArticleExtracted):
-            return self.apply_keys(fold_keys(record), None)
-        if document is None:
-            raise ValueError(f"event {record.event_id}: a compact fold keeps the document of every event")
-        return self.apply_keys(fold_keys(record), document if self.spill is None else self.spill.put(document),
-                               record)
-
-    def apply_keys(self, record: EventKeys | MarkerKeys, kept: bytes | int | None,
-                   event: Event | None = None) -> bool:
-        """`apply` by what the fold decides by (`kept`: an event's document, or with a spill
-        its handle there; `event`: the event, when the caller has it decoded). The same
-        decisions as `fold._apply_into`, in the same order. Only a second copy of an event
-        id needs the events themselves, to rank the two: they are decoded from their
-        documents then, which only a re-published article costs."""
-        if isinstance(record, MarkerKeys):
             current = self.article_versions.get(record.article)
             if current is not None and _version_rank(record.extractor_version) <= _version_rank(current):
                 return False
             self._drop_article(record.article)
             self.article_versions[self._share(record.article)] = self._share(record.extractor_version)
             return False
-        if kept is None:
+        if document is None:
             raise ValueError(f"event {record.event_id}: a compact fold keeps the document of every event")
         current = self.article_versions.get(record.article)
         if current is not None and _version_rank(record.extractor_version) < _version_rank(current):
             return False
         newer = current is None or _version_rank(record.extractor_version) > _version_rank(current)
         held = self.held.get(record.event_id)
-        if held is not None:
-            event = event if event is not None else parse_event(self._document_of(kept))
-            if not newer:
-                old = parse_event(self.document(held))
-                if old == event or _event_rank(old) >= _event_rank(event):
-                    return False
+        if held is not None and not newer:
+            old = parse_event(self.document(held))
+            if old == record or _event_rank(old) >= _event_rank(record):
+                return False
         if current is not None and newer:
             self._drop_article(record.article)
         article = self._share(record.article)
         if newer:
             self.article_versions[article] = self._share(record.extractor_version)
         held = self.held.get(record.event_id)
-        if held is None or _event_rank(event) > _event_rank(parse_event(self.document(held))):  # type: ignore[arg-type]
+        if held is None or _event_rank(record) > _event_rank(parse_event(self.document(held))):
             if held is not None:
                 self._remove(held)
-            key = self._share(record.key)
-            self._parts.setdefault(key, record.parts)
+            parts = entry_key_parts(record)
+            key = self._share(key_from_parts(parts))
+            self._parts.setdefault(key, parts)
+            kept = document if self.spill is None else self.spill.put(document)
             self.held[record.event_id] = Held(record.event_id, article, key, kept)
             self._by_key.setdefault(key, set()).add(record.event_id)
             self._by_article.setdefault(article, set()).add(record.event_id)
             return True
         return False
-
-    def _document_of(self, kept: bytes | int) -> bytes:
-        return kept if isinstance(kept, bytes) else self.spill.get(kept)  # type: ignore[union-attr]
 
     def by_key(self) -> dict[str, frozenset[str]]:
         """Event ids by their own key (`FoldState.by_key`)."""
