@@ -955,7 +955,8 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         actor = obj  # 'destroyed five Ukrainian drones': a Ukrainian strike was stopped
     elif rule.actor == "object_opponent":
         # 'Ukraine's forces were driven out of the Kursk region': the other side took it
-        actor = _opponent_party(res, obj.code) if obj is not None else None
+        driven = obj or _pronoun_party(f, a.object, t, res, rl, state)  # 'its troops were forced out'
+        actor = _opponent_party(res, driven.code) if driven is not None else None
         if obj is not None and subj is not None and subj.code != obj.code:
             actor = subj  # 'Russian troops drove Ukrainian forces out of Sudzha'
     elif rule.actor == "self":
@@ -1976,6 +1977,22 @@ def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules) -> 
     return p
 
 
+def _civilians_side(f: Facts, res: Resources, rl: Rules) -> PartyMention | None:
+    """Whose civilians a toll with no side counts ('12,000 civilians have been killed in Ukraine',
+    'Russia's war has resulted in the deaths of 10,000 civilians'): the warring side whose
+    country the sentence places them in, else the other side of the one whose war it names."""
+    war = rl.noise["off_topic"]["war_parties"]
+    places = [(pl.name, pl.place, True) for pl in f.places.values()]
+    code = _ground_party(places, _countries(res, war))
+    if code is not None:
+        return PartyMention.implied(code)
+    g = f.g
+    waged = [p.code for j, p in f.parties.items() if p.code in war and g.tokens[j].head >= 0
+             and g.tokens[g.tokens[j].head].lemma in rl.classes["resisted"] | {"war"}]
+    other = _opponent(res, waged[0]) if waged else None
+    return PartyMention.implied(other) if other else None
+
+
 def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, found: list[Mention]) -> list[Mention]:
     """Casualty figures make casualty events of their own ('3,000 North Korean soldiers killed')."""
     g = f.g
@@ -2016,6 +2033,8 @@ def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, f
             party = PartyMention.implied(last[0])
         else:
             party = _casualty_party(f, qi, head, res, rl)
+        if party is None and kind == "civilians_killed":
+            party = _civilians_side(f, res, rl)
         if party is None:
             continue
         last = (party.code, kind)

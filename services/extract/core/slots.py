@@ -375,6 +375,10 @@ def arguments(g: Graph, t: int, measures: frozenset[str] = frozenset()) -> Args:
                 a.governor = gov
                 if place.dep in ("obj", "xcomp", "obl"):
                     a.subject = [s for s in g.kids(gov, "nsubj") if s not in (t, place.i)] or _inherited_subject(g, gov)
+                    if head.dep == "acl:relcl" and head.head >= 0:
+                        # 'soldiers who are conducting offensive actions': the pronoun stands for the
+                        # people it hangs off ('which' of things names no doer)
+                        a.subject = [head.head if g.tokens[s].lemma == "who" else s for s in a.subject]
                     a.manner = place.dep == "obl" and g.case_of(place.i) in ("in", "during", "through", "since", "with",
                                                                              "amid")
                     a.agent += [o for o in g.kids(gov, "obl") if g.case_of(o) == "by"]
