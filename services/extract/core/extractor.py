@@ -911,6 +911,12 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     if rule.type == "territory_claimed" and any(
             g.tokens[o].lemma == "part" and not any(g.case_of(c) == "of" for c in g.kids(o, "nmod")) for o in a.object):
         return None  # 'have taken part in the fighting': no ground taken without 'part of' a place
+    if rule.id == "offensive.push-into" and any(g.case_of(o) == "for" for o in g.kids(t, "obl")):
+        return None  # 'the US pushes for an end to the invasion of Ukraine': pressing a demand
+    if rule.type == "troops_deployed" and tok.lemma in ("concentrate", "focus") and not a.object and any(
+            g.case_of(c) == "on" or any(g.tokens[k].lemma == "on" for k in g.kids(c, "mark"))
+            for c in g.kids(t, "obl", "advcl")):
+        return None  # 'Russian forces are concentrating on capturing Donbas': their aim, not a massing
     if rule.type == "offensive_launched" and tok.is_verb:
         # 'areas where Ukrainian and Russian soldiers are fighting': both sides fight, neither attacks
         sides = {c for h in a.subject for c in phrase_parties(f, h)}
@@ -964,10 +970,11 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         actor = next((f.parties[j] for j in g.subtree(t) if j in f.parties), None)
     elif rule.actor == "casualty":
         # who kills or captures does not suffer: 'Ukrainian forces have taken 2,000 prisoners'
-        inflicted = tok.lemma in ("kill", "eliminate", "wound", "injure", "capture") or (
+        inflicted = tok.lemma in ("kill", "eliminate", "wound", "injure", "capture", "inflict") or (
             tok.lemma == "take" and has_class(f, a.object, "prisoner", rl))
         active = not g.kids(t, "nsubj:pass")
-        troops = _troop_heads(f, a.object + ([] if inflicted and active else a.subject), rl)
+        on = [o for o in a.oblique if g.case_of(o) in ("on", "upon", "among")]  # 'inflicted losses on Russian forces'
+        troops = _troop_heads(f, on + a.object + ([] if inflicted and active else a.subject), rl)
         actor = _party(f, troops, res)
         if actor is None and inflicted and subj is not None:
             code = _opponent(res, subj.code)
@@ -984,6 +991,10 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             subj = None  # 'Russia struggled to respond to the incursion': not Russia's incursion
         if not tok.is_verb and rule.type == "strike" and gov_lemma in rl.classes["witness_verbs"] and mod is None:
             subj = None  # 'Ukrainian officials reported fresh missile strikes': who told, not who struck
+        if not tok.is_verb and rule.type == "strike" and gov_lemma in rl.classes["intercept_verbs"] \
+                and mod is None and subj is not None:
+            # 'Russian air defences repelled an attack by eight drones': the other side struck
+            subj = _opponent_party(res, subj.code)
         if (tok.is_verb and tok.pos == "VBG" and rule.type == "strike" and tok.head >= 0 and mod is None
                 and g.tokens[tok.head].lemma in rl.classes["witness_verbs"] and not g.kids(t, "nsubj", "obj")):
             subj = None  # the same told with a bare gerund: 'Ukrainian officials reported shelling in the region'
@@ -1021,7 +1032,9 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         if actor is None and not tok.is_verb and rule.type in ("diplomacy", "military_aid"):
             # ('talks with Russia', 'aid from Germany'; not the country a place lies in: 'at Ramstein
             # Air Base, Germany')
-            actor = _party(f, [o for o in a.oblique if g.case_of(o) not in ("at", "in", "on", "near")], res)
+            # (who confirmed or reported it is no party to it: 'the delivery, confirmed by the US')
+            actor = _party(f, [o for o in a.oblique if g.case_of(o) not in ("at", "in", "on", "near")
+                               and g.tokens[o].lemma not in rl.attribution_verbs], res)
         officials = bool(a.subject) and all(
             g.tokens[s_].lemma in rl.speakers and any(g.tokens[d].lemma == "the" for d in g.kids(s_, "det"))
             for s_ in a.subject)
@@ -1042,10 +1055,22 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     if actor is None and rule.type == "offensive_repelled" and obj is not None and any(
             g.tokens[o].dep == "nsubj:pass" for o in a.object):
         actor = _opponent_party(res, obj.code)  # 'Russian forces were pushed back from Kyiv': by the other side
+    if actor is None and rule.type == "territory_claimed" and tok.lemma == "fall" and not tok.is_verb:
+        # 'the fall of Vuhledar': a town falls to the side at war with the one whose country it is in
+        fallen = [(pl.name, pl.place, True) for o in a.object for pl in phrase_places(f, o)]
+        side = _ground_party(fallen, _countries(res, rl.noise["off_topic"]["war_parties"]), skip_countries=True)
+        actor = _opponent_party(res, side)
     if actor is None and rule.type == "territory_claimed" and tok.is_verb and g.kids(t, "nsubj:pass"):
         # 'the village has been liberated from Ukrainian forces': taken by the other side
         held_by = _party(f, [o for o in a.oblique if g.case_of(o) == "from"], res)
         actor = _opponent_party(res, held_by.code) if held_by is not None else None
+        takers = [p.actor for p in state.previous
+                  if p.type == "territory_claimed" and p.actor and p.change == rule.change]
+        if actor is None and takers and any(g.tokens[d].lemma in ("the", "this", "that")
+                                            for s_ in g.kids(t, "nsubj:pass") for d in g.kids(s_, "det")):
+            # 'Russia said it had captured Toretsk. Ukraine denied the city had been captured.':
+            # the ground the sentence before told of, taken by the side it named
+            actor = PartyMention.implied(takers[-1])
     if rule.type == "military_aid":
         _aid_parties(f, t, a, m, actor, subj, mod, obj, res, rl, state)
     elif actor is not None:
@@ -1059,6 +1084,15 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     if rule.type == "territory_claimed" and a.object and all(
             o in f.places and _own_country(f.places[o].place, res, m.actor) for o in a.object):
         return None  # a side does not take its own country: 'Ukraine, which has been recovered by Ukraine'
+    if rule.type == "diplomacy" and tok.is_verb and tok.lemma in ("visit", "travel", "fly", "tour"):
+        # a leader visiting a place at home meets no other side: 'Putin visited the Kursk region'
+        partner_idx = role_tokens(g, a, "partner")
+        others = [j for j in partner_idx if j in f.parties and f.parties[j].code != m.actor]
+        places = [f.places[j].place for j in partner_idx if j in f.places]
+        home = res.parties.get(m.actor) if m.actor else None
+        if not others and places and home is not None and all(p is not None and p.country == home.country
+                                                             for p in places):
+            return None
     # partners and the other side
     # Partners act with the actor: other parties of the phrase the actor was named in ('Russian
     # and North Korean troops'), not every party of the clause ('Russian and North Korean
@@ -1630,8 +1664,11 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
             aim = rl.noise["aim"]
             carried_out = (m.type in aim["past_attempt_types"] and gov.pos == "VBD"
                            and gov.lemma in aim["past_attempt_governors"])  # 'sought to destroy', last winter
+            # 'has been pressing to capture Pokrovsk': an attempt under way, not a plan ('pressed
+            # Kyiv to accept' is)
+            attempt = gov.lemma == "press" and not g.kids(gov.i, "obj")
             if (gov.lemma in rl.expect_verbs or gov.lemma in rl.expect_adjectives) \
-                    and not _achieved(g, jt.head, rl) and not carried_out:
+                    and not _achieved(g, jt.head, rl) and not carried_out and not attempt:
                 modality = _stronger(modality, "expected")
     # estimated figures
     for q in m.quantities:
@@ -2020,8 +2057,10 @@ def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, f
             continue
         tok = g.tokens[qi]
         head = tok.head if tok.dep in ("nummod", "det", "amod", "quantmod") and tok.head >= 0 else qi
-        if kind == "captured" and any(m.type == "diplomacy" and m.rule == "diplomacy.exchange" for m in found):
-            continue  # 'exchanged 150 prisoners each': the swap, not a tally of prisoners taken
+        if any(m.type == "diplomacy" and m.rule == "diplomacy.exchange" for m in found):
+            # 'exchanged 150 prisoners each', 'and will hand over 23 badly wounded soldiers': the
+            # swap, not a tally of prisoners taken or of a side's wounded
+            continue
         claimant = None
         party: PartyMention | None
         if head0 >= 0 and g.tokens[head0].lemma in rl.attribution_nouns:

@@ -745,6 +745,36 @@ def _reattach_money(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _reattach_by_gerunds(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: 'Iran has helped Russia by providing hundreds of drones' comes
+    back with 'by' as an adverb and 'providing' its bare dependent, or ('by supplying artillery
+    shells') with the gerund as an adjective of its own object. A gerund right after 'by' is a
+    clause of means on the nearest verb above it: 'by' its marker, what follows its object."""
+    out = list(tokens)
+    for by in tokens:
+        if by.lemma != "by" or by.i + 1 >= len(tokens) or by.head < 0:
+            continue
+        ger = tokens[by.i + 1]
+        if ger.pos != "VBG":
+            continue
+        if ger.head == by.i and ger.dep == "dep":  # 'by' an adverb, the gerund its dependent
+            obj = None
+        elif by.dep == "case" and ger.dep == "amod" and ger.head == by.head:  # 'by supplying shells'
+            obj = tokens[by.head]
+        else:
+            continue
+        verb = tokens[by.head] if obj is None else tokens[obj.i]
+        while not verb.is_verb and verb.head >= 0:
+            verb = tokens[verb.head]
+        if not verb.is_verb or verb.i > by.i:
+            continue
+        out[ger.i] = ger._replace(head=verb.i, dep="advcl", base="advcl")
+        out[by.i] = by._replace(head=ger.i, dep="mark", base="mark")
+        if obj is not None:
+            out[obj.i] = obj._replace(head=ger.i, dep="obj", base="obj")
+    return out
+
+
 def _reattach_swallowed_speech_tags(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: 'Washington will send Kyiv an additional $988 million in
     weapons, the Defense Department said on Saturday' comes back with 'said' as the object of
@@ -884,4 +914,4 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_dangling_tags, _reattach_clausal_subject_tags,
     _reattach_tag_obliques, _reattach_swallowed_speech_tags, _reattach_bare_relatives,
     _reattach_small_clause_objects, _reattach_participle_clause_subjects, _reattach_year_subjects,
-    _reattach_phrasal_objects, _reattach_approximate_objects, _reattach_money)
+    _reattach_phrasal_objects, _reattach_approximate_objects, _reattach_money, _reattach_by_gerunds)
