@@ -1401,6 +1401,9 @@ def _pronoun_party(f: Facts, heads: list[int], t: int, res: Resources, rl: Rules
                     return named[-1]
             earlier = [s for v in g.tokens if v.i < j for s in g.kids(v.i, "nsubj") if s < j and s not in g.phrase(h)]
             for s_ in reversed(earlier):
+                clause = g.tokens[g.tokens[s_].head]
+                if g.tokens[s_].lemma in ("which", "who", "that") and clause.dep == "acl:relcl":
+                    s_ = clause.head  # 'Russia, which launched its full invasion': the name it stands for
                 p = phrase_party(f, s_, res)
                 if p is not None and not (thing and p.form == "person"):
                     return p
@@ -1654,7 +1657,10 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
             and not any(g.tokens[x].word.lower() == "had" for x in g.kids(clause, "aux")):
         modality = _stronger(modality, "expected")  # ('the forces had to retreat': they did)
     # a fact talked about keeps its own modality ('a meeting requested to discuss the transfer')
-    governors = [] if _talked_about(g, t, clause, rl) else [clause] + ([a.governor] if a.governor is not None else [])
+    # so does what a plan is dated after ('will accelerate its advance after the fall of Kurakhove')
+    dated_after = g.tokens[t].is_noun and g.case_of(t) in ("after", "since", "following")
+    governors = [] if _talked_about(g, t, clause, rl) or dated_after else (
+        [clause] + ([a.governor] if a.governor is not None else []))
     for j in governors:
         if any(g.tokens[x].lemma in rl.modals or g.tokens[x].word.lower() in rl.modals for x in g.kids(j, "aux")):
             modality = _stronger(modality, "expected")

@@ -520,16 +520,20 @@ def _reattach_dangling_tags(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: a speech tag after its clause left as a bare dependent. In
     'have retreated from the town of Vuhledar, Ukraine's military said' the speaker comes back as
     an apposition of 'Vuhledar' and 'said' has no subject; in 'lost control of the village of
-    Pishchane, a military spokesman said' the tag hangs off 'village'. A verb of saying in a bare
-    relation, whose speaker (its subject, or an apposition) stands between a comma and it, is a
-    tag on the sentence's main clause."""
+    Pishchane, a military spokesman said' the tag hangs off 'village' (as a bare relation, or as a
+    relative clause with no relative word: 'liberated the settlements of Melovoy, Podol and Sudzha,
+    the defence ministry said'). A verb of saying in such a relation, whose speaker (its subject,
+    or an apposition) stands between a comma and it, is a tag on the sentence's main clause."""
     out = list(tokens)
     kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
     for v in tokens:
-        if v.lemma not in _REPORTING or not v.is_verb or v.dep != "dep" or v.head < 0:
+        if v.lemma not in _REPORTING or not v.is_verb or v.dep not in ("dep", "acl:relcl") or v.head < 0:
             continue
         if not kids_of:
             kids_of = _children(tokens)
+        if v.dep == "acl:relcl" and any(k.pos in ("WDT", "WP") or k.lemma == "that" for k in kids_of[v.i]):
+            continue  # a true relative: 'the claims which the ministry said ...'
+
         subj = next((k for k in kids_of[v.i] if k.base == "nsubj" and k.i < v.i), None)
         speaker = subj if subj is not None else next(
             (t for t in reversed(tokens[:v.i]) if t.dep == "appos" and max(_span(tokens, t.i)) == v.i - 1), None)
@@ -775,6 +779,27 @@ def _reattach_by_gerunds(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _reattach_relatives_to_names(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: in 'talks with Russia, which launched its full invasion in
+    2022' the relative clause comes back on 'talks'. A relative clause opened by 'which' or 'who'
+    right after a comma that follows a proper name inside the noun phrase it hangs on is about
+    that name."""
+    out = list(tokens)
+    for v in tokens:
+        if v.dep != "acl:relcl" or v.head < 0:
+            continue
+        rel = next((t for t in tokens[:v.i] if t.head == v.i and t.lemma in ("which", "who")), None)
+        if rel is None or rel.i < 2 or tokens[rel.i - 1].pos != ",":
+            continue
+        name = tokens[rel.i - 2]
+        if name.pos != "NNP" or name.i == v.head or v.head not in _ancestors(tokens, name.i):
+            continue
+        while name.dep in ("flat", "compound") and name.head > name.i:
+            name = tokens[name.head]
+        out[v.i] = v._replace(head=name.i)
+    return out
+
+
 def _reattach_swallowed_speech_tags(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: 'Washington will send Kyiv an additional $988 million in
     weapons, the Defense Department said on Saturday' comes back with 'said' as the object of
@@ -908,7 +933,7 @@ def _reattach_reported_conjuncts(tokens: list[Token]) -> list[Token]:
 # subject the clause-subject repair has restored).
 _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _retag_nouns, _retag_quoted_verbs, _reattach_gerunds, _reattach_ranges, _reattach_place_appositions,
-    _reattach_reduced_relatives,
+    _reattach_reduced_relatives, _reattach_relatives_to_names,
     _reattach_clause_subjects, _reattach_purpose_relatives, _reattach_listed_subjects,
     _reattach_reported_conjuncts, _reattach_listed_participles, _reattach_speech_tags,
     _reattach_dangling_tags, _reattach_clausal_subject_tags,

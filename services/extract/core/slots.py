@@ -403,6 +403,8 @@ def _inherited_subject(g: Graph, t: int) -> list[int]:
                             and not (tok.dep == "dep" and tok.pos == "VBG")):
             return []  # (a participle the parser leaves as a bare dependent: '..., providing weapons')
         j = tok.head
+        if tok.dep == "acl" and tok.pos == "VBG" and g.tokens[j].is_noun and g.case_of(j) == "with":
+            return [j]  # 'with Russian forces launching 56 attacks': the noun does it
         if tok.dep == "xcomp" and g.kids(j, "obj"):
             return g.kids(j, "obj")  # 'urged Russia to accept a ceasefire': Russia would accept
         if tok.pos == "VBG" and tok.dep in ("advcl", "acl") and g.kids(j, "obj") and any(
