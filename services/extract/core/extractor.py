@@ -316,7 +316,13 @@ def _remember_speaker(f: Facts, rl: Rules, state: ArticleState, res: Resources) 
                 if g.tokens[s].lemma in rl.pronouns:
                     continue
                 p = phrase_party(f, s, res)
-                state.last_speaker = (p.code if p else None, speaker_name(g, s))
+                code = p.code if p else None
+                if code is None and state.last_speaker and any(
+                        g.tokens[d].lemma == "the" for d in g.kids(s, "det")) and any(
+                        in_words(g.tokens[j], rl.speakers) for j in g.phrase(s)):
+                    # 'the ministry said' after 'Russia's defence ministry said': the same speaker
+                    code = state.last_speaker[0]
+                state.last_speaker = (code, speaker_name(g, s))
 
 
 def _triggers(g: Graph, rl: Rules) -> list[tuple[int, TriggerRule]]:
@@ -1055,11 +1061,18 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     if actor is None and rule.type == "offensive_repelled" and obj is not None and any(
             g.tokens[o].dep == "nsubj:pass" for o in a.object):
         actor = _opponent_party(res, obj.code)  # 'Russian forces were pushed back from Kyiv': by the other side
-    if actor is None and rule.type == "territory_claimed" and tok.lemma == "fall" and not tok.is_verb:
-        # 'the fall of Vuhledar': a town falls to the side at war with the one whose country it is in
-        fallen = [(pl.name, pl.place, True) for o in a.object for pl in phrase_places(f, o)]
-        side = _ground_party(fallen, _countries(res, rl.noise["off_topic"]["war_parties"]), skip_countries=True)
-        actor = _opponent_party(res, side)
+    if actor is None and rule.type == "territory_claimed" and not tok.is_verb and tok.lemma in (
+            "fall", "capture", "seizure", "liberation", "recapture"):
+        # 'the fall of Vuhledar', 'the capture of Luhansk': taken by the side at war with the one
+        # whose country it is in; 'the liberation of Kherson': by the side whose country it is
+        taken = [(pl.name, pl.place, True) for o in a.object for pl in phrase_places(f, o)]
+        side = _ground_party(taken, _countries(res, rl.noise["off_topic"]["war_parties"]), skip_countries=True)
+        # (a 'liberation' in quotation marks is a side's word for its capture: no doer told)
+        quoted = any(g.tokens[j].pos in ("``", "''") or g.tokens[j].word in ("'", '"', "‘", "“")
+                     for j in range(max(0, t - 2), t))
+        if side is not None and not quoted:
+            actor = PartyMention.implied(side) if tok.lemma in ("liberation", "recapture") \
+                else _opponent_party(res, side)
     if actor is None and rule.type == "territory_claimed" and tok.is_verb and g.kids(t, "nsubj:pass"):
         # 'the village has been liberated from Ukrainian forces': taken by the other side
         held_by = _party(f, [o for o in a.oblique if g.case_of(o) == "from"], res)
@@ -1547,6 +1560,8 @@ def _talked_about(g: Graph, t: int, clause: int, rl: Rules) -> bool:
 
 def _attempted(g: Graph, t: int, rl: Rules) -> bool:
     tok = g.tokens[t]
+    if tok.dep == "conj" and tok.head >= 0 and g.tokens[tok.head].dep == "xcomp":
+        tok = g.tokens[tok.head]  # 'trying to break through the fortifications and occupy Avdiivka'
     # 'continues to attempt to take ground', 'to try and take ground'
     return tok.dep in ("xcomp", "conj") and tok.head >= 0 and g.tokens[tok.head].lemma in rl.classes["attempt_verbs"]
 
@@ -1684,7 +1699,7 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
     # a negated support verb negates its noun ('did not launch an offensive'); another negated
     # verb does not ('China has never condemned Russia's invasion')
     support = clause != t and g.tokens[clause].lemma in rl.classes["support_verbs"]
-    if _negated(g, t, rl) or (support and _negated(g, clause, rl)):
+    if _negated(g, t, rl) or (support and _negated(g, clause, rl, trigger=t)):
         modality = "denied"
     m.modality = modality
 
@@ -1755,13 +1770,18 @@ def _stronger(a: str, b: str) -> str:
 _FOCUS_WORDS = frozenset({"just", "only", "merely", "simply", "solely"})
 
 
-def _negated(g: Graph, i: int, rl: Rules) -> bool:
+def _negated(g: Graph, i: int, rl: Rules, trigger: int | None = None) -> bool:
+    """The verb or noun is negated; with `trigger`, a verb is negated through its object only
+    when that object is the trigger ('launched no offensive', not 'strikes are having no effect')."""
     def negative(c: int) -> bool:
         if c + 1 < len(g.tokens) and g.tokens[c + 1].word.lower() in _FOCUS_WORDS:
             return False  # 'weapons that not just we have provided': not only us, still provided
         return g.tokens[c].lemma in rl.negations or g.tokens[c].word.lower() in rl.negations
     if any(negative(c) for c in g.kids(i, "advmod", "det", "neg", "cc:preconj")):
         return True
+    if g.tokens[i].is_verb and any(g.tokens[d].lemma == "no" for o in g.kids(i, "obj", "nsubj:pass")
+                                   if trigger is None or o == trigger for d in g.kids(o, "det")):
+        return True  # 'Russian troops suffered no casualties', 'no agreement was reached'
     # a negated subject negates its verb: 'neither Moscow nor Pyongyang has confirmed'
     return g.tokens[i].is_verb and any(negative(c) for s_ in g.kids(i, "nsubj") for c in g.kids(s_, "cc:preconj"))
 
@@ -1817,8 +1837,9 @@ def _not_places(f: Facts, event_type: str, movement: str | None, trigger: int) -
         head = j
         while g.tokens[head].dep == "conj" and g.tokens[head].head >= 0:
             head = g.tokens[head].head
-        party_cases = ("by", "between") if event_type == "territory_claimed" or movement == "withdrawn" \
-            else ("by", "from", "between")  # (regained or withdrawn 'from Kyiv' is at Kyiv)
+        # ('a major gain for Moscow': who gains, not where)
+        party_cases = ("by", "between", "for") if event_type == "territory_claimed" or movement == "withdrawn" \
+            else ("by", "from", "between", "for")  # (regained or withdrawn 'from Kyiv' is at Kyiv)
         acting = (j in f.parties and tok.dep in ("nsubj", "nmod:poss", "obl:agent")) or (
             j in f.parties and g.tokens[head].dep.startswith(("obl", "nmod")) and g.case_of(head) in party_cases) or (
             # 'support from Pyongyang': a source hanging on another noun is a party, whatever the event

@@ -698,11 +698,14 @@ def _reattach_approximate_objects(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: 'have recaptured about two-thirds of the territory' comes
     back with 'about' as a preposition and 'thirds' as an oblique. A figure after 'about' or
     'around', right after a verb that has no object, is that verb's object ('about' its adverb);
-    so is a share named by a word ('controls about a fifth of Ukraine')."""
+    so is a share named by a word ('controls about a fifth of Ukraine'), and a figure after 'up
+    to' ('has deployed up to 40,000 troops')."""
     out = list(tokens)
     kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
     for case in tokens:
-        if case.dep != "case" or case.lemma not in ("about", "around") or case.head < 0:
+        up_to = case.lemma == "to" and case.i > 0 and tokens[case.i - 1].lemma == "up" \
+            and tokens[case.i - 1].dep in ("compound:prt", "advmod")  # 'deployed up to 40,000 troops'
+        if case.dep != "case" or not (case.lemma in ("about", "around") or up_to) or case.head < 0:
             continue
         n = tokens[case.head]
         if n.dep != "obl" or n.head < 0 or n.i < 2:
@@ -719,6 +722,9 @@ def _reattach_approximate_objects(tokens: list[Token]) -> list[Token]:
             continue
         out[n.i] = n._replace(dep="obj", base="obj")
         out[case.i] = case._replace(dep="advmod", base="advmod")
+        if up_to:
+            up = tokens[case.i - 1]
+            out[up.i] = up._replace(head=case.i, dep="advmod", base="advmod")
     return out
 
 
