@@ -437,6 +437,18 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
             # 'troops are present in the border region and are engaged in combat': a state of the
             # troops there, told as their deployment ('have engaged in combat' is an offensive)
             m.type, m.movement = "troops_deployed", "deployed"
+        if m.type == "offensive_launched" and g.tokens[t].lemma == "advance" and any(
+                q["kind"] in ("area_km2", "area_sq_mi") for q in m.quantities):
+            # 'its forces advanced nearly two square kilometers': ground taken, measured
+            m.type, m.change = "territory_claimed", "captured"
+        if (m.type == "troops_deployed" and g.tokens[t].lemma == "enter" and m.actor
+                and not any(g.tokens[x].lemma in rl.modals or g.tokens[x].lemma == "will" for x in g.kids(t, "aux"))
+                and _ground_party(m.locations, _countries(res, rl.noise["off_topic"]["war_parties"]),
+                                  skip_countries=False) == _opponent(res, m.actor)):
+            # 'Russian forces have entered the Dnipropetrovsk region': troops entering the enemy's
+            # ground attack it ('North Korean troops began entering Russia' is their deployment, and so
+            # is a plan to enter: 'Russian troops will now enter these regions' as 'peacekeepers')
+            m.type, m.movement = "offensive_launched", None
         if m.change == "captured" and g.tokens[t].lemma in rl.classes["holding_verbs"] and _ongoing(g, t):
             m.change = "controls"  # 'Ukrainian forces have occupied large parts of Kursk': they hold them
         if rule.id.startswith("diplomacy.position"):
@@ -2034,6 +2046,13 @@ def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules) -> 
             return _party(f, g.kids(up, "nsubj"), res)
     if p and lemma in ("lose", "suffer", "sustain", "incur"):
         return p
+    if p is None and lemma in ("lose", "suffer", "sustain", "incur") and any(
+            g.tokens[s_].lemma in ("enemy", "adversary", "opponent") for s_ in g.kids(gov, "nsubj")):
+        # 'The enemy lost up to 540 troops, Russia's defence ministry said': the speaker's enemy
+        for at in attributions(g, gov, rl):
+            speaker = phrase_party(f, at.claimant, res) if at.claimant is not None else None
+            if speaker is not None:
+                return _opponent_party(res, speaker.code)
     if p and lemma in ("kill", "eliminate", "wound", "injure", "capture"):
         return _opponent_party(res, p.code)
     if p and lemma in ("take", "hold") and in_words(g.tokens[head], rl.classes["prisoner"]):

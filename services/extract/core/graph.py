@@ -138,10 +138,9 @@ class Graph:
             j = self.token_at(a)
             return j
         inside = set(idx)
-        for i in idx:
-            if self.tokens[i].head not in inside:
-                return i
-        return idx[-1]
+        heads = [i for i in idx if self.tokens[i].head not in inside]
+        # 'up to 540': the parser may hang 'to' and '540' apart on the noun; the number heads
+        return next((i for i in heads if self.tokens[i].pos == "CD"), heads[0]) if heads else idx[-1]
 
 
 # --- repairs of known parser errors --------------------------------------------------------
