@@ -929,6 +929,10 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     if rule.type == "territory_claimed" and any(
             g.tokens[o].lemma == "part" and not any(g.case_of(c) == "of" for c in g.kids(o, "nmod")) for o in a.object):
         return None  # 'have taken part in the fighting': no ground taken without 'part of' a place
+    if rule.type == "troops_deployed" and any(
+            g.tokens[o].lemma == "line" and g.case_of(o) == "in"
+            and any(g.case_of(k) == "with" for k in g.kids(o, "nmod")) for o in [t, *g.kids(t, "obl")]):
+        return None  # 'the claim ... of the Ukrainian armed forces is in line with estimates': an idiom
     if rule.id == "offensive.push-into" and any(g.case_of(o) == "for" for o in g.kids(t, "obl")):
         return None  # 'the US pushes for an end to the invasion of Ukraine': pressing a demand
     if rule.type == "troops_deployed" and tok.lemma in ("concentrate", "focus") and not a.object and any(

@@ -120,6 +120,9 @@ def find_quantities(text: str, res: Resources | None = None) -> list[Qty]:
         before = text[max(0, s - 12):s]
         if re.search(_MONTHS + r"\s*$", before, re.I) and not m.group("approx"):
             continue  # a date: 'August 6', 'Feb. 18'
+        if re.match(r"\s*(?:st|nd|rd|th)?\s+" + _MONTHS + r"(?:\s|,|$)", text[e:e + 16], re.I) \
+                and not m.group("approx"):
+            continue  # a date told day first: 'since 10 October', 'on 24 February'
         if re.search(r"[$€£]\s*$", before) or re.match(r"\s*(?:billion|million)?\s*(?:dollars|euros|\$)", text[e:e + 20], re.I):
             continue
         if re.match(r"-\w|\s*-\s*(?:year|day|month|week|hour|mile|kilometer|kilometre|millimeter|mm|km)\b", text[e:e + 12], re.I):

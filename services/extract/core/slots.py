@@ -481,7 +481,7 @@ def role_tokens(g: Graph, a: Args, role: str) -> list[int]:
             bases += g.kids(a.self, "nmod")
         out = []
         for base in bases:
-            for c in g.kids(base, "advcl", "acl", "xcomp", "conj"):
+            for c in g.kids(base, "advcl", "acl", "xcomp", "conj", "dep"):  # (or as a bare dependent)
                 if g.tokens[c].pos == "VBG":
                     out += g.subtree(c, frozenset({"ccomp", "parataxis"}))
         return out
