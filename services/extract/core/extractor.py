@@ -449,6 +449,12 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
             # ground attack it ('North Korean troops began entering Russia' is their deployment, and so
             # is a plan to enter: 'Russian troops will now enter these regions' as 'peacekeepers')
             m.type, m.movement = "offensive_launched", None
+        if (m.change == "regained" and g.tokens[t].lemma in ("liberate", "liberation") and m.actor
+                and _ground_party(m.locations, _countries(res, rl.noise["off_topic"]["war_parties"]),
+                                  skip_countries=True) == _opponent(res, m.actor)):
+            # 'Battlegroup Tsentr liberated Zhelannoye in the Donetsk region': a side's word for
+            # taking the other side's ground
+            m.change = "captured"
         if m.change == "captured" and g.tokens[t].lemma in rl.classes["holding_verbs"] and _ongoing(g, t):
             m.change = "controls"  # 'Ukrainian forces have occupied large parts of Kursk': they hold them
         if rule.id.startswith("diplomacy.position"):
@@ -981,6 +987,13 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         actor = _party(f, to, res)
     elif rule.actor == "object_owner":
         actor = obj  # 'destroyed five Ukrainian drones': a Ukrainian strike was stopped
+        if actor is None:
+            # 'a drone was shot down in the Moscow region': whoever flies drones over a side's
+            # ground is its enemy
+            # ('launched by Russia': who launched them, not where they fell)
+            acting = _not_places(f, rule.type, None, t)
+            over = [(pl.name, pl.place, True) for pl in f.places.values() if pl.name not in acting]
+            actor = _opponent_party(res, _ground_party(over, _countries(res, rl.noise["off_topic"]["war_parties"])))
     elif rule.actor == "object_opponent":
         # 'Ukraine's forces were driven out of the Kursk region': the other side took it
         driven = obj or _pronoun_party(f, a.object, t, res, rl, state)  # 'its troops were forced out'
@@ -1078,17 +1091,14 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             g.tokens[o].dep == "nsubj:pass" for o in a.object):
         actor = _opponent_party(res, obj.code)  # 'Russian forces were pushed back from Kyiv': by the other side
     if actor is None and rule.type == "territory_claimed" and not tok.is_verb and tok.lemma in (
-            "fall", "capture", "seizure", "liberation", "recapture"):
+            "fall", "capture", "seizure", "recapture"):
         # 'the fall of Vuhledar', 'the capture of Luhansk': taken by the side at war with the one
-        # whose country it is in; 'the liberation of Kherson': by the side whose country it is
+        # whose country it is in; 'the recapture of Kherson': by the side whose country it is (a
+        # 'liberation' names no doer: each side calls its captures so)
         taken = [(pl.name, pl.place, True) for o in a.object for pl in phrase_places(f, o)]
         side = _ground_party(taken, _countries(res, rl.noise["off_topic"]["war_parties"]), skip_countries=True)
-        # (a 'liberation' in quotation marks is a side's word for its capture: no doer told)
-        quoted = any(g.tokens[j].pos in ("``", "''") or g.tokens[j].word in ("'", '"', "‘", "“")
-                     for j in range(max(0, t - 2), t))
-        if side is not None and not quoted:
-            actor = PartyMention.implied(side) if tok.lemma in ("liberation", "recapture") \
-                else _opponent_party(res, side)
+        if side is not None:
+            actor = PartyMention.implied(side) if tok.lemma == "recapture" else _opponent_party(res, side)
     if actor is None and rule.type == "territory_claimed" and tok.is_verb and g.kids(t, "nsubj:pass"):
         # 'the village has been liberated from Ukrainian forces': taken by the other side
         held_by = _party(f, [o for o in a.oblique if g.case_of(o) == "from"], res)
@@ -1921,8 +1931,10 @@ def figure_kind(f: Facts, q: Qty, qi: int, rl: Rules) -> str | None:
     kinds = {k for k, ws in rl.casualty_lemmas.items() if lemmas & ws}
     if any(phrase <= lemmas for phrase in rl.death_phrases):
         kinds.add("killed")  # 'have lost their lives'
-    if head != qi and g.tokens[head].lemma in rl.classes["weapon"]:
-        kinds = set()  # 'lost 2,600 combat vehicles': equipment, not casualties
+    if head != qi and g.tokens[head].lemma in rl.classes["weapon"] | rl.classes["offensive_noun"]:
+        # 'lost 2,600 combat vehicles': equipment, not casualties; 'repelled six counterattacks,
+        # eliminating 630 troops': the attacks are counted, not the dead
+        kinds = set()
     civilian = bool(lemmas & rl.civilian_lemmas) or q.civilian
     people = civilian or bool(lemmas & rl.people_lemmas)
     if unit_kind in ("killed", "wounded", "casualties", "captured") or (
