@@ -12,6 +12,7 @@ import struct
 from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from services.timeline.core.fold import score_after, score_floor
 from services.timeline.core.model import ClaimBrief, ClaimView, Entry, ListedEntry
@@ -25,10 +26,12 @@ __all__ = [
     "LEAD_DAYS",
     "LIST_CLAIMS",
     "LONG_SPANS",
+    "EntryIndex",
     "SearchPlan",
     "claim_brief",
     "claims_known",
     "entry_as_of",
+    "entry_index",
     "entry_index_keys",
     "index_is_exact",
     "index_key_for",
@@ -83,21 +86,25 @@ def list_view(entry: Entry) -> ListedEntry:
     with its first evidence span. `claims_total` says how many claims there are and
     GET /timeline/{entry_id} gives them all in full. Pages are most of what the service
     sends, so they carry what a reader scans, not every slot of every claim."""
-    chosen, seen = [], set()
-    for claim in entry.claims:
+    # The claims are chosen by their places in the entry (an entry's claims have distinct
+    # event ids, so a place stands for its claim): no comparison of claims, and no map of
+    # every claim's place to put the few chosen back in the entry's order.
+    claims = entry.claims
+    chosen: list[int] = []
+    seen: set[tuple[str, ...]] = set()
+    for index, claim in enumerate(claims):
         key = claim.claimant_keys
         if key not in seen:
             seen.add(key)
-            chosen.append(claim)
+            chosen.append(index)
         if len(chosen) == LIST_CLAIMS:
             break
-    for claim in entry.claims:
+    for index in range(len(claims)):
         if len(chosen) == LIST_CLAIMS:
             break
-        if claim not in chosen:
-            chosen.append(claim)
-    order = {c.event_id: i for i, c in enumerate(entry.claims)}
-    shown = sorted(chosen, key=lambda c: order[c.event_id])
+        if index not in chosen:
+            chosen.append(index)
+    shown = [claims[index] for index in sorted(chosen)]
     # `articles` grows with every claim too: the list view names those of the shown claims.
     articles = tuple(a for a in entry.articles if a in {c.article for c in shown})
     fields = {**entry.__dict__, "claims": tuple(claim_brief(c) for c in shown), "articles": articles}
@@ -108,18 +115,12 @@ def words(text: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(text)}
 
 
-def _sentences(entry: Entry) -> set[str]:
-    """The entry's evidence sentences, lower-cased one by one as `q` compares them
-    (`core.query.filter_entries`: `q.lower() in sentence.lower()`)."""
-    return {evidence.sentence.lower() for claim in entry.claims for evidence in claim.evidence}
-
-
 def search_text(entry: Entry) -> bytes:
     """What a store checks `q` against on a candidate entry: the distinct lower-cased evidence
     sentences in UTF-8, separated by NUL. A needle without NUL is a substring of it exactly
     when it is one of a sentence (`needle_runs` refuses a needle with NUL), and a UTF-8
     substring of UTF-8 text always starts on a character, so a byte search answers it."""
-    return "\0".join(sorted(_sentences(entry))).encode("utf-8", "surrogatepass")
+    return entry_index(entry).text
 
 
 def word_suffixes(word: str) -> list[bytes]:
@@ -193,19 +194,14 @@ def ingest_bounds(entry: Entry) -> tuple[float, float] | None:
     """(earliest, latest) ingestion score of the entry's claims; the latest is infinite when a
     claim has no ingestion time (as_of never shows it, so the entry is never whole at any
     as_of). None when no claim has one (the entry shows at no as_of)."""
-    known = [moment_score(c.ingested_at) for c in entry.claims if c.ingested_at is not None]
-    if not known:
-        return None
-    latest = math.inf if len(known) < len(entry.claims) else max(known)
-    return min(known), latest
+    return entry_index(entry).bounds
 
 
 def time_hull(entry: Entry) -> tuple[int, int]:
     """(first start, last end) over all the entry's claims, as day ordinals: the entry's time
     built from any subset of its claims (as at an as_of) lies within it (`fold._merged_time`
     takes the earliest start and the latest end of some of the claims)."""
-    return (min(c.time.start for c in entry.claims).toordinal(),
-            max(max(c.time.end, c.time.start) for c in entry.claims).toordinal())
+    return entry_index(entry).hull
 
 
 KNOWN_TIME_STEP = struct.Struct("<dii")
@@ -220,8 +216,12 @@ def known_time_steps(entry: Entry) -> bytes:
     (`fold._merged_time`), so its time lies within the last step at or below as_of's score
     (score rounding only ever adds claims of the same score: the window can only be wider).
     A store reads the step by bisection instead of rebuilding the entry."""
-    known = sorted((moment_score(c.ingested_at), c.time.start.toordinal(), max(c.time.end, c.time.start).toordinal())
-                   for c in entry.claims if c.ingested_at is not None)
+    return entry_index(entry).known_times
+
+
+def _time_steps(known: list[tuple[float, int, int]]) -> bytes:
+    """`known_time_steps` from the (ingestion score, start, end) of the claims that have one."""
+    known.sort()
     steps: list[bytes] = []
     low = high = None
     last: tuple[int, int] | None = None
@@ -287,27 +287,73 @@ def matches(entry: Entry, query: TimelineQuery) -> bool:
 
 def entry_index_keys(entry: Entry) -> list[str]:
     """The index sets an entry belongs to (relative to the store's namespace)."""
+    return entry_index(entry).keys
+
+
+class EntryIndex(NamedTuple):
+    """What a store indexes one entry by: its index sets (`entry_index_keys`), `search_text`,
+    `time_hull`, `ingest_bounds` and `known_time_steps`. A store writing an entry needs all
+    five, and a rebuild writes every claim of the log this way: computed apart, each walked
+    every claim again (a third of a rebuild writer's indexing time went to those walks)."""
+
+    keys: list[str]
+    text: bytes
+    hull: tuple[int, int]
+    bounds: tuple[float, float] | None
+    known_times: bytes
+
+
+def entry_index(entry: Entry) -> EntryIndex:
+    """`EntryIndex` of an entry, in one pass over its claims."""
+    claims = entry.claims
+    if not claims:
+        raise ValueError(f"entry {entry.entry_id} has no claims")
+    raw_sentences: set[str] = set()
+    claimant_keys: set[tuple[str, ...]] = set()
+    known: list[tuple[float, int, int]] = []
+    first = last = claims[0].time.start.toordinal()
+    for claim in claims:
+        for evidence in claim.evidence:
+            raw_sentences.add(evidence.sentence)
+        claimant_keys.add(claim.claimant_keys)
+        time = claim.time
+        start, end = time.start.toordinal(), time.end.toordinal()
+        end = max(end, start)
+        if start < first:
+            first = start
+        if end > last:
+            last = end
+        if claim.ingested_at is not None:
+            known.append((moment_score(claim.ingested_at), start, end))
+    # Lower-cased one by one as `q` compares them (`core.query.filter_entries`:
+    # `q.lower() in sentence.lower()`); claims of one article often quote the same sentence.
+    sentences = {sentence.lower() for sentence in raw_sentences}
+    bounds = None
+    if known:
+        scores = [score for score, _, _ in known]
+        # The latest is infinite when a claim has no ingestion time (as_of never shows it, so
+        # the entry is never whole at any as_of).
+        bounds = (min(scores), math.inf if len(known) < len(entry.claims) else max(scores))
     keys = {"z:all", f"z:type:{entry.type}"}
     keys |= {f"z:actor:{p.upper()}" for p in (entry.actor, *entry.partners) if p}
     for location in entry.locations:
         keys.add(f"z:loc:{location.name.strip().lower()}")
         keys |= {f"z:loc:{token}" for token in place_tokens(location)}
-    keys |= {f"z:claimant:{k.lower()}" for claim in entry.claims for k in claim.claimant_keys}
+    keys |= {f"z:claimant:{k.lower()}" for claim_keys in claimant_keys for k in claim_keys}
     if entry.contested:
         keys.add("z:contested")
     # What a window query reads before its `from`, and one with as_of after its day (see
     # LONG_SPANS): by the hull of the claims' times, which holds the entry's time as at any as_of.
-    first, last = time_hull(entry)
     keys.update(f"z:long:{days}" for days in LONG_SPANS if last - first > days)
-    bounds = ingest_bounds(entry)
     if bounds is not None and entry.time.start.toordinal() - score_day(bounds[0]) > LEAD_DAYS:
         keys.add("z:ahead")
     # Claims of one article often quote the same sentence: tokenize each sentence once,
     # in one pass (a space between sentences cannot join two words). Words are taken from
     # the lower-cased sentences, as `q` compares them (lower-casing can change what a word
     # is: the Kelvin sign is no letter, its lower case is 'k'), so `needle_runs` holds.
-    keys.update("z:word:" + t for t in words(" ".join(_sentences(entry))))
-    return sorted(keys)
+    keys.update("z:word:" + t for t in words(" ".join(sentences)))
+    return EntryIndex(keys=sorted(keys), text="\0".join(sorted(sentences)).encode("utf-8", "surrogatepass"),
+                      hull=(first, last), bounds=bounds, known_times=_time_steps(known))
 
 
 def index_is_exact(query: TimelineQuery) -> bool:

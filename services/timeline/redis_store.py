@@ -61,6 +61,7 @@ from typing import Any, TypeVar
 import hiredis
 import redis
 import redis.asyncio as aioredis
+from pydantic import BaseModel
 from redis.exceptions import DataError, WatchError
 
 from schemas.events import Event, parse_event
@@ -69,17 +70,13 @@ from services.timeline.query import (
     SearchPlan,
     claims_known,
     entry_as_of,
-    entry_index_keys,
+    entry_index,
     index_is_exact,
     index_key_for,
-    ingest_bounds,
     ingestion_micros,
-    known_time_steps,
     list_view,
     matches,
     score_after,
-    search_text,
-    time_hull,
     word_suffixes,
 )
 from services.timeline.store import (
@@ -588,6 +585,11 @@ def _text(value: bytes | str) -> str:
 _DEFLATED = 0x78
 
 
+def _json_bytes(model: BaseModel) -> bytes:
+    """`model.model_dump_json()` encoded in UTF-8, as the serializer writes it."""
+    return model.__pydantic_serializer__.to_json(model)
+
+
 def _pack(document: bytes | str) -> bytes:
     return zlib.compress(document.encode("utf-8") if isinstance(document, str) else document, 1)
 
@@ -958,7 +960,7 @@ class RedisTimelineStore:
                     index_removals.setdefault(key, []).append(entry_id)
         documents: dict[str, bytes] = {}
         versions: dict[str, bytes] = {}
-        list_documents: dict[str, str] = {}
+        list_documents: dict[str, bytes] = {}
         index_documents: dict[str, str] = {}
         texts: dict[str, bytes] = {}
         hulls: dict[str, str] = {}
@@ -967,22 +969,25 @@ class RedisTimelineStore:
         last_ingested: dict[str, float] = {}
         new_words: set[str] = set()
         for entry_id, entry in changes.upsert_entries.items():
-            keys = entry_index_keys(entry)
+            index = entry_index(entry)
+            keys = index.keys
             old = old_index.get(entry_id, [])
             for key in set(old).difference(keys):
                 index_removals.setdefault(key, []).append(entry_id)
             for key in keys:
                 index_additions.setdefault(key, {})[entry_id] = entry.sort_score
             new_words.update(key[7:] for key in set(keys).difference(old) if key.startswith("z:word:"))
-            full = entry.model_dump_json()
+            # The JSON as the serializer's bytes (model_dump_json's text, not decoded to a str
+            # only to be encoded again for the hash, the deflate and the wire).
+            full = _json_bytes(entry)
             documents[entry_id] = _pack(full)
             versions[entry_id] = _version(full)
-            list_documents[entry_id] = list_view(entry).model_dump_json()
+            list_documents[entry_id] = _json_bytes(list_view(entry))
             index_documents[entry_id] = json.dumps(keys)
-            texts[entry_id] = search_text(entry)
-            hulls[entry_id] = " ".join(str(day) for day in time_hull(entry))
-            known_times[entry_id] = known_time_steps(entry)
-            bounds = ingest_bounds(entry)
+            texts[entry_id] = index.text
+            hulls[entry_id] = " ".join(str(day) for day in index.hull)
+            known_times[entry_id] = index.known_times
+            bounds = index.bounds
             if bounds is None:
                 unindexed_ingestion.append(entry_id)
             else:

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import redis.asyncio as aioredis
 
+from bench.common import iter_synthetic_log
 from schemas.article import Article
 from schemas.events import dump_event
+from schemas.extraction import ArticleExtracted
 from services.bootstrap import replay_redis
 from services.common.kafka_log import KafkaLog
 from services.common.settings import Settings
@@ -140,5 +142,35 @@ async def test_a_rebuild_shared_by_forked_writers_equals_a_single_process_one(ka
     assert await shared.positions(EVENTS.name(unique_prefix)) == await log.end_offsets(EVENTS)
     await client.aclose()
     for store in (single, shared):
+        await store.close()
+    await log.close()
+
+
+async def test_a_rebuild_writes_what_the_live_projector_wrote_key_for_key(kafka_bootstrap, redis_url, unique_prefix):
+    """Every key a rebuild writes (entry documents, list views, index sets, text, time hulls,
+    members, events, articles' sets) is the one the live projector wrote folding the same log
+    batch by batch, byte for byte: a rebuild's shortcuts (forked writers, bulk commits, one
+    pass per entry over its claims) change how it writes, never what. The log: bundled
+    articles' events, some first logged by an older extractor, and markers of articles that
+    gave none."""
+    log = KafkaLog(kafka_bootstrap, unique_prefix)
+    await log.ensure_topics(ALL_TOPICS)
+    records = list(iter_synthetic_log(3000, empty_articles=40, reextracted=60))
+    await log.publish_many(EVENTS, [(r.article, r.model_dump_json().encode() if isinstance(r, ArticleExtracted)
+                                     else dump_event(r)) for r in records])
+    prefix = unique_prefix.rstrip(".")
+    live = RedisTimelineStore.from_url(redis_url, prefix, namespace="live")
+    rebuilt = RedisTimelineStore.from_url(redis_url, prefix, namespace="rebuilt")
+    await Projector(log, live, batch_size=250).catch_up()
+    report = await rebuild(log, rebuilt, workers=2, min_entries_per_worker=1, entries_per_commit=50)
+    assert report["workers"] == 2
+    client = aioredis.from_url(redis_url)
+    live_keys = await namespace_contents(client, prefix, "live")
+    rebuilt_keys = await namespace_contents(client, prefix, "rebuilt")
+    assert len(rebuilt_keys) > 100
+    assert sorted(rebuilt_keys) == sorted(live_keys)
+    assert [k for k in sorted(live_keys) if live_keys[k] != rebuilt_keys[k]] == []
+    await client.aclose()
+    for store in (live, rebuilt):
         await store.close()
     await log.close()

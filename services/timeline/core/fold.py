@@ -189,13 +189,6 @@ def score_after(day: date) -> float:
     return float((day.toordinal() + 1) << (SCORE_SPAN_BITS + SCORE_TIE_BITS))
 
 
-def _field(event: Event, name: str) -> str | None:
-    """An optional per-type field (change, movement, recipient: all strings); reading the
-    model's dict avoids pydantic's slow attribute-miss path on types that lack the field."""
-    value: str | None = event.__dict__.get(name)
-    return value
-
-
 def claim_view(event: Event) -> ClaimView:
     """An event as a claim of its entry."""
     # Every field comes from an already validated event: construct without re-validating,
@@ -365,14 +358,19 @@ def reference_entry(entry_id: str, claims: Sequence[Event], parts_of: Mapping[st
         raise ValueError("an entry needs at least one claim")
     all_parts = ([parts_of[e.event_id] for e in ordered] if parts_of is not None
                  else [entry_key_parts(e) for e in ordered])
-    own = sorted({p for p in all_parts if key_from_parts(p) == entry_id})
+    # Hashed once per distinct parts: an entry's claims share a handful of keys.
+    own = sorted(p for p in set(all_parts) if key_from_parts(p) == entry_id)
     # The key the entry is named by (an unplaced claim that joined it has another); claims
     # grouped by anything but their keys (never by the fold itself): the most common parts.
     parts = own[0] if own else _mode_of(all_parts)
-    entry_type: str = _mode_of(e.type for e in ordered)
-    actor, change = _mode_of((e.actor, _field(e, "change")) for e in ordered if e.type == entry_type)
-    movement = _mode(_field(e, "movement") for e in ordered)
-    recipient = _mode(_field(e, "recipient") for e in ordered)
+    # The claims' fields read from the models' dicts: the per-type ones (change, movement,
+    # recipient) with `get`, which avoids pydantic's slow attribute-miss path on the types
+    # that lack them, and the others without an attribute lookup per claim.
+    fields = [e.__dict__ for e in ordered]
+    entry_type: str = _mode_of(f["type"] for f in fields)
+    actor, change = _mode_of((f["actor"], f.get("change")) for f in fields if f["type"] == entry_type)
+    movement = _mode(f.get("movement") for f in fields)
+    recipient = _mode(f.get("recipient") for f in fields)
     against = _mode(e.against for e in ordered if e.against and e.against != actor)
     partners = tuple(sorted({p for e in ordered for p in e.partners if p != actor}
                             | ({e.actor for e in ordered if e.actor and e.actor != actor}
@@ -388,7 +386,8 @@ def reference_entry(entry_id: str, claims: Sequence[Event], parts_of: Mapping[st
     reasons = (figure_reasons + denial_reasons(ordered) + offensive_reasons(ordered)
                + holder_reasons(ordered, place_name))
     standing_ = standing(ordered)
-    keys = tuple(sorted({k for e in ordered for k in claimant_keys(e)}))
+    views = tuple(claim_view(e) for e in ordered)
+    keys = tuple(sorted({k for v in views for k in v.claimant_keys}))
     ingested = [e.ingested_at for e in ordered if e.ingested_at]
     title = _standing_title(_title(entry_type, actor, partners, against, place_name, change, movement, recipient),
                             standing_, keys)
@@ -402,12 +401,12 @@ def reference_entry(entry_id: str, claims: Sequence[Event], parts_of: Mapping[st
         contested=bool(reasons), contested_reasons=reasons, figures=figures,
         claimant_parties=tuple(sorted({c.party for e in ordered for c in e.claimants if c.party})),
         first_ingested_at=min(ingested) if ingested else None,
-        claims=tuple(claim_view(e) for e in ordered), claims_total=len(ordered),
+        claims=views, claims_total=len(ordered),
         title=title, summary=_summary(len(ordered), len({e.article for e in ordered}), figures, reasons, keys),
         subject=_subject(entry_type, actor),
         report_date_only=not time_known, group_key="|".join(parts), place=place, bucket=parts[4],
-        changes=tuple(sorted({c for e in ordered if (c := _field(e, "change"))})),
-        movements=tuple(sorted({m for e in ordered if (m := _field(e, "movement"))})),
+        changes=tuple(sorted({c for f in fields if (c := f.get("change"))})),
+        movements=tuple(sorted({m for f in fields if (m := f.get("movement"))})),
         modalities=tuple(sorted({e.modality for e in ordered})),
         articles=tuple(sorted({e.article for e in ordered})),
         claimant_keys=keys,

@@ -268,6 +268,7 @@ def entry_key_parts(event: Event) -> tuple[str, str, str, str, str]:
             time_bucket(event))
 
 
+@lru_cache(maxsize=65536)  # pure; a rebuild asks once per event, and most events share their key
 def key_from_parts(parts: tuple[str, ...]) -> str:
     return "en_" + hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:16]
 
