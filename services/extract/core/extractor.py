@@ -1524,6 +1524,14 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
         recipient = _party(f, inner, res)
     source = _party(f, [o for o in a.oblique if g.case_of(o) == "from"], res)
     giver = subj if subj is not None and (recipient is None or subj.code != recipient.code) else None
+    warring = {c.upper() for c in rl.classes["aid_recipients"]}
+    if subj is not None and subj.code in warring and any(
+            g.tokens[h].lemma in ("partner", "ally", "friend", "donor", "backer", "supporter") for h in a.subject):
+        # 'our partners continue to provide us with defense aid': those who back the side, not the side
+        backers = [code for code, info in res.parties.items() if info.backs == subj.code and code in rl.multilateral]
+        backer = "WEST" if "WEST" in backers else (backers[0] if len(backers) == 1 else None)
+        giver = PartyMention.implied(backer) if backer else None
+        recipient = recipient or subj
     if giver is None and source is not None:
         giver = source  # 'supplies being sent from North Korea to Russia'
 
@@ -1550,6 +1558,11 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
                                                 for o in a.object for k in g.kids(o, "nmod:poss")):
         # 'equipping its missiles with enhancements': a side fitting out its own weapons gives
         # nobody anything
+        m.actor = None
+        return
+    if code in warring and recipient is None and (giver is None or not giver.text):
+        # a warring side only inferred (from 'we', the last speaker) and nobody named to receive:
+        # 'We discussed the provision of additional systems' said by Ukraine's minister asks for aid
         m.actor = None
         return
     m.actor = code
