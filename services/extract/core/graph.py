@@ -164,8 +164,19 @@ def _children(tokens: list[Token]) -> list[list[Token]]:
 
 
 def _span(tokens: list[Token], i: int) -> list[int]:
-    """i and every token below it."""
-    return [t.i for t in tokens if t.i == i or i in _ancestors(tokens, t.i)]
+    """i and every token below it, in sentence order (one pass up from each token, stopping at
+    the first token already known to be inside or outside)."""
+    inside: dict[int, bool] = {i: True}
+    for t in tokens:
+        path = []
+        j = t.i
+        while j >= 0 and j not in inside and len(path) < 64:
+            path.append(j)
+            j = tokens[j].head
+        verdict = inside.get(j, False)
+        for k in path:
+            inside[k] = verdict
+    return [t.i for t in tokens if inside.get(t.i)]
 
 
 def _subjectless_clause(v: Token, kids: list[Token]) -> bool:
