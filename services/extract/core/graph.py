@@ -168,7 +168,7 @@ def _span(tokens: list[Token], i: int) -> list[int]:
     the first token already known to be inside or outside)."""
     inside: dict[int, bool] = {i: True}
     for t in tokens:
-        path = []
+        path: list[int] = []
         j = t.i
         while j >= 0 and j not in inside and len(path) < 64:
             path.append(j)
