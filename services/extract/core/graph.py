@@ -769,18 +769,21 @@ def _reattach_by_gerunds(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: 'Iran has helped Russia by providing hundreds of drones' comes
     back with 'by' as an adverb and 'providing' its bare dependent, or ('by supplying artillery
     shells') with the gerund as an adjective of its own object. A gerund right after 'by' is a
-    clause of means on the nearest verb above it: 'by' its marker, what follows its object."""
+    clause of means on the nearest verb above it: 'by' its marker, what follows its object. So is
+    a gerund after 'of' or 'for' on a verb's oblique: 'accused North Korea of providing weapons'."""
     out = list(tokens)
     for by in tokens:
-        if by.lemma != "by" or by.i + 1 >= len(tokens) or by.head < 0:
+        if by.lemma not in ("by", "of", "for") or by.i + 1 >= len(tokens) or by.head < 0:
             continue
         ger = tokens[by.i + 1]
         if ger.pos != "VBG":
             continue
-        if ger.head == by.i and ger.dep == "dep":  # 'by' an adverb, the gerund its dependent
+        if ger.head == by.i and ger.dep == "dep" and by.lemma == "by":  # 'by' an adverb, the gerund its dependent
             obj = None
         elif by.dep == "case" and ger.dep == "amod" and ger.head == by.head:  # 'by supplying shells'
             obj = tokens[by.head]
+            if by.lemma != "by" and not (obj.dep == "obl" and tokens[obj.head].is_verb):
+                continue  # 'of'/'for' only on a verb's oblique: 'accused North Korea of providing weapons'
         else:
             continue
         verb = tokens[by.head] if obj is None else tokens[obj.i]
