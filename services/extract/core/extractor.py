@@ -420,7 +420,13 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
         m = _mention(f, t, a, rule, res, rl, state)
         if m is None:
             continue
-        if _too_old(m, state.pub, rl) or _test_launch(m, res, rl) or (rule.happened_only and m.modality == "expected"):
+        # 'since Russia's 2022 invasion': a dated start of a state, long before the article, is
+        # background too ('since a surprising offensive in August' is recent news)
+        since_long_ago = (g.tokens[t].is_noun and g.case_of(t) in rl.noise["since"]["cases"] and m.time is not None
+                          and m.time_source != "article"
+                          and m.time[1] < state.pub - timedelta(days=int(rl.noise["since"]["max_age_days"])))
+        if _too_old(m, state.pub, rl) or _test_launch(m, res, rl) or (rule.happened_only and m.modality == "expected") \
+                or since_long_ago:
             continue
         if m.type == "territory_claimed" and m.change in ("captured", "regained") and _attempted(g, t, rl):
             # 'Russia continues to attempt to take ground': an offensive, not a capture
@@ -984,7 +990,8 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
                 g.tokens[d].lemma in ("additional", "further", "more", "another")
                 for h in troops for d in g.subtree(h, CLAUSE_DEPS) if d < h):
             actor = PartyMention.implied(state.last_actor)  # 'an additional 3,000 soldiers were sent'
-        actor = actor or subj or mod
+        # ('Ukraine's withdrawal of troops': a noun's own possessor before the clause's subject)
+        actor = actor or ((mod or subj) if not tok.is_verb else (subj or mod))
     elif rule.actor == "oblique_to":
         to = [o for o in a.oblique if g.case_of(o) == "to"]
         actor = _party(f, to, res)
