@@ -1553,7 +1553,11 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
         # through security assistance': a warring party named inside the aid's name receives it
         recipient, giver = giver, None
     code = giver.code if giver else None
-    if code is None:
+    # who says that weapons were delivered, in a passive naming neither giver nor receiver, only
+    # witnesses it ('"The missiles have finally been delivered," a US official said')
+    witnessed = tok.is_verb and bool(g.kids(t, "nsubj:pass", "aux:pass")) and recipient is None \
+        and not state.source_party
+    if code is None and not witnessed:
         for at in attributions(g, t, rl):
             p = phrase_party(f, at.claimant, res) if at.claimant is not None else None
             if p is not None:
@@ -1561,7 +1565,7 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
                 break
     if code is None or (recipient is not None and code == recipient.code):
         # the last speaker or the outlet's government gives it, never the recipient's enemy
-        candidates = [state.last_speaker[0] if state.last_speaker else None, state.source_party]
+        candidates = [state.last_speaker[0] if state.last_speaker and not witnessed else None, state.source_party]
         enemy = _opponent(res, recipient.code) if recipient is not None else None
         code = next((c for c in candidates if c and (recipient is None or c != recipient.code) and c != enemy), None)
     if recipient is None and tok.lemma in ("equip", "arm") and any(g.tokens[k].lemma in ("its", "their", "our")
