@@ -449,15 +449,13 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
             m.type, m.change = "territory_claimed", "captured"
         if (m.type == "troops_deployed" and g.tokens[t].lemma == "enter" and m.actor
                 and not any(g.tokens[x].lemma in rl.modals or g.tokens[x].lemma == "will" for x in g.kids(t, "aux"))
-                and _ground_party(m.locations, _countries(res, rl.noise["off_topic"]["war_parties"]),
-                                  skip_countries=False) == _opponent(res, m.actor)):
+                and _side_of_ground(m.locations, res, rl) == _opponent(res, m.actor)):
             # 'Russian forces have entered the Dnipropetrovsk region': troops entering the enemy's
             # ground attack it ('North Korean troops began entering Russia' is their deployment, and so
             # is a plan to enter: 'Russian troops will now enter these regions' as 'peacekeepers')
             m.type, m.movement = "offensive_launched", None
         if (m.change == "regained" and g.tokens[t].lemma in ("liberate", "liberation") and m.actor
-                and _ground_party(m.locations, _countries(res, rl.noise["off_topic"]["war_parties"]),
-                                  skip_countries=True) == _opponent(res, m.actor)):
+                and _side_of_ground(m.locations, res, rl, skip_countries=True) == _opponent(res, m.actor)):
             # 'Battlegroup Tsentr liberated Zhelannoye in the Donetsk region': a side's word for
             # taking the other side's ground
             m.change = "captured"
@@ -1003,7 +1001,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             # ('launched by Russia': who launched them, not where they fell)
             acting = _not_places(f, rule.type, None, t)
             over = [(pl.name, pl.place, True) for pl in f.places.values() if pl.name not in acting]
-            actor = _opponent_party(res, _ground_party(over, _countries(res, rl.noise["off_topic"]["war_parties"])))
+            actor = _opponent_party(res, _side_of_ground(over, res, rl))
     elif rule.actor == "object_opponent":
         # 'Ukraine's forces were driven out of the Kursk region': the other side took it
         driven = obj or _pronoun_party(f, a.object, t, res, rl, state)  # 'its troops were forced out'
@@ -1106,7 +1104,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         # whose country it is in; 'the recapture of Kherson': by the side whose country it is (a
         # 'liberation' names no doer: each side calls its captures so)
         taken = [(pl.name, pl.place, True) for o in a.object for pl in phrase_places(f, o)]
-        side = _ground_party(taken, _countries(res, rl.noise["off_topic"]["war_parties"]), skip_countries=True)
+        side = _side_of_ground(taken, res, rl, skip_countries=True)
         if side is not None:
             actor = PartyMention.implied(side) if tok.lemma == "recapture" else _opponent_party(res, side)
     if actor is None and rule.type == "territory_claimed" and tok.is_verb and g.kids(t, "nsubj:pass"):
@@ -1394,9 +1392,11 @@ def _clause_doer(f: Facts, t: int, res: Resources, rl: Rules) -> PartyMention | 
     return None
 
 
-def _side_of_ground(locations: list[tuple[str, Place | None, bool]], res: Resources, rl: Rules) -> str | None:
-    """The war party on whose ground the first placed location lies (its own arguments' first)."""
-    return _ground_party(locations, _countries(res, rl.noise["off_topic"]["war_parties"]))
+def _side_of_ground(locations: list[tuple[str, Place | None, bool]], res: Resources, rl: Rules,
+                    skip_countries: bool = False) -> str | None:
+    """The war party on whose ground the first placed location lies (its own arguments' first;
+    with `skip_countries`, a whole country named does not count)."""
+    return _ground_party(locations, _countries(res, rl.noise["off_topic"]["war_parties"]), skip_countries)
 
 
 def _countries(res: Resources, codes: Iterable[str]) -> dict[str, str]:
@@ -2108,8 +2108,7 @@ def _civilians_side(f: Facts, res: Resources, rl: Rules) -> PartyMention | None:
     'Russia's war has resulted in the deaths of 10,000 civilians'): the warring side whose
     country the sentence places them in, else the other side of the one whose war it names."""
     war = rl.noise["off_topic"]["war_parties"]
-    places = [(pl.name, pl.place, True) for pl in f.places.values()]
-    code = _ground_party(places, _countries(res, war))
+    code = _side_of_ground([(pl.name, pl.place, True) for pl in f.places.values()], res, rl)
     if code is not None:
         return PartyMention.implied(code)
     g = f.g

@@ -526,6 +526,20 @@ def _retag_quoted_verbs(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _tag_speaker(tokens: list[Token], v: Token, subject: Token | None = None) -> tuple[Token, Token] | None:
+    """Who speaks in a speech tag `v` after its clause, with the comma that sets the speaker off:
+    its subject, else an apposition whose phrase ends right before the verb ('..., the General
+    Staff said'); None when no comma opens the speaker's phrase."""
+    speaker = subject or next(
+        (t for t in reversed(tokens[:v.i]) if t.dep == "appos" and max(_span(tokens, t.i)) == v.i - 1), None)
+    if speaker is None:
+        return None
+    span = _span(tokens, speaker.i)
+    if max(span) != v.i - 1 or min(span) == 0 or tokens[min(span) - 1].pos != ",":
+        return None
+    return speaker, tokens[min(span) - 1]
+
+
 def _reattach_dangling_tags(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: a speech tag after its clause left as a bare dependent. In
     'have retreated from the town of Vuhledar, Ukraine's military said' the speaker comes back as
@@ -544,18 +558,13 @@ def _reattach_dangling_tags(tokens: list[Token]) -> list[Token]:
         if v.dep == "acl:relcl" and any(k.pos in ("WDT", "WP") or k.lemma == "that" for k in kids_of[v.i]):
             continue  # a true relative: 'the claims which the ministry said ...'
 
-        subj = next((k for k in kids_of[v.i] if k.base == "nsubj" and k.i < v.i), None)
-        speaker = subj if subj is not None else next(
-            (t for t in reversed(tokens[:v.i]) if t.dep == "appos" and max(_span(tokens, t.i)) == v.i - 1), None)
-        if speaker is None:
+        found = _tag_speaker(tokens, v, next((k for k in kids_of[v.i] if k.base == "nsubj" and k.i < v.i), None))
+        if found is None:
             continue
-        span = _span(tokens, speaker.i)
-        if max(span) != v.i - 1 or min(span) == 0 or tokens[min(span) - 1].pos != ",":
-            continue
+        speaker, comma = found
         host = next((t for t in tokens if t.head < 0), None)
         if host is None or not host.is_verb or host.i > speaker.i or host.i == v.i:
             continue
-        comma = tokens[min(span) - 1]
         out[speaker.i] = speaker._replace(head=v.i, dep="nsubj", base="nsubj")
         out[v.i] = v._replace(head=host.i, dep="parataxis", base="parataxis")
         out[comma.i] = comma._replace(head=v.i)
@@ -576,14 +585,10 @@ def _reattach_clausal_subject_tags(tokens: list[Token]) -> list[Token]:
     clause = next((k for k in kids if k.dep == "csubj" and k.is_verb and k.i < root.i), None)
     if clause is None or any(k.base == "nsubj" for k in kids):
         return tokens
-    speaker = next((t for t in reversed(tokens[:root.i]) if t.dep == "appos" and max(_span(tokens, t.i)) == root.i - 1),
-                   None)
-    if speaker is None:
+    found = _tag_speaker(tokens, root)
+    if found is None:
         return tokens
-    span = _span(tokens, speaker.i)
-    if min(span) == 0 or tokens[min(span) - 1].pos != ",":
-        return tokens
-    comma = tokens[min(span) - 1]
+    speaker, comma = found
     out = list(tokens)
     out[clause.i] = clause._replace(head=-1, dep="ROOT", base="ROOT")
     out[root.i] = root._replace(head=clause.i, dep="parataxis", base="parataxis")
