@@ -23,9 +23,10 @@ PARSE_SCHEMA_VERSION = 1
 PARSER_NAME = "corenlp"
 PARSER_RELEASE = "4.5.10"
 PARSER_ANNOTATORS = "tokenize,ssplit,pos,lemma,depparse"
-# What the parser is sent besides the text: the stand-ins of services/parse/stand_ins.yaml,
-# named by the first 8 hex digits of the file's SHA-256 (a test keeps the two equal).
-PARSER_INPUT = "stand-ins-6209ca7c"
+# How the text is prepared for the parser (stand-ins of misread words, blanked datelines:
+# services/parse/parser_input.yaml), named by the first 8 hex digits of that file's SHA-256
+# (a test keeps the two equal).
+PARSER_INPUT = "input-cad2bc30"
 PARSER_VERSION = f"{PARSER_NAME}-{PARSER_RELEASE}[{PARSER_ANNOTATORS}]+{PARSER_INPUT}"
 
 # The languages the extraction rules are written for.

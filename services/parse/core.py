@@ -20,7 +20,7 @@ from services.common.language import detect_language, is_supported
 
 __all__ = ["detect_language", "from_corenlp", "is_supported", "parser_text", "unsupported"]
 
-STAND_INS_FILE = Path(__file__).with_name("stand_ins.yaml")
+PARSER_INPUT_FILE = Path(__file__).with_name("parser_input.yaml")
 
 
 @dataclass(frozen=True)
@@ -33,11 +33,17 @@ class StandIn:
 
 
 @lru_cache(maxsize=1)
+def _parser_input() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load(PARSER_INPUT_FILE.read_text(encoding="utf-8"))
+    return loaded
+
+
+@lru_cache(maxsize=1)
 def stand_ins() -> dict[str, StandIn]:
-    entries = [StandIn(**e) for e in yaml.safe_load(STAND_INS_FILE.read_text(encoding="utf-8"))]
+    entries = [StandIn(**e) for e in _parser_input()["stand_ins"]]
     for e in entries:
         if len(e.word) != len(e.stand_in):
-            raise ValueError(f"stand_ins.yaml: {e.word!r} and {e.stand_in!r} differ in length: offsets would move")
+            raise ValueError(f"parser_input.yaml: {e.word!r} and {e.stand_in!r} differ in length: offsets would move")
     return {e.word: e for e in entries}
 
 
@@ -45,6 +51,12 @@ def stand_ins() -> dict[str, StandIn]:
 def _stand_in_regex() -> re.Pattern[str]:
     return re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(stand_ins(), key=len, reverse=True)) + r")\b",
                       re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def dateline_regex() -> re.Pattern[str]:
+    """A wire dateline at the start of a line, as its group `dateline`."""
+    return re.compile("^" + _parser_input()["datelines"]["pattern"], re.VERBOSE | re.MULTILINE)
 
 
 def _same_case(model: str, word: str) -> str:
@@ -55,11 +67,20 @@ def _same_case(model: str, word: str) -> str:
     return word
 
 
+def _blank(m: re.Match[str]) -> str:
+    start, end = m.span("dateline")
+    return m.group(0)[:start - m.start()] + " " * (end - start) + m.group(0)[end - m.start():]
+
+
 def parser_text(text: str) -> str:
-    """The text the parser is sent: every misread word replaced by its stand-in, in the same
-    case and at the same offsets ('A Russian drone struck' -> 'A Russian plane struck')."""
+    """The text the parser is sent, at the same offsets: every misread word replaced by its
+    stand-in in the same case ('A Russian drone struck' -> 'A Russian plane struck'), and
+    every line's opening dateline blanked ('MOSCOW (Reuters) - Russia said' -> spaces, then
+    'Russia said')."""
     table = stand_ins()
-    return _stand_in_regex().sub(lambda m: _same_case(m.group(0), table[m.group(0).lower()].stand_in), text)
+    text = _stand_in_regex().sub(lambda m: _same_case(m.group(0), table[m.group(0).lower()].stand_in), text)
+    return dateline_regex().sub(_blank, text)
+
 
 def unsupported(article: Article, language: str) -> ParsedArticle:
     return ParsedArticle(article=article, parser_version=PARSER_VERSION, language=language,

@@ -803,6 +803,33 @@ def _reattach_by_gerunds(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _reattach_preposed_obliques(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: 'Since the illegal Russian invasion of Ukraine just over a year
+    ago, the U.S. has provided ...' comes back with 'since' as the mark of 'provided' and
+    'invasion' as a second subject beside 'U.S.'. A verb with two subjects, the first after its
+    'since'/'after'/'before'/'until' and a comma before the second, has a preposed phrase: the
+    first is an oblique and the mark its preposition."""
+    out = list(tokens)
+    kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
+    for m in tokens:
+        if m.dep != "mark" or m.lemma not in _PREPOSED_MARKS or m.head <= m.i:
+            continue
+        if not kids_of:
+            kids_of = _children(tokens)
+        subjects = [k for k in kids_of[m.head] if k.base == "nsubj"]
+        if len(subjects) != 2 or not m.i < subjects[0].i < subjects[1].i or not subjects[0].is_noun:
+            continue
+        first, second = subjects
+        if not any(t.word == "," and t.head == m.head for t in tokens[first.i + 1:second.i]):
+            continue
+        out[first.i] = first._replace(dep="obl", base="obl")
+        out[m.i] = m._replace(head=first.i, dep="case", base="case")
+    return out
+
+
+_PREPOSED_MARKS = frozenset({"since", "after", "before", "until"})
+
+
 def _reattach_relatives_to_names(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: in 'talks with Russia, which launched its full invasion in
     2022' the relative clause comes back on 'talks'. A relative clause opened by 'which' or 'who'
@@ -963,4 +990,5 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_dangling_tags, _reattach_clausal_subject_tags,
     _reattach_tag_obliques, _reattach_swallowed_speech_tags, _reattach_bare_relatives,
     _reattach_small_clause_objects, _reattach_participle_clause_subjects, _reattach_year_subjects,
-    _reattach_phrasal_objects, _reattach_approximate_objects, _reattach_money, _reattach_by_gerunds)
+    _reattach_phrasal_objects, _reattach_approximate_objects, _reattach_money, _reattach_by_gerunds,
+    _reattach_preposed_obliques)

@@ -79,15 +79,15 @@ def test_language_declared_or_detected() -> None:
     assert u.status == "unsupported_language" and u.language == "fr" and u.sentences == ()
 
 
-def test_the_stand_in_table_is_named_in_the_parser_version() -> None:
-    """A changed table changes every parse: it must change the parser version (and so the
-    parse cache's keys and the extractor version)."""
+def test_the_parser_input_file_is_named_in_the_parser_version() -> None:
+    """A changed stand-in or dateline pattern changes parses: it must change the parser
+    version (and so the parse cache's keys and the extractor version)."""
     import hashlib
 
     from schemas.parse import PARSER_INPUT
-    from services.parse.core import STAND_INS_FILE
-    digest = hashlib.sha256(STAND_INS_FILE.read_bytes()).hexdigest()[:8]
-    assert f"stand-ins-{digest}" == PARSER_INPUT, "bump PARSER_INPUT in schemas/parse.py"
+    from services.parse.core import PARSER_INPUT_FILE
+    digest = hashlib.sha256(PARSER_INPUT_FILE.read_bytes()).hexdigest()[:8]
+    assert f"input-{digest}" == PARSER_INPUT, "bump PARSER_INPUT in schemas/parse.py"
     assert PARSER_INPUT in PARSER_VERSION
 
 
@@ -97,6 +97,34 @@ def test_the_parser_is_sent_stand_ins_of_the_same_length_and_case() -> None:
     sent = parser_text(text)
     assert sent == "Planes hit Odesa. A Russian plane struck; PLANES, droned, androne."
     assert len(sent) == len(text)
+
+
+def _dateline_cases() -> list[tuple[str, str | None]]:
+    import yaml
+
+    from services.parse.core import PARSER_INPUT_FILE
+    spec = yaml.safe_load(PARSER_INPUT_FILE.read_text(encoding="utf-8"))["datelines"]
+    return ([(e["text"], e["dateline"]) for e in spec["examples"]]
+            + [(t, None) for t in spec["counter_examples"]])
+
+
+@pytest.mark.parametrize(("text", "dateline"), _dateline_cases())
+def test_a_dateline_is_sent_as_spaces_at_the_same_offsets(text: str, dateline: str | None) -> None:
+    """The examples of parser_input.yaml: the dateline, and nothing else, becomes spaces."""
+    from services.parse.core import parser_text
+    sent = parser_text(text)
+    assert len(sent) == len(text)
+    if dateline is None:
+        assert sent == text
+    else:
+        assert text.startswith(dateline)
+        assert sent == " " * len(dateline) + text[len(dateline):]
+
+
+def test_a_dateline_is_blanked_at_the_start_of_any_line_only() -> None:
+    from services.parse.core import parser_text
+    text = "Lead.\nKYIV - Russia struck. Later, KYIV - Russia struck again."
+    assert parser_text(text) == "Lead.\n       Russia struck. Later, KYIV - Russia struck again."
 
 
 def test_the_parse_keeps_the_articles_words_and_the_lemma_of_a_stand_in() -> None:
