@@ -613,8 +613,8 @@ def _denials_of_claims(f: Facts, found: list[Mention], res: Resources, rl: Rules
     g = f.g
     out: list[Mention] = []
     for tok in g.tokens:
-        if rl.attribution_verbs.get(tok.lemma) != "denied" or not tok.is_verb:
-            continue
+        if rl.attribution_verbs.get(tok.lemma) != "denied" or not tok.is_verb or _negated(g, tok.i, rl):
+            continue  # 'Putin did not deny the reports': no denial
         claim = None
         if tok.base in ("acl", "ccomp", "dep") and tok.head >= 0 and g.tokens[tok.head].lemma in rl.attribution_nouns:
             claim = tok.head  # 'a claim denied by Ukraine', 'a claim that has been rejected by Kyiv'
@@ -684,6 +684,7 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
     talked_about = _talked_about(g, t, clause, rl)
     if infinitive and ct.head >= 0 and ct.dep.split(":")[0] in ("advcl", "acl") and not talked_about \
             and g.tokens[ct.head].lemma not in rl.noise["purpose"]["carried_out"] \
+            and not (g.tokens[ct.head].is_verb and g.tokens[ct.head].lemma in rl.classes["attempt_verbs"]) \
             and not any(g.tokens[k].lemma in rl.noise["purpose"]["ongoing"] for k in g.kids(ct.head, "amod")):
         return True
     aim_clause = ct
@@ -1615,8 +1616,11 @@ def _attempted(g: Graph, t: int, rl: Rules) -> bool:
     tok = g.tokens[t]
     if tok.dep == "conj" and tok.head >= 0 and g.tokens[tok.head].dep == "xcomp":
         tok = g.tokens[tok.head]  # 'trying to break through the fortifications and occupy Avdiivka'
-    # 'continues to attempt to take ground', 'to try and take ground'
-    return tok.dep in ("xcomp", "conj") and tok.head >= 0 and g.tokens[tok.head].lemma in rl.classes["attempt_verbs"]
+    # 'continues to attempt to take ground', 'to try and take ground', 'has pushed this week to
+    # retake the land' (an infinitive the parser hangs as an adverbial clause)
+    infinitive = tok.dep == "advcl" and any(g.tokens[m].lemma == "to" for m in g.kids(tok.i, "mark"))
+    return (tok.dep in ("xcomp", "conj") or infinitive) and tok.head >= 0 \
+        and g.tokens[tok.head].lemma in rl.classes["attempt_verbs"]
 
 
 def _noun_change(lemma: str) -> str:
@@ -1625,6 +1629,16 @@ def _noun_change(lemma: str) -> str:
 
 
 _TIME_MARKS = frozenset({"after", "before", "since", "until"})
+
+
+def _relative_between(g: Graph, t: int, verb: int) -> bool:
+    """Whether t lies in a relative clause below the verb above it."""
+    j = t
+    while j >= 0 and j != verb:
+        if g.tokens[j].dep == "acl:relcl":
+            return True
+        j = g.tokens[j].head
+    return False
 
 
 def _dated_by_clause(g: Graph, t: int, verb: int) -> bool:
@@ -1649,6 +1663,16 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
     # a denial reaches no clause that only dates what it denies: 'denied any involvement in the
     # strike that came a day after Russia and Ukraine had signed agreements'
     attrs = [at for at in attrs if not (at.modality == "denied" and _dated_by_clause(g, t, at.verb))]
+    # ... nor a relative clause on its way ('Zelensky denied his troops were encircled in Kursk,
+    # where Moscow has regained swathes of land'), nor anything when the denial is not made
+    # ('Putin, who signed a pact with Kim, did not deny the reports')
+    attrs = [at for at in attrs if not (at.modality == "denied" and (
+        _negated(g, at.verb, rl) or _relative_between(g, t, at.verb)))]
+    first_denial = next((k for k, at in enumerate(attrs) if at.modality == "denied"), None)
+    if first_denial is not None and any(g.tokens[at.verb].is_verb for at in attrs[:first_denial]):
+        # '... denied that his troops were encircled, as Russia said it took back two more
+        # villages': a nearer speaker's statement is theirs, not what the denier denies
+        attrs = attrs[:first_denial]
     denial = next((at for at in attrs if at.modality == "denied"), None)
     if denial is not None:
         # 'Kyiv rejected claims that Russia had regained Sudzha': the denial is what is reported
@@ -2068,6 +2092,11 @@ def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules) -> 
     near += [c for n in list(near) for c in g.children[n]]
     for j in near:
         if j != head and in_words(g.tokens[j], rl.classes["casualty_noun"]) and g.tokens[j].is_noun:
+            if any(g.tokens[o].lemma in _ENEMY_WORDS for o in g.kids(j, "nmod:poss")):
+                # "the enemy's losses amount to about 1,000 personnel, Ukraine's army said"
+                enemy = _speakers_enemy(f, j, res, rl)
+                if enemy is not None:
+                    return enemy
             p = phrase_party(f, j, res)
             if p is not None:
                 return p
@@ -2090,17 +2119,28 @@ def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules) -> 
     if p and lemma in ("lose", "suffer", "sustain", "incur"):
         return p
     if p is None and lemma in ("lose", "suffer", "sustain", "incur") and any(
-            g.tokens[s_].lemma in ("enemy", "adversary", "opponent") for s_ in g.kids(gov, "nsubj")):
+            g.tokens[s_].lemma in _ENEMY_WORDS for s_ in g.kids(gov, "nsubj")):
         # 'The enemy lost up to 540 troops, Russia's defence ministry said': the speaker's enemy
-        for at in attributions(g, gov, rl):
-            speaker = phrase_party(f, at.claimant, res) if at.claimant is not None else None
-            if speaker is not None:
-                return _opponent_party(res, speaker.code)
+        enemy = _speakers_enemy(f, gov, res, rl)
+        if enemy is not None:
+            return enemy
     if p and lemma in ("kill", "eliminate", "wound", "injure", "capture"):
         return _opponent_party(res, p.code)
     if p and lemma in ("take", "hold") and in_words(g.tokens[head], rl.classes["prisoner"]):
         return _opponent_party(res, p.code)  # 'Ukraine has taken 2,000 prisoners': the captor's enemy's
     return p
+
+
+_ENEMY_WORDS = frozenset({"enemy", "adversary", "opponent"})
+
+
+def _speakers_enemy(f: Facts, j: int, res: Resources, rl: Rules) -> PartyMention | None:
+    """The other side of whoever reports token j's clause."""
+    for at in attributions(f.g, j, rl):
+        speaker = phrase_party(f, at.claimant, res) if at.claimant is not None else None
+        if speaker is not None:
+            return _opponent_party(res, speaker.code)
+    return None
 
 
 def _civilians_side(f: Facts, res: Resources, rl: Rules) -> PartyMention | None:

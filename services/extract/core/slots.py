@@ -178,6 +178,15 @@ def phrase_party(f: Facts, i: int, res: Resources) -> PartyMention | None:
             if j in seen:
                 continue
             seen.add(j)
+            if g.tokens[j].lemma == "whose" and g.tokens[j].dep == "nmod:poss":
+                # 'Putin, whose forces have been grinding forward': whose is the noun the relative
+                # clause hangs on (the parser may leave the clause a bare dependent)
+                owned = g.tokens[j].head
+                clause = g.tokens[owned].head if owned >= 0 else -1
+                if clause >= 0 and g.tokens[clause].dep in ("acl:relcl", "dep") and g.tokens[clause].head >= 0 \
+                        and g.tokens[g.tokens[clause].head].is_noun:
+                    nxt.append(g.tokens[clause].head)
+                continue
             if j in f.parties:
                 # 'Ukraine-Russia talks' (split at the hyphen, 'Ukraine' under 'Russia'): the
                 # first named leads, as the text orders them
