@@ -176,7 +176,7 @@ def extract(parsed: ParsedArticle) -> list[Event]:
         facts = sentence_facts(g, res, full=bool(triggers) or any(t.pos == "CD" for t in g.tokens),
                                parties=_within(party_by_sentence.get(index, ()), g),
                                places=_within(place_by_sentence.get(index, ()), g),
-                               target_verbs=rl.classes["target_verbs"])
+                               target_verbs=rl.classes["target_verbs"], masthead_words=rl.classes["masthead_words"])
         found = _sentence_mentions(facts, triggers, res, rl, state)
         mentions.extend(found)
         state.told.extend(m for m in found if m.type in ("offensive_launched", "strike", "diplomacy"))
@@ -1778,7 +1778,13 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
     support = clause != t and g.tokens[clause].lemma in rl.classes["support_verbs"]
     if _negated(g, t, rl) or (support and _negated(g, clause, rl, trigger=t)):
         modality = "denied"
+    ct = g.tokens[clause]
+    if ct.dep == "xcomp" and ct.head >= 0 and g.tokens[ct.head].lemma in _SUCCESS_VERBS and _negated(g, ct.head, rl):
+        modality = "denied"  # 'has not managed to push Ukrainians out of its territory'
     m.modality = modality
+
+
+_SUCCESS_VERBS = frozenset({"manage", "succeed"})
 
 
 def _sentence_antecedent(f: Facts, verb: int, pronoun: int, res: Resources,

@@ -114,17 +114,21 @@ def _geonames_places(g: Graph, facts: Facts, res: Resources) -> None:
 
 
 def sentence_facts(g: Graph, res: Resources, full: bool = True, parties: list[PartyMention] | None = None,
-                   places: list[PlaceMention] | None = None, target_verbs: AbstractSet[str] = frozenset()) -> Facts:
+                   places: list[PlaceMention] | None = None, target_verbs: AbstractSet[str] = frozenset(),
+                   masthead_words: AbstractSet[str] = frozenset()) -> Facts:
     """Parties and places always (they carry the article's context to later sentences); times,
     figures and GeoNames cities only when `full` (the sentence has a trigger or a number; its
     times are read when first asked for, `Facts.times`).
     `parties` / `places`: the sentence's mentions when the whole article was scanned once
     (offsets relative to the sentence); else the sentence is scanned here. `target_verbs`: verbs
-    whose object is a city struck, so a capital after them is a place (classes.yaml)."""
+    whose object is a city struck, so a capital after them is a place; `masthead_words`: last words
+    of a newspaper's name, so the place before them names an outlet (both classes.yaml)."""
     facts = Facts(g)
     for p in find_parties(g.text, res) if parties is None else parties:
         a, b = g.start + p.start, g.start + p.end
         for t in g.tokens:
+            if t.start >= a and t.end <= b and _masthead(g, t.i, masthead_words):
+                continue  # 'told the Kyiv Independent': an outlet, not the government in Kyiv
             if t.start >= a and t.end <= b:
                 facts.parties[t.i] = p
             elif t.start <= a and b <= t.end and t.end - t.start > b - a:
@@ -140,6 +144,8 @@ def sentence_facts(g: Graph, res: Resources, full: bool = True, parties: list[Pa
             continue
         if toks and all(i in facts.parties for i in toks) and not _locative(g, toks, pl, target_verbs):
             continue  # 'Moscow said', 'Russia sent': a capital or country named as an actor
+        if toks and _masthead(g, toks[-1], masthead_words):
+            continue  # 'told the Kyiv Independent': an outlet
         for i in toks:
             facts.places[i] = pl
         surface = _surface(g, pl)
@@ -154,6 +160,15 @@ def sentence_facts(g: Graph, res: Resources, full: bool = True, parties: list[Pa
         if h is not None:
             facts.quants.append((q, h))
     return facts
+
+
+def _masthead(g: Graph, last: int, masthead_words: AbstractSet[str]) -> bool:
+    """A place that opens a newspaper's name: 'the Kyiv Independent', 'The Moscow Times'."""
+    tok = g.tokens[last]
+    if tok.dep != "compound" or tok.head <= last:
+        return False
+    head = g.tokens[tok.head]
+    return head.pos.startswith("NNP") and head.word.lower() in masthead_words and head.i == last + 1
 
 
 def _times_of(g: Graph) -> list[tuple[TimeExpr, int]]:
