@@ -546,22 +546,32 @@ def _reattach_dangling_tags(tokens: list[Token]) -> list[Token]:
     an apposition of 'Vuhledar' and 'said' has no subject; in 'lost control of the village of
     Pishchane, a military spokesman said' the tag hangs off 'village' (as a bare relation, or as a
     relative clause with no relative word: 'liberated the settlements of Melovoy, Podol and Sudzha,
-    the defence ministry said'). A verb of saying in such a relation, whose speaker (its subject,
+    the defence ministry said'; or as an adverbial clause with neither subject nor conjunction:
+    'deployed reserves to the sectors in Donetsk Oblast, Commander-in-Chief Oleksandr Syrskyi said
+    on Dec. 13'). A verb of saying in such a relation, whose speaker (its subject,
     or an apposition) stands between a comma and it, is a tag on the sentence's main clause."""
     out = list(tokens)
     kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
     for v in tokens:
-        if v.lemma not in _REPORTING or not v.is_verb or v.dep not in ("dep", "acl:relcl") or v.head < 0:
+        if v.lemma not in _REPORTING or not v.is_verb or v.dep not in ("dep", "acl:relcl", "advcl") or v.head < 0:
             continue
         if not kids_of:
             kids_of = _children(tokens)
         if v.dep == "acl:relcl" and any(k.pos in ("WDT", "WP") or k.lemma == "that" for k in kids_of[v.i]):
             continue  # a true relative: 'the claims which the ministry said ...'
-
+        marks = [k for k in kids_of[v.i] if k.base == "mark"]
         found = _tag_speaker(tokens, v, next((k for k in kids_of[v.i] if k.base == "nsubj" and k.i < v.i), None))
         if found is None:
             continue
         speaker, comma = found
+        if any(k.i > comma.i for k in marks):
+            # 'as the ministry said', 'while Moscow says': a clause of its own; a preposition
+            # before the comma is stranded there ('the forces they are fighting alongside,
+            # Zelenskyy said'), not the tag's conjunction
+            continue
+        for k in marks:
+            out[k.i] = k._replace(head=k.i - 1 if k.i > 0 and tokens[k.i - 1].is_verb else v.head,
+                                  dep="compound:prt", base="compound:prt")
         host = next((t for t in tokens if t.head < 0), None)
         if host is None or not host.is_verb or host.i > speaker.i or host.i == v.i:
             continue
@@ -830,6 +840,36 @@ def _reattach_preposed_obliques(tokens: list[Token]) -> list[Token]:
 _PREPOSED_MARKS = frozenset({"since", "after", "before", "until"})
 
 
+def _reattach_noun_root_speakers(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: 'The governor of Ukraine's Sumy region, which borders Russia,
+    said that Russian forces had seized control of four villages' comes back with 'governor' as
+    the root, 'said' as its relative clause and the relative 'which borders Russia' hung on
+    'said'. A noun root whose relative clause is a verb of saying with a reported clause and no
+    subject is that verb's subject; a relative word and verb on the verb of saying before it,
+    after a comma, are a relative clause on the noun before that comma."""
+    root = next((t for t in tokens if t.head < 0), None)
+    if root is None or not root.is_noun:
+        return tokens
+    kids_of = _children(tokens)
+    v = next((k for k in kids_of[root.i] if k.dep == "acl:relcl" and k.is_verb and k.lemma in _REPORTING), None)
+    if v is None or not any(k.base == "ccomp" for k in kids_of[v.i]) or any(k.base == "nsubj" for k in kids_of[v.i]):
+        return tokens
+    out = list(tokens)
+    out[v.i] = v._replace(head=-1, dep="ROOT", base="ROOT")
+    out[root.i] = root._replace(head=v.i, dep="nsubj", base="nsubj")
+    for k in kids_of[root.i]:
+        if k.pos == "." and k.i > v.i:
+            out[k.i] = k._replace(head=v.i)
+    rel = next((k for k in kids_of[v.i] if k.i < v.i and k.pos in ("WDT", "WP") and k.dep == "dep"), None)
+    verb = next((k for k in kids_of[v.i] if rel is not None and rel.i < k.i < v.i and k.dep == "dep"
+                 and k.pos.startswith("VB")), None)
+    if rel is not None and verb is not None and rel.i >= 2 and tokens[rel.i - 1].pos == ",":
+        out[verb.i] = verb._replace(head=rel.i - 2 if tokens[rel.i - 2].is_noun else root.i,
+                                    dep="acl:relcl", base="acl:relcl", is_verb=True)
+        out[rel.i] = rel._replace(head=verb.i, dep="nsubj", base="nsubj")
+    return out
+
+
 def _reattach_relatives_to_names(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: in 'talks with Russia, which launched its full invasion in
     2022' the relative clause comes back on 'talks'. A relative clause opened by 'which' or 'who'
@@ -991,4 +1031,4 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_tag_obliques, _reattach_swallowed_speech_tags, _reattach_bare_relatives,
     _reattach_small_clause_objects, _reattach_participle_clause_subjects, _reattach_year_subjects,
     _reattach_phrasal_objects, _reattach_approximate_objects, _reattach_money, _reattach_by_gerunds,
-    _reattach_preposed_obliques)
+    _reattach_preposed_obliques, _reattach_noun_root_speakers)

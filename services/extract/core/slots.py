@@ -588,6 +588,10 @@ def _attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
                 by = [c for c in g.kids(j, "nmod") if g.case_of(c) in ("by", "from")]
                 owner = next((o for o in g.kids(j, "nmod:poss") + by + g.kids(j, "compound") + g.kids(j, "amod")
                               if g.tokens[o].lemma not in rules.time_owners), None)
+                if owner is None and tok.dep == "obl" and g.case_of(j) == "in" and tok.head >= 0 \
+                        and g.tokens[tok.head].is_verb and g.tokens[tok.head].lemma in rules.attribution_verbs:
+                    # 'the ministry said in a statement posted on X that ...': the speaker's statement
+                    owner = _speaker(g, tok.head)
                 modality = rules.attribution_nouns[tok.lemma]
                 if tok.lemma in rules.evidence_nouns:
                     # 'there is no evidence that more troops are entering': a denial by the speaker
