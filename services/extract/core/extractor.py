@@ -670,7 +670,10 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
     for j in chain:
         if any(g.tokens[m].lemma in marks for m in g.kids(j, "mark")):
             return True
-        if g.tokens[j].dep.split(":")[0] in ("ccomp", "parataxis") or g.tokens[j].head < 0:
+        if g.tokens[j].dep.split(":")[0] in ("ccomp", "parataxis") or g.tokens[j].head < 0 \
+                or g.tokens[j].dep == "acl:relcl":
+            # (a relative clause is told as fact whatever governs its noun: 'whether Putin, whose
+            # forces have been grinding forward, is prepared to sit down')
             break
     for j in chain:  # 'Putin assumed that his forces could quickly conquer all of Ukraine'
         if g.tokens[j].dep == "ccomp":
@@ -1429,6 +1432,15 @@ def _pronoun_party(f: Facts, heads: list[int], t: int, res: Resources, rl: Rules
     sentence ('Ukraine says its forces ...'), else the last sentence's actor; 'he': the last person."""
     g = f.g
     for h in heads:
+        if g.tokens[h].lemma in _ENEMY_WORDS and g.tokens[h].is_noun and not any(
+                j in f.parties for j in g.phrase(h)):
+            # 'the enemy is surging towards Kostiantynivka, Syrskyi said': the speaker's enemy
+            enemy = _speakers_enemy(f, t, res, rl)
+            speaker = state.quoting or state.last_speaker
+            if enemy is None and speaker and speaker[0]:
+                enemy = _opponent_party(res, speaker[0])
+            if enemy is not None:
+                return enemy
         for j in g.phrase(h):
             tok = g.tokens[j]
             if tok.pos not in ("PRP", "PRP$") or tok.lemma not in _PRONOUNS:
@@ -2137,7 +2149,7 @@ def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules) -> 
     return p
 
 
-_ENEMY_WORDS = frozenset({"enemy", "adversary", "opponent"})
+_ENEMY_WORDS = frozenset({"enemy", "adversary", "opponent", "aggressor", "foe"})
 
 
 def _speakers_enemy(f: Facts, j: int, res: Resources, rl: Rules) -> PartyMention | None:

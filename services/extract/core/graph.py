@@ -548,12 +548,14 @@ def _reattach_dangling_tags(tokens: list[Token]) -> list[Token]:
     relative clause with no relative word: 'liberated the settlements of Melovoy, Podol and Sudzha,
     the defence ministry said'; or as an adverbial clause with neither subject nor conjunction:
     'deployed reserves to the sectors in Donetsk Oblast, Commander-in-Chief Oleksandr Syrskyi said
-    on Dec. 13'). A verb of saying in such a relation, whose speaker (its subject,
-    or an apposition) stands between a comma and it, is a tag on the sentence's main clause."""
+    on Dec. 13'; or beside a noun: 'advancing near Pokrovsk, the Ukrainian commander said'). A
+    verb of saying in such a relation, whose speaker (its subject, or an apposition) stands
+    between a comma and it, is a tag on the sentence's main clause."""
     out = list(tokens)
     kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
     for v in tokens:
-        if v.lemma not in _REPORTING or not v.is_verb or v.dep not in ("dep", "acl:relcl", "advcl") or v.head < 0:
+        if v.lemma not in _REPORTING or not v.is_verb or v.dep not in ("dep", "acl:relcl", "advcl", "parataxis") \
+                or v.head < 0 or (v.dep == "parataxis" and tokens[v.head].is_verb):
             continue
         if not kids_of:
             kids_of = _children(tokens)

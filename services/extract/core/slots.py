@@ -282,6 +282,9 @@ def particles(g: Graph, verb: int) -> list[int]:
     return out + [k for a in out for k in g.kids(a, "advmod")]
 
 
+_GROUND_NAME_CASES = frozenset({"on", "near", "toward", "towards", "around", "outside", "at", "in", "into"})
+
+
 def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
     g = f.g
     if cls == "place":
@@ -294,6 +297,12 @@ def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
         return any(in_words(g.tokens[j], rules.casualty_words) for j in idx)
     if cls == "proper_name":  # a name the gazetteer lacks ('Novoazovsk'), not a party's
         return any(g.tokens[j].pos == "NNP" and j not in f.parties for j in idx)
+    if cls == "ground_name":
+        # such a name where an attack or a move lies: 'attacks on Urozhaine', 'advancing near Sinkovka'
+        # ('countries from every region on Earth' places no attack)
+        return any(g.tokens[j].pos == "NNP" and j not in f.parties and g.case_of(j) in _GROUND_NAME_CASES
+                   and g.tokens[j].head >= 0 and (g.tokens[g.tokens[j].head].is_verb or in_words(
+                       g.tokens[g.tokens[j].head], rules.classes["offensive_noun"])) for j in idx)
     if cls == "figure":
         return any(q[1] in idx for q in f.quants)
     words = rules.classes.get(cls, frozenset())
@@ -409,7 +418,14 @@ def arguments(g: Graph, t: int, measures: frozenset[str] = frozenset()) -> Args:
                     a.oblique += [o for o in g.kids(gov, "obl") if o not in (t, place.i) and g.case_of(o) != "by"]
                 elif place.dep == "nsubj":
                     a.object += g.kids(gov, "obj")
+                    if head.lemma in _HAPPENING_VERBS:
+                        # 'assaults were taking place in the vicinity of Selydove': where it happens
+                        a.oblique += [o for o in g.kids(gov, "obl") if o != t]
     return a
+
+
+# verbs that say where or when their subject happens: 'the assaults took place near Selydove'
+_HAPPENING_VERBS = frozenset({"take", "occur", "rage", "continue", "intensify", "unfold", "happen", "persist"})
 
 
 # a passive of these names the instrument, not who acts: 'they have been used to attack U.S.
