@@ -417,6 +417,8 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
             continue
         if _noise(g, t, a, rl, rule) or (rule.single and g.kids(t, "nummod")):
             continue
+        if rule.type == "military_aid" and _urged(g, t, a, rl):
+            continue
         m = _mention(f, t, a, rule, res, rl, state)
         if m is None:
             continue
@@ -468,6 +470,15 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
                           if g.tokens[j].is_verb and g.tokens[j].lemma not in rl.attribution_verbs)
         coordinated = [f.parties[c].code for s_ in a.subject if s_ in f.parties and g.tokens[s_].head == t
                        for c in g.kids(s_, "conj") if c in f.parties]
+        if m.type == "military_aid" and m.recipient is None and m.actor in coordinated + [
+                f.parties[s_].code for s_ in a.subject if s_ in f.parties]:
+            # 'Both Russia and North Korea have denied engaging in weapons transfers': between a
+            # side and its backer, the backer gives (parties.json 'backs')
+            backer = next((p for p in [*coordinated, *m.partners] if p != m.actor
+                           and (info := res.parties.get(p)) is not None and info.backs == m.actor), None)
+            if backer is not None:
+                m.actor, m.recipient = backer, m.actor
+                m.partners = [p for p in m.partners if p not in (backer, m.recipient)]
         if m.type == "military_aid" and m.partners and coordinated:
             # 'Iran, North Korea, and China are providing Russia with support': each of the
             # coordinated subjects gives, the others are its partners (a bloc such as 'the West'
@@ -790,6 +801,19 @@ def _describes_a_toll(g: Graph, t: int, rl: Rules) -> bool:
     verb = g.tokens[g.tokens[noun].head]
     losses = rl.noise["described"]["toll_verbs"]
     return in_words(verb, rl.classes["toll"]) or verb.lemma in losses
+
+
+def _urged(g: Graph, t: int, a: Args, rl: Rules) -> bool:
+    """The clause is what someone is urged to do ('warnings urging Iran not to supply arms to
+    Russia'): asked for, not given. (Troops urged to withdraw are troops said to be there: 'urged
+    North Korea to withdraw from Russia an estimated 10,000 troops'; talks urged are judged
+    apart: `Mention.urged`.)"""
+    clause = t if g.tokens[t].is_verb or a.governor is None else a.governor
+    tok = g.tokens[clause]
+    if tok.dep != "xcomp" or tok.head < 0:
+        return False
+    head = g.tokens[tok.head]
+    return head.is_verb and head.lemma in rl.noise["request"]["urge_verbs"] and bool(g.kids(head.i, "obj"))
 
 
 def _requested(g: Graph, t: int, rl: Rules) -> bool:
@@ -1507,8 +1531,11 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
     if not tok.is_verb and receiver_verb is not None and g.tokens[receiver_verb].lemma in rl.classes["receive_verbs"]:
         # 'Russia started receiving arms aid from Iran': the noun's giver is its verb's source
         ga = arguments(g, receiver_verb, rl.measure_nouns)
-        source = _party(f, [o for o in ga.oblique if g.case_of(o) == "from"], res)
         receiver = _party(f, ga.subject, res)
+        # ... or the maker of the goods: 'Russia received its first shipment of the Iran-made drones'
+        source = _party(f, [o for o in ga.oblique if g.case_of(o) == "from"], res) or next(
+            (p for p in [_party(f, a.object, res)] if p is not None and (receiver is None or p.code != receiver.code)),
+            None)
         if source is not None:
             m.actor = source.code
             m.recipient = receiver.code if receiver is not None and receiver.code != source.code else None
