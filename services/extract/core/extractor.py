@@ -1258,8 +1258,9 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     if not m.locations and rule.type == "troops_deployed":
         # 'troops conscripted into Russia's military effort', 'sent to join Russia's forces': the
         # country of the side they were sent into
+        # (or of a participle on the trigger: 'the influx of troops conscripted into ...')
         into = [o for o in a.oblique + (g.kids(a.governor, "obl") if a.governor is not None else [])
-                if g.case_of(o) in ("into", "to")]
+                + [o for c in g.kids(t, "acl") for o in g.kids(c, "obl")] if g.case_of(o) in ("into", "to")]
         joined = next((f.parties[j] for o in into for j in g.phrase(o) if j in f.parties), None)
         country = res.parties[joined.code].country if joined is not None and joined.code in res.parties else None
         canon = res.place_alias.get(country.casefold()) if country else None

@@ -640,7 +640,12 @@ def _reattach_small_clause_objects(tokens: list[Token]) -> list[Token]:
     kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
     subject_heads = {t.head for t in tokens if t.dep == "nsubj" and t.pos.startswith("NN")}
     for c in tokens:
-        if c.dep not in ("xcomp", "dep") or c.pos != "VBN" or c.head < 0 or c.i not in subject_heads:
+        if c.head < 0 or c.i not in subject_heads:
+            continue
+        # ('signed a deal focused on access to mineral wealth' comes back as a reported clause of
+        # 'signed' with a past tense for the participle: a verb that reports no clause has none)
+        reported = c.dep == "ccomp" and c.pos in ("VBN", "VBD") and tokens[c.head].lemma not in _CLAUSE_TAKERS
+        if not ((c.dep in ("xcomp", "dep") and c.pos == "VBN") or reported):
             continue
         v = tokens[c.head]
         if not v.is_verb or v.i > c.i:
@@ -648,6 +653,8 @@ def _reattach_small_clause_objects(tokens: list[Token]) -> list[Token]:
         if not kids_of:
             kids_of = _children(tokens)
         if any(k.dep == "obj" for k in kids_of[v.i]):
+            continue
+        if reported and any(k.base in ("aux", "aux:pass", "obj", "mark") for k in kids_of[c.i]):
             continue
         subj = next((k for k in kids_of[c.i] if k.dep == "nsubj" and v.i < k.i < c.i), None)
         if subj is None or not subj.pos.startswith("NN"):
@@ -842,6 +849,38 @@ def _reattach_preposed_obliques(tokens: list[Token]) -> list[Token]:
 _PREPOSED_MARKS = frozenset({"since", "after", "before", "until"})
 
 
+def _reattach_prepositional_clauses(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: in '... of sending soldiers to help Moscow, after Russia and
+    North Korea signed a landmark defence pact' the parser reads 'after Russia and North Korea' as
+    a prepositional phrase and leaves 'signed' a bare dependent with no subject. A finite verb
+    right after such a phrase (opened by 'after', 'since', 'before', 'until', 'as', 'while'), with
+    no subject of its own, is a clause: the phrase's noun is its subject, the preposition its
+    conjunction."""
+    out = list(tokens)
+    kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
+    for v in tokens:
+        if v.dep != "dep" or v.pos not in ("VBD", "VBZ", "VBP") or v.head < 0 or v.i == 0:
+            continue
+        if not kids_of:
+            kids_of = _children(tokens)
+        if any(k.base in ("nsubj", "csubj", "expl") for k in kids_of[v.i]):
+            continue
+        noun = next((k for k in kids_of[v.head] if k.i < v.i and k.is_noun and k.base in ("nmod", "obl")
+                     and max(_span(tokens, k.i)) == v.i - 1), None)
+        if noun is None:
+            continue
+        prep = next((k for k in kids_of[noun.i] if k.dep == "case" and k.lemma in _CLAUSE_PREPOSITIONS), None)
+        if prep is None:
+            continue
+        out[noun.i] = noun._replace(head=v.i, dep="nsubj", base="nsubj")
+        out[prep.i] = prep._replace(head=v.i, dep="mark", base="mark")
+        out[v.i] = v._replace(dep="advcl", base="advcl")
+    return out
+
+
+_CLAUSE_PREPOSITIONS = frozenset({"after", "since", "before", "until", "as", "while"})
+
+
 def _reattach_noun_root_speakers(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: 'The governor of Ukraine's Sumy region, which borders Russia,
     said that Russian forces had seized control of four villages' comes back with 'governor' as
@@ -993,6 +1032,14 @@ def _reattach_listed_participles(tokens: list[Token]) -> list[Token]:
 
 _REPORTING = frozenset({"say", "tell", "report", "add", "write", "state", "announce", "claim"})
 
+# verbs that take a reported or perceived clause: a clause under them is theirs
+_CLAUSE_TAKERS = _REPORTING | frozenset({
+    "think", "believe", "know", "assess", "estimate", "expect", "hope", "fear", "ensure", "show", "suggest",
+    "indicate", "mean", "confirm", "warn", "note", "find", "see", "hear", "learn", "realize", "understand",
+    "feel", "deny", "insist", "agree", "decide", "argue", "admit", "acknowledge", "predict", "assume",
+    "doubt", "suspect", "reveal", "explain", "emphasize", "stress", "signal", "conclude", "guess", "wonder",
+    "make", "let", "have", "help", "watch"})
+
 
 def _reattach_reported_conjuncts(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: 'Kim, the governor, said falling drone debris injured one
@@ -1033,4 +1080,4 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_tag_obliques, _reattach_swallowed_speech_tags, _reattach_bare_relatives,
     _reattach_small_clause_objects, _reattach_participle_clause_subjects, _reattach_year_subjects,
     _reattach_phrasal_objects, _reattach_approximate_objects, _reattach_money, _reattach_by_gerunds,
-    _reattach_preposed_obliques, _reattach_noun_root_speakers)
+    _reattach_preposed_obliques, _reattach_noun_root_speakers, _reattach_prepositional_clauses)

@@ -440,14 +440,14 @@ def _inherited_subject(g: Graph, t: int) -> list[int]:
     for _ in range(4):
         tok = g.tokens[j]
         if tok.head < 0 or (tok.dep not in ("conj", "xcomp", "advcl", "acl")
-                            and not (tok.dep == "dep" and tok.pos == "VBG")):
+                            and not (tok.dep in ("dep", "obl") and tok.pos == "VBG")):
             return []  # (a participle the parser leaves as a bare dependent: '..., providing weapons')
         j = tok.head
         if tok.dep == "acl" and tok.pos == "VBG" and g.tokens[j].is_noun and g.case_of(j) == "with":
             return [j]  # 'with Russian forces launching 56 attacks': the noun does it
         if tok.dep == "xcomp" and g.kids(j, "obj"):
             return g.kids(j, "obj")  # 'urged Russia to accept a ceasefire': Russia would accept
-        if tok.pos == "VBG" and tok.dep in ("advcl", "acl") and g.kids(j, "obj") and any(
+        if tok.pos == "VBG" and tok.dep in ("advcl", "acl", "obl") and g.kids(j, "obj") and any(
                 g.tokens[m].lemma in ("of", "for") for m in g.kids(tok.i, "mark", "case")):
             # 'accused Pyongyang of shipping munitions', 'condemn the DPRK for providing Russia'
             return g.kids(j, "obj")
@@ -591,7 +591,8 @@ def _attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
                 # control': a second statement beside the first, not reported by it
                 continue
             if came_from.dep.split(":")[0] in ("ccomp", "xcomp", "parataxis", "advcl", "obj", "conj", "dep", "nsubj",
-                                               "csubj"):
+                                               "csubj") or (came_from.dep == "obl" and came_from.pos == "VBG"):
+                # ('accused Pyongyang of sending soldiers': a gerund the parser may hang as an oblique)
                 out.append(Attribution(_speaker(g, j), rules.attribution_verbs[tok.lemma], j))
         if k > 0 and tok.lemma in rules.attribution_nouns and tok.is_noun:
             came_from = g.tokens[chain[k - 1]]
