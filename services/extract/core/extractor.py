@@ -468,7 +468,9 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
             asking = set(req["for_verbs"]) | set(req["object_verbs"]) | {"urge", "press", "encourage"}
             m.urged = any(g.tokens[j].lemma in asking for j in g.ancestors(t)
                           if g.tokens[j].is_verb and g.tokens[j].lemma not in rl.attribution_verbs)
-        coordinated = [f.parties[c].code for s_ in a.subject if s_ in f.parties and g.tokens[s_].head == t
+        # (a noun's coordinated possessors too: 'China, the DPRK, and Iran's military support')
+        owners = [h for h in a.modifier if g.tokens[h].dep == "nmod:poss"] if not g.tokens[t].is_verb else []
+        coordinated = [f.parties[c].code for s_ in a.subject + owners if s_ in f.parties and g.tokens[s_].head == t
                        for c in g.kids(s_, "conj") if c in f.parties]
         if m.type == "military_aid" and m.recipient is None and m.actor in coordinated + [
                 f.parties[s_].code for s_ in a.subject if s_ in f.parties]:

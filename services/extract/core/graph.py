@@ -881,6 +881,36 @@ def _reattach_prepositional_clauses(tokens: list[Token]) -> list[Token]:
 _CLAUSE_PREPOSITIONS = frozenset({"after", "since", "before", "until", "as", "while"})
 
 
+def _reattach_shared_possessives(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: 'President Trump and Russian President Vladimir Putin's
+    Tuesday phone call has ended' comes back with 'call' coordinated with 'Trump' and only 'Putin'
+    owning it. A noun coordinated with a name before it, whose own possessor is a name, is owned by
+    both names: '(Trump and Putin)'s call'."""
+    out = list(tokens)
+    kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
+    for n in tokens:
+        if n.dep != "conj" or not n.is_noun or n.pos.startswith("NNP") or n.head < 0 or n.head > n.i:
+            continue
+        first = tokens[n.head]
+        if first.pos != "NNP":
+            continue
+        if not kids_of:
+            kids_of = _children(tokens)
+        owner = next((k for k in kids_of[n.i] if k.dep == "nmod:poss" and k.pos == "NNP" and k.i > first.i), None)
+        if owner is None or not any(c.pos == "POS" for c in kids_of[owner.i]):
+            continue
+        out[n.i] = n._replace(head=first.head, dep=first.dep, base=first.base)
+        out[first.i] = first._replace(head=n.i, dep="nmod:poss", base="nmod:poss")
+        out[owner.i] = owner._replace(head=first.i, dep="conj", base="conj")
+        for k in kids_of[n.i]:
+            if k.dep == "cc" and k.i < owner.i:
+                out[k.i] = k._replace(head=owner.i)
+        for k in kids_of[first.i]:  # what the first name governed as the clause's subject is the noun's
+            if k.i > n.i and k.dep not in ("compound", "flat", "amod", "det", "cc", "conj"):
+                out[k.i] = k._replace(head=n.i)
+    return out
+
+
 def _reattach_noun_root_speakers(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: 'The governor of Ukraine's Sumy region, which borders Russia,
     said that Russian forces had seized control of four villages' comes back with 'governor' as
@@ -1080,4 +1110,5 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_tag_obliques, _reattach_swallowed_speech_tags, _reattach_bare_relatives,
     _reattach_small_clause_objects, _reattach_participle_clause_subjects, _reattach_year_subjects,
     _reattach_phrasal_objects, _reattach_approximate_objects, _reattach_money, _reattach_by_gerunds,
-    _reattach_preposed_obliques, _reattach_noun_root_speakers, _reattach_prepositional_clauses)
+    _reattach_preposed_obliques, _reattach_noun_root_speakers, _reattach_prepositional_clauses,
+    _reattach_shared_possessives)
