@@ -143,6 +143,8 @@ class ArticleState:
     source_party: str | None = None  # the party the outlet speaks for ('DOD News' -> USA)
     outlet_words: frozenset[str] = frozenset()  # the outlet's name, lowercased words ('department', 'defense')
     last_place: tuple[str, Place | None] | None = None  # the last theatre place named ('the region')
+    # how the article wrote each place ('Kursk' as 'the Kursk region'): 'the region' later names it so
+    place_surfaces: dict[str, list[str]] = field(default_factory=dict)
     last_person: str | None = None  # the party of the last person named ('he', 'his')
     previous: list[Mention] = field(default_factory=list)  # the previous sentence's mentions
     # the article's offensives and strikes so far ('the incursion' refers back)
@@ -191,6 +193,8 @@ def extract(parsed: ParsedArticle) -> list[Event]:
                    if pl.place is not None and pl.place.kind != "country" and pl.place.country in ("Russia", "Ukraine")]
         if theatre:
             state.last_place = (theatre[-1].name, theatre[-1].place)
+        for name, surface in facts.surfaces.items():
+            state.place_surfaces[name] = surface_forms(surface)
         if found:
             state.last_actor = found[0].actor
         elif (named := _first_named_subject(facts, res)) is not None:
@@ -1275,6 +1279,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         name, place = state.last_place
         seen.add(name)
         m.locations.append((name, place, False))
+        m.locations.extend((form, place, False) for form in state.place_surfaces.get(name, ()))
     for j in sorted(f.places):
         pl = f.places[j]
         own_ground = (rule.type == "strike" and m.actor is not None and pl.place is not None
