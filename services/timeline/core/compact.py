@@ -14,8 +14,10 @@ Comparing two copies needs both events: the held one is decoded again, which onl
 re-published article costs.
 
 With a `DocumentSpill` the documents themselves are not held either: each is appended to a
-temporary file as it is folded and the fold keeps its place in the file (one integer), so
-what a rebuild holds per event is its id, article and key, whatever the log's size.
+temporary file and the fold keeps its place in the file (one integer). What it still holds per
+current event (its id, article, key and place: about 440 bytes) grows with the fold's records,
+so a rebuild folds a long log in partitions, one at a time (`core.passes`), from `FoldRecord`s
+it wrote to disk as it read the log.
 """
 from __future__ import annotations
 
@@ -247,12 +249,6 @@ class CompactFold:
     def key_members(self, key: str) -> set[str]:
         """The held event ids of one key."""
         return self._by_key.get(key, set())
-
-    def spilled(self, key: str) -> list[int]:
-        """The spill handles of a key's held events, in event id order."""
-        if self.spill is None:
-            raise ValueError("a fold without a spill holds its documents")
-        return [self.held[i].document for i in sorted(self._by_key.get(key, ()))]  # type: ignore[misc]
 
     def article_members(self) -> Iterator[tuple[str, set[str]]]:
         """(article, held event ids) of every article with a held event."""

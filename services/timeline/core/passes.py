@@ -76,9 +76,12 @@ class Runs:
     of strings and ints: several times quicker than pickle both ways, and a frame stores a
     string or tuple that its items share once)."""
 
-    _FRAME = 4096  # tuples per frame: what a run keeps in memory before it writes
+    # Tuples buffered over all the files before they are written: each file's frame is its
+    # share, so the buffers stay bounded however many partitions a long log needs.
+    _BUFFERED = 65536
 
     def __init__(self, count: int, directory: str | None = None) -> None:
+        self._frame = max(256, self._BUFFERED // count)
         # Open for the runs' life (closed by `close`), so not `with` blocks.
         self._files = [tempfile.TemporaryFile(dir=directory, prefix="claimline-runs-")  # noqa: SIM115
                        for _ in range(count)]
@@ -90,7 +93,7 @@ class Runs:
     def add(self, k: int, item: tuple[Any, ...]) -> None:
         buffer = self._buffers[k]
         buffer.append(item)
-        if len(buffer) >= self._FRAME:
+        if len(buffer) >= self._frame:
             self._write(k)
 
     def _write(self, k: int) -> None:

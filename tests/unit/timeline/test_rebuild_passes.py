@@ -13,6 +13,7 @@ from schemas.extraction import ArticleExtracted
 from services.common.topics import EVENTS
 from services.embedded.sqlite_log import SqliteLog
 from services.timeline.core.fold import fold, fold_state
+from services.timeline.core.grouping import key_from_parts
 from services.timeline.core.passes import Runs, article_partition, entry_shares, partitions_for
 from services.timeline.memory_store import MemoryTimelineStore
 from services.timeline.projection import rebuild
@@ -104,4 +105,5 @@ def test_entry_shares_resolve_keys_within_a_bucket():
     unplaced = ("troops_deployed", "PRK", "-", "deployed", "2024-10")
     shares = entry_shares([(placed, "ev_b", 2), (unplaced, "ev_c", 3), (placed, "ev_a", 1)])
     (entry_id, keys), = shares.items()
+    assert entry_id == key_from_parts(placed)
     assert sorted((parts, refs) for parts, _, refs in keys) == [(unplaced, [3]), (placed, [1, 2])]
