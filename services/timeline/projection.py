@@ -42,7 +42,7 @@ from services.common.errors import describe_validation_error
 from services.common.ports import EventLog, Record
 from services.common.topics import EVENTS, EVENTS_DLQ
 from services.timeline.core import FoldState, apply, build_entry, entry_key
-from services.timeline.core.compact import CompactFold, DocumentSpill, FoldRecord, read_spilled
+from services.timeline.core.compact import CompactFold, DocumentSpill, read_spilled
 from services.timeline.core.entry_state import EntryState
 from services.timeline.core.grouping import KeyParts, base_key, entry_key_parts, key_from_parts, resolve_keys
 from services.timeline.core.passes import (
@@ -446,8 +446,9 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
         for group in groups:
             fold = CompactFold(spill)
             source = runs.read(group[0]) if len(group) == 1 else heapq.merge(*(runs.read(k) for k in group))
+            apply = fold.apply_record
             for row in source:
-                fold.apply_record(FoldRecord._make(row))
+                apply(row)  # type: ignore[arg-type]  # a FoldRecord's fields, as written
             if stager is not None:
                 # The events hash must hold exactly the state's events: each staged document is
                 # the last copy read of its id, so only the ids whose last copy the fold did not
