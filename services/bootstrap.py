@@ -298,7 +298,7 @@ async def replay_redis(settings: Settings, *, progress: Progress | None = None, 
             await store.drop_namespace(old)
         counts = await store.counts()
         return {"records": report["records"], "seconds": round(seconds, 3), "workers": report["workers"],
-                "phases": report["phases"],
+                "partitions": report["partitions"], "phases": report["phases"],
                 "namespace": namespace, "replaced": old, **counts}
     finally:
         await event_log.close()
