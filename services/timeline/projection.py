@@ -385,6 +385,9 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
         # record goes to its article's partition run, and the partitions are folded one by one.
         count = partitions or partitions_for(target, memory_mb)
         runs = Runs(count)
+        # A log that fits the budget in one partition is folded as it is read (its records need
+        # no run on disk: 1-2 us a record less), by the same fold.
+        live = CompactFold(spill) if count == 1 else None
         # (event id, partition) by id, to check that no id crosses partitions (one never does
         # in a log the extractor wrote; a hand-made one is then folded in one pass).
         ids = Runs(count) if count > 1 else None
@@ -413,11 +416,19 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
                 partition = article_partition(item.article, count)
                 seq += 1
                 if isinstance(item, ArticleExtracted):
-                    runs.add(partition, (seq, None, item.article, item.extractor_version, None, -1))
+                    row: tuple[Any, ...] = (seq, None, item.article, item.extractor_version, None, -1)
+                    if live is None:
+                        runs.add(partition, row)
+                    else:
+                        live.apply_record(row)  # type: ignore[arg-type]  # a FoldRecord's fields
                     continue
                 value: bytes = record.value  # type: ignore[assignment]  # decoded, so not None
-                runs.add(partition, (seq, item.event_id, item.article, item.extractor_version,
-                                     entry_key_parts(item), spill.put(value)))
+                row = (seq, item.event_id, item.article, item.extractor_version, entry_key_parts(item),
+                       spill.put(value))
+                if live is None:
+                    runs.add(partition, row)
+                else:
+                    live.apply_record(row)  # type: ignore[arg-type]  # a FoldRecord's fields
                 if ids is not None:
                     ids.add(id_bucket(item.event_id, count), (item.event_id, partition))
                 batch[item.event_id] = value
@@ -441,14 +452,17 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
                 groups = [list(range(count))]
             ids.close()
             ids = None
-        kept = Runs(count)
+        kept = Runs(count) if live is None else None
         events_kept = 0
         for group in groups:
-            fold = CompactFold(spill)
-            source = runs.read(group[0]) if len(group) == 1 else heapq.merge(*(runs.read(k) for k in group))
-            apply = fold.apply_record
-            for row in source:
-                apply(row)  # type: ignore[arg-type]  # a FoldRecord's fields, as written
+            if live is not None:
+                fold = live
+            else:
+                fold = CompactFold(spill)
+                source = runs.read(group[0]) if len(group) == 1 else heapq.merge(*(runs.read(k) for k in group))
+                apply = fold.apply_record
+                for row in source:
+                    apply(row)  # type: ignore[arg-type]  # a FoldRecord's fields, as written
             if stager is not None:
                 # The events hash must hold exactly the state's events: each staged document is
                 # the last copy read of its id, so only the ids whose last copy the fold did not
@@ -460,11 +474,12 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
                     await stager.add_article_sets(fold.article_members())
             if fold.article_versions:
                 await store.commit(ChangeSet(article_versions=fold.article_versions))
-            for held in fold.held.values():
-                parts = fold.parts_of_key(held.key)
-                kept.add(entry_bucket(parts, count), (parts, held.event_id, held.document))
             events_kept += len(fold.held)
-            del fold, source
+            if kept is not None:
+                for held in fold.held.values():
+                    parts = fold.parts_of_key(held.key)
+                    kept.add(entry_bucket(parts, count), (parts, held.event_id, held.document))
+                del fold
         runs.close()
         runs = None
         if stager is not None:
@@ -474,7 +489,7 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
         entries = 0
         used: int | None = None
         for bucket in range(count):
-            shares = entry_shares(kept.read(bucket))
+            shares = entry_shares(kept.read(bucket) if kept is not None else _kept_events(live))  # type: ignore[arg-type]
             entries += len(shares)
             if used is None:
                 # Below a few hundred entries a process costs more than it saves: the others get
@@ -511,6 +526,13 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
     return {"records": done, "events": events_kept, "entries": entries, "dead_letters": len(letters),
             "workers": workers, "partitions": count,
             "phases": {"read_decode_s": round(read_s, 2), "fold_s": round(fold_s, 2), "write_s": round(write_s, 2)}}
+
+
+def _kept_events(fold: CompactFold) -> Iterator[tuple[KeyParts, str, int]]:
+    """What a partition run of kept events holds, (key parts, event id, document handle) per
+    event, of a fold that is still in memory (a log folded in one partition)."""
+    for held in fold.held.values():
+        yield fold.parts_of_key(held.key), held.event_id, held.document  # type: ignore[misc]
 
 
 # At most this many claims are decoded, built and committed at once by a rebuild's writer:
