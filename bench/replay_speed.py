@@ -162,7 +162,7 @@ async def main(n: int, empty: int, reextracted: int, workers: int = 0, profile: 
               f"entries: {report['entries']}, contested: {report['contested']}")
         print(f"bare aiokafka consumer: {total / bare:,.0f} records/s ({bare:.2f} s)")
         print(f"timeline replay into Redis: {total / replay:,.0f} records/s ({replay:.2f} s, "
-              f"{report['workers']} writer processes)")
+              f"{report['workers']} writer processes, the fold in {report.get('partitions', 1)} partitions)")
         print(f"replay phases: {report['phases']}")
         print(f"replay / bare consumer: {bare / replay:.2f}")
         print(f"replay CPU: {own_cpu:.2f} s in this process + {kids_cpu:.2f} s in its forked writers "

@@ -24,7 +24,7 @@ from services.ingest.seen import RedisSeenStore
 from services.ingest.service import IngestService, recover_seen
 from services.timeline.api import TimelineContext
 from services.timeline.lease import Lease, RedisLease, SoloLease
-from services.timeline.projection import Projector, rebuild
+from services.timeline.projection import DEFAULT_REBUILD_MEMORY_MB, Projector, rebuild
 from services.timeline.readiness import ProgressWatch, assess
 from services.timeline.redis_store import RedisTimelineStore
 from services.timeline.replay import Progress, replay_into
@@ -128,7 +128,7 @@ class TimelineRuntime:
 
     def __init__(self, event_log: EventLog, store: TimelineStore, backend: dict[str, str],
                  articles=None, rebuild_workers: int = 0, lease: Lease | None = None,
-                 stall_after_s: float = 30.0) -> None:
+                 stall_after_s: float = 30.0, rebuild_memory_mb: int = DEFAULT_REBUILD_MEMORY_MB) -> None:
         self.log = event_log
         self.store = store
         self.projector = Projector(event_log, store)
@@ -140,6 +140,7 @@ class TimelineRuntime:
         self._backend = backend
         self._articles = articles
         self._rebuild_workers = rebuild_workers  # 0: rebuild's default
+        self._rebuild_memory_mb = rebuild_memory_mb
         self._stall_after_s = stall_after_s
         self._watch = ProgressWatch()
         self._topic = event_log.topic_name(EVENTS)
@@ -151,7 +152,8 @@ class TimelineRuntime:
         return sum((await self.log.end_offsets(EVENTS)).values()) > 0
 
     async def _rebuild(self) -> None:
-        report = await rebuild(self.log, self.store, workers=self._rebuild_workers, fence=self.lease.token)
+        report = await rebuild(self.log, self.store, workers=self._rebuild_workers, fence=self.lease.token,
+                               memory_mb=self._rebuild_memory_mb)
         self.rebuilds += 1
         log.info("rebuilt the timeline from the event log: %s", report)
 
@@ -261,6 +263,7 @@ async def build_timeline_runtime(settings: Settings) -> TimelineRuntime:
     lease = RedisLease(aioredis.from_url(settings.redis_url), store.lease_key, ttl_ms=settings.lease_ttl_ms)
     return TimelineRuntime(event_log, store, {"log_backend": "kafka", "store_backend": "redis"},
                            rebuild_workers=settings.rebuild_workers, lease=lease,
+                           rebuild_memory_mb=settings.rebuild_memory_mb,
                            stall_after_s=settings.stall_after_s)
 
 
@@ -286,7 +289,8 @@ async def replay_redis(settings: Settings, *, progress: Progress | None = None, 
         await event_log.ensure_topics(ALL_TOPICS)
         await store.drop_namespace(namespace)
         started = time.perf_counter()
-        report = await replay_into(event_log, store, progress=progress, workers=settings.rebuild_workers)
+        report = await replay_into(event_log, store, progress=progress, workers=settings.rebuild_workers,
+                                   memory_mb=settings.rebuild_memory_mb)
         seconds = time.perf_counter() - started
         old = await store.switch_to(namespace)
         if not keep_old and old != namespace:
@@ -294,7 +298,7 @@ async def replay_redis(settings: Settings, *, progress: Progress | None = None, 
             await store.drop_namespace(old)
         counts = await store.counts()
         return {"records": report["records"], "seconds": round(seconds, 3), "workers": report["workers"],
-                "phases": report["phases"],
+                "partitions": report["partitions"], "phases": report["phases"],
                 "namespace": namespace, "replaced": old, **counts}
     finally:
         await event_log.close()

@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     rebuild_workers: int = Field(0, ge=0, le=64, description="Processes a timeline rebuild (replay, or a start "
                                                               "on an empty Redis) builds entries with; 0: one "
                                                               "per CPU, at most 4")
+    rebuild_memory_mb: int = Field(256, ge=16, description="Fold state a timeline rebuild may hold, in MB: a log "
+                                                           "whose fold would need more is folded in that many "
+                                                           "more passes over article partitions spilled to disk "
+                                                           "(about 0.5 KB a record)")
 
     # Timeline replicas and readiness
     lease_ttl_ms: int = Field(10_000, ge=1_000, description="TTL of the projector lease: a killed projector is "

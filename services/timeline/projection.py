@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import heapq
 import logging
 import os
 import pickle
@@ -44,6 +45,16 @@ from services.timeline.core import FoldState, apply, build_entry, entry_key
 from services.timeline.core.compact import CompactFold, DocumentSpill, read_spilled
 from services.timeline.core.entry_state import EntryState
 from services.timeline.core.grouping import KeyParts, base_key, entry_key_parts, key_from_parts, resolve_keys
+from services.timeline.core.passes import (
+    EntryShare,
+    Runs,
+    article_partition,
+    entry_bucket,
+    entry_shares,
+    id_bucket,
+    ids_cross_partitions,
+    partitions_for,
+)
 from services.timeline.store import ChangeSet, TimelineStore
 
 log = logging.getLogger(__name__)
@@ -312,6 +323,10 @@ def _decode(records: Sequence[Record],
             [d for _, d in decoded if isinstance(d, DeadLetter)])
 
 
+# The fold state a rebuild may hold (`core.passes.partitions_for`); CLAIMLINE_REBUILD_MEMORY_MB.
+DEFAULT_REBUILD_MEMORY_MB = 256
+
+
 def default_rebuild_workers() -> int:
     """Processes a rebuild builds and writes entries with: one per CPU, at most four."""
     return max(1, min(os.cpu_count() or 1, 4))
@@ -319,17 +334,21 @@ def default_rebuild_workers() -> int:
 
 async def rebuild(event_log: EventLog, store: TimelineStore, *, progress: Callable[[int, int], None] | None = None,
                   entries_per_commit: int = 2000, workers: int = 0, min_entries_per_worker: int = 250,
-                  clock_ms: Callable[[], int] = lambda: int(time.time() * 1000), fence: str | None = None) -> dict:
+                  clock_ms: Callable[[], int] = lambda: int(time.time() * 1000), fence: str | None = None,
+                  memory_mb: int = DEFAULT_REBUILD_MEMORY_MB, partitions: int | None = None) -> dict:
     """Fold the whole events topic into an empty store (a replay into a fresh namespace).
 
-    Reads to the end offsets and folds everything in memory with the core (linear time),
-    keeping each current event as the JSON it was read from (`core.compact.CompactFold`), and
-    builds the entries from their events decoded again one chunk at a time. Building and
-    writing the entries, most of the work, is then shared by `workers`
-    processes (0: `default_rebuild_workers()`) when the store can be reopened in a forked child (`store.forked_writer`,
-    Redis); the positions and article versions go in one last commit after every share
-    is written, so a store that shows positions holds the whole state. Invalid records
-    are parked on the events dead-letter topic unless they are there already."""
+    Reads to the end offsets, keeping each event's document in a temporary file and what the
+    fold reads of each record in its article's partition run (`core.passes`), then folds the
+    partitions one at a time with the core (`core.compact.CompactFold`; linear time, and
+    memory bounded by `memory_mb` whatever the log's size: `partitions`, when given, instead
+    of the count the budget calls for), groups the kept events into entries one bucket of keys
+    at a time, and builds the entries from their events decoded again one chunk at a time.
+    Building and writing the entries, most of the work, is shared by `workers` processes (0:
+    `default_rebuild_workers()`) when the store can be reopened in a forked child
+    (`store.bulk_writer`, Redis); the positions go in one last commit after every share is
+    written, so a store that shows positions holds the whole state. Invalid records are
+    parked on the events dead-letter topic unless they are there already."""
     # Hundreds of thousands of live event objects make each cyclic GC pass expensive, and a
     # rebuild creates no cycles worth collecting: pause the collector for its duration.
     gc_was_enabled = gc.isenabled()
@@ -337,36 +356,50 @@ async def rebuild(event_log: EventLog, store: TimelineStore, *, progress: Callab
     try:
         return await _rebuild(event_log, store, progress=progress, entries_per_commit=entries_per_commit,
                               workers=workers or default_rebuild_workers(),
-                              min_entries_per_worker=min_entries_per_worker, clock_ms=clock_ms, fence=fence)
+                              min_entries_per_worker=min_entries_per_worker, clock_ms=clock_ms, fence=fence,
+                              memory_mb=memory_mb, partitions=partitions)
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
 async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entries_per_commit: int, workers: int,
-                   min_entries_per_worker: int, clock_ms, fence: str | None) -> dict:
+                   min_entries_per_worker: int, clock_ms, fence: str | None, memory_mb: int,
+                   partitions: int | None) -> dict:
     topic = event_log.topic_name(EVENTS)
-    # Stores that a forked process can write entries to (RedisTimelineStore) say how. Then the
-    # events' documents go to a temporary file as they are folded (the fold keeps their places,
-    # not the documents), and the writer processes are forked first, while this process is
-    # still small: they share none of the fold and receive their entries' document places
+    # The events' documents go to a temporary file as they are read (the fold keeps their
+    # places, not the documents). Stores that a forked process can write entries to
+    # (RedisTimelineStore) say how; the writer processes are forked first, while this process
+    # is still small: they share none of the fold and receive their entries' document places
     # through a pipe, so neither the fold nor the writers grow with the documents.
     open_bulk: Callable[[], Any] | None = getattr(store, "bulk_writer", lambda: None)()
-    bulk = open_bulk is not None and hasattr(os, "fork")
-    spill = DocumentSpill() if bulk else None
-    pool = _WriterPool.start(open_bulk, spill.fd, workers) if open_bulk is not None and spill is not None else None
+    spill = DocumentSpill()
+    pool = _WriterPool.start(open_bulk, spill.fd, workers) if open_bulk is not None and hasattr(os, "fork") else None
     stager = None
+    runs: Runs | None = None
+    kept: Runs | None = None
     try:
         ends = await event_log.end_offsets(EVENTS)
         target = sum(ends.values())
+        # Memory bounded whatever the log's size (`core.passes`): what the fold reads of each
+        # record goes to its article's partition run, and the partitions are folded one by one.
+        count = partitions or partitions_for(target, memory_mb)
+        runs = Runs(count)
+        # A log that fits the budget in one partition is folded as it is read (its records need
+        # no run on disk: 1-2 us a record less), by the same fold.
+        live = CompactFold(spill) if count == 1 else None
+        # (event id, partition) by id, to check that no id crosses partitions (one never does
+        # in a log the extractor wrote; a hand-made one is then folded in one pass).
+        ids = Runs(count) if count > 1 else None
         positions: dict[int, int] = {}
-        fold = CompactFold(spill)
         letters: list[DeadLetter] = []
         # Stores that can take the events' documents while the log is still read (Redis) say
-        # how. Only the copies the fold accepts are sent; the ones it drops later are deleted.
+        # how. Every event's document is sent as read (the fold decides after the read); the
+        # fold then rewrites or deletes the ids whose last copy it did not keep.
         stager = getattr(store, "event_stager", lambda: None)()
         staged = stager is not None
         done = 0
+        seq = 0
         started = time.perf_counter()
         while any(positions.get(p, 0) < end for p, end in ends.items()):
             records = await event_log.read(EVENTS, positions, max_records=20000, timeout_s=1.0)
@@ -380,9 +413,25 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
                 if isinstance(item, DeadLetter):
                     letters.append(item)
                     continue
+                partition = article_partition(item.article, count)
+                seq += 1
+                if isinstance(item, ArticleExtracted):
+                    row: tuple[Any, ...] = (seq, None, item.article, item.extractor_version, None, -1)
+                    if live is None:
+                        runs.add(partition, row)
+                    else:
+                        live.apply_record(row)  # type: ignore[arg-type]  # a FoldRecord's fields
+                    continue
                 value: bytes = record.value  # type: ignore[assignment]  # decoded, so not None
-                if fold.apply(item, value):
-                    batch[item.event_id] = value  # type: ignore[union-attr]  # held: an event
+                row = (seq, item.event_id, item.article, item.extractor_version, entry_key_parts(item),
+                       spill.put(value))
+                if live is None:
+                    runs.add(partition, row)
+                else:
+                    live.apply_record(row)  # type: ignore[arg-type]  # a FoldRecord's fields
+                if ids is not None:
+                    ids.add(id_bucket(item.event_id, count), (item.event_id, partition))
+                batch[item.event_id] = value
             if stager is not None:
                 await stager.write(batch)
             for record in records:
@@ -394,50 +443,96 @@ async def _rebuild(event_log: EventLog, store: TimelineStore, *, progress, entri
         # empty Redis may be the first to see a record); what is parked already is not again.
         if letters:
             await park(event_log, EVENTS_DLQ, letters, already=await parked_coordinates(event_log, "events"))
+        spill.flush()
         read_s = time.perf_counter() - started
+        groups = [[k] for k in range(count)]
+        if ids is not None:
+            if ids_cross_partitions(ids):
+                log.warning("rebuild: an event id appears under articles of two partitions; folding in one pass")
+                groups = [list(range(count))]
+            ids.close()
+            ids = None
+        kept = Runs(count) if live is None else None
+        events_kept = 0
+        for group in groups:
+            if live is not None:
+                fold = live
+            else:
+                fold = CompactFold(spill)
+                source = runs.read(group[0]) if len(group) == 1 else heapq.merge(*(runs.read(k) for k in group))
+                apply = fold.apply_record
+                for row in source:
+                    apply(row)  # type: ignore[arg-type]  # a FoldRecord's fields, as written
+            if stager is not None:
+                # The events hash must hold exactly the state's events: each staged document is
+                # the last copy read of its id, so only the ids whose last copy the fold did not
+                # keep go again (or go). With forked writers, each article's event set is
+                # written here too, once.
+                await stager.write({i: fold.document(fold.held[i]) for i in sorted(fold.stale) if i in fold.held})
+                await stager.drop(i for i in fold.stale if i not in fold.held)
+                if pool is not None:
+                    await stager.add_article_sets(fold.article_members())
+            if fold.article_versions:
+                await store.commit(ChangeSet(article_versions=fold.article_versions))
+            events_kept += len(fold.held)
+            if kept is not None:
+                for held in fold.held.values():
+                    parts = fold.parts_of_key(held.key)
+                    kept.add(entry_bucket(parts, count), (parts, held.event_id, held.document))
+                del fold
+        runs.close()
+        runs = None
         if stager is not None:
-            # The events hash must hold exactly the state's events: each staged document is the
-            # last accepted copy of its id, so only the ids the fold dropped since go again.
-            # With forked writers, each article's event set is written here too, once.
-            await stager.finish({}, (i for i in fold.removed if i not in fold.held),
-                                fold.article_members() if pool is not None else ())
+            await stager.finish()
             stager = None
-        if spill is not None:
-            spill.flush()
-        entry_keys = fold.entry_keys()
-        entry_ids = sorted(entry_keys)
         fold_s = time.perf_counter() - started - read_s
-        if pool is not None:
-            # Below a few hundred entries a process costs more than it saves: the others get none.
-            used = min(workers, max(1, len(entry_ids) // min_entries_per_worker))
-            sizes = {e: sum(len(fold.key_members(k)) for k in keys) for e, keys in entry_keys.items()}
+        entries = 0
+        used: int | None = None
+        for bucket in range(count):
+            shares = entry_shares(kept.read(bucket) if kept is not None else _kept_events(live))  # type: ignore[arg-type]
+            entries += len(shares)
+            if used is None:
+                # Below a few hundred entries a process costs more than it saves: the others get
+                # none (the entries of the first bucket of `count` tell how many there are).
+                used = 1 if pool is None else min(workers, max(1, len(shares) * count // min_entries_per_worker))
+            entry_ids = sorted(shares)
+            sizes = {e: sum(len(refs) for _, _, refs in shares[e]) for e in entry_ids}
             for chunk in _chunks_by_size(entry_ids, sizes, entries_per_commit):
-                await pool.send([(entry_id, [(fold.parts_of_key(key), fold.base_of_key(key), fold.spilled(key))
-                                             for key in entry_keys[entry_id]])
-                                 for entry_id in chunk], used)
+                work: WriterChunk = [(entry_id, shares[entry_id]) for entry_id in chunk]
+                if pool is not None:
+                    await pool.send(work, used)
+                else:
+                    await store.commit(_chunk_changes(work, spill.fd, with_events=True, events_staged=staged))
+            del shares
+        if pool is not None:
             failed = await pool.finish()
             pool = None
             if failed:
                 raise RuntimeError(f"rebuild: {failed} of {workers} writer processes failed (see their output "
                                    "above); nothing was marked as complete")
-            workers = used
-        else:
-            workers = 1
-            await _write_entries(store, fold, fold.by_entry(), entry_ids, entries_per_commit, staged)
+        workers = used or 1
     finally:
         if stager is not None:
             await stager.close()
         if pool is not None:
             await pool.finish()
-        if spill is not None:
-            spill.close()
+        for open_runs in (runs, kept):
+            if open_runs is not None:
+                open_runs.close()
+        spill.close()
     # The positions mark the projection complete: only while holding the lease, if one is used.
-    await store.commit(ChangeSet(article_versions=dict(fold.article_versions), positions={topic: positions},
-                                 fence=fence))
+    await store.commit(ChangeSet(positions={topic: positions}, fence=fence))
     write_s = time.perf_counter() - started - read_s - fold_s
-    return {"records": done, "events": len(fold.held), "entries": len(entry_ids), "dead_letters": len(letters),
-            "workers": workers, "phases": {"read_decode_s": round(read_s, 2), "fold_s": round(fold_s, 2),
-                                           "write_s": round(write_s, 2)}}
+    return {"records": done, "events": events_kept, "entries": entries, "dead_letters": len(letters),
+            "workers": workers, "partitions": count,
+            "phases": {"read_decode_s": round(read_s, 2), "fold_s": round(fold_s, 2), "write_s": round(write_s, 2)}}
+
+
+def _kept_events(fold: CompactFold) -> Iterator[tuple[KeyParts, str, int]]:
+    """What a partition run of kept events holds, (key parts, event id, document handle) per
+    event, of a fold that is still in memory (a log folded in one partition)."""
+    for held in fold.held.values():
+        yield fold.parts_of_key(held.key), held.event_id, held.document  # type: ignore[misc]
 
 
 # At most this many claims are decoded, built and committed at once by a rebuild's writer:
@@ -467,47 +562,33 @@ def _commit_chunks(entry_ids: list[str], by_entry: Mapping[str, frozenset[str]],
     return _chunks_by_size(entry_ids, {e: len(by_entry[e]) for e in entry_ids}, entries_per_commit)
 
 
-async def _write_entries(store: TimelineStore, fold: CompactFold, by_entry: dict[str, frozenset[str]],
-                         entry_ids: list[str], entries_per_commit: int, events_staged: bool = False) -> None:
-    """Build the given entries from the folded documents and write them with their events
-    (`events_staged`: the events' documents are in the store already), in this process.
-    Only one chunk's events are decoded at a time."""
-    for chunk in _commit_chunks(entry_ids, by_entry, entries_per_commit):
-        changes = ChangeSet(events_staged=events_staged)
-        events = fold.events([i for entry_id in chunk for i in by_entry[entry_id]])
-        for entry_id in chunk:
-            ids = by_entry[entry_id]
-            changes.member_add[entry_id] = set(ids)
-            changes.add_events.update({i: events[i] for i in ids})
-            for i in ids:  # the bases the live projector resolves unplaced claims over (plan)
-                if (b := fold.base_key(i)) is not None:
-                    changes.member_add.setdefault(b, set()).add(i)
-            changes.upsert_entries[entry_id] = build_entry(entry_id, [events[i] for i in ids])
-        if not events_staged:
-            changes.raw_events = {i: fold.document(fold.held[i]) for i in changes.add_events}
-        await store.commit(changes)
-
-
 # One chunk of a writer's work, per entry: (entry id, [(key parts, base key or None, [document
 # handles])]), one item per key of the entry, the handles of its events in the `DocumentSpill`.
-WriterChunk = list[tuple[str, list[tuple[KeyParts, str | None, list[int]]]]]
+WriterChunk = list[tuple[str, EntryShare]]
 
 
-def _chunk_changes(chunk: WriterChunk, spill_fd: int) -> ChangeSet:
-    """What a writer commits for one chunk: the entries built from their events' documents,
-    their member sets and their bases' (the events and the articles' sets are written by the
-    rebuild itself)."""
-    changes = ChangeSet(events_staged=True)
+def _chunk_changes(chunk: WriterChunk, spill_fd: int, *, with_events: bool = False,
+                   events_staged: bool = True) -> ChangeSet:
+    """What one chunk of entries commits: the entries built from their events' documents,
+    their member sets and their bases'. A forked writer commits only that (the events and the
+    articles' sets are written by the rebuild itself); a rebuild without writers adds the
+    events (`with_events`), with their documents unless they were staged already."""
+    changes = ChangeSet(events_staged=events_staged)
     for entry_id, keys in chunk:
         claims: list[Event] = []
         parts_of: dict[str, KeyParts] = {}
         bases: list[tuple[str, list[str]]] = []
         for parts, base, handles in keys:
-            events = [parse_event(read_spilled(spill_fd, handle)) for handle in handles]
+            documents = [read_spilled(spill_fd, handle) for handle in handles]
+            events = [parse_event(document) for document in documents]
             claims += events
             parts_of.update((e.event_id, parts) for e in events)
             if base is not None:
                 bases.append((base, [e.event_id for e in events]))
+            if with_events:
+                changes.add_events.update((e.event_id, e) for e in events)
+                if not events_staged:
+                    changes.raw_events.update((e.event_id, d) for e, d in zip(events, documents))
         changes.member_add[entry_id] = set(parts_of)
         for base, ids in bases:  # the bases the live projector resolves unplaced claims over (plan)
             changes.member_add.setdefault(base, set()).update(ids)

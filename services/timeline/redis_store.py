@@ -652,9 +652,10 @@ class EventStager:
 
     The documents go out as one HSET per read batch over a connection of its own, sent from a
     worker thread (a blocking send gives up the GIL, so the rebuild decodes on while Redis
-    reads) without waiting for the replies; `finish` writes the corrections the fold calls for
-    (the copy it kept of an event, superseded events dropped), then reads every reply, so an
-    error surfaces before the rebuild writes anything that marks the namespace complete."""
+    reads) without waiting for the replies. The rebuild then queues the corrections its fold
+    calls for (`write` of the copy it kept of an event, `drop` of the ids it did not keep,
+    `add_article_sets`), partition by partition, and `finish` reads every reply, so an error
+    surfaces before the rebuild writes anything that marks the namespace complete."""
 
     def __init__(self, url: str, events_key: str, article_key: Callable[[str], str] | None = None) -> None:
         self._client: redis.Redis = redis.Redis.from_url(url)
@@ -702,25 +703,28 @@ class EventStager:
         if documents:
             await self._queue(("HSET", self._key, *(part for item in documents.items() for part in item)))
 
-    async def finish(self, correct: Mapping[str, bytes], drop: Iterable[str],
-                     articles: Iterable[tuple[str, Iterable[str]]] = ()) -> None:
-        """Write `correct` over what was staged, remove `drop`, write each article's event
-        set (`artev:{article}`, when the stager was given its key) from `articles`, and wait
-        for every reply."""
-        await self.write(correct)
-        dropped = sorted(drop)
+    async def drop(self, event_ids: Iterable[str]) -> None:
+        """Queue the removal of these ids (staged copies the fold did not keep)."""
+        dropped = sorted(event_ids)
         for start in range(0, len(dropped), 10000):
             await self._queue(("HDEL", self._key, *dropped[start:start + 10000]))
-        if self._article_key is not None:
-            # Many small SADDs: packed in runs, each run sent as one write.
-            run: list[bytes] = []
-            for article, ids in articles:
-                run.append(hiredis.pack_command(("SADD", self._article_key(article), *sorted(ids))))  # type: ignore[arg-type]
-                if len(run) >= 2000:
-                    await self._queue_packed(run)
-                    run = []
-            if run:
+
+    async def add_article_sets(self, articles: Iterable[tuple[str, Iterable[str]]]) -> None:
+        """Queue each article's event set (`artev:{article}`, when the stager was given its key)."""
+        if self._article_key is None:
+            return
+        # Many small SADDs: packed in runs, each run sent as one write.
+        run: list[bytes] = []
+        for article, ids in articles:
+            run.append(hiredis.pack_command(("SADD", self._article_key(article), *sorted(ids))))  # type: ignore[arg-type]
+            if len(run) >= 2000:
                 await self._queue_packed(run)
+                run = []
+        if run:
+            await self._queue_packed(run)
+
+    async def finish(self) -> None:
+        """Wait for every reply (the first error raises), then close."""
         if self._pending is not None:
             await self._pending
             self._pending = None

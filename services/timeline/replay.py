@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from services.timeline.projection import rebuild
+from services.timeline.projection import DEFAULT_REBUILD_MEMORY_MB, rebuild
 
 Progress = Callable[[int, int], None]
 
 
-async def replay_into(event_log, store, *, progress: Progress | None = None, workers: int = 0) -> dict:
-    """The rebuild's report: records read, events and entries kept, dead letters, workers."""
-    return await rebuild(event_log, store, progress=progress, workers=workers)
+async def replay_into(event_log, store, *, progress: Progress | None = None, workers: int = 0,
+                      memory_mb: int = DEFAULT_REBUILD_MEMORY_MB) -> dict:
+    """The rebuild's report: records read, events and entries kept, dead letters, workers,
+    partitions (the fold's passes, from the log's size and `memory_mb`)."""
+    return await rebuild(event_log, store, progress=progress, workers=workers, memory_mb=memory_mb)
