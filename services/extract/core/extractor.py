@@ -1152,6 +1152,14 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             # 'Russia said it had captured Toretsk. Ukraine denied the city had been captured.':
             # the ground the sentence before told of, taken by the side it named
             actor = PartyMention.implied(takers[-1])
+        if actor is None and tok.lemma not in _CLAIMED_FREEING and rule.change in ("captured", "regained"):
+            # 'Kupiansk has been captured', '80 percent of Vovchansk has been captured': taken by the
+            # side at war with the one whose ground it is (retaken: by that side); 'liberated' names
+            # no doer, each side calls its captures so
+            taken = [(pl.name, pl.place, True) for s_ in g.kids(t, "nsubj:pass") for pl in phrase_places(f, s_)]
+            side = _side_of_ground(taken, res, rl, skip_countries=True)
+            if side is not None:
+                actor = PartyMention.implied(side) if rule.change == "regained" else _opponent_party(res, side)
     if rule.type == "military_aid":
         _aid_parties(f, t, a, m, actor, subj, mod, obj, res, rl, state)
     elif actor is not None:
@@ -1676,6 +1684,8 @@ def _noun_change(lemma: str) -> str:
 
 
 _TIME_MARKS = frozenset({"after", "before", "since", "until"})
+# verbs of taking ground both sides use for their own captures: they name no doer
+_CLAIMED_FREEING = frozenset({"liberate", "free", "clear", "cleanse"})
 
 
 def _relative_between(g: Graph, t: int, verb: int) -> bool:
@@ -1716,7 +1726,8 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
     attrs = [at for at in attrs if not (at.modality == "denied" and (
         _negated(g, at.verb, rl) or _relative_between(g, t, at.verb)))]
     first_denial = next((k for k, at in enumerate(attrs) if at.modality == "denied"), None)
-    if first_denial is not None and any(g.tokens[at.verb].is_verb for at in attrs[:first_denial]):
+    if first_denial is not None and any(g.tokens[at.verb].is_verb and at.claimant is not None
+                                        and at.verb in g.ancestors(t) for at in attrs[:first_denial]):
         # '... denied that his troops were encircled, as Russia said it took back two more
         # villages': a nearer speaker's statement is theirs, not what the denier denies
         attrs = attrs[:first_denial]

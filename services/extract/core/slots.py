@@ -610,6 +610,12 @@ def _attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
                     # 'the ministry said in a statement posted on X that ...': the speaker's statement
                     owner = _speaker(g, tok.head)
                 modality = rules.attribution_nouns[tok.lemma]
+                called_false = [c for c in g.kids(j, "nsubj", "amod") if g.tokens[c].pos.startswith("JJ")]
+                if tok.dep == "nsubj" and tok.head >= 0 and g.tokens[tok.head].pos.startswith("JJ"):
+                    called_false.append(tok.head)
+                if any(rules.attribution_verbs.get(g.tokens[c].lemma) == "denied" for c in called_false):
+                    # 'Also untrue are statements suggesting that ...', 'the claims are baseless'
+                    modality = "denied"
                 if tok.lemma in rules.evidence_nouns:
                     # 'there is no evidence that more troops are entering': a denial by the speaker
                     if not any(g.tokens[d].lemma in ("no", "little") for d in g.kids(j, "det", "amod")):
