@@ -881,6 +881,26 @@ def _reattach_prepositional_clauses(tokens: list[Token]) -> list[Token]:
 _CLAUSE_PREPOSITIONS = frozenset({"after", "since", "before", "until", "as", "while"})
 
 
+def _reattach_aspect_gerunds(tokens: list[Token]) -> list[Token]:
+    """Repair a known tagger error: in 'Russia continues amassing forces near Vovchansk' the
+    gerund comes back as an adjective on 'forces', the object of 'continues'. A gerund right
+    after a verb of aspect ('continue', 'keep', 'start' ...), modifying that verb's object, is the
+    verb's complement and the noun its own object."""
+    out = list(tokens)
+    for x in tokens:
+        if x.pos != "VBG" or x.dep != "amod" or x.head <= x.i or x.i == 0:
+            continue
+        n = tokens[x.head]
+        if n.dep != "obj" or n.head != x.i - 1 or tokens[n.head].lemma not in _ASPECT_VERBS:
+            continue
+        out[x.i] = x._replace(head=n.head, dep="xcomp", base="xcomp", is_verb=True, is_noun=False)
+        out[n.i] = n._replace(head=x.i)
+    return out
+
+
+_ASPECT_VERBS = frozenset({"continue", "keep", "start", "begin", "stop", "resume", "finish", "quit"})
+
+
 def _reattach_shared_possessives(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: 'President Trump and Russian President Vladimir Putin's
     Tuesday phone call has ended' comes back with 'call' coordinated with 'Trump' and only 'Putin'
@@ -1111,4 +1131,4 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_small_clause_objects, _reattach_participle_clause_subjects, _reattach_year_subjects,
     _reattach_phrasal_objects, _reattach_approximate_objects, _reattach_money, _reattach_by_gerunds,
     _reattach_preposed_obliques, _reattach_noun_root_speakers, _reattach_prepositional_clauses,
-    _reattach_shared_possessives)
+    _reattach_shared_possessives, _reattach_aspect_gerunds)
