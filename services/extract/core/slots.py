@@ -424,6 +424,10 @@ def arguments(g: Graph, t: int, measures: frozenset[str] = frozenset()) -> Args:
     return a
 
 
+# verbs of a speech tag: a participle the parser hangs on one does not share its subject
+_SPEECH_LEMMAS = frozenset({"say", "tell", "report", "add", "announce", "claim", "state", "write", "note"})
+
+
 # verbs that say where or when their subject happens: 'the assaults took place near Selydove'
 _HAPPENING_VERBS = frozenset({"take", "occur", "rage", "continue", "intensify", "unfold", "happen", "persist"})
 
@@ -445,6 +449,12 @@ def _inherited_subject(g: Graph, t: int) -> list[int]:
         j = tok.head
         if tok.dep == "acl" and tok.pos == "VBG" and g.tokens[j].is_noun and g.case_of(j) == "with":
             return [j]  # 'with Russian forces launching 56 attacks': the noun does it
+        if tok.pos == "VBG" and g.tokens[j].lemma in _SPEECH_LEMMAS and tok.dep in ("dep", "advcl", "conj") \
+                and tok.i > 0 and g.tokens[tok.i - 1].word == ",":
+            # '..., Ukrainian officials said, killing at least four people': a participle set off
+            # after a speech tag goes on from the reported clause, not from the speakers ('reported
+            # capturing a village' is theirs)
+            return []
         if tok.dep == "xcomp" and g.kids(j, "obj"):
             return g.kids(j, "obj")  # 'urged Russia to accept a ceasefire': Russia would accept
         if tok.pos == "VBG" and tok.dep in ("advcl", "acl", "obl") and g.kids(j, "obj") and any(
