@@ -432,7 +432,7 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
                           and m.time_source != "article"
                           and m.time[1] < state.pub - timedelta(days=int(rl.noise["since"]["max_age_days"])))
         if _too_old(m, state.pub, rl) or _test_launch(m, res, rl) or (rule.happened_only and m.modality == "expected") \
-                or since_long_ago:
+                or since_long_ago or _standing_war(g, t, m, state.pub, rl):
             continue
         if m.type == "territory_claimed" and m.change in ("captured", "regained") and _attempted(g, t, rl):
             # 'Russia continues to attempt to take ground': an offensive, not a capture
@@ -886,6 +886,20 @@ def _test_launch(m: Mention, res: Resources, rl: Rules) -> bool:
     if m.type != "strike" or m.actor is None or m.actor in sides:
         return False
     return _ground_party(m.locations, _countries(res, sides)) is None
+
+
+def _standing_war(g: Graph, t: int, m: Mention, pub: date, rl: Rules) -> bool:
+    """The full-scale war named, undated, long after it began (noise.yaml `standing_war`); an
+    anniversary still names it ('Today marks one year since Russia launched its war')."""
+    war = rl.noise["standing_war"]
+    if m.type != "offensive_launched" or m.actor != war["actor"] or g.tokens[t].lemma not in war["lemmas"]:
+        return False
+    head = g.tokens[t].head
+    if head >= 0 and (_anniversary(g, head) or any(
+            g.tokens[k].lemma in rl.noise["since"]["cases"] for k in g.kids(head, "mark"))):
+        return False  # (a 'since' clause is judged by the `since` rule: 'marks one year since ...')
+    began = date.fromisoformat(str(war["began"]))
+    return m.time_source == "article" and pub > began + timedelta(days=int(war["news_days"]))
 
 
 def _too_old(m: Mention, pub: date, rl: Rules) -> bool:
