@@ -423,6 +423,8 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
             continue
         if rule.type == "military_aid" and _urged(g, t, a, rl):
             continue
+        if rule.type == "diplomacy" and _speech_venue(g, t, rl):
+            continue
         m = _mention(f, t, a, rule, res, rl, state)
         if m is None:
             continue
@@ -807,6 +809,18 @@ def _describes_a_toll(g: Graph, t: int, rl: Rules) -> bool:
     verb = g.tokens[g.tokens[noun].head]
     losses = rl.noise["described"]["toll_verbs"]
     return in_words(verb, rl.classes["toll"]) or verb.lemma in losses
+
+
+def _speech_venue(g: Graph, t: int, rl: Rules) -> bool:
+    """A meeting named as where something was said ('he said at a NATO summit in Lithuania',
+    'De Croo said at a press conference with Zelenskyy'): the setting of a statement, not news
+    of talks."""
+    tok = g.tokens[t]
+    if not tok.is_noun or tok.dep != "obl" or tok.head < 0 or g.case_of(t) not in ("at", "during"):
+        return False
+    head = g.tokens[tok.head]
+    # ('Austin told Umierov during a meeting in Washington': telling someone there is talks)
+    return head.is_verb and rl.attribution_verbs.get(head.lemma) == "claimed" and not g.kids(head.i, "obj", "iobj")
 
 
 def _urged(g: Graph, t: int, a: Args, rl: Rules) -> bool:
