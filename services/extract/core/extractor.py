@@ -2174,7 +2174,8 @@ def _measured(g: Graph, k: int) -> list[int]:
     return g.subtree(k, CLAUSE_DEPS - {"conj"})
 
 
-def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules) -> PartyMention | None:
+def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules,
+                    speaker: str | None = None) -> PartyMention | None:
     """Whose casualties a figure counts: a casualty noun's party ('put North Korean casualties at
     3,000'), the counted noun's ('3,000 North Korean soldiers'), the subject of 'lose'/'suffer',
     or the other side of the subject of 'kill'."""
@@ -2186,7 +2187,7 @@ def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules) -> 
         if j != head and in_words(g.tokens[j], rl.classes["casualty_noun"]) and g.tokens[j].is_noun:
             if any(g.tokens[o].lemma in _ENEMY_WORDS for o in g.kids(j, "nmod:poss")):
                 # "the enemy's losses amount to about 1,000 personnel, Ukraine's army said"
-                enemy = _speakers_enemy(f, j, res, rl)
+                enemy = _speakers_enemy(f, j, res, rl, speaker)
                 if enemy is not None:
                     return enemy
             p = phrase_party(f, j, res)
@@ -2213,7 +2214,7 @@ def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules) -> 
     if p is None and lemma in ("lose", "suffer", "sustain", "incur") and any(
             g.tokens[s_].lemma in _ENEMY_WORDS for s_ in g.kids(gov, "nsubj")):
         # 'The enemy lost up to 540 troops, Russia's defence ministry said': the speaker's enemy
-        enemy = _speakers_enemy(f, gov, res, rl)
+        enemy = _speakers_enemy(f, gov, res, rl, speaker)
         if enemy is not None:
             return enemy
     if p and lemma in ("kill", "eliminate", "wound", "injure", "capture"):
@@ -2226,13 +2227,14 @@ def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules) -> 
 _ENEMY_WORDS = frozenset({"enemy", "adversary", "opponent", "aggressor", "foe"})
 
 
-def _speakers_enemy(f: Facts, j: int, res: Resources, rl: Rules) -> PartyMention | None:
-    """The other side of whoever reports token j's clause."""
+def _speakers_enemy(f: Facts, j: int, res: Resources, rl: Rules, speaker: str | None = None) -> PartyMention | None:
+    """The other side of whoever reports token j's clause, else of `speaker` (the one the article
+    quotes on: '"The enemy lost up to 540 troops ...' after the ministry's statement)."""
     for at in attributions(f.g, j, rl):
-        speaker = phrase_party(f, at.claimant, res) if at.claimant is not None else None
-        if speaker is not None:
-            return _opponent_party(res, speaker.code)
-    return None
+        said_by = phrase_party(f, at.claimant, res) if at.claimant is not None else None
+        if said_by is not None:
+            return _opponent_party(res, said_by.code)
+    return _opponent_party(res, speaker) if speaker else None
 
 
 def _civilians_side(f: Facts, res: Resources, rl: Rules) -> PartyMention | None:
@@ -2291,7 +2293,8 @@ def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, f
                 continue
             party = PartyMention.implied(last[0])
         else:
-            party = _casualty_party(f, qi, head, res, rl)
+            voice = state.quoting or state.last_speaker
+            party = _casualty_party(f, qi, head, res, rl, voice[0] if voice else None)
         if party is None and kind == "civilians_killed":
             party = _civilians_side(f, res, rl)
         if party is None:
