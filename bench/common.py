@@ -4,7 +4,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-from collections.abc import Iterable, Iterator
+import zlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -14,7 +15,8 @@ from schemas.article import Article
 from schemas.events import Event, dump_event
 from schemas.extraction import ArticleExtracted
 from services.common.kafka_log import KafkaLog
-from services.common.topics import ALL_TOPICS, EVENTS
+from services.common.ports import Record, Written
+from services.common.topics import ALL_TOPICS, EVENTS, TopicSpec
 from services.extract.core import extract
 from services.parse.local import local_parse_cache
 from tests.support.infra import start_kafka, start_redis
@@ -142,6 +144,73 @@ def _marker(events: list[Event], version: str) -> ArticleExtracted:
                             event_ids=tuple(e.event_id for e in events))
 
 
+def encode_record(record: Event | ArticleExtracted) -> bytes:
+    """A log record's value as the extract service writes it."""
+    return record.model_dump_json().encode("utf-8") if isinstance(record, ArticleExtracted) else dump_event(record)
+
+
+class MemoryLog:
+    """An `EventLog` held in this process's memory, for a rebuild without a broker: the same
+    records, keyed by article into the topic's partitions (crc32 of the key, as the embedded
+    log does), offsets from 0; `read` returns at once up to `max_records` spread evenly over the
+    partitions. What a rebuild costs reading it is the rebuild's own work, not a client's."""
+
+    def __init__(self, prefix: str = "bench.") -> None:
+        self._prefix = prefix
+        self._topics: dict[str, list[list[Record]]] = {}
+
+    @classmethod
+    def of(cls, records: Iterable[Event | ArticleExtracted], prefix: str = "bench.") -> MemoryLog:
+        """A log whose events topic holds `records` in order (a generator is read once)."""
+        log = cls(prefix)
+        for record in records:
+            log._append(EVENTS, record.article, encode_record(record))
+        return log
+
+    def _partitions(self, spec: TopicSpec) -> list[list[Record]]:
+        return self._topics.setdefault(self.topic_name(spec), [[] for _ in range(spec.partitions)])
+
+    def _append(self, spec: TopicSpec, key: str | None, value: bytes) -> Written:
+        partitions = self._partitions(spec)
+        p = zlib.crc32(key.encode("utf-8")) % len(partitions) if key is not None else 0
+        records = partitions[p]
+        records.append(Record(self.topic_name(spec), p, len(records), key.encode("utf-8") if key else None, value, 0))
+        return Written(self.topic_name(spec), p, len(records) - 1)
+
+    def size(self, spec: TopicSpec = EVENTS) -> int:
+        """How many records the topic holds."""
+        return sum(len(records) for records in self._partitions(spec))
+
+    async def ensure_topics(self, specs: Sequence[TopicSpec]) -> None:
+        for spec in specs:
+            self._partitions(spec)
+
+    def topic_name(self, spec: TopicSpec) -> str:
+        return spec.name(self._prefix)
+
+    async def publish(self, spec: TopicSpec, key: str | None, value: bytes) -> Written:
+        return self._append(spec, key, value)
+
+    async def publish_many(self, spec: TopicSpec, items: Sequence[tuple[str | None, bytes]]) -> list[Written]:
+        return [self._append(spec, key, value) for key, value in items]
+
+    async def read(self, spec: TopicSpec, positions: Mapping[int, int], *,
+                   max_records: int = 5000, timeout_s: float = 0.5) -> list[Record]:
+        partitions = self._partitions(spec)
+        share = max(1, max_records // len(partitions))
+        out: list[Record] = []
+        for p, records in enumerate(partitions):
+            start = positions.get(p, 0)
+            out += records[start:start + share]
+        return out
+
+    async def end_offsets(self, spec: TopicSpec) -> dict[int, int]:
+        return {p: len(records) for p, records in enumerate(self._partitions(spec))}
+
+    async def close(self) -> None:
+        pass
+
+
 async def publish_log(bootstrap: str, prefix: str, records: Iterable[Event | ArticleExtracted]) -> tuple[int, int]:
     """Publish events and markers in log order, keyed by article as the extract service does,
     5,000 at a time (`records` may be a generator: only a chunk is held). Returns how many
@@ -153,8 +222,7 @@ async def publish_log(bootstrap: str, prefix: str, records: Iterable[Event | Art
     while chunk := list(itertools.islice(it, 5000)):
         total += len(chunk)
         markers += sum(1 for r in chunk if isinstance(r, ArticleExtracted))
-        await log.publish_many(EVENTS, [(r.article, r.model_dump_json().encode("utf-8")
-                                         if isinstance(r, ArticleExtracted) else dump_event(r)) for r in chunk])
+        await log.publish_many(EVENTS, [(r.article, encode_record(r)) for r in chunk])
     await log.close()
     return total, markers
 
