@@ -1,6 +1,7 @@
 """Shared by the benchmarks: synthetic event streams and publishing them."""
 from __future__ import annotations
 
+import argparse
 import asyncio
 import itertools
 import json
@@ -275,3 +276,14 @@ def serving_apis(run_dir: Path, prefix: str = "bench.",
             proc.stop()
         kafka.stop()
         redis_.stop()
+
+
+def add_log_arguments(parser: argparse.ArgumentParser, *, events: int, empty_articles: int = 0,
+                      reextracted: int = 0) -> None:
+    """The options of a rebuild over `iter_synthetic_log`, shared by the rebuild benches: the
+    log's shape (`--events`, `--empty-articles`, `--reextracted`) and the rebuild's `--workers`."""
+    parser.add_argument("--events", type=int, default=events)
+    parser.add_argument("--empty-articles", type=int, default=empty_articles)
+    parser.add_argument("--reextracted", type=int, default=reextracted)
+    parser.add_argument("--workers", type=int, default=0,
+                        help="writer processes of the rebuild (0: its default, one per CPU up to 4)")

@@ -46,7 +46,7 @@ import tests  # noqa: E402, F401
 
 sys.path.insert(0, str(REPO))
 
-from bench.common import MemoryLog, iter_synthetic_log  # noqa: E402
+from bench.common import MemoryLog, add_log_arguments, iter_synthetic_log  # noqa: E402
 from services.timeline.projection import rebuild  # noqa: E402
 from services.timeline.redis_store import RedisTimelineStore  # noqa: E402
 from tests.support.infra import start_redis  # noqa: E402
@@ -119,11 +119,7 @@ async def main(n: int, empty: int, reextracted: int, repeat: int, workers: int) 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=100_000)
-    parser.add_argument("--empty-articles", type=int, default=0)
-    parser.add_argument("--reextracted", type=int, default=0)
+    add_log_arguments(parser, events=100_000)
     parser.add_argument("--repeat", type=int, default=1, help="rebuilds of the same log, one after another")
-    parser.add_argument("--workers", type=int, default=0,
-                        help="writer processes of the rebuild (0: its default, one per CPU up to 4)")
     args = parser.parse_args()
     asyncio.run(main(args.events, args.empty_articles, args.reextracted, args.repeat, args.workers))

@@ -50,7 +50,7 @@ sys.path.insert(0, str(REPO))
 
 import redis  # noqa: E402
 
-from bench.common import MemoryLog, iter_synthetic_log  # noqa: E402
+from bench.common import MemoryLog, add_log_arguments, iter_synthetic_log  # noqa: E402
 from services.timeline.projection import rebuild  # noqa: E402
 from services.timeline.redis_store import RedisTimelineStore  # noqa: E402
 from tests.support.infra import start_redis  # noqa: E402
@@ -149,13 +149,9 @@ if __name__ == "__main__":
     parser.add_argument("--compare", nargs=2, type=Path, metavar=("A.json", "B.json"),
                         help="compare two dumps instead of replaying")
     parser.add_argument("--out", type=Path, help="the dump to write (default: a new file under the temp dir)")
-    parser.add_argument("--events", type=int, default=20_000)
-    parser.add_argument("--empty-articles", type=int, default=500)
-    parser.add_argument("--reextracted", type=int, default=1_000)
+    add_log_arguments(parser, events=20_000, empty_articles=500, reextracted=1_000)
     parser.add_argument("--ingested", action="store_true", help="each article copy ingested at noon of its day")
     parser.add_argument("--partitions", type=int, help="fold in this many article partitions (default: the budget's)")
-    parser.add_argument("--workers", type=int, default=0,
-                        help="writer processes of the rebuild (0: its default, one per CPU up to 4)")
     args = parser.parse_args()
     if args.compare:
         sys.exit(compare(*args.compare))

@@ -31,7 +31,7 @@ sys.path.insert(0, str(REPO))
 
 from aiokafka import AIOKafkaConsumer, TopicPartition  # noqa: E402
 
-from bench.common import iter_synthetic_log, publish_log  # noqa: E402
+from bench.common import add_log_arguments, iter_synthetic_log, publish_log  # noqa: E402
 from services.bootstrap import replay_redis  # noqa: E402
 from services.common.settings import Settings  # noqa: E402
 from services.common.topics import EVENTS  # noqa: E402
@@ -177,11 +177,7 @@ async def main(n: int, empty: int, reextracted: int, workers: int = 0, profile: 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=100_000)
-    parser.add_argument("--empty-articles", type=int, default=0)
-    parser.add_argument("--reextracted", type=int, default=0)
-    parser.add_argument("--workers", type=int, default=0,
-                        help="writer processes of the rebuild (0: its default, one per CPU up to 4)")
+    add_log_arguments(parser, events=100_000)
     parser.add_argument("--profile", metavar="FILE",
                         help="cProfile the replay into FILE (only this process: use --workers 1 to see the writes)")
     args = parser.parse_args()

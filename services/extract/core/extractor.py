@@ -1500,13 +1500,10 @@ def _pronoun_party(f: Facts, heads: list[int], t: int, res: Resources, rl: Rules
     sentence ('Ukraine says its forces ...'), else the last sentence's actor; 'he': the last person."""
     g = f.g
     for h in heads:
-        if g.tokens[h].lemma in _ENEMY_WORDS and g.tokens[h].is_noun and not any(
+        if g.tokens[h].lemma in rl.classes["enemy_words"] and g.tokens[h].is_noun and not any(
                 j in f.parties for j in g.phrase(h)):
             # 'the enemy is surging towards Kostiantynivka, Syrskyi said': the speaker's enemy
-            enemy = _speakers_enemy(f, t, res, rl)
-            speaker = state.quoting or state.last_speaker
-            if enemy is None and speaker and speaker[0]:
-                enemy = _opponent_party(res, speaker[0])
+            enemy = _speakers_enemy(f, t, res, rl, _voice(state))
             if enemy is not None:
                 return enemy
         for j in g.phrase(h):
@@ -1577,9 +1574,10 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
         ga = arguments(g, receiver_verb, rl.measure_nouns)
         receiver = _party(f, ga.subject, res)
         # ... or the maker of the goods: 'Russia received its first shipment of the Iran-made drones'
-        source = _party(f, [o for o in ga.oblique if g.case_of(o) == "from"], res) or next(
-            (p for p in [_party(f, a.object, res)] if p is not None and (receiver is None or p.code != receiver.code)),
-            None)
+        made_by = _party(f, a.object, res)
+        if made_by is not None and receiver is not None and made_by.code == receiver.code:
+            made_by = None
+        source = _party(f, [o for o in ga.oblique if g.case_of(o) == "from"], res) or made_by
         if source is not None:
             m.actor = source.code
             m.recipient = receiver.code if receiver is not None and receiver.code != source.code else None
@@ -2185,7 +2183,7 @@ def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules,
     near += [c for n in list(near) for c in g.children[n]]
     for j in near:
         if j != head and in_words(g.tokens[j], rl.classes["casualty_noun"]) and g.tokens[j].is_noun:
-            if any(g.tokens[o].lemma in _ENEMY_WORDS for o in g.kids(j, "nmod:poss")):
+            if any(g.tokens[o].lemma in rl.classes["enemy_words"] for o in g.kids(j, "nmod:poss")):
                 # "the enemy's losses amount to about 1,000 personnel, Ukraine's army said"
                 enemy = _speakers_enemy(f, j, res, rl, speaker)
                 if enemy is not None:
@@ -2212,7 +2210,7 @@ def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules,
     if p and lemma in ("lose", "suffer", "sustain", "incur"):
         return p
     if p is None and lemma in ("lose", "suffer", "sustain", "incur") and any(
-            g.tokens[s_].lemma in _ENEMY_WORDS for s_ in g.kids(gov, "nsubj")):
+            g.tokens[s_].lemma in rl.classes["enemy_words"] for s_ in g.kids(gov, "nsubj")):
         # 'The enemy lost up to 540 troops, Russia's defence ministry said': the speaker's enemy
         enemy = _speakers_enemy(f, gov, res, rl, speaker)
         if enemy is not None:
@@ -2224,7 +2222,10 @@ def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules,
     return p
 
 
-_ENEMY_WORDS = frozenset({"enemy", "adversary", "opponent", "aggressor", "foe"})
+def _voice(state: ArticleState) -> str | None:
+    """The party of the speaker the article quotes on: who goes on speaking in the next sentence."""
+    speaker = state.quoting or state.last_speaker
+    return speaker[0] if speaker else None
 
 
 def _speakers_enemy(f: Facts, j: int, res: Resources, rl: Rules, speaker: str | None = None) -> PartyMention | None:
@@ -2293,8 +2294,7 @@ def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, f
                 continue
             party = PartyMention.implied(last[0])
         else:
-            voice = state.quoting or state.last_speaker
-            party = _casualty_party(f, qi, head, res, rl, voice[0] if voice else None)
+            party = _casualty_party(f, qi, head, res, rl, _voice(state))
         if party is None and kind == "civilians_killed":
             party = _civilians_side(f, res, rl)
         if party is None:

@@ -878,7 +878,7 @@ def _reattach_prepositional_clauses(tokens: list[Token]) -> list[Token]:
     return out
 
 
-_CLAUSE_PREPOSITIONS = frozenset({"after", "since", "before", "until", "as", "while"})
+_CLAUSE_PREPOSITIONS = _PREPOSED_MARKS | {"as", "while"}
 
 
 def _reattach_aspect_gerunds(tokens: list[Token]) -> list[Token]:
