@@ -39,6 +39,7 @@ from schemas.parse import ParsedArticle
 from services.extract.core.graph import CLAUSE_DEPS, Graph
 from services.extract.core.mentions import PartyMention, PlaceMention, find_parties, find_places
 from services.extract.core.quantities import Qty
+from services.extract.core.quotations import quotation_spans
 from services.extract.core.resources import Place, Resources, resources
 from services.extract.core.rules import Rules, TriggerRule, rules
 from services.extract.core.slots import (
@@ -151,6 +152,11 @@ class ArticleState:
     told: list[Mention] = field(default_factory=list)
     # the speaker of the previous sentence's quotation, while quotations follow one another
     quoting: tuple[str | None, str] | None = None
+    # the party of each speaker the article has named with one, by the speaker's head word: a
+    # surname ('Syrskyi said', after 'Ukraine's top commander Oleksandr Syrskyi') or a body ('the
+    # ministry', after 'Russia's defence ministry'), whoever spoke in between
+    speakers: dict[str, str] = field(default_factory=dict)
+    in_quotation: bool = False  # the sentence begins inside a quotation opened before it
 
 
 def extract(parsed: ParsedArticle) -> list[Event]:
@@ -170,8 +176,12 @@ def extract(parsed: ParsedArticle) -> list[Event]:
     party_by_sentence = _by_sentence(party_mentions, parsed)
     place_by_sentence = _by_sentence(place_mentions, parsed)
     mentions: list[Mention] = []
+    spans = quotation_spans(article.text, [(s.start, s.end) for s in parsed.sentences])
+    # mentions told inside a quotation whose speaker is named where it closes
+    unspoken: list[Mention] = []
     for index, sentence in enumerate(parsed.sentences):
         g = Graph(sentence, index, article.text)
+        state.in_quotation = spans[index].starts_inside
         if _is_furniture(g, res, rl):
             continue
         triggers = _triggers(g, rl)
@@ -183,8 +193,15 @@ def extract(parsed: ParsedArticle) -> list[Event]:
         mentions.extend(found)
         state.told.extend(m for m in found if m.type in ("offensive_launched", "strike", "diplomacy"))
         state.previous = found
-        _remember_speaker(facts, rl, state, res)
-        state.quoting = state.last_speaker if _quotes(g) else None
+        spoke = _remember_speaker(facts, rl, state, res)
+        if spans[index].ends_inside:
+            unspoken += [m for m in found if not m.claimants]
+        elif unspoken:
+            if spoke and state.last_speaker is not None:
+                _quoted(unspoken, state.last_speaker)
+            unspoken = []
+        if _quotes(g) or not (spans[index].starts_inside and spans[index].ends_inside):
+            state.quoting = state.last_speaker if _quotes(g) else None
         people = [p.code for _, p in sorted(facts.parties.items()) if p.form == "person"]
         if people:
             state.last_person = people[-1]
@@ -312,21 +329,36 @@ def _is_furniture(g: Graph, res: Resources, rl: Rules) -> bool:
                 or rx["bio_start"].match(text) or rx["bio"].search(text))
 
 
-def _remember_speaker(f: Facts, rl: Rules, state: ArticleState, res: Resources) -> None:
+def _quoted(told: list[Mention], speaker: tuple[str | None, str]) -> None:
+    """'"... The enemy is actively shelling Myrnohrad ...," the military's statement added': the
+    speaker named where a quotation closes says what the quotation told before."""
+    for m in told:
+        m.claimants = [speaker]
+        if m.modality == "asserted":
+            m.modality = "claimed"
+
+
+def _remember_speaker(f: Facts, rl: Rules, state: ArticleState, res: Resources) -> bool:
+    """Keeps the sentence's speaker as the article's last; True when the sentence names one."""
     g = f.g
+    spoke = False
     for t in g.tokens:
         if t.lemma in rl.attribution_verbs and t.is_verb:
             for s in g.kids(t.i, "nsubj"):
                 if g.tokens[s].lemma in rl.pronouns:
+                    spoke = spoke or state.last_speaker is not None  # '"...," he said': the last one
                     continue
                 p = phrase_party(f, s, res)
-                code = p.code if p else None
+                code = p.code if p else _known_speaker(g, s, rl, state)
                 if code is None and state.last_speaker and any(
                         g.tokens[d].lemma == "the" for d in g.kids(s, "det")) and any(
                         in_words(g.tokens[j], rl.speakers) for j in g.phrase(s)):
                     # 'the ministry said' after 'Russia's defence ministry said': the same speaker
                     code = state.last_speaker[0]
                 state.last_speaker = (code, speaker_name(g, s))
+                _learn_speaker(g, s, code, rl, state)
+                spoke = True
+    return spoke
 
 
 def _triggers(g: Graph, rl: Rules) -> list[tuple[int, TriggerRule]]:
@@ -1807,8 +1839,10 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
                 pass  # 'the department announced its 43rd drawdown', told by the department: its own voice
             else:
                 p = phrase_party(f, at.claimant, res) or _body_party(f, at.claimant, res, rl)
-                code = p.code if p else (_speaker_ground(f, at.claimant, m, res, rl)
+                code = p.code if p else (_known_speaker(g, at.claimant, rl, state)
+                                         or _speaker_ground(f, at.claimant, m, res, rl)
                                          or _unnamed_speaker_party(g, at.claimant, rl, state, m, res))
+                _learn_speaker(g, at.claimant, code, rl, state)
                 if code is None and ctok.lemma in rl.attribution_nouns and state.last_speaker and any(
                         g.tokens[d].lemma in ("the", "this", "that") for d in g.kids(at.claimant, "det")):
                     code = state.last_speaker[0]  # 'according to the report': the report named before
@@ -1818,7 +1852,7 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
                     if cp is not None and cp.code != code:
                         m.claimants.append((cp.code, speaker_name(g, c)))
         modality = at.modality if (m.claimants or at.modality != "claimed") else "asserted"
-    if not attrs and state.quoting is not None and g.text.lstrip()[:1] in _OPENING_QUOTES:
+    if not attrs and state.quoting is not None and (g.text.lstrip()[:1] in _OPENING_QUOTES or state.in_quotation):
         # '"It remains a tough fight," Ryder said. "Russia continues to attempt to take ground."':
         # a quotation that opens the sentence after a quoted speaker goes on in their voice
         m.claimants.append(state.quoting)
@@ -1884,6 +1918,29 @@ def _sentence_antecedent(f: Facts, verb: int, pronoun: int, res: Resources,
     return None
 
 
+def _speaker_key(g: Graph, i: int, rl: Rules) -> str | None:
+    """What names a speaker again later in an article: a name's head word (the surname), or a
+    body's head noun said with 'the' ('the ministry', 'the General Staff')."""
+    tok = g.tokens[i]
+    if tok.pos in ("NNP", "NNPS"):
+        return tok.word.casefold()
+    if in_words(tok, rl.speakers) and any(g.tokens[d].lemma == "the" for d in g.kids(i, "det")):
+        return tok.lemma
+    return None
+
+
+def _learn_speaker(g: Graph, i: int, code: str | None, rl: Rules, state: ArticleState) -> None:
+    key = _speaker_key(g, i, rl) if code else None
+    if key is not None and code is not None:
+        state.speakers[key] = code
+
+
+def _known_speaker(g: Graph, i: int, rl: Rules, state: ArticleState) -> str | None:
+    """The party an article gave a speaker it names again ('Syrskyi stated', 'the ministry said')."""
+    key = _speaker_key(g, i, rl)
+    return state.speakers.get(key) if key is not None else None
+
+
 def _body_party(f: Facts, speaker: int, res: Resources, rl: Rules) -> PartyMention | None:
     """'a source in Ukraine's security service': a speaker inside a body speaks for the body's
     party (a place 'in' a speaker's phrase is where they are: see _speaker_ground)."""
@@ -1946,6 +2003,9 @@ def _negated(g: Graph, i: int, rl: Rules, trigger: int | None = None) -> bool:
         return g.tokens[c].lemma in rl.negations or g.tokens[c].word.lower() in rl.negations
     if any(negative(c) for c in g.kids(i, "advmod", "det", "neg", "cc:preconj")):
         return True
+    if any(g.tokens[c].lemma == "yet" for c in g.kids(i, "advmod")) and any(
+            g.tokens[c].lemma == "to" for c in g.kids(i, "mark")):
+        return True  # 'has yet to push them out of Gornal': not done
     if g.tokens[i].is_verb and any(g.tokens[d].lemma == "no" for o in g.kids(i, "obj", "nsubj:pass")
                                    if trigger is None or o == trigger for d in g.kids(o, "det")):
         return True  # 'Russian troops suffered no casualties', 'no agreement was reached'

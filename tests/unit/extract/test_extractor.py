@@ -95,3 +95,18 @@ def test_a_country_named_as_a_party_is_not_where_the_event_was(events) -> None:
     e = one(events("Ukraine launched a surprise offensive in August, while Russia relied on support from Pyongyang."),
             "offensive_launched")
     assert "Pyongyang" not in [loc.name for loc in e.locations]
+
+
+def test_a_quotation_is_said_by_the_speaker_named_where_it_closes(events) -> None:
+    evs = events("Ukrainian forces are holding Myrnohrad. \u201cThe situation in the Myrnohrad area remains difficult. "
+                 "The enemy is actively shelling Myrnohrad with aerial bombs. Defence forces are destroying enemy "
+                 "assault groups using all available means,\u201d the Ukrainian military said.", pub="2025-12-09")
+    strike = one(evs, "strike")
+    assert strike.modality == "claimed" and [c.party for c in strike.claimants] == ["UKR"]
+
+
+def test_a_speaker_named_again_keeps_the_party_the_article_gave_them(events) -> None:
+    evs = events("Ukraine's Deputy Defence Minister Hanna Maliar said the situation was difficult. "
+                 "Ukraine's forces have liberated the village of Robotyne, Maliar said.", pub="2023-08-28")
+    e = one(evs, "territory_claimed")
+    assert [(c.party, c.name) for c in e.claimants] == [("UKR", "Maliar")]
