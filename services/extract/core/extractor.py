@@ -714,6 +714,15 @@ def _speaker_of(g: Graph, verb: int, exclude: int | None = None) -> int | None:
 _REPEL_LEMMAS: set[str] = set()
 
 
+def _enabled_in_the_past(g: Graph, gov: int, rl: Rules) -> bool:
+    """'fog allowed Russian forces to advance': what a past 'allow' made possible was done."""
+    tok = g.tokens[gov]
+    return (tok.lemma in rl.noise["purpose"]["enabled"] and tok.pos in ("VBD", "VBN")
+            and bool(g.kids(gov, "obj")) and not _negated(g, gov, rl)
+            and not any(g.tokens[x].lemma in rl.modals or g.tokens[x].word.lower() in rl.modals
+                        for x in g.kids(gov, "aux")))
+
+
 def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None) -> bool:
     marks = rl.conditional_marks
     purpose = rl.purpose_governors
@@ -764,7 +773,8 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
     if infinitive and ct.dep == "xcomp" and ct.head >= 0 and not talked_about and (
             g.tokens[ct.head].lemma in purpose
             or (g.kids(ct.head, "obj") and g.tokens[ct.head].lemma not in rl.expect_verbs)) and not any(
-            g.tokens[k].lemma in ongoing for o in g.kids(ct.head, "obj") for k in g.kids(o, "amod")):
+            g.tokens[k].lemma in ongoing for o in g.kids(ct.head, "obj") for k in g.kids(o, "amod")) \
+            and not _enabled_in_the_past(g, ct.head, rl):
         return True  # 'needs systems to repel', 'mounting an offensive to reclaim': aims ('urged X to withdraw' is not)
     if tok.is_noun and tok.head >= 0 and g.tokens[tok.head].lemma in purpose and tok.dep in ("obj", "nmod", "obl"):
         return True
