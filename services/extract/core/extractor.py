@@ -801,6 +801,7 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
                 and gov.lemma not in rl.classes["launch_verbs"] and not talked_about \
                 and gov.lemma not in rl.noise["reference"]["suffer_verbs"] \
                 and not (g.case_of(t) == "by" and gov.lemma in rl.noise["reference"]["effect_verbs"]) \
+                and not (g.case_of(t) == "for" and gov.lemma in rl.noise["reference"]["journey_verbs"]) \
                 and tok.dep.split(":")[0] in ("obj", "obl") and not _own_time(g, t):
             return True
     if rule is not None and rule.type in rl.noise["reference"]["types"] and tok.is_noun and tok.base == "nmod" \
@@ -1230,12 +1231,19 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             side = _side_of_ground(taken, res, rl, skip_countries=True)
             if side is not None:
                 actor = PartyMention.implied(side) if rule.change == "regained" else _opponent_party(res, side)
+        if actor is None and rule.change in ("captured", "regained"):
+            actor = _taker_by_speaker(f, t, res, rl)
     if rule.type == "military_aid":
         _aid_parties(f, t, a, m, actor, subj, mod, obj, res, rl, state)
     elif actor is not None:
         m.actor = actor.code
     # 'the drone attack injured nine people in Odesa', 'shelling killed three in Udachne': a strike
     # that names no attacker is the other side's when it fell on one side's ground (placed below)
+    if m.actor is None and rule.type == "diplomacy" and _both_sides(g, a.subject):
+        # 'the two sides agreed to exchange 1,000 prisoners': the sides of the talks told before
+        talks = next((x for x in reversed(state.told) if x.type == "diplomacy" and x.actor and x.partners), None)
+        if talks is not None:
+            m.actor, m.partners = talks.actor, list(talks.partners)
     unattributed_strike = (m.actor is None and rule.type == "strike" and rule.actor != "object_owner"
                            and _strike_caused(f, t, a, rl, state))
     if m.actor is None and not unattributed_strike:
@@ -1534,6 +1542,27 @@ def _ground_party(locations: list[tuple[str, Place | None, bool]], countries: Ma
             if place.country in countries and not (skip_countries and place.kind == "country"):
                 return countries[place.country]
     return None
+
+
+def _taker_by_speaker(f: Facts, t: int, res: Resources, rl: Rules) -> PartyMention | None:
+    """Ground a warring side says was taken, naming nobody, it took ('the village has been
+    liberated, the Russian defence ministry said'); ground it denies was taken, its enemy would
+    have ('Ukraine's military denied the city had been captured')."""
+    war = rl.noise["off_topic"]["war_parties"]
+    for at in attributions(f.g, t, rl)[:1]:
+        said_by = phrase_party(f, at.claimant, res) if at.claimant is not None else None
+        if said_by is None or said_by.code not in war:
+            return None
+        if at.modality == "denied":
+            return _opponent_party(res, said_by.code)
+        return PartyMention.implied(said_by.code) if at.modality == "claimed" else None
+    return None
+
+
+def _both_sides(g: Graph, heads: list[int]) -> bool:
+    """'the two sides', 'both sides': the parties of talks named before."""
+    return any(g.tokens[h].lemma == "side" and any(
+        g.tokens[c].lemma in ("two", "both") for c in g.kids(h, "nummod", "det", "amod")) for h in heads)
 
 
 def _pronoun_party(f: Facts, heads: list[int], t: int, res: Resources, rl: Rules,
