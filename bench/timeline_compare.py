@@ -172,6 +172,9 @@ def main(before: Path, after: Path, n: int, seconds: int, connections: int, roun
         middle, after_all = published(kafka.bootstrap, redis_.url, topic_prefix, n)
         if hold:
             print(f"holding: {KAFKA_ENV}={kafka.bootstrap} {REDIS_ENV}={redis_.url}", flush=True)
+            # Blocked first, so the signal is waited for instead of ending the process before
+            # the `finally` below stops Kafka and Redis and removes their data (gigabytes at 1M).
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
             signal.sigwait({signal.SIGINT, signal.SIGTERM})
             return
         if fresh:
