@@ -141,6 +141,48 @@ def redis_memory(url: str) -> tuple[int, dict[str, int]]:
         client.close()
 
 
+def load_rows(cursor: str | None, after_all: str, middle: str) -> list[tuple[str, str]]:
+    """The rows of the bench, (label, query string): every filter of the README alone and in
+    pairs. `cursor`: the 21st page's; `after_all`: a moment after the last ingestion;
+    `middle`: the median ingestion moment (ISO seconds with Z)."""
+    return [("first page, 50 entries", "limit=50"),
+            ("21st page (cursor), 50 entries", f"limit=50&cursor={cursor}"),
+            ("newest first, 50 entries", "order=desc&limit=50"),
+            ("type", "type=casualties_claimed&limit=50"),
+            ("actor", "actor=PRK&limit=50"),
+            ("claimant", "claimant=UKR&limit=50"),
+            ("contested", "contested=true&limit=50"),
+            ("location", "location=kursk&limit=50"),
+            ("from/to", "from=2025-06-01&to=2025-12-31&limit=50"),
+            ("from", "from=2026-01-01&limit=50"),
+            ("contested=false", "contested=false&limit=50"),
+            ("q one word", "q=Kursk&limit=50"),
+            ("q phrase", "q=North Korean troops&limit=50"),
+            ("q word part", "q=ursk&limit=50"),
+            ("q rare word", "q=Pyongyang&limit=50"),
+            (f"as_of after all ({after_all})", f"as_of={after_all}&limit=50"),
+            (f"as_of mid-log ({middle})", f"as_of={middle}&limit=50"),
+            ("as_of mid-log ±15 days", f"as_of=~{middle}&limit=50"),
+            ("as_of mid-log, from its day", f"as_of={middle}&from={middle[:10]}&limit=50"),
+            ("type+actor", "type=troops_deployed&actor=PRK&limit=50"),
+            ("location+claimant", "location=kursk&claimant=UKR&limit=50"),
+            ("actor+from/to", "actor=RUS&from=2025-06-01&to=2025-12-31&limit=50"),
+            ("contested+type", "contested=true&type=territory_claimed&limit=50"),
+            ("q+type", "q=Kursk&type=troops_deployed&limit=50"),
+            ("q+actor", "q=Kursk&actor=PRK&limit=50"),
+            ("q+claimant", "q=Kursk&claimant=UKR&limit=50"),
+            ("q+location", "q=troops&location=kursk&limit=50"),
+            ("q+contested", "q=Kursk&contested=true&limit=50"),
+            ("q+from/to", "q=Kursk&from=2025-06-01&to=2025-12-31&limit=50"),
+            ("q+as_of", f"q=Kursk&as_of={middle}&limit=50"),
+            ("as_of+type", f"as_of={middle}&type=troops_deployed&limit=50"),
+            ("as_of+actor", f"as_of={middle}&actor=PRK&limit=50"),
+            ("as_of+claimant", f"as_of={middle}&claimant=UKR&limit=50"),
+            ("as_of+location", f"as_of={middle}&location=kursk&limit=50"),
+            ("as_of+contested", f"as_of={middle}&contested=true&limit=50"),
+            ("as_of+from/to", f"as_of={middle}&from=2025-06-01&to=2025-12-31&limit=50")]
+
+
 def main(n: int, seconds: int, connections: int, only: list[str] | None = None, uncached: bool = False,
          memory_only: bool = False, workers: int = 1) -> None:
     wrk = ensure_wrk()
@@ -227,42 +269,7 @@ def main(n: int, seconds: int, connections: int, only: list[str] | None = None, 
         print(f"baseline, trivial FastAPI endpoint, same bytes: {baseline['rps']:,.0f} req/s, "
               f"p99 {baseline['p99_ms']:.1f} ms ({workers} worker process{'es' if workers > 1 else ''}, "
               f"as the timeline)")
-        rows = [("first page, 50 entries", "limit=50"),
-                ("21st page (cursor), 50 entries", f"limit=50&cursor={cursor}"),
-                ("newest first, 50 entries", "order=desc&limit=50"),
-                ("type", "type=casualties_claimed&limit=50"),
-                ("actor", "actor=PRK&limit=50"),
-                ("claimant", "claimant=UKR&limit=50"),
-                ("contested", "contested=true&limit=50"),
-                ("location", "location=kursk&limit=50"),
-                ("from/to", "from=2025-06-01&to=2025-12-31&limit=50"),
-                ("from", "from=2026-01-01&limit=50"),
-                ("contested=false", "contested=false&limit=50"),
-                ("q one word", "q=Kursk&limit=50"),
-                ("q phrase", "q=North Korean troops&limit=50"),
-                ("q word part", "q=ursk&limit=50"),
-                ("q rare word", "q=Pyongyang&limit=50"),
-                (f"as_of after all ({after_all})", f"as_of={after_all}&limit=50"),
-                (f"as_of mid-log ({middle})", f"as_of={middle}&limit=50"),
-                ("as_of mid-log ±15 days", f"as_of=~{middle}&limit=50"),
-                ("as_of mid-log, from its day", f"as_of={middle}&from={middle[:10]}&limit=50"),
-                ("type+actor", "type=troops_deployed&actor=PRK&limit=50"),
-                ("location+claimant", "location=kursk&claimant=UKR&limit=50"),
-                ("actor+from/to", "actor=RUS&from=2025-06-01&to=2025-12-31&limit=50"),
-                ("contested+type", "contested=true&type=territory_claimed&limit=50"),
-                ("q+type", "q=Kursk&type=troops_deployed&limit=50"),
-                ("q+actor", "q=Kursk&actor=PRK&limit=50"),
-                ("q+claimant", "q=Kursk&claimant=UKR&limit=50"),
-                ("q+location", "q=troops&location=kursk&limit=50"),
-                ("q+contested", "q=Kursk&contested=true&limit=50"),
-                ("q+from/to", "q=Kursk&from=2025-06-01&to=2025-12-31&limit=50"),
-                ("q+as_of", f"q=Kursk&as_of={middle}&limit=50"),
-                ("as_of+type", f"as_of={middle}&type=troops_deployed&limit=50"),
-                ("as_of+actor", f"as_of={middle}&actor=PRK&limit=50"),
-                ("as_of+claimant", f"as_of={middle}&claimant=UKR&limit=50"),
-                ("as_of+location", f"as_of={middle}&location=kursk&limit=50"),
-                ("as_of+contested", f"as_of={middle}&contested=true&limit=50"),
-                ("as_of+from/to", f"as_of={middle}&from=2025-06-01&to=2025-12-31&limit=50")]
+        rows = load_rows(cursor, after_all, middle)
         rng = random.Random(14)
         for label, query in rows:
             if only and not any(label.startswith(word) for word in only):

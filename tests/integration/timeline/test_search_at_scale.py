@@ -4,6 +4,8 @@ falls back to the set of those entries when a walk finds no page in its first ro
 must answer what the reference query (`core.query.filter_entries`) does, page by page."""
 from __future__ import annotations
 
+import itertools
+import json
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -152,3 +154,31 @@ async def test_as_of_pages_read_long_and_ahead_entries_and_are_the_reference(spa
         assert await walk(spanned, limit, True, start=start, end=end, as_of=moment) == expected[::-1]
     await spanned._r.delete(spanned._k("haslong"))
     assert await walk(spanned, 50, False, start=start, end=end, as_of=moment) == expected
+
+
+ONE_FILTER = [{"type": "strike"}, {"actor": "RUS"}, {"location": "kursk"}, {"contested": False},
+              {"start": date(2025, 6, 1), "end": date(2025, 9, 30)}, {"start": date(2025, 8, 1)},
+              {"q": "fighting went"}, {"as_of": datetime(2025, 7, 1, 12, tzinfo=UTC)}]
+
+
+@pytest.mark.parametrize("first, second", list(itertools.combinations(range(len(ONE_FILTER)), 2)))
+async def test_pairs_of_filters_page_like_the_reference(spanned, first, second):
+    """Every pair of the README's filters (issue 14), page by page from each page's cursor in
+    both orders, as models and as JSON pages: the script tests the window before the sets and
+    skips the cursor test on a first page, so each way through it is compared."""
+    filters = {**ONE_FILTER[first], **ONE_FILTER[second]}
+    entries = fold(spans())
+    order = sorted(entries.values(), key=lambda e: (e.sort_score, e.entry_id))
+    position = {e.entry_id: i for i, e in enumerate(order)}
+    expected = sorted((e.entry_id for e in filter_entries(entries, **filters)), key=position.__getitem__)
+    for limit in (3, 50):
+        assert await walk(spanned, limit, False, **filters) == expected, (filters, limit)
+        assert await walk(spanned, limit, True, **filters) == expected[::-1], (filters, limit)
+    ids, cursor = [], None
+    while True:
+        page = await spanned.page_json(TimelineQuery(limit=4, cursor=cursor, **filters))
+        ids += [json.loads(document)["entry_id"] for document in page.entries]
+        cursor = page.next_cursor
+        if not cursor:
+            break
+    assert ids == expected, filters
