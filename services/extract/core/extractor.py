@@ -1697,6 +1697,12 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
         recipient = recipient or subj
     if giver is None and source is not None:
         giver = source  # 'supplies being sent from North Korea to Russia'
+    if giver is None and subj is None and tok.pos == "VBG" and tok.dep == "advcl" and tok.head >= 0:
+        # 'Iran has contributed to the Kremlin's war by providing hundreds of drones': the gerund's
+        # doer is its clause's subject
+        doer = _party(f, g.kids(tok.head, "nsubj"), res)
+        if doer is not None and (recipient is None or doer.code != recipient.code):
+            giver = doer
 
     if giver is None and actor is not None and (recipient is None or actor.code != recipient.code):
         giver = actor

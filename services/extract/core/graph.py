@@ -364,16 +364,17 @@ def _reattach_place_appositions(tokens: list[Token]) -> list[Token]:
     for subject in tokens:
         if subject.base != "nsubj" or subject.head < 0 or not subject.pos.startswith("NNP"):
             continue
+        # the apposition first: it is rare, and the subject's span costs a pass over the sentence
+        appos = next((k for k in _kids(tokens, subject.i) if k.dep == "appos" and k.i > subject.i
+                      and k.pos.startswith("NNP")), None)
+        if appos is None:
+            continue
         span = _span(tokens, subject.i)
         first = min(span)
         if first < 2 or tokens[first - 1].word != ",":
             continue
         place = tokens[first - 2]
         if not place.pos.startswith("NNP") or place.base not in ("obl", "nmod") or place.i in span:
-            continue
-        appos = next((k for k in _kids(tokens, subject.i) if k.dep == "appos" and k.i > subject.i
-                      and k.pos.startswith("NNP")), None)
-        if appos is None:
             continue
         out[appos.i] = appos._replace(head=subject.head, dep=subject.dep, base=subject.base)
         out[subject.i] = subject._replace(head=place.i, dep="appos", base="appos")
@@ -410,8 +411,11 @@ def _reattach_listed_subjects(tokens: list[Token]) -> list[Token]:
     names as conjuncts of 'infrastructure' and 'providing' without a subject. Proper names listed
     right before a subjectless verb's auxiliary, hung on a common noun before them, are the
     verb's subjects."""
+    if not any(t.dep in ("aux", "aux:pass") and t.i > 0 and tokens[t.i - 1].dep == "conj"
+               and tokens[t.i - 1].pos == "NNP" for t in tokens):
+        return tokens  # no name listed right before an auxiliary: most sentences
     out = list(tokens)
-    kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
+    kids_of: list[list[Token]] = []  # built on the first candidate
     for v in tokens:
         if not v.is_verb:
             continue
@@ -507,6 +511,8 @@ def _retag_quoted_verbs(tokens: list[Token]) -> list[Token]:
     """Repair a known tagger error: in 'its forces had "liberated" the village of Novohrodivka'
     the quoted participle comes back as an adjective, the object of 'had', with the village a
     bare dependent. A quoted participle right after 'had'/'has'/'have' is the clause's verb."""
+    if not any(t.pos == "``" for t in tokens):
+        return tokens  # nothing quoted: most sentences
     out = list(tokens)
     for x in tokens:
         lemma = _QUOTED_VERBS.get(x.word.lower())

@@ -110,6 +110,17 @@ def _unit_regex() -> tuple[re.Pattern[str], dict[str, str]]:
 _STOP_MODS = re.compile(r"\b(?:of|in|on|to|at|by|from|were|was|are|is|have|has|had|been|and\s+the|that|which|who|since|for)\b", re.I)
 
 
+# the tests find_quantities makes of each number's surroundings, compiled once
+_MONTH_BEFORE = re.compile(_MONTHS + r"\s*$", re.I)
+_MONTH_AFTER = re.compile(r"\s*(?:st|nd|rd|th)?\s+" + _MONTHS + r"(?:\s|,|$)", re.I)
+_CURRENCY_BEFORE = re.compile(r"[$€£]\s*$")
+_CURRENCY_AFTER = re.compile(r"\s*(?:billion|million)?\s*(?:dollars|euros|\$)", re.I)
+_COMPOUND_UNIT = re.compile(r"-\w|\s*-\s*(?:year|day|month|week|hour|mile|kilometer|kilometre|millimeter|mm|km)\b", re.I)
+_DURATION = re.compile(r"\s+(?:[\w-]+\s+)?(?:days?|weeks?|months?|years?|hours?|decades?|centuries|times"
+                       r"|percent\s+of\s+(?:its|their|the)\s+gdp)\b", re.I)
+_OWN_NUMBER = re.compile(r"\s+(?:(?:" + _APPROX + r"|another)\s+)?" + _ANYNUM + r"\b", re.I)
+
+
 def find_quantities(text: str, res: Resources | None = None) -> list[Qty]:
     unit_rx, unit_alias = _unit_regex()
     out: list[Qty] = []
@@ -118,16 +129,16 @@ def find_quantities(text: str, res: Resources | None = None) -> list[Qty]:
     for m in _QTY.finditer(text):
         s, e = m.start(), m.end()
         before = text[max(0, s - 12):s]
-        if re.search(_MONTHS + r"\s*$", before, re.I) and not m.group("approx"):
+        if _MONTH_BEFORE.search(before) and not m.group("approx"):
             continue  # a date: 'August 6', 'Feb. 18'
-        if re.match(r"\s*(?:st|nd|rd|th)?\s+" + _MONTHS + r"(?:\s|,|$)", text[e:e + 16], re.I) \
+        if _MONTH_AFTER.match(text[e:e + 16]) \
                 and not m.group("approx"):
             continue  # a date told day first: 'since 10 October', 'on 24 February'
-        if re.search(r"[$€£]\s*$", before) or re.match(r"\s*(?:billion|million)?\s*(?:dollars|euros|\$)", text[e:e + 20], re.I):
+        if _CURRENCY_BEFORE.search(before) or _CURRENCY_AFTER.match(text[e:e + 20]):
             continue
-        if re.match(r"-\w|\s*-\s*(?:year|day|month|week|hour|mile|kilometer|kilometre|millimeter|mm|km)\b", text[e:e + 12], re.I):
+        if _COMPOUND_UNIT.match(text[e:e + 12]):
             continue  # '30-day ceasefire', '122-millimeter shells'
-        if re.match(r"\s+(?:[\w-]+\s+)?(?:days?|weeks?|months?|years?|hours?|decades?|centuries|times|percent\s+of\s+(?:its|their|the)\s+gdp)\b", text[e:e + 25], re.I):
+        if _DURATION.match(text[e:e + 25]):
             continue  # durations and multipliers: 'over three months', 'four times'
         value = low = high = None
         vague = None
@@ -167,8 +178,7 @@ def find_quantities(text: str, res: Resources | None = None) -> list[Qty]:
         unit_end = e
         civilian = False
         um = unit_rx.match(text[e:e + 80])
-        if um and re.match(r"\s+(?:(?:" + _APPROX + r"|another)\s+)?" + _ANYNUM + r"\b", text[e + um.end():e + um.end() + 30],
-                           re.I):
+        if um and _OWN_NUMBER.match(text[e + um.end():e + um.end() + 30]):
             um = None  # 'killed one and injured (more than) three': 'injured' counts its own number
         if um and not _STOP_MODS.search(um.group("mods")):
             unit = unit_alias[um.group("unit").lower()]

@@ -7,6 +7,7 @@ tag of their own; they are still the speaker's.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -31,27 +32,31 @@ def quotation_spans(text: str, bounds: Sequence[tuple[int, int]]) -> list[QuoteS
     [QuoteSpan(starts_inside=False, ends_inside=True), QuoteSpan(starts_inside=True, ends_inside=True), \
 QuoteSpan(starts_inside=True, ends_inside=False), QuoteSpan(starts_inside=False, ends_inside=False)]
     """
+    marks = [(m.start(), m.group()) for m in _MARKS.finditer(text)]
+    if not marks:  # most articles quote nobody
+        return [QuoteSpan(False, False)] * len(bounds)
     inside = False
-    pos = 0
+    k = 0
     out: list[QuoteSpan] = []
     for start, end in bounds:
-        inside = _scan(text, pos, start, inside)
+        k, inside = _scan(marks, k, start, inside)
         at_start = inside
-        inside = _scan(text, start, end, inside)
+        k, inside = _scan(marks, k, end, inside)
         out.append(QuoteSpan(at_start, inside))
-        pos = end
     return _drop_unclosed(out)
 
 
-def _scan(text: str, lo: int, hi: int, inside: bool) -> bool:
-    for ch in text[lo:hi]:
-        if ch in _OPEN:
-            inside = True
-        elif ch in _CLOSE:
-            inside = False
-        elif ch in _TOGGLE:
-            inside = not inside
-    return inside
+_MARKS = re.compile("[" + "".join(sorted(_OPEN | _CLOSE | _TOGGLE)) + "]")
+
+
+def _scan(marks: list[tuple[int, str]], k: int, upto: int, inside: bool) -> tuple[int, bool]:
+    """Reads the quotation marks from the k-th up to offset `upto`: the next mark's index and
+    whether a quotation is open there."""
+    while k < len(marks) and marks[k][0] < upto:
+        ch = marks[k][1]
+        inside = True if ch in _OPEN else False if ch in _CLOSE else not inside
+        k += 1
+    return k, inside
 
 
 def _drop_unclosed(spans: list[QuoteSpan]) -> list[QuoteSpan]:
