@@ -737,7 +737,8 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
             break
     for j in chain:  # 'Putin assumed that his forces could quickly conquer all of Ukraine'
         if g.tokens[j].dep == "ccomp":
-            if g.tokens[g.tokens[j].head].lemma in rl.noise["supposed"]["governors"]:
+            governor = g.tokens[g.tokens[j].head].lemma
+            if governor in rl.noise["supposed"]["governors"] or governor in rl.noise["unknown"]["governors"]:
                 return True
             break
     tok = g.tokens[t]
@@ -2299,6 +2300,12 @@ def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules,
     party = phrase_party(f, head, res)
     if party is not None or gov < 0:
         return party
+    # 'puts the death toll among Russian soldiers at 41,350': whom the toll is among (the parser
+    # may hang the phrase on the verb)
+    among = _party(f, [c for n in (head, gov, *g.kids(gov, "obj")) for c in g.kids(n, "obl", "nmod")
+                       if g.case_of(c) == "among"], res)
+    if among is not None:
+        return among
     if head == qi and g.case_of(qi) in ("at", "to"):
         # 'put the number of killed North Koreans at 4,000': the party of what is measured
         for k in g.kids(gov, "obj") or g.kids(gov, "nsubj", "nsubj:pass"):

@@ -509,6 +509,10 @@ def role_tokens(g: Graph, a: Args, role: str) -> list[int]:
             for m in g.kids(s_, "amod", "compound", "nmod:poss"):
                 if g.kids(m, "conj"):
                     heads += [m, *g.kids(m, "conj")]
+            # 'Delegations from the United States and Russia are meeting'
+            for m in g.kids(s_, "nmod"):
+                if g.case_of(m) == "from" and g.kids(m, "conj"):
+                    heads += [m, *g.kids(m, "conj")]
         if a.governor is not None:  # 'told Umerov during a meeting in Washington'
             heads += [o for o in g.kids(a.governor, "obj", "iobj") if o != a.self]
         heads += [m for m in a.modifier if g.tokens[m].dep in ("nmod:poss", "amod", "compound")]
