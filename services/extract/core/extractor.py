@@ -1281,7 +1281,12 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
                       and _city_abroad(f.places[o].place if o in f.places else None, home.country)
                       ] if tok.lemma in rl.classes["arrival_verbs"] else []
         partner_tokens = role_tokens(g, a, "partner") + [j for o in arrived_at for j in g.phrase(o)]
-        m.counterpart = any(g.tokens[j].pos == "NNP" and f.parties.get(j) is None for j in partner_tokens)
+        # a named counterpart of no known party ('Minister Kim'); one of the actor's own side
+        # ('a conversation with President Volodymyr Zelensky', told of Ukraine's commander) is none
+        own_side = {j for j in partner_tokens if j in f.parties and f.parties[j].code == m.actor}
+        own_phrases = {k for j in own_side for k in g.phrase(g.tokens[j].head if g.tokens[j].head >= 0 else j)}
+        m.counterpart = any(g.tokens[j].pos == "NNP" and f.parties.get(j) is None and j not in own_phrases
+                            for j in partner_tokens)
         # who the talks are with: objects, 'with'/'to'/'between' phrases, the actor's own phrase
         # ('amid fears of a less engaged United States' names no participant)
         talk_heads = a.object + arrived_at + [o for o in a.oblique
