@@ -157,6 +157,9 @@ class ArticleState:
     # ministry', after 'Russia's defence ministry'), whoever spoke in between
     speakers: dict[str, str] = field(default_factory=dict)
     in_quotation: bool = False  # the sentence begins inside a quotation opened before it
+    # the war party whose capital opens the article as its dateline ('MOSCOW (Reuters) -'): 'the
+    # Defence Ministry said' with no country named is that government's
+    dateline_party: str | None = None
 
 
 def extract(parsed: ParsedArticle) -> list[Event]:
@@ -172,7 +175,7 @@ def extract(parsed: ParsedArticle) -> list[Event]:
     source_party = _source_party(article, res)
     state = ArticleState(pub=article.published_at, source_party=source_party,
                          outlet_words=frozenset((article_source(article) or "").lower().split()) if source_party
-                         else frozenset())
+                         else frozenset(), dateline_party=_dateline_party(article.text, res, rl))
     party_by_sentence = _by_sentence(party_mentions, parsed)
     place_by_sentence = _by_sentence(place_mentions, parsed)
     mentions: list[Mention] = []
@@ -1984,6 +1987,11 @@ def _learn_speaker(g: Graph, i: int, code: str | None, rl: Rules, state: Article
     key = _speaker_key(g, i, rl) if code else None
     if key is not None and code is not None:
         state.speakers[key] = code
+        # ... and by the short name it is given: 'the Russian Ministry of Defense (MoD)'
+        for c in g.kids(i, "appos", "dep"):
+            word = g.tokens[c].word
+            if word[:1].isupper() and (g.tokens[c].pos in ("NNP", "NNPS") or any(ch.isupper() for ch in word[1:])):
+                state.speakers[word.casefold()] = code
 
 
 def _known_speaker(g: Graph, i: int, rl: Rules, state: ArticleState) -> str | None:
@@ -2035,7 +2043,24 @@ def _unnamed_speaker_party(g: Graph, i: int, rl: Rules, state: ArticleState, m: 
             return m.against
     if state.last_speaker and state.last_speaker[0]:
         return state.last_speaker[0]
-    return state.source_party
+    if any(g.tokens[d].lemma == "country" and any(g.tokens[x].lemma == "the" for x in g.kids(d, "det"))
+           for d in g.kids(i, "nmod:poss")):
+        return state.last_actor  # 'the country's Defense Ministry said', after a sentence on Russia
+    return state.source_party or state.dateline_party
+
+
+_DATELINE = re.compile(r"\s*([A-Za-z][A-Za-z' .-]{1,30}?)\s*(?:\(|,|\s[-–—]|\n)")
+
+
+def _dateline_party(text: str, res: Resources, rl: Rules) -> str | None:
+    """The war party whose capital opens the text as its dateline ('MOSCOW (Reuters) -',
+    'KYIV, Ukraine -', 'MOSCOW' on a line of its own)."""
+    m = _DATELINE.match(text[:60])
+    canon = res.place_alias.get(m.group(1).strip().casefold()) if m else None
+    place = res.places.get(canon) if canon else None
+    if place is None or place.kind == "country":
+        return None
+    return _countries(res, rl.noise["off_topic"]["war_parties"]).get(place.country or "")
 
 
 def _stronger(a: str, b: str) -> str:
