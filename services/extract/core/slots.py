@@ -698,6 +698,11 @@ def _speaker(g: Graph, verb: int) -> int | None:
         return agent[0]
     tok = g.tokens[verb]
     if (tok.dep in ("conj", "xcomp") or (tok.dep in ("advcl", "dep") and tok.pos == "VBG")) and tok.head >= 0:
+        head = g.tokens[tok.head]
+        if tok.pos == "VBG" and head.dep == "ccomp" and head.head >= 0:
+            # 'The ministry said fighting continues, noting that ...': a speech participle hung on
+            # a reported clause goes on in the voice of whoever reports it
+            return _speaker(g, head.head)
         return _speaker(g, tok.head)  # 'Austin spoke, noting that ...'
     if tok.dep == "acl" and tok.pos == "VBG" and tok.head >= 0:
         noun = g.tokens[tok.head]  # 'Austin cited a relationship, noting that ...': the parser hangs

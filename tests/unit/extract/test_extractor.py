@@ -110,3 +110,10 @@ def test_a_speaker_named_again_keeps_the_party_the_article_gave_them(events) -> 
                  "Ukraine's forces have liberated the village of Robotyne, Maliar said.", pub="2023-08-28")
     e = one(evs, "territory_claimed")
     assert [(c.party, c.name) for c in e.claimants] == [("UKR", "Maliar")]
+
+
+def test_a_speech_participle_on_a_reported_clause_is_the_reporters(events) -> None:
+    evs = events("The ministry said fighting continues, noting that over the past day Ukrainian troops launched "
+                 "six attacks in the Kursk region.", pub="2024-08-31")
+    e = one(evs, "offensive_launched")
+    assert [c.name for c in e.claimants] == ["The ministry"]
