@@ -8,12 +8,15 @@ own Redis prefix of one Redis, folded from one Kafka topic) and runs every row o
 turn, several rounds, the order swapped each round.
 
     .venv/bin/python bench/timeline_compare.py --before /work/main [--after .] [--events 100000]
-        [--seconds 10] [--rounds 3] [--only LABEL ...] [--profile DIR]
+        [--seconds 10] [--rounds 3] [--only LABEL ...] [--profile DIR] [--baseline]
 
 Rows and request variants are `bench/timeline_load.py`'s (`--uncached`). Besides req/s, p50 and
 p99 each measurement prints, per request: the CPU time of the timeline process (user+system,
 from /proc) and Redis's time in EVALSHA (`INFO commandstats`, reset before each run) and in
 all commands. Only the process being measured gets requests; the other one idles.
+`--baseline` also runs, in every round before the rows, `timeline_load`'s raw baseline: a
+trivial FastAPI endpoint returning the first page's bytes (its req/s against the first page's
+is the issue's ratio), with its CPU per request.
 
 At 1M events the log takes minutes to publish and each projection minutes to fold: `--hold`
 keeps Kafka and Redis (with the log, and each checkout's projection under its own Redis
@@ -45,7 +48,14 @@ import httpx  # noqa: E402
 import redis as redis_client  # noqa: E402
 
 from bench.common import iter_synthetic_events, publish_events  # noqa: E402
-from bench.timeline_load import ensure_wrk, load_rows, run_wrk, variants, wrk_script  # noqa: E402
+from bench.timeline_load import (  # noqa: E402
+    TrivialEndpoint,
+    ensure_wrk,
+    load_rows,
+    run_wrk,
+    variants,
+    wrk_script,
+)
 from tests.support.infra import KAFKA_ENV, REDIS_ENV, start_kafka, start_redis  # noqa: E402
 from tests.support.services import CLAIMLINE, service_env  # noqa: E402
 
@@ -162,7 +172,8 @@ def wipe_prefix(redis_url: str, prefix: str) -> None:
 
 
 def main(before: Path, after: Path, n: int, seconds: int, connections: int, rounds: int,
-         only: list[str] | None, profile: Path | None = None, hold: bool = False, fresh: bool = False) -> None:
+         only: list[str] | None, profile: Path | None = None, hold: bool = False, fresh: bool = False,
+         baseline: bool = False) -> None:
     wrk = ensure_wrk()
     run_dir = Path(tempfile.mkdtemp(prefix="claimline-compare-"))
     kafka, redis_ = start_kafka(run_dir / "kafka"), start_redis(run_dir / "redis")
@@ -189,6 +200,19 @@ def main(before: Path, after: Path, n: int, seconds: int, connections: int, roun
             page = httpx.get(f"{served[0].base}/timeline", params={"limit": 50, "cursor": cursor})
             cursor = page.json()["next_cursor"]
         stats = redis_client.Redis.from_url(redis_.url)
+        if baseline:
+            first_page = httpx.get(f"{served[-1].base}/timeline", params={"limit": 50}, timeout=60).content
+            with TrivialEndpoint(run_dir, first_page, int(served[-1].base.rsplit(":", 1)[1]) + 17) as trivial:
+                print(f"trivial FastAPI endpoint, the first page's {len(first_page):,} bytes:", flush=True)
+                for _ in range(rounds):
+                    assert trivial.process is not None
+                    cpu = process_cpu_seconds(trivial.process.pid)
+                    result = run_wrk(wrk, trivial.url, seconds, connections)
+                    cpu = process_cpu_seconds(trivial.process.pid) - cpu
+                    print(f"  trivial {result['rps']:7,.0f} req/s, p50 {result['p50_ms']:6.1f} ms, "
+                          f"p99 {result['p99_ms']:7.1f} ms, non-2xx {result['non_2xx']}; per request: process CPU "
+                          f"{cpu / max(1.0, result['rps'] * seconds) * 1e3:.2f} ms; load {os.getloadavg()[0]:.1f}",
+                          flush=True)
         rng = random.Random(14)
         for label, query in load_rows(cursor, after_all, middle):
             if only and not any(label.startswith(word) for word in only):
@@ -260,8 +284,10 @@ if __name__ == "__main__":
                         help="start Kafka and Redis, publish, print their addresses and wait: later runs given "
                              f"{KAFKA_ENV} and {REDIS_ENV} reuse them (and the checkouts' projections)")
     parser.add_argument("--fresh", action="store_true", help="rebuild the measured checkout's projection")
+    parser.add_argument("--baseline", action="store_true",
+                        help="also run the trivial FastAPI endpoint returning the first page's bytes, each round")
     args = parser.parse_args()
     if args.profile:
         args.profile.mkdir(parents=True, exist_ok=True)
     main(args.before.resolve(), args.after.resolve(), args.events, args.seconds, args.connections, args.rounds,
-         args.only, args.profile, args.hold, args.fresh)
+         args.only, args.profile, args.hold, args.fresh, args.baseline)

@@ -183,6 +183,39 @@ def load_rows(cursor: str | None, after_all: str, middle: str) -> list[tuple[str
             ("as_of+from/to", f"as_of={middle}&from=2025-06-01&to=2025-12-31&limit=50")]
 
 
+class TrivialEndpoint:
+    """The raw baseline: a trivial FastAPI endpoint (uvicorn, `workers` processes, as
+    `timeline serve`) answering `page`'s bytes without reading anything, at `url` while in
+    the `with`."""
+
+    def __init__(self, run_dir: Path, page: bytes, port: int, workers: int = 1) -> None:
+        (run_dir / "page.json").write_bytes(page)
+        (run_dir / "trivial.py").write_text(
+            "from pathlib import Path\nfrom fastapi import FastAPI\nfrom fastapi.responses import Response\n"
+            f"BODY = Path({str(run_dir / 'page.json')!r}).read_bytes()\napp = FastAPI()\n"
+            "@app.get('/p')\nasync def p():\n    return Response(BODY, media_type='application/json')\n")
+        self.url = f"http://127.0.0.1:{port}/p"
+        self._command = [sys.executable, "-m", "uvicorn", "trivial:app", "--port", str(port), "--log-level",
+                         "warning", "--no-access-log", "--workers", str(workers)]
+        self._cwd = run_dir
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> TrivialEndpoint:
+        self.process = subprocess.Popen(self._command, cwd=self._cwd)
+        for _ in range(100):
+            try:
+                if httpx.get(self.url, timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait()
+
+
 def main(n: int, seconds: int, connections: int, only: list[str] | None = None, uncached: bool = False,
          memory_only: bool = False, workers: int = 1) -> None:
     wrk = ensure_wrk()
@@ -246,26 +279,8 @@ def main(n: int, seconds: int, connections: int, only: list[str] | None = None, 
             cursor = httpx.get(f"{base}/timeline", params={"limit": 50, "cursor": cursor}).json()["next_cursor"]
         # The raw baseline, same run: a trivial FastAPI endpoint (uvicorn, one process, as
         # `timeline serve`) answering the first page's bytes without reading anything.
-        (run_dir / "page.json").write_bytes(page)
-        (run_dir / "trivial.py").write_text(
-            "from pathlib import Path\nfrom fastapi import FastAPI\nfrom fastapi.responses import Response\n"
-            f"BODY = Path({str(run_dir / 'page.json')!r}).read_bytes()\napp = FastAPI()\n"
-            "@app.get('/p')\nasync def p():\n    return Response(BODY, media_type='application/json')\n")
-        port = int(env["CLAIMLINE_TIMELINE_PORT"]) + 17
-        trivial = subprocess.Popen([sys.executable, "-m", "uvicorn", "trivial:app", "--port", str(port),
-                                    "--log-level", "warning", "--no-access-log", "--workers", str(workers)],
-                                   cwd=run_dir)
-        try:
-            for _ in range(100):
-                try:
-                    if httpx.get(f"http://127.0.0.1:{port}/p", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
-            baseline = run_wrk(wrk, f"http://127.0.0.1:{port}/p", seconds, connections)
-        finally:
-            trivial.terminate()
-            trivial.wait()
+        with TrivialEndpoint(run_dir, page, int(env["CLAIMLINE_TIMELINE_PORT"]) + 17, workers) as trivial:
+            baseline = run_wrk(wrk, trivial.url, seconds, connections)
         print(f"baseline, trivial FastAPI endpoint, same bytes: {baseline['rps']:,.0f} req/s, "
               f"p99 {baseline['p99_ms']:.1f} ms ({workers} worker process{'es' if workers > 1 else ''}, "
               f"as the timeline)")

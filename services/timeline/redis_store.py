@@ -558,6 +558,22 @@ class DocumentCache:
         self._items.move_to_end((kind, entry_id))
         return found[1]
 
+    def get_many(self, kind: str, entry_ids: list[str], versions: list[bytes]) -> list[bytes | None]:
+        """`get` of each entry: a page's fifty in one call (names held in locals), as this runs
+        for every page served."""
+        items = self._items
+        recent = items.move_to_end
+        out: list[bytes | None] = []
+        for entry_id, version in zip(entry_ids, versions):
+            key = (kind, entry_id)
+            found = items.get(key)
+            if found is None or found[0] != version:
+                out.append(None)
+            else:
+                recent(key)
+                out.append(found[1])
+        return out
+
     def put(self, kind: str, entry_id: str, version: bytes, document: bytes) -> None:
         size = len(document) + 200
         if size > self._max_bytes // 8:
@@ -829,6 +845,15 @@ class RedisTimelineStore:
             self._ns = _text(current) if current else DEFAULT_NAMESPACE
         return self._ns
 
+    async def _refresh_ns_and_generation(self) -> bytes | str | None:
+        """`_refresh_ns`, and the generation, in one round trip: as_of's rechecks need both on
+        every page, and each command costs the serving process about 50 µs of CPU."""
+        if self._fixed_ns is not None:
+            return await self.generation()
+        current, generation = await self._r.mget([self.pointer_key, self.generation_key])
+        self._ns = _text(current) if current else DEFAULT_NAMESPACE
+        return generation
+
     @property
     def namespace(self) -> str:
         return self._ns
@@ -1066,16 +1091,11 @@ class RedisTimelineStore:
         `DocumentCache`, the rest read in one MULTI/EXEC with their versions. None when an entry
         has no version (a namespace written before versions were) or Redis no longer holds the
         version asked for (a commit landed meanwhile): the caller asks again."""
+        if None in versions:
+            return None
         kept = self._documents_kept
-        out: list[bytes | None] = []
-        missing: list[int] = []
-        for k, (entry_id, version) in enumerate(zip(entry_ids, versions)):
-            if version is None:
-                return None
-            document = kept.get(kind, entry_id, version)
-            out.append(document)
-            if document is None:
-                missing.append(k)
+        out = kept.get_many(kind, entry_ids, versions)  # type: ignore[arg-type]  # (no None)
+        missing = [k for k, document in enumerate(out) if document is None]
         if missing:
             base = f"{self._prefix}:{namespace}:"
             ids = [entry_ids[k] for k in missing]
@@ -1184,8 +1204,9 @@ class RedisTimelineStore:
         (entry, k) not kept. Each is kept as soon as it is built, and one built by a request is
         awaited by the concurrent requests that need it instead of being built again by each
         (`_once`); a commit changes the generation and with it every answer."""
-        await self._refresh_ns()
-        generation = await self.generation() if query.as_of is not None else None
+        generation = await self._refresh_ns_and_generation() if query.as_of is not None else None
+        if query.as_of is None:
+            await self._refresh_ns()
         shown_of: dict[str, tuple[Entry | None, dict[str, bytes]]] = {}
         need: list[str] = []
         for entry_id in entry_ids:

@@ -222,3 +222,29 @@ async def test_a_namespace_written_without_versions_is_still_served(stores, monk
     await leader._r.delete(leader._k("entryver"))
     for query, page in zip((TimelineQuery(), TimelineQuery(actor="PRK", claimant="UKR")), expected):
         assert (await reader.page_json(query)).entries == page.entries
+
+
+async def test_as_of_rechecks_read_the_namespace_and_the_generation_together(stores):
+    """`_refresh_ns_and_generation` (one MGET): what `_refresh_ns` and `generation` read."""
+    leader, reader = stores
+    assert await reader._refresh_ns_and_generation() is None and reader.namespace == "v1" == leader.namespace
+    await fold_in(leader, scenario()[:1])
+    await leader.switch_to("v2")
+    generation = await reader._refresh_ns_and_generation()
+    assert generation is not None and generation == await leader.generation()
+    assert reader.namespace == "v2" == await leader.live_namespace()
+
+
+def test_document_cache_get_many_is_get_of_each():
+    one, many = DocumentCache(max_bytes=8 * 1000), DocumentCache(max_bytes=8 * 1000)
+    for cache in (one, many):
+        for k in range(12):
+            cache.put("entries_list", f"e{k}", b"v1", b"x" * 400)
+    ids_ = [f"e{k}" for k in (3, 0, 11, 5, 99)]
+    versions = [b"v1", b"v2", b"v1", b"v1", b"v1"]
+    assert many.get_many("entries_list", ids_, versions) == [
+        one.get("entries_list", i, v) for i, v in zip(ids_, versions)] == [b"x" * 400, None, b"x" * 400, b"x" * 400, None]
+    # The same ones were made the most recent: the same ones are dropped next.
+    for cache in (one, many):
+        cache.put("entries_list", "new", b"v1", b"y" * 900)
+    assert list(one._items) == list(many._items)

@@ -12,6 +12,7 @@ from fastapi import APIRouter, FastAPI
 from services.common.http import SecurityHeaders
 from services.timeline.api.deps import TimelineContext, use_context, use_read_token
 from services.timeline.api.main import api_router, ops_router, static_router
+from services.timeline.api.plain_pages import PlainPages
 from services.timeline.api.routes.timeline import party_code
 
 __all__ = ["TimelineContext", "api_router", "create_app", "ops_router", "party_code", "static_router",
@@ -29,6 +30,8 @@ def create_app(ctx_factory: Callable[[], Awaitable[TimelineContext]], *, read_to
 
     app = FastAPI(title="Claimline timeline", version="0.1.0", lifespan=lifespan,
                   description="A dated, source-attributed, queryable chronology of war claims.")
+    # The last added is the outermost: plain pages are answered inside SecurityHeaders.
+    app.add_middleware(PlainPages)
     app.add_middleware(SecurityHeaders)
     use_read_token(app, read_token)
     app.include_router(ops_router)
