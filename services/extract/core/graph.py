@@ -1124,13 +1124,37 @@ def _reattach_reported_conjuncts(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _reattach_quoted_as_saying(tokens: list[Token]) -> list[Token]:
+    """'"...," Zelensky was quoted as saying': the parser reads a passive 'quoted' with a
+    prepositional 'as saying', so nobody seems to say anything. 'X was quoted as saying' is 'X
+    said': the passive subject speaks, and the verb, hung on the clause before it, is its tag."""
+    if not any(t.lemma == "quote" for t in tokens):
+        return tokens  # most sentences
+    out = list(tokens)
+    for v in tokens:
+        if v.lemma != "quote" or v.pos != "VBN":
+            continue
+        saying = [k for k in tokens if k.head == v.i and k.lemma == "say" and k.pos == "VBG"
+                  and any(c.head == k.i and c.lemma == "as" for c in tokens)]
+        speaker = next((k for k in tokens if k.head == v.i and k.dep == "nsubj:pass"), None)
+        if not saying or speaker is None:
+            continue
+        out[speaker.i] = speaker._replace(dep="nsubj", base="nsubj")
+        dep = "parataxis" if v.head >= 0 and v.head < v.i and v.dep in ("ccomp", "dep") else v.dep
+        out[v.i] = v._replace(lemma="say", dep=dep, base=dep.split(":")[0])
+        for k in tokens:
+            if k.head == v.i and k.dep == "aux:pass":
+                out[k.i] = k._replace(dep="aux", base="aux")
+    return out
+
+
 # Applied in this order: the gerund and range repairs only re-hang a word or two, the clause
 # repairs then read the corrected heads (the purpose-relative repair reads the clause whose
 # subject the clause-subject repair has restored).
 _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _retag_nouns, _retag_quoted_verbs, _reattach_gerunds, _reattach_ranges, _reattach_place_appositions,
     _reattach_reduced_relatives, _reattach_relatives_to_names,
-    _reattach_clause_subjects, _reattach_purpose_relatives, _reattach_listed_subjects,
+    _reattach_quoted_as_saying, _reattach_clause_subjects, _reattach_purpose_relatives, _reattach_listed_subjects,
     _reattach_reported_conjuncts, _reattach_listed_participles, _reattach_speech_tags,
     _reattach_dangling_tags, _reattach_clausal_subject_tags,
     _reattach_tag_obliques, _reattach_swallowed_speech_tags, _reattach_bare_relatives,
