@@ -66,7 +66,9 @@ def test_an_event_id_under_articles_of_two_partitions_is_folded_in_one_pass():
     from hypothesis import find
 
     first = find(event_data(0), lambda e: e.article == "a1" and e.extractor_version == "0.9.0")
-    other = next(a for a in ("a2", "a3", "a4") if article_partition(a, 3) != article_partition("a1", 3))
+    # (partitions come from the process's salted `hash`: among a hundred names one lies elsewhere
+    # but with odds of 3**-100; three names missed one run in 27)
+    other = next(a for a in (f"a{k}" for k in range(2, 102)) if article_partition(a, 3) != article_partition("a1", 3))
     second = first.model_copy(update={"article": other, "ingested_at": first.ingested_at.replace(hour=0)})
     if second.ingested_at == first.ingested_at:
         second = second.model_copy(update={"ingested_at": first.ingested_at.replace(hour=1)})
