@@ -242,6 +242,33 @@ async def publish_events(bootstrap: str, prefix: str, events: Iterable[Event]) -
     return size
 
 
+class Published(NamedTuple):
+    """What publishing the synthetic events gave: the bytes of their JSON, the middle ingestion
+    moment and a moment a day after the last one (ISO, UTC)."""
+    raw_bytes: int
+    middle: str
+    after_all: str
+
+
+def publish_synthetic_events(bootstrap: str, prefix: str, n: int) -> Published:
+    """Publishes n synthetic events with ingestion times, streamed (1M events held as a list of
+    models took about 2.7 GB); only their ingestion moments are kept, for the as_of requests."""
+    ingested: list[datetime] = []
+
+    def events() -> Iterator[Event]:
+        for event in iter_synthetic_events(n, ingested=True):
+            if event.ingested_at:
+                ingested.append(event.ingested_at)
+            yield event
+
+    raw_bytes = asyncio.run(publish_events(bootstrap, prefix, events()))
+    ingested.sort()
+    # after the last ingestion (the log spans about 3 years at 100k events, 34 at 1M: a fixed
+    # 2030 was mid-log at 1M)
+    return Published(raw_bytes, ingested[len(ingested) // 2].strftime("%Y-%m-%dT%H:%M:%SZ"),
+                     (ingested[-1] + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+
 def empty_markers(n: int):
     """n extraction markers of articles that gave no events."""
     from datetime import date

@@ -27,7 +27,6 @@ to what is indexed).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import random
@@ -38,7 +37,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -47,7 +45,7 @@ sys.path.insert(0, str(REPO))
 import httpx  # noqa: E402
 import redis as redis_client  # noqa: E402
 
-from bench.common import iter_synthetic_events, publish_events  # noqa: E402
+from bench.common import publish_synthetic_events  # noqa: E402
 from bench.timeline_load import (  # noqa: E402
     TrivialEndpoint,
     ensure_wrk,
@@ -142,18 +140,7 @@ def published(bootstrap: str, redis_url: str, topic_prefix: str, n: int) -> tupl
             if done["events"] != n:
                 raise SystemExit(f"this Kafka holds {done['events']} events, not {n}")
             return done["middle"], done["after_all"]
-        ingested: list[datetime] = []
-
-        def events():
-            for event in iter_synthetic_events(n, ingested=True):
-                if event.ingested_at:
-                    ingested.append(event.ingested_at)
-                yield event
-
-        asyncio.run(publish_events(bootstrap, topic_prefix, events()))
-        ingested.sort()
-        middle = ingested[len(ingested) // 2].strftime("%Y-%m-%dT%H:%M:%SZ")
-        after_all = (ingested[-1] + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        _, middle, after_all = publish_synthetic_events(bootstrap, topic_prefix, n)
         client.set(PUBLISHED_KEY, json.dumps({"events": n, "middle": middle, "after_all": after_all}))
         return middle, after_all
     finally:

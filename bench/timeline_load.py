@@ -30,7 +30,6 @@ trivial baseline with as many (uvicorn --workers N), so the ratio compares like 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import random
 import re
@@ -47,7 +46,7 @@ sys.path.insert(0, str(REPO))
 
 import httpx  # noqa: E402
 
-from bench.common import iter_synthetic_events, publish_events  # noqa: E402
+from bench.common import publish_synthetic_events  # noqa: E402
 from tests.support.infra import start_kafka, start_redis  # noqa: E402
 from tests.support.services import ServiceProcess, service_env, wait_http_ok  # noqa: E402
 
@@ -225,24 +224,9 @@ def main(n: int, seconds: int, connections: int, only: list[str] | None = None, 
     try:
         prefix = "load."
         print(f"generating and publishing {n} events ...", flush=True)
-        # Streamed: 1M events held as a list of models took about 2.7 GB.
-        ingested: list[datetime] = []
-
-        def events():
-            for event in iter_synthetic_events(n, ingested=True):
-                if event.ingested_at:
-                    ingested.append(event.ingested_at)
-                yield event
-
         started = time.perf_counter()
-        raw_bytes = asyncio.run(publish_events(kafka.bootstrap, prefix, events()))
+        raw_bytes, middle, after_all = publish_synthetic_events(kafka.bootstrap, prefix, n)
         print(f"published in {time.perf_counter() - started:.1f} s", flush=True)
-        ingested.sort()
-        middle = ingested[len(ingested) // 2].strftime("%Y-%m-%dT%H:%M:%SZ")
-        # After the last ingestion (the log spans about 3 years at 100k events, 34 at 1M: a
-        # fixed 2030 was mid-log at 1M).
-        after_all = (ingested[-1] + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        ingested.clear()
         used_before, _ = redis_memory(redis_.url)
         env = service_env(kafka.bootstrap, redis_.url, prefix)
         if uncached:

@@ -5,18 +5,16 @@ answers only what the router would give the JSON route, and passes everything el
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
 
 import httpx
 import pytest
 
-from services.timeline.api import TimelineContext, create_app
 from services.timeline.api.plain_pages import PlainPages
 from services.timeline.api.routes import timeline as timeline_route
 from services.timeline.core.fold import fold
 from services.timeline.memory_store import MemoryTimelineStore
 from services.timeline.store import ChangeSet
-from tests.unit.timeline.test_simple_query import QUERIES, events
+from tests.unit.timeline.test_simple_query import QUERIES, app_over, events
 
 TOKEN = "r34d"
 
@@ -43,19 +41,7 @@ async def _store() -> MemoryTimelineStore:
 
 
 def _app(store: MemoryTimelineStore, *, token: str | None, plain_pages: bool):
-    async def health() -> dict[str, Any]:
-        return {"ok": True}
-
-    async def metrics() -> dict[str, float]:
-        return {}
-
-    async def context() -> TimelineContext:
-        return TimelineContext(store=store, health=health, metrics=metrics)
-
-    async def nothing() -> None:
-        return None
-
-    app = create_app(context, read_token=token, on_shutdown=nothing)
+    app = app_over(store, read_token=token)
     if not plain_pages:  # the route alone, as before the middleware
         app.user_middleware = [m for m in app.user_middleware if m.cls is not PlainPages]
     return app

@@ -47,11 +47,8 @@ def events() -> list[Any]:
     return out
 
 
-@pytest.fixture
-async def client():
-    store = RecordingStore()
-    await store.commit(ChangeSet(upsert_entries=fold(events())))
-
+def app_over(store: MemoryTimelineStore, *, read_token: str | None = None):
+    """The timeline API over `store`, as the service builds it (health and metrics stubbed)."""
     async def health() -> dict[str, Any]:
         return {"ok": True}
 
@@ -64,7 +61,14 @@ async def client():
     async def nothing() -> None:
         return None
 
-    app = create_app(context, read_token=None, on_shutdown=nothing)
+    return create_app(context, read_token=read_token, on_shutdown=nothing)
+
+
+@pytest.fixture
+async def client():
+    store = RecordingStore()
+    await store.commit(ChangeSet(upsert_entries=fold(events())))
+    app = app_over(store)
     async with app.router.lifespan_context(app):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
             yield c, store

@@ -6,7 +6,7 @@ they answer one page too. `rows` says what a row is: a claim (the CSV default) o
 (the NDJSON default)."""
 import json
 import re
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
@@ -75,20 +75,7 @@ class MemoizedPages(APIRoute):
             if generation_of is None:
                 return await handler(request)
             # Parameters written otherwise than `simple_query` reads them: kept by their spelling.
-            key = (request.scope.get("query_string", b""), request.headers.get("accept", ""))
-            memo = _memo(request.app)
-            generation = await generation_of()
-            kept = memo.get(generation, key)
-            if kept is not None:
-                return _kept_response(kept)
-            request.state.timeline_generation = generation
-            response = await handler(request)
-            computed_under = getattr(request.state, "page_generation", None)
-            if (generation is not None and response.status_code == 200 and type(response) is Response
-                    and response.media_type == "application/json"
-                    and (computed_under if computed_under is not None else await generation_of()) == generation):
-                memo.put(generation, key, (bytes(response.body), response.headers.get("x-next-cursor")))
-            return response
+            return await _through_memo(request, generation_of, lambda: handler(request), _json_page_response)
 
         return memoized
 
@@ -110,6 +97,14 @@ async def plain_page(request: Request) -> Response | None:
     generation_of = getattr(ctx.store, "generation", None) if PAGE_MEMO_ITEMS > 0 else None
     if generation_of is None:
         return await json_page(ctx, query, request)
+    return await _through_memo(request, generation_of, lambda: json_page(ctx, query, request), lambda _: True)
+
+
+async def _through_memo(request: Request, generation_of: Callable[[], Awaitable[bytes | str | None]],
+                        compute: Callable[[], Awaitable[Response]],
+                        keepable: Callable[[Response], bool]) -> Response:
+    """The page kept for this request (query string and Accept header) under the store's current
+    generation, else `compute`d and kept when `keepable` and computed under that generation."""
     key = (request.scope.get("query_string", b""), request.headers.get("accept", ""))
     memo = _memo(request.app)
     generation = await generation_of()
@@ -119,12 +114,17 @@ async def plain_page(request: Request) -> Response | None:
     # The page passes the generation to the store and gets back the one it was computed under
     # (read in its script, or after it): at most two reads of the token a page, not four.
     request.state.timeline_generation = generation
-    response = await json_page(ctx, query, request)
-    computed_under = request.state.page_generation
-    if generation is not None and (computed_under if computed_under is not None
-                                   else await generation_of()) == generation:
+    response = await compute()
+    computed_under = getattr(request.state, "page_generation", None)
+    if generation is not None and keepable(response) and (
+            computed_under if computed_under is not None else await generation_of()) == generation:
         memo.put(generation, key, (bytes(response.body), response.headers.get("x-next-cursor")))
     return response
+
+
+def _json_page_response(response: Response) -> bool:
+    """A response the route computed that is a 200 JSON page (not an error, not an export)."""
+    return response.status_code == 200 and type(response) is Response and response.media_type == "application/json"
 
 
 def _kept_response(kept: tuple[bytes, str | None]) -> Response:
