@@ -195,8 +195,11 @@ def extract(parsed: ParsedArticle) -> list[Event]:
         found = _sentence_mentions(facts, triggers, res, rl, state)
         mentions.extend(found)
         state.told.extend(m for m in found if m.type in ("offensive_launched", "strike", "diplomacy"))
-        state.previous = found
+        before, state.previous = state.previous, found
         spoke = _remember_speaker(facts, rl, state, res)
+        if (agent := _said_of_the_last(g, rl)) is not None:
+            _quoted([m for m in before if not m.claimants], (_speaker_code(facts, agent, rl, state, res),
+                                                              speaker_name(g, agent)))
         if spans[index].ends_inside:
             unspoken += [m for m in found if not m.claimants]
         elif unspoken:
@@ -341,27 +344,49 @@ def _quoted(told: list[Mention], speaker: tuple[str | None, str]) -> None:
             m.modality = "claimed"
 
 
+def _said_of_the_last(g: Graph, rl: Rules) -> int | None:
+    """'This was stated by Oleh Chaus', 'This was reported by the General Staff': a sentence that
+    names who said what the sentence before told; its speaker."""
+    for t in g.tokens:
+        if t.is_verb and t.lemma in rl.attribution_verbs:
+            said = [s for s in g.kids(t.i, "nsubj") if g.tokens[s].dep == "nsubj:pass"]
+            if said and all(g.tokens[s].lemma in ("this", "that", "it") for s in said):
+                return next((o for o in g.kids(t.i, "obl") if g.case_of(o) == "by"), None)
+    return None
+
+
 def _remember_speaker(f: Facts, rl: Rules, state: ArticleState, res: Resources) -> bool:
     """Keeps the sentence's speaker as the article's last; True when the sentence names one."""
     g = f.g
     spoke = False
     for t in g.tokens:
         if t.lemma in rl.attribution_verbs and t.is_verb:
-            for s in g.kids(t.i, "nsubj"):
+            # a passive's subject is what was said ('This was stated by Oleh Chaus'): its 'by'
+            # phrase speaks (not a source named in passing: 'as reported by Al Jazeera')
+            speakers = [s for s in g.kids(t.i, "nsubj") if g.tokens[s].dep != "nsubj:pass"] or (
+                [o for o in g.kids(t.i, "obl") if g.case_of(o) == "by"][:1]
+                if any(g.tokens[s].lemma in ("this", "that", "it") for s in g.kids(t.i, "nsubj")) else [])
+            for s in speakers:
                 if g.tokens[s].lemma in rl.pronouns:
                     spoke = spoke or state.last_speaker is not None  # '"...," he said': the last one
                     continue
-                p = phrase_party(f, s, res)
-                code = p.code if p else _known_speaker(g, s, rl, state)
-                if code is None and state.last_speaker and any(
-                        g.tokens[d].lemma == "the" for d in g.kids(s, "det")) and any(
-                        in_words(g.tokens[j], rl.speakers) for j in g.phrase(s)):
-                    # 'the ministry said' after 'Russia's defence ministry said': the same speaker
-                    code = state.last_speaker[0]
+                code = _speaker_code(f, s, rl, state, res)
                 state.last_speaker = (code, speaker_name(g, s))
                 _learn_speaker(g, s, code, rl, state)
                 spoke = True
     return spoke
+
+
+def _speaker_code(f: Facts, s: int, rl: Rules, state: ArticleState, res: Resources) -> str | None:
+    g = f.g
+    p = phrase_party(f, s, res)
+    code = p.code if p else _known_speaker(g, s, rl, state)
+    if code is None and state.last_speaker and any(
+            g.tokens[d].lemma == "the" for d in g.kids(s, "det")) and any(
+            in_words(g.tokens[j], rl.speakers) for j in g.phrase(s)):
+        # 'the ministry said' after 'Russia's defence ministry said': the same speaker
+        code = state.last_speaker[0]
+    return code
 
 
 def _triggers(g: Graph, rl: Rules) -> list[tuple[int, TriggerRule]]:
@@ -806,6 +831,9 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
                 and gov.lemma not in rl.noise["reference"]["suffer_verbs"] \
                 and not (g.case_of(t) == "by" and gov.lemma in rl.noise["reference"]["effect_verbs"]) \
                 and not (g.case_of(t) == "for" and gov.lemma in rl.noise["reference"]["journey_verbs"]) \
+                and not (g.case_of(t) in ("after", "follow", "following") and any(
+                    g.tokens[c].lemma in rl.noise["reference"]["aftermath_nouns"]
+                    for c in g.kids(gov.i, "nsubj", "obj"))) \
                 and tok.dep.split(":")[0] in ("obj", "obl") and not _own_time(g, t):
             return True
     if rule is not None and rule.type in rl.noise["reference"]["types"] and tok.is_noun and tok.base == "nmod" \
@@ -1853,8 +1881,13 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
         named = next((at for at in attrs if at.claimant is not None
                       and phrase_party(f, at.claimant, res) is not None), None)
         if named is not None:
-            attrs = [named]
+            # ('officials told the BBC they believed 1,000 had been killed': told, still a belief)
+            above = g.ancestors(t)
+            believed = any(at.modality == "estimated" and at.claimant is not None and at.verb in above
+                           and g.tokens[at.claimant].lemma in rl.pronouns for at in attrs[:attrs.index(named)])
+            attrs = [replace(named, modality="estimated") if believed and named.modality == "claimed" else named]
     for at in attrs[:1]:
+        at = _cited_source(f, at, res)
         vtok = g.tokens[at.verb]
         seen_report = vtok.pos == "VBG" and vtok.dep in ("xcomp", "obj")  # 'we've seen reporting that'
         unnamed = vtok.lemma in rl.hedge_reports and ((at.claimant is None and vtok.is_noun) or seen_report)
@@ -1906,12 +1939,18 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
                     if cp is not None and cp.code != code:
                         m.claimants.append((cp.code, speaker_name(g, c)))
         modality = at.modality if (m.claimants or at.modality != "claimed") else "asserted"
+        if modality == "claimed" and at.claimant is not None and at.claimant != at.verb \
+                and g.tokens[at.claimant].lemma in rl.estimate_nouns:
+            modality = "estimated"  # 'an assessment by the UK Ministry of Defence said that ...'
     if not attrs and state.quoting is not None and (g.text.lstrip()[:1] in _OPENING_QUOTES or state.in_quotation):
         # '"It remains a tough fight," Ryder said. "Russia continues to attempt to take ground."':
         # a quotation that opens the sentence after a quoted speaker goes on in their voice
         m.claimants.append(state.quoting)
         modality = "claimed"
-    hedge = next((g.tokens[c] for c in g.kids(clause, "advmod") if g.tokens[c].lemma in rl.hedges), None)
+    # ('North Korean troops allegedly opened fire and killed eight soldiers': the hedge of the
+    # first of two conjoined verbs hedges both)
+    hedged = [clause, g.tokens[clause].head] if g.tokens[clause].dep == "conj" else [clause]
+    hedge = next((g.tokens[c] for j in hedged for c in g.kids(j, "advmod") if g.tokens[c].lemma in rl.hedges), None)
     if modality == "asserted" and hedge is not None:
         modality = "claimed"  # 'reportedly': claimed by someone the text does not name
         m.claimants.append((None, hedge.word))
@@ -1929,6 +1968,19 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
         if any(g.tokens[x].lemma in rl.modals or g.tokens[x].word.lower() in rl.modals for x in g.kids(j, "aux")):
             modality = _stronger(modality, "expected")
         jt = g.tokens[j]
+        if j == a.governor and tok.is_noun and g.case_of(t) == "for" and jt.lemma in rl.prepare_verbs:
+            modality = _stronger(modality, "expected")  # 'Russia appears to be preparing for a summer offensive'
+        journey = jt if jt.lemma in rl.noise["reference"]["journey_verbs"] else (
+            g.tokens[jt.head] if jt.base in ("advcl", "xcomp") and jt.head >= 0 else None)
+        purposes = g.kids(journey.i, "advcl", "xcomp") if journey is not None else []
+        if journey is not None and journey.lemma in rl.noise["reference"]["journey_verbs"] and journey.pos == "VBG" \
+                and g.kids(journey.i, "obl") \
+                and any(any(g.tokens[k].lemma == "to" for k in g.kids(c, "mark")) for c in purposes):
+            # 'Zelensky is traveling to Ankara to hold talks with Erdogan': what a journey under
+            # way is for is still to come ('travelled to Ankara to hold talks': held; 'Austin
+            # travels to Ramstein to conduct a meeting', a caption's present: held; 'are going to
+            # continue' goes nowhere)
+            modality = _stronger(modality, "expected")
         if jt.dep in ("xcomp", "ccomp") and jt.head >= 0:
             gov = g.tokens[jt.head]
             aim = rl.noise["aim"]
@@ -1959,6 +2011,21 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
 _SUCCESS_VERBS = frozenset({"manage", "succeed"})
 
 
+def _cited_source(f: Facts, at: Attribution, res: Resources) -> Attribution:
+    """'according to a report by Reuters citing South Korean intelligence', 'Yonhap reported,
+    citing the spy agency': the source cited is who claims it, when a party can be named for it."""
+    g = f.g
+    if at.claimant is None:
+        return at
+    for j in [*g.phrase(at.claimant), at.verb]:
+        for c in g.kids(j, "acl", "advcl", "xcomp", "dep", "obl"):
+            if g.tokens[c].lemma == "cite" and g.tokens[c].pos == "VBG":
+                cited = next(iter(g.kids(c, "obj")), None)
+                if cited is not None and cited != at.claimant and phrase_party(f, cited, res) is not None:
+                    return replace(at, claimant=cited)
+    return at
+
+
 def _sentence_antecedent(f: Facts, verb: int, pronoun: int, res: Resources,
                          rl: Rules) -> tuple[str | None, str] | None:
     """The party-named subject of a clause that governs the pronoun's verb, before the pronoun."""
@@ -1987,6 +2054,12 @@ def _learn_speaker(g: Graph, i: int, code: str | None, rl: Rules, state: Article
     key = _speaker_key(g, i, rl) if code else None
     if key is not None and code is not None:
         state.speakers[key] = code
+        # ... by the other words of a name, for names said family name first ('South Korean
+        # Defence Minister Shin Wonsik', then 'Shin said')
+        j = i - 1
+        while j >= 0 and g.tokens[j].pos == "NNP" and g.tokens[j].head == i and not in_words(g.tokens[j], rl.speakers):
+            state.speakers.setdefault(g.tokens[j].word.casefold(), code)
+            j -= 1
         # ... and by the short name it is given: 'the Russian Ministry of Defense (MoD)'
         for c in g.kids(i, "appos", "dep"):
             word = g.tokens[c].word
@@ -2055,12 +2128,18 @@ _DATELINE = re.compile(r"\s*([A-Za-z][A-Za-z' .-]{1,30}?)\s*(?:\(|,|\s[-–—]|
 def _dateline_party(text: str, res: Resources, rl: Rules) -> str | None:
     """The war party whose capital opens the text as its dateline ('MOSCOW (Reuters) -',
     'KYIV, Ukraine -', 'MOSCOW' on a line of its own)."""
-    m = _DATELINE.match(text[:60])
-    canon = res.place_alias.get(m.group(1).strip().casefold()) if m else None
-    place = res.places.get(canon) if canon else None
-    if place is None or place.kind == "country":
-        return None
-    return _countries(res, rl.noise["off_topic"]["war_parties"]).get(place.country or "")
+    # the text's opening, or a capitals dateline opening a later line of its first paragraphs
+    # (a summary or a standfirst can come before it)
+    starts = [0] + [n.end() for n in re.finditer(r"\n\s*", text[:600])]
+    for k, start in enumerate(starts):
+        m = _DATELINE.match(text[start:start + 60])
+        if m is None or (k > 0 and not m.group(1).strip().isupper()):
+            continue
+        canon = res.place_alias.get(m.group(1).strip().casefold())
+        place = res.places.get(canon) if canon else None
+        if place is not None and place.kind != "country":
+            return _countries(res, rl.noise["off_topic"]["war_parties"]).get(place.country or "")
+    return None
 
 
 def _stronger(a: str, b: str) -> str:

@@ -560,7 +560,11 @@ def _reattach_dangling_tags(tokens: list[Token]) -> list[Token]:
     out = list(tokens)
     kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
     for v in tokens:
-        if v.lemma not in _REPORTING or not v.is_verb or v.dep not in ("dep", "acl:relcl", "advcl", "parataxis") \
+        # (or as a finite verb modifying the noun before it: 'following a drone attack by
+        # Ukraine, a Kremlin-appointed official said on Sunday')
+        finite_acl = v.dep == "acl" and v.pos in ("VBD", "VBZ", "VBP")
+        if v.lemma not in _REPORTING or not v.is_verb or not (
+                v.dep in ("dep", "acl:relcl", "advcl", "parataxis") or finite_acl) \
                 or v.head < 0 or (v.dep == "parataxis" and tokens[v.head].is_verb):
             continue
         if not kids_of:
@@ -581,6 +585,10 @@ def _reattach_dangling_tags(tokens: list[Token]) -> list[Token]:
             out[k.i] = k._replace(head=k.i - 1 if k.i > 0 and tokens[k.i - 1].is_verb else v.head,
                                   dep="compound:prt", base="compound:prt")
         host = next((t for t in tokens if t.head < 0), None)
+        if host is not None and not host.is_verb:
+            # a dateline at the root ('Moscow, May 13: A fire broke out ...'): the highest verb
+            # above the tag is the main clause
+            host = next((tokens[j] for j in reversed(_ancestors(tokens, v.i)) if tokens[j].is_verb), host)
         if host is None or not host.is_verb or host.i > speaker.i or host.i == v.i:
             continue
         out[speaker.i] = speaker._replace(head=v.i, dep="nsubj", base="nsubj")
@@ -1148,13 +1156,90 @@ def _reattach_quoted_as_saying(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _reattach_stranded_auxiliaries(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: 'North Korea has for the first time confirmed that it sent
+    troops' comes back with 'has' as the main verb and 'confirmed' as its bare dependent, so
+    nobody confirms anything. A form of 'have' with no object, whose participle after it hangs
+    as a bare dependent, is that participle's auxiliary: the participle takes its place and its
+    dependents."""
+    if not any(t.lemma == "have" and t.base != "aux" for t in tokens):
+        return tokens  # most sentences
+    out = list(tokens)
+    for have in tokens:
+        if have.lemma != "have" or have.base == "aux" or have.pos not in ("VBZ", "VBP", "VBD"):
+            continue
+        kids = [k for k in tokens if k.head == have.i]
+        # (the tagger often reads the participle as a past tense: 'has ... confirmed/VBD')
+        participle = next((k for k in kids if k.dep == "dep" and k.pos in ("VBN", "VBD") and k.i > have.i), None)
+        if participle is None or any(k.base in ("obj", "ccomp", "xcomp") for k in kids):
+            continue
+        out[participle.i] = participle._replace(head=have.head, dep=have.dep, base=have.base, pos="VBN")
+        out[have.i] = have._replace(head=participle.i, dep="aux", base="aux", is_verb=True)
+        for k in kids:
+            if k.i != participle.i:
+                out[k.i] = k._replace(head=participle.i)
+    return out
+
+
+def _reattach_noun_complements(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: 'Trehubov reported on the telethon program that some troops
+    have been withdrawn' comes back with the reported clause as a complement of 'program', so
+    nobody reports it. A clause hung on a noun that only says where or when a verb of saying
+    spoke ('on the program', 'in a post on Wednesday') is that verb's."""
+    out = list(tokens)
+    for c in tokens:
+        if c.dep != "ccomp" or c.head < 0:
+            continue
+        host = tokens[c.head]
+        while host.is_noun and host.base in ("obl", "nmod") and host.head >= 0 and host.head < c.i:
+            host = tokens[host.head]
+            if host.lemma in _REPORTING and host.is_verb:
+                out[c.i] = c._replace(head=host.i)
+                break
+    return out
+
+
+def _reattach_inverted_reports(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: 'While Moscow says it has expelled Ukrainian troops from the
+    area, Kiev maintains ...' comes back with 'says' as an adverbial clause of 'expelled', so the
+    claim seems to be the sentence's own. A verb of saying opened by a contrast ('while',
+    'although', 'whereas'), with a subject and nothing said of its own, right before the clause it
+    hangs on, reports that clause; what follows that clause goes on from the verb of saying."""
+    if not any(t.lemma in _CONTRASTS for t in tokens):
+        return tokens  # most sentences
+    out = list(tokens)
+    kids_of = _children(tokens)
+    for v in tokens:
+        if v.lemma not in _REPORTING or not v.is_verb or v.dep != "advcl" or v.head <= v.i:
+            continue
+        kids = kids_of[v.i]
+        if not any(k.base == "mark" and k.lemma in _CONTRASTS for k in kids) or \
+                not any(k.base == "nsubj" for k in kids) or any(k.base in ("ccomp", "obj", "xcomp") for k in kids):
+            continue
+        host = tokens[v.head]
+        subject = next((k for k in kids_of[host.i] if k.base == "nsubj" and k.i > v.i), None)
+        if subject is None or min(_span(tokens, subject.i)) not in (v.i + 1, v.i + 2):
+            continue
+        out[v.i] = v._replace(head=host.head, dep=host.dep, base=host.base)
+        out[host.i] = host._replace(head=v.i, dep="ccomp", base="ccomp")
+        comma = next((k for k in kids_of[host.i] if k.pos == "," and k.i > host.i), None)
+        for k in kids_of[host.i]:
+            if comma is not None and k.i >= comma.i:
+                out[k.i] = k._replace(head=v.i)
+    return out
+
+
+_CONTRASTS = frozenset({"while", "although", "though", "whereas"})
+
+
 # Applied in this order: the gerund and range repairs only re-hang a word or two, the clause
 # repairs then read the corrected heads (the purpose-relative repair reads the clause whose
 # subject the clause-subject repair has restored).
 _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _retag_nouns, _retag_quoted_verbs, _reattach_gerunds, _reattach_ranges, _reattach_place_appositions,
     _reattach_reduced_relatives, _reattach_relatives_to_names,
-    _reattach_quoted_as_saying, _reattach_clause_subjects, _reattach_purpose_relatives, _reattach_listed_subjects,
+    _reattach_quoted_as_saying, _reattach_stranded_auxiliaries, _reattach_noun_complements, _reattach_inverted_reports,
+    _reattach_clause_subjects, _reattach_purpose_relatives, _reattach_listed_subjects,
     _reattach_reported_conjuncts, _reattach_listed_participles, _reattach_speech_tags,
     _reattach_dangling_tags, _reattach_clausal_subject_tags,
     _reattach_tag_obliques, _reattach_swallowed_speech_tags, _reattach_bare_relatives,

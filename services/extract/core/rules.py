@@ -78,6 +78,8 @@ class Rules:
     expect_adjectives: frozenset[str]
     achieved_adjectives: frozenset[str]
     estimate_modifiers: frozenset[str]
+    prepare_verbs: frozenset[str]
+    estimate_nouns: frozenset[str]
     noise: dict[str, dict[str, Any]]
     unit_kinds: dict[str, str]
     casualty_lemmas: dict[str, frozenset[str]]
@@ -209,7 +211,8 @@ def rules() -> Rules:
         negations=frozenset(mdata["negations"]), modals=frozenset(mdata["modals"]),
         expect_verbs=frozenset(mdata["expect_verbs"]), expect_adjectives=frozenset(mdata["expect_adjectives"]),
         achieved_adjectives=frozenset(mdata["achieved_adjectives"]),
-        estimate_modifiers=frozenset(mdata["estimate_modifiers"]), noise=noise,
+        estimate_modifiers=frozenset(mdata["estimate_modifiers"]), prepare_verbs=frozenset(mdata["prepare_verbs"]),
+        estimate_nouns=frozenset(mdata["estimate_nouns"]), noise=noise,
         unit_kinds=dict(fdata["unit_kinds"]),
         casualty_lemmas={k: frozenset(v) for k, v in fdata["casualty_lemmas"].items()},
         death_phrases=tuple(frozenset(p) for p in fdata["death_phrases"]),

@@ -595,8 +595,12 @@ def attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
 def _attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
     out: list[Attribution] = []
     chain = [t, *g.ancestors(t)]
+    # (a denial above judges relative clauses itself: see the extractor's _relative_between)
+    denial_above = any(rules.attribution_verbs.get(g.tokens[j].lemma) == "denied" for j in chain[1:])
     for k, j in enumerate(chain):
         tok = g.tokens[j]
+        if k > 0 and not denial_above and _background_of(g, chain[k - 1]):
+            return out  # (nor does a speech tag elsewhere in the sentence report it)
         if k > 0 and tok.lemma in rules.attribution_verbs and (tok.is_verb or tok.pos.startswith("JJ")):
             # the clause must be reported by it, not merely sit under it as its subject
             came_from = g.tokens[chain[k - 1]]
@@ -648,7 +652,7 @@ def _attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
     # 'according to X' and 'as reported by X' report the whole sentence, wherever the parser
     # attached them
     if not out:
-        trailing = _trailing_speech_tag(g, t, rules)
+        trailing = _trailing_speech_tag(g, t, rules) or _conjunct_speech_tag(g, chain, rules)
         if trailing is not None:
             out.append(trailing)
     if not out:
@@ -661,6 +665,16 @@ def _attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
                 out.append(Attribution(_speaker(g, tok.i), rules.attribution_verbs[tok.lemma], tok.i))
                 break
     return out
+
+
+def _background_of(g: Graph, j: int) -> bool:
+    """The clause or noun is background the writer gives, not part of what a speaker above it
+    says: a relative clause on a place ('Kursk, a Russian region where Ukraine launched an
+    incursion in August') or what something happened amid ('amid overnight attacks on Ukraine')."""
+    tok = g.tokens[j]
+    if tok.dep == "acl:relcl":
+        return any(g.tokens[c].lemma == "where" for c in g.kids(j, "advmod"))
+    return tok.is_noun and g.case_of(j) == "amid"
 
 
 def _takes_lives(g: Graph, verb: int) -> bool:
@@ -685,6 +699,21 @@ def _trailing_speech_tag(g: Graph, t: int, rules: Rules) -> Attribution | None:
     return None
 
 
+def _conjunct_speech_tag(g: Graph, chain: list[int], rules: Rules) -> Attribution | None:
+    """'An oil refinery caught fire after a Ukrainian drone attack, but the blaze has now been put
+    out, the regional governor said': a speech tag the parser hangs on the last of two conjoined
+    clauses reports both."""
+    for j in chain:
+        for c in g.kids(j, "conj"):
+            if c < j or not g.tokens[c].is_verb:
+                continue
+            for d in g.kids(c, "parataxis"):
+                tag = g.tokens[d]
+                if d > c and tag.is_verb and tag.lemma in rules.attribution_verbs and g.kids(d, "nsubj"):
+                    return Attribution(_speaker(g, d), rules.attribution_verbs[tag.lemma], d)
+    return None
+
+
 def _speaker(g: Graph, verb: int) -> int | None:
     # a passive verb of saying has what is said about as its subject: 'Russia is believed to
     # have lost ...' (the speaker, if named, is its 'by' phrase)
@@ -704,6 +733,13 @@ def _speaker(g: Graph, verb: int) -> int | None:
             # a reported clause goes on in the voice of whoever reports it
             return _speaker(g, head.head)
         return _speaker(g, tok.head)  # 'Austin spoke, noting that ...'
+    if tok.dep in ("acl", "dep") and tok.pos in ("VBD", "VBZ") and tok.head >= 0:
+        # 'Gerasimov, seated among officers opposite Putin, who was in uniform, told the
+        # president that ...': a past-tense verb with no subject, hung off an apposition's
+        # noun, is the verb of the highest noun above it (the name the appositions describe)
+        nouns = [j for j in g.ancestors(verb) if g.tokens[j].pos in ("NNP", "NNPS", "NN", "NNS")]
+        if nouns:
+            return nouns[-1]
     if tok.dep == "acl" and tok.pos == "VBG" and tok.head >= 0:
         noun = g.tokens[tok.head]  # 'Austin cited a relationship, noting that ...': the parser hangs
         if noun.dep == "obj" and noun.head >= 0:  # the participle off the object
