@@ -379,6 +379,8 @@ def _remember_speaker(f: Facts, rl: Rules, state: ArticleState, res: Resources) 
 
 def _speaker_code(f: Facts, s: int, rl: Rules, state: ArticleState, res: Resources) -> str | None:
     g = f.g
+    if g.tokens[s].lemma in rl.partyless_speakers:
+        return None
     p = phrase_party(f, s, res)
     code = p.code if p else _known_speaker(g, s, rl, state)
     if code is None and state.last_speaker and any(
@@ -1924,6 +1926,8 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
                     m.claimants.append(state.last_speaker)
             elif _outlet_itself(g, at.claimant, state):
                 pass  # 'the department announced its 43rd drawdown', told by the department: its own voice
+            elif ctok.lemma in rl.partyless_speakers:
+                m.claimants.append((None, speaker_name(g, at.claimant)))
             else:
                 p = phrase_party(f, at.claimant, res) or _body_party(f, at.claimant, res, rl)
                 code = p.code if p else (_known_speaker(g, at.claimant, rl, state)
@@ -2060,6 +2064,11 @@ def _learn_speaker(g: Graph, i: int, code: str | None, rl: Rules, state: Article
         while j >= 0 and g.tokens[j].pos == "NNP" and g.tokens[j].head == i and not in_words(g.tokens[j], rl.speakers):
             state.speakers.setdefault(g.tokens[j].word.casefold(), code)
             j -= 1
+        # ... by the title before the name ('Ukraine's military chief Oleksandr Syrskyi', then
+        # 'the military chief told a briefing')
+        for c in g.kids(i, "compound"):
+            if g.tokens[c].pos in ("NN", "NNP") and g.tokens[c].lemma in rl.speakers:
+                state.speakers.setdefault(g.tokens[c].lemma, code)
         # ... and by the short name it is given: 'the Russian Ministry of Defense (MoD)'
         for c in g.kids(i, "appos", "dep"):
             word = g.tokens[c].word
@@ -2501,7 +2510,7 @@ def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, f
             continue
         tok = g.tokens[qi]
         head = tok.head if tok.dep in ("nummod", "det", "amod", "quantmod") and tok.head >= 0 else qi
-        if any(m.type == "diplomacy" and m.rule == "diplomacy.exchange" for m in found):
+        if any(m.type == "diplomacy" and m.rule in ("diplomacy.exchange", "diplomacy.release") for m in found):
             # 'exchanged 150 prisoners each', 'and will hand over 23 badly wounded soldiers': the
             # swap, not a tally of prisoners taken or of a side's wounded
             continue

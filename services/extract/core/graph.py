@@ -1184,14 +1184,15 @@ def _reattach_stranded_auxiliaries(tokens: list[Token]) -> list[Token]:
 def _reattach_noun_complements(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: 'Trehubov reported on the telethon program that some troops
     have been withdrawn' comes back with the reported clause as a complement of 'program', so
-    nobody reports it. A clause hung on a noun that only says where or when a verb of saying
-    spoke ('on the program', 'in a post on Wednesday') is that verb's."""
+    nobody reports it. A clause hung on a noun that only says where, when or to whom a verb of
+    saying spoke ('on the program', 'in a post on Wednesday', 'told a briefing that') is that
+    verb's."""
     out = list(tokens)
     for c in tokens:
         if c.dep != "ccomp" or c.head < 0:
             continue
         host = tokens[c.head]
-        while host.is_noun and host.base in ("obl", "nmod") and host.head >= 0 and host.head < c.i:
+        while host.is_noun and host.base in ("obl", "nmod", "obj") and host.head >= 0 and host.head < c.i:
             host = tokens[host.head]
             if host.lemma in _REPORTING and host.is_verb:
                 out[c.i] = c._replace(head=host.i)

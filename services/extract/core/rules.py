@@ -70,6 +70,7 @@ class Rules:
     hedges: frozenset[str]
     hedge_reports: frozenset[str]  # 'reports that ...' with nobody named: a claim of an unnamed source
     speakers: frozenset[str]
+    partyless_speakers: frozenset[str]
     time_owners: frozenset[str]  # 'Tuesday's announcement': a time, not who announced
     byline_leads: tuple[str, ...]  # a statement's lead-in up to its colon: the outlet's own voice
     negations: frozenset[str]
@@ -206,6 +207,7 @@ def rules() -> Rules:
         evidence_nouns=frozenset(adata["nouns"].get("evidence", ())),
         pronouns=frozenset(adata["pronouns"]), hedges=frozenset(adata["hedges"]),
         hedge_reports=frozenset(adata["hedge_reports"]), speakers=frozenset(adata["speakers"]),
+        partyless_speakers=frozenset(adata["partyless_speakers"]),
         time_owners=frozenset(adata["time_owners"]),
         byline_leads=tuple(str(x).lower() for x in adata["byline_leads"]),
         negations=frozenset(mdata["negations"]), modals=frozenset(mdata["modals"]),
