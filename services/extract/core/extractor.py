@@ -344,14 +344,24 @@ def _quoted(told: list[Mention], speaker: tuple[str | None, str]) -> None:
             m.modality = "claimed"
 
 
+_SAID_BEFORE = frozenset({"this", "that", "it"})
+
+
+def _said_by(g: Graph, verb: int) -> int | None:
+    """The 'by' phrase of a passive verb of saying whose subject is what was said before ('This
+    was stated by Oleh Chaus'); not a source named in passing ('as reported by Al Jazeera')."""
+    said = [s for s in g.kids(verb, "nsubj") if g.tokens[s].dep == "nsubj:pass"]
+    if not said or not all(g.tokens[s].lemma in _SAID_BEFORE for s in said):
+        return None
+    return next((o for o in g.kids(verb, "obl") if g.case_of(o) == "by"), None)
+
+
 def _said_of_the_last(g: Graph, rl: Rules) -> int | None:
     """'This was stated by Oleh Chaus', 'This was reported by the General Staff': a sentence that
     names who said what the sentence before told; its speaker."""
     for t in g.tokens:
-        if t.is_verb and t.lemma in rl.attribution_verbs:
-            said = [s for s in g.kids(t.i, "nsubj") if g.tokens[s].dep == "nsubj:pass"]
-            if said and all(g.tokens[s].lemma in ("this", "that", "it") for s in said):
-                return next((o for o in g.kids(t.i, "obl") if g.case_of(o) == "by"), None)
+        if t.is_verb and t.lemma in rl.attribution_verbs and (agent := _said_by(g, t.i)) is not None:
+            return agent
     return None
 
 
@@ -361,11 +371,10 @@ def _remember_speaker(f: Facts, rl: Rules, state: ArticleState, res: Resources) 
     spoke = False
     for t in g.tokens:
         if t.lemma in rl.attribution_verbs and t.is_verb:
-            # a passive's subject is what was said ('This was stated by Oleh Chaus'): its 'by'
-            # phrase speaks (not a source named in passing: 'as reported by Al Jazeera')
+            # a passive's subject is what was said: its 'by' phrase speaks (see _said_by)
+            agent = _said_by(g, t.i)
             speakers = [s for s in g.kids(t.i, "nsubj") if g.tokens[s].dep != "nsubj:pass"] or (
-                [o for o in g.kids(t.i, "obl") if g.case_of(o) == "by"][:1]
-                if any(g.tokens[s].lemma in ("this", "that", "it") for s in g.kids(t.i, "nsubj")) else [])
+                [agent] if agent is not None else [])
             for s in speakers:
                 if g.tokens[s].lemma in rl.pronouns:
                     spoke = spoke or state.last_speaker is not None  # '"...," he said': the last one
@@ -1974,12 +1983,12 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
         jt = g.tokens[j]
         if j == a.governor and tok.is_noun and g.case_of(t) == "for" and jt.lemma in rl.prepare_verbs:
             modality = _stronger(modality, "expected")  # 'Russia appears to be preparing for a summer offensive'
-        journey = jt if jt.lemma in rl.noise["reference"]["journey_verbs"] else (
+        journeys = rl.noise["reference"]["journey_verbs"]
+        journey = jt if jt.lemma in journeys else (
             g.tokens[jt.head] if jt.base in ("advcl", "xcomp") and jt.head >= 0 else None)
-        purposes = g.kids(journey.i, "advcl", "xcomp") if journey is not None else []
-        if journey is not None and journey.lemma in rl.noise["reference"]["journey_verbs"] and journey.pos == "VBG" \
-                and g.kids(journey.i, "obl") \
-                and any(any(g.tokens[k].lemma == "to" for k in g.kids(c, "mark")) for c in purposes):
+        if journey is not None and journey.lemma in journeys and journey.pos == "VBG" and g.kids(journey.i, "obl") \
+                and any(any(g.tokens[k].lemma == "to" for k in g.kids(c, "mark"))
+                        for c in g.kids(journey.i, "advcl", "xcomp")):
             # 'Zelensky is traveling to Ankara to hold talks with Erdogan': what a journey under
             # way is for is still to come ('travelled to Ankara to hold talks': held; 'Austin
             # travels to Ramstein to conduct a meeting', a caption's present: held; 'are going to
