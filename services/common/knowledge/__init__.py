@@ -41,6 +41,13 @@ class PartyInfo:
     opponents: tuple[str, ...]
     multilateral: bool
     backs: str | None = None  # the warring side its military aid goes to when no recipient is named
+    # the annotation guide's code an event carries for it (a Western government: WEST); None: its own
+    annotated_as: str | None = None
+
+    @property
+    def event_code(self) -> str:
+        """The code an event names this party by (`annotated_as`, else its own)."""
+        return self.annotated_as or self.code
 
 
 @dataclass(frozen=True)
@@ -70,7 +77,7 @@ def party_table() -> PartyTable:
     aliases: dict[str, tuple[str, str]] = {}
     for code, d in _load("parties.json")["parties"].items():
         infos[code] = PartyInfo(code, d.get("label", code), d.get("country"), tuple(d.get("opponents", ())),
-                                bool(d.get("multilateral")), d.get("backs"))
+                                bool(d.get("multilateral")), d.get("backs"), d.get("annotated_as"))
         for form, key in (("person", "people"), ("inst", "institutions"), ("adj", "adjectives"), ("noun", "nouns")):
             for alias in d.get(key, ()):
                 variants = {alias}

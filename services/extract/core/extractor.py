@@ -231,8 +231,28 @@ def extract(parsed: ParsedArticle) -> list[Event]:
                     or (m.rule.startswith("diplomacy.position") and m.modality in ("asserted", "claimed"))))]
     for m in mentions:
         _perspective(m, state)
+        _in_event_codes(m, res)
     groups = merge_mentions(mentions)
     return [_to_event(article, g) for g in groups]
+
+
+def _in_event_codes(m: Mention, res: Resources) -> None:
+    """Name the mention's parties by the codes events carry (`PartyInfo.event_code`: the
+    annotation guide's, where a Western government named by name is WEST), once its rules
+    have read them by their own: 'Germany will send Leopard tanks' is WEST's aid to Ukraine.
+    Before mentions merge, so that two such governments in one report make one event."""
+    def code(party: str | None) -> str | None:
+        info = res.parties.get(party) if party else None
+        return info.event_code if info is not None else party
+
+    m.actor, m.against, m.recipient = code(m.actor), code(m.against), code(m.recipient)
+    partners: list[str] = []
+    for partner in m.partners:
+        named = code(partner)
+        if named is not None and named != m.actor and named not in partners:
+            partners.append(named)
+    m.partners = partners
+    m.claimants = [(code(party), name) for party, name in m.claimants]
 
 
 # --- sentences ---------------------------------------------------------------------------
