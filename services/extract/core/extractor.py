@@ -1670,6 +1670,10 @@ def _pronoun_party(f: Facts, heads: list[int], t: int, res: Resources, rl: Rules
                 clause = g.tokens[g.tokens[s_].head]
                 if g.tokens[s_].lemma in ("which", "who", "that") and clause.dep == "acl:relcl":
                     s_ = clause.head  # 'Russia, which launched its full invasion': the name it stands for
+                    if s_ not in f.parties:
+                        # a thing only described by a party ('Russian defensive lines ... that are
+                        # kilometers deep') is no owner of 'its forces' after it
+                        continue
                 p = phrase_party(f, s_, res)
                 if p is not None and not (thing and p.form == "person"):
                     return p
