@@ -1688,6 +1688,11 @@ def _pronoun_party(f: Facts, heads: list[int], t: int, res: Resources, rl: Rules
                 p = phrase_party(f, at.claimant, res) if at.claimant is not None and at.claimant < j else None
                 if p is not None:
                     return p
+                if thing and at.claimant is not None and at.claimant < j and g.tokens[at.claimant].pos == "NN":
+                    # 'The ministry added that it sent reserves': the body that speaks, named before
+                    code = _speaker_code(f, at.claimant, rl, state, res)
+                    if code is not None:
+                        return PartyMention.implied(code)
             if state.last_person and tok.lemma in ("he", "she", "his", "her", "him"):
                 return PartyMention.implied(state.last_person, "person")
             if state.last_actor:
