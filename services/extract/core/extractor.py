@@ -819,6 +819,14 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
                      and g.tokens[aim_clause.head].pos == "VBD"
                      and g.tokens[aim_clause.head].lemma in rl.noise["aim"]["past_attempt_governors"])):
         return True
+    of_nouns = rl.noise["speculative"]["of_nouns"]
+    if ct.head >= 0 and g.tokens[ct.head].lemma in of_nouns and (
+            # the gerund may hang on the noun with its subject in the 'of' phrase: 'risks of
+            # [North Korea] [sending] ...'
+            (ct.is_verb and ct.dep == "acl" and (ct.pos == "VBG" or any(g.tokens[k].lemma == "of"
+                                                                         for k in g.kids(clause, "mark"))))
+            or (ct.is_noun and ct.dep.startswith("nmod") and g.case_of(clause) == "of")):
+        return True  # 'risks of North Korea sending more troops': what may happen (speculative)
     aim_nouns = rl.noise["aim"]["nouns"]
     if any(g.tokens[k].lemma == "to" for k in g.kids(aim_clause.i, "mark")) and (
             (aim_clause.dep == "acl" and aim_clause.head >= 0 and g.tokens[aim_clause.head].lemma in aim_nouns)
