@@ -1236,6 +1236,33 @@ _CONTRASTS = frozenset({"while", "although", "though", "whereas"})
 # Applied in this order: the gerund and range repairs only re-hang a word or two, the clause
 # repairs then read the corrected heads (the purpose-relative repair reads the clause whose
 # subject the clause-subject repair has restored).
+_SAYING = frozenset({"say", "add", "claim", "insist", "note", "stress", "warn", "argue"})
+_REPORTING = frozenset({"deny", "say", "claim", "report", "announce", "insist", "reject", "dismiss", "confirm",
+                        "tell", "acknowledge", "admit"})
+
+
+def _reattach_embedded_saying(tokens: list[Token]) -> list[Token]:
+    """'Ukrainian officials denied that the Russian army captured the city, saying its armed forces
+    retreated': the parser hangs the participle of saying on the reported clause ('captured'),
+    whose subject then seems to say it. A participle of saying after a comma, on a clause
+    reported by a verb of saying or denying, is that verb's: its subject speaks."""
+    if not any(t.lemma in _SAYING and t.pos == "VBG" for t in tokens):
+        return tokens  # most sentences
+    out = list(tokens)
+    for v in tokens:
+        if v.lemma not in _SAYING or v.pos != "VBG" or v.dep not in ("dep", "advcl", "xcomp") or v.head < 0:
+            continue
+        if v.i == 0 or tokens[v.i - 1].lemma != ",":
+            continue
+        reported = tokens[v.head]
+        if reported.dep != "ccomp" or reported.head < 0 or reported.head > reported.i:
+            continue
+        if tokens[reported.head].lemma not in _REPORTING:
+            continue
+        out[v.i] = v._replace(head=reported.head, dep="advcl", base="advcl")
+    return out
+
+
 _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _retag_nouns, _retag_quoted_verbs, _reattach_gerunds, _reattach_ranges, _reattach_place_appositions,
     _reattach_reduced_relatives, _reattach_relatives_to_names,
@@ -1247,4 +1274,4 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_small_clause_objects, _reattach_participle_clause_subjects, _reattach_year_subjects,
     _reattach_phrasal_objects, _reattach_approximate_objects, _reattach_money, _reattach_by_gerunds,
     _reattach_preposed_obliques, _reattach_noun_root_speakers, _reattach_prepositional_clauses,
-    _reattach_shared_possessives, _reattach_aspect_gerunds)
+    _reattach_shared_possessives, _reattach_aspect_gerunds, _reattach_embedded_saying)
