@@ -1677,8 +1677,7 @@ def _pronoun_party(f: Facts, heads: list[int], t: int, res: Resources, rl: Rules
             # the subjects of the clauses it stands in first: 'Ukrainian officials denied that the
             # Russian army captured the city, saying its armed forces retreated' (its: the officials')
             above = set(g.ancestors(j))
-            earlier = [s_ for s_ in earlier if g.tokens[s_].head not in above] + \
-                [s_ for s_ in earlier if g.tokens[s_].head in above]
+            earlier.sort(key=lambda s_: g.tokens[s_].head in above)  # stable: read from the end
             for s_ in reversed(earlier):
                 clause = g.tokens[g.tokens[s_].head]
                 if g.tokens[s_].lemma in ("which", "who", "that") and clause.dep == "acl:relcl":

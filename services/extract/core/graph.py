@@ -1233,12 +1233,9 @@ def _reattach_inverted_reports(tokens: list[Token]) -> list[Token]:
 _CONTRASTS = frozenset({"while", "although", "though", "whereas"})
 
 
-# Applied in this order: the gerund and range repairs only re-hang a word or two, the clause
-# repairs then read the corrected heads (the purpose-relative repair reads the clause whose
-# subject the clause-subject repair has restored).
 _SAYING = frozenset({"say", "add", "claim", "insist", "note", "stress", "warn", "argue"})
-_REPORTING = frozenset({"deny", "say", "claim", "report", "announce", "insist", "reject", "dismiss", "confirm",
-                        "tell", "acknowledge", "admit"})
+# verbs of saying or denying whose reported clause a participle of saying may be misparsed onto
+_SAYING_HOSTS = _REPORTING | frozenset({"deny", "insist", "reject", "dismiss", "confirm", "acknowledge", "admit"})
 
 
 def _reattach_embedded_saying(tokens: list[Token]) -> list[Token]:
@@ -1257,12 +1254,15 @@ def _reattach_embedded_saying(tokens: list[Token]) -> list[Token]:
         reported = tokens[v.head]
         if reported.dep != "ccomp" or reported.head < 0 or reported.head > reported.i:
             continue
-        if tokens[reported.head].lemma not in _REPORTING:
+        if tokens[reported.head].lemma not in _SAYING_HOSTS:
             continue
         out[v.i] = v._replace(head=reported.head, dep="advcl", base="advcl")
     return out
 
 
+# Applied in this order: the gerund and range repairs only re-hang a word or two, the clause
+# repairs then read the corrected heads (the purpose-relative repair reads the clause whose
+# subject the clause-subject repair has restored).
 _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _retag_nouns, _retag_quoted_verbs, _reattach_gerunds, _reattach_ranges, _reattach_place_appositions,
     _reattach_reduced_relatives, _reattach_relatives_to_names,
