@@ -525,7 +525,7 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
                           and m.time_source != "article"
                           and m.time[1] < state.pub - timedelta(days=int(rl.noise["since"]["max_age_days"])))
         if _too_old(m, state.pub, rl) or _test_launch(m, res, rl) or (rule.happened_only and m.modality == "expected") \
-                or since_long_ago or _standing_war(g, t, m, state.pub, rl):
+                or since_long_ago or _standing_war(g, t, m, state.pub, rl) or _since_the_war(g, t, m, state.pub, rl):
             continue
         if m.type == "territory_claimed" and m.change in ("captured", "regained") and _attempted(g, t, rl):
             # 'Russia continues to attempt to take ground': an offensive, not a capture
@@ -1030,6 +1030,22 @@ def _standing_war(g: Graph, t: int, m: Mention, pub: date, rl: Rules) -> bool:
     return m.time_source == "article" and pub > began + timedelta(days=int(war["news_days"]))
 
 
+def _since_the_war(g: Graph, t: int, m: Mention, pub: date, rl: Rules) -> bool:
+    """'since Moscow's invasion four months ago', 'since its invasion began in February': the
+    full-scale war as the start of a state is background even when dated, once the war is a few
+    weeks old (noise.yaml `since`, `war_news_days`); an anniversary still names it."""
+    war = rl.noise["standing_war"]
+    if m.type != "offensive_launched" or m.actor != war["actor"] or g.tokens[t].lemma not in war["lemmas"]:
+        return False
+    since = rl.noise["since"]["cases"]
+    head = g.tokens[t].head
+    in_since = g.case_of(t) in since or (
+        head >= 0 and g.tokens[t].dep.startswith("nsubj") and not _anniversary(g, head)
+        and any(g.tokens[k].lemma in since for k in g.kids(head, "mark")))
+    began = date.fromisoformat(str(war["began"]))
+    return in_since and pub > began + timedelta(days=int(rl.noise["since"]["war_news_days"]))
+
+
 def _too_old(m: Mention, pub: date, rl: Rules) -> bool:
     if m.time is None or m.time_source == "article":
         return False
@@ -1130,7 +1146,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         return None  # 'Russian forces are concentrating on capturing Donbas': their aim, not a massing
     if rule.type == "offensive_launched" and tok.is_verb:
         # 'areas where Ukrainian and Russian soldiers are fighting': both sides fight, neither attacks
-        sides = {c for h in a.subject for c in phrase_parties(f, h)}
+        sides = {c for h in a.subject for c in phrase_parties(f, h, unplaced=True)}
         if any(_opponent(res, c) in sides for c in sides):
             return None
     # 'his region came under attack': whose ground it is names who suffered, not who did it
@@ -1337,7 +1353,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     # soldiers regained villages following a Ukrainian incursion' gives Ukraine no partners).
     actor_heads = a.subject + a.modifier if rule.actor != "troops" else _troop_heads(f, a.object + a.subject, rl)
     for h in actor_heads:
-        codes = phrase_parties(f, h, own_only=True)
+        codes = phrase_parties(f, h, own_only=True, unplaced=True)
         if m.actor not in codes:
             continue
         for code in codes:
@@ -1689,6 +1705,14 @@ def _pronoun_party(f: Facts, heads: list[int], t: int, res: Resources, rl: Rules
                 p = phrase_party(f, s_, res)
                 if p is not None and not (thing and p.form == "person"):
                     return p
+                if not thing and g.tokens[s_].head in above and g.tokens[s_].lemma in rl.speakers \
+                        and any(g.tokens[d].lemma == "the" for d in g.kids(s_, "det")):
+                    # 'the Secretary wrapped up his travel to Europe, where he hosted ...': the
+                    # titled person of the clause it stands in: one named before, or, in a
+                    # government outlet's text, its own official (see _perspective)
+                    code = _known_speaker(g, s_, rl, state) or state.source_party
+                    if code is not None:
+                        return PartyMention.implied(code, "person")
             if thing:
                 # the nearest party named before it that is not a person ('Russian casualties in
                 # the war it launched')

@@ -232,13 +232,17 @@ def _modifier_rank(dep: str) -> int:
 
 
 _CLAUSES = frozenset({"acl:relcl", "ccomp", "advcl", "parataxis"})
+_WHERE_CASES = frozenset({"in", "inside", "within", "near", "on", "at"})
 
 
-def phrase_parties(f: Facts, i: int, *, own_only: bool = False) -> list[str]:
+def phrase_parties(f: Facts, i: int, *, own_only: bool = False, unplaced: bool = False) -> list[str]:
     """Every party code in a phrase (coordinations included), in text order. `own_only` leaves out
-    the phrase's participle clauses ('145 Russian drones targeting Ukraine': Ukraine is not with them)."""
+    the phrase's participle clauses ('145 Russian drones targeting Ukraine': Ukraine is not with them);
+    `unplaced` leaves out countries named as where the phrase is ('Russian forces in Ukraine')."""
     out: list[str] = []
     for j in f.g.subtree(i, _CLAUSES | {"acl"} if own_only else _CLAUSES):
+        if unplaced and j != i and j in f.places and f.g.case_of(j) in _WHERE_CASES:
+            continue
         for p in [f.parties.get(j), *f.inner_parties.get(j, ())]:
             if p and p.code not in out:
                 out.append(p.code)
@@ -473,6 +477,19 @@ def _inherited_subject(g: Graph, t: int) -> list[int]:
     return []
 
 
+def _noun_heads(g: Graph, heads: list[int]) -> list[int]:
+    """The nouns themselves with their names, modifiers, figures and 'of' phrases ('thousands of
+    soldiers'), not the phrases that hang off them otherwise."""
+    out: list[int] = []
+    for h in heads:
+        out.append(h)
+        out += [c for c in g.children[h] if g.tokens[c].dep in ("compound", "flat", "amod", "nummod")]
+        out += [c for c in g.children[h] if g.tokens[c].dep.startswith("nmod") and g.case_of(c) == "of"]
+        for c in list(out):
+            out += [x for x in g.children[c] if g.tokens[x].dep in ("compound", "flat", "conj")]
+    return out
+
+
 def role_tokens(g: Graph, a: Args, role: str) -> list[int]:
     heads: list[int]
     if role == "object":
@@ -487,14 +504,10 @@ def role_tokens(g: Graph, a: Args, role: str) -> list[int]:
         heads = a.oblique
     elif role == "object_head":
         # the object itself, not what hangs off it: 'took control of Kursk', not 'a photo of the village'
-        out: list[int] = []
-        for h in a.object:
-            out.append(h)
-            out += [c for c in g.children[h] if g.tokens[c].dep in ("compound", "flat", "amod", "nummod")]
-            out += [c for c in g.children[h] if g.tokens[c].dep.startswith("nmod") and g.case_of(c) == "of"]
-            for c in list(out):
-                out += [x for x in g.children[c] if g.tokens[x].dep in ("compound", "flat", "conj")]
-        return out
+        return _noun_heads(g, a.object)
+    elif role == "subject_head":
+        # the subject itself: 'Ukrainian soldiers are training', not 'fighting between forces remains'
+        return _noun_heads(g, a.subject + a.agent)
     elif role == "partner":
         # who an act of diplomacy is with: an object, 'with'/'to'/'between' phrases, a coordination
         heads = list(a.object) + [o for o in a.oblique + a.modifier
