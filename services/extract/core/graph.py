@@ -1073,6 +1073,43 @@ def _retag_nouns(tokens: list[Token]) -> list[Token]:
     return out
 
 
+# nouns of attack the tagger takes for adjectives before a compass word
+_ATTACK_ADJECTIVES = frozenset({"offensive", "counteroffensive", "counter-offensive"})
+_COMPASS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+                      "north-east", "north-west", "south-east", "south-west"})
+
+
+def _retag_compass_offensives(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: 'Ukraine had launched an offensive north of Bakhmut' comes back
+    with 'offensive' as an adjective of 'north', the object. An attack adjective with the
+    article before a compass word that has an 'of' phrase is the noun, and the compass word with
+    its phrase says where it is."""
+    out = list(tokens)
+    kids_of: list[list[Token]] = []
+    for adj in tokens:
+        if adj.lemma not in _ATTACK_ADJECTIVES or adj.dep != "amod" or adj.head != adj.i + 1:
+            continue
+        compass = tokens[adj.head]
+        if compass.lemma not in _COMPASS:
+            continue
+        if not kids_of:
+            kids_of = _children(tokens)
+        kids = kids_of[compass.i]
+        if not any(k.dep == "det" for k in kids) or not any(
+                k.base == "nmod" and any(c.dep == "case" and c.lemma == "of" for c in kids_of[k.i]) for k in kids):
+            continue
+        out[adj.i] = adj._replace(pos="NN", head=compass.head, dep=compass.dep, base=compass.base,
+                                  is_verb=False, is_noun=True)
+        out[compass.i] = compass._replace(head=adj.i, dep="advmod", base="advmod")
+        for k in kids:
+            if k.dep == "det" or (k.dep == "amod" and k.i < adj.i):
+                out[k.i] = k._replace(head=adj.i)
+        for k in tokens:  # what hung on the compass word beyond its own phrase goes to the noun
+            if k.head == compass.i and k.i > compass.i and k.base not in ("nmod", "case", "punct"):
+                out[k.i] = out[k.i]._replace(head=adj.i)
+    return out
+
+
 def _reattach_listed_participles(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: in 'losses had exceeded 38,000 killed, wounded and captured'
     only 'killed' stays with the number; 'wounded' and 'captured' come back as conjuncts of
@@ -1264,7 +1301,7 @@ def _reattach_embedded_saying(tokens: list[Token]) -> list[Token]:
 # repairs then read the corrected heads (the purpose-relative repair reads the clause whose
 # subject the clause-subject repair has restored).
 _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
-    _retag_nouns, _retag_quoted_verbs, _reattach_gerunds, _reattach_ranges, _reattach_place_appositions,
+    _retag_nouns, _retag_compass_offensives, _retag_quoted_verbs, _reattach_gerunds, _reattach_ranges, _reattach_place_appositions,
     _reattach_reduced_relatives, _reattach_relatives_to_names,
     _reattach_quoted_as_saying, _reattach_stranded_auxiliaries, _reattach_noun_complements, _reattach_inverted_reports,
     _reattach_clause_subjects, _reattach_purpose_relatives, _reattach_listed_subjects,

@@ -312,6 +312,8 @@ def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
     words = rules.classes.get(cls, frozenset())
     lemmas = [g.tokens[j].lemma for j in idx]
     for k, lemma in enumerate(lemmas):
+        if g.tokens[idx[k]].dep == "case" and g.tokens[idx[k]].is_verb:
+            continue  # a verb form that is a preposition names nothing: 'according to' is no accord
         if in_words(g.tokens[idx[k]], words):
             return True
         if k + 1 < len(lemmas) and f"{lemma} {lemmas[k + 1]}" in words:
@@ -353,7 +355,9 @@ def arguments(g: Graph, t: int, measures: frozenset[str] = frozenset()) -> Args:
             a.modifier = [c for c in g.children[t] if g.tokens[c].dep in MODIFIER_DEPS]
         if not a.object and tok.dep == "conj" and tok.head >= 0 and g.tokens[tok.head].is_verb:
             a.object = g.kids(tok.head, "obj")  # 'killed or wounded 3,000 soldiers': a shared object
-        if not a.subject:
+        if not a.subject and not g.kids(t, "nsubj:pass"):
+            # (a passive with its own subject shares no doer: 'Ukraine had begun its offensive ...,
+            # and all the attacks had been repelled' were not repelled by Ukraine)
             a.subject = _inherited_subject(g, t)
         # a participle after its noun is a reduced relative, even where the parser calls it an
         # adjective ('59 Russian drones launched in an overnight attack')
@@ -529,6 +533,9 @@ def role_tokens(g: Graph, a: Args, role: str) -> list[int]:
         if a.governor is not None:  # 'told Umerov during a meeting in Washington'
             heads += [o for o in g.kids(a.governor, "obj", "iobj") if o != a.self]
         heads += [m for m in a.modifier if g.tokens[m].dep in ("nmod:poss", "amod", "compound")]
+    elif role == "participle":  # a participle on the noun: 'the gains made around the city'
+        heads = [c for c in g.kids(a.self, "acl") if g.tokens[c].pos in ("VBN", "VBG")] if a.self is not None else []
+        return heads
     elif role == "listed_object":
         # the later objects of a list: 'sent 3,000 more troops and additional missiles'
         heads = [c for o in a.object for c in g.kids(o, "conj")]
