@@ -843,7 +843,8 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
             or (g.kids(ct.head, "obj") and g.tokens[ct.head].lemma not in rl.expect_verbs)) and not any(
             g.tokens[k].lemma in ongoing for o in g.kids(ct.head, "obj") for k in g.kids(o, "amod")) \
             and not _enabled_in_the_past(g, ct.head, rl) \
-            and not (g.tokens[ct.head].lemma in rl.noise["purpose"]["carried_out"] and g.tokens[ct.head].pos in ("VBD", "VBN")):
+            and not (g.tokens[ct.head].lemma in rl.noise["purpose"]["carried_out"]
+                     and g.tokens[ct.head].pos in ("VBD", "VBN")):
         # ('Russia used projectiles to attack the city': what was used to do was done)
         return True  # 'needs systems to repel', 'mounting an offensive to reclaim': aims ('urged X to withdraw' is not)
     if tok.is_noun and tok.head >= 0 and g.tokens[tok.head].lemma in purpose and tok.dep in ("obj", "nmod", "obl"):
@@ -1301,7 +1302,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             if code is None and state.last_speaker and g.tokens[at.claimant if at.claimant is not None else t].lemma \
                     in rl.classes["pronoun"]:
                 code = state.last_speaker[0]
-            if code in rl.noise["off_topic"]["war_parties"]:
+            if code is not None and code in rl.noise["off_topic"]["war_parties"]:
                 actor = PartyMention.implied(code)
     if actor is None and rule.type == "territory_claimed" and not tok.is_verb and tok.lemma in (
             "fall", "capture", "seizure", "recapture"):

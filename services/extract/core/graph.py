@@ -1301,7 +1301,8 @@ def _reattach_embedded_saying(tokens: list[Token]) -> list[Token]:
 # repairs then read the corrected heads (the purpose-relative repair reads the clause whose
 # subject the clause-subject repair has restored).
 _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
-    _retag_nouns, _retag_compass_offensives, _retag_quoted_verbs, _reattach_gerunds, _reattach_ranges, _reattach_place_appositions,
+    _retag_nouns, _retag_compass_offensives, _retag_quoted_verbs, _reattach_gerunds, _reattach_ranges,
+    _reattach_place_appositions,
     _reattach_reduced_relatives, _reattach_relatives_to_names,
     _reattach_quoted_as_saying, _reattach_stranded_auxiliaries, _reattach_noun_complements, _reattach_inverted_reports,
     _reattach_clause_subjects, _reattach_purpose_relatives, _reattach_listed_subjects,
