@@ -1267,6 +1267,12 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             # 'a recent offensive involving two battalions of North Korean troops'
             acl = [c for c in g.kids(t, "acl") if g.tokens[c].lemma in ("involve", "include", "use", "feature")]
             actor = _party(f, _troop_heads(f, [o for c in acl for o in g.kids(c, "obj")], rl), res)
+        if actor is None and not tok.is_verb:
+            # 'a counteroffensive planned by the Ukrainian military': a participle's agent did it
+            by = [o for c in g.kids(t, "acl")
+                  if g.tokens[c].pos == "VBN" and g.tokens[c].lemma in rl.classes["plan_verbs"]
+                  for o in g.kids(c, "obl") if g.case_of(o) == "by"]
+            actor = _party(f, by, res)
         if actor is None and not tok.is_verb and rule.type in ("diplomacy", "military_aid"):
             # ('talks with Russia', 'aid from Germany'; not the country a place lies in: 'at Ramstein
             # Air Base, Germany')
@@ -2053,6 +2059,13 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
         modality = _stronger(modality, "expected")  # ('the forces had to retreat': they did)
     # a fact talked about keeps its own modality ('a meeting requested to discuss the transfer')
     # so does what a plan is dated after ('will accelerate its advance after the fall of Kurakhove')
+    supported = a.governor is not None and g.tokens[a.governor].lemma in rl.classes["support_verbs"]
+    awaited = rl.awaited_modifiers
+    if g.tokens[t].is_noun and not supported and any(
+            g.tokens[c].lemma in awaited or g.tokens[c].word.lower() in awaited for c in g.kids(t, "amod", "acl")):
+        # 'a much anticipated counteroffensive planned by the military': still to come ('launched
+        # the long-awaited counteroffensive' tells it begin)
+        modality = _stronger(modality, "expected")
     dated_after = g.tokens[t].is_noun and g.case_of(t) in ("after", "since", "following")
     governors = [] if _talked_about(g, t, clause, rl) or dated_after else (
         [clause] + ([a.governor] if a.governor is not None else []))

@@ -295,7 +295,8 @@ def _reattach_reduced_relatives(tokens: list[Token]) -> list[Token]:
         if not _subjectless_clause(v2, kids2):
             continue
         # the participle whose phrase ends right before the later verb
-        v1 = next((t for t in reversed(tokens[:v2.i]) if t.pos == "VBN"), None)
+        # (not the later verb's own auxiliary: '... clustered south of the town had been liberated')
+        v1 = next((t for t in reversed(tokens[:v2.i]) if t.pos == "VBN" and t.base != "aux"), None)
         if v1 is None or (v2.head != v1.i and v2.head not in _ancestors(tokens, v1.i)):
             continue
         span = _span(tokens, v1.i)
@@ -1110,6 +1111,29 @@ def _retag_compass_offensives(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _retag_participle_offensives(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: 'ahead of a much anticipated counteroffensive planned by the
+    Ukrainian military' comes back with 'counteroffensive' as an adjective and the participle
+    after it as the noun. A counteroffensive (never an adjective) before a participle that took
+    its place is the noun, and the participle describes it."""
+    out = list(tokens)
+    for adj in tokens:
+        if adj.lemma not in ("counteroffensive", "counter-offensive") or not adj.pos.startswith("JJ") \
+                or adj.head != adj.i + 1:
+            continue
+        part = tokens[adj.head]
+        if part.pos not in ("VBN", "VBD") or part.base in ("acl", "amod") or part.head < 0:
+            continue
+        out[adj.i] = adj._replace(pos="NN", head=part.head, dep=part.dep, base=part.base, is_verb=False, is_noun=True)
+        out[part.i] = part._replace(head=adj.i, dep="acl", base="acl", pos="VBN")
+        for k in tokens:  # the article, modifiers and preposition before it are the noun's
+            if k.head == part.i and k.i < adj.i:
+                out[k.i] = k._replace(head=adj.i)
+            elif k.head == part.i and k.base == "nmod":  # ('by the military': the participle's agent)
+                out[k.i] = k._replace(dep="obl", base="obl")
+    return out
+
+
 def _reattach_listed_participles(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: in 'losses had exceeded 38,000 killed, wounded and captured'
     only 'killed' stays with the number; 'wounded' and 'captured' come back as conjuncts of
@@ -1301,7 +1325,8 @@ def _reattach_embedded_saying(tokens: list[Token]) -> list[Token]:
 # repairs then read the corrected heads (the purpose-relative repair reads the clause whose
 # subject the clause-subject repair has restored).
 _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
-    _retag_nouns, _retag_compass_offensives, _retag_quoted_verbs, _reattach_gerunds, _reattach_ranges,
+    _retag_nouns, _retag_compass_offensives, _retag_participle_offensives, _retag_quoted_verbs, _reattach_gerunds,
+    _reattach_ranges,
     _reattach_place_appositions,
     _reattach_reduced_relatives, _reattach_relatives_to_names,
     _reattach_quoted_as_saying, _reattach_stranded_auxiliaries, _reattach_noun_complements, _reattach_inverted_reports,

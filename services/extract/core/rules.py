@@ -80,6 +80,7 @@ class Rules:
     achieved_adjectives: frozenset[str]
     estimate_modifiers: frozenset[str]
     prepare_verbs: frozenset[str]
+    awaited_modifiers: frozenset[str]
     estimate_nouns: frozenset[str]
     noise: dict[str, dict[str, Any]]
     unit_kinds: dict[str, str]
@@ -214,6 +215,7 @@ def rules() -> Rules:
         expect_verbs=frozenset(mdata["expect_verbs"]), expect_adjectives=frozenset(mdata["expect_adjectives"]),
         achieved_adjectives=frozenset(mdata["achieved_adjectives"]),
         estimate_modifiers=frozenset(mdata["estimate_modifiers"]), prepare_verbs=frozenset(mdata["prepare_verbs"]),
+        awaited_modifiers=frozenset(mdata["awaited_modifiers"]),
         estimate_nouns=frozenset(mdata["estimate_nouns"]), noise=noise,
         unit_kinds=dict(fdata["unit_kinds"]),
         casualty_lemmas={k: frozenset(v) for k, v in fdata["casualty_lemmas"].items()},
