@@ -2170,7 +2170,9 @@ def _learn_speaker(g: Graph, i: int, code: str | None, rl: Rules, state: Article
         for c in g.kids(i, "compound"):
             if g.tokens[c].pos in ("NN", "NNP") and g.tokens[c].lemma in rl.speakers:
                 state.speakers.setdefault(g.tokens[c].lemma, code)
-        # ... and by the short name it is given: 'the Russian Ministry of Defense (MoD)'
+    if code is not None:
+        # ... and by the short name or the name it is given: 'the Russian Ministry of Defense
+        # (MoD)', 'a senior Ukrainian official, General Alexei Gromov' (then 'Gromov said')
         for c in g.kids(i, "appos", "dep"):
             word = g.tokens[c].word
             if word[:1].isupper() and (g.tokens[c].pos in ("NNP", "NNPS") or any(ch.isupper() for ch in word[1:])):

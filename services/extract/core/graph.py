@@ -486,6 +486,7 @@ def _reattach_speech_tags(tokens: list[Token]) -> list[Token]:
             phrase = _span(tokens, subj.i)
             speaker = next((t for t in tokens[subj.i:v.i] if t.dep == "appos" and t.head in phrase), None)
         if speaker is None:
+            _reattach_swallowed_object_tag(tokens, out, v, host, subj, kids_of)
             continue
         span = _span(tokens, speaker.i)
         comma = tokens[min(span) - 1]
@@ -499,6 +500,29 @@ def _reattach_speech_tags(tokens: list[Token]) -> list[Token]:
             if subj.i < k.i < comma.i and k.dep != "nsubj":
                 out[k.i] = k._replace(head=host.i)
     return out
+
+
+def _reattach_swallowed_object_tag(tokens: list[Token], out: list[Token], v: Token, host: Token, subj: Token,
+                                   kids_of: list[list[Token]]) -> None:
+    """'..., killing at least four people and injuring at least 24, local Ukrainian officials
+    said': the parser makes the tag the complement of the last verb, with the figure before the
+    comma its bare dependent. When the tag's subject stands right after a comma and before it,
+    and the tag has words of its own before that comma, those words are the verb's and the tag
+    is the sentence's."""
+    span = _span(tokens, subj.i)
+    if max(span) != v.i - 1 or min(span) == 0 or tokens[min(span) - 1].pos != ",":
+        return
+    comma = tokens[min(span) - 1]
+    before = [k for k in kids_of[v.i] if host.i < k.i < comma.i]
+    if not before:
+        return
+    root = next((t for t in tokens if t.head < 0), None)
+    main = root if root is not None and root.is_verb and root.i < host.i else host
+    for k in before:
+        dep = "obj" if k.pos in ("CD", "NN", "NNS") and not any(c.base == "obj" for c in kids_of[host.i]) else k.dep
+        out[k.i] = k._replace(head=host.i, dep=dep, base=dep.split(":")[0])
+    out[v.i] = v._replace(head=main.i, dep="parataxis", base="parataxis")
+    out[comma.i] = comma._replace(head=v.i)
 
 
 # verbs a report puts in quotation marks to keep its distance ('said its forces had "liberated"
@@ -574,6 +598,13 @@ def _reattach_dangling_tags(tokens: list[Token]) -> list[Token]:
             continue  # a true relative: 'the claims which the ministry said ...'
         marks = [k for k in kids_of[v.i] if k.base == "mark"]
         found = _tag_speaker(tokens, v, next((k for k in kids_of[v.i] if k.base == "nsubj" and k.i < v.i), None))
+        if found is None and finite_acl and v.head < v.i and tokens[v.head].is_noun:
+            # ('killing at least four people and injuring at least 24, local Ukrainian officials
+            # said': the speaker taken for the object, the tag for its relative clause)
+            own = set(_span(tokens, v.i))
+            span = [j for j in _span(tokens, v.head) if j not in own]
+            if max(span) == v.i - 1 and min(span) > 0 and tokens[min(span) - 1].pos == ",":
+                found = tokens[v.head], tokens[min(span) - 1]
         if found is None:
             continue
         speaker, comma = found
