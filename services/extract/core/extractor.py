@@ -2737,10 +2737,41 @@ def merge_mentions(mentions: list[Mention]) -> list[list[Mention]]:
                 break
         else:
             groups.append([m])
+    groups = _headlines_into_stories(groups)
     for grp in groups:
         grp.sort(key=lambda x: (x.sentence.start, x.trig_start))
     groups.sort(key=lambda grp: (grp[0].sentence.start, grp[0].trig_start, grp[0].type))
     return groups
+
+
+_SENTENCE_ENDS = (".", "!", "?", '"', "”", "’", "'", ")")
+
+
+def _headline(m: Mention) -> bool:
+    """A mention in the text's first line when that line is a headline: the opening sentence,
+    without the punctuation that ends a sentence ('Six killed in massive Russian drone, missile
+    attack across Ukraine')."""
+    return m.sentence.index == 0 and not m.sentence.text.rstrip().endswith(_SENTENCE_ENDS)
+
+
+def _headlines_into_stories(groups: list[list[Mention]]) -> list[list[Mention]]:
+    """A headline names the story the body tells: its mentions join the body's event of the same
+    type and actor (and denial), whatever the headline's own time, figures or sources, which
+    a headline cuts short; with no such event it stays one of its own."""
+    out: list[list[Mention]] = []
+    heads = [grp for grp in groups if all(_headline(m) for m in grp)]
+    for grp in groups:
+        if grp not in heads:
+            out.append(grp)
+    for grp in heads:
+        m = grp[0]
+        story = next((b for b in out if b[0].type == m.type and b[0].actor == m.actor
+                      and _mod_class(b[0]) == _mod_class(m) and not any(_headline(x) for x in b)), None)
+        if story is not None:
+            story.extend(grp)
+        else:
+            out.append(grp)
+    return out
 
 
 # types whose act is done by announcing it: 'Sweden announced its 18th aid package' states the
