@@ -236,14 +236,19 @@ def extract(parsed: ParsedArticle) -> list[Event]:
     return [_to_event(article, g) for g in groups]
 
 
+def _event_code(res: Resources, party: str | None) -> str | None:
+    """The code an event names a party by (`PartyInfo.event_code`)."""
+    info = res.parties.get(party) if party else None
+    return info.event_code if info is not None else party
+
+
 def _in_event_codes(m: Mention, res: Resources) -> None:
     """Name the mention's parties by the codes events carry (`PartyInfo.event_code`: the
     annotation guide's, where a Western government named by name is WEST), once its rules
     have read them by their own: 'Germany will send Leopard tanks' is WEST's aid to Ukraine.
     Before mentions merge, so that two such governments in one report make one event."""
     def code(party: str | None) -> str | None:
-        info = res.parties.get(party) if party else None
-        return info.event_code if info is not None else party
+        return _event_code(res, party)
 
     m.actor, m.against, m.recipient = code(m.actor), code(m.against), code(m.recipient)
     partners: list[str] = []
@@ -2097,6 +2102,24 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
             if (gov.lemma in rl.expect_verbs or gov.lemma in rl.expect_adjectives) \
                     and not _achieved(g, jt.head, rl) and not carried_out and not attempt:
                 modality = _stronger(modality, "expected")
+    # 'The Netherlands and Denmark announced Sunday that they will give F-16 warplanes to Ukraine':
+    # aid a giver announces or pledges is given by announcing it, the giver's own act, not its
+    # claim nor a plan ('Stubb said Finland would also send aid' stays a claim of what is to come,
+    # and 'Biden announced he plans to surge assistance' a plan)
+    pledge_verb, pledger = (attrs[0].verb, attrs[0].claimant) if attrs else (None, None)
+    if pledge_verb is None and g.tokens[clause].dep == "ccomp" and g.tokens[clause].head >= 0:
+        # ('The Defense Department today announced it will be providing $2.5 billion')
+        pledge_verb = g.tokens[clause].head
+        pledger = next(iter(g.kids(pledge_verb, "nsubj")), None)
+    givers = {_event_code(res, code) for code in [m.actor, *m.partners]}
+    if pledge_verb is not None and pledger is not None and m.type in _DONE_BY_SAYING \
+            and modality in ("claimed", "expected") and g.tokens[pledge_verb].is_verb \
+            and g.tokens[pledge_verb].lemma in rl.classes["pledge_verbs"] and not _negated(g, pledge_verb, rl) \
+            and not (g.tokens[clause].dep == "xcomp" and g.tokens[g.tokens[clause].head].lemma in rl.expect_verbs) and (
+                {_event_code(res, code) for code, _ in m.claimants} <= givers if m.claimants
+                else _event_code(res, getattr(phrase_party(f, pledger, res), "code", None)) in givers):
+        m.claimants.clear()
+        modality = "asserted"
     # estimated figures
     for q in m.quantities:
         if q.get("_estimated"):
