@@ -1528,7 +1528,10 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
                 continue
             if (rule.type == "strike" and kind in ("killed", "wounded")
                     and (tok.lemma in ("kill", "injure", "wound", "hurt") or _people_toll(f, qi, rl))):
-                kind = "injured" if kind == "wounded" else kind  # 'killed three people', 'a strike killed 4'
+                # 'killed three people', 'a strike killed 4': the strike's toll of people
+                # (ANNOTATION.md `civilians_killed`); 'killed 40 soldiers' counts a side's troops
+                people = _people_toll(f, qi, rl) or not _troop_heads(f, [g.tokens[qi].head, qi], rl)
+                kind = "injured" if kind == "wounded" else "civilians_killed" if people else kind
             elif (rule.type != "casualties_claimed" and kind in ("killed", "wounded", "killed_or_wounded", "casualties",
                                                                  "captured")) or (
                     kind in ("civilians_killed", "injured") and rule.type not in ("strike", "casualties_claimed")) or (
@@ -2628,9 +2631,9 @@ def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, f
             continue
         if strikes and (kind in ("civilians_killed", "injured")
                         or (kind in ("killed", "wounded") and _people_toll(f, qi, rl))):
-            kind = "injured" if kind == "wounded" else kind
+            kind = {"wounded": "injured", "killed": "civilians_killed"}.get(kind, kind)
             # 'strikes by Russia resulted in eight civilian deaths', 'the attack killed three people':
-            # the strike's toll, not a tally of a side's losses
+            # the strike's toll of people (ANNOTATION.md `civilians_killed`), not a tally of a side's losses
             if not any(x["kind"] == kind and x.get("value") == q.value for x in strikes[0].quantities):
                 strikes[0].quantities.append(_figure(f, q, qi, kind, rl, single=True))
             continue
