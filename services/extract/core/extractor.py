@@ -1179,7 +1179,8 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         if not tok.is_verb and _troop_heads(f, a.modifier, rl):
             first = a.modifier  # 'as Russian forces' retreat from Kyiv': the noun's own troops, not the clause's
         troops = _troop_heads(f, first, rl) or _troop_heads(f, a.object + a.subject + a.oblique + a.modifier + [t], rl)
-        source = [o for o in a.oblique if g.case_of(o) == "from"]
+        # ('troops from North Korea'; troops withdrawn 'from the Ukrainian cities' leave them)
+        source = [o for o in a.oblique if g.case_of(o) == "from"] if rule.movement != "withdrawn" else []
         actor = _party(f, troops, res) or _party(f, source, res)
         if actor is None and any(g.tokens[d].lemma in ("these", "those", "this", "that") for h in troops
                                  for d in g.kids(h, "det")) and state.last_actor:
@@ -1742,6 +1743,15 @@ def _pronoun_party(f: Facts, heads: list[int], t: int, res: Resources, rl: Rules
                     if code is not None:
                         return PartyMention.implied(code, "person")
             if thing:
+                for at in attributions(g, t, rl):
+                    if at.claimant is not None and at.claimant < j and g.tokens[at.claimant].pos == "NN" \
+                            and phrase_party(f, at.claimant, res) is None:
+                        # 'the ministry announced that it would withdraw its troops', the ministry
+                        # named before: the body that speaks, before any side named on the way
+                        # ('... on the Ukrainian counteroffensive')
+                        code = _speaker_code(f, at.claimant, rl, state, res)
+                        if code is not None:
+                            return PartyMention.implied(code)
                 # the nearest party named before it that is not a person ('Russian casualties in
                 # the war it launched')
                 named = [f.parties[k] for k in sorted(f.parties) if k < j and f.parties[k].form != "person"]
@@ -2402,6 +2412,9 @@ def figure_kind(f: Facts, q: Qty, qi: int, rl: Rules) -> str | None:
     head = g.tokens[qi].head if g.tokens[qi].dep in ("nummod", "det", "amod", "quantmod") else qi
     if head < 0:
         head = qi
+    counted = rl.strike_causes | rl.classes["offensive_noun"]
+    if head == qi and any(g.case_of(c) == "of" and in_words(g.tokens[c], counted) for c in g.kids(qi, "nmod")):
+        return None  # 'in just one of the Kyiv strikes': the count of strikes, not a toll
     near = {head, qi}
     near.update(g.children[head])
     # '38,000 killed, wounded and captured': the participles listed on the number
