@@ -1035,7 +1035,12 @@ def _standing_war(g: Graph, t: int, m: Mention, pub: date, rl: Rules) -> bool:
             g.tokens[k].lemma in rl.noise["since"]["cases"] for k in g.kids(head, "mark"))):
         return False  # (a 'since' clause is judged by the `since` rule: 'marks one year since ...')
     began = date.fromisoformat(str(war["began"]))
-    return m.time_source == "article" and pub > began + timedelta(days=int(war["news_days"]))
+    # (undated in its own words: a time of the clause around it dates that clause, 'Biden on
+    # Thursday announced aid to help Ukraine in its battle against the Russian invasion')
+    # ('a year ago, Russia launched its war': the support verb's time is the war's)
+    supported = head >= 0 and g.tokens[head].lemma in rl.classes["support_verbs"]
+    return (m.time_source == "article" or not (_own_time(g, t) or supported)) \
+        and pub > began + timedelta(days=int(war["news_days"]))
 
 
 def _since_the_war(g: Graph, t: int, m: Mention, pub: date, rl: Rules) -> bool:
