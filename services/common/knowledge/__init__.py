@@ -182,4 +182,16 @@ def gazetteer() -> Gazetteer:
         places.setdefault(name, Place(name, "city", country_name.get(city["countrycode"]),
                                       round(city["latitude"], 2), round(city["longitude"], 2), None, curated=False))
         geonames[name] = name
+        if city["countrycode"] in GEONAMES_SPELLINGS:
+            # the war's towns go by several spellings ('Severodonetsk', 'Sievierodonetsk' for
+            # GeoNames' 'Siverskodonetsk'): its Latin ones name the same town
+            for alt in city.get("alternatenames", ()):
+                if _LATIN_NAME.fullmatch(alt) and alt not in geonames and normalize_place_name(alt) not in aliases:
+                    geonames[alt] = name
     return Gazetteer(places, aliases, geonames)
+
+
+# countries whose towns' other Latin spellings (GeoNames alternate names) are read as the town
+GEONAMES_SPELLINGS = frozenset({"UA", "RU", "BY"})
+# a name spelt in Latin letters, capitalised, of five letters or more ('Sievierodonetsk', 'Kramatorsk')
+_LATIN_NAME = re.compile(r"[A-Z][a-z]{4,}(?:[ -][A-Z][a-z]+)*")

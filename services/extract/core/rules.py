@@ -236,4 +236,6 @@ def rules_digest() -> str:
         for name in names:
             h.update(name.encode())
             h.update((directory / name).read_bytes())
+    # ... and the loader that builds the gazetteer from them and GeoNames (which spellings it reads)
+    h.update((KNOWLEDGE_DIR / "__init__.py").read_bytes())
     return h.hexdigest()[:12]

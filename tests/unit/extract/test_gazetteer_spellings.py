@@ -1,0 +1,28 @@
+"""The one gazetteer reads the war's towns by their other Latin spellings (GeoNames alternate
+names of Ukrainian, Russian and Belarusian towns), and nothing that is not spelt as a name."""
+from __future__ import annotations
+
+import pytest
+
+from services.common.knowledge import gazetteer
+
+
+@pytest.mark.parametrize(("spelling", "town"), [
+    ("Severodonetsk", "Siverskodonetsk"),
+    ("Sievierodonetsk", "Siverskodonetsk"),
+    ("Lisichansk", "Lysychansk"),
+])
+def test_other_spellings_name_the_same_town(spelling: str, town: str) -> None:
+    place = gazetteer().lookup(spelling)
+    assert place is not None and place.name == town and place.country == "Ukraine"
+
+
+@pytest.mark.parametrize("word", ["SEV", "everodoneck", "Северодонецк", "Sunday"])
+def test_codes_lowercase_forms_and_other_scripts_are_not_read(word: str) -> None:
+    place = gazetteer().lookup(word)
+    assert place is None or place.name != "Siverskodonetsk"
+
+
+def test_a_curated_place_keeps_its_name_over_a_spelling() -> None:
+    place = gazetteer().lookup("Kiev")
+    assert place is not None and place.name == "Kyiv" and place.curated
