@@ -1360,7 +1360,14 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     if m.actor is None and rule.type == "diplomacy" and _both_sides(g, a.subject):
         # 'the two sides agreed to exchange 1,000 prisoners': the sides of the talks told before
         talks = next((x for x in reversed(state.told) if x.type == "diplomacy" and x.actor and x.partners), None)
-        if talks is not None:
+        before = [f.parties[k] for k in sorted(f.parties) if k < t]
+        persons = list(dict.fromkeys(p.code for p in before if p.form == "person"))
+        named = persons if len(persons) == 2 else list(dict.fromkeys(p.code for p in before))
+        if len(named) == 2:
+            # ('Trump could not convince his Russian counterpart Putin ... as the two leaders held a
+            # phone conversation': the two named before it in the sentence)
+            m.actor, m.partners = named[0], [named[1]]
+        elif talks is not None:
             m.actor, m.partners = talks.actor, list(talks.partners)
     unattributed_strike = (m.actor is None and rule.type == "strike" and rule.actor != "object_owner"
                            and _strike_caused(f, t, a, rl, state))
@@ -1687,8 +1694,12 @@ def _taker_by_speaker(f: Facts, t: int, res: Resources, rl: Rules) -> PartyMenti
 
 def _both_sides(g: Graph, heads: list[int]) -> bool:
     """'the two sides', 'both sides': the parties of talks named before."""
-    return any(g.tokens[h].lemma == "side" and any(
+    return any(g.tokens[h].lemma in _SIDE_NOUNS and any(
         g.tokens[c].lemma in ("two", "both") for c in g.kids(h, "nummod", "det", "amod")) for h in heads)
+
+
+# 'the two sides', 'both leaders', 'the two presidents', 'both countries'
+_SIDE_NOUNS = frozenset({"side", "leader", "president", "country", "government", "delegation", "minister"})
 
 
 def _pronoun_party(f: Facts, heads: list[int], t: int, res: Resources, rl: Rules,
