@@ -1362,11 +1362,11 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         talks = next((x for x in reversed(state.told) if x.type == "diplomacy" and x.actor and x.partners), None)
         before = [f.parties[k] for k in sorted(f.parties) if k < t]
         persons = list(dict.fromkeys(p.code for p in before if p.form == "person"))
-        named = persons if len(persons) == 2 else list(dict.fromkeys(p.code for p in before))
-        if len(named) == 2:
+        pair = persons if len(persons) == 2 else list(dict.fromkeys(p.code for p in before))
+        if len(pair) == 2:
             # ('Trump could not convince his Russian counterpart Putin ... as the two leaders held a
             # phone conversation': the two named before it in the sentence)
-            m.actor, m.partners = named[0], [named[1]]
+            m.actor, m.partners = pair[0], [pair[1]]
         elif talks is not None:
             m.actor, m.partners = talks.actor, list(talks.partners)
     unattributed_strike = (m.actor is None and rule.type == "strike" and rule.actor != "object_owner"
