@@ -194,7 +194,7 @@ def extract(parsed: ParsedArticle) -> list[Event]:
                                target_verbs=rl.classes["target_verbs"], masthead_words=rl.classes["masthead_words"])
         found = _sentence_mentions(facts, triggers, res, rl, state)
         mentions.extend(found)
-        state.told.extend(m for m in found if m.type in ("offensive_launched", "strike", "diplomacy"))
+        state.told.extend(m for m in found if m.type in ("offensive_launched", "strike", "diplomacy", "troops_deployed"))
         before, state.previous = state.previous, found
         spoke = _remember_speaker(facts, rl, state, res)
         if (agent := _said_of_the_last(g, rl)) is not None:
@@ -1190,6 +1190,12 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         if actor is None and any(g.tokens[d].lemma in ("these", "those", "this", "that") for h in troops
                                  for d in g.kids(h, "det")) and state.last_actor:
             actor = PartyMention.implied(state.last_actor)  # 'these troops'
+        if actor is None and not tok.is_verb and any(g.tokens[d].lemma == "the" for d in g.kids(t, "det")):
+            # 'Russia and North Korea have so far denied the troop movements': the deployment the
+            # article told of
+            told = next((x for x in reversed(state.told) if x.type == "troops_deployed" and x.actor), None)
+            if told is not None:
+                actor = PartyMention.implied(told.actor)
         if actor is None and subj is None and mod is None and state.last_actor and any(
                 g.tokens[d].lemma in ("additional", "further", "more", "another")
                 for h in troops for d in g.subtree(h, CLAUSE_DEPS) if d < h):

@@ -1165,6 +1165,35 @@ def _retag_participle_offensives(tokens: list[Token]) -> list[Token]:
     return out
 
 
+# verbs that take what they give in a 'with' phrase: 'supplying Russia with artillery shells'
+_WITH_GIVING = frozenset({"supply", "provide", "arm", "equip", "furnish"})
+
+
+def _reattach_supplied_with(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: 'accused North Korea of supplying Russia with artillery
+    shells' comes back with 'with artillery shells' on 'accused'. A 'with' phrase right after
+    the object of a giving verb in a clause below the verb it hangs on is what is given."""
+    if not any(t.lemma in _WITH_GIVING for t in tokens):
+        return tokens  # most sentences
+    out = list(tokens)
+    kids_of = _children(tokens)
+    for giver in tokens:
+        if giver.lemma not in _WITH_GIVING or not giver.is_verb or giver.head < 0:
+            continue
+        objs = [k for k in kids_of[giver.i] if k.dep == "obj"]
+        if not objs:
+            continue
+        end = max(_span(tokens, objs[-1].i))
+        nxt = end + 1
+        if nxt >= len(tokens) or tokens[nxt].lemma != "with" or tokens[nxt].dep != "case":
+            continue
+        phrase = tokens[tokens[nxt].head]
+        if phrase.head != giver.head or phrase.base != "obl":
+            continue  # (only a phrase the parser gave to the verb above)
+        out[phrase.i] = phrase._replace(head=giver.i)
+    return out
+
+
 def _reattach_listed_participles(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: in 'losses had exceeded 38,000 killed, wounded and captured'
     only 'killed' stays with the number; 'wounded' and 'captured' come back as conjuncts of
@@ -1368,4 +1397,4 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_small_clause_objects, _reattach_participle_clause_subjects, _reattach_year_subjects,
     _reattach_phrasal_objects, _reattach_approximate_objects, _reattach_money, _reattach_by_gerunds,
     _reattach_preposed_obliques, _reattach_noun_root_speakers, _reattach_prepositional_clauses,
-    _reattach_shared_possessives, _reattach_aspect_gerunds, _reattach_embedded_saying)
+    _reattach_shared_possessives, _reattach_aspect_gerunds, _reattach_embedded_saying, _reattach_supplied_with)
