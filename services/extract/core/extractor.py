@@ -1193,9 +1193,9 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         if actor is None and not tok.is_verb and any(g.tokens[d].lemma == "the" for d in g.kids(t, "det")):
             # 'Russia and North Korea have so far denied the troop movements': the deployment the
             # article told of
-            told = next((x for x in reversed(state.told) if x.type == "troops_deployed" and x.actor), None)
-            if told is not None:
-                actor = PartyMention.implied(told.actor)
+            sent = next((x.actor for x in reversed(state.told) if x.type == "troops_deployed" and x.actor), None)
+            if sent is not None:
+                actor = PartyMention.implied(sent)
         if actor is None and subj is None and mod is None and state.last_actor and any(
                 g.tokens[d].lemma in ("additional", "further", "more", "another")
                 for h in troops for d in g.subtree(h, CLAUSE_DEPS) if d < h):
