@@ -194,7 +194,7 @@ def extract(parsed: ParsedArticle) -> list[Event]:
                                target_verbs=rl.classes["target_verbs"], masthead_words=rl.classes["masthead_words"])
         found = _sentence_mentions(facts, triggers, res, rl, state)
         mentions.extend(found)
-        state.told.extend(m for m in found if m.type in ("offensive_launched", "strike", "diplomacy", "troops_deployed"))
+        state.told.extend(m for m in found if m.type in _TOLD_TYPES)
         before, state.previous = state.previous, found
         spoke = _remember_speaker(facts, rl, state, res)
         if (agent := _said_of_the_last(g, rl)) is not None:
@@ -234,6 +234,10 @@ def extract(parsed: ParsedArticle) -> list[Event]:
         _in_event_codes(m, res)
     groups = merge_mentions(mentions)
     return [_to_event(article, g) for g in groups]
+
+
+# the events a later sentence may go on telling ('the incursion', 'the two sides', 'the troop movements')
+_TOLD_TYPES = frozenset({"offensive_launched", "strike", "diplomacy", "troops_deployed"})
 
 
 def _event_code(res: Resources, party: str | None) -> str | None:
