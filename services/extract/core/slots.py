@@ -314,6 +314,9 @@ def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
     for k, lemma in enumerate(lemmas):
         if g.tokens[idx[k]].dep == "case" and g.tokens[idx[k]].is_verb:
             continue  # a verb form that is a preposition names nothing: 'according to' is no accord
+        if cls == "troops" and g.tokens[idx[k]].dep == "compound" and g.tokens[idx[k]].head >= 0 \
+                and in_words(g.tokens[g.tokens[idx[k]].head], rules.classes["weapon"]):
+            continue  # 'MiG-29 fighter jets' are weapons, not fighters
         if in_words(g.tokens[idx[k]], words):
             return True
         if k + 1 < len(lemmas) and f"{lemma} {lemmas[k + 1]}" in words:
