@@ -959,7 +959,9 @@ def _urged(g: Graph, t: int, a: Args, rl: Rules) -> bool:
     if tok.dep != "xcomp" or tok.head < 0:
         return False
     head = g.tokens[tok.head]
-    return head.is_verb and head.lemma in rl.noise["request"]["urge_verbs"] and bool(g.kids(head.i, "obj"))
+    # ('calling on the West to deliver fighter jets': whom it asks, in an 'on' phrase)
+    asked = bool(g.kids(head.i, "obj")) or any(g.case_of(o) == "on" for o in g.kids(head.i, "obl"))
+    return head.is_verb and head.lemma in rl.noise["request"]["urge_verbs"] and asked
 
 
 def _requested(g: Graph, t: int, rl: Rules) -> bool:
@@ -2830,8 +2832,11 @@ def _headlines_into_stories(groups: list[list[Mention]]) -> list[list[Mention]]:
             out.append(grp)
     for grp in heads:
         m = grp[0]
-        story = next((b for b in out if b[0].type == m.type and b[0].actor == m.actor
-                      and _mod_class(b[0]) == _mod_class(m) and not any(_headline(x) for x in b)), None)
+        stories = [b for b in out if b[0].type == m.type and b[0].actor == m.actor
+                   and _mod_class(b[0]) == _mod_class(m) and not any(_headline(x) for x in b)]
+        # (the one told in the same voice first: an unattributed headline joins the body's
+        # unattributed report rather than a side's claim of it)
+        story = next((b for b in stories if _parties(b[0]) == _parties(m)), stories[0] if stories else None)
         if story is not None:
             story.extend(grp)
         else:
