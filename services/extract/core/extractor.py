@@ -2008,6 +2008,13 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
     attrs = [at for at in attrs if not (at.modality == "denied" and (
         _negated(g, at.verb, rl) or _relative_between(g, t, at.verb)))]
     first_denial = next((k for k, at in enumerate(attrs) if at.modality == "denied"), None)
+    if first_denial is not None and first_denial > 0 and attrs[0].modality == "claimed" \
+            and g.tokens[attrs[0].verb].pos == "VBG" and g.tokens[attrs[0].verb].head in (
+                attrs[first_denial].verb, *g.kids(attrs[first_denial].verb, "obj")):
+        # 'He disputed the claim that Russia controlled Luhansk, saying that an attack on
+        # Bilohorivka had been repulsed': what the denier goes on saying is the denier's claim
+        attrs = [replace(attrs[0], claimant=attrs[first_denial].claimant)]
+        first_denial = None
     if first_denial is not None and any(g.tokens[at.verb].is_verb and at.claimant is not None
                                         and at.verb in g.ancestors(t) for at in attrs[:first_denial]):
         # '... denied that his troops were encircled, as Russia said it took back two more

@@ -624,6 +624,9 @@ def _attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
         tok = g.tokens[j]
         if k > 0 and not denial_above and _background_of(g, chain[k - 1]):
             return out  # (nor does a speech tag elsewhere in the sentence report it)
+        if k > 0 and tok.lemma in rules.attribution_verbs and tok.is_verb and tok.dep in ("xcomp", "csubj") \
+                and tok.head >= 0 and rules.attribution_verbs.get(g.tokens[tok.head].lemma) == "denied":
+            continue  # 'it is incorrect to say that ...': the saying is what is called false
         if k > 0 and tok.lemma in rules.attribution_verbs and (tok.is_verb or tok.pos.startswith("JJ")):
             # the clause must be reported by it, not merely sit under it as its subject
             came_from = g.tokens[chain[k - 1]]
