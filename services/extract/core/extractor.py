@@ -528,6 +528,8 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
         m = _mention(f, t, a, rule, res, rl, state)
         if m is None:
             continue
+        if rule.modality is not None and m.modality != "expected":
+            m.modality = rule.modality  # 'Trump has paused military aid to Ukraine': aid not given
         # 'since Russia's 2022 invasion': a dated start of a state, long before the article, is
         # background too ('since a surprising offensive in August' is recent news)
         since_long_ago = (g.tokens[t].is_noun and g.case_of(t) in rl.noise["since"]["cases"] and m.time is not None
@@ -1855,8 +1857,10 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
     recipient = _party(f, rec, res) or (obj if with_obj and obj else None)
     if recipient is None and not tok.is_verb and mod is not None and mod.code != (subj.code if subj else None):
         recipient = mod  # 'the Ukraine Security Assistance Initiative package'
-    if recipient is None and tok.is_verb and obj is not None:
-        recipient = obj
+    if recipient is None and tok.is_verb and obj is not None and not (
+            has_class(f, role_tokens(g, a, "object_head"), "aid", rl)
+            or has_class(f, role_tokens(g, a, "object_head"), "weapon", rl)):
+        recipient = obj  # 'supplying Ukraine' ('suspended the delivery of American aid': the maker's)
     if recipient is None:
         # 'announced $820 million in security assistance for Ukraine', 'its 43rd drawdown of
         # equipment from DOD inventory for Ukraine': a 'for' deeper in the aid's own phrase
