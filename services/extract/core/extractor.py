@@ -150,6 +150,8 @@ class ArticleState:
     previous: list[Mention] = field(default_factory=list)  # the previous sentence's mentions
     # the article's offensives and strikes so far ('the incursion' refers back)
     told: list[Mention] = field(default_factory=list)
+    # the claims told so far, of any type ('Kyiv denied the Russian claims' denies the last of them)
+    claims: list[Mention] = field(default_factory=list)
     # the speaker of the previous sentence's quotation, while quotations follow one another
     quoting: tuple[str | None, str] | None = None
     # the party of each speaker the article has named with one, by the speaker's head word: a
@@ -193,7 +195,10 @@ def extract(parsed: ParsedArticle) -> list[Event]:
                                places=_within(place_by_sentence.get(index, ()), g),
                                target_verbs=rl.classes["target_verbs"], masthead_words=rl.classes["masthead_words"])
         found = _sentence_mentions(facts, triggers, res, rl, state)
+        if not any(m.modality == "denied" for m in found):
+            found += _denials_of_told(facts, res, rl, state, found)
         mentions.extend(found)
+        state.claims.extend(m for m in found if m.modality == "claimed" and m.claimants)
         state.told.extend(m for m in found if m.type in _TOLD_TYPES)
         before, state.previous = state.previous, found
         spoke = _remember_speaker(facts, rl, state, res)
@@ -238,6 +243,45 @@ def extract(parsed: ParsedArticle) -> list[Event]:
 
 # the events a later sentence may go on telling ('the incursion', 'the two sides', 'the troop movements')
 _TOLD_TYPES = frozenset({"offensive_launched", "strike", "diplomacy", "troops_deployed"})
+
+
+def _denials_of_told(f: Facts, res: Resources, rl: Rules, state: ArticleState,
+                     found: list[Mention]) -> list[Mention]:
+    """'Kyiv quickly denied the Russian claims', 'the Ukrainian authorities have denied this',
+    'these claims were immediately refuted by Ukraine's Eastern Command': a denial of what was
+    claimed before, with nothing of its own told, denies the last claim another side made (the
+    annotation guide's denied event: a denial and the claim it denies are separate events)."""
+    g = f.g
+    out: list[Mention] = []
+    for v in g.tokens:
+        if not v.is_verb or rl.attribution_verbs.get(v.lemma) != "denied" or _negated(g, v.i, rl):
+            continue
+        passive = bool(g.kids(v.i, "aux:pass"))
+        denied = g.kids(v.i, "nsubj:pass") if passive else g.kids(v.i, "obj")
+        if not denied or any(g.kids(d, "acl", "acl:relcl", "ccomp", "nmod") for d in denied) or g.kids(v.i, "ccomp"):
+            continue  # ('denied claims that Russia had regained Sudzha', 'reports of encirclement' are told there)
+        if not all(g.tokens[d].lemma in rl.classes["told_anaphors"] for d in denied):
+            continue
+        deniers = [o for o in g.kids(v.i, "obl") if g.case_of(o) == "by"] if passive else g.kids(v.i, "nsubj")
+        denier = _party(f, deniers, res)
+        if denier is None and deniers:
+            code = _speaker_code(f, deniers[0], rl, state, res)
+            denier = PartyMention.implied(code) if code else None
+        if denier is None:
+            continue
+        # (the claim told before it in the same sentence first: 'Putin said the army had taken
+        # back Krynky but the Ukrainian authorities have denied this')
+        told = state.claims + [m for m in found if m.modality == "claimed" and m.claimants and m.trig_start < v.start]
+        claim = next((c for c in reversed(told)
+                      if _event_code(res, denier.code) not in {_event_code(res, p) for p, _ in c.claimants}), None)
+        if claim is None:
+            continue
+        out.append(replace(claim, sentence=g, trig_start=v.start, trig_text=v.word, rule="denial.of-told",
+                           modality="denied", claimants=[(denier.code, speaker_name(g, deniers[0]))],
+                           partners=list(claim.partners), locations=list(claim.locations),
+                           quantities=[], follows=None))
+        break
+    return out
 
 
 def _event_code(res: Resources, party: str | None) -> str | None:
