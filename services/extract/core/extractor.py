@@ -1076,39 +1076,47 @@ def _test_launch(m: Mention, res: Resources, rl: Rules) -> bool:
     return _ground_party(m.locations, _countries(res, sides)) is None
 
 
+def _names_the_war(g: Graph, t: int, m: Mention, rl: Rules) -> bool:
+    """The offensive is the full-scale war itself: its side's invasion, war or aggression
+    (noise.yaml `standing_war`)."""
+    war = rl.noise["standing_war"]
+    return m.type == "offensive_launched" and m.actor == war["actor"] and g.tokens[t].lemma in war["lemmas"]
+
+
+def _war_weeks_old(pub: date, rl: Rules, days_key: str, rule: str = "standing_war") -> bool:
+    """Whether the full-scale war had begun more than the rule's days before the article."""
+    began = date.fromisoformat(str(rl.noise["standing_war"]["began"]))
+    return pub > began + timedelta(days=int(rl.noise[rule][days_key]))
+
+
 def _standing_war(g: Graph, t: int, m: Mention, pub: date, rl: Rules) -> bool:
     """The full-scale war named, undated, long after it began (noise.yaml `standing_war`); an
     anniversary still names it ('Today marks one year since Russia launched its war')."""
-    war = rl.noise["standing_war"]
-    if m.type != "offensive_launched" or m.actor != war["actor"] or g.tokens[t].lemma not in war["lemmas"]:
+    if not _names_the_war(g, t, m, rl):
         return False
     head = g.tokens[t].head
     if head >= 0 and (_anniversary(g, head) or any(
             g.tokens[k].lemma in rl.noise["since"]["cases"] for k in g.kids(head, "mark"))):
         return False  # (a 'since' clause is judged by the `since` rule: 'marks one year since ...')
-    began = date.fromisoformat(str(war["began"]))
     # (undated in its own words: a time of the clause around it dates that clause, 'Biden on
     # Thursday announced aid to help Ukraine in its battle against the Russian invasion')
     # ('a year ago, Russia launched its war': the support verb's time is the war's)
     supported = head >= 0 and g.tokens[head].lemma in rl.classes["support_verbs"]
-    return (m.time_source == "article" or not (_own_time(g, t) or supported)) \
-        and pub > began + timedelta(days=int(war["news_days"]))
+    return (m.time_source == "article" or not (_own_time(g, t) or supported)) and _war_weeks_old(pub, rl, "news_days")
 
 
 def _since_the_war(g: Graph, t: int, m: Mention, pub: date, rl: Rules) -> bool:
     """'since Moscow's invasion four months ago', 'since its invasion began in February': the
     full-scale war as the start of a state is background even when dated, once the war is a few
     weeks old (noise.yaml `since`, `war_news_days`); an anniversary still names it."""
-    war = rl.noise["standing_war"]
-    if m.type != "offensive_launched" or m.actor != war["actor"] or g.tokens[t].lemma not in war["lemmas"]:
+    if not _names_the_war(g, t, m, rl):
         return False
     since = rl.noise["since"]["cases"]
     head = g.tokens[t].head
     in_since = g.case_of(t) in since or (
         head >= 0 and g.tokens[t].dep.startswith("nsubj") and not _anniversary(g, head)
         and any(g.tokens[k].lemma in since for k in g.kids(head, "mark")))
-    began = date.fromisoformat(str(war["began"]))
-    return in_since and pub > began + timedelta(days=int(rl.noise["since"]["war_news_days"]))
+    return in_since and _war_weeks_old(pub, rl, "war_news_days", rule="since")
 
 
 def _too_old(m: Mention, pub: date, rl: Rules) -> bool:
@@ -1820,9 +1828,9 @@ def _pronoun_party(f: Facts, heads: list[int], t: int, res: Resources, rl: Rules
                 for at in attributions(g, t, rl):
                     if at.claimant is not None and at.claimant < j and g.tokens[at.claimant].pos == "NN" \
                             and phrase_party(f, at.claimant, res) is None:
-                        # 'the ministry announced that it would withdraw its troops', the ministry
-                        # named before: the body that speaks, before any side named on the way
-                        # ('... on the Ukrainian counteroffensive')
+                        # 'The ministry added that it sent reserves', 'the ministry announced that
+                        # it would withdraw its troops': the body that speaks, named before, ahead of
+                        # any side named on the way ('... on the Ukrainian counteroffensive')
                         code = _speaker_code(f, at.claimant, rl, state, res)
                         if code is not None:
                             return PartyMention.implied(code)
@@ -1836,11 +1844,6 @@ def _pronoun_party(f: Facts, heads: list[int], t: int, res: Resources, rl: Rules
                 p = phrase_party(f, at.claimant, res) if at.claimant is not None and at.claimant < j else None
                 if p is not None:
                     return p
-                if thing and at.claimant is not None and at.claimant < j and g.tokens[at.claimant].pos == "NN":
-                    # 'The ministry added that it sent reserves': the body that speaks, named before
-                    code = _speaker_code(f, at.claimant, rl, state, res)
-                    if code is not None:
-                        return PartyMention.implied(code)
             if state.last_person and tok.lemma in ("he", "she", "his", "her", "him"):
                 return PartyMention.implied(state.last_person, "person")
             if state.last_actor:
@@ -2881,10 +2884,9 @@ def _headlines_into_stories(groups: list[list[Mention]]) -> list[list[Mention]]:
     type and actor (and denial), whatever the headline's own time, figures or sources, which
     a headline cuts short; with no such event it stays one of its own."""
     out: list[list[Mention]] = []
-    heads = [grp for grp in groups if all(_headline(m) for m in grp)]
+    heads: list[list[Mention]] = []
     for grp in groups:
-        if grp not in heads:
-            out.append(grp)
+        (heads if all(_headline(m) for m in grp) else out).append(grp)
     for grp in heads:
         m = grp[0]
         stories = [b for b in out if b[0].type == m.type and b[0].actor == m.actor
