@@ -8,7 +8,7 @@ and is discriminated by a stable `type` string, never by a class path.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -162,6 +162,10 @@ EventModel = (
 Event = Annotated[EventModel, Field(discriminator="type")]
 
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
+
+# The event class of each `type` (what the discriminator picks).
+EVENT_CLASS_OF_TYPE: dict[str, type[EventModel]] = {
+    cls.model_fields["type"].default: cls for cls in get_args(EventModel)}
 
 
 def parse_event(data: bytes | str | dict[str, Any]) -> Event:

@@ -17,7 +17,7 @@ from typing import NamedTuple
 from services.timeline.core.fold import score_after, score_floor
 from services.timeline.core.model import ClaimBrief, ClaimView, Entry, ListedEntry
 from services.timeline.core.places import normalize_name, place_tokens
-from services.timeline.core.query import entry_as_of, filter_entries
+from services.timeline.core.query import contested_since, entry_as_of, filter_entries
 from services.timeline.store import TimelineQuery
 
 _WORD = re.compile(r"[0-9a-zA-Z\u00c0-\u024f]{3,}")
@@ -292,15 +292,19 @@ def entry_index_keys(entry: Entry) -> list[str]:
 
 class EntryIndex(NamedTuple):
     """What a store indexes one entry by: its index sets (`entry_index_keys`), `search_text`,
-    `time_hull`, `ingest_bounds` and `known_time_steps`. A store writing an entry needs all
-    five, and a rebuild writes every claim of the log this way: computed apart, each walked
-    every claim again (a third of a rebuild writer's indexing time went to those walks)."""
+    `time_hull`, `ingest_bounds`, `known_time_steps` and `contested_from`. A store writing an
+    entry needs them all, and a rebuild writes every claim of the log this way: computed
+    apart, each walked every claim again (a third of a rebuild writer's indexing time went to
+    those walks)."""
 
     keys: list[str]
     text: bytes
     hull: tuple[int, int]
     bounds: tuple[float, float] | None
     known_times: bytes
+    # The ingestion score from which the entry as at an as_of is contested
+    # (`core.query.contested_since`); None when it never is.
+    contested_from: float | None = None
 
 
 def entry_index(entry: Entry) -> EntryIndex:
@@ -352,8 +356,10 @@ def entry_index(entry: Entry) -> EntryIndex:
     # the lower-cased sentences, as `q` compares them (lower-casing can change what a word
     # is: the Kelvin sign is no letter, its lower case is 'k'), so `needle_runs` holds.
     keys.update("z:word:" + t for t in words(" ".join(sentences)))
+    since = contested_since(entry) if entry.contested else None
     return EntryIndex(keys=sorted(keys), text="\0".join(sorted(sentences)).encode("utf-8", "surrogatepass"),
-                      hull=(first, last), bounds=bounds, known_times=_time_steps(known))
+                      hull=(first, last), bounds=bounds, known_times=_time_steps(known),
+                      contested_from=None if since is None else moment_score(since))
 
 
 def index_is_exact(query: TimelineQuery) -> bool:

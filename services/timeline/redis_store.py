@@ -32,6 +32,11 @@ namespace, so a replay is written beside the live projection and switched in wit
     tknown              hash  entry id -> the window of its time as at any as_of, in steps by
                               ingestion score (`query.known_time_steps`): what `as_of` with
                               `from` / `to` reads instead of rebuilding the entry
+    z:cfrom             zset  contested entry id scored by the ingestion score from which the
+                              entry as at an as_of is contested (`core.query.contested_since`;
+                              an entry never contested then is not in it): what `as_of` with
+                              `contested` reads instead of rebuilding the entry; `hascfrom`
+                              says the namespace has it
     pos:{topic}         hash  partition -> next offset, written in the same MULTI/EXEC
                               as the state it produced
 
@@ -193,16 +198,18 @@ return {positions, documents, redis.call('GET', ARGV[11]), ns}
 #   (only its type, claimants and words, which a subset of its claims keeps, and the window
 #   against where its time as at as_of can lie, `tknown`, are tested here: an entry that
 #   cannot meet `from` / `to` then is never rebuilt). `recheck` flags every member 2 (a
-#   location whose spellings differ).
+#   location whose spellings differ). Whether such an entry was contested then is known
+#   too: from its `z:cfrom` score on (`contested_since`), so `contested` with as_of walks
+#   `z:cfrom` up to as_of, and `contested=false` skips the entries contested by then.
 # Stops after `want` members or `budget` rows read (then it says where it stopped).
 # KEYS[1]: the namespace pointer. ARGV: fixed ns or "", default ns, key prefix, documents
 # hash, desc (1/0), want, cursor score or "", cursor member, from ordinal or "", to
 # ordinal or "", needle or "", as_of score or "", budget, recheck (1/0), documents (1) or versions
 # (0) of the flag-1 members (as PAGE_SCRIPT), the number of
 # groups, each as (count, keys..., partial 1/0), the number of excluded sets and their keys,
-# the number of needle words and each as (kind, word). Returns {flat (member, score, flag)
-# list, documents or versions of the flag-1 members, {member, score} where the budget stopped
-# it or {}, the namespace}.
+# the number of needle words and each as (kind, word), then contested ('1', '0' or '').
+# Returns {flat (member, score, flag) list, documents or versions of the flag-1 members,
+# {member, score} where the budget stopped it or {}, the namespace}.
 SEARCH_SCRIPT = _CURSOR_WALK + """
 local ns = ARGV[1]
 if ns == '' then ns = redis.call('GET', KEYS[1]) or ARGV[2] end
@@ -261,6 +268,12 @@ for _ = 1, n_words do
   if #keys == 0 then return {{}, {}, {}, ns} end
   if #keys <= MAX_ALTERNATIVES then groups[#groups + 1] = {keys = keys, partial = true} end
 end
+-- `contested` ('1', '0' or ''): with as_of, an entry is contested as at as_of exactly when its
+-- `z:cfrom` score (`query.EntryIndex.contested_from`) is at or below it (a namespace written
+-- before that set, no `hascfrom`, rebuilds such entries to know).
+local contested = ARGV[i]
+if contested == '' or not as_of or redis.call('EXISTS', base .. 'hascfrom') == 0 then contested = nil end
+local contested_from = base .. 'z:cfrom'
 for _, group in ipairs(groups) do
   local n = 0
   for _, key in ipairs(group.keys) do n = n + redis.call('ZCARD', key) end
@@ -289,7 +302,27 @@ local function by_ingestion_driver()
   by_ingestion = true
   best = nil
 end
-if as_of then
+-- With `contested`, the entries contested as at as_of are among those contested now
+-- (`z:contested`, each tested by its `z:cfrom` score), and exactly those of `z:cfrom` up to
+-- as_of (each ingested by then). The first drive a first few rows (`probe`: a walk in
+-- event-time order meets the entries ingested early, mostly contested by then too); when
+-- they give no page, the second are gathered into a set (ZRANGESTORE + ZINTERSTORE, about 2
+-- us an entry) and the walk starts over on it.
+local function contested_driver()
+  driver = base .. 'tmp:cfrom'
+  scratch[#scratch + 1] = driver
+  redis.call('ZRANGESTORE', driver, contested_from, '-inf', ARGV[12], 'BYSCORE')
+  redis.call('ZINTERSTORE', driver, 2, base .. 'z:all', driver, 'WEIGHTS', 1, 0)
+  by_ingestion = true
+  best = nil
+end
+if contested == '1' then
+  for g, group in ipairs(groups) do
+    if #group.keys == 1 and group.keys[1] == base .. 'z:contested' then best = g end
+  end
+  driver = base .. 'z:contested'
+  probe = 4 * want + 64
+elseif as_of then
   local n = redis.call('ZCOUNT', ingested, '-inf', ARGV[12])
   if n == 0 then return {{}, {}, {}, ns} end
   local card = best and groups[best].card or redis.call('ZCARD', base .. 'z:all')
@@ -373,7 +406,11 @@ local function flag_of(member, score)
     for k = 1, n_excluded do
       if call('ZSCORE', excluded[k], member) then return 0 end
     end
-  elseif from_ord or to_ord then
+  elseif contested then
+    local since = call('ZSCORE', contested_from, member)
+    if (since and tonumber(since) <= as_of) ~= (contested == '1') then return 0 end
+  end
+  if not whole and (from_ord or to_ord) then
     -- Shown as at as_of, the entry's time lies within the window of the claims known then
     -- (`tknown`), or (a namespace written without it) the hull of all its claims' times.
     local first, last = known_window(member)
@@ -497,7 +534,7 @@ local function walk(max_reads)
   return true
 end
 if not walk(probe) then
-  by_ingestion_driver()
+  if contested == '1' then contested_driver() else by_ingestion_driver() end
   set_others()
   walk(nil)
 end
@@ -958,8 +995,9 @@ class RedisTimelineStore:
         if changes.upsert_entries:
             # A namespace whose first entries this code writes has every long entry in `z:long`
             # (`haslong` says so to SEARCH_SCRIPT); one with entries from before never does.
-            pipe.eval("if redis.call('EXISTS', KEYS[2]) == 0 then redis.call('SET', KEYS[1], '1') end return 0",
-                      2, self._k("haslong"), self._k("entries"))
+            pipe.eval("if redis.call('EXISTS', KEYS[3]) == 0 then redis.call('SET', KEYS[1], '1') "
+                      "redis.call('SET', KEYS[2], '1') end return 0",
+                      3, self._k("haslong"), self._k("hascfrom"), self._k("entries"))
         if changes.add_events:
             raw = changes.raw_events
             if not changes.events_staged:
@@ -1007,6 +1045,8 @@ class RedisTimelineStore:
         known_times: dict[str, bytes] = {}
         first_ingested: dict[str, float] = {}
         last_ingested: dict[str, float] = {}
+        contested_from: dict[str, float] = {}
+        never_contested: list[str] = []
         new_words: set[str] = set()
         for entry_id, entry in changes.upsert_entries.items():
             index = entry_index(entry)
@@ -1027,6 +1067,10 @@ class RedisTimelineStore:
             texts[entry_id] = index.text
             hulls[entry_id] = " ".join(str(day) for day in index.hull)
             known_times[entry_id] = index.known_times
+            if index.contested_from is None:
+                never_contested.append(entry_id)
+            else:
+                contested_from[entry_id] = index.contested_from
             bounds = index.bounds
             if bounds is None:
                 unindexed_ingestion.append(entry_id)
@@ -1049,6 +1093,10 @@ class RedisTimelineStore:
         if first_ingested:
             pipe.zadd(self._k("z:ingmin"), first_ingested)
             pipe.zadd(self._k("z:ingmax"), last_ingested)
+        if changes.delete_entries or never_contested:
+            pipe.zrem(self._k("z:cfrom"), *sorted(changes.delete_entries), *never_contested)
+        if contested_from:
+            pipe.zadd(self._k("z:cfrom"), contested_from)
         if texts:
             pipe.hset(self._k("qtext"), mapping=texts)
             pipe.hset(self._k("thull"), mapping=hulls)
@@ -1135,6 +1183,7 @@ class RedisTimelineStore:
         tail += [len(plan.excluded), *plan.excluded, len(runs)]
         for kind, word in runs:
             tail += [kind, word]
+        tail.append("" if query.contested is None else 1 if query.contested else 0)
         # A found entry: an Entry or a document, or (with versions) the version of its document,
         # with its index position (score as the script wrote it, member).
         found: list[tuple[Entry | bytes | _Versioned, tuple[bytes, str]]] = []

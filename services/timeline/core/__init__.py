@@ -34,12 +34,12 @@ from services.timeline.core.fold import (
 from services.timeline.core.grouping import entry_key_parts, time_bucket
 from services.timeline.core.model import ClaimView, Entry, FigurePoint, FigureSummary, Subject, SubjectInfo
 from services.timeline.core.places import canonical_place, normalize_name, place_tokens
-from services.timeline.core.query import entry_as_of, filter_entries
+from services.timeline.core.query import contested_since, entry_as_of, filter_entries
 
 __all__ = [
     "CONTEMPORARY_DAYS", "METRICS", "TOLERANCE",
     "ClaimView", "Entry", "FigurePoint", "FigureSummary", "FoldState", "Subject", "SubjectInfo",
-    "apply", "apply_changes", "build_entry", "canonical_place", "claimant_keys", "current_events",
+    "apply", "apply_changes", "build_entry", "canonical_place", "claimant_keys", "contested_since", "current_events",
     "entries_of", "entry_as_of", "entry_key", "entry_key_parts", "figure_history", "filter_entries", "fold",
     "list_subjects", "normalize_name", "parse_subject", "place_tokens", "sort_score", "state_entries",
     "time_bucket", "timeline", "version_key",

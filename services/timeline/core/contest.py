@@ -37,6 +37,7 @@ Counter-claims
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -185,22 +186,67 @@ def _disagree(a: _Figure, b: _Figure) -> bool:
 
 
 def _contested(numeric: Sequence[_Figure]) -> bool:
-    """Whether two figures disagree. Sorted by value, a disagreement (beyond the tolerance)
-    shows between the extremes first: checks the pairs of distinct sources among the
-    smallest and largest few, not every pair (an entry may hold thousands of claims)."""
-    by_value = sorted(numeric, key=lambda p: (p.mid, p.published_at, p.event_id))
-    if len(by_value) <= 16:
-        return any(_disagree(a, b) for i, a in enumerate(by_value) for b in by_value[i + 1:])
-    # Per source, the points within 45 days matter: bucket by publication window.
+    """Whether two figures disagree (`_disagree`), exactly. Two figures published within
+    CONTEMPORARY_DAYS lie in one publication window or in two neighbouring ones, so each
+    window is checked with the next (`disagreeing_pair`), not every pair of the group (an
+    entry may hold thousands of claims). Exact, so the answer can only turn from False to
+    True as figures are added: an entry as at an as_of is contested from one ingestion on
+    (`contested_since`)."""
+    if len(numeric) <= 16:
+        return any(_disagree(a, b) for i, a in enumerate(numeric) for b in numeric[i + 1:])
     windows: dict[int, list[_Figure]] = {}
-    for point in by_value:
+    for point in numeric:
         windows.setdefault(point.published_at.toordinal() // CONTEMPORARY_DAYS, []).append(point)
-    keys = sorted(windows)
-    for index, key in enumerate(keys):
-        pool = windows[key] + (windows[keys[index + 1]] if index + 1 < len(keys) and keys[index + 1] == key + 1 else [])
-        pool.sort(key=lambda p: (p.mid, p.published_at, p.event_id))
-        edge = pool[:8] + pool[-8:]
-        if any(_disagree(a, b) for i, a in enumerate(edge) for b in edge[i + 1:]):
+    if len(windows) == 1:
+        return disagreeing_pair(numeric)
+    return any(disagreeing_pair(windows[key] + windows.get(key + 1, [])) for key in sorted(windows))
+
+
+def _best_two(points: Iterable[_Figure], largest: bool) -> list[_Figure]:
+    """The largest (or smallest) figure, and the largest (smallest) of another source."""
+    ordered = sorted(points, key=lambda p: p.mid, reverse=largest)
+    if not ordered:
+        return []
+    first = ordered[0]
+    second = next((p for p in ordered if p.identity != first.identity), None)
+    return [first] if second is None else [first, second]
+
+
+def disagreeing_pair(points: Sequence[_Figure]) -> bool:
+    """Whether two of the figures disagree (`_disagree`), without comparing every pair.
+
+    For figures 0 <= a < b, `_disagree` holds exactly when their sources differ, they were
+    published within CONTEMPORARY_DAYS of each other, a < (1 - TOLERANCE) * b, a is no 'at
+    least' bound and b no 'at most' one (a bound is satisfied by any figure beyond it). So
+    for each day a smaller figure was published on, the two smallest of that day from two
+    sources and the two largest published within CONTEMPORARY_DAYS of it from two sources
+    decide: if any pair with that day's figures disagrees, one of these four pairs does (the
+    largest b of another source than a is at least as far from a). The largest pairs of a
+    range of days come from a sparse table over the days: O(n log n), not O(n^2)."""
+    if len(points) <= 16 or any(p.mid < 0 for p in points):
+        return any(_disagree(a, b) for i, a in enumerate(points) for b in points[i + 1:])
+    lows: dict[int, list[_Figure]] = {}
+    highs: dict[int, list[_Figure]] = {}
+    for point in points:
+        day = point.published_at.toordinal()
+        if point.bound != "at_least":
+            lows.setdefault(day, []).append(point)
+        if point.bound != "at_most":
+            highs.setdefault(day, []).append(point)
+    days = sorted(highs)
+    table = [[_best_two(highs[day], largest=True) for day in days]]
+    width = 1
+    while width * 2 <= len(days):
+        below = table[-1]
+        table.append([_best_two(below[i] + below[i + width], largest=True) for i in range(len(days) - 2 * width + 1)])
+        width *= 2
+    for day, smaller in lows.items():
+        first, last = bisect_left(days, day - CONTEMPORARY_DAYS), bisect_right(days, day + CONTEMPORARY_DAYS)
+        if first == last:
+            continue
+        level = (last - first).bit_length() - 1
+        larger = _best_two(table[level][first] + table[level][last - (1 << level)], largest=True)
+        if any(_disagree(a, b) for a in _best_two(smaller, largest=False) for b in larger):
             return True
     return False
 
@@ -298,3 +344,32 @@ def holder_reasons(claims: Sequence[Event], place: str | None) -> tuple[str, ...
         parts.append(f"{_who(k for e in events for k in claimant_keys(e))} say{'s' if len(events) == 1 else ''} "
                      f"{side} ({changes})")
     return (f"{place or 'the place'} held by: " + "; ".join(parts),)
+
+
+def is_contested(claims: Sequence[Event | ClaimView], entry_type: str | None = None) -> bool:
+    """Whether an entry built from these claims is contested (`fold.reference_entry`'s
+    `contested`: any of its reasons), without writing the reasons. Each reason is that some
+    claim or pair of claims exists (figures that disagree, a denial beside an affirmation, a
+    launch beside a repulse, two holders), so adding claims never turns it off: an entry as
+    at an as_of is contested from one ingestion on (`core.query.contested_since`).
+    `entry_type`: the type of claim views that lack their own."""
+    modalities = {claim.modality for claim in claims}
+    if "denied" in modalities and len(modalities) > 1:
+        return True
+    launched = repelled = False
+    holders: set[str] = set()
+    for claim in claims:
+        if claim.modality in ("denied", "expected"):
+            continue
+        kind = claim.type or entry_type
+        launched = launched or kind == "offensive_launched"
+        repelled = repelled or kind == "offensive_repelled"
+        if kind == "territory_claimed" and (side := holder(claim)):  # type: ignore[arg-type]
+            holders.add(side)
+    if (launched and repelled) or len(holders) > 1:
+        return True
+    groups: dict[tuple[str, str], list[_Figure]] = {}
+    for point in _points(claims):  # type: ignore[arg-type]
+        if isinstance(point, _Figure) and not point.expected:
+            groups.setdefault((point.kind, point.scope), []).append(point)
+    return any(_contested(numeric) for numeric in groups.values())

@@ -10,8 +10,8 @@ down day by day (issue 14).
 can be added to or taken out of: counts per value for every mode and every set (type,
 actor, places, claimants, modalities, articles...), sorted multisets for every minimum and
 maximum (dates, figures), and per figure group the figures sorted by value within their
-publication window, so that the contest check reads the few figures at the extremes of a
-window instead of every pair. `add` and `remove` cost O(log n) for the entry;
+publication window, so that the contest check reads the windows a claim changed
+(`contest.disagreeing_pair`), not every pair. `add` and `remove` cost O(log n) for the entry;
 `entry()` gives exactly the `Entry` `reference_entry` gives for the same claims (a
 Hypothesis state machine checks it for any sequence of adds, removes and re-extractions,
 from a state built claim by claim or in bulk: tests/unit/timeline/test_entry_state.py).
@@ -43,6 +43,7 @@ from services.timeline.core.contest import (
     _Point,
     _points,
     _who,
+    disagreeing_pair,
     holder,
     relative_difference,
 )
@@ -411,15 +412,11 @@ class _FigureGroup:
                 self.window_contested[affected] = None
 
     def _window_check(self, window: int) -> bool:
-        """`contest._contested` for the pool of a window and the next one: the eight smallest
-        and eight largest figures of the pool, pairwise (at most 120 pairs)."""
-        lists = [self.windows[window].sorted()]
+        """`contest._contested` for the pool of a window and the next one."""
+        pool = [self.numeric[k] for k in self.windows[window].sorted()]
         if window + 1 in self.windows:
-            lists.append(self.windows[window + 1].sorted())
-        low = sorted(k for lst in lists for k in lst.islice(0, 8))[:8]
-        high = sorted(k for lst in lists for k in lst.islice(max(0, len(lst) - 8)))[-8:]
-        edge = [self.numeric[k] for k in low + high]
-        return any(_disagree(a, b) for i, a in enumerate(edge) for b in edge[i + 1:])
+            pool += [self.numeric[k] for k in self.windows[window + 1].sorted()]
+        return disagreeing_pair(pool)
 
     def contested(self) -> bool:
         if len(self.by_value) <= 16:  # as contest._contested: every pair of a few figures

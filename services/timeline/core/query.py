@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 
-from services.timeline.core.contest import claimant_keys
+from services.timeline.core.contest import claimant_keys, is_contested
 from services.timeline.core.fold import build_entry, timeline
 from services.timeline.core.model import ClaimView, Entry
 from services.timeline.core.places import place_matches
@@ -60,6 +60,45 @@ def entry_as_of(entry: Entry, as_of: datetime) -> Entry | None:
         return entry
     events = [c.to_event(entry.type) for c in kept]
     return build_entry(entry.entry_id, events)
+
+
+def contested_since(entry: Entry) -> datetime | None:
+    """The earliest as_of at which `entry_as_of(entry, as_of)` is contested (it is from then
+    on: `contest.is_contested` never turns off as claims are added), or None when it never
+    is. The claims known at an as_of are the first ones in ingestion order, so the answer is
+    one of their ingestion times, found by galloping then bisecting over them: O(k log k)
+    for a contest that shows at the k-th ingestion, not a rebuild per ingestion."""
+    if not entry.contested:
+        return None
+    known = sorted((c for c in entry.claims if c.ingested_at is not None), key=lambda c: _utc(c.ingested_at))
+    if not known:
+        return None
+    # The claims known at the j-th distinct ingestion time are known[:ends[j]].
+    ends = [k + 1 for k in range(len(known))
+            if k + 1 == len(known) or _utc(known[k + 1].ingested_at) != _utc(known[k].ingested_at)]
+
+    def contested_at(j: int) -> bool:
+        return is_contested(known[:ends[j]], entry.type)
+
+    low, high = -1, 0  # not contested at `low` (or before the first), contested at `high`?
+    while not contested_at(high):
+        if high == len(ends) - 1:
+            return None  # contested only by claims without an ingestion time, never shown
+        low, high = high, min(2 * high + 1, len(ends) - 1)
+    while high - low > 1:
+        middle = (low + high) // 2
+        if contested_at(middle):
+            high = middle
+        else:
+            low = middle
+    return known[ends[high] - 1].ingested_at
+
+
+def _utc(moment: datetime | None) -> datetime:
+    """A claim's ingestion time comparable with any other (a naive one is UTC, as `_known`
+    compares them)."""
+    assert moment is not None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def filter_entries(entries: Mapping[str, Entry] | Iterable[Entry], *, type: str | None = None,

@@ -182,3 +182,64 @@ async def test_pairs_of_filters_page_like_the_reference(spanned, first, second):
         if not cursor:
             break
     assert ids == expected, filters
+
+
+# More entries contested in the end than a walk's first rows (`probe`: 80 for a page of 3), so
+# that a page of entries contested early, walked from the end, falls back to `z:cfrom`.
+CONTEST_ENTRIES = 150
+CONTEST_MOMENTS = [datetime.combine(FIRST + timedelta(days=d), time(10), tzinfo=UTC) for d in (0, 200, 450, 900, 1600)]
+
+
+def contests_over_time() -> list:
+    """Strike entries, one every ten days in one of nine places, each told by Ukraine on its
+    day and by Russia later (from the same day to 90 days after): Russia's toll is far off
+    Ukraine's in two entries in three (the entry turns contested when Russia's claim is
+    ingested), near it in the third (never contested); every seventh entry also has a denial,
+    ingested at once (contested from the start)."""
+    places = ["Kursk", "Sumy", "Kharkiv", "Donetsk", "Luhansk", "Zaporizhzhia", "Kherson", "Belgorod", "Bryansk"]
+    events = []
+    for k in range(CONTEST_ENTRIES):
+        when = FIRST + timedelta(days=10 * k)
+        place = places[k % len(places)]
+        told = datetime.combine(when, time(9), tzinfo=UTC)
+        later = told + timedelta(days=(k * 37) % 91, hours=k % 5)
+        events.append(make_event(f"u{k}", "strike", actor="RUS", claimant="UKR", location=place,
+                                 quantity=("civilians_killed", 3000), when=when, ingested=told,
+                                 sentence=f"Ukraine says 3,000 were killed on day {k}."))
+        events.append(make_event(f"r{k}", "strike", actor="RUS", claimant="RUS", location=place,
+                                 quantity=("civilians_killed", 1000 if k % 3 else 2900), when=when, ingested=later,
+                                 sentence=f"Russia says far fewer were killed on day {k}."))
+        if k % 7 == 0:
+            events.append(make_event(f"d{k}", "strike", actor="RUS", claimant="RUS", location=place,
+                                     modality="denied", when=when, ingested=told,
+                                     sentence=f"Russia denies the losses of day {k}."))
+    return events
+
+
+@pytest.fixture
+async def contests(redis_url):
+    store = await _store_of(redis_url, contests_over_time())
+    yield store
+    await store.close()
+
+
+@pytest.mark.parametrize("moment", CONTEST_MOMENTS)
+@pytest.mark.parametrize("filters", [{"contested": True}, {"contested": False},
+                                     {"contested": True, "location": "kursk"}, {"contested": False, "q": "day 4"}])
+async def test_contested_as_at_as_of_pages_are_the_reference(contests, moment, filters):
+    """`contested` with as_of walks the entries contested by then (`z:cfrom`) and skips them
+    for `contested=false`: the same pages as the reference, whichever way they are walked."""
+    entries = fold(contests_over_time())
+    expected = sorted((e.entry_id for e in filter_entries(entries, as_of=moment, **filters)),
+                      key=lambda i: (entries[i].sort_score, i))
+    for limit in (3, 50):
+        assert await walk(contests, limit, False, as_of=moment, **filters) == expected
+        assert await walk(contests, limit, True, as_of=moment, **filters) == expected[::-1]
+
+
+def test_the_contests_scenario_turns_entries_contested_over_time():
+    entries = fold(contests_over_time())
+    assert len(entries) == CONTEST_ENTRIES
+    counts = [len(filter_entries(entries, contested=True, as_of=moment)) for moment in CONTEST_MOMENTS]
+    assert counts[0] < counts[1] < counts[2] < counts[3] < counts[4] < CONTEST_ENTRIES, counts
+    assert counts[-1] - counts[1] > 80, counts
