@@ -2421,9 +2421,11 @@ def _time(f: Facts, t: int, a: Args, m: Mention, rl: Rules, state: ArticleState)
             continue  # 'since the invasion in February 2022': when a state began, not this event
         if any(g.case_of(x) in rl.noise["since"]["prior_cases"] and g.tokens[x].is_noun for x in path[1:4] if x != t):
             continue  # 'following a deal made in 2024': when the earlier happening was
+        # ('stationed soldiers after Russia launched an attack at the start of May': a time
+        # inside another verb's clause is that verb's)
         if h in phrase:
             mine.append(te)
-        elif h in scope or t in path[:4]:
+        elif h in scope or (t in path[:4] and not any(g.tokens[x].is_verb for x in path[1:path.index(t)])):
             own.append(te)
         elif any(v in path[:3] for v in attr_verbs):
             said.append(te)

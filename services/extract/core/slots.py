@@ -218,6 +218,8 @@ def phrase_party(f: Facts, i: int, res: Resources) -> PartyMention | None:
                     continue
                 if dep.startswith("nmod") and dep != "nmod:poss" and g.case_of(c) in _NOT_OWNER_CASES:
                     continue  # 'troops ... to Vladivostok, Russia': a place, not whose troops
+                if dep.startswith("nmod") and g.case_of(c) == "include" and c in f.places:
+                    continue  # '121 drones targeting 13 regions, including Ryazan and Moscow': where to
                 nxt.append(c)
         frontier = sorted(nxt, key=lambda c: (_modifier_rank(g.tokens[c].dep), c))
     return None
