@@ -243,7 +243,8 @@ class SearchPlan:
     `groups`: index sets an answer is in, as alternatives (an entry must be in one set of
     each group); `partial_groups`: those of them that also hold for an entry shown as it was
     at `as_of` (its claims are a subset: its type, claimants and words stay in them);
-    `excluded`: sets an answer is not in; `needle`: the lower-cased `q` (checked on
+    `bound_groups`: sets an entry straddling `as_of` must be in (`z:actany`); `excluded`:
+    sets an answer is not in; `needle`: the lower-cased `q` (checked on
     `search_text`); `runs`: `needle_runs(q)`; `as_of`: `moment_score(as_of)`."""
 
     def __init__(self, query: TimelineQuery) -> None:
@@ -262,8 +263,13 @@ class SearchPlan:
             raw, normalized = query.location.strip().lower(), normalize_name(query.location)
             self.groups.append(sorted({f"z:loc:{raw}", f"z:loc:{normalized}"}))
             self.recheck = raw != normalized
+        # Index sets an entry straddling `as_of` must be in (it is rebuilt to know the rest):
+        # its actor then is one of its claims' parties (`z:actany`), whatever the full entry's.
+        self.bound_groups: list[list[str]] = []
         if query.actor:
             self.groups.append([f"z:actor:{query.actor.upper()}"])
+            if query.as_of is not None:
+                self.bound_groups.append([f"z:actany:{query.actor.upper()}"])
         if query.contested:
             self.groups.append(["z:contested"])
         if query.contested is False:
@@ -314,12 +320,17 @@ def entry_index(entry: Entry) -> EntryIndex:
         raise ValueError(f"entry {entry.entry_id} has no claims")
     raw_sentences: set[str] = set()
     claimant_keys: set[tuple[str, ...]] = set()
+    parties: set[str] = set()  # every claim's actor and partners: `z:actany`
     known: list[tuple[float, int, int]] = []
     first = last = claims[0].time.start.toordinal()
     for claim in claims:
         for evidence in claim.evidence:
             raw_sentences.add(evidence.sentence)
         claimant_keys.add(claim.claimant_keys)
+        if claim.actor:
+            parties.add(claim.actor)
+        if claim.partners:
+            parties.update(claim.partners)
         time = claim.time
         start, end = time.start.toordinal(), time.end.toordinal()
         end = max(end, start)
@@ -340,6 +351,7 @@ def entry_index(entry: Entry) -> EntryIndex:
         bounds = (min(scores), math.inf if len(known) < len(entry.claims) else max(scores))
     keys = {"z:all", f"z:type:{entry.type}"}
     keys |= {f"z:actor:{p.upper()}" for p in (entry.actor, *entry.partners) if p}
+    keys |= {f"z:actany:{p.upper()}" for p in parties}
     for location in entry.locations:
         keys.add(f"z:loc:{location.name.strip().lower()}")
         keys |= {f"z:loc:{token}" for token in place_tokens(location)}

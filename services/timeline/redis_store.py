@@ -15,6 +15,10 @@ namespace, so a replay is written beside the live projection and switched in wit
     z:all               zset  entry id scored by event time (Entry.sort_score)
     z:type:{t} z:actor:{a} z:loc:{place} z:claimant:{party} z:contested z:word:{token}
                         zsets, same score: every filter is an index lookup
+    z:actany:{a}        zset  same score: the entries some claim of which names the party as
+                              actor or partner (an entry as at an as_of can only name those:
+                              what `as_of` with `actor` rejects an entry straddling it by);
+                              `hasactany` says the namespace has them
     wsuf                zset  (lexicographic) the vocabulary of z:word: each byte suffix of a
                               word, NUL, the word; finds the words a `q` word ends, starts or is in
     qtext               hash  entry id -> its lower-cased evidence sentences, NUL between them
@@ -206,7 +210,7 @@ return {positions, documents, redis.call('GET', ARGV[11]), ns}
 # hash, desc (1/0), want, cursor score or "", cursor member, from ordinal or "", to
 # ordinal or "", needle or "", as_of score or "", budget, recheck (1/0), documents (1) or versions
 # (0) of the flag-1 members (as PAGE_SCRIPT), the number of
-# groups, each as (count, keys..., partial 1/0), the number of excluded sets and their keys,
+# groups, each as (count, keys..., kind 0/1/2), the number of excluded sets and their keys,
 # the number of needle words and each as (kind, word), then contested ('1', '0' or '').
 # Returns {flat (member, score, flag) list, documents or versions of the flag-1 members,
 # {member, score} where the budget stopped it or {}, the namespace}.
@@ -232,7 +236,12 @@ for _ = 1, tonumber(ARGV[16]) do
   local n = tonumber(ARGV[i])
   local keys = {}
   for k = 1, n do keys[k] = base .. ARGV[i + k] end
-  groups[#groups + 1] = {keys = keys, partial = ARGV[i + n + 1] == '1'}
+  -- kind '1': partial; '2': a bound, what an entry straddling as_of must be in (`z:actany`),
+  -- tested only on those (a namespace written before the bounds, no `hasactany`, has none)
+  local kind = ARGV[i + n + 1]
+  if kind ~= '2' or redis.call('EXISTS', base .. 'hasactany') == 1 then
+    groups[#groups + 1] = {keys = keys, partial = kind == '1', bound = kind == '2'}
+  end
   i = i + n + 2
 end
 local excluded = {}
@@ -282,7 +291,9 @@ for _, group in ipairs(groups) do
 end
 local best = nil
 for g, group in ipairs(groups) do
-  if (group.partial or not as_of) and (best == nil or group.card < groups[best].card) then best = g end
+  if (group.partial or not as_of) and not group.bound and (best == nil or group.card < groups[best].card) then
+    best = g
+  end
 end
 local scratch = {}
 local driver
@@ -400,7 +411,9 @@ local function flag_of(member, score)
   end
   for g = 1, #others do
     local group = others[g]
-    if (whole or group.partial) and not in_group(group, member) then return 0 end
+    if (whole and not group.bound or not whole and (group.partial or group.bound)) and not in_group(group, member) then
+      return 0
+    end
   end
   if whole then
     for k = 1, n_excluded do
@@ -995,9 +1008,9 @@ class RedisTimelineStore:
         if changes.upsert_entries:
             # A namespace whose first entries this code writes has every long entry in `z:long`
             # (`haslong` says so to SEARCH_SCRIPT); one with entries from before never does.
-            pipe.eval("if redis.call('EXISTS', KEYS[3]) == 0 then redis.call('SET', KEYS[1], '1') "
-                      "redis.call('SET', KEYS[2], '1') end return 0",
-                      3, self._k("haslong"), self._k("hascfrom"), self._k("entries"))
+            pipe.eval("if redis.call('EXISTS', KEYS[4]) == 0 then redis.call('SET', KEYS[1], '1') "
+                      "redis.call('SET', KEYS[2], '1') redis.call('SET', KEYS[3], '1') end return 0",
+                      4, self._k("haslong"), self._k("hascfrom"), self._k("hasactany"), self._k("entries"))
         if changes.add_events:
             raw = changes.raw_events
             if not changes.events_staged:
@@ -1173,13 +1186,15 @@ class RedisTimelineStore:
         runs = plan.runs or []
         fixed = [self._fixed_ns or "", DEFAULT_NAMESPACE, f"{self._prefix}:", documents,
                  1 if query.descending else 0]
+        # (index sets, kind): 0 exact, 1 partial, 2 a bound (see SEARCH_SCRIPT)
+        groups = [*((g, 0) for g in plan.groups), *((g, 1) for g in plan.partial_groups),
+                  *((g, 2) for g in plan.bound_groups)]
         tail: list[str | int] = [query.start.toordinal() if query.start else "",
                                  query.end.toordinal() if query.end else "", plan.needle or "",
                                  repr(plan.as_of) if plan.as_of is not None else "", SEARCH_BUDGET,
-                                 1 if plan.recheck else 0, 1 if with_documents else 0,
-                                 len(plan.groups) + len(plan.partial_groups)]
-        for group, partial in [*((g, 0) for g in plan.groups), *((g, 1) for g in plan.partial_groups)]:
-            tail += [len(group), *group, partial]
+                                 1 if plan.recheck else 0, 1 if with_documents else 0, len(groups)]
+        for group, group_kind in groups:
+            tail += [len(group), *group, group_kind]
         tail += [len(plan.excluded), *plan.excluded, len(runs)]
         for kind, word in runs:
             tail += [kind, word]

@@ -243,3 +243,47 @@ def test_the_contests_scenario_turns_entries_contested_over_time():
     counts = [len(filter_entries(entries, contested=True, as_of=moment)) for moment in CONTEST_MOMENTS]
     assert counts[0] < counts[1] < counts[2] < counts[3] < counts[4] < CONTEST_ENTRIES, counts
     assert counts[-1] - counts[1] > 80, counts
+
+
+def actors_over_time() -> list:
+    """Territory entries (keyed by the place, not by who holds it) told first with one side
+    taking the place, then (ingested later) by more claims of the other side retaking it: the
+    actor of each entry as at a moment between is the first side, not the one its full set of
+    claims names."""
+    places = ["Kursk", "Sumy", "Kharkiv", "Donetsk", "Luhansk", "Zaporizhzhia", "Kherson", "Belgorod", "Bryansk"]
+    events = []
+    for k in range(120):
+        when = FIRST + timedelta(days=10 * k)
+        place = places[k % len(places)]
+        first, then = ("UKR", "RUS") if k % 2 else ("RUS", "UKR")
+        told = datetime.combine(when, time(9), tzinfo=UTC)
+        events.append(make_event(f"f{k}", "territory_claimed", actor=first, location=place, when=when,
+                                 ingested=told, change="captured", sentence=f"{first} took {place} on day {k}."))
+        for j in range(2):
+            events.append(make_event(f"t{k}-{j}", "territory_claimed", actor=then, location=place, when=when,
+                                     ingested=told + timedelta(days=5 + (k * 7) % 40, hours=j), change="regained",
+                                     sentence=f"{then} retook {place} on day {k} ({j})."))
+    return events
+
+
+@pytest.fixture
+async def actors(redis_url):
+    store = await _store_of(redis_url, actors_over_time())
+    yield store
+    await store.close()
+
+
+@pytest.mark.parametrize("days", [3, 400, 2000])
+@pytest.mark.parametrize("actor", ["UKR", "RUS"])
+async def test_actor_as_at_as_of_pages_are_the_reference(actors, days, actor):
+    """`actor` with as_of: an entry straddling the moment is rejected by its claims' parties
+    (`z:actany`) and otherwise rebuilt; the same pages as the reference in both orders."""
+    moment = datetime.combine(FIRST + timedelta(days=days), time(12), tzinfo=UTC)
+    entries = fold(actors_over_time())
+    expected = sorted((e.entry_id for e in filter_entries(entries, as_of=moment, actor=actor)),
+                      key=lambda i: (entries[i].sort_score, i))
+    shown = filter_entries(entries, as_of=moment)
+    assert any(e.actor != entries[e.entry_id].actor for e in shown) or days == 2000
+    for limit in (3, 50):
+        assert await walk(actors, limit, False, as_of=moment, actor=actor) == expected
+        assert await walk(actors, limit, True, as_of=moment, actor=actor) == expected[::-1]

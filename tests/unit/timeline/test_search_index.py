@@ -178,3 +178,27 @@ def test_claims_known_by_bisection_are_the_reference_count(hours, at, naive):
     moment = base + timedelta(hours=at, minutes=30 if at % 2 else 0)
     moment = moment.replace(tzinfo=None) if naive else moment
     assert claims_known(ingestion_micros(entry), moment) == claims_known_at(entry, moment)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["UKR", "RUS", "PRK", "USA", None]),
+                          st.lists(st.sampled_from(["UKR", "RUS", "WEST"]), max_size=2, unique=True),
+                          st.sampled_from(["diplomacy", "strike", "offensive_launched", "offensive_repelled"])),
+                min_size=1, max_size=8), st.data())
+def test_an_entry_as_at_any_moment_names_only_its_claims_parties(claims, data):
+    """A store rejects an entry straddling `as_of` for an `actor` none of its claims names
+    (`z:actany`, `EntryIndex.keys`): any subset of the claims builds an entry whose actor and
+    partners are among its claims' actors and partners."""
+    from services.timeline.core import build_entry
+    from services.timeline.query import entry_index
+
+    events = [make_event(f"a{i}", kind, actor=actor, partners=tuple(partners), location="Kursk",
+                         sentence=f"Claim {i}.")
+              for i, (actor, partners, kind) in enumerate(claims)]
+    kind = events[0].type
+    events = [e for e in events if e.type == kind or {e.type, kind} <= {"offensive_launched", "offensive_repelled"}]
+    full = build_entry("en_x", events)
+    named = {key.removeprefix("z:actany:") for key in entry_index(full).keys if key.startswith("z:actany:")}
+    subset = data.draw(st.lists(st.sampled_from(events), min_size=1, unique_by=lambda e: e.event_id))
+    shown = build_entry("en_x", subset)
+    assert {p.upper() for p in (shown.actor, *shown.partners) if p} <= named
