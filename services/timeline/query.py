@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import NamedTuple
 
+from schemas.events import Location
 from services.timeline.core.fold import score_after, score_floor
 from services.timeline.core.model import ClaimBrief, ClaimView, Entry, ListedEntry
 from services.timeline.core.places import normalize_name, place_tokens
@@ -243,7 +244,7 @@ class SearchPlan:
     `groups`: index sets an answer is in, as alternatives (an entry must be in one set of
     each group); `partial_groups`: those of them that also hold for an entry shown as it was
     at `as_of` (its claims are a subset: its type, claimants and words stay in them);
-    `bound_groups`: sets an entry straddling `as_of` must be in (`z:actany`); `excluded`:
+    `bound_groups`: sets an entry straddling `as_of` must be in (`z:actany`, `z:locany`); `excluded`:
     sets an answer is not in; `needle`: the lower-cased `q` (checked on
     `search_text`); `runs`: `needle_runs(q)`; `as_of`: `moment_score(as_of)`."""
 
@@ -259,13 +260,17 @@ class SearchPlan:
         # the raw and normalized spellings of the query differ, the union of the two sets is
         # a superset of the answer: its members are confirmed on the entries (`recheck`).
         self.recheck = False
+        self.bound_groups: list[list[str]] = []
         if query.location:
             raw, normalized = query.location.strip().lower(), normalize_name(query.location)
             self.groups.append(sorted({f"z:loc:{raw}", f"z:loc:{normalized}"}))
             self.recheck = raw != normalized
+            if query.as_of is not None:
+                # its places then are among its claims' places (`z:locany`), whatever spelling
+                # of each the entry shows
+                self.bound_groups.append(sorted({f"z:locany:{raw}", f"z:locany:{normalized}"}))
         # Index sets an entry straddling `as_of` must be in (it is rebuilt to know the rest):
         # its actor then is one of its claims' parties (`z:actany`), whatever the full entry's.
-        self.bound_groups: list[list[str]] = []
         if query.actor:
             self.groups.append([f"z:actor:{query.actor.upper()}"])
             if query.as_of is not None:
@@ -321,6 +326,7 @@ def entry_index(entry: Entry) -> EntryIndex:
     raw_sentences: set[str] = set()
     claimant_keys: set[tuple[str, ...]] = set()
     parties: set[str] = set()  # every claim's actor and partners: `z:actany`
+    places: dict[tuple[object, ...], Location] = {}  # every claim's distinct locations: `z:locany`
     known: list[tuple[float, int, int]] = []
     first = last = claims[0].time.start.toordinal()
     for claim in claims:
@@ -331,6 +337,8 @@ def entry_index(entry: Entry) -> EntryIndex:
             parties.add(claim.actor)
         if claim.partners:
             parties.update(claim.partners)
+        for location in claim.locations:
+            places.setdefault(tuple(location.__dict__.values()), location)
         time = claim.time
         start, end = time.start.toordinal(), time.end.toordinal()
         end = max(end, start)
@@ -352,6 +360,9 @@ def entry_index(entry: Entry) -> EntryIndex:
     keys = {"z:all", f"z:type:{entry.type}"}
     keys |= {f"z:actor:{p.upper()}" for p in (entry.actor, *entry.partners) if p}
     keys |= {f"z:actany:{p.upper()}" for p in parties}
+    for location in places.values():
+        keys.add(f"z:locany:{location.name.strip().lower()}")
+        keys |= {f"z:locany:{token}" for token in place_tokens(location)}
     for location in entry.locations:
         keys.add(f"z:loc:{location.name.strip().lower()}")
         keys |= {f"z:loc:{token}" for token in place_tokens(location)}

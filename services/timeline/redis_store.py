@@ -15,10 +15,12 @@ namespace, so a replay is written beside the live projection and switched in wit
     z:all               zset  entry id scored by event time (Entry.sort_score)
     z:type:{t} z:actor:{a} z:loc:{place} z:claimant:{party} z:contested z:word:{token}
                         zsets, same score: every filter is an index lookup
-    z:actany:{a}        zset  same score: the entries some claim of which names the party as
-                              actor or partner (an entry as at an as_of can only name those:
-                              what `as_of` with `actor` rejects an entry straddling it by);
-                              `hasactany` says the namespace has them
+    z:actany:{a} z:locany:{place}
+                        zsets same score: the entries some claim of which names the party as
+                              actor or partner, or the place (its name and tokens, as
+                              `z:loc`): an entry as at an as_of can only name those, so `as_of`
+                              with `actor` or `location` walks them and rejects by them an
+                              entry straddling the moment; `hasactany` says the namespace has them
     wsuf                zset  (lexicographic) the vocabulary of z:word: each byte suffix of a
                               word, NUL, the word; finds the words a `q` word ends, starts or is in
     qtext               hash  entry id -> its lower-cased evidence sentences, NUL between them
@@ -33,6 +35,9 @@ namespace, so a replay is written beside the live projection and switched in wit
                               +inf when a claim has none): what `as_of` reads
     thull               hash  entry id -> "first last": day ordinals of its claims' earliest start
                               and latest end (an entry shown as at as_of lies within them)
+    maxspan maxhull     strings the longest time span and hull of claims' times of an entry
+                              written (days; they only grow): how far before `from` a window
+                              query reads
     tknown              hash  entry id -> the window of its time as at any as_of, in steps by
                               ingestion score (`query.known_time_steps`): what `as_of` with
                               `from` / `to` reads instead of rebuilding the entry
@@ -237,7 +242,8 @@ for _ = 1, tonumber(ARGV[16]) do
   local keys = {}
   for k = 1, n do keys[k] = base .. ARGV[i + k] end
   -- kind '1': partial; '2': a bound, what an entry straddling as_of must be in (`z:actany`),
-  -- tested only on those (a namespace written before the bounds, no `hasactany`, has none)
+  -- tested only on those, and a superset of the answers (a namespace written before the
+  -- bounds, no `hasactany`, has none)
   local kind = ARGV[i + n + 1]
   if kind ~= '2' or redis.call('EXISTS', base .. 'hasactany') == 1 then
     groups[#groups + 1] = {keys = keys, partial = kind == '1', bound = kind == '2'}
@@ -291,7 +297,8 @@ for _, group in ipairs(groups) do
 end
 local best = nil
 for g, group in ipairs(groups) do
-  if (group.partial or not as_of) and not group.bound and (best == nil or group.card < groups[best].card) then
+  -- (a bound holds every answer, whole or straddling as_of: it may drive the walk)
+  if (group.partial or group.bound or not as_of) and (best == nil or group.card < groups[best].card) then
     best = g
   end
 end
@@ -453,8 +460,9 @@ end
 --   of its claims' times, which holds its time as at any as_of too), so the days between
 --   LONG[k+1] and LONG[k] before `from` are read in `z:long:LONG[k]`, and the days before the
 --   last in the last (from `maxspan` days before `from`; an entry's span is capped at 1023
---   days in its score, so past that, from the start): a window reads a few weeks of entries,
---   not the longest story's span of them;
+--   days in its score, so past that, and with as_of, from `maxhull` days before it, the
+--   longest hull of an entry's claims' times, or the start in a namespace without it): a
+--   window reads a few weeks of entries, not the longest story's span of them;
 -- * after it, with as_of, the entries ahead (`z:ahead`).
 -- A namespace written before these sets were (no `haslong`) is walked as it was then: from
 -- `maxspan` days before `from` without as_of, from the start with it.
@@ -468,6 +476,10 @@ if from_ord then
   if spans_indexed and (as_of or maxspan > LONG[1]) then
     low = day_score(from_ord - LONG[1])
     local bottom = (as_of or maxspan >= 1023) and '-inf' or day_score(from_ord - maxspan)
+    -- an entry's time, as at any as_of too, lies within the hull of its claims' times, and
+    -- its score's start too, so one that reaches `from` starts at most `maxhull` days before
+    local maxhull = tonumber(redis.call('GET', base .. 'maxhull') or '')
+    if bottom == '-inf' and maxhull then bottom = day_score(from_ord - maxhull) end
     for k = #LONG, 1, -1 do
       long_ranges[#long_ranges + 1] = {key = base .. 'z:long:' .. LONG[k],
                                        low = k == #LONG and bottom or day_score(from_ord - LONG[k + 1]),
@@ -1060,6 +1072,7 @@ class RedisTimelineStore:
         last_ingested: dict[str, float] = {}
         contested_from: dict[str, float] = {}
         never_contested: list[str] = []
+        longest_hull = 0
         new_words: set[str] = set()
         for entry_id, entry in changes.upsert_entries.items():
             index = entry_index(entry)
@@ -1079,6 +1092,7 @@ class RedisTimelineStore:
             index_documents[entry_id] = json.dumps(keys)
             texts[entry_id] = index.text
             hulls[entry_id] = " ".join(str(day) for day in index.hull)
+            longest_hull = max(longest_hull, index.hull[1] - index.hull[0])
             known_times[entry_id] = index.known_times
             if index.contested_from is None:
                 never_contested.append(entry_id)
@@ -1117,9 +1131,12 @@ class RedisTimelineStore:
         if changes.upsert_entries:
             # The longest span stored (only grows): how far before `from` a window query looks.
             longest = max(min(max((e.time.end - e.time.start).days, 0), 1023) for e in changes.upsert_entries.values())
-            pipe.eval("local v = tonumber(redis.call('GET', KEYS[1]) or '0') "
-                      "if tonumber(ARGV[1]) > v then redis.call('SET', KEYS[1], ARGV[1]) end return 0",
-                      1, self._k("maxspan"), longest)
+            raise_to = ("local v = tonumber(redis.call('GET', KEYS[1]) or '0') "
+                        "if tonumber(ARGV[1]) > v then redis.call('SET', KEYS[1], ARGV[1]) end return 0")
+            pipe.eval(raise_to, 1, self._k("maxspan"), longest)
+            # The longest hull of an entry's claims' times (only grows, not capped): how far
+            # before `from` an entry can start and still reach it, shown as at any as_of or not.
+            pipe.eval(raise_to, 1, self._k("maxhull"), longest_hull)
         if documents:
             pipe.hset(self._k("entries"), mapping=documents)
             pipe.hset(self._k("entries_list"), mapping=list_documents)

@@ -202,3 +202,33 @@ def test_an_entry_as_at_any_moment_names_only_its_claims_parties(claims, data):
     subset = data.draw(st.lists(st.sampled_from(events), min_size=1, unique_by=lambda e: e.event_id))
     shown = build_entry("en_x", subset)
     assert {p.upper() for p in (shown.actor, *shown.partners) if p} <= named
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["Kursk", "Sudzha", "Kyiv", "Zolota Nyva", None]),
+                          st.sampled_from([None, "Ukraine", "Russia"])),
+                min_size=1, max_size=8), st.sampled_from(["kursk", "sudzha", "russia", "ukraine", "kyiv", "zolota nyva"]),
+       st.data())
+def test_an_entry_as_at_any_moment_is_only_where_its_claims_are(claims, query, data):
+    """A store rejects an entry straddling `as_of` for a `location` none of its claims' places
+    answers (`z:locany`): any subset of the claims builds an entry whose locations answer a
+    location filter only if some claim's place is indexed under it, whatever spelling of a
+    place (with or without a country, or with another one: a village the gazetteer lacks) the
+    entry shows."""
+    from schemas.events import Location
+    from services.timeline.core import build_entry
+    from services.timeline.core.query import filter_entries
+    from services.timeline.query import entry_index
+
+    events = []
+    for i, (place, country) in enumerate(claims):
+        event = make_event(f"a{i}", "strike", actor="RUS", location=place, sentence=f"Strike {i}.")
+        if place and country:
+            event = event.model_copy(update={"locations": (Location(name=place, country=country),)})
+        events.append(event)
+    full = build_entry("en_x", events)
+    indexed = {key.removeprefix("z:locany:") for key in entry_index(full).keys if key.startswith("z:locany:")}
+    subset = data.draw(st.lists(st.sampled_from(events), min_size=1, unique_by=lambda e: e.event_id))
+    shown = build_entry("en_x", subset)
+    if filter_entries([shown], location=query):
+        assert query in indexed
