@@ -312,28 +312,24 @@ local by_ingestion = false
 -- (`probe`): entries in event-time order are mostly ingested in that order too, so a page
 -- is usually found in them; only when it is not is the set built and the walk started over.
 local probe = nil
-local function by_ingestion_driver()
-  driver = base .. 'tmp:asof'
+-- The members of `scored` up to the as_of score, as a scratch set scored by event time, drive
+-- the walk (each was ingested by then).
+local function driver_up_to_as_of(scored, scratch_key)
+  driver = base .. scratch_key
   scratch[#scratch + 1] = driver
-  redis.call('ZRANGESTORE', driver, ingested, '-inf', ARGV[12], 'BYSCORE')
+  redis.call('ZRANGESTORE', driver, scored, '-inf', ARGV[12], 'BYSCORE')
   redis.call('ZINTERSTORE', driver, 2, base .. 'z:all', driver, 'WEIGHTS', 1, 0)
   by_ingestion = true
   best = nil
 end
+local function by_ingestion_driver() driver_up_to_as_of(ingested, 'tmp:asof') end
 -- With `contested`, the entries contested as at as_of are among those contested now
 -- (`z:contested`, each tested by its `z:cfrom` score), and exactly those of `z:cfrom` up to
 -- as_of (each ingested by then). The first drive a first few rows (`probe`: a walk in
 -- event-time order meets the entries ingested early, mostly contested by then too); when
 -- they give no page, the second are gathered into a set (ZRANGESTORE + ZINTERSTORE, about 2
 -- us an entry) and the walk starts over on it.
-local function contested_driver()
-  driver = base .. 'tmp:cfrom'
-  scratch[#scratch + 1] = driver
-  redis.call('ZRANGESTORE', driver, contested_from, '-inf', ARGV[12], 'BYSCORE')
-  redis.call('ZINTERSTORE', driver, 2, base .. 'z:all', driver, 'WEIGHTS', 1, 0)
-  by_ingestion = true
-  best = nil
-end
+local function contested_driver() driver_up_to_as_of(contested_from, 'tmp:cfrom') end
 if contested == '1' then
   for g, group in ipairs(groups) do
     if #group.keys == 1 and group.keys[1] == base .. 'z:contested' then best = g end

@@ -184,6 +184,16 @@ async def test_pairs_of_filters_page_like_the_reference(spanned, first, second):
     assert ids == expected, filters
 
 
+PLACES = ["Kursk", "Sumy", "Kharkiv", "Donetsk", "Luhansk", "Zaporizhzhia", "Kherson", "Belgorod", "Bryansk"]
+
+
+async def assert_pages(store: RedisTimelineStore, expected: list[str], **filters) -> None:
+    """Pages of 3 and of 50, walked both ways, give `expected` in order."""
+    for limit in (3, 50):
+        assert await walk(store, limit, False, **filters) == expected
+        assert await walk(store, limit, True, **filters) == expected[::-1]
+
+
 # More entries contested in the end than a walk's first rows (`probe`: 80 for a page of 3), so
 # that a page of entries contested early, walked from the end, falls back to `z:cfrom`.
 CONTEST_ENTRIES = 150
@@ -196,11 +206,10 @@ def contests_over_time() -> list:
     Ukraine's in two entries in three (the entry turns contested when Russia's claim is
     ingested), near it in the third (never contested); every seventh entry also has a denial,
     ingested at once (contested from the start)."""
-    places = ["Kursk", "Sumy", "Kharkiv", "Donetsk", "Luhansk", "Zaporizhzhia", "Kherson", "Belgorod", "Bryansk"]
     events = []
     for k in range(CONTEST_ENTRIES):
         when = FIRST + timedelta(days=10 * k)
-        place = places[k % len(places)]
+        place = PLACES[k % len(PLACES)]
         told = datetime.combine(when, time(9), tzinfo=UTC)
         later = told + timedelta(days=(k * 37) % 91, hours=k % 5)
         events.append(make_event(f"u{k}", "strike", actor="RUS", claimant="UKR", location=place,
@@ -232,9 +241,7 @@ async def test_contested_as_at_as_of_pages_are_the_reference(contests, moment, f
     entries = fold(contests_over_time())
     expected = sorted((e.entry_id for e in filter_entries(entries, as_of=moment, **filters)),
                       key=lambda i: (entries[i].sort_score, i))
-    for limit in (3, 50):
-        assert await walk(contests, limit, False, as_of=moment, **filters) == expected
-        assert await walk(contests, limit, True, as_of=moment, **filters) == expected[::-1]
+    await assert_pages(contests, expected, as_of=moment, **filters)
 
 
 def test_the_contests_scenario_turns_entries_contested_over_time():
@@ -250,11 +257,10 @@ def actors_over_time() -> list:
     taking the place, then (ingested later) by more claims of the other side retaking it: the
     actor of each entry as at a moment between is the first side, not the one its full set of
     claims names."""
-    places = ["Kursk", "Sumy", "Kharkiv", "Donetsk", "Luhansk", "Zaporizhzhia", "Kherson", "Belgorod", "Bryansk"]
     events = []
     for k in range(120):
         when = FIRST + timedelta(days=10 * k)
-        place = places[k % len(places)]
+        place = PLACES[k % len(PLACES)]
         first, then = ("UKR", "RUS") if k % 2 else ("RUS", "UKR")
         told = datetime.combine(when, time(9), tzinfo=UTC)
         events.append(make_event(f"f{k}", "territory_claimed", actor=first, location=place, when=when,
@@ -284,6 +290,4 @@ async def test_actor_as_at_as_of_pages_are_the_reference(actors, days, actor):
                       key=lambda i: (entries[i].sort_score, i))
     shown = filter_entries(entries, as_of=moment)
     assert any(e.actor != entries[e.entry_id].actor for e in shown) or days == 2000
-    for limit in (3, 50):
-        assert await walk(actors, limit, False, as_of=moment, actor=actor) == expected
-        assert await walk(actors, limit, True, as_of=moment, actor=actor) == expected[::-1]
+    await assert_pages(actors, expected, as_of=moment, actor=actor)
