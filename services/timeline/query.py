@@ -260,17 +260,16 @@ class SearchPlan:
         # the raw and normalized spellings of the query differ, the union of the two sets is
         # a superset of the answer: its members are confirmed on the entries (`recheck`).
         self.recheck = False
+        # Index sets an entry straddling `as_of` must be in (it is rebuilt to know the rest):
+        # its actor and places then are among its claims' (`z:actany`, `z:locany`), whatever
+        # the full entry's.
         self.bound_groups: list[list[str]] = []
         if query.location:
             raw, normalized = query.location.strip().lower(), normalize_name(query.location)
             self.groups.append(sorted({f"z:loc:{raw}", f"z:loc:{normalized}"}))
             self.recheck = raw != normalized
             if query.as_of is not None:
-                # its places then are among its claims' places (`z:locany`), whatever spelling
-                # of each the entry shows
                 self.bound_groups.append(sorted({f"z:locany:{raw}", f"z:locany:{normalized}"}))
-        # Index sets an entry straddling `as_of` must be in (it is rebuilt to know the rest):
-        # its actor then is one of its claims' parties (`z:actany`), whatever the full entry's.
         if query.actor:
             self.groups.append([f"z:actor:{query.actor.upper()}"])
             if query.as_of is not None:

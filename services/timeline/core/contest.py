@@ -192,13 +192,9 @@ def _contested(numeric: Sequence[_Figure]) -> bool:
     entry may hold thousands of claims). Exact, so the answer can only turn from False to
     True as figures are added: an entry as at an as_of is contested from one ingestion on
     (`contested_since`)."""
-    if len(numeric) <= 16:
-        return any(_disagree(a, b) for i, a in enumerate(numeric) for b in numeric[i + 1:])
     windows: dict[int, list[_Figure]] = {}
     for point in numeric:
         windows.setdefault(point.published_at.toordinal() // CONTEMPORARY_DAYS, []).append(point)
-    if len(windows) == 1:
-        return disagreeing_pair(numeric)
     return any(disagreeing_pair(windows[key] + windows.get(key + 1, [])) for key in sorted(windows))
 
 
