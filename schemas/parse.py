@@ -26,7 +26,7 @@ PARSER_ANNOTATORS = "tokenize,ssplit,pos,lemma,depparse"
 # How the text is prepared for the parser (stand-ins of misread words, blanked datelines:
 # services/parse/parser_input.yaml), named by the first 8 hex digits of that file's SHA-256
 # (a test keeps the two equal).
-PARSER_INPUT = "input-cad2bc30"
+PARSER_INPUT = "input-16fda470"
 PARSER_VERSION = f"{PARSER_NAME}-{PARSER_RELEASE}[{PARSER_ANNOTATORS}]+{PARSER_INPUT}"
 
 # The languages the extraction rules are written for.

@@ -74,12 +74,35 @@ def _blank(m: re.Match[str]) -> str:
 
 def parser_text(text: str) -> str:
     """The text the parser is sent, at the same offsets: every misread word replaced by its
-    stand-in in the same case ('A Russian drone struck' -> 'A Russian plane struck'), and
-    every line's opening dateline blanked ('MOSCOW (Reuters) - Russia said' -> spaces, then
-    'Russia said')."""
+    stand-in in the same case ('A Russian drone struck' -> 'A Russian plane struck'), every
+    line's opening dateline blanked ('MOSCOW (Reuters) - Russia said' -> spaces, then
+    'Russia said'), and a text wrapped inside its sentences unwrapped."""
     table = stand_ins()
     text = _stand_in_regex().sub(lambda m: _same_case(m.group(0), table[m.group(0).lower()].stand_in), text)
-    return dateline_regex().sub(_blank, text)
+    return _unwrapped(dateline_regex().sub(_blank, text))
+
+
+_SINGLE_LINE_BREAK = re.compile(r"(?<!\n)\n(?!\n)")
+
+
+@lru_cache(maxsize=1)
+def _line_break_regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    spec = _parser_input()["line_breaks"]
+    return re.compile(spec["wrapped_line"]), re.compile(spec["open_line"])
+
+
+def _spaces(m: re.Match[str]) -> str:
+    return " " * len(m.group(0))
+
+
+def _unwrapped(text: str) -> str:
+    """The parser ends a sentence at every line break. A text wrapped inside its sentences is
+    sent with its single line breaks as spaces, and any text with the line breaks after a
+    line that goes on (parser_input.yaml, `line_breaks`)."""
+    wrapped_line, open_line = _line_break_regexes()
+    if len(wrapped_line.findall(text)) >= _parser_input()["line_breaks"]["wrapped_article"]:
+        return _SINGLE_LINE_BREAK.sub(" ", text)
+    return open_line.sub(_spaces, text)
 
 
 def unsupported(article: Article, language: str) -> ParsedArticle:

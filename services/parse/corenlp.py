@@ -21,7 +21,9 @@ _PROPERTIES = quote(json.dumps({
     "annotators": PARSER_ANNOTATORS,
     "outputFormat": "json",
     "tokenize.options": "invertible=true,normalizeParentheses=false,normalizeOtherBrackets=false",
-    "ssplit.newlineIsSentenceBreak": "two",
+    # Every line break ends a sentence: a headline or a byline is no part of the next sentence
+    # (a text wrapped inside its sentences is sent unwrapped: parser_input.yaml).
+    "ssplit.newlineIsSentenceBreak": "always",
     # One line of JSON instead of an indented document: about half the bytes to send and to
     # decode; the parse is the same (the parse cache key does not depend on it).
     "output.prettyPrint": "false",

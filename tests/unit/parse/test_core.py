@@ -138,3 +138,26 @@ def test_the_parse_keeps_the_articles_words_and_the_lemma_of_a_stand_in() -> Non
     assert s.words == ("A", "drone", "hit", "Kyiv", ".")
     assert s.lemmas == ("a", "drone", "hit", "Kyiv", ".")
     assert s.pos[1] == "NN"
+
+
+def _line_break_cases() -> list[tuple[str, str]]:
+    import yaml
+
+    from services.parse.core import PARSER_INPUT_FILE
+    spec = yaml.safe_load(PARSER_INPUT_FILE.read_text(encoding="utf-8"))["line_breaks"]
+    return [(e["text"], e["sent"]) for e in spec["examples"]]
+
+
+@pytest.mark.parametrize(("text", "sent"), _line_break_cases())
+def test_line_breaks_are_sent_as_the_examples_say(text: str, sent: str) -> None:
+    """The examples of parser_input.yaml: a line break the sentence goes on after, and every
+    single one of a text wrapped inside its sentences, is sent as a space."""
+    from services.parse.core import parser_text
+    assert parser_text(text) == sent
+    assert len(parser_text(text)) == len(text)
+
+
+def test_the_parser_ends_a_sentence_at_a_line_break() -> None:
+    """parser_input.yaml's line breaks count on it: a headline is its own sentence."""
+    from services.parse.corenlp import _PROPERTIES
+    assert "newlineIsSentenceBreak%22%3A%20%22always" in _PROPERTIES
