@@ -927,6 +927,35 @@ def _reattach_prepositional_clauses(tokens: list[Token]) -> list[Token]:
 _CLAUSE_PREPOSITIONS = _PREPOSED_MARKS | {"as", "while"}
 
 
+def _reattach_gerund_subjects(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: in 'a reaction to Iran sending missiles to Russia' the parser
+    hangs 'sending' off 'reaction' beside 'Iran', so the gerund has no subject. A gerund on a noun
+    right after that noun's prepositional name ('to Iran', 'of North Korea', with nothing between)
+    and with no subject of its own is a clause: the name is its subject, the preposition its
+    marker ('to' stays on the name). ('the bombing of Ukrainian infrastructure using drones' has no name there.)"""
+    out = list(tokens)
+    kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
+    for v in tokens:
+        if v.pos != "VBG" or v.dep != "acl" or v.head < 0 or v.i == 0 or not tokens[v.head].is_noun:
+            continue
+        if not kids_of:
+            kids_of = _children(tokens)
+        if any(k.base in ("nsubj", "csubj", "expl") for k in kids_of[v.i]):
+            continue
+        noun = next((k for k in kids_of[v.head] if k.head < k.i < v.i and k.pos in ("NNP", "NNPS")
+                     and k.base == "nmod" and max(_span(tokens, k.i)) == v.i - 1), None)
+        # a name, not a phrase of its own ('the Group of Seven leading industrial nations')
+        if noun is None or any(k.base == "nmod" for k in kids_of[noun.i]):
+            continue
+        prep = next((k for k in kids_of[noun.i] if k.dep == "case" and k.i < noun.i), None)
+        if prep is None:
+            continue
+        out[noun.i] = noun._replace(head=v.i, dep="nsubj", base="nsubj")
+        if prep.lemma != "to":  # 'to' marking a verb reads as an infinitive: an aim, not a happening
+            out[prep.i] = prep._replace(head=v.i, dep="mark", base="mark")
+    return out
+
+
 def _reattach_aspect_gerunds(tokens: list[Token]) -> list[Token]:
     """Repair a known tagger error: in 'Russia continues amassing forces near Vovchansk' the
     gerund comes back as an adjective on 'forces', the object of 'continues'. A gerund right
@@ -1386,6 +1415,7 @@ def _reattach_embedded_saying(tokens: list[Token]) -> list[Token]:
 # subject the clause-subject repair has restored).
 _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _retag_nouns, _retag_compass_offensives, _retag_participle_offensives, _retag_quoted_verbs, _reattach_gerunds,
+    _reattach_gerund_subjects,
     _reattach_ranges,
     _reattach_place_appositions,
     _reattach_reduced_relatives, _reattach_relatives_to_names,
