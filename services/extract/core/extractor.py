@@ -1225,6 +1225,12 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     # 'his region came under attack': whose ground it is names who suffered, not who did it
     doers = [h for h in a.subject + a.modifier if h not in f.places and not has_class(f, [h], "territory", rl)]
     subj = _party(f, a.subject + a.agent, res) or _pronoun_party(f, doers, t, res, rl, state)
+    if subj is None:
+        # 'drones operated by Ukraine's Security Service targeted the airbase': who works the
+        # subject acts through it
+        subj = _party(f, [k for h in a.subject for c in g.kids(h, "acl")
+                          if g.tokens[c].pos == "VBN" and g.tokens[c].lemma in rl.classes["operator_participles"]
+                          for k in g.kids(c, "obl") if g.case_of(k) == "by"], res)
     # 'the Kyiv attack': a city named before a strike is where it fell, not who struck
     modifiers = [h for h in a.modifier if not (rule.type == "strike" and not tok.is_verb
                                                and g.tokens[h].dep == "compound" and h in f.places)]
