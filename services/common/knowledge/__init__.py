@@ -107,6 +107,13 @@ class Place:
     lon: float | None
     region: str | None  # the enclosing oblast or region of a settlement
     curated: bool = True  # False: taken from GeoNames
+    # the country that has held the ground since before the full-scale war, where it is not
+    # `country` (Crimea: Russia); who strikes there is the other side
+    held_by: str | None = None
+
+    @property
+    def holder(self) -> str | None:
+        return self.held_by or self.country
 
     @property
     def rank(self) -> int:
@@ -146,8 +153,11 @@ def normalize_place_name(name: str) -> str:
 def gazetteer() -> Gazetteer:
     places: dict[str, Place] = {}
     aliases: dict[str, str] = {}
-    for p in _load("places.json")["places"]:
-        place = Place(p["name"], p.get("kind", "area"), p.get("country"), p.get("lat"), p.get("lon"), p.get("region"))
+    data = _load("places.json")
+    held = {p["name"]: p["held_by"] for p in data["places"] if p.get("held_by")}
+    for p in data["places"]:
+        place = Place(p["name"], p.get("kind", "area"), p.get("country"), p.get("lat"), p.get("lon"), p.get("region"),
+                      held_by=p.get("held_by") or held.get(p.get("region") or ""))
         places[place.name] = place
         for n in (p["name"], *p.get("aliases", ())):
             aliases.setdefault(normalize_place_name(n), place.name)
@@ -172,6 +182,8 @@ def gazetteer() -> Gazetteer:
                              None, curated=False)
         aliases[normalize_place_name(name)] = name
     country_name = {c["iso"]: c["name"] for c in countries.values()}
+    held_region = {(cc, admin1): holder for holder, regions in data.get("held_geonames", {}).items()
+                   for cc, admin1 in regions}
     for city in sorted(cities.values(), key=lambda c: -c["population"]):
         floor = GEONAMES_THEATRE.get(city["countrycode"], GEONAMES_MIN_POPULATION)
         name = city["name"]
@@ -180,7 +192,8 @@ def gazetteer() -> Gazetteer:
         if not name[:1].isupper():
             continue
         places.setdefault(name, Place(name, "city", country_name.get(city["countrycode"]),
-                                      round(city["latitude"], 2), round(city["longitude"], 2), None, curated=False))
+                                      round(city["latitude"], 2), round(city["longitude"], 2), None, curated=False,
+                                      held_by=held_region.get((city["countrycode"], city.get("admin1code")))))
         geonames[name] = name
         if city["countrycode"] in GEONAMES_SPELLINGS:
             # the war's towns go by several spellings ('Severodonetsk', 'Sievierodonetsk' for

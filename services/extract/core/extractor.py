@@ -1279,7 +1279,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             # ('launched by Russia': who launched them, not where they fell)
             acting = _not_places(f, rule.type, None, t)
             over = [(pl.name, pl.place, True) for pl in f.places.values() if pl.name not in acting]
-            actor = _opponent_party(res, _side_of_ground(over, res, rl))
+            actor = _opponent_party(res, _side_of_ground(over, res, rl, held=True))
     elif rule.actor == "object_opponent":
         # 'Ukraine's forces were driven out of the Kursk region': the other side took it
         driven = obj or _pronoun_party(f, a.object, t, res, rl, state)  # 'its troops were forced out'
@@ -1591,7 +1591,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         doers = [] if told else a.subject  # 'Ukrainian officials reported strikes': who told, not who struck
         named = (_premodifier_party(f, [t, *doers, *a.agent, *causes], rl)
                  or next((f.parties[h] for h in causes if h in f.parties), None) or _clause_doer(f, t, res, rl))
-        side = _target_party(f, a, res, rl) or _side_of_ground(m.locations, res, rl)
+        side = _target_party(f, a, res, rl) or _side_of_ground(m.locations, res, rl, held=True)
         m.actor = named.code if named is not None else _opponent(res, side)
         if m.actor is None:
             return None
@@ -1720,10 +1720,11 @@ def _clause_doer(f: Facts, t: int, res: Resources, rl: Rules) -> PartyMention | 
 
 
 def _side_of_ground(locations: list[tuple[str, Place | None, bool]], res: Resources, rl: Rules,
-                    skip_countries: bool = False) -> str | None:
+                    skip_countries: bool = False, held: bool = False) -> str | None:
     """The war party on whose ground the first placed location lies (its own arguments' first;
-    with `skip_countries`, a whole country named does not count)."""
-    return _ground_party(locations, _countries(res, rl.noise["off_topic"]["war_parties"]), skip_countries)
+    with `skip_countries`, a whole country named does not count; with `held`, the side that
+    holds it: Crimea is Russia's to strike from and Ukraine's to strike at)."""
+    return _ground_party(locations, _countries(res, rl.noise["off_topic"]["war_parties"]), skip_countries, held)
 
 
 def _countries(res: Resources, codes: Iterable[str]) -> dict[str, str]:
@@ -1737,15 +1738,19 @@ def _countries(res: Resources, codes: Iterable[str]) -> dict[str, str]:
 
 
 def _ground_party(locations: list[tuple[str, Place | None, bool]], countries: Mapping[str, str],
-                  skip_countries: bool = False) -> str | None:
-    """The party of the country the first placed location lies in, the event's own places first
-    (with `skip_countries`, a place that is a whole country does not count)."""
+                  skip_countries: bool = False, held: bool = False) -> str | None:
+    """The party of the country the first placed location lies in (with `held`, the country that
+    holds it), the event's own places first (with `skip_countries`, a place that is a whole
+    country does not count)."""
     for own in (True, False):
         for _, place, is_own in locations:
-            if is_own != own or place is None or place.country is None:
+            if is_own != own or place is None:
                 continue
-            if place.country in countries and not (skip_countries and place.kind == "country"):
-                return countries[place.country]
+            country = place.holder if held else place.country
+            if country is None:
+                continue
+            if country in countries and not (skip_countries and place.kind == "country"):
+                return countries[country]
     return None
 
 

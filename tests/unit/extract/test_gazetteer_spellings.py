@@ -26,3 +26,16 @@ def test_codes_lowercase_forms_and_other_scripts_are_not_read(word: str) -> None
 def test_a_curated_place_keeps_its_name_over_a_spelling() -> None:
     place = gazetteer().lookup("Kiev")
     assert place is not None and place.name == "Kyiv" and place.curated
+
+
+@pytest.mark.parametrize(("name", "holder"), [
+    ("Crimea", "Russia"), ("Sevastopol", "Russia"),
+    ("Kerch", "Russia"),  # a curated town in a held region
+    ("Simferopol", "Russia"), ("Yalta", "Russia"),  # GeoNames towns of the held regions
+    ("Kyiv", "Ukraine"), ("Kursk", "Russia"), ("Kharkiv", "Ukraine"),
+])
+def test_ground_held_since_before_the_war_names_its_holder(name: str, holder: str) -> None:
+    """Crimea lies in Ukraine and is held by Russia: a drone shot down over it is Ukraine's."""
+    place = gazetteer().lookup(name)
+    assert place is not None and place.holder == holder
+    assert place.country == "Ukraine" or name in ("Kursk",)
