@@ -927,6 +927,39 @@ def _reattach_prepositional_clauses(tokens: list[Token]) -> list[Token]:
 _CLAUSE_PREPOSITIONS = _PREPOSED_MARKS | {"as", "while"}
 
 
+def _reattach_opening_gerund_objects(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: 'After welcoming the European leaders, Trump met privately
+    with Zelensky' comes back with 'leaders' the subject of 'met', 'Trump' its apposition and the
+    gerund an oblique with no object. A gerund opening a clause, followed by the verb's subject,
+    a comma and a name in apposition that ends right before the verb: the subject is the
+    gerund's object and the name the verb's subject."""
+    out = list(tokens)
+    kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
+    for ger in tokens:
+        if ger.pos != "VBG" or ger.dep not in ("obl", "advcl") or ger.head <= ger.i:
+            continue
+        if not kids_of:
+            kids_of = _children(tokens)
+        verb = tokens[ger.head]
+        if not verb.is_verb or any(k.base in ("obj", "ccomp", "xcomp") for k in kids_of[ger.i]):
+            continue
+        subject = next((k for k in kids_of[verb.i] if k.base == "nsubj" and ger.i < k.i < verb.i), None)
+        if subject is None or min(_span(tokens, subject.i)) != ger.i + 1:
+            continue
+        name = next((k for k in kids_of[subject.i] if k.dep == "appos" and k.pos in ("NNP", "NNPS")
+                     and tokens[min(_span(tokens, k.i)) - 1].word == ","), None)
+        if name is None or any(t.head != verb.i or t.dep not in ("aux", "advmod")
+                               for t in tokens[max(_span(tokens, name.i)) + 1:verb.i]):
+            continue
+        out[subject.i] = subject._replace(head=ger.i, dep="obj", base="obj")
+        out[name.i] = name._replace(head=verb.i, dep="nsubj", base="nsubj")
+        out[ger.i] = ger._replace(dep="advcl", base="advcl")
+        for k in kids_of[ger.i]:
+            if k.dep == "case":
+                out[k.i] = k._replace(dep="mark", base="mark")
+    return out
+
+
 def _reattach_gerund_subjects(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: in 'a reaction to Iran sending missiles to Russia' the parser
     hangs 'sending' off 'reaction' beside 'Iran', so the gerund has no subject. A gerund on a noun
@@ -1415,7 +1448,7 @@ def _reattach_embedded_saying(tokens: list[Token]) -> list[Token]:
 # subject the clause-subject repair has restored).
 _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _retag_nouns, _retag_compass_offensives, _retag_participle_offensives, _retag_quoted_verbs, _reattach_gerunds,
-    _reattach_gerund_subjects,
+    _reattach_gerund_subjects, _reattach_opening_gerund_objects,
     _reattach_ranges,
     _reattach_place_appositions,
     _reattach_reduced_relatives, _reattach_relatives_to_names,
