@@ -639,7 +639,10 @@ def _attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
             if came_from.dep.split(":")[0] in ("ccomp", "xcomp", "parataxis", "advcl", "obj", "conj", "dep", "nsubj",
                                                "csubj") or (came_from.dep == "obl" and came_from.pos == "VBG"):
                 # ('accused Pyongyang of sending soldiers': a gerund the parser may hang as an oblique)
-                out.append(Attribution(_speaker(g, j), rules.attribution_verbs[tok.lemma], j))
+                speaker = _speaker(g, j)
+                if speaker is not None and g.tokens[speaker].lemma in rules.time_owners:
+                    continue  # 'Days after the talks concluded, Putin has ...': a time ends, nobody concludes
+                out.append(Attribution(speaker, rules.attribution_verbs[tok.lemma], j))
         if k > 0 and tok.lemma in rules.attribution_nouns and tok.is_noun:
             came_from = g.tokens[chain[k - 1]]
             if came_from.dep.split(":")[0] in ("acl", "ccomp", "nmod") or (
