@@ -636,12 +636,18 @@ def _attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
                 # 'Kyiv rejected the claim, and military sources said parts remain under its
                 # control': a second statement beside the first, not reported by it
                 continue
-            if came_from.dep.split(":")[0] in ("ccomp", "xcomp", "parataxis", "advcl", "obj", "conj", "dep", "nsubj",
-                                               "csubj") or (came_from.dep == "obl" and came_from.pos == "VBG"):
-                # ('accused Pyongyang of sending soldiers': a gerund the parser may hang as an oblique)
-                speaker = _speaker(g, j)
-                if speaker is not None and g.tokens[speaker].lemma in rules.time_owners:
-                    continue  # 'Days after the talks concluded, Putin has ...': a time ends, nobody concludes
+            # 'No deaths were reported in the attack, but one person was killed': what was reported
+            # is its own subject; the clause beside it is told apart (a speech tag on the verb
+            # still reports both: see below)
+            beside = came_from.dep == "conj" and came_from.is_verb and bool(g.kids(j, "nsubj:pass", "ccomp"))
+            speaker = _speaker(g, j)
+            if not beside and (came_from.dep.split(":")[0] in ("ccomp", "xcomp", "parataxis", "advcl", "obj", "conj",
+                                                               "dep", "nsubj", "csubj")
+                               or (came_from.dep == "obl" and came_from.pos == "VBG")) \
+                    and not (speaker is not None and g.tokens[speaker].lemma in rules.time_owners):
+                # ('accused Pyongyang of sending soldiers': a gerund the parser may hang as an
+                # oblique; 'Days after the talks concluded, Putin has ...': a time ends, nobody
+                # concludes)
                 out.append(Attribution(speaker, rules.attribution_verbs[tok.lemma], j))
         if k > 0 and tok.lemma in rules.attribution_nouns and tok.is_noun:
             came_from = g.tokens[chain[k - 1]]
