@@ -1106,14 +1106,17 @@ def _standing_war(g: Graph, t: int, m: Mention, pub: date, rl: Rules) -> bool:
 
 
 def _since_the_war(g: Graph, t: int, m: Mention, pub: date, rl: Rules) -> bool:
-    """'since Moscow's invasion four months ago', 'since its invasion began in February': the
-    full-scale war as the start of a state is background even when dated, once the war is a few
-    weeks old (noise.yaml `since`, `war_news_days`); an anniversary still names it."""
+    """'since Moscow's invasion four months ago', 'since its invasion began in February',
+    'following Russia's invasion in February 2022': the full-scale war as the start of a state, or
+    what came before the news, is background even when dated, once the war is a few weeks old
+    (noise.yaml `since`, `war_news_days`); an anniversary still names it."""
     if not _names_the_war(g, t, m, rl):
         return False
     since = rl.noise["since"]["cases"]
     head = g.tokens[t].head
-    in_since = g.case_of(t) in since or (
+    # ('following Russia's full-scale invasion in February 2022, Ukraine has ramped up ...': a
+    # time before the news as much as a start)
+    in_since = g.case_of(t) in since or g.case_of(t) in rl.noise["since"]["prior_cases"] or (
         head >= 0 and g.tokens[t].dep.startswith("nsubj") and not _anniversary(g, head)
         and any(g.tokens[k].lemma in since for k in g.kids(head, "mark")))
     return in_since and _war_weeks_old(pub, rl, "war_news_days", rule="since")
