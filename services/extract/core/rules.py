@@ -148,8 +148,9 @@ def _examples(source: str, items: list[Any] | None, rule_type: str | None) -> li
         out.append(Example(source=source, text=item["text"], published_at=str(item.get("published_at", "2025-01-15")),
                            expect=expect,
                            # a negative example forbids its rule's type, or what it names ('forbid:'),
-                           # or any event when it belongs to no rule
-                           forbidden_type=item.get("forbid", rule_type or "*") if expect is None else None,
+                           # or any event when it belongs to no rule; a positive one may forbid a
+                           # type beside the event it expects
+                           forbidden_type=item.get("forbid", rule_type or "*" if expect is None else None),
                            outlet=item.get("outlet")))
     return out
 
@@ -198,7 +199,7 @@ def rules() -> Rules:
             examples.append(Example(source=f"noise.yaml:{n['id']}", text=item["text"],
                                     published_at=str(item.get("published_at", "2025-01-15")),
                                     expect=expect if isinstance(expect, dict) else None,
-                                    forbidden_type=None if isinstance(expect, dict) else item.get("forbid", "*"),
+                                    forbidden_type=item.get("forbid", None if isinstance(expect, dict) else "*"),
                                     outlet=item.get("outlet")))
     return Rules(
         triggers=tuple(triggers), trigger_index={k: tuple(v) for k, v in index.items()}, classes=classes,

@@ -34,10 +34,11 @@ def _slot_ok(event: dict[str, Any], key: str, want: Any) -> bool:
 
 def check(example: Example, events: list[dict[str, Any]]) -> str | None:
     """None when the events agree with the example, else what is wrong."""
-    if example.expect is None:
+    if example.forbidden_type is not None:  # (with or without an event expected beside it)
         bad = [e for e in events if example.forbidden_type in ("*", e["type"])]
         if bad:
             return f"expected no {example.forbidden_type} event, got {[(e['type'], e.get('actor')) for e in bad]}"
+    if example.expect is None:
         return None
     want = example.expect
     cands = [e for e in events if e["type"] == want["type"]]
