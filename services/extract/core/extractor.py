@@ -48,6 +48,7 @@ from services.extract.core.slots import (
     Facts,
     arguments,
     attributions,
+    counts_weapons,
     has_class,
     in_words,
     particles,
@@ -1187,7 +1188,7 @@ def _troop_heads(f: Facts, heads: list[int], rl: Rules) -> list[int]:
             tok = f.g.tokens[j]
             # a troop word of two ('National Guard members': 'guard member') is known by its last
             two = j > 0 and f"{f.g.tokens[j - 1].lemma} {tok.lemma}" in troops
-            if (in_words(tok, troops) or two) and tok.is_noun:
+            if (in_words(tok, troops) or two) and tok.is_noun and not counts_weapons(f.g, j, rl):
                 out.append(j)
     return out
 

@@ -291,6 +291,13 @@ def particles(g: Graph, verb: int) -> list[int]:
 _GROUND_NAME_CASES = frozenset({"on", "near", "toward", "towards", "around", "outside", "at", "in", "into"})
 
 
+def counts_weapons(g: Graph, j: int, rules: Rules) -> bool:
+    """A troop word that counts weapons: '14 units of these battle tanks'."""
+    weapons = rules.classes["weapon"]
+    return any(g.case_of(k) == "of" and any(in_words(g.tokens[x], weapons) for x in g.phrase(k))
+               for k in g.kids(j, "nmod"))
+
+
 def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
     g = f.g
     if cls == "place":
@@ -319,6 +326,8 @@ def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
         if cls == "troops" and g.tokens[idx[k]].dep == "compound" and g.tokens[idx[k]].head >= 0 \
                 and in_words(g.tokens[g.tokens[idx[k]].head], rules.classes["weapon"]):
             continue  # 'MiG-29 fighter jets' are weapons, not fighters
+        if cls == "troops" and counts_weapons(g, idx[k], rules):
+            continue
         if in_words(g.tokens[idx[k]], words):
             return True
         if k + 1 < len(lemmas) and f"{lemma} {lemmas[k + 1]}" in words:
