@@ -927,6 +927,7 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
                 and not in_words(gov, rl.classes["toll"] | {"die", "dead"}) \
                 and gov.lemma not in rl.classes["launch_verbs"] and not talked_about \
                 and gov.lemma not in rl.noise["reference"]["suffer_verbs"] \
+                and gov.lemma not in rl.noise["reference"]["sequel_verbs"] \
                 and not (g.case_of(t) == "by" and gov.lemma in rl.noise["reference"]["effect_verbs"]) \
                 and not (g.case_of(t) == "for" and gov.lemma in rl.noise["reference"]["journey_verbs"]) \
                 and not (g.case_of(t) in ("after", "follow", "following") and any(
