@@ -1911,6 +1911,9 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
     if tok.lemma in rl.classes["receive_verbs"] and tok.is_verb:
         # 'Russia is getting weapons from North Korea': the giver is the source, the receiver the subject
         source = _party(f, [o for o in a.oblique if g.case_of(o) == "from"], res)
+        if source is None and subj is not None:
+            # 'Ukraine has received the U.S.-made Patriot systems': no source named, the maker gave
+            source = obj if obj is not None and obj.code != subj.code else None
         if source is not None:
             m.actor = source.code
             m.recipient = subj.code if subj is not None and subj.code != source.code else None
