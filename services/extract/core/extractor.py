@@ -1587,9 +1587,14 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     if unattributed_strike:
         # ... and only when it is placed by its own words or takes a toll: 'the daily aerial
         # attacks continue' reports no strike of its own
+        # ('a high-rise building was struck': a target struck is a strike too; so is one a strike
+        # damaged: 'another drone strike overnight destroyed an oil tank at a depot')
+        damaged = (not tok.is_verb and tok.dep.startswith("nsubj") and tok.head >= 0
+                   and g.tokens[tok.head].lemma in rl.noise["reference"]["effect_verbs"]
+                   and has_class(f, [j for o in g.kids(tok.head, "obj", "obl") for j in g.phrase(o)], "facility", rl))
         if not (any(own for _, _, own in m.locations) or in_words(tok, rl.classes["toll"])
-                or has_class(f, role_tokens(g, a, "object"), "facility", rl)):
-            return None  # ('a high-rise building was struck': a target struck is a strike too)
+                or has_class(f, role_tokens(g, a, "object"), "facility", rl) or damaged):
+            return None
         causes = [j for h in _cause_obliques(g, a, rl) for j in [h, *g.kids(h, "conj")]]
         told = (a.governor is not None and not tok.is_verb and g.tokens[a.governor].lemma in rl.classes["witness_verbs"]
                 ) or (tok.pos == "VBG" and tok.head >= 0 and g.tokens[tok.head].lemma in rl.classes["witness_verbs"])
@@ -1598,6 +1603,10 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
                  or next((f.parties[h] for h in causes if h in f.parties), None) or _clause_doer(f, t, res, rl))
         side = _target_party(f, a, res, rl) or _side_of_ground(m.locations, res, rl, held=True)
         m.actor = named.code if named is not None else _opponent(res, side)
+        if m.actor is None and not tok.is_verb and any(
+                g.tokens[d].lemma in rl.classes["distinct_modifiers"] for d in g.kids(t, "det", "amod")):
+            # 'another drone strike': one more of the strikes the article last told
+            m.actor = next((x.actor for x in reversed(state.told) if x.type == "strike" and x.actor), None)
         if m.actor is None:
             return None
         if side is not None and side != m.actor:
