@@ -310,6 +310,11 @@ def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
         return any(in_words(g.tokens[j], rules.casualty_words) for j in idx)
     if cls == "proper_name":  # a name the gazetteer lacks ('Novoazovsk'), not a party's
         return any(g.tokens[j].pos == "NNP" and j not in f.parties for j in idx)
+    if cls == "bare_name":
+        # such a name with no common noun before it: 'captured Toshkovka' ('school teacher
+        # Viktoria Andrusha was taken' names a person)
+        return any(g.tokens[j].pos == "NNP" and j not in f.parties and g.tokens[j].dep != "compound"
+                   and not any(g.tokens[k].pos in ("NN", "NNS") for k in g.kids(j, "compound")) for j in idx)
     if cls == "ground_name":
         # such a name where an attack or a move lies: 'attacks on Urozhaine', 'advancing near Sinkovka'
         # ('countries from every region on Earth' places no attack)
