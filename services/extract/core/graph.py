@@ -1383,6 +1383,31 @@ def _reattach_noun_complements(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _reattach_inverted_speakers(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: 'Russian forces attacked Bakhmut, said the Ukrainian General
+    Staff' comes back with the speaker as the object of 'said' ('said Zelensky': an open
+    complement), so the claim seems nobody's. A verb of saying with no subject, after the clause
+    it reports, with a noun after it: that noun is its subject."""
+    out = list(tokens)
+    kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
+    for v in tokens:
+        if v.lemma not in _REPORTING or not v.is_verb or v.pos not in ("VBD", "VBZ", "VBP"):
+            continue
+        if not kids_of:
+            kids_of = _children(tokens)
+        kids = kids_of[v.i]
+        # (the clause it reports under it, or it hung as a bare dependent on that clause)
+        if any(k.base in ("nsubj", "csubj", "expl") for k in kids) \
+                or not (any(k.base in ("ccomp", "parataxis") and k.i < v.i for k in kids)
+                        or (v.dep in ("dep", "parataxis") and 0 <= v.head < v.i)):
+            continue
+        speaker = next((k for k in kids if k.i > v.i and k.base in ("obj", "xcomp") and k.is_noun), None)
+        if speaker is None or not any(t.pos == "," for t in tokens[:v.i][-2:]):
+            continue  # (the tag follows its clause after a comma: ', said the ministry')
+        out[speaker.i] = speaker._replace(dep="nsubj", base="nsubj")
+    return out
+
+
 def _reattach_inverted_reports(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: 'While Moscow says it has expelled Ukrainian troops from the
     area, Kiev maintains ...' comes back with 'says' as an adverbial clause of 'expelled', so the
@@ -1453,6 +1478,7 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_place_appositions,
     _reattach_reduced_relatives, _reattach_relatives_to_names,
     _reattach_quoted_as_saying, _reattach_stranded_auxiliaries, _reattach_noun_complements, _reattach_inverted_reports,
+    _reattach_inverted_speakers,
     _reattach_clause_subjects, _reattach_purpose_relatives, _reattach_listed_subjects,
     _reattach_reported_conjuncts, _reattach_listed_participles, _reattach_speech_tags,
     _reattach_dangling_tags, _reattach_clausal_subject_tags,
