@@ -208,6 +208,12 @@ def phrase_party(f: Facts, i: int, res: Resources) -> PartyMention | None:
                 first = next((c for c in g.kids(j, "compound") if c in f.parties and c < j
                               and any(g.tokens[k].pos == "HYPH" for k in range(c + 1, j))), None)
                 return f.parties[first if first is not None else j]
+            if g.tokens[j].lemma in _RELATIONAL_NOUNS:
+                # "Russia's ally North Korea": the ally named, not whose ally it is
+                named = next((c for c in g.kids(j, "appos", "dep", "flat", "compound")
+                              if c in f.parties and c > j), None)
+                if named is not None:
+                    return f.parties[named]
             for c in g.children[j]:
                 dep = g.tokens[c].dep
                 if dep == "acl" and g.tokens[c].pos == "VBN":
@@ -225,6 +231,8 @@ def phrase_party(f: Facts, i: int, res: Resources) -> PartyMention | None:
     return None
 
 
+# nouns of a relation between parties: the possessor is the other side of it
+_RELATIONAL_NOUNS = frozenset({"ally", "partner", "neighbour", "neighbor", "backer", "patron", "proxy"})
 _NOT_OWNER_CASES = frozenset({"to", "in", "into", "near", "at", "on", "across", "inside", "toward", "towards",
                               "over", "against", "with", "alongside", "around", "through", "within"})
 
