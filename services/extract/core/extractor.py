@@ -2381,7 +2381,17 @@ def _unnamed_speaker_party(g: Graph, i: int, rl: Rules, state: ArticleState, m: 
     if any(g.tokens[d].lemma == "country" and any(g.tokens[x].lemma == "the" for x in g.kids(d, "det"))
            for d in g.kids(i, "nmod:poss")):
         return state.last_actor  # 'the country's Defense Ministry said', after a sentence on Russia
-    return state.source_party or state.dateline_party
+    if state.source_party or state.dateline_party:
+        return state.source_party or state.dateline_party
+    if m is not None and m.type in _OWN_DEEDS and m.actor in rl.noise["off_topic"]["war_parties"]:
+        # 'Ukraine sent reinforcements ..., the defence ministry said', nobody quoted before: a
+        # side's ministry tells of its own side's moves
+        return m.actor
+    return None
+
+
+# what a side's own officials report of it: its moves on the ground
+_OWN_DEEDS = frozenset({"troops_deployed", "territory_claimed", "offensive_launched", "offensive_repelled"})
 
 
 _DATELINE = re.compile(r"\s*([A-Za-z][A-Za-z' .-]{1,30}?)\s*(?:\(|,|\s[-–—]|\n)")
