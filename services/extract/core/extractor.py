@@ -2247,10 +2247,10 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
                 else _event_code(res, getattr(phrase_party(f, pledger, res), "code", None)) in givers):
         m.claimants.clear()
         modality = "asserted"
-    # estimated figures
-    for q in m.quantities:
-        if q.get("_estimated"):
-            modality = _stronger(modality, "estimated") if modality in ("asserted", "claimed") else modality
+    # estimated figures, and a hedged clause ('had likely captured')
+    likely = any(g.tokens[k].lemma in rl.estimate_adverbs for j in {t, *hedged} for k in g.kids(j, "advmod"))
+    if likely or any(q.get("_estimated") for q in m.quantities):
+        modality = _stronger(modality, "estimated") if modality in ("asserted", "claimed") else modality
     # denied: negated trigger, or negated clause
     # a negated support verb negates its noun ('did not launch an offensive'); another negated
     # verb does not ('China has never condemned Russia's invasion')

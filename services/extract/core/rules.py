@@ -79,6 +79,7 @@ class Rules:
     expect_adjectives: frozenset[str]
     achieved_adjectives: frozenset[str]
     estimate_modifiers: frozenset[str]
+    estimate_adverbs: frozenset[str]  # 'had likely captured': the clause is an estimate
     prepare_verbs: frozenset[str]
     awaited_modifiers: frozenset[str]
     estimate_nouns: frozenset[str]
@@ -215,7 +216,8 @@ def rules() -> Rules:
         negations=frozenset(mdata["negations"]), modals=frozenset(mdata["modals"]),
         expect_verbs=frozenset(mdata["expect_verbs"]), expect_adjectives=frozenset(mdata["expect_adjectives"]),
         achieved_adjectives=frozenset(mdata["achieved_adjectives"]),
-        estimate_modifiers=frozenset(mdata["estimate_modifiers"]), prepare_verbs=frozenset(mdata["prepare_verbs"]),
+        estimate_modifiers=frozenset(mdata["estimate_modifiers"]),
+        estimate_adverbs=frozenset(mdata["estimate_adverbs"]), prepare_verbs=frozenset(mdata["prepare_verbs"]),
         awaited_modifiers=frozenset(mdata["awaited_modifiers"]),
         estimate_nouns=frozenset(mdata["estimate_nouns"]), noise=noise,
         unit_kinds=dict(fdata["unit_kinds"]),
