@@ -609,6 +609,12 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
             # ground attack it ('North Korean troops began entering Russia' is their deployment, and so
             # is a plan to enter: 'Russian troops will now enter these regions' as 'peacekeepers')
             m.type, m.movement = "offensive_launched", None
+        elif (m.type == "troops_deployed" and g.tokens[t].lemma == "enter" and m.actor
+                and not any(g.tokens[x].lemma in rl.modals or g.tokens[x].lemma == "will" for x in g.kids(t, "aux"))
+                and _side_of_ground(m.locations, res, rl, skip_countries=True) == m.actor):
+            # 'Ukraine's troops entered Kherson on Friday', 'Ukrainian forces have entered the city of
+            # Lyman': troops entering a town of their own country that the enemy held take it back
+            m.type, m.movement, m.change = "territory_claimed", None, "regained"
         if (m.change == "regained" and g.tokens[t].lemma in ("liberate", "liberation") and m.actor
                 and _side_of_ground(m.locations, res, rl, skip_countries=True) == _opponent(res, m.actor)):
             # 'Battlegroup Tsentr liberated Zhelannoye in the Donetsk region': a side's word for
