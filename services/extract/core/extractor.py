@@ -963,6 +963,10 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
     for at in attributions(g, t, rl)[:1]:
         if at.modality == "claimed" and _negated(g, at.verb, rl):
             return True  # 'the Pentagon has not confirmed that ...': nobody asserts it
+    if rule is not None and rule.type in rl.noise["supposed_outcome"]["types"] and tok.is_noun \
+            and tok.dep.startswith("nsubj") and tok.head >= 0 \
+            and any(g.tokens[x].lemma in rl.modals for x in g.kids(tok.head, "aux")):
+        return True  # "Russia's capture of the town would help it ...": supposed, not reported
     return _historical(g, t, a, rl)
 
 
