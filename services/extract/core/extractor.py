@@ -602,16 +602,14 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
                 q["kind"] in ("area_km2", "area_sq_mi") for q in m.quantities):
             # 'its forces advanced nearly two square kilometers': ground taken, measured
             m.type, m.change = "territory_claimed", "captured"
-        if (m.type == "troops_deployed" and g.tokens[t].lemma == "enter" and m.actor
-                and not any(g.tokens[x].lemma in rl.modals or g.tokens[x].lemma == "will" for x in g.kids(t, "aux"))
-                and _side_of_ground(m.locations, res, rl) == _opponent(res, m.actor)):
+        # (a plan to enter is neither: 'Russian troops will now enter these regions' as 'peacekeepers')
+        entered = (m.type == "troops_deployed" and g.tokens[t].lemma == "enter" and m.actor is not None
+                   and not any(g.tokens[x].lemma in rl.modals for x in g.kids(t, "aux")))
+        if entered and _side_of_ground(m.locations, res, rl) == _opponent(res, m.actor):
             # 'Russian forces have entered the Dnipropetrovsk region': troops entering the enemy's
-            # ground attack it ('North Korean troops began entering Russia' is their deployment, and so
-            # is a plan to enter: 'Russian troops will now enter these regions' as 'peacekeepers')
+            # ground attack it ('North Korean troops began entering Russia' is their deployment)
             m.type, m.movement = "offensive_launched", None
-        elif (m.type == "troops_deployed" and g.tokens[t].lemma == "enter" and m.actor
-                and not any(g.tokens[x].lemma in rl.modals or g.tokens[x].lemma == "will" for x in g.kids(t, "aux"))
-                and _side_of_ground(m.locations, res, rl, skip_countries=True) == m.actor):
+        elif entered and _side_of_ground(m.locations, res, rl, skip_countries=True) == m.actor:
             # 'Ukraine's troops entered Kherson on Friday', 'Ukrainian forces have entered the city of
             # Lyman': troops entering a town of their own country that the enemy held take it back
             m.type, m.movement, m.change = "territory_claimed", None, "regained"
@@ -2391,8 +2389,9 @@ def _unnamed_speaker_party(g: Graph, i: int, rl: Rules, state: ArticleState, m: 
     if any(g.tokens[d].lemma == "country" and any(g.tokens[x].lemma == "the" for x in g.kids(d, "det"))
            for d in g.kids(i, "nmod:poss")):
         return state.last_actor  # 'the country's Defense Ministry said', after a sentence on Russia
-    if state.source_party or state.dateline_party:
-        return state.source_party or state.dateline_party
+    outlet_side = state.source_party or state.dateline_party
+    if outlet_side:
+        return outlet_side
     if m is not None and m.type in _OWN_DEEDS and m.actor in rl.noise["off_topic"]["war_parties"]:
         # 'Ukraine sent reinforcements ..., the defence ministry said', nobody quoted before: a
         # side's ministry tells of its own side's moves

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -99,11 +100,15 @@ def test_the_parser_is_sent_stand_ins_of_the_same_length_and_case() -> None:
     assert len(sent) == len(text)
 
 
-def _dateline_cases() -> list[tuple[str, str | None]]:
+def _parser_input(section: str) -> dict[str, Any]:
     import yaml
 
     from services.parse.core import PARSER_INPUT_FILE
-    spec = yaml.safe_load(PARSER_INPUT_FILE.read_text(encoding="utf-8"))["datelines"]
+    return yaml.safe_load(PARSER_INPUT_FILE.read_text(encoding="utf-8"))[section]
+
+
+def _dateline_cases() -> list[tuple[str, str | None]]:
+    spec = _parser_input("datelines")
     return ([(e["text"], e["dateline"]) for e in spec["examples"]]
             + [(t, None) for t in spec["counter_examples"]])
 
@@ -141,11 +146,7 @@ def test_the_parse_keeps_the_articles_words_and_the_lemma_of_a_stand_in() -> Non
 
 
 def _line_break_cases() -> list[tuple[str, str]]:
-    import yaml
-
-    from services.parse.core import PARSER_INPUT_FILE
-    spec = yaml.safe_load(PARSER_INPUT_FILE.read_text(encoding="utf-8"))["line_breaks"]
-    return [(e["text"], e["sent"]) for e in spec["examples"]]
+    return [(e["text"], e["sent"]) for e in _parser_input("line_breaks")["examples"]]
 
 
 @pytest.mark.parametrize(("text", "sent"), _line_break_cases())
