@@ -306,6 +306,14 @@ def counts_weapons(g: Graph, j: int, rules: Rules) -> bool:
                for k in g.kids(j, "nmod"))
 
 
+def measure_modifier(g: Graph, j: int, words: AbstractSet[str]) -> bool:
+    """A noun hyphened to a number that modifies another kind of noun measures that noun:
+    'the six-unit nuclear power plant' has six reactors, no troops ('a 500-soldier battalion' has)."""
+    tok = g.tokens[j]
+    return (tok.dep in ("compound", "amod") and tok.head >= 0 and not in_words(g.tokens[tok.head], words)
+            and any(g.tokens[c].pos == "HYPH" for c in g.kids(j)) and bool(g.kids(j, "nummod")))
+
+
 def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
     g = f.g
     if cls == "place":
@@ -340,6 +348,8 @@ def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
                 and in_words(g.tokens[g.tokens[idx[k]].head], rules.classes["weapon"]):
             continue  # 'MiG-29 fighter jets' are weapons, not fighters
         if cls == "troops" and counts_weapons(g, idx[k], rules):
+            continue
+        if cls == "troops" and measure_modifier(g, idx[k], words):
             continue
         if in_words(g.tokens[idx[k]], words):
             return True
