@@ -203,9 +203,9 @@ def phrase_party(f: Facts, i: int, res: Resources) -> PartyMention | None:
                     nxt.append(g.tokens[clause].head)
                 continue
             if j in f.parties:
-                # 'Ukraine-Russia talks' (split at the hyphen, 'Ukraine' under 'Russia'): the
-                # first named leads, as the text orders them
-                first = next((c for c in g.kids(j, "compound") if c in f.parties and c < j
+                # 'Ukraine-Russia talks', 'Russian-US talks' (split at the hyphen, 'Ukraine'
+                # under 'Russia'): the first named leads, as the text orders them
+                first = next((c for c in g.kids(j, "compound", "amod") if c in f.parties and c < j
                               and any(g.tokens[k].pos == "HYPH" for k in range(c + 1, j))), None)
                 return f.parties[first if first is not None else j]
             if g.tokens[j].lemma in _RELATIONAL_NOUNS:
