@@ -33,6 +33,9 @@ namespace, so a replay is written beside the live projection and switched in wit
                               `haslong` says the namespace has them
     z:ingmin z:ingmax   zsets entry id scored by its first / last claim's ingestion time (µs;
                               +inf when a claim has none): what `as_of` reads
+    ingb                hash  entry id -> the same two scores packed (`query.INGESTION_BOUNDS`):
+                              what an as_of search reads for a chunk of rows in one call (an
+                              entry without it, written before it was, is read by its scores)
     thull               hash  entry id -> "first last": day ordinals of its claims' earliest start
                               and latest end (an entry shown as at as_of lies within them)
     maxspan maxhull     strings the longest time span and hull of claims' times of an entry
@@ -81,6 +84,7 @@ from redis.exceptions import DataError, WatchError
 from schemas.events import Event, parse_event
 from services.timeline.core.model import Entry
 from services.timeline.query import (
+    INGESTION_BOUNDS,
     SearchPlan,
     claims_known,
     entry_as_of,
@@ -375,6 +379,7 @@ local function in_group(group, member)
   return false
 end
 local text_key, latest, hulls = base .. 'qtext', base .. 'z:ingmax', base .. 'thull'
+local ingestion_bounds = base .. 'ingb'
 local known_times = base .. 'tknown'
 -- The window (first start, last end) of the entry's time as at as_of: the last step of
 -- `tknown` at or below the as_of score, found by bisection; nil when the entry has none.
@@ -394,14 +399,16 @@ local n_excluded = #excluded
 -- Tests cheapest first: the event-time window is arithmetic on the score, each set a call
 -- from the script (most of a page of two filters' time in Redis: a window with another
 -- filter now looks up only the entries in the window).
-local function flag_of(member, score)
+-- `first` and `last`: the member's ingestion scores read with its rows (`ingb`, see `walk`;
+-- the caller has checked `first`), or nil: then they are read here.
+local function flag_of(member, score, first, last)
   local whole = true
   if as_of then
-    if not by_ingestion then
-      local first = call('ZSCORE', ingested, member)
+    if not by_ingestion and not first then
+      first = call('ZSCORE', ingested, member)
       if not first or tonumber(first) > as_of then return 0 end
     end
-    local last = tonumber(call('ZSCORE', latest, member))
+    if not last then last = tonumber(call('ZSCORE', latest, member)) end
     whole = last ~= nil and last < as_of
   end
   if whole and (from_ord or to_ord) then
@@ -526,13 +533,26 @@ local function walk(max_reads)
     while kept < want and #stopped == 0 do
       local rows = score_range(segment.key, segment.low, segment.high, desc, offset, chunk)
       offset = offset + #rows / 2
+      -- With as_of, the rows' ingestion scores (`ingb`) in one call, not two a row: most rows
+      -- of a window's walk are rejected by them alone (ingested after as_of).
+      local bounds_of
+      if as_of and #rows > 0 then
+        local members = {}
+        for k = 1, #rows, 2 do members[#members + 1] = rows[k] end
+        bounds_of = call('HMGET', ingestion_bounds, unpack(members))
+      end
       for k = 1, #rows, 2 do
         local member, score = rows[k], tonumber(rows[k + 1])
         if not cursor_score or past_cursor(score, member, cursor_score, cursor_member, desc) then
           read = read + 1
           local flag = 0
-          if not driver_check or call('ZSCORE', driver_check, member) then
-            flag = flag_of(member, score)
+          local first, last
+          local bounds = bounds_of and bounds_of[(k + 1) / 2]
+          if bounds then first, last = struct.unpack('<dd', bounds) end
+          if first and not by_ingestion and first > as_of then
+            flag = 0
+          elseif not driver_check or call('ZSCORE', driver_check, member) then
+            flag = flag_of(member, score, first, last)
           end
           if flag > 0 then
             kept = kept + 1
@@ -1050,7 +1070,7 @@ class RedisTimelineStore:
         unindexed_ingestion: list[str] = []
         if changes.delete_entries:
             gone = sorted(changes.delete_entries)
-            for field_hash in ("entries", "entries_list", "entryidx", "entryver", "qtext", "thull", "tknown"):
+            for field_hash in ("entries", "entries_list", "entryidx", "entryver", "qtext", "thull", "tknown", "ingb"):
                 pipe.hdel(self._k(field_hash), *gone)
             pipe.delete(*(self._k(f"members:{entry_id}") for entry_id in gone))
             unindexed_ingestion += gone
@@ -1066,6 +1086,7 @@ class RedisTimelineStore:
         known_times: dict[str, bytes] = {}
         first_ingested: dict[str, float] = {}
         last_ingested: dict[str, float] = {}
+        packed_bounds: dict[str, bytes] = {}
         contested_from: dict[str, float] = {}
         never_contested: list[str] = []
         longest_hull = 0
@@ -1099,6 +1120,7 @@ class RedisTimelineStore:
                 unindexed_ingestion.append(entry_id)
             else:
                 first_ingested[entry_id], last_ingested[entry_id] = bounds
+                packed_bounds[entry_id] = INGESTION_BOUNDS.pack(*bounds)
         # An entry is never both removed from and added to the same set in one change
         # set (removals are old keys minus new ones), so the order of the two is free.
         for key, removed in index_removals.items():
@@ -1113,9 +1135,11 @@ class RedisTimelineStore:
         if unindexed_ingestion:
             pipe.zrem(self._k("z:ingmin"), *unindexed_ingestion)
             pipe.zrem(self._k("z:ingmax"), *unindexed_ingestion)
+            pipe.hdel(self._k("ingb"), *unindexed_ingestion)
         if first_ingested:
             pipe.zadd(self._k("z:ingmin"), first_ingested)
             pipe.zadd(self._k("z:ingmax"), last_ingested)
+            pipe.hset(self._k("ingb"), mapping=packed_bounds)
         if changes.delete_entries or never_contested:
             pipe.zrem(self._k("z:cfrom"), *sorted(changes.delete_entries), *never_contested)
         if contested_from:

@@ -156,6 +156,25 @@ async def test_as_of_pages_read_long_and_ahead_entries_and_are_the_reference(spa
     assert await walk(spanned, 50, False, start=start, end=end, as_of=moment) == expected
 
 
+@pytest.mark.parametrize("window", WINDOWS)
+async def test_as_of_pages_read_entries_written_before_their_packed_ingestion(spanned, window):
+    """A namespace written before `ingb` (or partly: a projector upgraded in the middle of a
+    log) has each missing entry's ingestion read by its scores, with the same answers."""
+    moment = datetime(2025, 6, 2, 12, tzinfo=UTC)
+    entries = fold(spans())
+    order = sorted(entries.values(), key=lambda e: (e.sort_score, e.entry_id))
+    position = {e.entry_id: i for i, e in enumerate(order)}
+    start, end = window
+    expected = sorted((e.entry_id for e in filter_entries(entries, start=start, end=end, as_of=moment)),
+                      key=position.__getitem__)
+    packed = await spanned._r.hgetall(spanned._k("ingb"))
+    assert len(packed) == sum(any(c.ingested_at for c in e.claims) for e in entries.values())
+    await spanned._r.hdel(spanned._k("ingb"), *sorted(packed)[::2])
+    assert await walk(spanned, 2, False, start=start, end=end, as_of=moment) == expected
+    await spanned._r.delete(spanned._k("ingb"))
+    assert await walk(spanned, 50, True, start=start, end=end, as_of=moment) == expected[::-1]
+
+
 ONE_FILTER = [{"type": "strike"}, {"actor": "RUS"}, {"location": "kursk"}, {"contested": False},
               {"start": date(2025, 6, 1), "end": date(2025, 9, 30)}, {"start": date(2025, 8, 1)},
               {"q": "fighting went"}, {"as_of": datetime(2025, 7, 1, 12, tzinfo=UTC)}]
