@@ -965,6 +965,13 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
             and tok.dep.startswith("nsubj") and tok.head >= 0 \
             and any(g.tokens[x].lemma in rl.modals for x in g.kids(tok.head, "aux")):
         return True  # "Russia's capture of the town would help it ...": supposed, not reported
+    if tok.is_verb and tok.pos == "VBG":
+        subject = t
+        while g.tokens[subject].dep in ("dep", "conj") and g.tokens[subject].head >= 0:
+            subject = g.tokens[subject].head  # (the parser may hang the gerund off a verb before it)
+        if g.tokens[subject].dep.split(":")[0] in ("csubj", "nsubj") and g.tokens[subject].head >= 0 \
+                and any(g.tokens[x].lemma in rl.modals for x in g.kids(g.tokens[subject].head, "aux")):
+            return True  # 'supplying the jets to Ukraine would only escalate the war': an act supposed
     return _historical(g, t, a, rl)
 
 

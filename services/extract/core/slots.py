@@ -314,6 +314,18 @@ def measure_modifier(g: Graph, j: int, words: AbstractSet[str]) -> bool:
             and any(g.tokens[c].pos == "HYPH" for c in g.kids(j)) and bool(g.kids(j, "nummod")))
 
 
+def controls_other(f: Facts, j: int, words: AbstractSet[str]) -> bool:
+    """'control' over or of something that is no ground, named by common nouns only: 'maintain
+    control over extraction operations' holds none ('took control of Kursk', 'control of the
+    village', 'control over Krynky', a name the gazetteer may lack, do)."""
+    g = f.g
+    if g.tokens[j].lemma != "control":
+        return False
+    held = [c for c in g.kids(j, "nmod") if g.case_of(c) in ("over", "of")]
+    return bool(held) and not any(x in f.places or g.tokens[x].pos.startswith("NNP") or in_words(g.tokens[x], words)
+                                  for c in held for x in g.phrase(c))
+
+
 def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
     g = f.g
     if cls == "place":
@@ -350,6 +362,8 @@ def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
         if cls == "troops" and counts_weapons(g, idx[k], rules):
             continue
         if cls == "troops" and measure_modifier(g, idx[k], words):
+            continue
+        if cls == "territory" and controls_other(f, idx[k], words):
             continue
         if in_words(g.tokens[idx[k]], words):
             return True
