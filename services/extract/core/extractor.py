@@ -2767,6 +2767,18 @@ def _civilians_side(f: Facts, res: Resources, rl: Rules) -> PartyMention | None:
     return PartyMention.implied(other) if other else None
 
 
+def _handed_over(g: Graph, head: int, rl: Rules) -> bool:
+    """Prisoners or bodies a swap hands over or brings home, the object or the subject of a verb
+    of exchange ('Kyiv transfer another 3,000 bodies of Ukrainian servicemen', '75 of the Russian
+    POWs were handed back'): captured or killed before, not a tally of losses now."""
+    nouns = [head, *(c for c in g.kids(head, "nmod") if g.case_of(c) == "of")]
+    if not any(in_words(g.tokens[n], rl.classes["prisoner"]) for n in nouns):
+        return False
+    tok = g.tokens[head]
+    return (tok.head >= 0 and tok.base in ("obj", "nsubj")
+            and g.tokens[tok.head].lemma in rl.classes["exchange_verbs"])
+
+
 def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, found: list[Mention]) -> list[Mention]:
     """Casualty figures make casualty events of their own ('3,000 North Korean soldiers killed')."""
     g = f.g
@@ -2794,6 +2806,8 @@ def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, f
             continue
         tok = g.tokens[qi]
         head = tok.head if tok.dep in ("nummod", "det", "amod", "quantmod") and tok.head >= 0 else qi
+        if _handed_over(g, head, rl):
+            continue  # 'Russia will return 6,000 bodies', '277 prisoners of war returned home': a swap's
         if any(m.type == "diplomacy" and m.rule in ("diplomacy.exchange", "diplomacy.release") for m in found):
             # 'exchanged 150 prisoners each', 'and will hand over 23 badly wounded soldiers': the
             # swap, not a tally of prisoners taken or of a side's wounded
