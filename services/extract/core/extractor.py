@@ -965,17 +965,23 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
         if at.modality == "claimed" and _negated(g, at.verb, rl):
             return True  # 'the Pentagon has not confirmed that ...': nobody asserts it
     if rule is not None and rule.type in rl.noise["supposed_outcome"]["types"] and tok.is_noun \
-            and tok.dep.startswith("nsubj") and tok.head >= 0 \
-            and any(g.tokens[x].lemma in rl.modals for x in g.kids(tok.head, "aux")):
+            and _subject_of_a_modal(g, t, rl):
         return True  # "Russia's capture of the town would help it ...": supposed, not reported
     if tok.is_verb and tok.pos == "VBG":
         subject = t
         while g.tokens[subject].dep in ("dep", "conj") and g.tokens[subject].head >= 0:
             subject = g.tokens[subject].head  # (the parser may hang the gerund off a verb before it)
-        if g.tokens[subject].dep.split(":")[0] in ("csubj", "nsubj") and g.tokens[subject].head >= 0 \
-                and any(g.tokens[x].lemma in rl.modals for x in g.kids(g.tokens[subject].head, "aux")):
+        if _subject_of_a_modal(g, subject, rl):
             return True  # 'supplying the jets to Ukraine would only escalate the war': an act supposed
     return _historical(g, t, a, rl)
+
+
+def _subject_of_a_modal(g: Graph, j: int, rl: Rules) -> bool:
+    """j is the subject of a verb with a modal: what would or could bring something about
+    (noise.yaml supposed_outcome)."""
+    tok = g.tokens[j]
+    return tok.base in ("nsubj", "csubj") and tok.head >= 0 \
+        and any(g.tokens[x].lemma in rl.modals for x in g.kids(tok.head, "aux"))
 
 
 def _told_as_news(g: Graph, t: int, rule: TriggerRule, rl: Rules) -> bool:

@@ -47,6 +47,12 @@ async def walk(store: RedisTimelineStore, limit: int, descending: bool, **filter
             return ids
 
 
+def reference_ids(entries: dict, **filters) -> list[str]:
+    """The ids of the entries the reference query keeps, in the timeline's order (by sort
+    score, then id): what every page of the store must give, in turn."""
+    return sorted((e.entry_id for e in filter_entries(entries, **filters)), key=lambda i: (entries[i].sort_score, i))
+
+
 async def _store_of(redis_url, events):
     """A fresh namespace holding `events`, folded and committed."""
     store = RedisTimelineStore.from_url(redis_url, f"t{uuid.uuid4().hex[:8]}")
@@ -72,10 +78,7 @@ MOMENTS = [datetime.combine(FIRST + timedelta(days=d), time(18), tzinfo=UTC)
                                      {"q": "front", "type": "troops_deployed"}])
 async def test_as_of_pages_are_the_reference_whichever_way_the_script_walks(store, moment, filters):
     entries = fold(day_by_day())
-    order = sorted(entries.values(), key=lambda e: (e.sort_score, e.entry_id))
-    position = {e.entry_id: i for i, e in enumerate(order)}
-    expected = sorted((e.entry_id for e in filter_entries(entries, as_of=moment, **filters)),
-                      key=position.__getitem__)
+    expected = reference_ids(entries, as_of=moment, **filters)
     assert expected or moment == MOMENTS[0]
     for limit in (2, 50):
         assert await walk(store, limit, False, as_of=moment, **filters) == expected
@@ -123,11 +126,8 @@ WINDOWS = [(date(2025, 6, 1), None), (date(2025, 6, 1), date(2025, 7, 15)), (dat
 async def test_window_pages_read_long_entries_before_from_and_are_the_reference(spanned, window, filters):
     entries = fold(spans())
     assert sum((e.time.end - e.time.start).days > 7 for e in entries.values()) > 10
-    order = sorted(entries.values(), key=lambda e: (e.sort_score, e.entry_id))
-    position = {e.entry_id: i for i, e in enumerate(order)}
     start, end = window
-    expected = sorted((e.entry_id for e in filter_entries(entries, start=start, end=end, **filters)),
-                      key=position.__getitem__)
+    expected = reference_ids(entries, start=start, end=end, **filters)
     assert expected or (window == WINDOWS[3] and filters)
     for limit in (2, 50):
         assert await walk(spanned, limit, False, start=start, end=end, **filters) == expected
@@ -144,11 +144,8 @@ async def test_as_of_pages_read_long_and_ahead_entries_and_are_the_reference(spa
     entries = fold(spans())
     assert sum(e.time.start.toordinal() - min(c.ingested_at for c in e.claims if c.ingested_at).date().toordinal() > 7
                for e in entries.values() if any(c.ingested_at for c in e.claims)) > 5
-    order = sorted(entries.values(), key=lambda e: (e.sort_score, e.entry_id))
-    position = {e.entry_id: i for i, e in enumerate(order)}
     start, end = window
-    expected = sorted((e.entry_id for e in filter_entries(entries, start=start, end=end, as_of=moment)),
-                      key=position.__getitem__)
+    expected = reference_ids(entries, start=start, end=end, as_of=moment)
     for limit in (2, 50):
         assert await walk(spanned, limit, False, start=start, end=end, as_of=moment) == expected
         assert await walk(spanned, limit, True, start=start, end=end, as_of=moment) == expected[::-1]
@@ -162,11 +159,8 @@ async def test_as_of_pages_read_entries_written_before_their_packed_ingestion(sp
     log) has each missing entry's ingestion read by its scores, with the same answers."""
     moment = datetime(2025, 6, 2, 12, tzinfo=UTC)
     entries = fold(spans())
-    order = sorted(entries.values(), key=lambda e: (e.sort_score, e.entry_id))
-    position = {e.entry_id: i for i, e in enumerate(order)}
     start, end = window
-    expected = sorted((e.entry_id for e in filter_entries(entries, start=start, end=end, as_of=moment)),
-                      key=position.__getitem__)
+    expected = reference_ids(entries, start=start, end=end, as_of=moment)
     packed = await spanned._r.hgetall(spanned._k("ingb"))
     assert len(packed) == sum(any(c.ingested_at for c in e.claims) for e in entries.values())
     await spanned._r.hdel(spanned._k("ingb"), *sorted(packed)[::2])
@@ -187,9 +181,7 @@ async def test_pairs_of_filters_page_like_the_reference(spanned, first, second):
     skips the cursor test on a first page, so each way through it is compared."""
     filters = {**ONE_FILTER[first], **ONE_FILTER[second]}
     entries = fold(spans())
-    order = sorted(entries.values(), key=lambda e: (e.sort_score, e.entry_id))
-    position = {e.entry_id: i for i, e in enumerate(order)}
-    expected = sorted((e.entry_id for e in filter_entries(entries, **filters)), key=position.__getitem__)
+    expected = reference_ids(entries, **filters)
     for limit in (3, 50):
         assert await walk(spanned, limit, False, **filters) == expected, (filters, limit)
         assert await walk(spanned, limit, True, **filters) == expected[::-1], (filters, limit)
@@ -258,8 +250,7 @@ async def test_contested_as_at_as_of_pages_are_the_reference(contests, moment, f
     """`contested` with as_of walks the entries contested by then (`z:cfrom`) and skips them
     for `contested=false`: the same pages as the reference, whichever way they are walked."""
     entries = fold(contests_over_time())
-    expected = sorted((e.entry_id for e in filter_entries(entries, as_of=moment, **filters)),
-                      key=lambda i: (entries[i].sort_score, i))
+    expected = reference_ids(entries, as_of=moment, **filters)
     await assert_pages(contests, expected, as_of=moment, **filters)
 
 
@@ -305,8 +296,7 @@ async def test_actor_as_at_as_of_pages_are_the_reference(actors, days, actor):
     (`z:actany`) and otherwise rebuilt; the same pages as the reference in both orders."""
     moment = datetime.combine(FIRST + timedelta(days=days), time(12), tzinfo=UTC)
     entries = fold(actors_over_time())
-    expected = sorted((e.entry_id for e in filter_entries(entries, as_of=moment, actor=actor)),
-                      key=lambda i: (entries[i].sort_score, i))
+    expected = reference_ids(entries, as_of=moment, actor=actor)
     shown = filter_entries(entries, as_of=moment)
     assert any(e.actor != entries[e.entry_id].actor for e in shown) or days == 2000
     await assert_pages(actors, expected, as_of=moment, actor=actor)
