@@ -1468,6 +1468,62 @@ def _reattach_embedded_saying(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _reattach_marked_saying(tokens: list[Token]) -> list[Token]:
+    """'Ukraine launched an offensive into Kursk, saying it had seized hundreds of square
+    kilometres': the parser takes the participle of saying for a subordinator ('mark') of the
+    clause after it, which then hangs on the main verb as if it were the launch's own
+    circumstance. A participle of saying after a comma, marking a clause with a subject of its
+    own, is a verb: it hangs where the clause hung, and the clause is what it reports."""
+    if not any(t.lemma in _SAYING and t.pos == "VBG" and t.dep == "mark" for t in tokens):
+        return tokens  # most sentences
+    out = list(tokens)
+    for v in tokens:
+        if v.lemma not in _SAYING or v.pos != "VBG" or v.dep != "mark" or v.i == 0 or v.head <= v.i:
+            continue
+        if tokens[v.i - 1].lemma != ",":
+            continue
+        clause = tokens[v.head]
+        if clause.head < 0 or clause.dep not in ("advcl", "dep", "parataxis"):
+            continue
+        if not any(t.head == clause.i and t.base == "nsubj" for t in tokens):
+            continue
+        out[v.i] = v._replace(head=clause.head, dep="advcl", base="advcl")
+        out[clause.i] = clause._replace(head=v.i, dep="ccomp", base="ccomp")
+    return out
+
+
+# nouns of saying whose 'that' clause tells what was said, and the words of a time that may stand
+# between the two ('claim last month that', 'statement on Tuesday that')
+_CLAIM_NOUNS = frozenset({"claim", "statement", "report", "announcement", "assertion", "allegation", "warning"})
+_TIME_FILLERS = frozenset({"last", "this", "earlier", "on", "in", "early", "late", "week", "month", "year", "day",
+                           "weekend", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+
+
+def _reattach_claim_clauses(tokens: list[Token]) -> list[Token]:
+    """'This follows Zelensky's claim last month that 11,000 North Korean troops were present':
+    with a time between the noun of saying and its clause, the parser hangs the clause on the
+    verb before the noun, and the claim seems the outlet's. A 'that' clause right after a noun of
+    saying (a time aside) hung on a verb before that noun is the noun's."""
+    if not any(t.lemma in _CLAIM_NOUNS and t.is_noun for t in tokens):
+        return tokens  # most sentences
+    out = list(tokens)
+    for that in tokens:
+        if that.lemma != "that" or that.dep not in ("dep", "mark") or that.head <= that.i:
+            continue
+        clause = tokens[that.head]
+        k = that.i - 1
+        while k >= 0 and tokens[k].lemma in _TIME_FILLERS:
+            k -= 1
+        if k < 0 or tokens[k].lemma not in _CLAIM_NOUNS or not tokens[k].is_noun:
+            continue
+        if clause.head < 0 or clause.head >= k or not tokens[clause.head].is_verb \
+                or tokens[clause.head].lemma in _CLAUSE_TAKERS:
+            continue  # ('said in its evening report on Saturday that ...': the verb's own clause)
+        out[clause.i] = clause._replace(head=k, dep="acl", base="acl")
+        out[that.i] = that._replace(dep="mark", base="mark")
+    return out
+
+
 # Applied in this order: the gerund and range repairs only re-hang a word or two, the clause
 # repairs then read the corrected heads (the purpose-relative repair reads the clause whose
 # subject the clause-subject repair has restored).
@@ -1486,4 +1542,5 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_small_clause_objects, _reattach_participle_clause_subjects, _reattach_year_subjects,
     _reattach_phrasal_objects, _reattach_approximate_objects, _reattach_money, _reattach_by_gerunds,
     _reattach_preposed_obliques, _reattach_noun_root_speakers, _reattach_prepositional_clauses,
-    _reattach_shared_possessives, _reattach_aspect_gerunds, _reattach_embedded_saying, _reattach_supplied_with)
+    _reattach_shared_possessives, _reattach_aspect_gerunds, _reattach_embedded_saying,
+    _reattach_marked_saying, _reattach_claim_clauses, _reattach_supplied_with)

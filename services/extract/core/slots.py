@@ -727,6 +727,10 @@ def _attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
             ct = g.tokens[c]
             if any(g.tokens[mk].lemma not in ("as",) for mk in g.kids(c, "mark")):
                 continue  # 'although Moscow will neither confirm nor deny': not what reports the clause
+            if ct.pos == "VBG" and ct.dep == "advcl" and not g.kids(c, "nsubj") and c > j:
+                # 'Ukraine launched an offensive into Kursk, saying it had seized ...': what the
+                # subject did is told by the outlet; its participle of saying reports what follows
+                continue
             if ct.lemma in rules.attribution_verbs and ct.is_verb and not _takes_lives(g, c):
                 out.append(Attribution(_speaker(g, c), rules.attribution_verbs[ct.lemma], c))
         for c in g.kids(j, "obl", "nmod", "advmod"):
@@ -827,6 +831,8 @@ def _speaker(g: Graph, verb: int) -> int | None:
         noun = g.tokens[tok.head]  # 'Austin cited a relationship, noting that ...': the parser hangs
         if noun.dep == "obj" and noun.head >= 0:  # the participle off the object
             return _speaker(g, noun.head)
+        if noun.dep == "nmod" and g.case_of(tok.head) == "with":
+            return tok.head  # 'with Russian authorities claiming to have intercepted 105 drones'
     return None
 
 
