@@ -956,9 +956,11 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
             g.tokens[m].lemma in rl.noise["since"]["cases"] for m in g.kids(clause, "mark")) \
             and not _own_time(g, clause) and not _anniversary(g, clause):
         return True  # 'since Russia's invasion began', 'since Russia launched its aggression'
-    if rule is not None and rule.type == "offensive_launched" and tok.dep == "acl" and tok.pos == "VBG" \
-            and tok.lemma in rl.noise["described"]["fighting_verbs"]:
-        return True  # 'paid tribute to North Korean troops fighting alongside Russians': who they are
+    if rule is not None and rule.type == "offensive_launched" and tok.lemma in rl.noise["described"]["fighting_verbs"] \
+            and ((tok.dep == "acl" and tok.pos == "VBG") or tok.dep == "acl:relcl"):
+        # 'paid tribute to North Korean troops fighting alongside Russians', 'captured two North
+        # Korean soldiers who were fighting alongside Russian forces': who they are
+        return True
     if rule is not None and rule.type == "troops_deployed" and tok.dep == "acl" and _describes_a_toll(g, t, rl):
         return True  # '300 North Korean soldiers deployed to Russia have lost their lives'
     for at in attributions(g, t, rl)[:1]:

@@ -351,6 +351,8 @@ def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
                        g.tokens[g.tokens[j].head], rules.classes["offensive_noun"])) for j in idx)
     if cls == "figure":
         return any(q[1] in idx for q in f.quants)
+    if cls == "anything":  # the role is filled at all: forbidden, it must stay empty (a passive's doer)
+        return bool(idx)
     words = rules.classes.get(cls, frozenset())
     lemmas = [g.tokens[j].lemma for j in idx]
     for k, lemma in enumerate(lemmas):
