@@ -2595,6 +2595,10 @@ def figure_kind(f: Facts, q: Qty, qi: int, rl: Rules) -> str | None:
         # 'lost 2,600 combat vehicles': equipment, not casualties; 'repelled six counterattacks,
         # eliminating 630 troops': the attacks are counted, not the dead
         kinds = set()
+    elif head != qi and g.tokens[head].lemma in rl.classes["equipment_counts"] and any(
+            g.tokens[k].lemma in rl.classes["weapon"] for k in g.kids(head, "compound", "nmod", "amod")):
+        kinds = set()  # 'lost 34 artillery pieces', '82 units of armoured equipment'
+
     civilian = bool(lemmas & rl.civilian_lemmas) or q.civilian
     people = civilian or bool(lemmas & rl.people_lemmas)
     if unit_kind in ("killed", "wounded", "casualties", "captured") or (
@@ -2711,6 +2715,11 @@ def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules,
             if p is not None:
                 return p
     party = phrase_party(f, head, res)
+    if party is None or party.code not in rl.noise["off_topic"]["war_parties"]:
+        # 'At least 12 Indian nationals have been killed fighting for the Russian Army', 'the death
+        # of six Nepali nationals while serving in the Russian Army': foreign recruits are losses
+        # of the army they served in
+        party = _army_served(f, res, rl) or party
     if party is not None or gov < 0:
         return party
     # 'puts the death toll among Russian soldiers at 41,350': whom the toll is among (the parser
@@ -2745,6 +2754,18 @@ def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules,
     if p and lemma in ("take", "hold") and in_words(g.tokens[head], rl.classes["prisoner"]):
         return _opponent_party(res, p.code)  # 'Ukraine has taken 2,000 prisoners': the captor's enemy's
     return p
+
+
+def _army_served(f: Facts, res: Resources, rl: Rules) -> PartyMention | None:
+    """The warring side whose army the sentence has people fight or serve in: 'fighting for the
+    Russian Army', 'while serving in the Russian army' (classes.yaml army_words)."""
+    g = f.g
+    for j, tok in enumerate(g.tokens):
+        if tok.lemma in rl.classes["army_words"] and g.case_of(j) in ("for", "in", "with", "alongside"):
+            p = phrase_party(f, j, res)
+            if p is not None and p.code in rl.noise["off_topic"]["war_parties"]:
+                return p
+    return None
 
 
 def _voice(state: ArticleState) -> str | None:
