@@ -1472,6 +1472,17 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             m.actor, m.partners = pair[0], [pair[1]]
         elif talks is not None:
             m.actor, m.partners = talks.actor, list(talks.partners)
+    if rule.type == "diplomacy" and not tok.is_verb:
+        # 'the UAE announced a new exchange of war captives between Russia and Ukraine': the sides
+        # named 'between' are who hold it, not whoever tells of it
+        # (the parser may hang the phrase on the noun's own 'of' phrase: 'exchange of captives between';
+        # 'a meeting on cooperation between the UN and the OSCE' is about another matter)
+        owners = [t, *(o for o in g.kids(t, "nmod") if g.case_of(o) == "of")]
+        between = [code for h in owners for o in g.kids(h, "nmod") if g.case_of(o) == "between"
+                   for code in phrase_parties(f, o)]
+        between = list(dict.fromkeys(between))
+        if len(between) >= 2:  # (the first named leads, as in 'Russia and Ukraine exchanged ...')
+            m.actor, m.partners = between[0], between[1:]
     unattributed_strike = (m.actor is None and rule.type == "strike" and rule.actor != "object_owner"
                            and _strike_caused(f, t, a, rl, state))
     if m.actor is None and not unattributed_strike:
