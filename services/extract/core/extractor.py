@@ -933,6 +933,7 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
                 and gov.lemma not in rl.noise["reference"]["suffer_verbs"] \
                 and gov.lemma not in rl.noise["reference"]["sequel_verbs"] \
                 and not (g.case_of(t) == "by" and gov.lemma in rl.noise["reference"]["effect_verbs"]) \
+                and not (g.case_of(t) == "from" and gov.lemma in rl.noise["reference"]["outcome_verbs"]) \
                 and not (g.case_of(t) == "for" and gov.lemma in rl.noise["reference"]["journey_verbs"]) \
                 and not (g.case_of(t) in ("after", "follow", "following") and any(
                     g.tokens[c].lemma in rl.noise["reference"]["aftermath_nouns"]
