@@ -229,11 +229,13 @@ def extract(parsed: ParsedArticle) -> list[Event]:
         elif (named := _first_named_subject(facts, res)) is not None:
             state.last_actor = named
     # talks need someone to talk to: another party, a multilateral body, or a named counterpart;
-    # a party's position taken on talks ('Ukraine had agreed to a 30-day ceasefire') stands alone;
+    # a party's position taken on talks ('Ukraine had agreed to a 30-day ceasefire') stands alone,
+    # and so do talks a party holds or hosts ('Putin offered to hold the next round of talks');
     # one urged or refused ('urging Russia to accept a ceasefire') is no happening on its own
     mentions = [m for m in mentions
                 if m.type != "diplomacy" or (not m.urged and (
-                    m.partners or m.counterpart or m.actor in rl.multilateral or m.rule == "diplomacy.forum"
+                    m.partners or m.counterpart or m.actor in rl.multilateral
+                    or m.rule in ("diplomacy.forum", "diplomacy.talks-held")
                     or (m.rule.startswith("diplomacy.position") and m.modality in ("asserted", "claimed"))))]
     for m in mentions:
         _perspective(m, state)
