@@ -1865,6 +1865,10 @@ def _pronoun_party(f: Facts, heads: list[int], t: int, res: Resources, rl: Rules
                 named = [f.parties[k] for k in sorted(f.parties) if k < j and f.parties[k].form != "person"]
                 if named:
                     return named[-1]
+            for at in attributions(g, t, rl)[:1]:
+                if at.claimant is not None and at.claimant < j and at.verb in set(g.ancestors(j)) \
+                        and g.tokens[at.verb].dep == "acl" and (p := phrase_party(f, at.claimant, res)) is not None:
+                    return p  # 'with Ukraine saying it had hit a major oil terminal': the speaker
             earlier = [s for v in g.tokens if v.i < j for s in g.kids(v.i, "nsubj") if s < j and s not in g.phrase(h)]
             # the subjects of the clauses it stands in first: 'Ukrainian officials denied that the
             # Russian army captured the city, saying its armed forces retreated' (its: the officials')

@@ -1524,6 +1524,31 @@ def _reattach_claim_clauses(tokens: list[Token]) -> list[Token]:
     return out
 
 
+# verbs that charge someone with an act told by a gerund: 'accuses Russia of targeting ...'
+_CHARGING = frozenset({"accuse", "blame", "charge", "condemn", "criticize", "criticise", "denounce"})
+
+
+def _reattach_charged_obliques(tokens: list[Token]) -> list[Token]:
+    """'Ukraine accuses Russia of targeting facilities at the Olvia port in a missile strike': the
+    parser hangs the phrases after the gerund on 'accuses', and the strike seems the accuser's. A
+    phrase after the act a verb of charging names ('of targeting', 'for shelling') is the act's."""
+    if not any(t.lemma in _CHARGING for t in tokens):
+        return tokens  # most sentences
+    out = list(tokens)
+    kids_of = _children(tokens)
+    for v in tokens:
+        if v.lemma not in _CHARGING or not v.is_verb:
+            continue
+        act = next((k for k in kids_of[v.i] if k.base == "advcl" and k.pos == "VBG" and k.i > v.i
+                    and any(m.lemma in ("of", "for") and m.base in ("mark", "case") for m in kids_of[k.i])), None)
+        if act is None:
+            continue
+        for k in kids_of[v.i]:
+            if k.base == "obl" and k.i > act.i:
+                out[k.i] = k._replace(head=act.i)
+    return out
+
+
 # Applied in this order: the gerund and range repairs only re-hang a word or two, the clause
 # repairs then read the corrected heads (the purpose-relative repair reads the clause whose
 # subject the clause-subject repair has restored).
@@ -1543,4 +1568,4 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_phrasal_objects, _reattach_approximate_objects, _reattach_money, _reattach_by_gerunds,
     _reattach_preposed_obliques, _reattach_noun_root_speakers, _reattach_prepositional_clauses,
     _reattach_shared_possessives, _reattach_aspect_gerunds, _reattach_embedded_saying,
-    _reattach_marked_saying, _reattach_claim_clauses, _reattach_supplied_with)
+    _reattach_marked_saying, _reattach_claim_clauses, _reattach_supplied_with, _reattach_charged_obliques)
