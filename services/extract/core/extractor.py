@@ -1314,6 +1314,10 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             acting = _not_places(f, rule.type, None, t)
             over = [(pl.name, pl.place, True) for pl in f.places.values() if pl.name not in acting]
             actor = _opponent_party(res, _side_of_ground(over, res, rl, held=True))
+        if actor is None and rule.type == "strike" and g.kids(t, "nsubj:pass"):
+            # '105 drones were shot down across the country, the Russian defence ministry said':
+            # the weapons a warring side says it downed, of no side or place named, are its enemy's
+            actor = _speakers_enemy(f, t, res, rl)
     elif rule.actor == "object_opponent":
         # 'Ukraine's forces were driven out of the Kursk region': the other side took it
         driven = obj or _pronoun_party(f, a.object, t, res, rl, state)  # 'its troops were forced out'
@@ -1457,6 +1461,11 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
                 actor = PartyMention.implied(side) if rule.change == "regained" else _opponent_party(res, side)
         if actor is None and rule.change in ("captured", "regained"):
             actor = _taker_by_speaker(f, t, res, rl)
+    if actor is None and rule.type == "territory_claimed" and tok.is_verb and rule.change in ("captured", "regained") \
+            and _troop_heads(f, a.subject, rl):
+        # 'the head of Russia's Wagner Group said mercenary forces had seized Vlahodatne': forces
+        # of no side named, told of by a warring side, are its own
+        actor = _taker_by_speaker(f, t, res, rl)
     if rule.type == "military_aid":
         _aid_parties(f, t, a, m, actor, subj, mod, obj, res, rl, state)
     elif actor is not None:
