@@ -2625,7 +2625,6 @@ def figure_kind(f: Facts, q: Qty, qi: int, rl: Rules) -> str | None:
     elif head != qi and g.tokens[head].lemma in rl.classes["equipment_counts"] and any(
             g.tokens[k].lemma in rl.classes["weapon"] for k in g.kids(head, "compound", "nmod", "amod")):
         kinds = set()  # 'lost 34 artillery pieces', '82 units of armoured equipment'
-
     civilian = bool(lemmas & rl.civilian_lemmas) or q.civilian
     people = civilian or bool(lemmas & rl.people_lemmas)
     if unit_kind in ("killed", "wounded", "casualties", "captured") or (
