@@ -872,6 +872,12 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
             and not (g.tokens[ct.head].is_verb and g.tokens[ct.head].lemma in rl.classes["attempt_verbs"]) \
             and not any(g.tokens[k].lemma in rl.noise["purpose"]["ongoing"] for k in g.kids(ct.head, "amod")):
         return True
+    if ct.dep == "xcomp" and ct.head >= 0 and g.tokens[ct.head].lemma in rl.noise["restraint"]["governors"] \
+            and any(g.tokens[k].lemma == "not" for k in g.kids(clause, "advmod")):
+        return True  # 'Putin agreed not to target Ukrainian energy infrastructure': a restraint
+    if ct.dep == "acl:relcl" and ct.head >= 0 and in_words(g.tokens[ct.head], rl.classes["weapon"]) \
+            and any(g.tokens[x].lemma in rl.noise["capability"]["modals"] for x in g.kids(clause, "aux")):
+        return True  # 'rocket systems that can strike into Russia': what the weapons are
     aim_clause = ct
     while aim_clause.dep == "conj" and aim_clause.head >= 0:  # 'trying to eliminate ... and push further'
         aim_clause = g.tokens[aim_clause.head]
