@@ -203,6 +203,7 @@ def extract(parsed: ParsedArticle) -> list[Event]:
         state.told.extend(m for m in found if m.type in _TOLD_TYPES)
         before, state.previous = state.previous, found
         spoke = _remember_speaker(facts, rl, state, res)
+        _learn_titled_people(facts, rl, state, res)
         if (agent := _said_of_the_last(g, rl)) is not None:
             _quoted([m for m in before if not m.claimants], (_speaker_code(facts, agent, rl, state, res),
                                                               speaker_name(g, agent)))
@@ -460,6 +461,29 @@ def _remember_speaker(f: Facts, rl: Rules, state: ArticleState, res: Resources) 
                 _learn_speaker(g, s, code, rl, state)
                 spoke = True
     return spoke
+
+
+def _learn_titled_people(f: Facts, rl: Rules, state: ArticleState, res: Resources) -> None:
+    """Keeps the party of each person the sentence names with a title ('US Army Secretary
+    Daniel Driscoll met ...'), so that the bare name later ('Driscoll had met ...') acts for it."""
+    g = f.g
+    for t in g.tokens:
+        if t.pos != "NNP" or t.dep in ("compound", "flat") or t.i in f.parties or t.i in f.places:
+            continue
+        titles = [c for c in g.kids(t.i, "compound") if g.tokens[c].lemma in rl.speakers]
+        if titles and t.word.casefold() not in state.speakers and (p := phrase_party(f, t.i, res)) is not None:
+            state.speakers[t.word.casefold()] = p.code  # the surname only: 'the minister' may be another's
+
+
+def _titled_person_named_before(f: Facts, heads: list[int], state: ArticleState) -> PartyMention | None:
+    """'Driscoll had met with Russian officials', after 'US Army Secretary Daniel Driscoll': the
+    party the article gave the name with its title (see _learn_titled_people)."""
+    g = f.g
+    for h in heads:
+        code = state.speakers.get(g.tokens[h].word.casefold()) if g.tokens[h].pos == "NNP" else None
+        if code is not None and not any(j in f.parties for j in g.phrase(h)):
+            return PartyMention.implied(code, "person")
+    return None
 
 
 def _speaker_code(f: Facts, s: int, rl: Rules, state: ArticleState, res: Resources) -> str | None:
@@ -1264,7 +1288,8 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             return None
     # 'his region came under attack': whose ground it is names who suffered, not who did it
     doers = [h for h in a.subject + a.modifier if h not in f.places and not has_class(f, [h], "territory", rl)]
-    subj = _party(f, a.subject + a.agent, res) or _pronoun_party(f, doers, t, res, rl, state)
+    subj = _party(f, a.subject + a.agent, res) or _pronoun_party(f, doers, t, res, rl, state) \
+        or _titled_person_named_before(f, a.subject, state)
     if subj is None:
         # 'drones operated by Ukraine's Security Service targeted the airbase': who works the
         # subject acts through it

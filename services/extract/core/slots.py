@@ -314,6 +314,23 @@ def measure_modifier(g: Graph, j: int, words: AbstractSet[str]) -> bool:
             and any(g.tokens[c].pos == "HYPH" for c in g.kids(j)) and bool(g.kids(j, "nummod")))
 
 
+def titles_person(g: Graph, j: int, rules: Rules) -> bool:
+    """A troop word in the title before a person's name names the person, not troops: 'US Army
+    Secretary Daniel Driscoll', 'Russian Army General Valery Gerasimov' ('Army units' are troops,
+    and so is 'the Arizona Army National Guard')."""
+    troops = rules.classes["troops"]
+
+    def title(k: int) -> bool:
+        return g.tokens[k].lemma in rules.speakers and not in_words(g.tokens[k], troops)
+
+    titled = False
+    while g.tokens[j].dep == "compound" and g.tokens[j].head >= 0:
+        j = g.tokens[j].head
+        titled = titled or title(j)
+    head = g.tokens[j]
+    return head.pos == "NNP" and not in_words(head, troops) and (titled or any(title(k) for k in g.kids(j, "compound")))
+
+
 def controls_other(f: Facts, j: int, words: AbstractSet[str]) -> bool:
     """'control' over or of something that is no ground, named by common nouns only: 'maintain
     control over extraction operations' holds none ('took control of Kursk', 'control of the
@@ -363,7 +380,7 @@ def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
             continue  # 'MiG-29 fighter jets' are weapons, not fighters
         if cls == "troops" and counts_weapons(g, idx[k], rules):
             continue
-        if cls == "troops" and measure_modifier(g, idx[k], words):
+        if cls == "troops" and (measure_modifier(g, idx[k], words) or titles_person(g, idx[k], rules)):
             continue
         if cls == "territory" and controls_other(f, idx[k], words):
             continue
