@@ -1355,6 +1355,18 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         actor = _opponent_party(res, driven.code) if driven is not None else None
         if obj is not None and subj is not None and subj.code != obj.code:
             actor = subj  # 'Russian troops drove Ukrainian forces out of Sudzha'
+    elif rule.actor == "subject_opponent":
+        # 'North Korean troops came under fire': the other side fired; 'the Kharkiv region came
+        # under attack': the other side of whoever holds the ground
+        suffered = _party(f, a.subject, res)
+        if suffered is None:
+            # (the subject's own places first, then the sentence's: 'their car came under fire in
+            # a forest in the Sumy region')
+            held = {j for h in a.subject for j in g.phrase(h)}
+            actor = _opponent_party(res, _side_of_ground(
+                [(pl.name, pl.place, j in held) for j, pl in sorted(f.places.items())], res, rl, held=True))
+        else:
+            actor = _opponent_party(res, suffered.code)
     elif rule.actor == "self":
         # 'North Korean-made missiles': the maker named inside the modifier
         actor = next((f.parties[j] for j in g.subtree(t) if j in f.parties), None)
