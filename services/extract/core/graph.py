@@ -561,12 +561,15 @@ def _tag_speaker(tokens: list[Token], v: Token, subject: Token | None = None) ->
     """Who speaks in a speech tag `v` after its clause, with the comma that sets the speaker off:
     its subject, else an apposition whose phrase ends right before the verb ('..., the General
     Staff said'); None when no comma opens the speaker's phrase."""
+    end = v.i - 1  # (the verb's auxiliaries may stand between: '..., the ministry has confirmed')
+    while end > 0 and tokens[end].head == v.i and tokens[end].dep == "aux":
+        end -= 1
     speaker = subject or next(
-        (t for t in reversed(tokens[:v.i]) if t.dep == "appos" and max(_span(tokens, t.i)) == v.i - 1), None)
+        (t for t in reversed(tokens[:end + 1]) if t.dep == "appos" and max(_span(tokens, t.i)) == end), None)
     if speaker is None:
         return None
     span = _span(tokens, speaker.i)
-    if max(span) != v.i - 1 or min(span) == 0 or tokens[min(span) - 1].pos != ",":
+    if max(span) != end or min(span) == 0 or tokens[min(span) - 1].pos != ",":
         return None
     return speaker, tokens[min(span) - 1]
 
@@ -1277,7 +1280,7 @@ def _reattach_listed_participles(tokens: list[Token]) -> list[Token]:
     return out
 
 
-_REPORTING = frozenset({"say", "tell", "report", "add", "write", "state", "announce", "claim"})
+_REPORTING = frozenset({"say", "tell", "report", "add", "write", "state", "announce", "claim", "confirm", "allege"})
 
 # verbs that take a reported or perceived clause: a clause under them is theirs
 _CLAUSE_TAKERS = _REPORTING | frozenset({
