@@ -1703,6 +1703,14 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             return None
         if side is not None and side != m.actor:
             m.against = side
+    if rule.type == "strike" and m.actor is not None and _named_as_maker(f, m.actor, rl):
+        # 'Iranian drones struck Odesa', 'US-made ATACMS hit a Russian air base': who made the
+        # weapons did not fire them; the warring side at war with the one struck did
+        m.actor = _opponent(res, m.against) or _opponent(res, _side_of_ground(m.locations, res, rl, held=True)) or (
+            e.code if (e := _speakers_enemy(f, t, res, rl)) is not None else None)
+        if m.actor is None:
+            return None
+        m.against = _opponent(res, m.actor)
     if rule.actor == "object_opponent" and m.change == "captured" and _side_of_ground(m.locations, res, rl) == m.actor:
         m.change = "regained"  # driven off the actor's own ground
     # figures that belong to the trigger, its arguments' coordinations included ('launched 15
@@ -2653,6 +2661,8 @@ def figure_kind(f: Facts, q: Qty, qi: int, rl: Rules) -> str | None:
             # ('one person was dead and 29 others injured': a conjunct with a subject of its own too)
             near.update(c for c in g.kids(gov, "conj") if not g.kids(c, "obj", "nsubj", "nsubj:pass"))
             near.update(g.kids(gov, "nsubj", "obj", "nsubj:pass"))
+            # '40 Nepali nationals have been confirmed dead': an adjective told of them
+            near.update(c for c in g.kids(gov, "xcomp") if g.tokens[c].pos.startswith("JJ"))
             if head == qi and g.case_of(qi) in ("at", "to"):
                 # 'put the number of killed or wounded North Koreans at 4,000', 'the death toll
                 # rose to 30': the figure measures the verb's subject or object phrase
@@ -2827,10 +2837,14 @@ def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules,
 
 def _army_served(f: Facts, res: Resources, rl: Rules) -> PartyMention | None:
     """The warring side whose army the sentence has people fight or serve in: 'fighting for the
-    Russian Army', 'while serving in the Russian army' (classes.yaml army_words)."""
+    Russian Army', 'while serving in the Russian army' (classes.yaml army_words), 'fighting for
+    Russia'."""
     g = f.g
     for j, tok in enumerate(g.tokens):
-        if tok.lemma in rl.classes["army_words"] and g.case_of(j) in ("for", "in", "with", "alongside"):
+        # ('fighting for Russia': the side itself, on a verb of fighting or serving)
+        side = j in f.parties and g.case_of(j) in ("for", "alongside") and tok.head >= 0 \
+            and g.tokens[tok.head].lemma in ("fight", "serve")
+        if (side or tok.lemma in rl.classes["army_words"]) and g.case_of(j) in ("for", "in", "with", "alongside"):
             p = phrase_party(f, j, res)
             if p is not None and p.code in rl.noise["off_topic"]["war_parties"]:
                 return p
@@ -2841,6 +2855,33 @@ def _voice(state: ArticleState) -> str | None:
     """The party of the speaker the article quotes on: who goes on speaking in the next sentence."""
     speaker = state.quoting or state.last_speaker
     return speaker[0] if speaker else None
+
+
+_MAKING = frozenset({"make", "build", "produce", "manufacture", "design", "supply", "provide"})
+
+
+def _named_as_maker(f: Facts, code: str, rl: Rules) -> bool:
+    """A party that is not at war named in a sentence only on weapons ('Iranian drones', 'North
+    Korean missiles', 'US-made ATACMS'): their maker or giver."""
+    g = f.g
+    if code.lower() in rl.classes["aid_recipients"]:
+        return False
+    named = [j for j, p in f.parties.items() if p.code == code]
+    for k in f.inner_parties:
+        if any(p.code == code for p in f.inner_parties[k]):
+            named.append(k)
+    weapons = rl.classes["weapon"]
+
+    def on_weapons(j: int) -> bool:
+        # (through the participle of making: 'US-made' comes back as 'US' under 'made')
+        while g.tokens[j].head >= 0 and (g.tokens[j].dep in ("compound", "amod", "nmod:poss", "flat") or (
+                g.tokens[j].dep in ("obl", "nmod", "dep") and g.tokens[g.tokens[j].head].lemma in _MAKING)):
+            j = g.tokens[j].head
+            if in_words(g.tokens[j], weapons):
+                return True
+        return False
+
+    return bool(named) and all(on_weapons(j) for j in named)
 
 
 def _speakers_enemy(f: Facts, j: int, res: Resources, rl: Rules, speaker: str | None = None) -> PartyMention | None:
