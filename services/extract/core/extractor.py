@@ -620,6 +620,9 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
             # the Odesa region': repeated attacks on a whole country, or in waves, no troops named,
             # are strikes (an assault takes a front, not a country)
             m.type = "strike"
+        if (m.type == "offensive_launched" and g.tokens[t].lemma in rl.classes["raid_nouns"]
+                and _behind_the_front(m, state.pub, rl) and not _troop_heads(f, role_tokens(g, a, "any"), rl)):
+            m.type = "strike"  # 'the Russian attack on Odesa' (noise.yaml rear_city)
         if m.type == "offensive_launched" and _stative(g, t, rl):
             # 'troops are present in the border region and are engaged in combat': a state of the
             # troops there, told as their deployment ('have engaged in combat' is an offensive)
@@ -750,6 +753,13 @@ def _stative(g: Graph, t: int, rl: Rules) -> bool:
     tok = g.tokens[t]
     aux = [g.tokens[x].lemma for x in g.kids(t, "aux", "aux:pass", "cop")]
     return tok.lemma in rl.classes["stative_fight"] and tok.pos == "VBN" and "be" in aux and "have" not in aux
+
+
+def _behind_the_front(m: Mention, pub: date, rl: Rules) -> bool:
+    """The mention's own places are all cities far behind the front (noise.yaml rear_city)."""
+    rule = rl.noise["rear_city"]
+    own = [name.casefold() for name, _, is_own in m.locations if is_own]
+    return bool(own) and pub >= date.fromisoformat(str(rule["since"])) and all(n in rule["cities"] for n in own)
 
 
 def _country_wide(m: Mention) -> bool:
@@ -1474,6 +1484,11 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
                 code = state.last_speaker[0]
             if code is not None and code in rl.noise["off_topic"]["war_parties"]:
                 actor = PartyMention.implied(code)
+    if rule.type == "territory_claimed" and not tok.is_verb and tok.lemma == "fall":
+        # 'the fall of Avdiivka to Russia': to whom it fell took it; whoever speaks of the fall
+        # ('Ukrainian officials are trying to find positive aspects in the fall') did not
+        actor = _party(f, [k for k in g.kids(t, "nmod") if g.case_of(k) == "to"], res) or (
+            mod if mod is not None and mod.possessive else None)
     if actor is None and rule.type == "territory_claimed" and not tok.is_verb and tok.lemma in (
             "fall", "capture", "seizure", "recapture"):
         # 'the fall of Vuhledar', 'the capture of Luhansk': taken by the side at war with the one
