@@ -48,6 +48,7 @@ from services.extract.core.slots import (
     Facts,
     arguments,
     attributions,
+    counted_nationals,
     counts_weapons,
     has_class,
     in_words,
@@ -1258,7 +1259,8 @@ def _troop_heads(f: Facts, heads: list[int], rl: Rules) -> list[int]:
             tok = f.g.tokens[j]
             # a troop word of two ('National Guard members': 'guard member') is known by its last
             two = j > 0 and f"{f.g.tokens[j - 1].lemma} {tok.lemma}" in troops
-            if (in_words(tok, troops) or two) and tok.is_noun and not counts_weapons(f.g, j, rl):
+            if ((in_words(tok, troops) or two) and tok.is_noun and not counts_weapons(f.g, j, rl)) \
+                    or counted_nationals(f, j):
                 out.append(j)
     return out
 
@@ -2345,6 +2347,8 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
             # 'has been pressing to capture Pokrovsk': an attempt under way, not a plan ('pressed
             # Kyiv to accept' is)
             attempt = gov.lemma == "press" and not g.kids(gov.i, "obj")
+            # 'went on to assert that ...': went on, no plan ('is going to assert' is one)
+            attempt = attempt or any(g.tokens[k].lemma == "on" for k in g.kids(gov.i, "compound:prt"))
             if (gov.lemma in rl.expect_verbs or gov.lemma in rl.expect_adjectives) \
                     and not _achieved(g, jt.head, rl) and not carried_out and not attempt:
                 modality = _stronger(modality, "expected")

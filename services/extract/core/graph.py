@@ -772,6 +772,23 @@ def _reattach_phrasal_objects(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _reattach_went_on(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: 'Russian forces went on to capture Bakhmut' comes back with
+    'on' as a preposition of 'capture', an oblique of 'went'. An infinitive after 'go on' is what
+    the subject went on to do: 'on' is the verb's particle, the infinitive its open clause."""
+    out = list(tokens)
+    for prt in tokens:
+        if prt.lemma != "on" or prt.dep != "case" or prt.i == 0:
+            continue
+        v, inf = tokens[prt.i - 1], tokens[prt.head]
+        if v.lemma != "go" or not v.is_verb or inf.head != v.i or inf.dep != "obl" or inf.pos != "VB" \
+                or not any(t.head == inf.i and t.dep == "mark" and t.lemma == "to" for t in tokens):
+            continue
+        out[prt.i] = prt._replace(head=v.i, dep="compound:prt", base="compound")
+        out[inf.i] = inf._replace(dep="xcomp", base="xcomp")
+    return out
+
+
 # shares named by a word, not a figure: 'about a fifth of the territory'
 _FRACTIONS = frozenset(("half", "third", "quarter", "fourth", "fifth", "sixth", "tenth", "two-thirds",
                         "three-quarters"))
@@ -1568,7 +1585,7 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_dangling_tags, _reattach_clausal_subject_tags,
     _reattach_tag_obliques, _reattach_swallowed_speech_tags, _reattach_bare_relatives,
     _reattach_small_clause_objects, _reattach_participle_clause_subjects, _reattach_year_subjects,
-    _reattach_phrasal_objects, _reattach_approximate_objects, _reattach_money, _reattach_by_gerunds,
+    _reattach_phrasal_objects, _reattach_went_on, _reattach_approximate_objects, _reattach_money, _reattach_by_gerunds,
     _reattach_preposed_obliques, _reattach_noun_root_speakers, _reattach_prepositional_clauses,
     _reattach_shared_possessives, _reattach_aspect_gerunds, _reattach_embedded_saying,
     _reattach_marked_saying, _reattach_claim_clauses, _reattach_supplied_with, _reattach_charged_obliques)

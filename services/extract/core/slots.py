@@ -314,6 +314,17 @@ def measure_modifier(g: Graph, j: int, words: AbstractSet[str]) -> bool:
             and any(g.tokens[c].pos == "HYPH" for c in g.kids(j)) and bool(g.kids(j, "nummod")))
 
 
+def counted_nationals(f: Facts, j: int) -> bool:
+    """People of a side counted by nationality: '12,000 North Koreans have been sent to help
+    Russia' sends troops ('North Koreans' uncounted may be anyone)."""
+    g = f.g
+    if j not in f.parties or g.tokens[j].pos != "NNPS":
+        return False
+    # (the parser may hang the number elsewhere: 'As many as 12,000 North Koreans')
+    start = min([j, *g.kids(j, "compound", "amod")])
+    return bool(g.kids(j, "nummod")) or (start > 0 and g.tokens[start - 1].pos == "CD")
+
+
 def titles_person(g: Graph, j: int, rules: Rules) -> bool:
     """A troop word in the title before a person's name names the person, not troops: 'US Army
     Secretary Daniel Driscoll', 'Russian Army General Valery Gerasimov' ('Army units' are troops,
@@ -370,6 +381,8 @@ def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
         return any(q[1] in idx for q in f.quants)
     if cls == "anything":  # the role is filled at all: forbidden, it must stay empty (a passive's doer)
         return bool(idx)
+    if cls == "troops" and any(counted_nationals(f, j) for j in idx):
+        return True
     words = rules.classes.get(cls, frozenset())
     lemmas = [g.tokens[j].lemma for j in idx]
     for k, lemma in enumerate(lemmas):
