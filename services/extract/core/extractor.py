@@ -1330,6 +1330,11 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         # ('troops from North Korea'; troops withdrawn 'from the Ukrainian cities' leave them)
         source = [o for o in a.oblique if g.case_of(o) == "from"] if rule.movement != "withdrawn" else []
         actor = _party(f, troops, res) or _party(f, source, res)
+        if rule.actor == "troops" and not tok.is_verb and mod is not None and mod.text \
+                and first is not a.modifier and not _troop_heads(f, a.object, rl):
+            # 'Russian forces capture Siversk after Ukrainian withdrawal': the noun's own side
+            # moves, not the clause's subject
+            actor = mod
         if actor is None and any(g.tokens[d].lemma in ("these", "those", "this", "that") for h in troops
                                  for d in g.kids(h, "det")) and state.last_actor:
             actor = PartyMention.implied(state.last_actor)  # 'these troops'
