@@ -907,6 +907,12 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
             and not (g.tokens[ct.head].is_verb and g.tokens[ct.head].lemma in rl.classes["attempt_verbs"]) \
             and not any(g.tokens[k].lemma in rl.noise["purpose"]["ongoing"] for k in g.kids(ct.head, "amod")):
         return True
+    prevent_verbs = rl.noise["prevented"]["verbs"]
+    if (rule is None or rule.type != "offensive_repelled") and (
+            (tok.is_verb and tok.dep in ("xcomp", "obj", "ccomp") and tok.head >= 0
+             and g.tokens[tok.head].lemma in prevent_verbs)
+            or (not tok.is_verb and tok.dep == "obj" and clause != t and ct.lemma in prevent_verbs)):
+        return True  # 'to prevent shelling in the Sumy region': kept from happening
     if ct.dep == "xcomp" and ct.head >= 0 and g.tokens[ct.head].lemma in rl.noise["restraint"]["governors"] \
             and any(g.tokens[k].lemma == "not" for k in g.kids(clause, "advmod")):
         return True  # 'Putin agreed not to target Ukrainian energy infrastructure': a restraint
