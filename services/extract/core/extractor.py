@@ -624,6 +624,13 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
         if (m.type == "offensive_launched" and g.tokens[t].lemma in rl.classes["raid_nouns"]
                 and _behind_the_front(m, state.pub, rl) and not _troop_heads(f, role_tokens(g, a, "any"), rl)):
             m.type = "strike"  # 'the Russian attack on Odesa' (noise.yaml rear_city)
+        if rule.id == "deploy.presence" and m.actor in rl.noise["off_topic"]["war_parties"] and not m.quantities \
+                and _side_of_ground(m.locations, res, rl, skip_countries=True) == "UKR":
+            # 'Our troops are in the administrative borders of Marinka', 'Russian forces were in the
+            # outskirts of Vovchansk': where a warring side's troops stand on the front is the state
+            # of the fight, not a deployment (North Korean troops in Kursk are deployed there, and
+            # so are '10 to 15 Russian battalion tactical groups in the Donbas region', counted)
+            continue
         if m.type == "offensive_launched" and _stative(g, t, rl):
             # 'troops are present in the border region and are engaged in combat': a state of the
             # troops there, told as their deployment ('have engaged in combat' is an offensive)
