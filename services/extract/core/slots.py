@@ -401,7 +401,18 @@ def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
             return True
         if k + 1 < len(lemmas) and f"{lemma} {lemmas[k + 1]}" in words:
             return True
+        if k + 2 < len(idx) and hyphened(g, idx[k], idx[k + 2], words):
+            return True
     return False
+
+
+def hyphened(g: Graph, a: int, b: int, words: AbstractSet[str]) -> bool:
+    """A name the tokenizer split at its hyphen, as written: 'F-16s' comes back as 'F', '-', '16s'."""
+    first, mid, last = g.tokens[a], g.tokens[a + 1] if a + 1 < len(g.tokens) else None, g.tokens[b]
+    if mid is None or b != a + 2 or mid.pos != "HYPH" or first.end != mid.start or mid.end != last.start:
+        return False
+    joined = f"{first.word}-{last.word}".lower()
+    return joined in words or (joined.endswith("s") and joined[:-1] in words)
 
 
 # --- arguments of a trigger --------------------------------------------------------------
