@@ -469,11 +469,20 @@ def _learn_titled_people(f: Facts, rl: Rules, state: ArticleState, res: Resource
     Daniel Driscoll met ...'), so that the bare name later ('Driscoll had met ...') acts for it."""
     g = f.g
     for t in g.tokens:
+        p_ = f.parties.get(t.i)
+        if p_ is not None and p_.form == "person" and t.pos == "NNP" and " " in p_.text \
+                and p_.text.split()[-1] == t.word:
+            # a person the party table names in full ('John Healey'), said by the surname later
+            state.speakers.setdefault(t.word.casefold(), p_.code)
+            continue
         if t.pos != "NNP" or t.dep in ("compound", "flat") or t.i in f.parties or t.i in f.places:
             continue
         titles = [c for c in g.kids(t.i, "compound") if g.tokens[c].lemma in rl.speakers]
         if titles and t.word.casefold() not in state.speakers and (p := phrase_party(f, t.i, res)) is not None:
             state.speakers[t.word.casefold()] = p.code  # the surname only: 'the minister' may be another's
+        elif t.dep == "appos" and t.head >= 0 and g.tokens[t.head].lemma in rl.speakers \
+                and t.word.casefold() not in state.speakers and (p := phrase_party(f, t.head, res)) is not None:
+            state.speakers[t.word.casefold()] = p.code  # "the UK's new Defence Secretary, John Healey,"
 
 
 def _titled_person_named_before(f: Facts, heads: list[int], state: ArticleState) -> PartyMention | None:
