@@ -1027,6 +1027,10 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
         # 'paid tribute to North Korean troops fighting alongside Russians', 'captured two North
         # Korean soldiers who were fighting alongside Russian forces': who they are
         return True
+    if rule is not None and rule.type == "strike" and tok.is_verb and tok.lemma in rl.classes["use_verbs"] and (
+            (tok.dep == "acl" and tok.pos == "VBN")
+            or any(g.tokens[k].lemma in rl.noise["described"]["habit_adverbs"] for k in g.kids(t, "advmod"))):
+        return True  # 'attack drones used by Russia in the war', 'shells widely used': what they are
     if rule is not None and rule.type == "troops_deployed" and tok.dep == "acl" and _describes_a_toll(g, t, rl):
         return True  # '300 North Korean soldiers deployed to Russia have lost their lives'
     for at in attributions(g, t, rl)[:1]:
