@@ -923,6 +923,10 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
             and not (g.tokens[ct.head].is_verb and g.tokens[ct.head].lemma in rl.classes["attempt_verbs"]) \
             and not any(g.tokens[k].lemma in rl.noise["purpose"]["ongoing"] for k in g.kids(ct.head, "amod")):
         return True
+    delayed = rl.noise["delayed"]
+    if rule is not None and rule.type == "military_aid" and tok.is_noun and tok.head >= 0 \
+            and g.tokens[tok.head].lemma in delayed["nouns"] and g.case_of(t) in delayed["cases"]:
+        return True  # 'major delays in European and US arms deliveries': not come
     prevent_verbs = rl.noise["prevented"]["verbs"]
     if (rule is None or rule.type != "offensive_repelled") and (
             (tok.is_verb and tok.dep in ("xcomp", "obj", "ccomp") and tok.head >= 0
