@@ -633,13 +633,10 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
         if (m.type == "offensive_launched" and g.tokens[t].lemma in rl.classes["raid_nouns"]
                 and _behind_the_front(m, state.pub, rl) and not _troop_heads(f, role_tokens(g, a, "any"), rl)):
             m.type = "strike"  # 'the Russian attack on Odesa' (noise.yaml rear_city)
-        if rule.id == "deploy.presence" and m.actor in rl.noise["off_topic"]["war_parties"] and not m.quantities \
-                and _side_of_ground(m.locations, res, rl, skip_countries=True) == "UKR":
-            # 'Our troops are in the administrative borders of Marinka', 'Russian forces were in the
-            # outskirts of Vovchansk': where a warring side's troops stand on the front is the state
-            # of the fight, not a deployment (North Korean troops in Kursk are deployed there, and
-            # so are '10 to 15 Russian battalion tactical groups in the Donbas region', counted)
-            continue
+        front = rl.noise["front_presence"]
+        if rule.id in front["rules"] and m.actor in rl.noise["off_topic"]["war_parties"] and not m.quantities \
+                and _side_of_ground(m.locations, res, rl, skip_countries=True) in front["ground"]:
+            continue  # noise.yaml front_presence: 'Russian forces were in the outskirts of Vovchansk'
         if m.type == "offensive_launched" and _stative(g, t, rl):
             # 'troops are present in the border region and are engaged in combat': a state of the
             # troops there, told as their deployment ('have engaged in combat' is an offensive)
@@ -2928,9 +2925,6 @@ def _voice(state: ArticleState) -> str | None:
     return speaker[0] if speaker else None
 
 
-_MAKING = frozenset({"make", "build", "produce", "manufacture", "design", "supply", "provide"})
-
-
 def _named_as_maker(f: Facts, code: str, rl: Rules) -> bool:
     """A party that is not at war named in a sentence only on weapons ('Iranian drones', 'North
     Korean missiles', 'US-made ATACMS'): their maker or giver."""
@@ -2941,12 +2935,12 @@ def _named_as_maker(f: Facts, code: str, rl: Rules) -> bool:
     for k in f.inner_parties:
         if any(p.code == code for p in f.inner_parties[k]):
             named.append(k)
-    weapons = rl.classes["weapon"]
+    weapons, making = rl.classes["weapon"], rl.classes["making_verbs"]
 
     def on_weapons(j: int) -> bool:
         # (through the participle of making: 'US-made' comes back as 'US' under 'made')
         while g.tokens[j].head >= 0 and (g.tokens[j].dep in ("compound", "amod", "nmod:poss", "flat") or (
-                g.tokens[j].dep in ("obl", "nmod", "dep") and g.tokens[g.tokens[j].head].lemma in _MAKING)):
+                g.tokens[j].dep in ("obl", "nmod", "dep") and g.tokens[g.tokens[j].head].lemma in making)):
             j = g.tokens[j].head
             if in_words(g.tokens[j], weapons):
                 return True
