@@ -485,12 +485,12 @@ def _learn_titled_people(f: Facts, rl: Rules, state: ArticleState, res: Resource
             state.speakers[t.word.casefold()] = p.code  # "the UK's new Defence Secretary, John Healey,"
 
 
-def _titled_person_named_before(f: Facts, heads: list[int], state: ArticleState) -> PartyMention | None:
+def _titled_person_named_before(f: Facts, heads: list[int], rl: Rules, state: ArticleState) -> PartyMention | None:
     """'Driscoll had met with Russian officials', after 'US Army Secretary Daniel Driscoll': the
     party the article gave the name with its title (see _learn_titled_people)."""
     g = f.g
     for h in heads:
-        code = state.speakers.get(g.tokens[h].word.casefold()) if g.tokens[h].pos == "NNP" else None
+        code = _known_speaker(g, h, rl, state) if g.tokens[h].pos == "NNP" else None
         if code is not None and not any(j in f.parties for j in g.phrase(h)):
             return PartyMention.implied(code, "person")
     return None
@@ -1328,7 +1328,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     # 'his region came under attack': whose ground it is names who suffered, not who did it
     doers = [h for h in a.subject + a.modifier if h not in f.places and not has_class(f, [h], "territory", rl)]
     subj = _party(f, a.subject + a.agent, res) or _pronoun_party(f, doers, t, res, rl, state) \
-        or _titled_person_named_before(f, a.subject, state)
+        or _titled_person_named_before(f, a.subject, rl, state)
     if subj is None:
         # 'drones operated by Ukraine's Security Service targeted the airbase': who works the
         # subject acts through it
