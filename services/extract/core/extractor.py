@@ -648,7 +648,11 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
         # (a plan to enter is neither: 'Russian troops will now enter these regions' as 'peacekeepers')
         entered = (m.type == "troops_deployed" and g.tokens[t].lemma == "enter" and m.actor is not None
                    and not any(g.tokens[x].lemma in rl.modals for x in g.kids(t, "aux")))
-        if entered and _side_of_ground(m.locations, res, rl) == _opponent(res, m.actor):
+        # 'Russian troops were now trying to move towards Bakhmut': troops heading for a town of
+        # the enemy's attack it, as troops entering it do (classes.yaml heading_cases)
+        heading = (m.type == "troops_deployed" and m.actor is not None and g.tokens[t].lemma != "enter"
+                   and any(g.case_of(o) in rl.classes["heading_cases"] for o in g.kids(t, "obl")))
+        if (entered or heading) and _side_of_ground(m.locations, res, rl) == _opponent(res, m.actor):
             # 'Russian forces have entered the Dnipropetrovsk region': troops entering the enemy's
             # ground attack it ('North Korean troops began entering Russia' is their deployment)
             m.type, m.movement = "offensive_launched", None
@@ -924,6 +928,17 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
     if rule is not None and rule.type == "military_aid" and tok.is_noun and tok.head >= 0 \
             and g.tokens[tok.head].lemma in delayed["nouns"] and g.case_of(t) in delayed["cases"]:
         return True  # 'major delays in European and US arms deliveries': not come
+    if ct.dep == "xcomp" and ct.head >= 0 and g.tokens[ct.head].lemma in rl.noise["skill"]["governors"]:
+        return True  # 'troops are being trained to use drones': a skill (noise.yaml skill)
+    naming = rl.noise["naming_call"]
+    if rule is not None and rule.type == "diplomacy" and tok.is_verb and tok.lemma in naming["verbs"] and (
+            # (an adjective after its noun is the predicate too: 'called Russia's actions "appalling"')
+            any(g.tokens[c].dep in naming["predicate_deps"] or (g.tokens[c].dep == "amod" and c > o)
+                for o in [t, *g.kids(t, "obj")] for c in g.kids(o)
+                if g.tokens[c].pos.startswith("JJ") or g.tokens[c].dep == "xcomp")
+            or any(g.tokens[m].lemma in naming["marks"] for c in g.kids(t, "advcl", "xcomp")
+                   for m in g.kids(c, "mark"))):
+        return True  # 'called Russia's actions appalling', 'called for Putin to face' (noise.yaml naming_call)
     prevent_verbs = rl.noise["prevented"]["verbs"]
     if (rule is None or rule.type != "offensive_repelled") and (
             (tok.is_verb and tok.dep in ("xcomp", "obj", "ccomp") and tok.head >= 0
@@ -2601,7 +2616,10 @@ def _negated(g: Graph, i: int, rl: Rules, trigger: int | None = None) -> bool:
         if c + 1 < len(g.tokens) and g.tokens[c + 1].word.lower() in _FOCUS_WORDS:
             return False  # 'weapons that not just we have provided': not only us, still provided
         return g.tokens[c].lemma in rl.negations or g.tokens[c].word.lower() in rl.negations
-    if any(negative(c) for c in g.kids(i, "advmod", "det", "neg", "cc:preconj")):
+    # 'This is not a Russian invasion only in the east of Ukraine, but a full-scale attack': what
+    # is negated is the restriction, and the act stands
+    restricted = any(g.tokens[x].lemma in _FOCUS_WORDS for k in g.kids(i) for x in g.kids(k, "advmod"))
+    if not restricted and any(negative(c) for c in g.kids(i, "advmod", "det", "neg", "cc:preconj")):
         return True
     if any(g.tokens[c].lemma == "yet" for c in g.kids(i, "advmod")) and any(
             g.tokens[c].lemma == "to" for c in g.kids(i, "mark")):
