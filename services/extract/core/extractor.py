@@ -685,6 +685,10 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
             if backer is not None:
                 m.actor, m.recipient = backer, m.actor
                 m.partners = [p for p in m.partners if p not in (backer, m.recipient)]
+        if m.type == "military_aid" and m.recipient is None and m.actor in rl.noise["off_topic"]["war_parties"]:
+            # "Ukraine's rail system has delivered weapons to Liman": a warring side moving arms of
+            # its own to no one named supplies itself, which is no aid
+            continue
         if m.type == "military_aid" and m.partners and coordinated:
             # 'Iran, North Korea, and China are providing Russia with support': each of the
             # coordinated subjects gives, the others are its partners (a bloc such as 'the West'
@@ -1106,7 +1110,9 @@ def _speech_venue(g: Graph, t: int, rl: Rules) -> bool:
         return False
     head = g.tokens[tok.head]
     # ('Austin told Umierov during a meeting in Washington': telling someone there is talks)
-    return head.is_verb and rl.attribution_verbs.get(head.lemma) == "claimed" and not g.kids(head.i, "obj", "iobj")
+    # ('Austin told reporters during a visit to Rome': the press told is no counterpart)
+    told = [o for o in g.kids(head.i, "obj", "iobj") if g.tokens[o].lemma not in rl.noise["speech_venue"]["audiences"]]
+    return head.is_verb and rl.attribution_verbs.get(head.lemma) == "claimed" and not told
 
 
 def _urged(g: Graph, t: int, a: Args, rl: Rules) -> bool:
