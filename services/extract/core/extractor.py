@@ -239,6 +239,10 @@ def extract(parsed: ParsedArticle) -> list[Event]:
                     m.partners or m.counterpart or m.actor in rl.multilateral
                     or m.rule in ("diplomacy.forum", "diplomacy.talks-held")
                     or (m.rule.startswith("diplomacy.position") and m.modality in ("asserted", "claimed"))))]
+    disasters, war_parties = rl.noise["disaster"]["nouns"], rl.noise["off_topic"]["war_parties"]
+    mentions = [m for m in mentions if not (  # noise.yaml disaster: 'China earthquake death toll rises to 82'
+        m.type == "casualties_claimed" and m.actor not in war_parties
+        and any(tok.lemma in disasters for tok in m.sentence.tokens))]
     for m in mentions:
         _perspective(m, state)
         _in_event_codes(m, res)
@@ -619,6 +623,11 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
         if _too_old(m, state.pub, rl) or _test_launch(m, res, rl) or (rule.happened_only and m.modality == "expected") \
                 or since_long_ago or _standing_war(g, t, m, state.pub, rl) or _since_the_war(g, t, m, state.pub, rl):
             continue
+        taking = rl.noise["taking_position"]
+        if m.type == "territory_claimed" and g.tokens[t].lemma in taking["verbs"] and any(
+                g.tokens[o].lemma in taking["objects"] and not g.kids(o, "det", "nmod:poss", "amod", "nummod")
+                for o in g.kids(t, "obj")):
+            continue  # 'a soldier takes position in Avdiivka', 'took up positions' (noise.yaml taking_position)
         if m.type == "territory_claimed" and m.change in ("captured", "regained") and _attempted(g, t, rl):
             # 'Russia continues to attempt to take ground': an offensive, not a capture
             m.type, m.change = "offensive_launched", None
@@ -650,9 +659,23 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
                    and not any(g.tokens[x].lemma in rl.modals for x in g.kids(t, "aux")))
         # 'Russian troops were now trying to move towards Bakhmut': troops heading for a town of
         # the enemy's attack it, as troops entering it do (classes.yaml heading_cases)
-        heading = (m.type == "troops_deployed" and m.actor is not None and g.tokens[t].lemma != "enter"
-                   and any(g.case_of(o) in rl.classes["heading_cases"] for o in g.kids(t, "obl")))
-        if (entered or heading) and _side_of_ground(m.locations, res, rl) == _opponent(res, m.actor):
+        headed_for = [o for o in g.kids(t, "obl") if g.case_of(o) in rl.classes["heading_cases"]]
+        # (troops that move themselves: a side sending its troops into the enemy's country deploys
+        # them there, as the guide's own gold reads 'launched 125 battalion tactical groups into Ukraine')
+        heading = (m.type == "troops_deployed" and rule.actor == "subject_troops" and m.actor is not None
+                   and g.tokens[t].lemma != "enter" and headed_for)
+        ground = _side_of_ground(m.locations, res, rl)
+        if heading and not entered:
+            # where they head, by its place ('moved into Belarus' is no attack, wherever they were
+            # before) or by its side ('moved across Ukrainian territory'; a border is where troops
+            # stand, not ground taken)
+            ground = _side_of_ground([(f.places[j].name, f.places[j].place, True) for o in headed_for
+                                      for j in g.phrase(o) if j in f.places], res, rl)
+            if ground is None:
+                ground = next((p.code for o in headed_for if in_words(g.tokens[o], rl.classes["territory"])
+                               and not in_words(g.tokens[o], rl.classes["frontier"])
+                               and (p := phrase_party(f, o, res)) is not None), None)
+        if (entered or heading) and ground == _opponent(res, m.actor):
             # 'Russian forces have entered the Dnipropetrovsk region': troops entering the enemy's
             # ground attack it ('North Korean troops began entering Russia' is their deployment)
             m.type, m.movement = "offensive_launched", None
@@ -941,7 +964,8 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
                 for o in [t, *g.kids(t, "obj")] for c in g.kids(o)
                 if g.tokens[c].pos.startswith("JJ") or g.tokens[c].dep == "xcomp")
             or any(g.tokens[m].lemma in naming["marks"] for c in g.kids(t, "advcl", "xcomp")
-                   for m in g.kids(c, "mark"))):
+                   for m in g.kids(c, "mark"))
+            or len(g.kids(t, "obj")) > 1):  # ('what Russian officials call Krasnoarmeysk': two objects)
         return True  # 'called Russia's actions appalling', 'called for Putin to face' (noise.yaml naming_call)
     prevent_verbs = rl.noise["prevented"]["verbs"]
     if (rule is None or rule.type != "offensive_repelled") and (
@@ -1441,7 +1465,10 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             tok.lemma == "take" and has_class(f, a.object, "prisoner", rl))
         active = not g.kids(t, "nsubj:pass")
         on = [o for o in a.oblique if g.case_of(o) in ("on", "upon", "among")]  # 'inflicted losses on Russian forces'
-        troops = _troop_heads(f, on + a.object + ([] if inflicted and active else a.subject), rl)
+        # (a passive's subject first: 'Ukrainian soldiers will be killed in their hundreds, possibly
+        # thousands, by Russian forces', where the parser hangs the doer on the figure)
+        objects = sorted(a.object, key=lambda o: g.tokens[o].dep != "nsubj:pass")
+        troops = _troop_heads(f, on + objects + ([] if inflicted and active else a.subject), rl)
         actor = _party(f, troops, res)
         if actor is None and inflicted and subj is not None:
             code = _opponent(res, subj.code)
@@ -1996,6 +2023,8 @@ def _pronoun_party(f: Facts, heads: list[int], t: int, res: Resources, rl: Rules
             tok = g.tokens[j]
             if tok.pos not in ("PRP", "PRP$") or tok.lemma not in _PRONOUNS:
                 continue
+            if tok.pos == "PRP$" and tok.head >= 0 and g.tokens[tok.head].lemma in rl.classes["neighbour_nouns"]:
+                continue  # 'Russia's invasion of its neighbor': the neighbour is not the one 'its' names
             if tok.lemma in ("we", "our", "us", "i", "my"):
                 for at in attributions(g, t, rl):
                     if at.claimant is not None and at.claimant != j:
@@ -2722,6 +2751,10 @@ def _people_toll(f: Facts, qi: int, rl: Rules) -> bool:
             g.tokens[j].lemma == "toll" for k in g.kids(tok.head, "nsubj", "obj") for j in g.phrase(k)):
         return True  # 'the death toll from the strike on Dnipro rose to 30'
     head = tok.head if tok.dep in ("nummod", "det", "amod", "quantmod") else qi
+    participle = g.tokens[head].word.lower() if head >= 0 else ""
+    if head != qi and head >= 0 and not g.tokens[head].is_noun and any(
+            w in rl.classes["toll"] for w in (participle, participle[:-1], participle[:-2])):
+        return True  # 'Russian missile hits western Lviv; 5 injured': a bare count of people
     near = [qi] + ([head] if head >= 0 else [])
     words = rl.civilian_lemmas | rl.people_lemmas
     return any(g.tokens[j].lemma in words or g.tokens[j].word.lower() in words for j in near)
