@@ -969,7 +969,7 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
         return True  # 'called Russia's actions appalling', 'called for Putin to face' (noise.yaml naming_call)
     prevent_verbs = rl.noise["prevented"]["verbs"]
     if (rule is None or rule.type != "offensive_repelled") and (
-            (tok.is_verb and tok.dep in ("xcomp", "obj", "ccomp") and tok.head >= 0
+            (tok.is_verb and tok.dep in ("xcomp", "obj", "ccomp", "advcl") and tok.head >= 0
              and g.tokens[tok.head].lemma in prevent_verbs)
             or (not tok.is_verb and tok.dep == "obj" and clause != t and ct.lemma in prevent_verbs)):
         return True  # 'to prevent shelling in the Sumy region': kept from happening
