@@ -412,6 +412,11 @@ def _is_furniture(g: Graph, res: Resources, rl: Rules) -> bool:
     text = g.text.strip()
     if text.endswith("?") or len(g) < 4:
         return True
+    lines = [x.strip() for x in text.split("\n") if x.strip()]
+    if len(lines) >= rl.noise["headline_list"]["min_lines"] and all(x[:1].isupper() or x[:1].isdigit() for x in lines):
+        # a block of other stories' headlines, one a line, that the splitter took for one sentence
+        # (noise.yaml headline_list; a sentence broken across lines goes on in lower case)
+        return True
     rx = res.rx
     return bool(rx["noise_start"].match(text) or rx["noise"].search(text)
                 or rx["bio_start"].match(text) or rx["bio"].search(text))
@@ -628,6 +633,11 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
                 g.tokens[o].lemma in taking["objects"] and not g.kids(o, "det", "nmod:poss", "amod", "nummod")
                 for o in g.kids(t, "obj")):
             continue  # 'a soldier takes position in Avdiivka', 'took up positions' (noise.yaml taking_position)
+        standing = rl.noise["standing_war"]
+        if m.type == "offensive_repelled" and m.time_source == "article" \
+                and _war_weeks_old(state.pub, rl, "news_days") \
+                and any(g.tokens[o].lemma in standing["lemmas"] for o in g.kids(t, "obj")):
+            continue  # 'Ukraine continues to fend off a full-scale Russian invasion': the war, not a repulse
         if m.type == "territory_claimed" and m.change in ("captured", "regained") and _attempted(g, t, rl):
             # 'Russia continues to attempt to take ground': an offensive, not a capture
             m.type, m.change = "offensive_launched", None
@@ -927,9 +937,14 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
     marks = rl.conditional_marks
     purpose = rl.purpose_governors
     chain = [t, *g.ancestors(t)]
+    inverted = rl.noise["conditional"]["inverted_auxiliaries"]
     for j in chain:
         if any(g.tokens[m].lemma in marks for m in g.kids(j, "mark")):
             return True
+        if g.tokens[j].base == "advcl" and any(
+                g.tokens[x].word.lower() in inverted and all(x < s_ for s_ in g.kids(j, "nsubj", "nsubj:pass"))
+                and g.kids(j, "nsubj", "nsubj:pass") for x in g.kids(j, "aux")):
+            return True  # 'should Biden's administration continue to transfer weapons' (noise.yaml conditional)
         if g.tokens[j].dep.split(":")[0] in ("ccomp", "parataxis") or g.tokens[j].head < 0 \
                 or g.tokens[j].dep == "acl:relcl":
             # (a relative clause is told as fact whatever governs its noun: 'whether Putin, whose
@@ -957,6 +972,18 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
         return True  # 'major delays in European and US arms deliveries': not come
     if ct.dep == "xcomp" and ct.head >= 0 and g.tokens[ct.head].lemma in rl.noise["skill"]["governors"]:
         return True  # 'troops are being trained to use drones': a skill (noise.yaml skill)
+    permission = rl.noise["permission"]
+    if infinitive and ct.head >= 0 and ct.base in ("acl", "xcomp", "advcl") and g.tokens[ct.head].is_noun \
+            and g.tokens[ct.head].lemma in permission["nouns"]:
+        return True  # "Ukraine's right to target Russian bases": allowed, not done (noise.yaml permission)
+    feared = rl.noise["feared"]
+    # (the parser may hang the 'that' clause on the verb whose object the noun is: 'recalled the
+    # fears nearly a year ago that ...')
+    if any(g.tokens[j].base in ("acl", "ccomp") and g.tokens[j].head >= 0 and (
+            (g.tokens[g.tokens[j].head].is_noun and g.tokens[g.tokens[j].head].lemma in feared["nouns"])
+            or any(g.tokens[o].lemma in feared["nouns"] and o < j for o in g.kids(g.tokens[j].head, "obj")))
+           for j in chain[:4] if g.tokens[j].is_verb or j == clause):
+        return True  # 'fears that Russia's forces might quickly take the city' (noise.yaml feared)
     naming = rl.noise["naming_call"]
     if rule is not None and rule.type == "diplomacy" and tok.is_verb and tok.lemma in naming["verbs"] and (
             # (an adjective after its noun is the predicate too: 'called Russia's actions "appalling"')
@@ -1057,6 +1084,9 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
         return True  # 'the impacts of Russia's invasion' ('reports of Russia's attacks' report them)
     if tok.is_noun and _requested(g, t, rl):
         return True
+    if tok.is_noun and tok.head >= 0 and g.tokens[tok.head].lemma in rl.classes["witness_verbs"] \
+            and _negated(g, tok.head, rl):
+        return True  # 'the General Staff has not reported on the strike': nobody tells of it here
     if tok.is_verb and tok.dep == "ccomp" and tok.head >= 0 \
             and g.tokens[tok.head].lemma in rl.noise["request"]["clause_verbs"]:
         return True  # 'demanded that Russia withdraw its forces': asked for, not done
@@ -3070,6 +3100,8 @@ def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, f
             continue
         tok = g.tokens[qi]
         head = tok.head if tok.dep in ("nummod", "det", "amod", "quantmod") and tok.head >= 0 else qi
+        if in_words(g.tokens[head], rl.classes["distance_units"]):
+            continue  # 'captured a village just seven kilometres from the border': a distance
         if _handed_over(g, head, rl):
             continue  # 'Russia will return 6,000 bodies', '277 prisoners of war returned home': a swap's
         if any(m.type == "diplomacy" and m.rule in ("diplomacy.exchange", "diplomacy.release") for m in found):

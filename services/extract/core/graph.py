@@ -1569,6 +1569,27 @@ def _reattach_charged_obliques(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _relabel_headline_passives(tokens: list[Token]) -> list[Token]:
+    """'Russia refinery hit by Ukrainian drone attack': a headline drops the passive's auxiliary, and
+    the parser takes the participle's patient for its subject. A participle with a subject, a 'by'
+    phrase and no auxiliary is a passive: the subject is what it befell."""
+    if not any(t.lemma == "by" for t in tokens):
+        return tokens  # most sentences
+    out = list(tokens)
+    kids_of = _children(tokens)
+    for v in tokens:
+        if v.pos != "VBN" or (v.head >= 0 and v.dep not in ("conj", "parataxis")):
+            continue
+        kids = kids_of[v.i]
+        if any(k.base in ("aux", "aux:pass", "cop") for k in kids) or not any(
+                k.base == "obl" and any(c.lemma == "by" and c.base == "case" for c in kids_of[k.i]) for k in kids):
+            continue
+        for k in kids:
+            if k.dep == "nsubj":
+                out[k.i] = k._replace(dep="nsubj:pass")
+    return out
+
+
 # Applied in this order: the gerund and range repairs only re-hang a word or two, the clause
 # repairs then read the corrected heads (the purpose-relative repair reads the clause whose
 # subject the clause-subject repair has restored).
@@ -1588,4 +1609,5 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_phrasal_objects, _reattach_went_on, _reattach_approximate_objects, _reattach_money, _reattach_by_gerunds,
     _reattach_preposed_obliques, _reattach_noun_root_speakers, _reattach_prepositional_clauses,
     _reattach_shared_possessives, _reattach_aspect_gerunds, _reattach_embedded_saying,
-    _reattach_marked_saying, _reattach_claim_clauses, _reattach_supplied_with, _reattach_charged_obliques)
+    _reattach_marked_saying, _reattach_claim_clauses, _reattach_supplied_with, _reattach_charged_obliques,
+    _relabel_headline_passives)
