@@ -733,7 +733,11 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
                                 locations=list(m.locations), quantities=list(m.quantities),
                                 claimants=list(m.claimants))
                 out.append(clone)
-        if m.type == "strike" and _refers_back(g, a, rl):
+        if m.type == "strike" and (_refers_back(g, a, rl) or (
+                m.rule in ("strike.civilian-toll", "strike.attack-toll") and not m.quantities
+                and not any(own for _, _, own in m.locations))):
+            # ('A nine-year-old child was among those injured': a toll with no figure and no place
+            # of its own after a strike is that strike's)
             earlier = [p for p in state.previous if p.type == "strike" and p.actor == m.actor]
             m.follows = earlier[-1] if earlier else None
         elif m.rule == "strike.intercepted" and m.time_source == "article":
@@ -1413,7 +1417,8 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     # 'the Kyiv attack': a city named before a strike is where it fell, not who struck
     modifiers = [h for h in a.modifier if not (rule.type == "strike" and not tok.is_verb
                                                and g.tokens[h].dep == "compound" and h in f.places)]
-    mod = _party(f, modifiers + a.agent, res)
+    # (a 'by' phrase names the doer before any premodifier: 'Russian refinery attack by Ukrainian drone')
+    mod = _party(f, a.agent + modifiers, res)
     if mod is None and not tok.is_verb:
         # 'sanctions against Russia for its invasion': the possessive names whose act it is
         owners = [h for h in a.modifier if g.tokens[h].pos == "PRP$" and g.tokens[h].dep == "nmod:poss"]
