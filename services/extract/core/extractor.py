@@ -620,6 +620,10 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
             continue
         if rule.modality is not None and m.modality != "expected":
             m.modality = rule.modality  # 'Trump has paused military aid to Ukraine': aid not given
+        if (journey := _journey_to_talks(g, t, rule, rl)) is not None and g.tokens[journey].pos != "VBD":
+            # 'has departed Washington for Alaska to meet Putin': the talks are still to come
+            # ('flew to Alaska to meet Putin' tells them held)
+            m.modality = _stronger(m.modality, "expected")
         # 'since Russia's 2022 invasion': a dated start of a state, long before the article, is
         # background too ('since a surprising offensive in August' is recent news)
         since_long_ago = (g.tokens[t].is_noun and g.case_of(t) in rl.noise["since"]["cases"] and m.time is not None
@@ -965,8 +969,9 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
     ct = g.tokens[clause]
     infinitive = any(g.tokens[m].lemma == "to" for m in g.kids(clause, "mark"))
     talked_about = _talked_about(g, t, clause, rl)
+    journey = _journey_to_talks(g, t, rule, rl)
     if infinitive and ct.head >= 0 and ct.dep.split(":")[0] in ("advcl", "acl") and not talked_about \
-            and g.tokens[ct.head].lemma not in rl.noise["purpose"]["carried_out"] \
+            and not journey and g.tokens[ct.head].lemma not in rl.noise["purpose"]["carried_out"] \
             and not (g.tokens[ct.head].is_verb and g.tokens[ct.head].lemma in rl.classes["attempt_verbs"]) \
             and not any(g.tokens[k].lemma in rl.noise["purpose"]["ongoing"] for k in g.kids(ct.head, "amod")):
         return True
@@ -1075,6 +1080,8 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
                 and not (g.case_of(t) == "by" and gov.lemma in rl.noise["reference"]["effect_verbs"]) \
                 and not (g.case_of(t) == "from" and gov.lemma in rl.noise["reference"]["outcome_verbs"]) \
                 and not (g.case_of(t) == "for" and gov.lemma in rl.noise["reference"]["journey_verbs"]) \
+                and not (rule.type in rl.noise["reference"]["after_types"]
+                         and g.case_of(t) in rl.noise["reference"]["after_cases"]) \
                 and not (g.case_of(t) in ("after", "follow", "following") and any(
                     g.tokens[c].lemma in rl.noise["reference"]["aftermath_nouns"]
                     for c in g.kids(gov.i, "nsubj", "obj"))) \
@@ -1124,6 +1131,19 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
         if _subject_of_a_modal(g, subject, rl):
             return True  # 'supplying the jets to Ukraine would only escalate the war': an act supposed
     return _historical(g, t, a, rl)
+
+
+def _journey_to_talks(g: Graph, t: int, rule: TriggerRule | None, rl: Rules) -> int | None:
+    """The verb of a journey whose purpose the talks are: 'Trump has departed Washington for Alaska
+    to meet Putin', 'is flying in to meet Putin' (noise.yaml reference journey_verbs)."""
+    if rule is None or rule.type != "diplomacy" or not g.tokens[t].is_verb:
+        return None
+    tok = g.tokens[t]
+    if tok.dep.split(":")[0] not in ("advcl", "xcomp") or tok.head < 0 \
+            or not any(g.tokens[m].lemma == "to" for m in g.kids(t, "mark")):
+        return None
+    head = tok.head
+    return head if g.tokens[head].lemma in rl.noise["reference"]["journey_verbs"] else None
 
 
 def _subject_of_a_modal(g: Graph, j: int, rl: Rules) -> bool:
@@ -2080,6 +2100,16 @@ def _pronoun_party(f: Facts, heads: list[int], t: int, res: Resources, rl: Rules
                 if at.claimant is not None and at.claimant < j and at.verb in set(g.ancestors(j)) \
                         and g.tokens[at.verb].dep == "acl" and (p := phrase_party(f, at.claimant, res)) is not None:
                     return p  # 'with Ukraine saying it had hit a major oil terminal': the speaker
+            # in an opening participle clause, the subject of the clause it opens: 'Speaking after
+            # his meeting in Jeddah with Ukrainian officials, US Secretary of State Marco Rubio said'
+            opener = next((v for v in g.ancestors(j) if g.tokens[v].pos == "VBG" and v <= 1
+                           and g.tokens[v].base in ("advcl", "dep") and g.tokens[v].head > j
+                           and not g.kids(v, "nsubj")), None)
+            if opener is not None:
+                main_subject = g.kids(g.tokens[opener].head, "nsubj")
+                p = phrase_party(f, main_subject[0], res) if main_subject and main_subject[0] > j else None
+                if p is not None:
+                    return p
             earlier = [s for v in g.tokens if v.i < j for s in g.kids(v.i, "nsubj") if s < j and s not in g.phrase(h)]
             # the subjects of the clauses it stands in first: 'Ukrainian officials denied that the
             # Russian army captured the city, saying its armed forces retreated' (its: the officials')

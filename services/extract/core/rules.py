@@ -72,6 +72,7 @@ class Rules:
     speakers: frozenset[str]
     partyless_speakers: frozenset[str]
     time_owners: frozenset[str]  # 'Tuesday's announcement': a time, not who announced
+    speech_occasions: frozenset[str]  # 'Speaking after his meeting ..., Rubio said': when, not what
     byline_leads: tuple[str, ...]  # a statement's lead-in up to its colon: the outlet's own voice
     negations: frozenset[str]
     modals: frozenset[str]
@@ -212,6 +213,7 @@ def rules() -> Rules:
         hedge_reports=frozenset(adata["hedge_reports"]), speakers=frozenset(adata["speakers"]),
         partyless_speakers=frozenset(adata["partyless_speakers"]),
         time_owners=frozenset(adata["time_owners"]),
+        speech_occasions=frozenset(adata["speech_occasions"]),
         byline_leads=tuple(str(x).lower() for x in adata["byline_leads"]),
         negations=frozenset(mdata["negations"]), modals=frozenset(mdata["modals"]),
         expect_verbs=frozenset(mdata["expect_verbs"]), expect_adjectives=frozenset(mdata["expect_adjectives"]),

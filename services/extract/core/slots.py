@@ -729,6 +729,9 @@ def _attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
             # is its own subject; the clause beside it is told apart (a speech tag on the verb
             # still reports both: see below)
             beside = came_from.dep == "conj" and came_from.is_verb and bool(g.kids(j, "nsubj:pass", "ccomp"))
+            if came_from.base in ("advcl", "dep") and came_from.pos == "VBG" \
+                    and came_from.lemma in rules.speech_occasions:
+                return out  # 'Speaking after his meeting ..., Rubio said': the occasion, not the content
             speaker = _speaker(g, j)
             if not beside and (came_from.dep.split(":")[0] in ("ccomp", "xcomp", "parataxis", "advcl", "obj", "conj",
                                                                "dep", "nsubj", "csubj")
