@@ -1435,8 +1435,11 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
                           if g.tokens[c].pos == "VBN" and g.tokens[c].lemma in rl.classes["operator_participles"]
                           for k in g.kids(c, "obl") if g.case_of(k) == "by"], res)
     # 'the Kyiv attack': a city named before a strike is where it fell, not who struck
-    modifiers = [h for h in a.modifier if not (rule.type == "strike" and not tok.is_verb
-                                               and g.tokens[h].dep == "compound" and h in f.places)]
+    # ('the Ukraine invasion', 'the Kursk incursion': so is a place named before a noun of going in,
+    # classes.yaml entry_nouns; 'Russian Federation attacks' are Russia's)
+    modifiers = [h for h in a.modifier if not ((rule.type == "strike" or tok.lemma in rl.classes["entry_nouns"])
+                                               and not tok.is_verb and g.tokens[h].dep == "compound"
+                                               and h in f.places)]
     # (a 'by' phrase names the doer before any premodifier: 'Russian refinery attack by Ukrainian drone')
     mod = _party(f, a.agent + modifiers, res)
     if mod is None and not tok.is_verb:
