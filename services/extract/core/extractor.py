@@ -737,6 +737,14 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
                                 locations=list(m.locations), quantities=list(m.quantities),
                                 claimants=list(m.claimants))
                 out.append(clone)
+        if m.type == "strike" and m.actor is not None and m.actor not in rl.noise["off_topic"]["war_parties"]:
+            # 'an Indian student lost his life in shelling in Kharkiv': a party not at war fires
+            # nothing here (its weapons' makers are judged apart: _named_as_maker); the side at war
+            # with the ground's holder did
+            ground = _side_of_ground(m.locations, res, rl, held=True)
+            m.actor = _opponent(res, ground) if ground else None
+            if m.actor is None:
+                continue
         if m.type == "strike" and (_refers_back(g, a, rl) or (
                 m.rule in ("strike.civilian-toll", "strike.attack-toll") and not m.quantities
                 and not any(own for _, _, own in m.locations))):
@@ -1107,6 +1115,12 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
             g.tokens[m].lemma in rl.noise["since"]["cases"] for m in g.kids(clause, "mark")) \
             and not _own_time(g, clause) and not _anniversary(g, clause):
         return True  # 'since Russia's invasion began', 'since Russia launched its aggression'
+    described = rl.noise["described"]
+    if rule is not None and rule.type == "offensive_launched" and tok.lemma in described["fighting_verbs"] \
+            and tok.pos == "VBG" and tok.base in ("dep", "advcl", "xcomp") and tok.head >= 0 \
+            and (in_words(g.tokens[tok.head], rl.classes["toll"])
+                 or g.tokens[tok.head].lemma in described["toll_verbs"]):
+        return True  # '600 North Korean soldiers have been killed fighting for Russia': how they died
     if rule is not None and rule.type == "offensive_launched" and tok.lemma in rl.noise["described"]["fighting_verbs"] \
             and ((tok.dep == "acl" and tok.pos == "VBG") or tok.dep == "acl:relcl"):
         # 'paid tribute to North Korean troops fighting alongside Russians', 'captured two North
@@ -1114,6 +1128,10 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
         return True
     if rule is not None and rule.type == "strike" and tok.is_verb and tok.lemma in rl.classes["use_verbs"] and (
             (tok.dep == "acl" and tok.pos == "VBN")
+            # ('HIMARS are a US rocket system that Ukrainian forces have used to devastating effect':
+            # a relative clause on the weapons with no time of its own says what they are)
+            or (tok.dep == "acl:relcl" and tok.head >= 0 and in_words(g.tokens[tok.head], rl.classes["weapon"])
+                and not _own_time(g, t))
             or any(g.tokens[k].lemma in rl.noise["described"]["habit_adverbs"] for k in g.kids(t, "advmod"))):
         return True  # 'attack drones used by Russia in the war', 'shells widely used': what they are
     if rule is not None and rule.type == "troops_deployed" and tok.dep == "acl" and _describes_a_toll(g, t, rl):
@@ -2820,8 +2838,8 @@ def _people_toll(f: Facts, qi: int, rl: Rules) -> bool:
         return True  # 'the death toll from the strike on Dnipro rose to 30'
     head = tok.head if tok.dep in ("nummod", "det", "amod", "quantmod") else qi
     participle = g.tokens[head].word.lower() if head >= 0 else ""
-    if head != qi and head >= 0 and not g.tokens[head].is_noun and any(
-            w in rl.classes["toll"] for w in (participle, participle[:-1], participle[:-2])):
+    if head != qi and head >= 0 and not g.tokens[head].is_noun and (participle == "dead" or any(
+            w in rl.classes["toll"] for w in (participle, participle[:-1], participle[:-2]))):
         return True  # 'Russian missile hits western Lviv; 5 injured': a bare count of people
     near = [qi] + ([head] if head >= 0 else [])
     words = rl.civilian_lemmas | rl.people_lemmas
@@ -2855,7 +2873,10 @@ def figure_kind(f: Facts, q: Qty, qi: int, rl: Rules) -> str | None:
             near.update(c for c in g.kids(gov, "conj") if not g.kids(c, "obj", "nsubj", "nsubj:pass"))
             near.update(g.kids(gov, "nsubj", "obj", "nsubj:pass"))
             # '40 Nepali nationals have been confirmed dead': an adjective told of them
-            near.update(c for c in g.kids(gov, "xcomp") if g.tokens[c].pos.startswith("JJ"))
+            # ('600 soldiers are believed to have been killed': the passive open clause of a verb
+            # of belief, the parser's, is what befell them)
+            near.update(c for c in g.kids(gov, "xcomp") if g.tokens[c].pos.startswith("JJ")
+                        or (g.kids(c, "aux:pass") and in_words(g.tokens[c], rl.classes["toll"])))
             if head == qi and g.case_of(qi) in ("at", "to"):
                 # 'put the number of killed or wounded North Koreans at 4,000', 'the death toll
                 # rose to 30': the figure measures the verb's subject or object phrase

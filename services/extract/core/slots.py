@@ -452,7 +452,12 @@ def arguments(g: Graph, t: int, measures: frozenset[str] = frozenset()) -> Args:
         if not a.subject and not g.kids(t, "nsubj:pass"):
             # (a passive with its own subject shares no doer: 'Ukraine had begun its offensive ...,
             # and all the attacks had been repelled' were not repelled by Ukraine)
-            a.subject = _inherited_subject(g, t)
+            if tok.dep == "xcomp" and g.kids(t, "aux:pass"):
+                # a passive open clause's subject is what it befalls: '600 North Korean soldiers are
+                # believed to have been killed'
+                a.object = a.object + _inherited_subject(g, t)
+            else:
+                a.subject = _inherited_subject(g, t)
         # a participle after its noun is a reduced relative, even where the parser calls it an
         # adjective ('59 Russian drones launched in an overnight attack')
         if (tok.dep == "acl" or (tok.dep == "amod" and tok.pos in ("VBN", "VBG") and tok.head < t)) \
