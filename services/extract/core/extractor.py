@@ -240,9 +240,13 @@ def extract(parsed: ParsedArticle) -> list[Event]:
                     or m.rule in ("diplomacy.forum", "diplomacy.talks-held")
                     or (m.rule.startswith("diplomacy.position") and m.modality in ("asserted", "claimed"))))]
     disasters, war_parties = rl.noise["disaster"]["nouns"], rl.noise["off_topic"]["war_parties"]
+    war_countries = set(rl.noise["disaster"]["theatre"])
     mentions = [m for m in mentions if not (  # noise.yaml disaster: 'China earthquake death toll rises to 82'
         m.type == "casualties_claimed" and m.actor not in war_parties
-        and any(tok.lemma in disasters for tok in m.sentence.tokens))]
+        and (any(tok.lemma in disasters for tok in m.sentence.tokens)
+             # ('the casualties the U.S. army suffered in Iraq': another war's)
+             or any(own and place is not None and place.country not in war_countries
+                    for _, place, own in m.locations)))]
     for m in mentions:
         _perspective(m, state)
         _in_event_codes(m, res)
@@ -1559,6 +1563,11 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         if not tok.is_verb and gov_lemma is not None and gov_lemma not in rl.classes["support_verbs"] \
                 and gov_lemma not in rl.attribution_verbs and rule.type != "diplomacy" and not a.manner:
             subj = None  # 'Russia struggled to respond to the incursion': not Russia's incursion
+        if not tok.is_verb and rule.type == "strike" and gov_lemma in rl.classes["death_verbs"] and mod is None \
+                and subj is not None:
+            # 'six North Korean officers died in a recent missile attack': who died in it did not
+            # fire it; the other side did
+            subj = _opponent_party(res, subj.code)
         if not tok.is_verb and rule.type == "strike" and gov_lemma in rl.classes["witness_verbs"] and mod is None:
             subj = None  # 'Ukrainian officials reported fresh missile strikes': who told, not who struck
         if not tok.is_verb and rule.type == "strike" and gov_lemma in rl.classes["intercept_verbs"] \
@@ -3181,6 +3190,14 @@ def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, f
         if party is None and kind == "civilians_killed":
             party = _civilians_side(f, res, rl)
         if party is None:
+            continue
+        if strikes and party.code == strikes[0].actor \
+                and kind in ("killed", "wounded", "casualties", "killed_or_wounded"):
+            # 'Another Russian missile attack on the Odesa port resulted in one death and eight
+            # injuries amongst port workers': a strike's toll is not the striker's loss
+            toll_kind = "injured" if kind == "wounded" else "civilians_killed"
+            if not any(x["kind"] == toll_kind and x.get("value") == q.value for x in strikes[0].quantities):
+                strikes[0].quantities.append(_figure(f, q, qi, toll_kind, rl, single=True))
             continue
         last = (party.code, kind)
         a = Args(subject=[], object=[head])

@@ -632,6 +632,16 @@ def role_tokens(g: Graph, a: Args, role: str) -> list[int]:
         if a.governor is not None:  # 'told Umerov during a meeting in Washington'
             heads += [o for o in g.kids(a.governor, "obj", "iobj") if o != a.self]
         heads += [m for m in a.modifier if g.tokens[m].dep in ("nmod:poss", "amod", "compound")]
+    elif role == "progress_in":  # what progress is made in doing: 'progress in providing new weapons'
+        # (the parser may hang the 'in' phrase on the verb, with the gerund as an adjective in it)
+        hosts = ([a.self] if a.self is not None else []) + ([a.governor] if a.governor is not None else [])
+        found = []
+        for h in hosts:
+            for c in g.kids(h, "acl", "nmod", "obl"):
+                if g.tokens[c].pos == "VBG" or (g.case_of(c) == "in" and any(
+                        g.tokens[k].pos == "VBG" for k in g.kids(c, "amod", "acl"))):
+                    found.append(c)
+        return found
     elif role == "participle":  # a participle on the noun: 'the gains made around the city'
         heads = [c for c in g.kids(a.self, "acl") if g.tokens[c].pos in ("VBN", "VBG")] if a.self is not None else []
         return heads
