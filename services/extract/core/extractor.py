@@ -991,6 +991,9 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
     if rule is not None and rule.type == "military_aid" and tok.is_noun and tok.head >= 0 \
             and g.tokens[tok.head].lemma in delayed["nouns"] and g.case_of(t) in delayed["cases"]:
         return True  # 'major delays in European and US arms deliveries': not come
+    if tok.is_verb and any(g.tokens[x].word.lower() in rl.noise["capability"]["ability_modals"]
+                           for x in g.kids(t, "aux")) and not _own_time(g, t):
+        return True  # 'the enemy can attack our cities': an ability, not an act (noise.yaml capability)
     if ct.dep == "xcomp" and ct.head >= 0 and g.tokens[ct.head].lemma in rl.noise["skill"]["governors"]:
         return True  # 'troops are being trained to use drones': a skill (noise.yaml skill)
     permission = rl.noise["permission"]
