@@ -770,7 +770,9 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
             m.follows = earlier[-1] if earlier else None
         if (m.type == "offensive_launched" and g.tokens[t].is_noun and m.time_source == "article"
                 and (any(g.tokens[d].lemma in ("the", "this", "that") for d in g.kids(t, "det"))
-                     or any(g.tokens[d].pos == "PRP$" for d in g.kids(t, "nmod:poss")))):
+                     or any(g.tokens[d].pos == "PRP$" for d in g.kids(t, "nmod:poss"))
+                     # ("Russia's invasion of Ukraine", 'the Russian invasion' named again)
+                     or any(d in f.parties for d in g.kids(t, "nmod:poss", "amod")))):
             # 'Russia struggled to respond to the incursion': a definite offensive with no time of
             # its own is the one the article already told of
             earlier = [p for p in state.told if p.type == m.type and p.actor == m.actor and p.modality == m.modality]
@@ -958,6 +960,13 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
     purpose = rl.purpose_governors
     chain = [t, *g.ancestors(t)]
     inverted = rl.noise["conditional"]["inverted_auxiliaries"]
+    if any(g.tokens[x].word.lower() in rl.noise["demand"]["modals"] for j in chain[:2] for x in g.kids(j, "aux")
+           if g.tokens[j].is_verb):
+        return True  # 'Russia should withdraw its troops': a demand, not a report (noise.yaml demand)
+    for j in chain[:3]:
+        if any(g.tokens[mk].lemma in rl.noise["demand"]["until_marks"] for mk in g.kids(j, "mark")) \
+                and g.tokens[j].pos in ("VB", "VBP", "VBZ"):
+            return True  # 'until Russian forces withdraw from Ukrainian territory': not yet
     for j in chain:
         if any(g.tokens[m].lemma in marks for m in g.kids(j, "mark")):
             return True
