@@ -255,7 +255,7 @@ def extract(parsed: ParsedArticle) -> list[Event]:
 
 
 # the events a later sentence may go on telling ('the incursion', 'the two sides', 'the troop movements')
-_TOLD_TYPES = frozenset({"offensive_launched", "strike", "diplomacy", "troops_deployed"})
+_TOLD_TYPES = frozenset({"offensive_launched", "strike", "diplomacy", "troops_deployed", "military_aid"})
 
 
 def _denials_of_told(f: Facts, res: Resources, rl: Rules, state: ArticleState,
@@ -776,6 +776,14 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
             # 'Russia struggled to respond to the incursion': a definite offensive with no time of
             # its own is the one the article already told of
             earlier = [p for p in state.told if p.type == m.type and p.actor == m.actor and p.modality == m.modality]
+            m.follows = earlier[-1] if earlier else None
+        if (m.type == "military_aid" and g.tokens[t].is_noun and m.time_source == "article" and not m.quantities
+                and (any(g.tokens[d].lemma in ("the", "this", "that") for d in g.kids(t, "det"))
+                     or any(g.tokens[d].pos == "PRP$" for d in g.kids(t, "nmod:poss")))):
+            # 'Sweden announced its largest package ... The military aid will include an air defence
+            # system': the aid named again, with no time or figure of its own, is the one told
+            earlier = [p for p in state.told if p.type == m.type and p.actor == m.actor
+                       and p.recipient in (m.recipient, None)]
             m.follows = earlier[-1] if earlier else None
         # ('held a separate meeting': the verb's object says it too)
         marked = [t] if g.tokens[t].is_noun else g.kids(t, "obj")
