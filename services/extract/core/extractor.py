@@ -2161,6 +2161,13 @@ def _pronoun_party(f: Facts, heads: list[int], t: int, res: Resources, rl: Rules
                 if p is not None:
                     return p
             earlier = [s for v in g.tokens if v.i < j for s in g.kids(v.i, "nsubj") if s < j and s not in g.phrase(h)]
+            if not earlier and not thing:
+                # a caption with no verb: the person it names before ('Ukrainian President Volodymyr
+                # Zelensky after his meeting with Prime Minister Sir Keir Starmer')
+                person = next((f.parties[k] for k in sorted(f.parties, reverse=True)
+                               if k < j and f.parties[k].form == "person"), None)
+                if person is not None and not any(g.tokens[v].is_verb and g.tokens[v].head < 0 for v in range(len(g))):
+                    return person
             # the subjects of the clauses it stands in first: 'Ukrainian officials denied that the
             # Russian army captured the city, saying its armed forces retreated' (its: the officials')
             above = set(g.ancestors(j))
