@@ -130,6 +130,7 @@ class Mention:
     follows: Mention | None = field(default=None, compare=False, repr=False)
     separate: bool = False  # 'held a separate meeting with Zelenskyy': never one with an earlier mention
     urged: bool = False  # a position someone else asks for ('urged Russia to accept a ceasefire')
+    headline: bool = False  # told in the lines that open the text before its first full sentence
 
     @property
     def info(self) -> int:
@@ -247,9 +248,11 @@ def extract(parsed: ParsedArticle) -> list[Event]:
              # ('the casualties the U.S. army suffered in Iraq': another war's)
              or any(own and place is not None and place.country not in war_countries
                     for _, place, own in m.locations)))]
+    opening = _opening_lines(parsed)
     for m in mentions:
         _perspective(m, state)
         _in_event_codes(m, res)
+        m.headline = m.sentence.index in opening
     groups = merge_mentions(mentions)
     return [_to_event(article, g) for g in groups]
 
@@ -3341,11 +3344,23 @@ def merge_mentions(mentions: list[Mention]) -> list[list[Mention]]:
 _SENTENCE_ENDS = (".", "!", "?", '"', "”", "’", "'", ")")
 
 
+def _opening_lines(parsed: ParsedArticle, most: int = 4) -> set[int]:
+    """The sentences that open the text before its first full sentence: a page's headline, kicker
+    and navigation lines, none ending as a sentence does ('Live updates: Russian missile hits
+    western Lviv; 5 injured')."""
+    out: set[int] = set()
+    text = parsed.article.text
+    for k, s in enumerate(parsed.sentences[:most]):
+        if text[s.start:s.end].rstrip().endswith(_SENTENCE_ENDS):
+            break
+        out.add(k)
+    return out
+
+
 def _headline(m: Mention) -> bool:
-    """A mention in the text's first line when that line is a headline: the opening sentence,
-    without the punctuation that ends a sentence ('Six killed in massive Russian drone, missile
-    attack across Ukraine')."""
-    return m.sentence.index == 0 and not m.sentence.text.rstrip().endswith(_SENTENCE_ENDS)
+    """A mention in the lines that open the text when they are headlines (see _opening_lines):
+    'Six killed in massive Russian drone, missile attack across Ukraine'."""
+    return m.headline
 
 
 def _headlines_into_stories(groups: list[list[Mention]]) -> list[list[Mention]]:
