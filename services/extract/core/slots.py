@@ -108,6 +108,8 @@ def _geonames_places(g: Graph, facts: Facts, res: Resources) -> None:
                                        toks[span[-1]].end - g.start, text)
                 for j in span:
                     facts.places[j] = mention
+                if text.casefold() != place.name.casefold():
+                    facts.surfaces[place.name] = text  # 'Severodonetsk' for GeoNames' 'Siverskodonetsk'
                 i += n - 1
                 break
         i += 1
