@@ -1339,11 +1339,11 @@ def _reattach_quoted_as_saying(tokens: list[Token]) -> list[Token]:
     """'"...," Zelensky was quoted as saying': the parser reads a passive 'quoted' with a
     prepositional 'as saying', so nobody seems to say anything. 'X was quoted as saying' is 'X
     said': the passive subject speaks, and the verb, hung on the clause before it, is its tag."""
-    if not any(t.lemma == "quote" for t in tokens):
+    if not any(t.lemma in ("quote", "cite") for t in tokens):
         return tokens  # most sentences
     out = list(tokens)
     for v in tokens:
-        if v.lemma != "quote" or v.pos != "VBN":
+        if v.lemma not in ("quote", "cite") or v.pos != "VBN":
             continue
         saying = [k for k in tokens if k.head == v.i and k.lemma == "say" and k.pos == "VBG"
                   and any(c.head == k.i and c.lemma == "as" for c in tokens)]

@@ -797,7 +797,9 @@ def _attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
             if ct.lemma in rules.attribution_verbs and ct.is_verb and not _takes_lives(g, c):
                 out.append(Attribution(_speaker(g, c), rules.attribution_verbs[ct.lemma], c))
         for c in g.kids(j, "obl", "nmod", "advmod"):
-            if any(g.tokens[x].lemma == "accord" or g.tokens[x].word.lower() == "according" for x in g.kids(c, "case")):
+            if any(g.tokens[x].lemma == "accord" or g.tokens[x].word.lower() in ("according", "per")
+                   for x in g.kids(c, "case")):
+                # ('as per the Ukrainian presidential advisor': 'according to')
                 out.append(Attribution(c, "claimed", c))
     # 'according to X' and 'as reported by X' report the whole sentence, wherever the parser
     # attached them
