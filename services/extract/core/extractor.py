@@ -2547,7 +2547,11 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
     governors = [] if _talked_about(g, t, clause, rl) or dated_after else (
         [clause] + ([a.governor] if a.governor is not None else []))
     for j in governors:
-        if any(g.tokens[x].lemma in rl.modals or g.tokens[x].word.lower() in rl.modals for x in g.kids(j, "aux")):
+        auxes = [g.tokens[x] for x in g.kids(j, "aux")]
+        if any(x.word.lower() in rl.estimate_modals for x in auxes) and any(x.lemma == "have" for x in auxes):
+            # 'Russian forces may have captured the village': a guess at what happened, not a plan
+            modality = _stronger(modality, "estimated") if modality in ("asserted", "claimed") else modality
+        elif any(x.lemma in rl.modals or x.word.lower() in rl.modals for x in auxes):
             modality = _stronger(modality, "expected")
         jt = g.tokens[j]
         if j == a.governor and tok.is_noun and g.case_of(t) == "for" and jt.lemma in rl.prepare_verbs:
@@ -2573,7 +2577,12 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
             attempt = gov.lemma == "press" and not g.kids(gov.i, "obj")
             # 'went on to assert that ...': went on, no plan ('is going to assert' is one)
             attempt = attempt or any(g.tokens[k].lemma == "on" for k in g.kids(gov.i, "compound:prt"))
-            if (gov.lemma in rl.expect_verbs or gov.lemma in rl.expect_adjectives) \
+            if jt.dep == "ccomp" and gov.lemma in rl.estimate_adjectives and not any(
+                    x.lemma in rl.modals or x.word.lower() in rl.modals for x in auxes):
+                # 'it is highly likely that the transfer of troops has already begun': an estimate
+                # of what is, not a plan ('likely to send' stays one)
+                modality = _stronger(modality, "estimated") if modality in ("asserted", "claimed") else modality
+            elif (gov.lemma in rl.expect_verbs or gov.lemma in rl.expect_adjectives) \
                     and not _achieved(g, jt.head, rl) and not carried_out and not attempt:
                 modality = _stronger(modality, "expected")
     # 'The Netherlands and Denmark announced Sunday that they will give F-16 warplanes to Ukraine':

@@ -79,6 +79,8 @@ class Rules:
     expect_verbs: frozenset[str]
     expect_adjectives: frozenset[str]
     achieved_adjectives: frozenset[str]
+    estimate_modals: frozenset[str]  # 'may have captured': a guess at what happened
+    estimate_adjectives: frozenset[str]  # 'it is likely that ... has begun': an estimate of what is
     estimate_modifiers: frozenset[str]
     estimate_adverbs: frozenset[str]  # 'had likely captured': the clause is an estimate
     prepare_verbs: frozenset[str]
@@ -218,6 +220,8 @@ def rules() -> Rules:
         negations=frozenset(mdata["negations"]), modals=frozenset(mdata["modals"]),
         expect_verbs=frozenset(mdata["expect_verbs"]), expect_adjectives=frozenset(mdata["expect_adjectives"]),
         achieved_adjectives=frozenset(mdata["achieved_adjectives"]),
+        estimate_modals=frozenset(mdata["estimate_modals"]),
+        estimate_adjectives=frozenset(mdata["estimate_adjectives"]),
         estimate_modifiers=frozenset(mdata["estimate_modifiers"]),
         estimate_adverbs=frozenset(mdata["estimate_adverbs"]), prepare_verbs=frozenset(mdata["prepare_verbs"]),
         awaited_modifiers=frozenset(mdata["awaited_modifiers"]),
