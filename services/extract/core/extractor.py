@@ -1950,8 +1950,10 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             if (rule.type == "strike" and kind in ("killed", "wounded")
                     and (tok.lemma in ("kill", "injure", "wound", "hurt") or _people_toll(f, qi, rl))):
                 # 'killed three people', 'a strike killed 4': the strike's toll of people
-                # (ANNOTATION.md `civilians_killed`); 'killed 40 soldiers' counts a side's troops
-                people = _people_toll(f, qi, rl) or not _troop_heads(f, [g.tokens[qi].head, qi], rl)
+                # (ANNOTATION.md `civilians_killed`); 'killed 40 soldiers' counts a side's troops,
+                # and so does a toll at a base ('18 people were killed at a military base')
+                people = (_people_toll(f, qi, rl) or not _troop_heads(f, [g.tokens[qi].head, qi], rl)) \
+                    and not _at_military_site(g, rl)
                 kind = "injured" if kind == "wounded" else "civilians_killed" if people else kind
             elif (rule.type != "casualties_claimed" and kind in ("killed", "wounded", "killed_or_wounded", "casualties",
                                                                  "captured")) or (
@@ -1967,6 +1969,12 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
 
 
 _PRONOUNS = frozenset({"it", "they", "we", "its", "their", "our", "us", "i", "my", "he", "she", "his", "her", "him"})
+
+
+def _at_military_site(g: Graph, rl: Rules) -> bool:
+    """The sentence places its toll at a military site ('killed 35 at a military training base'):
+    the dead are troops, not civilians (classes.yaml military_bases)."""
+    return any(in_words(tok, rl.classes["military_bases"]) for tok in g.tokens)
 
 
 def _strike_caused(f: Facts, t: int, a: Args, rl: Rules, state: ArticleState) -> bool:
@@ -3199,7 +3207,8 @@ def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, f
             continue
         if strikes and (kind in ("civilians_killed", "injured")
                         or (kind in ("killed", "wounded") and _people_toll(f, qi, rl))):
-            kind = {"wounded": "injured", "killed": "civilians_killed"}.get(kind, kind)
+            kind = {"wounded": "injured", "killed": "killed" if _at_military_site(g, rl) else "civilians_killed"
+                    }.get(kind, kind)
             # 'strikes by Russia resulted in eight civilian deaths', 'the attack killed three people':
             # the strike's toll of people (ANNOTATION.md `civilians_killed`), not a tally of a side's losses
             if not any(x["kind"] == kind and x.get("value") == q.value for x in strikes[0].quantities):
