@@ -2894,8 +2894,9 @@ def _people_toll(f: Facts, qi: int, rl: Rules) -> bool:
         return True  # 'the death toll from the strike on Dnipro rose to 30'
     head = tok.head if tok.dep in ("nummod", "det", "amod", "quantmod") else qi
     participle = g.tokens[head].word.lower() if head >= 0 else ""
-    if head != qi and head >= 0 and not g.tokens[head].is_noun and (participle == "dead" or any(
-            w in rl.classes["toll"] for w in (participle, participle[:-1], participle[:-2]))):
+    hurt = rl.casualty_lemmas["killed"] | rl.casualty_lemmas["wounded"]  # (figures.yaml: 'dead', 'injured')
+    if head != qi and head >= 0 and not g.tokens[head].is_noun and any(
+            w in hurt for w in (participle, participle[:-1], participle[:-2])):
         return True  # 'Russian missile hits western Lviv; 5 injured': a bare count of people
     near = [qi] + ([head] if head >= 0 else [])
     words = rl.civilian_lemmas | rl.people_lemmas
