@@ -2611,6 +2611,14 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
                 else _event_code(res, getattr(phrase_party(f, pledger, res), "code", None)) in givers):
         m.claimants.clear()
         modality = "asserted"
+    if (m.type in ("offensive_launched", "troops_deployed") and tok.is_noun
+            and in_words(tok, rl.classes["declared_acts"]) and a.governor is not None
+            and g.tokens[a.governor].lemma in rl.classes["declaring_verbs"] and modality == "claimed"
+            and m.claimants and {_event_code(res, code) for code, _ in m.claimants} == {_event_code(res, m.actor)}):
+        # 'Putin announced a special military operation', 'Putin has announced a partial
+        # mobilization': a side's own operation or call-up, declared, is done by declaring it
+        m.claimants.clear()
+        modality = "asserted"
     # estimated figures, and a hedged clause ('had likely captured')
     likely = any(g.tokens[k].lemma in rl.estimate_adverbs for j in {t, *hedged} for k in g.kids(j, "advmod"))
     if likely or any(q.get("_estimated") for q in m.quantities):
