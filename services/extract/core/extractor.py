@@ -772,8 +772,7 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
                        and set(p.partners) == set(m.partners) and _mod_class(p) == _mod_class(m)]
             m.follows = earlier[-1] if earlier else None
         if (m.type == "offensive_launched" and g.tokens[t].is_noun and m.time_source == "article"
-                and (any(g.tokens[d].lemma in ("the", "this", "that") for d in g.kids(t, "det"))
-                     or any(g.tokens[d].pos == "PRP$" for d in g.kids(t, "nmod:poss"))
+                and (_named_again(g, t)
                      # ("Russia's invasion of Ukraine", 'the Russian invasion' named again)
                      or any(d in f.parties for d in g.kids(t, "nmod:poss", "amod")))):
             # 'Russia struggled to respond to the incursion': a definite offensive with no time of
@@ -781,8 +780,7 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
             earlier = [p for p in state.told if p.type == m.type and p.actor == m.actor and p.modality == m.modality]
             m.follows = earlier[-1] if earlier else None
         if (m.type == "military_aid" and g.tokens[t].is_noun and m.time_source == "article" and not m.quantities
-                and (any(g.tokens[d].lemma in ("the", "this", "that") for d in g.kids(t, "det"))
-                     or any(g.tokens[d].pos == "PRP$" for d in g.kids(t, "nmod:poss")))):
+                and _named_again(g, t)):
             # 'Sweden announced its largest package ... The military aid will include an air defence
             # system': the aid named again, with no time or figure of its own, is the one told
             earlier = [p for p in state.told if p.type == m.type and p.actor == m.actor
@@ -841,6 +839,13 @@ def _stative(g: Graph, t: int, rl: Rules) -> bool:
     tok = g.tokens[t]
     aux = [g.tokens[x].lemma for x in g.kids(t, "aux", "aux:pass", "cop")]
     return tok.lemma in rl.classes["stative_fight"] and tok.pos == "VBN" and "be" in aux and "have" not in aux
+
+
+def _named_again(g: Graph, t: int) -> bool:
+    """The noun is definite or possessed ('the incursion', 'its package'): a thing the article
+    may have told of already."""
+    return (any(g.tokens[d].lemma in ("the", "this", "that") for d in g.kids(t, "det"))
+            or any(g.tokens[d].pos == "PRP$" for d in g.kids(t, "nmod:poss")))
 
 
 def _behind_the_front(m: Mention, pub: date, rl: Rules) -> bool:
