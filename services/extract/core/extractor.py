@@ -242,6 +242,8 @@ def extract(parsed: ParsedArticle) -> list[Event]:
                     or (m.rule.startswith("diplomacy.position") and m.modality in ("asserted", "claimed"))))]
     disasters, war_parties = rl.noise["disaster"]["nouns"], rl.noise["off_topic"]["war_parties"]
     war_countries = set(rl.noise["disaster"]["theatre"])
+    mentions = [m for m in mentions if not (m.type == "diplomacy" and _others_talks(
+        m, party_by_sentence.get(m.sentence.index, ()), place_by_sentence.get(m.sentence.index, ()), res, rl))]
     mentions = [m for m in mentions if not (  # noise.yaml disaster: 'China earthquake death toll rises to 82'
         m.type == "casualties_claimed" and m.actor not in war_parties
         and (any(tok.lemma in disasters for tok in m.sentence.tokens)
@@ -255,6 +257,21 @@ def extract(parsed: ParsedArticle) -> list[Event]:
         m.headline = m.sentence.index in opening
     groups = merge_mentions(mentions)
     return [_to_event(article, g) for g in groups]
+
+
+def _others_talks(m: Mention, parties: Iterable[PartyMention], places: Iterable[PlaceMention],
+                  res: Resources, rl: Rules) -> bool:
+    """noise.yaml others_talks: talks among countries the annotation guide has no code for, in a
+    sentence that names neither a side of the war, nor its ground, nor the war ('Xi met Modi in
+    Beijing to discuss trade'), are another matter than the war."""
+    rule = rl.noise["others_talks"]
+    guide, war_parties = set(rule["guide_codes"]), set(rl.noise["off_topic"]["war_parties"])
+    theatre = set(rl.noise["disaster"]["theatre"])
+    if any(_event_code(res, code) in guide for code in [m.actor, *m.partners] if code):
+        return False
+    return not (any(p.code in war_parties for p in parties)
+                or any(pl.place is not None and pl.place.country in theatre for pl in places)
+                or any(tok.lemma in rule["war_nouns"] for tok in m.sentence.tokens))
 
 
 # the events a later sentence may go on telling ('the incursion', 'the two sides', 'the troop movements')
@@ -3076,13 +3093,8 @@ def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules,
                     return enemy
             p = phrase_party(f, j, res)
             if p is not None:
-                return p
-    party = phrase_party(f, head, res)
-    if party is None or party.code not in rl.noise["off_topic"]["war_parties"]:
-        # 'At least 12 Indian nationals have been killed fighting for the Russian Army', 'the death
-        # of six Nepali nationals while serving in the Russian Army': foreign recruits are losses
-        # of the army they served in
-        party = _army_served(f, res, rl) or party
+                return _served_side(f, p, res, rl)
+    party = _served_side(f, phrase_party(f, head, res), res, rl)
     if party is not None or gov < 0:
         return party
     # 'puts the death toll among Russian soldiers at 41,350': whom the toll is among (the parser
@@ -3117,6 +3129,15 @@ def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules,
     if p and lemma in ("take", "hold") and in_words(g.tokens[head], rl.classes["prisoner"]):
         return _opponent_party(res, p.code)  # 'Ukraine has taken 2,000 prisoners': the captor's enemy's
     return p
+
+
+def _served_side(f: Facts, party: PartyMention | None, res: Resources, rl: Rules) -> PartyMention | None:
+    """'At least 12 Indian nationals have been killed fighting for the Russian Army', 'the death of
+    six Nepali nationals while serving in the Russian Army': foreign recruits are losses of the
+    army they served in; a party at war stays itself."""
+    if party is not None and party.code in rl.noise["off_topic"]["war_parties"]:
+        return party
+    return _army_served(f, res, rl) or party
 
 
 def _army_served(f: Facts, res: Resources, rl: Rules) -> PartyMention | None:
