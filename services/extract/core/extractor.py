@@ -2872,6 +2872,10 @@ def _time(f: Facts, t: int, a: Args, m: Mention, rl: Rules, state: ArticleState)
                 if source == "attribution" and future:
                     continue
                 m.time, m.time_text, m.time_source = r, te.text, source
+                if source == "own" and r[0] > state.pub and m.modality in ("asserted", "claimed"):
+                    # 'the next meeting, which will be held next month', 'a meeting with Zelenskiy
+                    # in Kyiv on June 29' (two days on): a time still to come is a plan
+                    m.modality = "expected"
                 return
 
 

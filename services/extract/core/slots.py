@@ -184,6 +184,12 @@ def _times_of(g: Graph) -> list[tuple[TimeExpr, int]]:
 
 # --- noun phrases ------------------------------------------------------------------------
 
+def _at_war(code: str, res: Resources) -> bool:
+    """A side of the war: a party with opponents (parties.json)."""
+    info = res.parties.get(code)
+    return info is not None and bool(info.opponents)
+
+
 def phrase_party(f: Facts, i: int, res: Resources) -> PartyMention | None:
     """The party a noun phrase names or belongs to: 'Russia', 'Russian forces', 'Ukraine's
     army', 'soldiers from North Korea' (nearest to the head first)."""
@@ -209,6 +215,12 @@ def phrase_party(f: Facts, i: int, res: Resources) -> PartyMention | None:
                 # under 'Russia'): the first named leads, as the text orders them
                 first = next((c for c in g.kids(j, "compound", "amod") if c in f.parties and c < j
                               and any(g.tokens[k].pos == "HYPH" for k in range(c + 1, j))), None)
+                if first is None and f.parties[j].form == "adj" and not _at_war(f.parties[j].code, res):
+                    # 'Syrian and Russian mercenaries', 'Sri Lankan and Russian soldiers': a side at
+                    # war named with another country's adjective leads (the country is who they are,
+                    # the side whose forces; 'the United States and Russia' keep the text's order)
+                    first = next((c for c in g.kids(j, "conj") if c in f.parties and f.parties[c].form == "adj"
+                                  and _at_war(f.parties[c].code, res)), None)
                 return f.parties[first if first is not None else j]
             if g.tokens[j].lemma in _RELATIONAL_NOUNS:
                 # "Russia's ally North Korea": the ally named, not whose ally it is

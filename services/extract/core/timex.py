@@ -20,6 +20,10 @@ MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 MONTHS["sept"] = 9
 SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
 
+# a month and day at most this many days after the publication date is read in its year, as a date
+# still to come; further on, as last year's
+_SCHEDULE_DAYS = 14
+
 _WD = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _MON = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december|"
         r"jan\.?|feb\.?|mar\.?|apr\.?|jun\.?|jul\.?|aug\.?|sept?\.?|oct\.?|nov\.?|dec\.?)")
@@ -228,8 +232,8 @@ def resolve(t: TimeExpr, pub: date, future: bool = False) -> Resolved | None:
                 cand = date(y, mi, day_of_month)
             except ValueError:
                 return None
-            if not fwd and cand > pub + timedelta(days=1):
-                y -= 1
+            if not fwd and cand > pub + timedelta(days=_SCHEDULE_DAYS):
+                y -= 1  # (a date a few days on is a schedule: 'a meeting in Kyiv on June 29')
             elif fwd and cand < pub:
                 y += 1
         try:

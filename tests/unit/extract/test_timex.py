@@ -36,6 +36,10 @@ def one(text: str, pub: date, future: bool = False):
     ("after a weekend marked by drone attacks", date(2024, 11, 11), "2024-11-09", "2024-11-10", "day", True),
     ("talks currently taking place", date(2025, 3, 11), "2025-03-11", "2025-03-11", "day", False),
     ("launched an attack a week ago", date(2024, 8, 15), "2024-08-08", "2024-08-08", "week", True),
+    # a month and day a few days on is still to come; further on, last year's
+    ("a meeting in Kyiv on June 29", date(2022, 6, 27), "2022-06-29", "2022-06-29", "day", False),
+    ("the strike on December 20", date(2024, 1, 5), "2023-12-20", "2023-12-20", "day", False),
+    ("the offensive launched on July 30", date(2024, 7, 2), "2023-07-30", "2023-07-30", "day", False),
 ])
 def test_resolution(text, pub, start, end, gran, fuzzy) -> None:
     _, (s, e, g, f) = one(text, pub)
