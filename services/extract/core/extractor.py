@@ -52,6 +52,7 @@ from services.extract.core.slots import (
     counts_weapons,
     has_class,
     in_words,
+    nominal,
     particles,
     phrase_parties,
     phrase_party,
@@ -564,6 +565,10 @@ def _triggers(g: Graph, rl: Rules) -> list[tuple[int, TriggerRule]]:
         if pos is None:
             continue
         cands = rl.trigger_index.get((lemma, pos), ())
+        if t.pos == "VBG" and t.base in ("nsubj", "nsubj:pass") and not g.kids(t.i, "obj", "nsubj"):
+            # a gerund as a subject, with no object, names the activity: 'Fighting continues in
+            # the Kursk region' (the tagger's VBG for a sentence's first 'Fighting')
+            cands = (*cands, *rl.trigger_index.get((lemma, "noun"), ()))
         if not cands and "-" in lemma:
             cands = rl.trigger_index.get((lemma.split("-")[-1], pos), ())
         if pos == "adj" and not cands:  # participles the tagger calls adjectives: 'killed', 'deployed'
@@ -1102,7 +1107,9 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
     ongoing = rl.noise["purpose"]["ongoing"]
     if infinitive and ct.dep == "xcomp" and ct.head >= 0 and not talked_about and (
             g.tokens[ct.head].lemma in purpose
-            or (g.kids(ct.head, "obj") and g.tokens[ct.head].lemma not in rl.expect_verbs)) and not any(
+            # (an adjective the parser took for an object is no object: 'pushing hard to gain')
+            or (any(nominal(g, o) for o in g.kids(ct.head, "obj"))
+                and g.tokens[ct.head].lemma not in rl.expect_verbs)) and not any(
             g.tokens[k].lemma in ongoing for o in g.kids(ct.head, "obj") for k in g.kids(o, "amod")) \
             and not _enabled_in_the_past(g, ct.head, rl) \
             and not (g.tokens[ct.head].lemma in rl.noise["purpose"]["carried_out"]
@@ -1581,6 +1588,12 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
                 [(pl.name, pl.place, j in held) for j, pl in sorted(f.places.items())], res, rl, held=True))
         else:
             actor = _opponent_party(res, suffered.code)
+    elif rule.actor == "ground_opponent":
+        # 'Heavy fighting is taking place in Bakhmut': fighting told of a place, with no side
+        # named, is the attack of the enemy of the side holding that ground (skipping a whole
+        # country named: 'fighting in eastern Ukraine' names no side's ground to take)
+        actor = _opponent_party(res, _side_of_ground(
+            [(pl.name, pl.place, True) for _, pl in sorted(f.places.items())], res, rl, skip_countries=True, held=True))
     elif rule.actor == "self":
         # 'North Korean-made missiles': the maker named inside the modifier
         actor = next((f.parties[j] for j in g.subtree(t) if j in f.parties), None)

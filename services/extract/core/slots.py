@@ -450,7 +450,9 @@ def arguments(g: Graph, t: int, measures: frozenset[str] = frozenset()) -> Args:
     tok = g.tokens[t]
     a = Args(self=t)
     nominal_adj = tok.pos.startswith("JJ") and tok.dep.split(":")[0] in ("obj", "nsubj", "obl", "nmod", "conj", "appos")
-    if tok.is_verb or (tok.pos.startswith("JJ") and not nominal_adj) or g.kids(t, "cop"):
+    # a gerund as a subject, with no object, is a noun: 'Fighting continues in the Donbas'
+    gerund_noun = tok.pos == "VBG" and tok.dep in ("nsubj", "nsubj:pass") and not g.kids(t, "obj", "nsubj")
+    if (tok.is_verb and not gerund_noun) or (tok.pos.startswith("JJ") and not nominal_adj) or g.kids(t, "cop"):
         a.subject = g.kids(t, "nsubj", "csubj")
         a.subject = [s for s in a.subject if not g.tokens[s].dep.startswith("nsubj:pass")]
         a.object = g.kids(t, "obj", "iobj") + g.kids(t, "nsubj:pass")
@@ -501,7 +503,7 @@ def arguments(g: Graph, t: int, measures: frozenset[str] = frozenset()) -> Args:
             dep = g.tokens[c].dep
             if dep in MODIFIER_DEPS:
                 a.modifier.append(c)
-            elif dep.startswith("nmod") or dep == "acl":
+            elif dep.startswith("nmod") or dep == "acl" or (gerund_noun and dep == "obl"):
                 case = g.case_of(c)
                 if case in ("of", "over"):
                     a.object.append(c)
@@ -558,6 +560,12 @@ _HAPPENING_VERBS = frozenset({"take", "occur", "rage", "continue", "intensify", 
 _INSTRUMENT_VERBS = frozenset({"use", "employ", "design", "build", "intend", "develop", "adapt", "modify"})
 
 
+def nominal(g: Graph, i: int) -> bool:
+    """The token stands for a thing: a noun, or an adjective the tagger gave a noun's place ('an
+    all-out offensive'); not a bare adjective the parser took for an object ('pushing hard')."""
+    return g.tokens[i].is_noun or bool(g.kids(i, "det", "nmod:poss", "amod", "nummod", "compound"))
+
+
 def _inherited_subject(g: Graph, t: int) -> list[int]:
     """The subject a verb shares with the verb it hangs off: 'Ukraine used the missiles and hit
     targets', 'Russia continued to advance', 'soldiers who are resisting and repelling'."""
@@ -576,8 +584,9 @@ def _inherited_subject(g: Graph, t: int) -> list[int]:
             # after a speech tag goes on from the reported clause, not from the speakers ('reported
             # capturing a village' is theirs)
             return []
-        if tok.dep == "xcomp" and g.kids(j, "obj"):
-            return g.kids(j, "obj")  # 'urged Russia to accept a ceasefire': Russia would accept
+        objects = [o for o in g.kids(j, "obj") if nominal(g, o)]  # ('pushing hard to gain': no object)
+        if tok.dep == "xcomp" and objects:
+            return objects  # 'urged Russia to accept a ceasefire': Russia would accept
         if tok.pos == "VBG" and tok.dep in ("advcl", "acl", "obl") and g.kids(j, "obj") and any(
                 g.tokens[m].lemma in ("of", "for") for m in g.kids(tok.i, "mark", "case")):
             # 'accused Pyongyang of shipping munitions', 'condemn the DPRK for providing Russia'
