@@ -517,6 +517,12 @@ def _learn_titled_people(f: Facts, rl: Rules, state: ArticleState, res: Resource
         elif t.dep == "appos" and t.head >= 0 and g.tokens[t.head].lemma in rl.speakers \
                 and t.word.casefold() not in state.speakers and (p := phrase_party(f, t.head, res)) is not None:
             state.speakers[t.word.casefold()] = p.code  # "the UK's new Defence Secretary, John Healey,"
+        elif t.word.casefold() not in state.speakers and (p := next(
+                (q for c in g.kids(t.i, "appos") if g.tokens[c].lemma in rl.speakers
+                 for q in (f.parties[j] for j in g.phrase(c) if j in f.parties)), None)) is not None:
+            # "Serhiy Haidai, an official in Ukraine's Luhansk province,": the title after the name
+            # (a place of work names the side as an owner does)
+            state.speakers[t.word.casefold()] = p.code
 
 
 def _titled_person_named_before(f: Facts, heads: list[int], rl: Rules, state: ArticleState) -> PartyMention | None:
@@ -2311,9 +2317,23 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
         if source is None and subj is not None:
             # 'Ukraine has received the U.S.-made Patriot systems': no source named, the maker gave
             source = obj if obj is not None and obj.code != subj.code else None
+        if source is None and subj is not None and m.rule == "aid.receive-unnamed":
+            # 'Ukraine received the first 10 F-16 fighter jets': no one named, its backers gave
+            source = _backer(subj.code, res, rl)
         if source is not None:
             m.actor = source.code
             m.recipient = subj.code if subj is not None and subj.code != source.code else None
+        return
+    if tok.lemma in rl.classes["arrival_verbs"] and tok.is_verb:
+        # 'F-16 fighter jets have arrived in Ukraine': the side whose ground they reached receives
+        # them, the maker named on them gave them, else the side's backers
+        reached = [(pl.name, pl.place, True) for o in a.oblique if g.case_of(o) in ("in", "to")
+                   for j in g.phrase(o) if (pl := f.places.get(j)) is not None]
+        side = _ground_party(reached, _countries(res, rl.noise["off_topic"]["war_parties"]), held=True)
+        makers = [found for h in a.subject if (found := phrase_party(f, h, res)) is not None]
+        sender = makers[0] if makers and makers[0].code != side else (_backer(side, res, rl) if side else None)
+        m.actor = sender.code if sender is not None and side is not None else None
+        m.recipient = side if m.actor is not None else None
         return
     rec = [o for o in a.oblique if g.case_of(o) in ("to", "for")] + g.kids(t, "iobj")
     with_obj = [o for o in a.oblique if g.case_of(o) == "with"]
@@ -2337,9 +2357,7 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
     if subj is not None and subj.code in warring and any(
             g.tokens[h].lemma in ("partner", "ally", "friend", "donor", "backer", "supporter") for h in a.subject):
         # 'our partners continue to provide us with defense aid': those who back the side, not the side
-        backers = [code for code, info in res.parties.items() if info.backs == subj.code and code in rl.multilateral]
-        backer = "WEST" if "WEST" in backers else (backers[0] if len(backers) == 1 else None)
-        giver = PartyMention.implied(backer) if backer else None
+        giver = _backer(subj.code, res, rl)
         recipient = recipient or subj
     if giver is None and source is not None:
         giver = source  # 'supplies being sent from North Korea to Russia'
@@ -2388,6 +2406,14 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
     m.recipient = recipient.code if recipient is not None and recipient.code != code else None
     if m.recipient is None and code is not None and (info := res.parties.get(code)) is not None:
         m.recipient = info.backs  # 'the administration's 32nd drawdown': for the side it backs
+
+
+def _backer(code: str, res: Resources, rl: Rules) -> PartyMention | None:
+    """Who gives a warring side what no one is named giving: the multilateral backer of the side
+    (parties.json 'backs': the West for Ukraine); none where it has no single one."""
+    backers = [c for c, info in res.parties.items() if info.backs == code and c in rl.multilateral]
+    backer = "WEST" if "WEST" in backers else (backers[0] if len(backers) == 1 else None)
+    return PartyMention.implied(backer) if backer else None
 
 
 def _named_inside(f: Facts, p: PartyMention) -> bool:
