@@ -3118,6 +3118,9 @@ def _measured(g: Graph, k: int) -> list[int]:
     return g.subtree(k, CLAUSE_DEPS - {"conj"})
 
 
+_OWN_POSSESSIVES = frozenset({"its", "their", "our"})
+
+
 def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules,
                     speaker: str | None = None) -> PartyMention | None:
     """Whose casualties a figure counts: a casualty noun's party ('put North Korean casualties at
@@ -3138,6 +3141,14 @@ def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules,
             if p is not None:
                 return _served_side(f, p, res, rl)
     party = _served_side(f, phrase_party(f, head, res), res, rl)
+    if party is None and any(g.tokens[k].word.lower() in _OWN_POSSESSIVES for j in g.phrase(head)
+                             for k in g.kids(j, "nmod:poss")):
+        # 'Ukraine says more than 40 of its soldiers have been killed', 'Russia announced that 498
+        # of its soldiers had been killed': the side that tells of its own losses
+        for at in attributions(g, head, rl):
+            own = phrase_party(f, at.claimant, res) if at.claimant is not None else None
+            if own is not None:
+                return own
     if party is not None or gov < 0:
         return party
     # 'puts the death toll among Russian soldiers at 41,350': whom the toll is among (the parser
