@@ -184,6 +184,10 @@ def _times_of(g: Graph) -> list[tuple[TimeExpr, int]]:
 
 # --- noun phrases ------------------------------------------------------------------------
 
+# dashes that set a dateline off from its story, not join two names: 'KYIV, Ukraine — Russian forces'
+_DASHES = frozenset({"—", "--", "―"})
+
+
 def _at_war(code: str, res: Resources) -> bool:
     """A side of the war: a party with opponents (parties.json)."""
     info = res.parties.get(code)
@@ -214,7 +218,8 @@ def phrase_party(f: Facts, i: int, res: Resources) -> PartyMention | None:
                 # 'Ukraine-Russia talks', 'Russian-US talks' (split at the hyphen, 'Ukraine'
                 # under 'Russia'): the first named leads, as the text orders them
                 first = next((c for c in g.kids(j, "compound", "amod") if c in f.parties and c < j
-                              and any(g.tokens[k].pos == "HYPH" for k in range(c + 1, j))), None)
+                              and any(g.tokens[k].pos == "HYPH" and g.tokens[k].word not in _DASHES
+                                      for k in range(c + 1, j))), None)
                 if first is None and f.parties[j].form == "adj" and not _at_war(f.parties[j].code, res):
                     # 'Syrian and Russian mercenaries', 'Sri Lankan and Russian soldiers': a side at
                     # war named with another country's adjective leads (the country is who they are,
@@ -240,6 +245,8 @@ def phrase_party(f: Facts, i: int, res: Resources) -> PartyMention | None:
                     continue  # 'troops ... to Vladivostok, Russia': a place, not whose troops
                 if dep.startswith("nmod") and g.case_of(c) == "include" and c in f.places:
                     continue  # '121 drones targeting 13 regions, including Ryazan and Moscow': where to
+                if c < j and any(g.tokens[k].word in _DASHES for k in range(c + 1, j)):
+                    continue  # 'KYIV, Ukraine — Russian forces': the dateline, not whose forces
                 nxt.append(c)
         frontier = sorted(nxt, key=lambda c: (_modifier_rank(g.tokens[c].dep), c))
     return None
