@@ -559,7 +559,9 @@ _SPEECH_LEMMAS = frozenset({"say", "tell", "report", "add", "announce", "claim",
 
 
 # verbs that say where or when their subject happens: 'the assaults took place near Selydove'
-_HAPPENING_VERBS = frozenset({"take", "occur", "rage", "continue", "intensify", "unfold", "happen", "persist"})
+_HAPPENING_VERBS = frozenset({"take", "occur", "rage", "continue", "intensify", "unfold", "happen", "persist",
+                              # a predicate of going on: 'Discussions are underway between ... delegations'
+                              "underway", "ongoing", "resume", "begin", "start"})
 
 
 # a passive of these names the instrument, not who acts: 'they have been used to attack U.S.
