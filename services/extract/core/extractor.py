@@ -1004,6 +1004,13 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
     purpose = rl.purpose_governors
     chain = [t, *g.ancestors(t)]
     inverted = rl.noise["conditional"]["inverted_auxiliaries"]
+    opposed = rl.noise["opposed"]
+    tok = g.tokens[t]
+    if rule is not None and rule.type in opposed["types"] and tok.is_noun and (
+            g.case_of(t) in opposed["cases"]
+            or (tok.dep in ("obj", "nsubj:pass") and tok.head >= 0 and g.tokens[tok.head].lemma in opposed["verbs"])
+            or (tok.head >= 0 and g.case_of(t) == "to" and g.tokens[tok.head].lemma in opposed["nouns"])):
+        return True  # 'the Netherlands was against military aid to Ukraine' (noise.yaml opposed)
     if any(g.tokens[x].word.lower() in rl.noise["demand"]["modals"] for j in chain[:2] for x in g.kids(j, "aux")
            if g.tokens[j].is_verb):
         return True  # 'Russia should withdraw its troops': a demand, not a report (noise.yaml demand)
