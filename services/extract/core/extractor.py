@@ -664,6 +664,12 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
         since_long_ago = (g.tokens[t].is_noun and g.case_of(t) in rl.noise["since"]["cases"] and m.time is not None
                           and m.time_source != "article"
                           and m.time[1] < state.pub - timedelta(days=int(rl.noise["since"]["max_age_days"])))
+        # 'since Russia sent its armed forces into Ukraine on Feb. 24': the war's first day as the
+        # start of a state, weeks on, is background too
+        since_the_start = (m.time is not None and m.time_source != "article" and _since_clause(g, t, rl)
+                           and m.time[0] <= _war_began(rl) <= m.time[1]
+                           and _war_weeks_old(state.pub, rl, "war_news_days", rule="since"))
+        since_long_ago = since_long_ago or since_the_start
         if _too_old(m, state.pub, rl) or _test_launch(m, res, rl) or (rule.happened_only and m.modality == "expected") \
                 or since_long_ago or _standing_war(g, t, m, state.pub, rl) or _since_the_war(g, t, m, state.pub, rl):
             continue
@@ -1371,8 +1377,18 @@ def _names_the_war(g: Graph, t: int, m: Mention, rl: Rules) -> bool:
 
 def _war_weeks_old(pub: date, rl: Rules, days_key: str, rule: str = "standing_war") -> bool:
     """Whether the full-scale war had begun more than the rule's days before the article."""
-    began = date.fromisoformat(str(rl.noise["standing_war"]["began"]))
-    return pub > began + timedelta(days=int(rl.noise[rule][days_key]))
+    return pub > _war_began(rl) + timedelta(days=int(rl.noise[rule][days_key]))
+
+
+def _since_clause(g: Graph, t: int, rl: Rules) -> bool:
+    """The trigger is the start a 'since' phrase or clause names: 'since its invasion', 'since
+    Russia sent its armed forces into Ukraine'."""
+    since = rl.noise["since"]["cases"]
+    return g.case_of(t) in since or any(g.tokens[k].lemma in since for k in g.kids(t, "mark"))
+
+
+def _war_began(rl: Rules) -> date:
+    return date.fromisoformat(str(rl.noise["standing_war"]["began"]))
 
 
 def _standing_war(g: Graph, t: int, m: Mention, pub: date, rl: Rules) -> bool:
