@@ -93,7 +93,9 @@ def _geonames_places(g: Graph, facts: Facts, res: Resources) -> None:
     toks = g.tokens
     i = 0
     while i < len(toks):
-        if toks[i].pos != "NNP" or i in facts.places or i in facts.parties:
+        # (a capital that names its party is still a place after a locative preposition: 'a
+        # meeting with Erdogan in Ankara'; where it acts, it is the party: see _not_places)
+        if toks[i].pos != "NNP" or i in facts.places:
             i += 1
             continue
         for n in (3, 2, 1):
