@@ -1326,7 +1326,11 @@ def _reattach_reported_conjuncts(tokens: list[Token]) -> list[Token]:
             kids_of = _children(tokens)
         if any(k.base in ("nsubj", "csubj", "expl") for k in kids_of[v.i]):
             continue
-        reported = [c for c in kids_of[say.i] if c.dep == "ccomp" and c.i < v.i and c.pos == v.pos
+        # (a pluperfect shares its 'had': 'said Russian forces had killed three people and
+        # wounded three more', where the tagger reads the second participle as a past tense)
+        reported = [c for c in kids_of[say.i] if c.dep == "ccomp" and c.i < v.i
+                    and (c.pos == v.pos or (c.pos == "VBN" and v.pos == "VBD" and v.lemma not in _CLAUSE_TAKERS
+                                            and any(k.lemma == "have" and k.base == "aux" for k in kids_of[c.i])))
                     and any(k.base == "nsubj" for k in kids_of[c.i])]
         if not reported:
             continue
