@@ -2610,6 +2610,10 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
         if modality == "claimed" and at.claimant is not None and at.claimant != at.verb \
                 and g.tokens[at.claimant].lemma in rl.estimate_nouns:
             modality = "estimated"  # 'an assessment by the UK Ministry of Defence said that ...'
+    if modality == "claimed" and any(at.modality == "estimated" for at in attrs):
+        # 'Some 600 North Korean soldiers are believed to have been killed ..., South Korea's spy
+        # agency told lawmakers': an estimate told by a speaker is still an estimate
+        modality = "estimated"
     if not attrs and state.quoting is not None and (g.text.lstrip()[:1] in _OPENING_QUOTES or state.in_quotation):
         # '"It remains a tough fight," Ryder said. "Russia continues to attempt to take ground."':
         # a quotation that opens the sentence after a quoted speaker goes on in their voice
@@ -2670,8 +2674,10 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
             attempt = gov.lemma == "press" and not g.kids(gov.i, "obj")
             # 'went on to assert that ...': went on, no plan ('is going to assert' is one)
             attempt = attempt or any(g.tokens[k].lemma == "on" for k in g.kids(gov.i, "compound:prt"))
-            if jt.dep == "ccomp" and gov.lemma in rl.estimate_adjectives and not any(
-                    x.lemma in rl.modals or x.word.lower() in rl.modals for x in auxes):
+            seeming = jt.dep == "xcomp" and gov.lemma in rl.classes["seeming_verbs"]
+            if seeming or (jt.dep == "ccomp" and gov.lemma in rl.estimate_adjectives and not any(
+                    x.lemma in rl.modals or x.word.lower() in rl.modals for x in auxes)):
+                # ('Russia appears to have diverted several thousand troops': what seems so)
                 # 'it is highly likely that the transfer of troops has already begun': an estimate
                 # of what is, not a plan ('likely to send' stays one)
                 modality = _stronger(modality, "estimated") if modality in ("asserted", "claimed") else modality
