@@ -2552,6 +2552,7 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
             believed = any(at.modality == "estimated" and at.claimant is not None and at.verb in above
                            and g.tokens[at.claimant].lemma in rl.pronouns for at in attrs[:attrs.index(named)])
             attrs = [replace(named, modality="estimated") if believed and named.modality == "claimed" else named]
+    unnamed_claim = False
     for at in attrs[:1]:
         at = _cited_source(f, at, res)
         vtok = g.tokens[at.verb]
@@ -2571,8 +2572,15 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
                 m.claimants.append(state.last_speaker)
         if unnamed:
             # 'we've seen reporting that Kherson is under Russian control': reports nobody is named
-            # for make a claim of an unnamed source, as 'reportedly' does
-            m.claimants.append((None, vtok.word))
+            # for make a claim of an unnamed source, as 'reportedly' does; the source is nobody
+            # to list (the guide's seed: 'have reportedly been killed' is claimed, no claimant)
+            unnamed_claim = True
+        elif at.claimant is not None and g.tokens[at.claimant].lemma in rl.hedge_reports \
+                and phrase_party(f, at.claimant, res) is None and not g.kids(at.claimant, "nmod:poss") \
+                and not any(g.case_of(c) == "by" for c in g.kids(at.claimant, "nmod", "acl")):
+            # 'According to the report, Ukraine has lost half ...', 'These reports show ...': a
+            # report of no one named is an unnamed source too
+            unnamed_claim = True
         elif at.claimant is not None:
             ctok = g.tokens[at.claimant]
             if ctok.lemma in rl.pronouns:
@@ -2606,7 +2614,7 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
                     cp = phrase_party(f, c, res)
                     if cp is not None and cp.code != code:
                         m.claimants.append((cp.code, speaker_name(g, c)))
-        modality = at.modality if (m.claimants or at.modality != "claimed") else "asserted"
+        modality = at.modality if (m.claimants or unnamed_claim or at.modality != "claimed") else "asserted"
         if modality == "claimed" and at.claimant is not None and at.claimant != at.verb \
                 and g.tokens[at.claimant].lemma in rl.estimate_nouns:
             modality = "estimated"  # 'an assessment by the UK Ministry of Defence said that ...'
@@ -2624,8 +2632,7 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
     hedged = [clause, g.tokens[clause].head] if g.tokens[clause].dep == "conj" else [clause]
     hedge = next((g.tokens[c] for j in hedged for c in g.kids(j, "advmod") if g.tokens[c].lemma in rl.hedges), None)
     if modality == "asserted" and hedge is not None:
-        modality = "claimed"  # 'reportedly': claimed by someone the text does not name
-        m.claimants.append((None, hedge.word))
+        modality = "claimed"  # 'reportedly': claimed by someone the text does not name (listed as no one)
     # expected: a modal, a future auxiliary, or a verb of plans governs the clause; a root
     # infinitive is headline future ('Ukraine to receive more F-16s')
     if g.tokens[clause].head < 0 and any(g.tokens[x].lemma == "to" for x in g.kids(clause, "mark")) \
