@@ -418,6 +418,18 @@ def _outlet_itself(g: Graph, claimant: int, state: ArticleState) -> bool:
             and not g.kids(claimant, "compound", "amod", "nmod:poss", "nmod"))
 
 
+def _news_medium(f: Facts, claimant: int, res: Resources, rl: Rules) -> bool:
+    """The speaker is a news agency or paper of no party ('Reuters reported', 'according to BBC',
+    classes.yaml news_media): the guide's claims are attributed to parties, so what it reports is
+    told as fact ('Russian state media' and 'Ukrinform' are their parties')."""
+    g = f.g
+    phrase = g.phrase(claimant)
+    if any(j in f.parties for j in phrase):
+        return False
+    text = " ".join(g.tokens[j].word.lower() for j in phrase)
+    return any(re.search(rf"\b{re.escape(name)}\b", text) for name in rl.classes["news_media"])
+
+
 def _byline(g: Graph, at: Attribution, rl: Rules) -> bool:
     """'As stated by Principal Deputy Spokesperson Tommy Pigott: Secretary Rubio spoke ...': a
     government statement's lead-in names who issues it, so what follows is the outlet's own voice."""
@@ -2600,6 +2612,8 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
                 pass  # 'the department announced its 43rd drawdown', told by the department: its own voice
             elif ctok.lemma in rl.partyless_speakers:
                 m.claimants.append((None, speaker_name(g, at.claimant)))
+            elif _news_medium(f, at.claimant, res, rl):
+                pass  # 'Reuters reported that ...': a news agency is no party; the report is told as fact
             else:
                 p = phrase_party(f, at.claimant, res) or _body_party(f, at.claimant, res, rl)
                 code = p.code if p else (_known_speaker(g, at.claimant, rl, state)
