@@ -2674,7 +2674,13 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
         jt = g.tokens[j]
         if j == a.governor and tok.is_noun and g.case_of(t) == "for" and jt.lemma in rl.prepare_verbs:
             modality = _stronger(modality, "expected")  # 'Russia appears to be preparing for a summer offensive'
+        if j == a.governor and tok.is_noun and tok.dep == "obj" and jt.lemma in rl.classes["planning_verbs"] \
+                and not _negated(g, j, rl):
+            modality = _stronger(modality, "expected")  # 'Ukraine plans a counteroffensive', 'proposed a meeting'
         journeys = rl.noise["reference"]["journey_verbs"]
+        if j == a.governor and tok.is_noun and g.case_of(t) == "for" and jt.lemma in journeys and jt.pos == "VBG":
+            # 'Trump is heading to Alaska for a high-stakes summit with Putin': still to come
+            modality = _stronger(modality, "expected")
         journey = jt if jt.lemma in journeys else (
             g.tokens[jt.head] if jt.base in ("advcl", "xcomp") and jt.head >= 0 else None)
         if journey is not None and journey.lemma in journeys and journey.pos == "VBG" and g.kids(journey.i, "obl") \
@@ -2685,6 +2691,8 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
             # travels to Ramstein to conduct a meeting', a caption's present: held; 'are going to
             # continue' goes nowhere)
             modality = _stronger(modality, "expected")
+        while jt.dep == "conj" and jt.head >= 0 and g.tokens[jt.head].dep in ("xcomp", "ccomp"):
+            jt = g.tokens[jt.head]  # 'is set to speak at the UN, and to meet with Biden': both to come
         if jt.dep in ("xcomp", "ccomp") and jt.head >= 0:
             gov = g.tokens[jt.head]
             aim = rl.noise["aim"]
