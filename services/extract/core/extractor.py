@@ -292,8 +292,11 @@ def _denials_of_told(f: Facts, res: Resources, rl: Rules, state: ArticleState,
             continue
         passive = bool(g.kids(v.i, "aux:pass"))
         denied = g.kids(v.i, "nsubj:pass") if passive else g.kids(v.i, "obj")
-        if not denied or any(g.kids(d, "acl", "acl:relcl", "ccomp", "nmod") for d in denied) or g.kids(v.i, "ccomp"):
-            continue  # ('denied claims that Russia had regained Sudzha', 'reports of encirclement' are told there)
+        if not denied or any(g.kids(d, "acl", "acl:relcl", "ccomp") or [c for c in g.kids(d, "nmod")
+                                                                    if g.tokens[c].dep != "nmod:poss"]
+                             for d in denied) or g.kids(v.i, "ccomp"):
+            continue  # ('denied claims that Russia had regained Sudzha', 'reports of encirclement' are told
+            # there; whose claims they were names no other: 'denied Prigozhin's claims')
         if not all(g.tokens[d].lemma in rl.classes["told_anaphors"] for d in denied):
             continue
         deniers = [o for o in g.kids(v.i, "obl") if g.case_of(o) == "by"] if passive else g.kids(v.i, "nsubj")
