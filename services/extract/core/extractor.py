@@ -1889,6 +1889,9 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         # 'spoke with Kuleba to follow up on ...' parsed as a 'with' clause whose subject is Kuleba
         talk_heads += [s_ for c in g.kids(t, "advcl") if any(g.tokens[k].lemma == "with" for k in g.kids(c, "mark"))
                        for s_ in g.kids(c, "nsubj")]
+        if not tok.is_verb and a.governor is not None and g.case_of(t) in ("in", "during", "on", "over"):
+            # 'Putin told Erdogan in a phone call that ...': whom the call's speaker told
+            talk_heads += [o for o in g.kids(a.governor, "obj", "iobj") if o != t]
         if not tok.is_verb:  # another meeting named beside it is no participant
             talk_heads = _without_other_meetings(g, t, talk_heads, rl)
         # 'Rubio welcomed Russia and Ukraine's exchange of prisoners': who welcomes talks others
