@@ -15,6 +15,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Required, TypedDict, TypeVar
 
 from schemas.article import Article
@@ -429,8 +430,13 @@ def _news_medium(f: Facts, claimant: int, res: Resources, rl: Rules) -> bool:
     phrase = g.phrase(claimant)
     if any(j in f.parties for j in phrase):
         return False
-    text = " ".join(g.tokens[j].word.lower() for j in phrase)
-    return any(re.search(rf"\b{re.escape(name)}\b", text) for name in rl.classes["news_media"])
+    return bool(_news_media_pattern(tuple(rl.classes["news_media"])).search(
+        " ".join(g.tokens[j].word.lower() for j in phrase)))
+
+
+@lru_cache(maxsize=1)
+def _news_media_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b")
 
 
 def _byline(g: Graph, at: Attribution, rl: Rules) -> bool:
@@ -1057,7 +1063,6 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
             if governor in rl.noise["supposed"]["governors"] or governor in rl.noise["unknown"]["governors"]:
                 return True
             break
-    tok = g.tokens[t]
     clause = t if tok.is_verb else (a.governor if a.governor is not None else t)
     ct = g.tokens[clause]
     infinitive = any(g.tokens[m].lemma == "to" for m in g.kids(clause, "mark"))
