@@ -1038,6 +1038,11 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
             or (tok.dep in ("obj", "nsubj:pass") and tok.head >= 0 and g.tokens[tok.head].lemma in opposed["verbs"])
             or (tok.head >= 0 and g.case_of(t) == "to" and g.tokens[tok.head].lemma in opposed["nouns"])):
         return True  # 'the Netherlands was against military aid to Ukraine' (noise.yaml opposed)
+    aims = rl.noise["aim"]["nouns"]
+    if rule is not None and rule.type == "territory_claimed" and tok.is_noun and tok.head >= 0 and (
+            g.tokens[tok.head].lemma in aims
+            or any(g.tokens[k].lemma in aims for k in g.kids(tok.head, "nsubj", "xcomp", "obj") if k != t)):
+        return True  # "Moscow's goal remains the full capture of the Donbas region" (noise.yaml aim)
     if any(g.tokens[x].word.lower() in rl.noise["demand"]["modals"] for j in chain[:2] for x in g.kids(j, "aux")
            if g.tokens[j].is_verb):
         return True  # 'Russia should withdraw its troops': a demand, not a report (noise.yaml demand)
