@@ -167,6 +167,9 @@ class ArticleState:
     # the war party whose capital opens the article as its dateline ('MOSCOW (Reuters) -'): 'the
     # Defence Ministry said' with no country named is that government's
     dateline_party: str | None = None
+    # the side each country's nationals were told to fight or serve for ('Colombian mercenaries
+    # employed by Ukraine's armed forces'): their losses told later are that side's
+    served: dict[str, str] = field(default_factory=dict)
 
 
 def extract(parsed: ParsedArticle) -> list[Event]:
@@ -208,6 +211,7 @@ def extract(parsed: ParsedArticle) -> list[Event]:
         before, state.previous = state.previous, found
         spoke = _remember_speaker(facts, rl, state, res)
         _learn_titled_people(facts, rl, state, res)
+        _learn_served(facts, rl, state, res)
         if (agent := _said_of_the_last(g, rl)) is not None:
             _quoted([m for m in before if not m.claimants], (_speaker_code(facts, agent, rl, state, res),
                                                               speaker_name(g, agent)))
@@ -544,6 +548,18 @@ def _learn_titled_people(f: Facts, rl: Rules, state: ArticleState, res: Resource
             # "Serhiy Haidai, an official in Ukraine's Luhansk province,": the title after the name
             # (a place of work names the side as an owner does)
             state.speakers[t.word.casefold()] = p.code
+
+
+def _learn_served(f: Facts, rl: Rules, state: ArticleState, res: Resources) -> None:
+    """Keeps the side a country's nationals are said to fight or serve for ('some 500 Colombian
+    mercenaries had been employed by Ukraine's armed forces'), so that their losses told later
+    are that side's (see _served_side)."""
+    war_parties = rl.noise["off_topic"]["war_parties"]
+    foreign = {p.code for j, p in f.parties.items() if p.code not in war_parties and p.form == "adj"
+               and f.g.tokens[j].head >= 0 and in_words(f.g.tokens[f.g.tokens[j].head], rl.classes["troops"])}
+    if foreign and (side := _army_served(f, res, rl)) is not None:
+        for code in foreign:
+            state.served.setdefault(code, side.code)
 
 
 def _titled_person_named_before(f: Facts, heads: list[int], rl: Rules, state: ArticleState) -> PartyMention | None:
@@ -1804,6 +1820,11 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         # 'the head of Russia's Wagner Group said mercenary forces had seized Vlahodatne': forces
         # of no side named, told of by a warring side, are its own
         actor = _taker_by_speaker(f, t, res, rl)
+    if rule.type == "casualties_claimed" and actor is not None and actor.code in state.served \
+            and actor.code not in rl.noise["off_topic"]["war_parties"]:
+        # 'More than 300 of these Colombian mercenaries have been killed', after they were said to
+        # serve Ukraine's armed forces: the side they fought for lost them (see _learn_served)
+        actor = PartyMention.implied(state.served[actor.code])
     if rule.type == "military_aid":
         _aid_parties(f, t, a, m, actor, subj, mod, obj, res, rl, state)
     elif actor is not None:
@@ -3197,7 +3218,7 @@ _OWN_POSSESSIVES = frozenset({"its", "their", "our"})
 
 
 def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules,
-                    speaker: str | None = None) -> PartyMention | None:
+                    speaker: str | None = None, served: dict[str, str] | None = None) -> PartyMention | None:
     """Whose casualties a figure counts: a casualty noun's party ('put North Korean casualties at
     3,000'), the counted noun's ('3,000 North Korean soldiers'), the subject of 'lose'/'suffer',
     or the other side of the subject of 'kill'."""
@@ -3214,8 +3235,8 @@ def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules,
                     return enemy
             p = phrase_party(f, j, res)
             if p is not None:
-                return _served_side(f, p, res, rl)
-    party = _served_side(f, phrase_party(f, head, res), res, rl)
+                return _served_side(f, p, res, rl, served)
+    party = _served_side(f, phrase_party(f, head, res), res, rl, served)
     if party is None and any(g.tokens[k].word.lower() in _OWN_POSSESSIVES for j in g.phrase(head)
                              for k in g.kids(j, "nmod:poss")):
         # 'Ukraine says more than 40 of its soldiers have been killed', 'Russia announced that 498
@@ -3260,13 +3281,21 @@ def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules,
     return p
 
 
-def _served_side(f: Facts, party: PartyMention | None, res: Resources, rl: Rules) -> PartyMention | None:
+def _served_side(f: Facts, party: PartyMention | None, res: Resources, rl: Rules,
+                 served: dict[str, str] | None = None) -> PartyMention | None:
     """'At least 12 Indian nationals have been killed fighting for the Russian Army', 'the death of
     six Nepali nationals while serving in the Russian Army': foreign recruits are losses of the
-    army they served in; a party at war stays itself."""
+    army they served in, or of the side the article said they serve (`served`, kept per article:
+    '500 Colombian mercenaries employed by Ukraine's armed forces ... 300 of these Colombian
+    mercenaries have been killed'); a party at war stays itself."""
     if party is not None and party.code in rl.noise["off_topic"]["war_parties"]:
         return party
-    return _army_served(f, res, rl) or party
+    side = _army_served(f, res, rl)
+    if side is not None and party is not None and served is not None:
+        served[party.code] = side.code
+    if side is None and party is not None and served and party.code in served:
+        side = PartyMention.implied(served[party.code])
+    return side or party
 
 
 def _army_served(f: Facts, res: Resources, rl: Rules) -> PartyMention | None:
@@ -3278,7 +3307,10 @@ def _army_served(f: Facts, res: Resources, rl: Rules) -> PartyMention | None:
         # ('fighting for Russia': the side itself, on a verb of fighting or serving)
         side = j in f.parties and g.case_of(j) in ("for", "alongside") and tok.head >= 0 \
             and g.tokens[tok.head].lemma in ("fight", "serve")
-        if (side or tok.lemma in rl.classes["army_words"]) and g.case_of(j) in ("for", "in", "with", "alongside"):
+        # ('employed by Ukraine's armed forces', 'recruited by the Russian army')
+        hired = g.case_of(j) == "by" and tok.head >= 0 and g.tokens[tok.head].lemma in rl.classes["hiring_verbs"]
+        if (side or tok.lemma in rl.classes["army_words"]) and (
+                g.case_of(j) in ("for", "in", "with", "alongside") or hired):
             p = phrase_party(f, j, res)
             if p is not None and p.code in rl.noise["off_topic"]["war_parties"]:
                 return p
@@ -3398,7 +3430,7 @@ def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, f
                 continue
             party = PartyMention.implied(last[0])
         else:
-            party = _casualty_party(f, qi, head, res, rl, _voice(state))
+            party = _casualty_party(f, qi, head, res, rl, _voice(state), state.served)
         if party is None and kind == "civilians_killed":
             party = _civilians_side(f, res, rl)
         if party is None:
