@@ -2601,6 +2601,11 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
             believed = any(at.modality == "estimated" and at.claimant is not None and at.verb in above
                            and g.tokens[at.claimant].lemma in rl.pronouns for at in attrs[:attrs.index(named)])
             attrs = [replace(named, modality="estimated") if believed and named.modality == "claimed" else named]
+        elif attrs[0].claimant is None and attrs[0].modality == "claimed" and (speaking := next(
+                (at for at in attrs if at.claimant is not None), None)) is not None:
+            # 'Officials in the Lviv region said in messages posted on social media that ...': the
+            # message was posted by whoever said it
+            attrs = [speaking]
     unnamed_claim = False
     for at in attrs[:1]:
         at = _cited_source(f, at, res)

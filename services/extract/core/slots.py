@@ -782,9 +782,11 @@ def _attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
                     and came_from.lemma in rules.speech_occasions:
                 return out  # 'Speaking after his meeting ..., Rubio said': the occasion, not the content
             speaker = _speaker(g, j)
+            # ('said in messages posted on social media that ...': the message a speaker said it in)
             if not beside and (came_from.dep.split(":")[0] in ("ccomp", "xcomp", "parataxis", "advcl", "obj", "conj",
                                                                "dep", "nsubj", "csubj")
-                               or (came_from.dep == "obl" and came_from.pos == "VBG")) \
+                               or (came_from.dep == "obl" and came_from.pos == "VBG")
+                               or (came_from.dep == "obl" and came_from.lemma in rules.attribution_nouns)) \
                     and not (speaker is not None and g.tokens[speaker].lemma in rules.time_owners):
                 # ('accused Pyongyang of sending soldiers': a gerund the parser may hang as an
                 # oblique; 'Days after the talks concluded, Putin has ...': a time ends, nobody
