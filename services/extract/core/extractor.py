@@ -2703,6 +2703,17 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
         # 'a much anticipated counteroffensive planned by the military': still to come ('launched
         # the long-awaited counteroffensive' tells it begin)
         modality = _stronger(modality, "expected")
+    ahead = g.tokens[t].head
+    if g.tokens[t].is_noun and g.case_of(t) == "of" and ahead >= 0 \
+            and g.tokens[ahead].lemma in rl.classes["ahead_cases"] and modality in ("asserted", "claimed"):
+        # 'a day ahead of Zelensky's meeting with President Trump': what something came ahead of
+        # is still to come
+        modality = "expected"
+    ct_ = g.tokens[clause]
+    if ct_.dep == "acl" and ct_.head >= 0 and g.tokens[ct_.head].lemma in rl.classes["plan_nouns"] \
+            and any(g.tokens[k].lemma == "to" for k in g.kids(clause, "mark")):
+        # 'has announced plans to swiftly deploy Patriot missiles': a plan's act is to come
+        modality = _stronger(modality, "expected")
     dated_after = g.tokens[t].is_noun and g.case_of(t) in ("after", "since", "following")
     governors = [] if _talked_about(g, t, clause, rl) or dated_after else (
         [clause] + ([a.governor] if a.governor is not None else []))
@@ -2768,7 +2779,9 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
     if pledge_verb is not None and pledger is not None and m.type in _DONE_BY_SAYING \
             and modality in ("claimed", "expected") and g.tokens[pledge_verb].is_verb \
             and g.tokens[pledge_verb].lemma in rl.classes["pledge_verbs"] and not _negated(g, pledge_verb, rl) \
-            and not (g.tokens[clause].dep == "xcomp" and g.tokens[g.tokens[clause].head].lemma in rl.expect_verbs) and (
+            and not (g.tokens[clause].dep == "xcomp" and g.tokens[g.tokens[clause].head].lemma in rl.expect_verbs) \
+            and not (g.tokens[clause].dep == "acl"
+                     and g.tokens[g.tokens[clause].head].lemma in rl.classes["plan_nouns"]) and (
                 {_event_code(res, code) for code, _ in m.claimants} <= givers if m.claimants
                 else _event_code(res, getattr(phrase_party(f, pledger, res), "code", None)) in givers):
         m.claimants.clear()
