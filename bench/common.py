@@ -5,6 +5,7 @@ import argparse
 import asyncio
 import itertools
 import json
+import os
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -29,10 +30,11 @@ SAMPLES = REPO / "services" / "embedded" / "samples"
 
 def _bundled_extractions() -> list[list[Event]]:
     """The bundled articles, parsed once (kept in .cache/parses; the local CoreNLP is started
-    when a parse is missing) and extracted once: one list of events per article."""
+    when a parse is missing, and stops when this process ends: a test run or a bench leaves no
+    server behind) and extracted once: one list of events per article."""
     base = [Article.model_validate(json.loads(line)) for path in sorted(SAMPLES.glob("*.jsonl"))
             for line in path.read_text().splitlines() if line.strip()]
-    return [extract(p) for p in local_parse_cache().parse_all(base)]
+    return [extract(p) for p in local_parse_cache(owner_pid=os.getpid()).parse_all(base)]
 
 
 def _redate(event: Event, copy: int, version: str | None = None, ingested: bool = False) -> Event:
