@@ -2402,7 +2402,7 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
         # them, the maker named on them gave them, else the side's backers
         reached = [(pl.name, pl.place, True) for o in a.oblique if g.case_of(o) in ("in", "to")
                    for j in g.phrase(o) if (pl := f.places.get(j)) is not None]
-        side = _ground_party(reached, _countries(res, rl.noise["off_topic"]["war_parties"]), held=True)
+        side = _side_of_ground(reached, res, rl, held=True)
         makers = [found for h in a.subject if (found := phrase_party(f, h, res)) is not None]
         sender = makers[0] if makers and makers[0].code != side else (_backer(side, res, rl) if side else None)
         m.actor = sender.code if sender is not None and side is not None else None
@@ -3236,7 +3236,7 @@ _OWN_POSSESSIVES = frozenset({"its", "their", "our"})
 
 
 def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules,
-                    speaker: str | None = None, served: dict[str, str] | None = None) -> PartyMention | None:
+                    speaker: str | None = None, served: Mapping[str, str] | None = None) -> PartyMention | None:
     """Whose casualties a figure counts: a casualty noun's party ('put North Korean casualties at
     3,000'), the counted noun's ('3,000 North Korean soldiers'), the subject of 'lose'/'suffer',
     or the other side of the subject of 'kill'."""
@@ -3300,17 +3300,15 @@ def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules,
 
 
 def _served_side(f: Facts, party: PartyMention | None, res: Resources, rl: Rules,
-                 served: dict[str, str] | None = None) -> PartyMention | None:
+                 served: Mapping[str, str] | None = None) -> PartyMention | None:
     """'At least 12 Indian nationals have been killed fighting for the Russian Army', 'the death of
     six Nepali nationals while serving in the Russian Army': foreign recruits are losses of the
-    army they served in, or of the side the article said they serve (`served`, kept per article:
+    army they served in, or of the side the article said they serve (`served`, see _learn_served:
     '500 Colombian mercenaries employed by Ukraine's armed forces ... 300 of these Colombian
     mercenaries have been killed'); a party at war stays itself."""
     if party is not None and party.code in rl.noise["off_topic"]["war_parties"]:
         return party
     side = _army_served(f, res, rl)
-    if side is not None and party is not None and served is not None:
-        served[party.code] = side.code
     if side is None and party is not None and served and party.code in served:
         side = PartyMention.implied(served[party.code])
     return side or party
