@@ -1084,7 +1084,10 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
             if governor in rl.noise["supposed"]["governors"] or governor in rl.noise["unknown"]["governors"]:
                 return True
             break
-    clause = t if tok.is_verb else (a.governor if a.governor is not None else t)
+    # a noun in a 'during' phrase took place, whatever its clause aims at: 'made the commitment to
+    # send trainers during a telephone conversation with Zelenskyy' (noise.yaml purpose)
+    circumstance = tok.is_noun and g.case_of(t) in rl.noise["purpose"]["circumstance_cases"]
+    clause = t if tok.is_verb or circumstance else (a.governor if a.governor is not None else t)
     ct = g.tokens[clause]
     infinitive = any(g.tokens[m].lemma == "to" for m in g.kids(clause, "mark"))
     talked_about = _talked_about(g, t, clause, rl)
@@ -1933,6 +1936,11 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             for code in phrase_parties(f, h):
                 if code != m.actor and code not in m.partners:
                     m.partners.append(code)
+        if not tok.is_verb and not m.partners and g.case_of(t) in rl.noise["purpose"]["circumstance_cases"] \
+                and (doer := _clause_doer(f, t, res, rl)) is not None and doer.code != m.actor:
+            # 'Hun Sen made the commitment to send trainers during a telephone conversation with
+            # Zelenskyy': whoever acts in the clause took part in the talks it took place during
+            m.actor, m.partners = doer.code, [m.actor]
     elif rule.type in ("offensive_launched", "strike", "offensive_repelled"):
         # the party named on weapons fired or used made or gave them ('Ukraine's use of U.S.
         # missiles'); on weapons hit it is the side hit ('hit Russian air defense systems')
@@ -2714,7 +2722,10 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
             and any(g.tokens[k].lemma == "to" for k in g.kids(clause, "mark")):
         # 'has announced plans to swiftly deploy Patriot missiles': a plan's act is to come
         modality = _stronger(modality, "expected")
-    dated_after = g.tokens[t].is_noun and g.case_of(t) in ("after", "since", "following")
+    # ... and what the clause's act took place during ('pledged to send air defence during a
+    # meeting with Zelenskyy': the meeting was held)
+    dated_after = g.tokens[t].is_noun and (g.case_of(t) in ("after", "since", "following")
+                                           or g.case_of(t) in rl.noise["purpose"]["circumstance_cases"])
     governors = [] if _talked_about(g, t, clause, rl) or dated_after else (
         [clause] + ([a.governor] if a.governor is not None else []))
     for j in governors:
