@@ -2757,6 +2757,11 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
             modality = _stronger(modality, "expected")
         while jt.dep == "conj" and jt.head >= 0 and g.tokens[jt.head].dep in ("xcomp", "ccomp"):
             jt = g.tokens[jt.head]  # 'is set to speak at the UN, and to meet with Biden': both to come
+        if jt.base == "advcl" and jt.head >= 0 and g.tokens[jt.head].dep == "xcomp" \
+                and any(g.tokens[k].lemma == "to" for k in g.kids(jt.i, "mark")):
+            # what a plan is for is planned with it: 'is set to meet Trump in Alaska to discuss a
+            # ceasefire' (both to come; 'met Trump to discuss' is told by its own clause)
+            jt = g.tokens[jt.head]
         if jt.dep in ("xcomp", "ccomp") and jt.head >= 0:
             gov = g.tokens[jt.head]
             aim = rl.noise["aim"]
@@ -2768,13 +2773,16 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
             # 'went on to assert that ...': went on, no plan ('is going to assert' is one)
             attempt = attempt or any(g.tokens[k].lemma == "on" for k in g.kids(gov.i, "compound:prt"))
             seeming = jt.dep == "xcomp" and gov.lemma in rl.classes["seeming_verbs"]
+            # ('Putin gets set to meet Trump': the parser makes the adjective the object of 'get')
+            got_set = gov.lemma in rl.classes["becoming_verbs"] and any(
+                g.tokens[k].lemma in rl.expect_adjectives for k in g.kids(gov.i, "obj", "xcomp"))
             if seeming or (jt.dep == "ccomp" and gov.lemma in rl.estimate_adjectives and not any(
                     x.lemma in rl.modals or x.word.lower() in rl.modals for x in auxes)):
                 # ('Russia appears to have diverted several thousand troops': what seems so)
                 # 'it is highly likely that the transfer of troops has already begun': an estimate
                 # of what is, not a plan ('likely to send' stays one)
                 modality = _stronger(modality, "estimated") if modality in ("asserted", "claimed") else modality
-            elif (gov.lemma in rl.expect_verbs or gov.lemma in rl.expect_adjectives) \
+            elif (gov.lemma in rl.expect_verbs or gov.lemma in rl.expect_adjectives or got_set) \
                     and not _achieved(g, jt.head, rl) and not carried_out and not attempt:
                 modality = _stronger(modality, "expected")
     # 'The Netherlands and Denmark announced Sunday that they will give F-16 warplanes to Ukraine':
