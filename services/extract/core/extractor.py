@@ -3270,7 +3270,7 @@ def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules,
                 enemy = _speakers_enemy(f, j, res, rl, speaker)
                 if enemy is not None:
                     return enemy
-            p = phrase_party(f, j, res)
+            p = phrase_party(f, j, res) or _party(f, _among(g, j), res)
             if p is not None:
                 return _served_side(f, p, res, rl, served)
     party = _served_side(f, phrase_party(f, head, res), res, rl, served)
@@ -3316,6 +3316,15 @@ def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules,
     if p and lemma in ("take", "hold") and in_words(g.tokens[head], rl.classes["prisoner"]):
         return _opponent_party(res, p.code)  # 'Ukraine has taken 2,000 prisoners': the captor's enemy's
     return p
+
+
+def _among(g: Graph, noun: int) -> list[int]:
+    """Whom a toll noun counts among: 'casualties among Russian soldiers' (the parser may make
+    'among' the mark of a participle: 'Casualties among North Koreans helping Russia', whose
+    subject they are)."""
+    heads = [c for c in g.kids(noun, "nmod") if g.case_of(c) == "among"]
+    return heads + [s_ for c in g.kids(noun, "acl") if any(g.tokens[k].lemma == "among" for k in g.kids(c, "mark"))
+                    for s_ in g.kids(c, "nsubj")]
 
 
 def _served_side(f: Facts, party: PartyMention | None, res: Resources, rl: Rules,

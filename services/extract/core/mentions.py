@@ -7,6 +7,7 @@ from typing import NamedTuple
 from services.extract.core.resources import Place, Resources
 
 _POSS = re.compile(r"['’]s?$")
+_HYPHENED = re.compile(r"(\w+)-$")
 _SUFFIX = re.compile(r"(?:['’]s)?(?:\s+(?:region|Region|Oblast|oblast|area|province|front|border\s+region))?$")
 
 
@@ -54,6 +55,11 @@ def find_parties(text: str, res: Resources) -> list[PartyMention]:
         base = re.sub(r"['’]s?$", "", raw) if poss else raw
         info = res.party_alias.get(base)
         if info is None:
+            continue
+        if base.isupper() and len(base) <= 3 and (before := _HYPHENED.search(text, 0, m.start())) \
+                and before.group(1).isupper() and before.group(1) not in res.party_alias:
+            # the end of an upper-case name, not a body: 'KIM JONG-UN' ('Russian-US talks', 'US-UK'
+            # and 'pro-Russian' are read)
             continue
         code, form = info
         s = m.start()
