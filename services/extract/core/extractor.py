@@ -1936,6 +1936,18 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             for code in phrase_parties(f, h):
                 if code != m.actor and code not in m.partners:
                     m.partners.append(code)
+        for h in a.subject:
+            # 'Trump said that he and Putin held a two-hour phone call': a person named by a
+            # pronoun beside the other side talks too, and leads when named first
+            for j in (j for j in [h, *g.kids(h, "conj")]
+                      if g.tokens[j].pos == "PRP" and g.tokens[j].lemma in ("he", "she")):
+                p = _pronoun_party(f, [j], t, res, rl, state)
+                if p is None or p.code == m.actor or p.code in m.partners or m.actor is None:
+                    continue
+                if j == h:
+                    m.actor, m.partners = p.code, [m.actor, *m.partners]
+                else:
+                    m.partners.append(p.code)
         if not tok.is_verb and not m.partners and g.case_of(t) in rl.noise["purpose"]["circumstance_cases"] \
                 and (doer := _clause_doer(f, t, res, rl)) is not None and doer.code != m.actor:
             # 'Hun Sen made the commitment to send trainers during a telephone conversation with
