@@ -1409,7 +1409,8 @@ def _test_launch(m: Mention, res: Resources, rl: Rules) -> bool:
     sides: list[str] = list(rl.noise["test_launch"]["belligerents"])
     if m.type != "strike" or m.actor is None or m.actor in sides:
         return False
-    return _ground_party(m.locations, _countries(res, sides)) is None
+    # (its own places only: the last theatre place told before is not where a test was fired)
+    return _ground_party([loc for loc in m.locations if loc[2]], _countries(res, sides)) is None
 
 
 def _names_the_war(g: Graph, t: int, m: Mention, rl: Rules) -> bool:
