@@ -2692,9 +2692,10 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
                     if cp is not None and cp.code != code:
                         m.claimants.append((cp.code, speaker_name(g, c)))
         modality = at.modality if (m.claimants or unnamed_claim or at.modality != "claimed") else "asserted"
-        if modality == "claimed" and at.claimant is not None and at.claimant != at.verb \
-                and g.tokens[at.claimant].lemma in rl.estimate_nouns:
-            modality = "estimated"  # 'an assessment by the UK Ministry of Defence said that ...'
+        if modality == "claimed" and at.claimant is not None and g.tokens[at.claimant].lemma in rl.estimate_nouns:
+            # 'an assessment by the UK Ministry of Defence said that ...', 'according to the latest
+            # U.S. assessments'
+            modality = "estimated"
     if modality == "claimed" and any(at.modality == "estimated" for at in attrs):
         # 'Some 600 North Korean soldiers are believed to have been killed ..., South Korea's spy
         # agency told lawmakers': an estimate told by a speaker is still an estimate
