@@ -781,6 +781,11 @@ def _attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
             if came_from.base in ("advcl", "dep") and came_from.pos == "VBG" \
                     and came_from.lemma in rules.speech_occasions:
                 return out  # 'Speaking after his meeting ..., Rubio said': the occasion, not the content
+            if came_from.dep == "ccomp" and any(g.tokens[m].lemma == "to" for m in g.kids(came_from.i, "mark")) \
+                    and any(g.tokens[w].pos in ("WRB", "WP") for w in g.kids(came_from.i, "advmod", "obj", "mark")):
+                # 'officials were assessing how to extract people as Russian forces attacked Kyiv':
+                # a question of what to do is no report, and what it is asked during is the writer's
+                continue
             speaker = _speaker(g, j)
             # ('said in messages posted on social media that ...': the message a speaker said it in)
             if not beside and (came_from.dep.split(":")[0] in ("ccomp", "xcomp", "parataxis", "advcl", "obj", "conj",
