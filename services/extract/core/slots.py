@@ -864,7 +864,12 @@ def _background_of(g: Graph, j: int) -> bool:
     incursion in August') or what something happened amid ('amid overnight attacks on Ukraine')."""
     tok = g.tokens[j]
     if tok.dep == "acl:relcl":
-        return any(g.tokens[c].lemma == "where" for c in g.kids(j, "advmod"))
+        if any(g.tokens[c].lemma == "where" for c in g.kids(j, "advmod")):
+            return True
+        # ... or a clause set off by commas on a named person or country ('Fico, who visited
+        # Moscow on Sunday, opposes ...'): the writer's aside inside the reported speech
+        first = min(g.subtree(j))
+        return tok.head >= 0 and g.tokens[tok.head].pos == "NNP" and first > 0 and g.tokens[first - 1].word == ","
     return tok.is_noun and g.case_of(j) == "amid"
 
 
