@@ -833,7 +833,8 @@ def _attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
                 # 'Ukraine launched an offensive into Kursk, saying it had seized ...': what the
                 # subject did is told by the outlet; its participle of saying reports what follows
                 continue
-            if ct.lemma in rules.attribution_verbs and ct.is_verb and not _takes_lives(g, c):
+            if ct.lemma in rules.attribution_verbs and ct.is_verb and not _takes_lives(g, c) \
+                    and not _after_semicolon(g, j, c):
                 out.append(Attribution(_speaker(g, c), rules.attribution_verbs[ct.lemma], c))
         for c in g.kids(j, "obl", "nmod", "advmod"):
             if any(g.tokens[x].lemma == "accord" or g.tokens[x].word.lower() in ("according", "per")
@@ -871,6 +872,13 @@ def _background_of(g: Graph, j: int) -> bool:
         first = min(g.subtree(j))
         return tok.head >= 0 and g.tokens[tok.head].pos == "NNP" and first > 0 and g.tokens[first - 1].word == ","
     return tok.is_noun and g.case_of(j) == "amid"
+
+
+def _after_semicolon(g: Graph, clause: int, verb: int) -> bool:
+    """'Zelensky meets with Biden at the White House; This Wednesday the US announced military
+    aid': a statement of its own after a semicolon, not a speech tag on the clause before it."""
+    start = min(g.subtree(verb, frozenset({"ccomp", "parataxis"})))
+    return clause < start and any(g.tokens[k].word == ";" for k in range(clause, start))
 
 
 def _takes_lives(g: Graph, verb: int) -> bool:
