@@ -2948,6 +2948,15 @@ def _unnamed_speaker_party(g: Graph, i: int, rl: Rules, state: ArticleState, m: 
     the one the outlet speaks for."""
     if not any(in_words(g.tokens[j], rl.speakers) for j in g.phrase(i)):
         return None
+    if m is not None and res is not None and any(in_words(g.tokens[j], rl.classes["local_officials"])
+                                                 for j in g.phrase(i)):
+        # 'Russian forces have seized control of a key port city in southern Ukraine, the mayor
+        # says': a town's own officials speak for the side that holds it ('according to its mayor',
+        # of occupied Gorlivka: Russian-installed), else whose country it lies in
+        war = _countries(res, rl.noise["off_topic"]["war_parties"])
+        code = _ground_party(m.locations, war, skip_countries=True, held=True) or _ground_party(m.locations, war)
+        if code:
+            return code
     if m is not None and res is not None and m.type in ("strike", "casualties_claimed"):
         # the event's own places first, then the sentence's ('Vitaliy Kim, the governor of
         # Mykolaiv'), then the side that was struck
