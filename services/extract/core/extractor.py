@@ -2799,17 +2799,19 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
             elif (gov.lemma in rl.expect_verbs or gov.lemma in rl.expect_adjectives or got_set) \
                     and not _achieved(g, jt.head, rl) and not carried_out and not attempt:
                 modality = _stronger(modality, "expected")
-    # 'The Netherlands and Denmark announced Sunday that they will give F-16 warplanes to Ukraine':
-    # aid a giver announces or pledges is given by announcing it, the giver's own act, not its
-    # claim nor a plan ('Stubb said Finland would also send aid' stays a claim of what is to come,
-    # and 'Biden announced he plans to surge assistance' a plan)
+    # 'The Defense Department today announced it will be providing $2.5 billion', in the giver's
+    # own news (DOD News, a State Department release): aid a giver announces or pledges is given by
+    # announcing it, its own act, not its claim nor a plan ('Biden announced he plans to surge
+    # assistance' stays a plan). Told by any other outlet, the announcement is the giver's claim
+    # ('Lithuania has sent a batch of howitzers, the Lithuanian Defense Ministry announced'), as the
+    # web gold codes it: on the 61 web sets at hand, 8 events' claimants become right and 2 wrong.
     pledge_verb, pledger = (attrs[0].verb, attrs[0].claimant) if attrs else (None, None)
     if pledge_verb is None and g.tokens[clause].dep == "ccomp" and g.tokens[clause].head >= 0:
         # ('The Defense Department today announced it will be providing $2.5 billion')
         pledge_verb = g.tokens[clause].head
         pledger = next(iter(g.kids(pledge_verb, "nsubj")), None)
     givers = {_event_code(res, code) for code in [m.actor, *m.partners]}
-    if pledge_verb is not None and pledger is not None and m.type in _DONE_BY_SAYING \
+    if pledge_verb is not None and pledger is not None and m.type in _DONE_BY_SAYING and state.source_party \
             and modality in ("claimed", "expected") and g.tokens[pledge_verb].is_verb \
             and g.tokens[pledge_verb].lemma in rl.classes["pledge_verbs"] and not _negated(g, pledge_verb, rl) \
             and not (g.tokens[clause].dep == "xcomp" and g.tokens[g.tokens[clause].head].lemma in rl.expect_verbs) \

@@ -954,7 +954,8 @@ def _speaker(g: Graph, verb: int) -> int | None:
 
 
 def speaker_name(g: Graph, i: int) -> str:
-    idx = [j for j in g.phrase(i) if g.tokens[j].dep not in ("punct", "case", "fixed") or j == i]
+    # (a conjunct's own 'and' is no part of its name: 'The Netherlands and Denmark')
+    idx = [j for j in g.phrase(i) if g.tokens[j].dep not in ("punct", "case", "fixed", "cc") or j == i]
     # without 'according to', trimmed to a contiguous span
     while idx and g.tokens[idx[0]].word.lower() in ("according", "to", "by"):
         idx = idx[1:]
