@@ -432,8 +432,11 @@ def _news_medium(f: Facts, claimant: int, res: Resources, rl: Rules) -> bool:
     told as fact ('Russian state media' and 'Ukrinform' are their parties')."""
     g = f.g
     phrase = g.phrase(claimant)
-    if any(j in f.parties for j in phrase):
+    # ('Western media reported': the West has no media of its own; 'Russian state media' are Russia's)
+    if any(j in f.parties and f.parties[j].code.lower() not in rl.classes["media_without_party"] for j in phrase):
         return False
+    if any(g.tokens[j].lemma == "state" for j in phrase):
+        return False  # 'both countries' state media said': the states' own
     return bool(_news_media_pattern(tuple(rl.classes["news_media"])).search(
         " ".join(g.tokens[j].word.lower() for j in phrase)))
 
