@@ -2802,6 +2802,15 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
             elif (gov.lemma in rl.expect_verbs or gov.lemma in rl.expect_adjectives or got_set) \
                     and not _achieved(g, jt.head, rl) and not carried_out and not attempt:
                 modality = _stronger(modality, "expected")
+            elif jt.dep == "xcomp" and gov.lemma in rl.classes["aspect_verbs"]:
+                # 'Ireland will continue to provide non-lethal support', 'so we can begin sending
+                # weapons this week': the modal of the verb of aspect governs what it continues
+                gov_auxes = [g.tokens[x] for x in g.kids(gov.i, "aux")]
+                if any(x.word.lower() in rl.estimate_modals for x in gov_auxes) \
+                        and any(x.lemma == "have" for x in gov_auxes):
+                    modality = _stronger(modality, "estimated") if modality in ("asserted", "claimed") else modality
+                elif any(x.lemma in rl.modals or x.word.lower() in rl.modals for x in gov_auxes):
+                    modality = _stronger(modality, "expected")
     # 'The Defense Department today announced it will be providing $2.5 billion', in the giver's
     # own news (DOD News, a State Department release): aid a giver announces or pledges is given by
     # announcing it, its own act, not its claim nor a plan ('Biden announced he plans to surge
