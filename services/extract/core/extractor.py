@@ -2478,9 +2478,12 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
     witnessed = tok.is_verb and bool(g.kids(t, "nsubj:pass", "aux:pass")) and recipient is None \
         and not state.source_party
     if code is None and not witnessed:
+        # whoever tells of it, unless the recipient's enemy ('Putin said ... countries that supply
+        # Ukraine with weapons': not Russia's aid)
+        enemy_of_recipient = _opponent(res, recipient.code) if recipient is not None else None
         for at in attributions(g, t, rl):
             p = phrase_party(f, at.claimant, res) if at.claimant is not None else None
-            if p is not None:
+            if p is not None and p.code != enemy_of_recipient:
                 code = p.code
                 break
     if code is None or (recipient is not None and code == recipient.code):
