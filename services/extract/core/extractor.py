@@ -245,6 +245,7 @@ def extract(parsed: ParsedArticle) -> list[Event]:
                 if m.type != "diplomacy" or (not m.urged and (
                     m.partners or m.counterpart or m.actor in rl.multilateral
                     or m.rule in ("diplomacy.forum", "diplomacy.talks-held")
+                    or m.rule in _MEDIATION_RULES
                     or (m.rule.startswith("diplomacy.position") and m.modality in ("asserted", "claimed"))))]
     disasters, war_parties = rl.noise["disaster"]["nouns"], rl.noise["off_topic"]["war_parties"]
     war_countries = set(rl.noise["disaster"]["theatre"])
@@ -1201,7 +1202,7 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
             and not any(in_words(g.tokens[j], rl.classes["strike_weapon"]) for j in [t, *g.children[t]]):
         return True  # 'repelled a Russian armored assault on the town': a ground assault, not a strike
     if rule is not None and rule.type in rl.noise["reference"]["types"] and tok.is_noun and a.governor is not None \
-            and not _told_as_news(g, t, rule, rl):
+            and not _told_as_news(g, t, rule, rl) and rule.id not in _MEDIATION_RULES:
         gov = g.tokens[a.governor]
         if gov.lemma not in rl.classes["support_verbs"] and gov.lemma not in rl.attribution_verbs \
                 and not in_words(gov, rl.classes["toll"] | {"die", "dead"}) \
@@ -1878,6 +1879,15 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
                                   and g.tokens[j].lemma not in rl.speakers for j in doers)
         if met_side is not None and other_side_unlisted:
             m.actor = met_side
+    if m.actor is None and rule.id in _MEDIATION_RULES:
+        # 'The UAE said it succeeded in mediating the release', 'thanked the UAE for its mediation':
+        # the mediator is the third party the sentence names (not a side of the war)
+        third = next((p for _, p in sorted(f.parties.items())
+                      if p.code not in rl.noise["off_topic"]["war_parties"] and p.code not in ("USA", "WEST")), None)
+        m.actor = third.code if third is not None else None
+    if rule.id in _MEDIATION_RULES and m.actor in rl.noise["off_topic"]["war_parties"]:
+        # a side of the war is no mediator in it ('Putin is ready to mediate talks between Egypt and Ethiopia')
+        return None
     unattributed_strike = (m.actor is None and rule.type == "strike" and rule.actor != "object_owner"
                            and _strike_caused(f, t, a, rl, state))
     if m.actor is None and not unattributed_strike:
@@ -1952,6 +1962,9 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
                     m.actor, m.partners = p.code, [m.actor, *m.partners]
                 else:
                     m.partners.append(p.code)
+        if m.rule in _MEDIATION_RULES and not m.partners and m.actor not in rl.noise["off_topic"]["war_parties"]:
+            # a mediator between sides it does not name mediates between the war's sides
+            m.partners = ["RUS", "UKR"]
         if not tok.is_verb and not m.partners and g.case_of(t) in rl.noise["purpose"]["circumstance_cases"] \
                 and (doer := _clause_doer(f, t, res, rl)) is not None and doer.code != m.actor:
             # 'Hun Sen made the commitment to send trainers during a telephone conversation with
@@ -2995,6 +3008,10 @@ def _unnamed_speaker_party(g: Graph, i: int, rl: Rules, state: ArticleState, m: 
         # side's ministry tells of its own side's moves
         return m.actor
     return None
+
+
+# rules of a third party's mediation between the sides (triggers.yaml)
+_MEDIATION_RULES = frozenset({"diplomacy.mediate", "diplomacy.mediator"})
 
 
 # what a side's own officials report of it: its moves on the ground
