@@ -1594,6 +1594,23 @@ def _relabel_headline_passives(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _reattach_hyphened_prefixes(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: 'Russian-appointed authorities in Donetsk said' comes back with
+    'Russian' a bare dependent of 'appointed', outside the speaker's phrase. A word joined by a
+    hyphen to the participle or adjective after it is a compound of it."""
+    out = tokens
+    for t in tokens:
+        if t.dep != "dep" or t.head != t.i + 2 or t.i + 2 >= len(tokens):
+            continue
+        mid, nxt = tokens[t.i + 1], tokens[t.i + 2]
+        if mid.pos != "HYPH" or t.end != mid.start or mid.end != nxt.start or nxt.pos not in ("VBN", "JJ"):
+            continue
+        if out is tokens:
+            out = list(tokens)
+        out[t.i] = t._replace(dep="compound", base="compound")
+    return out
+
+
 # Applied in this order: the gerund and range repairs only re-hang a word or two, the clause
 # repairs then read the corrected heads (the purpose-relative repair reads the clause whose
 # subject the clause-subject repair has restored).
@@ -1614,4 +1631,4 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_preposed_obliques, _reattach_noun_root_speakers, _reattach_prepositional_clauses,
     _reattach_shared_possessives, _reattach_aspect_gerunds, _reattach_embedded_saying,
     _reattach_marked_saying, _reattach_claim_clauses, _reattach_supplied_with, _reattach_charged_obliques,
-    _relabel_headline_passives)
+    _relabel_headline_passives, _reattach_hyphened_prefixes)
