@@ -787,6 +787,11 @@ def _attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
                 # a question of what to do is no report, and what it is asked during is the writer's
                 continue
             speaker = _speaker(g, j)
+            if speaker is not None and speaker == came_from.i:
+                # the saying verb's own subject is no content it reports: 'according to Britain's
+                # Ministry of Defense, which confirmed Russia's rapid advance', parsed with the
+                # advance for the subject of 'confirmed', names no speaker of the advance
+                continue
             # ('said in messages posted on social media that ...': the message a speaker said it in)
             if not beside and (came_from.dep.split(":")[0] in ("ccomp", "xcomp", "parataxis", "advcl", "obj", "conj",
                                                                "dep", "nsubj", "csubj")
@@ -834,7 +839,8 @@ def _attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
                 # subject did is told by the outlet; its participle of saying reports what follows
                 continue
             if ct.lemma in rules.attribution_verbs and ct.is_verb and not _takes_lives(g, c) \
-                    and not _after_semicolon(g, j, c):
+                    and not _after_semicolon(g, j, c) and _speaker(g, c) not in chain:
+                # (a speaker that is the reported clause itself is none: see above)
                 out.append(Attribution(_speaker(g, c), rules.attribution_verbs[ct.lemma], c))
         for c in g.kids(j, "obl", "nmod", "advmod"):
             if any(g.tokens[x].lemma == "accord" or g.tokens[x].word.lower() in ("according", "per")
