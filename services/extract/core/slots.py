@@ -790,8 +790,12 @@ def _attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
             if speaker is not None and speaker == came_from.i:
                 # the saying verb's own subject is no content it reports: 'according to Britain's
                 # Ministry of Defense, which confirmed Russia's rapid advance', parsed with the
-                # advance for the subject of 'confirmed', names no speaker of the advance
-                continue
+                # advance for the subject of 'confirmed', names no speaker of the advance; the
+                # speaker is an apposition of it, if any ('Farther north, a Russian missile attack
+                # wounded 10, regional Governor Oleh Syniehubov said', parsed as one subject)
+                speaker = _apposed_speaker(g, speaker, chain)
+                if speaker is None:
+                    continue
             # ('said in messages posted on social media that ...': the message a speaker said it in)
             if not beside and (came_from.dep.split(":")[0] in ("ccomp", "xcomp", "parataxis", "advcl", "obj", "conj",
                                                                "dep", "nsubj", "csubj")
@@ -839,9 +843,14 @@ def _attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
                 # subject did is told by the outlet; its participle of saying reports what follows
                 continue
             if ct.lemma in rules.attribution_verbs and ct.is_verb and not _takes_lives(g, c) \
-                    and not _after_semicolon(g, j, c) and _speaker(g, c) not in chain:
+                    and not _after_semicolon(g, j, c):
                 # (a speaker that is the reported clause itself is none: see above)
-                out.append(Attribution(_speaker(g, c), rules.attribution_verbs[ct.lemma], c))
+                speaker = _speaker(g, c)
+                if speaker in chain:
+                    speaker = _apposed_speaker(g, speaker, chain)
+                    if speaker is None:
+                        continue
+                out.append(Attribution(speaker, rules.attribution_verbs[ct.lemma], c))
         for c in g.kids(j, "obl", "nmod", "advmod"):
             if any(g.tokens[x].lemma == "accord" or g.tokens[x].word.lower() in ("according", "per")
                    for x in g.kids(c, "case")):
@@ -878,6 +887,11 @@ def _background_of(g: Graph, j: int) -> bool:
         first = min(g.subtree(j))
         return tok.head >= 0 and g.tokens[tok.head].pos == "NNP" and first > 0 and g.tokens[first - 1].word == ","
     return tok.is_noun and g.case_of(j) == "amid"
+
+
+def _apposed_speaker(g: Graph, subject: int, content: list[int]) -> int | None:
+    """The last apposition of a saying verb's subject that is not part of the reported content."""
+    return next((k for k in reversed(g.kids(subject, "appos")) if k not in content), None)
 
 
 def _after_semicolon(g: Graph, clause: int, verb: int) -> bool:
