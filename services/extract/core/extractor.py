@@ -247,6 +247,10 @@ def extract(parsed: ParsedArticle) -> list[Event]:
                     or m.rule in ("diplomacy.forum", "diplomacy.talks-held")
                     or m.rule in _MEDIATION_RULES
                     or (m.rule.startswith("diplomacy.position") and m.modality in ("asserted", "claimed"))))]
+    # support this war's sides receive: a contractor's launcher handed to its own army, weapons
+    # Iran sent to Israel's enemies are no aid in it (noise.yaml off_topic aid_receivers)
+    receivers = set(rl.noise["off_topic"]["aid_receivers"])
+    mentions = [m for m in mentions if not (m.type == "military_aid" and m.recipient and m.recipient not in receivers)]
     disasters, war_parties = rl.noise["disaster"]["nouns"], rl.noise["off_topic"]["war_parties"]
     war_countries = set(rl.noise["disaster"]["theatre"])
     mentions = [m for m in mentions if not (m.type == "diplomacy" and _others_talks(
