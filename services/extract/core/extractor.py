@@ -1887,7 +1887,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         # 'The UAE said it succeeded in mediating the release', 'thanked the UAE for its mediation':
         # the mediator is the third party the sentence names (not a side of the war)
         third = next((p for _, p in sorted(f.parties.items())
-                      if p.code not in rl.noise["off_topic"]["war_parties"] and p.code not in ("USA", "WEST")), None)
+                      if p.code.lower() not in rl.classes["not_mediators"]), None)
         m.actor = third.code if third is not None else None
     if rule.id in _MEDIATION_RULES and m.actor in rl.noise["off_topic"]["war_parties"]:
         # a side of the war is no mediator in it ('Putin is ready to mediate talks between Egypt and Ethiopia')
@@ -1957,18 +1957,18 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         for h in a.subject:
             # 'Trump said that he and Putin held a two-hour phone call': a person named by a
             # pronoun beside the other side talks too, and leads when named first
-            for j in (j for j in [h, *g.kids(h, "conj")]
-                      if g.tokens[j].pos == "PRP" and g.tokens[j].lemma in ("he", "she")):
-                p = _pronoun_party(f, [j], t, res, rl, state)
+            for pron in (j for j in [h, *g.kids(h, "conj")]
+                         if g.tokens[j].pos == "PRP" and g.tokens[j].lemma in ("he", "she")):
+                p = _pronoun_party(f, [pron], t, res, rl, state)
                 if p is None or p.code == m.actor or p.code in m.partners or m.actor is None:
                     continue
-                if j == h:
+                if pron == h:
                     m.actor, m.partners = p.code, [m.actor, *m.partners]
                 else:
                     m.partners.append(p.code)
         if m.rule in _MEDIATION_RULES and not m.partners and m.actor not in rl.noise["off_topic"]["war_parties"]:
             # a mediator between sides it does not name mediates between the war's sides
-            m.partners = ["RUS", "UKR"]
+            m.partners = sorted(code.upper() for code in rl.classes["mediated_sides"])
         if not tok.is_verb and not m.partners and g.case_of(t) in rl.noise["purpose"]["circumstance_cases"] \
                 and (doer := _clause_doer(f, t, res, rl)) is not None and doer.code != m.actor:
             # 'Hun Sen made the commitment to send trainers during a telephone conversation with
