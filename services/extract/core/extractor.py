@@ -3347,8 +3347,7 @@ def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules,
         return party
     # 'puts the death toll among Russian soldiers at 41,350': whom the toll is among (the parser
     # may hang the phrase on the verb)
-    among = _party(f, [c for n in (head, gov, *g.kids(gov, "obj")) for c in g.kids(n, "obl", "nmod")
-                       if g.case_of(c) == "among"], res)
+    among = _party(f, [c for n in (head, gov, *g.kids(gov, "obj")) for c in _among(g, n)], res)
     if among is not None:
         return among
     if head == qi and g.case_of(qi) in ("at", "to"):
@@ -3379,12 +3378,12 @@ def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules,
     return p
 
 
-def _among(g: Graph, noun: int) -> list[int]:
-    """Whom a toll noun counts among: 'casualties among Russian soldiers' (the parser may make
-    'among' the mark of a participle: 'Casualties among North Koreans helping Russia', whose
-    subject they are)."""
-    heads = [c for c in g.kids(noun, "nmod") if g.case_of(c) == "among"]
-    return heads + [s_ for c in g.kids(noun, "acl") if any(g.tokens[k].lemma == "among" for k in g.kids(c, "mark"))
+def _among(g: Graph, word: int) -> list[int]:
+    """Whom a toll counts among, named on its noun or verb: 'casualties among Russian soldiers'
+    (the parser may make 'among' the mark of a participle: 'Casualties among North Koreans helping
+    Russia', whose subject they are)."""
+    heads = [c for c in g.kids(word, "obl", "nmod") if g.case_of(c) == "among"]
+    return heads + [s_ for c in g.kids(word, "acl") if any(g.tokens[k].lemma == "among" for k in g.kids(c, "mark"))
                     for s_ in g.kids(c, "nsubj")]
 
 
