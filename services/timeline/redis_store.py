@@ -742,9 +742,14 @@ class _HiredisPacking:
         return [b"".join([_hiredis_pack(*command) for command in commands])]
 
 
-def _packing_with_hiredis(client: aioredis.Redis) -> aioredis.Redis:
+_Client = TypeVar("_Client", aioredis.Redis, redis.Redis)
+
+
+def _packing_with_hiredis(client: _Client) -> _Client:
     """`client` with its pool's connections packing through hiredis (TCP, TLS or Unix socket
-    alike: the pool's connection class gets the packing methods)."""
+    alike: the pool's connection class gets the packing methods). The synchronous client packs
+    through hiredis already, but encodes every argument in Python first (`Encoder.encode`, one
+    call an argument): a rebuild's writers send millions of arguments."""
     pool = client.connection_pool
     base = pool.connection_class
     if not issubclass(base, _HiredisPacking):
@@ -1603,7 +1608,7 @@ class BulkEntryWriter:
 
     def __init__(self, url: str, prefix: str, namespace: str) -> None:
         self._keys = RedisTimelineStore(aioredis.Redis(), prefix, namespace)  # key names only: never connects
-        self._client: redis.Redis = redis.Redis.from_url(url)
+        self._client: redis.Redis = _packing_with_hiredis(redis.Redis.from_url(url))
         self._prefix = prefix
         self._namespace = namespace
 
