@@ -1062,6 +1062,11 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
             or (tok.dep in ("obj", "nsubj:pass") and tok.head >= 0 and g.tokens[tok.head].lemma in opposed["verbs"])
             or (tok.head >= 0 and g.case_of(t) == "to" and g.tokens[tok.head].lemma in opposed["nouns"])):
         return True  # 'the Netherlands was against military aid to Ukraine' (noise.yaml opposed)
+    if rule is not None and rule.type in opposed["types"] and tok.is_verb and tok.base in ("xcomp", "dep") \
+            and tok.head >= 0 and g.tokens[tok.head].lemma in opposed["verbs"]:
+        # 'the US has resisted supplying longer-range missiles' (noise.yaml opposed; the parser
+        # hangs the gerund as 'dep' as often as 'xcomp')
+        return True
     aims = rl.noise["aim"]["nouns"]
     if rule is not None and rule.type == "territory_claimed" and tok.is_noun and tok.head >= 0 and (
             g.tokens[tok.head].lemma in aims

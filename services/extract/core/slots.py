@@ -323,8 +323,12 @@ _GROUND_NAME_CASES = frozenset({"on", "near", "toward", "towards", "around", "ou
 
 
 def counts_weapons(g: Graph, j: int, rules: Rules) -> bool:
-    """A troop word that counts weapons: '14 units of these battle tanks'."""
+    """A troop word that counts or names weapons: '14 units of these battle tanks', 'armoured
+    personnel carriers' (a troop word compounded to a weapon names the weapon)."""
     weapons = rules.classes["weapon"]
+    tok = g.tokens[j]
+    if tok.dep == "compound" and tok.head >= 0 and in_words(g.tokens[tok.head], weapons):
+        return True
     return any(g.case_of(k) == "of" and any(in_words(g.tokens[x], weapons) for x in g.phrase(k))
                for k in g.kids(j, "nmod"))
 
@@ -411,11 +415,10 @@ def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
     for k, lemma in enumerate(lemmas):
         if g.tokens[idx[k]].dep == "case" and g.tokens[idx[k]].is_verb:
             continue  # a verb form that is a preposition names nothing: 'according to' is no accord
-        if cls == "troops" and g.tokens[idx[k]].dep == "compound" and g.tokens[idx[k]].head >= 0 \
-                and in_words(g.tokens[g.tokens[idx[k]].head], rules.classes["weapon"]):
-            continue  # 'MiG-29 fighter jets' are weapons, not fighters
         if cls == "troops" and counts_weapons(g, idx[k], rules):
-            continue
+            continue  # 'MiG-29 fighter jets' are weapons, not fighters
+        if cls == "humanitarian" and military_beside(g, idx[k], rules):
+            continue  # 'humanitarian and military aid' is military aid too
         if cls == "troops" and (measure_modifier(g, idx[k], words) or titles_person(g, idx[k], rules)):
             continue
         if cls == "territory" and controls_other(f, idx[k], words):
@@ -427,6 +430,28 @@ def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
         if k + 2 < len(idx) and hyphened(g, idx[k], idx[k + 2], words):
             return True
     return False
+
+
+def _coordination(g: Graph, j: int, deps: tuple[str, ...] = ("conj",)) -> list[int]:
+    """A word and the words coordinated with it ('economic, humanitarian, and security': each
+    of the three), by its first conjunct."""
+    first = g.tokens[j].head if g.tokens[j].dep in deps and g.tokens[j].head >= 0 else j
+    return [first, *g.kids(first, *deps)]
+
+
+def military_beside(g: Graph, j: int, rules: Rules) -> bool:
+    """Whether a word of non-military aid stands beside military aid in one list: 'humanitarian
+    and military aid', 'economic, humanitarian, and security assistance' (classes.yaml
+    military_modifiers), 'modern weapons, financial and humanitarian assistance' (its noun
+    listed with weapons)."""
+    listed = _coordination(g, j)
+    if any(in_words(g.tokens[c], rules.classes["military_modifiers"]) for c in listed):
+        return True
+    tok = g.tokens[listed[0]]  # ('financial and humanitarian assistance': the list modifies the noun)
+    if tok.dep not in ("amod", "compound") or tok.head < 0:
+        return False
+    return any(in_words(g.tokens[c], rules.classes["weapon"])
+               for c in _coordination(g, tok.head, ("conj", "appos")) if c != tok.head)
 
 
 def hyphened(g: Graph, a: int, b: int, words: AbstractSet[str]) -> bool:
