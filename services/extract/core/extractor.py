@@ -547,6 +547,11 @@ def _learn_titled_people(f: Facts, rl: Rules, state: ArticleState, res: Resource
         titles = [c for c in g.kids(t.i, "compound") if g.tokens[c].lemma in rl.speakers]
         if titles and t.word.casefold() not in state.speakers and (p := phrase_party(f, t.i, res)) is not None:
             state.speakers[t.word.casefold()] = p.code  # the surname only: 'the minister' may be another's
+            # ... and the name's other words after the title: a name written family name first is
+            # said by its first word later ('Defense Minister Kishi Nobuo' ... 'Kishi met with')
+            for c in g.kids(t.i, "compound", "flat"):
+                if c > max(titles) and g.tokens[c].pos == "NNP" and c not in f.parties and c not in f.places:
+                    state.speakers.setdefault(g.tokens[c].word.casefold(), p.code)
         elif t.dep == "appos" and t.head >= 0 and g.tokens[t.head].lemma in rl.speakers \
                 and t.word.casefold() not in state.speakers and (p := phrase_party(f, t.head, res)) is not None:
             state.speakers[t.word.casefold()] = p.code  # "the UK's new Defence Secretary, John Healey,"
