@@ -1611,6 +1611,31 @@ def _reattach_hyphened_prefixes(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _detach_extra_subjects(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: 'As Ukraine gears up for a counteroffensive, Moscow launched
+    a wave of missile strikes' comes back with 'gears' a second subject of 'launched' (the
+    opening clause's verb taken for a noun). A verb has one subject: of two set apart by a
+    comma and more, the one nearer the verb is it, the other a bare dependent."""
+    subjects: dict[int, list[int]] = {}
+    for t in tokens:
+        if t.dep == "nsubj" and t.head >= 0:
+            subjects.setdefault(t.head, []).append(t.i)
+    out = tokens
+    for verb, found in subjects.items():
+        if len(found) < 2:
+            continue
+        near = min(found, key=lambda i: abs(verb - i))
+        for far in found:
+            between = range(min(far, near) + 1, max(far, near))
+            # ('Trump, Putin agreed to begin talks': two subjects listed with a comma are one)
+            if far == near or len(between) < 2 or not any(tokens[c].word == "," for c in between):
+                continue
+            if out is tokens:
+                out = list(tokens)
+            out[far] = tokens[far]._replace(dep="dep", base="dep")
+    return out
+
+
 # Applied in this order: the gerund and range repairs only re-hang a word or two, the clause
 # repairs then read the corrected heads (the purpose-relative repair reads the clause whose
 # subject the clause-subject repair has restored).
@@ -1631,4 +1656,4 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_preposed_obliques, _reattach_noun_root_speakers, _reattach_prepositional_clauses,
     _reattach_shared_possessives, _reattach_aspect_gerunds, _reattach_embedded_saying,
     _reattach_marked_saying, _reattach_claim_clauses, _reattach_supplied_with, _reattach_charged_obliques,
-    _relabel_headline_passives, _reattach_hyphened_prefixes)
+    _relabel_headline_passives, _reattach_hyphened_prefixes, _detach_extra_subjects)
