@@ -3219,9 +3219,11 @@ def figure_kind(f: Facts, q: Qty, qi: int, rl: Rules) -> str | None:
     kinds = {k for k, ws in rl.casualty_lemmas.items() if lemmas & ws}
     if any(phrase <= lemmas for phrase in rl.death_phrases):
         kinds.add("killed")  # 'have lost their lives'
-    if head != qi and g.tokens[head].lemma in rl.classes["weapon"] | rl.classes["offensive_noun"]:
+    counted_things = rl.classes["weapon"] | rl.classes["offensive_noun"] | rl.classes["target"]
+    if head != qi and g.tokens[head].lemma in counted_things:
         # 'lost 2,600 combat vehicles': equipment, not casualties; 'repelled six counterattacks,
-        # eliminating 630 troops': the attacks are counted, not the dead
+        # eliminating 630 troops': the attacks are counted, not the dead; '10 Russian ammunition
+        # depots had been eliminated': targets hit
         kinds = set()
     elif head != qi and g.tokens[head].lemma in rl.classes["equipment_counts"] and any(
             g.tokens[k].lemma in rl.classes["weapon"] for k in g.kids(head, "compound", "nmod", "amod")):
