@@ -1417,9 +1417,18 @@ def _historical(g: Graph, t: int, a: Args, rl: Rules) -> bool:
         return True  # 'Russia annexed the Amur Region ...; ... during the 19th century'
     for j in g.subtree(clause, frozenset({"ccomp", "parataxis", "advcl", "acl:relcl", "conj"})):
         w = g.tokens[j]
-        if w.pos == "CD" and w.word.isdigit() and len(w.word) == 4 and 1000 <= int(w.word) <= 2013:
+        if w.pos == "CD" and w.word.isdigit() and len(w.word) == 4 and 1000 <= int(w.word) <= 2013 \
+                and not _counts_things(g, j):
             return True
     return False
+
+
+def _counts_things(g: Graph, j: int) -> bool:
+    """A four-digit number that counts the noun it modifies is no year: '1100 enemy soldiers had
+    been killed' ('in May 1945' dates the month)."""
+    w = g.tokens[j]
+    return w.dep == "nummod" and w.head >= 0 and g.tokens[w.head].is_noun \
+        and g.tokens[w.head].lemma not in _TIME_WORDS
 
 
 def _test_launch(m: Mention, res: Resources, rl: Rules) -> bool:
@@ -2294,9 +2303,11 @@ def _pronoun_party(f: Facts, heads: list[int], t: int, res: Resources, rl: Rules
     sentence ('Ukraine says its forces ...'), else the last sentence's actor; 'he': the last person."""
     g = f.g
     for h in heads:
-        if g.tokens[h].lemma in rl.classes["enemy_words"] and g.tokens[h].is_noun and not any(
-                j in f.parties for j in g.phrase(h)):
-            # 'the enemy is surging towards Kostiantynivka, Syrskyi said': the speaker's enemy
+        enemy_named = g.tokens[h].lemma in rl.classes["enemy_words"] or any(
+            g.tokens[c].lemma in rl.classes["enemy_words"] for c in g.kids(h, "compound", "amod"))
+        if enemy_named and g.tokens[h].is_noun and not any(j in f.parties for j in g.phrase(h)):
+            # 'the enemy is surging towards Kostiantynivka, Syrskyi said', '1100 enemy soldiers had
+            # been killed, Zelensky said': the speaker's enemy
             enemy = _speakers_enemy(f, t, res, rl, _voice(state))
             if enemy is not None:
                 return enemy
@@ -3347,6 +3358,10 @@ def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules,
             if p is not None:
                 return _served_side(f, p, res, rl, served)
     party = _served_side(f, phrase_party(f, head, res), res, rl, served)
+    if party is None and any(g.tokens[c].lemma in rl.classes["enemy_words"]
+                             for c in [head, *g.kids(head, "compound", "amod")]):
+        # '1100 enemy soldiers had been killed, Zelensky said': the speaker's enemy
+        party = _speakers_enemy(f, head, res, rl, speaker)
     if party is None and any(g.tokens[k].word.lower() in _OWN_POSSESSIVES for j in g.phrase(head)
                              for k in g.kids(j, "nmod:poss")):
         # 'Ukraine says more than 40 of its soldiers have been killed', 'Russia announced that 498
