@@ -1162,7 +1162,9 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
     aim_clause = ct
     while aim_clause.dep == "conj" and aim_clause.head >= 0:  # 'trying to eliminate ... and push further'
         aim_clause = g.tokens[aim_clause.head]
-    if (aim_clause.dep == "xcomp" and aim_clause.head >= 0
+    wished_talks = (rule is not None and rule.type == "diplomacy" and aim_clause.head >= 0
+                    and g.tokens[aim_clause.head].lemma in rl.noise["aim"]["wished_talk_words"])
+    if (aim_clause.dep == "xcomp" and aim_clause.head >= 0 and not wished_talks
             and g.tokens[aim_clause.head].lemma in rl.noise["aim"]["governors"]
             and not (rule is not None and rule.type in rl.noise["aim"]["past_attempt_types"]
                      and g.tokens[aim_clause.head].pos == "VBD"
@@ -1177,7 +1179,7 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
             or (ct.is_noun and ct.dep.startswith("nmod") and g.case_of(clause) == "of")):
         return True  # 'risks of North Korea sending more troops': what may happen (speculative)
     aim_nouns = rl.noise["aim"]["nouns"]
-    if any(g.tokens[k].lemma == "to" for k in g.kids(aim_clause.i, "mark")) and (
+    if any(g.tokens[k].lemma == "to" for k in g.kids(aim_clause.i, "mark")) and not wished_talks and (
             (aim_clause.dep == "acl" and aim_clause.head >= 0 and g.tokens[aim_clause.head].lemma in aim_nouns)
             or any(g.tokens[s_].lemma in aim_nouns for s_ in g.kids(aim_clause.i, "nsubj"))):
         # 'the Kremlin's bid to ... seize its territory by force': an aim, not a happening (the
