@@ -2299,15 +2299,19 @@ def _both_sides(g: Graph, heads: list[int]) -> bool:
 _SIDE_NOUNS = frozenset({"side", "leader", "president", "country", "government", "delegation", "minister"})
 
 
+def _named_enemy(g: Graph, h: int, rl: Rules) -> bool:
+    """A word that names the enemy, of whoever says it: 'the enemy', 'enemy soldiers', 'enemy
+    forces' (classes.yaml enemy_words, on the word or as its modifier)."""
+    return any(g.tokens[c].lemma in rl.classes["enemy_words"] for c in [h, *g.kids(h, "compound", "amod")])
+
+
 def _pronoun_party(f: Facts, heads: list[int], t: int, res: Resources, rl: Rules,
                    state: ArticleState) -> PartyMention | None:
     """'we', 'our troops': the one who speaks; 'its forces', 'they': a party named earlier in the
     sentence ('Ukraine says its forces ...'), else the last sentence's actor; 'he': the last person."""
     g = f.g
     for h in heads:
-        enemy_named = g.tokens[h].lemma in rl.classes["enemy_words"] or any(
-            g.tokens[c].lemma in rl.classes["enemy_words"] for c in g.kids(h, "compound", "amod"))
-        if enemy_named and g.tokens[h].is_noun and not any(j in f.parties for j in g.phrase(h)):
+        if _named_enemy(g, h, rl) and g.tokens[h].is_noun and not any(j in f.parties for j in g.phrase(h)):
             # 'the enemy is surging towards Kostiantynivka, Syrskyi said', '1100 enemy soldiers had
             # been killed, Zelensky said': the speaker's enemy
             enemy = _speakers_enemy(f, t, res, rl, _voice(state))
@@ -3010,8 +3014,8 @@ def _unnamed_speaker_party(g: Graph, i: int, rl: Rules, state: ArticleState, m: 
         # 'Russian forces have seized control of a key port city in southern Ukraine, the mayor
         # says': a town's own officials speak for the side that holds it ('according to its mayor',
         # of occupied Gorlivka: Russian-installed), else whose country it lies in
-        war = _countries(res, rl.noise["off_topic"]["war_parties"])
-        code = _ground_party(m.locations, war, skip_countries=True, held=True) or _ground_party(m.locations, war)
+        code = _side_of_ground(m.locations, res, rl, skip_countries=True, held=True) \
+            or _side_of_ground(m.locations, res, rl)
         if code:
             return code
     if m is not None and res is not None and m.type in ("strike", "casualties_claimed"):
@@ -3360,8 +3364,7 @@ def _casualty_party(f: Facts, qi: int, head: int, res: Resources, rl: Rules,
             if p is not None:
                 return _served_side(f, p, res, rl, served)
     party = _served_side(f, phrase_party(f, head, res), res, rl, served)
-    if party is None and any(g.tokens[c].lemma in rl.classes["enemy_words"]
-                             for c in [head, *g.kids(head, "compound", "amod")]):
+    if party is None and _named_enemy(g, head, rl):
         # '1100 enemy soldiers had been killed, Zelensky said': the speaker's enemy
         party = _speakers_enemy(f, head, res, rl, speaker)
     if party is None and any(g.tokens[k].word.lower() in _OWN_POSSESSIVES for j in g.phrase(head)
