@@ -1420,9 +1420,18 @@ def _historical(g: Graph, t: int, a: Args, rl: Rules) -> bool:
     for j in g.subtree(clause, frozenset({"ccomp", "parataxis", "advcl", "acl:relcl", "conj"})):
         w = g.tokens[j]
         if w.pos == "CD" and w.word.isdigit() and len(w.word) == 4 and 1000 <= int(w.word) <= 2013 \
-                and not _counts_things(g, j):
+                and not _counts_things(g, j) and not _record_since(g, j):
             return True
     return False
+
+
+def _record_since(g: Graph, j: int) -> bool:
+    """A year that a superlative or a first is measured from is no date of the clause: 'the
+    deadliest conflict in Europe since 1945', 'the first such talks since 1991'."""
+    if g.case_of(j) != "since" or g.tokens[j].head < 0:
+        return False
+    head = g.tokens[j].head
+    return any(g.tokens[k].pos == "JJS" or g.tokens[k].lemma == "first" for k in g.kids(head, "amod"))
 
 
 def _counts_things(g: Graph, j: int) -> bool:
