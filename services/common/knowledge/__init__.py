@@ -55,6 +55,8 @@ class PartyTable:
     parties: dict[str, PartyInfo]
     # every way a text names a party, as written -> (code, form: noun, adj, inst, person)
     aliases: dict[str, tuple[str, str]]
+    # names that hold a party's name but name no party ('National Security Council')
+    not_parties: tuple[str, ...] = ()
 
     def code_of(self, name: str) -> str | None:
         """A party code from a code or any of its names, case-insensitively: 'UKR', 'Ukraine',
@@ -85,7 +87,7 @@ def party_table() -> PartyTable:
                     variants.add("The " + alias[4:])
                 for v in variants:
                     aliases.setdefault(v, (code, form))
-    return PartyTable(infos, aliases)
+    return PartyTable(infos, aliases, tuple(_load("parties.json").get("not_parties", ())))
 
 
 @lru_cache(maxsize=1)

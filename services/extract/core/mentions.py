@@ -62,11 +62,7 @@ def find_parties(text: str, res: Resources) -> list[PartyMention]:
             # and 'pro-Russian' are read)
             continue
         code, form = info
-        s = m.start()
-        # 'North America' / 'Latin America' are not the United States.
-        if base == "America" and re.search(r"(?:North|South|Latin|Central)\s$", text[max(0, s - 9):s]):
-            continue
-        out.append(PartyMention(code, s, m.end(), raw, form, poss))
+        out.append(PartyMention(code, m.start(), m.end(), raw, form, poss))
     return out
 
 

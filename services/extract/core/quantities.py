@@ -45,6 +45,8 @@ _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 # each number word, vague amount and share it knows), so a text without them is not scanned.
 _NUMBER_WORDS = tuple(sorted({k.split()[-1] for k in (*_WORDNUMS, *_VAGUE, *_SHARES)}))
 _DIGIT = re.compile(r"\d")
+# two small numbers joined by a dash, the first not below the second: a game's score ('2-1', '3–0')
+_SCORE = re.compile(r"(?:1?\d)\s*[-–]\s*(?:1?\d)")
 
 
 
@@ -148,6 +150,8 @@ def find_quantities(text: str, res: Resources | None = None) -> list[Qty]:
         elif m.group("n1"):
             if m.group("n2"):
                 low, high = _num(m.group("n1")), _num(m.group("n2"))
+                if _SCORE.fullmatch(m.group(0)) and low is not None and high is not None and low >= high:
+                    continue  # a match's score, no count: 'Iceland lost 2-1 to Ukraine'
                 if low is not None and high is not None and low >= high:
                     low = high = None
                     value = _num(m.group("n1"))

@@ -81,8 +81,10 @@ def resources() -> Resources:
     table = party_table()
     # No leading look-behind (it would disable the regex engine's first-character scan): the
     # character before a match is checked in code.
+    # (names that name no party are matched too, whole, so that no party is read inside them:
+    # find_parties skips what is not an alias)
     party_regex = re.compile(
-        r"(?:" + longest_first(table.aliases) + r")(?![\w])(?:['’]s\b|['’](?!\w))?")
+        r"(?:" + longest_first([*table.aliases, *table.not_parties]) + r")(?![\w])(?:['’]s\b|['’](?!\w))?")
     gaz = gazetteer()
     curated = [p for p in gaz.places.values() if p.curated or p.kind == "country"]
     place_alias: dict[str, str] = {}
