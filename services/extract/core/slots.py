@@ -387,6 +387,8 @@ def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
         return any(j in f.places for j in idx)
     if cls == "party":
         return any(j in f.parties for j in idx)
+    if cls == "person":  # a party's person named: 'Zelensky'
+        return any(j in f.parties and f.parties[j].form == "person" for j in idx)
     if cls == "multilateral":  # a body that meets on its own: the G7, NATO, the EU
         return any(j in f.parties and f.parties[j].code in rules.multilateral for j in idx)
     if cls == "casualty":
@@ -734,6 +736,8 @@ def role_tokens(g: Graph, a: Args, role: str) -> list[int]:
         heads = a.xcomp
     elif role == "particle":
         return particles(g, a.self) if a.self is not None else []
+    elif role == "case":  # the preposition of a noun trigger: 'is under attack'
+        return g.kids(a.self, "case") if a.self is not None else []
     elif role == "support":  # the verb a noun trigger is the object of: 'launched a war'
         return [a.governor] if a.governor is not None else []
     elif role == "governor_head":
