@@ -11,6 +11,7 @@ from services.extract.core.mentions import PartyMention, PlaceMention, find_part
 from services.extract.core.quantities import Qty, find_quantities
 from services.extract.core.resources import Resources
 from services.extract.core.rules import Rules
+from services.extract.core.rules import rules as loaded_rules
 from services.extract.core.timex import TimeExpr, find_times
 
 SUBJECT_DEPS = ("nsubj", "csubj")
@@ -387,6 +388,8 @@ def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
         return any(j in f.places for j in idx)
     if cls == "party":
         return any(j in f.parties for j in idx)
+    if cls == "war_side":  # a party that is one of the war's two sides (classes.yaml war_sides)
+        return any(j in f.parties and f.parties[j].code.lower() in rules.classes["war_sides"] for j in idx)
     if cls == "person":  # a party's person named: 'Zelensky'
         return any(j in f.parties and f.parties[j].form == "person" for j in idx)
     if cls == "multilateral":  # a body that meets on its own: the G7, NATO, the EU
@@ -736,6 +739,17 @@ def role_tokens(g: Graph, a: Args, role: str) -> list[int]:
         heads = a.xcomp
     elif role == "particle":
         return particles(g, a.self) if a.self is not None else []
+    elif role == "ally":  # whom troops fight or serve beside: 'alongside Russian forces', 'on the side of Russia'
+        if a.self is None:
+            return []
+        found = []
+        for o in g.kids(a.self, "obl", "nmod", "advcl"):
+            case = g.case_of(o)
+            if case in loaded_rules().classes["ally_cases"]:
+                found.append(o)
+            elif case == "on" and g.tokens[o].lemma == "side":
+                found += [n for n in g.kids(o, "nmod") if g.case_of(n) == "of"]
+        return [j for o in found for j in g.phrase(o)]
     elif role == "case":  # the preposition of a noun trigger: 'is under attack'
         return g.kids(a.self, "case") if a.self is not None else []
     elif role == "support":  # the verb a noun trigger is the object of: 'launched a war'
