@@ -45,8 +45,25 @@ class PlaceMention(NamedTuple):
         return PlaceMention(self.place, self.name, self.start - offset, self.end - offset, self.text, self.anaphoric)
 
 
+# A word in capitals that opens a tabloid's sentence, the sentence going on in lower case ('RUSSIA
+# took control of ...', 'UKRAINIAN troops have ...'); not a dateline ('KYIV (Reuters) -', 'KYIV,
+# UKRAINE Russia fired ...'), a headline in capitals or a hyphened code ('US-ROK').
+_CAPITALS = re.compile(r"(?<![\w-])[A-Z][A-Z’']{2,}(?= [a-z])")
+
+
+def _with_names_capitalised(text: str, res: Resources) -> str:
+    """`text` with each word in capitals that no party is named by as written ('NATO', 'SBU')
+    written as a name ('RUSSIA' -> 'Russia'), so that the names are found in it; the same length,
+    so that every offset holds."""
+    if not _CAPITALS.search(text):
+        return text
+    return _CAPITALS.sub(lambda m: m.group(0) if m.group(0) in res.party_alias
+                         else m.group(0)[0] + m.group(0)[1:].lower(), text)
+
+
 def find_parties(text: str, res: Resources) -> list[PartyMention]:
     out = []
+    original, text = text, _with_names_capitalised(text, res)
     for m in res.party_regex.finditer(text):
         if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"):
             continue
@@ -62,13 +79,14 @@ def find_parties(text: str, res: Resources) -> list[PartyMention]:
             # and 'pro-Russian' are read)
             continue
         code, form = info
-        out.append(PartyMention(code, m.start(), m.end(), raw, form, poss))
+        out.append(PartyMention(code, m.start(), m.end(), original[m.start():m.end()], form, poss))
     return out
 
 
 def find_places(text: str, res: Resources) -> list[PlaceMention]:
     out: list[PlaceMention] = []
     taken: list[tuple[int, int]] = []
+    text = _with_names_capitalised(text, res)
     for m in res.place_regex.finditer(text):
         if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"):
             continue
