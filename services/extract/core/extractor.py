@@ -2172,7 +2172,10 @@ def _strike_caused(f: Facts, t: int, a: Args, rl: Rules, state: ArticleState) ->
         return True  # an attack noun, or a verb that names its weapon ('were shelled')
     subject = [j for h in a.subject + a.agent + _cause_obliques(g, a, rl) for j in g.phrase(h)]
     if subject:
-        return any(in_words(g.tokens[j], causes) for j in subject)
+        # (an explosion of gas or a mine is no strike: classes.yaml accidental_blasts)
+        return any(in_words(g.tokens[j], causes) and not any(
+            in_words(g.tokens[k], rl.classes["accidental_blasts"]) for k in g.kids(j, "compound", "amod"))
+                   for j in subject)
     if any(g.tokens[o].dep == "nsubj:pass" and in_words(g.tokens[o], rl.classes["strike_weapon"]) for o in a.object):
         return True  # 'These missiles have been launched into Ukraine': the weapon is what was fired
     return any(m.type == "strike" for m in state.previous)
@@ -2806,7 +2809,9 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
         if any(x.word.lower() in rl.estimate_modals for x in auxes) and any(x.lemma == "have" for x in auxes):
             # 'Russian forces may have captured the village': a guess at what happened, not a plan
             modality = _stronger(modality, "estimated") if modality in ("asserted", "claimed") else modality
-        elif any(x.lemma in rl.modals or x.word.lower() in rl.modals for x in auxes):
+        elif any(x.lemma in rl.modals or x.word.lower() in rl.modals for x in auxes) and not (
+                g.tokens[j].lemma in rl.classes["perception_verbs"] and any(x.word.lower() == "could" for x in auxes)):
+            # ('Explosions could be heard in Kyiv': they were; what could be perceived was there)
             modality = _stronger(modality, "expected")
         jt = g.tokens[j]
         if j == a.governor and tok.is_noun and g.case_of(t) == "for" and jt.lemma in rl.prepare_verbs:

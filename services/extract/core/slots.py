@@ -388,6 +388,8 @@ def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
         return any(j in f.places for j in idx)
     if cls == "party":
         return any(j in f.parties for j in idx)
+    if cls == "named_ground":  # a place, or a country or capital named as a party is: 'rocked Kyiv'
+        return any(j in f.places or (j in f.parties and f.parties[j].form == "noun") for j in idx)
     if cls == "war_side":  # a party that is one of the war's two sides (classes.yaml war_sides)
         return any(j in f.parties and f.parties[j].code.lower() in rules.classes["war_sides"] for j in idx)
     if cls == "person":  # a party's person named: 'Zelensky'
@@ -578,9 +580,9 @@ def arguments(g: Graph, t: int, measures: frozenset[str] = frozenset()) -> Args:
                                                                              "amid")
                     a.agent += [o for o in g.kids(gov, "obl") if g.case_of(o) == "by"]
                     a.oblique += [o for o in g.kids(gov, "obl") if o not in (t, place.i) and g.case_of(o) != "by"]
-                elif place.dep == "nsubj":
+                elif place.dep in ("nsubj", "nsubj:pass"):
                     a.object += g.kids(gov, "obj")
-                    if head.lemma in _HAPPENING_VERBS:
+                    if head.lemma in _HAPPENING_VERBS or (place.dep == "nsubj:pass" and head.lemma in _PERCEIVED_VERBS):
                         # 'assaults were taking place in the vicinity of Selydove': where it happens
                         a.oblique += [o for o in g.kids(gov, "obl") if o != t]
     return a
@@ -594,6 +596,11 @@ _SPEECH_LEMMAS = frozenset({"say", "tell", "report", "add", "announce", "claim",
 _HAPPENING_VERBS = frozenset({"take", "occur", "rage", "continue", "intensify", "unfold", "happen", "persist",
                               # a predicate of going on: 'Discussions are underway between ... delegations'
                               "underway", "ongoing", "resume", "begin", "start"})
+
+
+# verbs by which a happening is perceived, whose passive says where it was: 'explosions were heard
+# in Kyiv', 'strikes were reported in Kharkiv'
+_PERCEIVED_VERBS = frozenset({"hear", "report", "record", "see", "register", "feel", "observe", "notice"})
 
 
 # a passive of these names the instrument, not who acts: 'they have been used to attack U.S.
