@@ -1000,6 +1000,12 @@ def _speaker(g: Graph, verb: int) -> int | None:
     if agent:
         return agent[0]
     tok = g.tokens[verb]
+    if tok.lemma != "tell" and any(c < verb for c in g.kids(verb, "ccomp")):
+        # an inverted speech tag after what it reports, whose speaker the parser made an object:
+        # '... were killed, reported the National Intelligence Service of South Korea'
+        after = [o for o in g.kids(verb, "obj", "iobj") if o > verb]
+        if after:
+            return after[0]
     if (tok.dep in ("conj", "xcomp") or (tok.dep in ("advcl", "dep") and tok.pos == "VBG")) and tok.head >= 0:
         head = g.tokens[tok.head]
         if tok.pos == "VBG" and head.dep == "ccomp" and head.head >= 0:
