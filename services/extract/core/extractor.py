@@ -588,6 +588,7 @@ def _titled_person_named_before(f: Facts, heads: list[int], rl: Rules, state: Ar
 
 def _speaker_code(f: Facts, s: int, rl: Rules, state: ArticleState, res: Resources) -> str | None:
     g = f.g
+    s = _relative_antecedent(g, s)
     if g.tokens[s].lemma in rl.partyless_speakers:
         return None
     p = phrase_party(f, s, res)
@@ -598,6 +599,16 @@ def _speaker_code(f: Facts, s: int, rl: Rules, state: ArticleState, res: Resourc
         # 'the ministry said' after 'Russia's defence ministry said': the same speaker
         code = state.last_speaker[0]
     return code
+
+
+def _relative_antecedent(g: Graph, s: int) -> int:
+    """The noun a relative pronoun stands for, as its clause's subject ('South Korea's intelligence
+    agency, which confirmed that ...': the agency speaks); any other token itself."""
+    verb = g.tokens[s].head
+    if g.tokens[s].lemma in ("which", "who", "that") and verb >= 0 and g.tokens[verb].dep == "acl:relcl" \
+            and g.tokens[verb].head >= 0:
+        return g.tokens[verb].head
+    return s
 
 
 def _triggers(g: Graph, rl: Rules) -> list[tuple[int, TriggerRule]]:
@@ -2719,12 +2730,13 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
             # report of no one named is an unnamed source too
             unnamed_claim = True
         elif at.claimant is not None:
-            ctok = g.tokens[at.claimant]
+            claimant = _relative_antecedent(g, at.claimant)
+            ctok = g.tokens[claimant]
             if ctok.lemma in rl.pronouns:
                 # 'Russia's defense ministry framed the attack as a failure, detailing engagements
                 # wherein it claims to have rebuffed units': the speaker named earlier in the
                 # sentence, else the article's last named speaker
-                near = _sentence_antecedent(f, at.verb, at.claimant, res, rl)
+                near = _sentence_antecedent(f, at.verb, claimant, res, rl)
                 if ctok.lemma in ("we", "i") and state.source_party and not _quotes(g):
                     # 'We assess North Korea has sent ...' in a government's own statement, not
                     # quoted: the article's own voice (no claimant; the verb still sets modality)
@@ -2733,23 +2745,23 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
                     m.claimants.append(near)
                 elif state.last_speaker:
                     m.claimants.append(state.last_speaker)
-            elif _outlet_itself(g, at.claimant, state):
+            elif _outlet_itself(g, claimant, state):
                 pass  # 'the department announced its 43rd drawdown', told by the department: its own voice
             elif ctok.lemma in rl.partyless_speakers:
-                m.claimants.append((None, speaker_name(g, at.claimant)))
-            elif _news_medium(f, at.claimant, res, rl):
+                m.claimants.append((None, speaker_name(g, claimant)))
+            elif _news_medium(f, claimant, res, rl):
                 pass  # 'Reuters reported that ...': a news agency is no party; the report is told as fact
             else:
-                p = phrase_party(f, at.claimant, res) or _body_party(f, at.claimant, res, rl)
-                code = p.code if p else (_known_speaker(g, at.claimant, rl, state)
-                                         or _speaker_ground(f, at.claimant, m, res, rl)
-                                         or _unnamed_speaker_party(g, at.claimant, rl, state, m, res))
-                _learn_speaker(g, at.claimant, code, rl, state)
+                p = phrase_party(f, claimant, res) or _body_party(f, claimant, res, rl)
+                code = p.code if p else (_known_speaker(g, claimant, rl, state)
+                                         or _speaker_ground(f, claimant, m, res, rl)
+                                         or _unnamed_speaker_party(g, claimant, rl, state, m, res))
+                _learn_speaker(g, claimant, code, rl, state)
                 if code is None and ctok.lemma in rl.attribution_nouns and state.last_speaker and any(
-                        g.tokens[d].lemma in ("the", "this", "that") for d in g.kids(at.claimant, "det")):
+                        g.tokens[d].lemma in ("the", "this", "that") for d in g.kids(claimant, "det")):
                     code = state.last_speaker[0]  # 'according to the report': the report named before
-                m.claimants.append((code, speaker_name(g, at.claimant)))
-                for c in g.kids(at.claimant, "conj"):  # 'Ukraine and South Korean authorities noted'
+                m.claimants.append((code, speaker_name(g, claimant)))
+                for c in g.kids(claimant, "conj"):  # 'Ukraine and South Korean authorities noted'
                     cp = phrase_party(f, c, res)
                     if cp is not None and cp.code != code:
                         m.claimants.append((cp.code, speaker_name(g, c)))
