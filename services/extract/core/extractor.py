@@ -380,15 +380,19 @@ def _within(items: Iterable[_M], g: Graph) -> list[_M]:
 def _about_the_war(parties: list[PartyMention], places: list[PlaceMention], res: Resources, rl: Rules,
                    sentences: int) -> bool:
     """Whether the article names the war's parties or places at least a few times (once in a
-    text of one sentence)."""
+    text of one sentence); one of a few sentences or more that names only Russia of the parties
+    names a place of the war's countries too (noise.yaml off_topic alone_needs_place)."""
     rule = rl.noise["off_topic"]
     needed = min(int(rule["min_article_mentions"]), max(1, sentences))
     war = set(rule["war_parties"])
+    countries = {res.parties[c].country for c in war if c in res.parties}
+    on_ground = sum(1 for pl in places if pl.place is not None and pl.place.country in countries)
+    named = {p.code for p in parties if p.code in war}
+    if named and named <= set(rule["alone_needs_place"]) and not on_ground \
+            and sentences >= int(rule["alone_min_sentences"]):
+        return False
     count = sum(1 for p in parties if p.code in war)
-    if count < needed:
-        countries = {res.parties[c].country for c in war if c in res.parties}
-        count += sum(1 for pl in places if pl.place is not None and pl.place.country in countries)
-    return count >= needed
+    return count + (on_ground if count < needed else 0) >= needed
 
 
 def _first_named_subject(f: Facts, res: Resources) -> str | None:
