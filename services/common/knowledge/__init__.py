@@ -77,7 +77,8 @@ def _folded_aliases() -> dict[str, str]:
 def party_table() -> PartyTable:
     infos: dict[str, PartyInfo] = {}
     aliases: dict[str, tuple[str, str]] = {}
-    for code, d in _load("parties.json")["parties"].items():
+    data = _load("parties.json")
+    for code, d in data["parties"].items():
         infos[code] = PartyInfo(code, d.get("label", code), d.get("country"), tuple(d.get("opponents", ())),
                                 bool(d.get("multilateral")), d.get("backs"), d.get("annotated_as"))
         for form, key in (("person", "people"), ("inst", "institutions"), ("adj", "adjectives"), ("noun", "nouns")):
@@ -87,7 +88,7 @@ def party_table() -> PartyTable:
                     variants.add("The " + alias[4:])
                 for v in variants:
                     aliases.setdefault(v, (code, form))
-    return PartyTable(infos, aliases, tuple(_load("parties.json").get("not_parties", ())))
+    return PartyTable(infos, aliases, tuple(data.get("not_parties", ())))
 
 
 @lru_cache(maxsize=1)

@@ -686,11 +686,11 @@ def _rule_holds(f: Facts, a: Args, rule: TriggerRule, rl: Rules) -> bool:
     if rule.deps and a.self is not None and g.tokens[a.self].dep not in rule.deps:
         return False
     for role, classes in rule.requires:
-        idx = role_tokens(g, a, role)
+        idx = role_tokens(g, a, role, rl)
         if not any(has_class(f, idx, c, rl) for c in classes):
             return False
     for role, classes in rule.forbids:
-        idx = role_tokens(g, a, role)
+        idx = role_tokens(g, a, role, rl)
         if any(has_class(f, idx, c, rl) for c in classes):
             return False
     return True

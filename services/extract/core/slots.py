@@ -11,7 +11,6 @@ from services.extract.core.mentions import PartyMention, PlaceMention, find_part
 from services.extract.core.quantities import Qty, find_quantities
 from services.extract.core.resources import Resources
 from services.extract.core.rules import Rules
-from services.extract.core.rules import rules as loaded_rules
 from services.extract.core.timex import TimeExpr, find_times
 
 SUBJECT_DEPS = ("nsubj", "csubj")
@@ -664,7 +663,9 @@ def _noun_heads(g: Graph, heads: list[int]) -> list[int]:
     return out
 
 
-def role_tokens(g: Graph, a: Args, role: str) -> list[int]:
+def role_tokens(g: Graph, a: Args, role: str, rules: Rules | None = None) -> list[int]:
+    """The tokens that fill a role of a trigger's arguments (`rules`: for the roles that read the
+    rule files, 'ally')."""
     heads: list[int]
     if role == "object":
         heads = a.object
@@ -747,12 +748,12 @@ def role_tokens(g: Graph, a: Args, role: str) -> list[int]:
     elif role == "particle":
         return particles(g, a.self) if a.self is not None else []
     elif role == "ally":  # whom troops fight or serve beside: 'alongside Russian forces', 'on the side of Russia'
-        if a.self is None:
+        if a.self is None or rules is None:
             return []
         found = []
         for o in g.kids(a.self, "obl", "nmod", "advcl"):
             case = g.case_of(o)
-            if case in loaded_rules().classes["ally_cases"]:
+            if case in rules.classes["ally_cases"]:
                 found.append(o)
             elif case == "on" and g.tokens[o].lemma == "side":
                 found += [n for n in g.kids(o, "nmod") if g.case_of(n) == "of"]
