@@ -1579,6 +1579,27 @@ def _party(f: Facts, heads: list[int], res: Resources) -> PartyMention | None:
     return None
 
 
+def _side_of_the_fallen(f: Facts, t: int, res: Resources, rl: Rules) -> PartyMention | None:
+    """The side whose loss a death while fighting or serving is: the army served ('fighting for
+    Russia', 'while serving in the Russian military': _army_served), else the enemy of the side
+    fought against ('battling Russian forces', 'fighting against Russia'). Places fought in name
+    no side."""
+    side = _army_served(f, res, rl)
+    if side is not None:
+        return side
+    g = f.g
+    for c in g.kids(t, "advcl", "xcomp", "conj", "dep"):
+        if g.tokens[c].pos != "VBG" or g.tokens[c].lemma not in rl.classes["service_verbs"]:
+            continue
+        for o in g.kids(c, "obj", "obl"):
+            if o in f.places or g.case_of(o) not in (None, "against"):
+                continue
+            party = phrase_party(f, o, res)
+            if party is not None and party.code in rl.noise["off_topic"]["war_parties"]:
+                return _opponent_party(res, party.code)
+    return None
+
+
 def _troop_heads(f: Facts, heads: list[int], rl: Rules) -> list[int]:
     out = []
     troops = rl.classes["troops"]
@@ -1741,13 +1762,24 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             m.actor = code
         elif actor is None:
             actor = subj
+    elif rule.actor == "fallen_side":
+        # the dead's own side of the war ('a Ukrainian boxer killed while fighting'), else the
+        # side they fought for or against ('an Irishman killed while battling Russian forces',
+        # 'Uzbek citizens died while fighting for Russia')
+        actor = _party(f, a.object + a.subject, res)
+        if actor is None or actor.code not in rl.noise["off_topic"]["war_parties"]:
+            actor = _side_of_the_fallen(f, t, res, rl)
     else:
         # support verbs lend their subject ('launched an incursion'), and so do verbs of saying:
         # 'Moscow announced the liberation of Sudzha' is Moscow's own claim of its own act
         # the subject of a clause about a meeting takes part in it: 'Rubio will travel to Canada for
         # meetings with G7 ministers'
+        # (what a verb of saying tells is its object: a noun it holds as an oblique, as the parser
+        # may hang 'with a mass barrage of drones' on 'Ukraine's armed forces said', is not the speaker's)
+        told_oblique = gov_lemma in rl.attribution_verbs and g.tokens[t].dep.startswith("obl")
         if not tok.is_verb and gov_lemma is not None and gov_lemma not in rl.classes["support_verbs"] \
-                and gov_lemma not in rl.attribution_verbs and rule.type != "diplomacy" and not a.manner:
+                and (gov_lemma not in rl.attribution_verbs or told_oblique) and rule.type != "diplomacy" \
+                and not a.manner:
             subj = None  # 'Russia struggled to respond to the incursion': not Russia's incursion
         if not tok.is_verb and rule.type == "strike" and gov_lemma in rl.classes["death_verbs"] and mod is None \
                 and subj is not None:
@@ -1877,11 +1909,12 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         # 'the head of Russia's Wagner Group said mercenary forces had seized Vlahodatne': forces
         # of no side named, told of by a warring side, are its own
         actor = _taker_by_speaker(f, t, res, rl)
-    if rule.type == "casualties_claimed" and actor is not None and actor.code in state.served \
-            and actor.code not in rl.noise["off_topic"]["war_parties"]:
-        # 'More than 300 of these Colombian mercenaries have been killed', after they were said to
-        # serve Ukraine's armed forces: the side they fought for lost them (see _learn_served)
-        actor = PartyMention.implied(state.served[actor.code])
+    if rule.type == "casualties_claimed" and actor is not None:
+        # foreign recruits are losses of the army the sentence has them serve in ('a Nepali recruit
+        # was killed while serving in the Russian military'), or the article said they serve: 'More
+        # than 300 of these Colombian mercenaries have been killed', after they were said to serve
+        # Ukraine's armed forces (see _learn_served); as a figure's party is (_served_side)
+        actor = _served_side(f, actor, res, rl, state.served)
     if rule.type == "military_aid":
         _aid_parties(f, t, a, m, actor, subj, mod, obj, res, rl, state)
     elif actor is not None:
