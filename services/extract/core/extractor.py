@@ -1774,12 +1774,8 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         # 'Moscow announced the liberation of Sudzha' is Moscow's own claim of its own act
         # the subject of a clause about a meeting takes part in it: 'Rubio will travel to Canada for
         # meetings with G7 ministers'
-        # (what a verb of saying tells is its object: a noun it holds as an oblique, as the parser
-        # may hang 'with a mass barrage of drones' on 'Ukraine's armed forces said', is not the speaker's)
-        told_oblique = gov_lemma in rl.attribution_verbs and g.tokens[t].dep.startswith("obl")
         if not tok.is_verb and gov_lemma is not None and gov_lemma not in rl.classes["support_verbs"] \
-                and (gov_lemma not in rl.attribution_verbs or told_oblique) and rule.type != "diplomacy" \
-                and not a.manner:
+                and gov_lemma not in rl.attribution_verbs and rule.type != "diplomacy" and not a.manner:
             subj = None  # 'Russia struggled to respond to the incursion': not Russia's incursion
         if not tok.is_verb and rule.type == "strike" and gov_lemma in rl.classes["death_verbs"] and mod is None \
                 and subj is not None:
