@@ -1557,8 +1557,10 @@ def _own_country(place: Place | None, res: Resources, code: str | None) -> bool:
     return place is not None and place.kind == "country" and info is not None and place.country == info.country
 
 
-def _city_abroad(place: Place | None, home_country: str | None) -> bool:
-    return place is not None and place.kind == "city" and place.country != home_country
+def _abroad(place: Place | None, home_country: str | None) -> bool:
+    """A city or a country abroad ('arrived in Washington', 'arrived in Japan'), not a region:
+    a leader arriving in a region of the war visits the front."""
+    return place is not None and place.kind in ("city", "country") and place.country != home_country
 
 
 def _opponent(res: Resources, code: str | None) -> str | None:
@@ -1995,11 +1997,12 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             if code != m.actor and code not in m.partners:
                 m.partners.append(code)
     if rule.type == "diplomacy":
-        # where a visitor arrived is the other side of the visit: 'Zelenskyy arrived in Washington';
-        # a city abroad only ('arrived in the Kursk region to visit troops' is no visit to Russia)
+        # where a visitor arrived is the other side of the visit: 'Zelenskyy arrived in Washington',
+        # 'in Japan'; a city or a country abroad only ('arrived in the Kursk region to visit troops'
+        # is no visit to Russia)
         home = res.parties.get(m.actor) if m.actor else None
         arrived_at = [o for o in a.oblique if g.case_of(o) == "in" and home is not None
-                      and _city_abroad(f.places[o].place if o in f.places else None, home.country)
+                      and _abroad(f.places[o].place if o in f.places else None, home.country)
                       ] if tok.lemma in rl.classes["arrival_verbs"] else []
         partner_tokens = role_tokens(g, a, "partner") + [j for o in arrived_at for j in g.phrase(o)]
         # a named counterpart of no known party ('Minister Kim'); one of the actor's own side
