@@ -385,6 +385,37 @@ def _reattach_place_appositions(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _reattach_opening_appositions(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: in 'In a significant development in the ongoing conflict in
+    Ukraine, North Korea has deployed troops' the parser leaves 'deployed' without a subject and
+    makes 'North Korea' an apposition of the 'Ukraine' the opening phrase ends with. When a verb
+    has no subject and the words right before it (and its auxiliaries and adverbs) are a proper
+    name set off by a comma as an apposition, that name is the verb's subject."""
+    out = list(tokens)
+    subjects = {t.head for t in tokens if t.base in ("nsubj", "csubj", "expl")}
+    for v in tokens:
+        if not v.is_verb or v.i in subjects or v.dep in ("aux", "aux:pass", "cop") or v.i < 3:
+            continue
+        kids = _kids(tokens, v.i)
+        before = [k for k in kids if k.i < v.i and k.dep in ("aux", "aux:pass", "advmod", "neg")]
+        if not before and v.pos not in ("VBD", "VBZ", "VBP"):
+            continue  # (a finite verb or one with auxiliaries: not a participle or an infinitive)
+        first = min([v.i, *(k.i for k in before)])
+        if any(k.i < first for k in before) or any(t.head != v.i for t in tokens[first:v.i]):
+            continue  # (only the verb's own auxiliaries and adverbs between the name and the verb)
+        name = tokens[first - 1]
+        while name.dep in ("compound", "flat") and name.head > name.i:
+            name = tokens[name.head]
+        if name.dep != "appos" or not name.pos.startswith("NNP") or name.i != first - 1:
+            continue
+        start = min(_span(tokens, name.i))
+        if start == 0 or tokens[start - 1].word != ",":
+            continue
+        passive = any(k.dep == "aux:pass" for k in kids)
+        out[name.i] = name._replace(head=v.i, dep="nsubj:pass" if passive else "nsubj", base="nsubj")
+    return out
+
+
 def _reattach_ranges(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: in 'sent 10,000 to 12,000 troops to Russia' the parser makes
     '10,000' the object and 'to 12,000 troops' a destination. The noun after the range is the
@@ -1643,7 +1674,7 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _retag_nouns, _retag_compass_offensives, _retag_participle_offensives, _retag_quoted_verbs, _reattach_gerunds,
     _reattach_gerund_subjects, _reattach_opening_gerund_objects,
     _reattach_ranges,
-    _reattach_place_appositions,
+    _reattach_place_appositions, _reattach_opening_appositions,
     _reattach_reduced_relatives, _reattach_relatives_to_names,
     _reattach_quoted_as_saying, _reattach_stranded_auxiliaries, _reattach_noun_complements, _reattach_inverted_reports,
     _reattach_inverted_speakers,
