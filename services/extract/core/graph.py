@@ -416,6 +416,41 @@ def _reattach_opening_appositions(tokens: list[Token]) -> list[Token]:
     return out
 
 
+_DAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+
+
+def _reattach_dated_subjects(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error of wire copy: in "Russia's defence ministry said on Sunday
+    Russian forces had taken Metyolkine" the parser reads 'on Sunday Russian forces' as one
+    oblique of 'said' and leaves 'taken' without a subject. When an oblique of a verb of saying
+    has a day's name before its own head, and a subjectless finite clause after it hangs on the
+    same verb, the oblique's head is that clause's subject and the day alone is the oblique."""
+    out = list(tokens)
+    for n in tokens:
+        if n.base != "obl" or n.head < 0 or not n.is_noun or tokens[n.head].lemma not in _REPORTING:
+            continue
+        kids = _kids(tokens, n.i)
+        day = next((k for k in kids if k.dep == "compound" and k.lemma in _DAYS and k.i < n.i), None)
+        if day is None or any(k.dep == "compound" and day.i < k.i < n.i and k.pos.startswith("NNP") and k.lemma
+                              not in _DAYS for k in kids):
+            continue
+        clause = next((v for v in _kids(tokens, n.head) if v.i > n.i and v.is_verb
+                       and v.dep in ("dep", "ccomp", "parataxis")
+                       and not any(k.base in ("nsubj", "csubj", "expl") for k in _kids(tokens, v.i))
+                       and (v.pos in _FINITE or any(k.dep in ("aux", "aux:pass") for k in _kids(tokens, v.i)))), None)
+        if clause is None:
+            continue
+        passive = any(k.dep == "aux:pass" for k in _kids(tokens, clause.i))
+        out[n.i] = n._replace(head=clause.i, dep="nsubj:pass" if passive else "nsubj", base="nsubj")
+        out[day.i] = day._replace(head=n.head, dep="obl", base="obl")
+        for k in kids:  # the preposition goes with the day: 'on Sunday'
+            if k.dep == "case" and k.i < day.i:
+                out[k.i] = k._replace(head=day.i)
+        if clause.dep == "dep":
+            out[clause.i] = clause._replace(dep="ccomp", base="ccomp")
+    return out
+
+
 def _reattach_ranges(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: in 'sent 10,000 to 12,000 troops to Russia' the parser makes
     '10,000' the object and 'to 12,000 troops' a destination. The noun after the range is the
@@ -1674,7 +1709,7 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _retag_nouns, _retag_compass_offensives, _retag_participle_offensives, _retag_quoted_verbs, _reattach_gerunds,
     _reattach_gerund_subjects, _reattach_opening_gerund_objects,
     _reattach_ranges,
-    _reattach_place_appositions, _reattach_opening_appositions,
+    _reattach_place_appositions, _reattach_opening_appositions, _reattach_dated_subjects,
     _reattach_reduced_relatives, _reattach_relatives_to_names,
     _reattach_quoted_as_saying, _reattach_stranded_auxiliaries, _reattach_noun_complements, _reattach_inverted_reports,
     _reattach_inverted_speakers,

@@ -565,11 +565,13 @@ def arguments(g: Graph, t: int, measures: frozenset[str] = frozenset()) -> Args:
             # governs the second too
             place = g.tokens[gov]
             gov = place.head
-        if gov >= 0 and place.dep in ("obj", "nsubj:pass", "obl", "xcomp", "nsubj", "conj", "appos"):
+        # (an indirect object too: the parser may make the first of two nouns after a verb one,
+        # 'launched an all-out invasion of Ukraine by land, air and sea')
+        if gov >= 0 and place.dep in ("obj", "iobj", "nsubj:pass", "obl", "xcomp", "nsubj", "conj", "appos"):
             head = g.tokens[gov]
             if head.is_verb or head.pos.startswith("JJ"):
                 a.governor = gov
-                if place.dep in ("obj", "xcomp", "obl"):
+                if place.dep in ("obj", "iobj", "xcomp", "obl"):
                     a.subject = [s for s in g.kids(gov, "nsubj") if s not in (t, place.i)] or _inherited_subject(g, gov)
                     if head.dep == "acl:relcl" and head.head >= 0:
                         # 'soldiers who are conducting offensive actions': the pronoun stands for the
