@@ -1206,8 +1206,10 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
     ongoing = rl.noise["purpose"]["ongoing"]
     if infinitive and ct.dep == "xcomp" and ct.head >= 0 and not talked_about and (
             g.tokens[ct.head].lemma in purpose
-            # (an adjective the parser took for an object is no object: 'pushing hard to gain')
-            or (any(nominal(g, o) for o in g.kids(ct.head, "obj"))
+            # (an adjective the parser took for an object is no object: 'pushing hard to gain'; nor
+            # is a decision the clause is hung past: 'announced its decision to withdraw troops')
+            or (any(nominal(g, o) and g.tokens[o].lemma not in rl.noise["purpose"]["carried_out"]
+                    for o in g.kids(ct.head, "obj"))
                 and g.tokens[ct.head].lemma not in rl.expect_verbs)) and not any(
             g.tokens[k].lemma in ongoing for o in g.kids(ct.head, "obj") for k in g.kids(o, "amod")) \
             and not _enabled_in_the_past(g, ct.head, rl) \
@@ -1703,6 +1705,11 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
                 g.tokens[d].lemma in ("additional", "further", "more", "another")
                 for h in troops for d in g.subtree(h, CLAUSE_DEPS) if d < h):
             actor = PartyMention.implied(state.last_actor)  # 'an additional 3,000 soldiers were sent'
+        if actor is None and tok.dep == "xcomp" and tok.head >= 0 and any(
+                g.tokens[h].dep == "obj" and g.tokens[h].head == tok.head for h in troops):
+            # 'Russia's defense minister ordered troops to pull back': troops of no side named,
+            # told what to do, are those of whoever told them
+            actor = _party(f, g.kids(tok.head, "nsubj"), res)
         # ('Ukraine's withdrawal of troops': a noun's own possessor before the clause's subject)
         actor = actor or ((mod or subj) if not tok.is_verb else (subj or mod))
     elif rule.actor == "oblique_to":
@@ -1824,6 +1831,10 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             # 'a recent offensive involving two battalions of North Korean troops'
             acl = [c for c in g.kids(t, "acl") if g.tokens[c].lemma in ("involve", "include", "use", "feature")]
             actor = _party(f, _troop_heads(f, [o for c in acl for o in g.kids(c, "obj")], rl), res)
+        if actor is None and not tok.is_verb and rule.type == "offensive_launched":
+            # 'the advance of Russian soldiers': troops an attack is 'of' make it (ground 'of' is
+            # what it is on: 'the invasion of Ukraine')
+            actor = _party(f, _troop_heads(f, [o for o in a.object if g.case_of(o) == "of"], rl), res)
         if actor is None and not tok.is_verb:
             # 'a counteroffensive planned by the Ukrainian military': a participle's agent did it
             by = [o for c in g.kids(t, "acl")
