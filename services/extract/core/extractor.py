@@ -1967,23 +1967,6 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         between = list(dict.fromkeys(between))
         if len(between) >= 2:  # (the first named leads, as in 'Russia and Ukraine exchanged ...')
             m.actor, m.partners = between[0], between[1:]
-    other_side_unlisted = False
-    if m.actor is None and rule.type == "diplomacy":
-        # 'Xi left Moscow following talks with President Vladimir Putin': talks of someone of a
-        # country the vocabulary lacks with a party are that party's, the other one the counterpart
-        doers = [j for h in a.subject + a.modifier for j in g.phrase(h)]
-        # (a side met 'with' or called 'from', or the object of a verb of talk; not a place
-        # visited, nor a side named in the talks' own name: 'the Ukraine Defense Contact Group')
-        met = [] if tok.lemma in ("visit", "travel", "fly", "tour", "arrive") else (
-            (a.object if tok.is_verb else []) + [o for o in a.oblique + a.modifier
-                                                 if g.case_of(o) in ("with", "from", "between")])
-        met_side = next((f.parties[j].code for h in met for j in g.phrase(h)
-                         if j in f.parties and f.parties[j].code in rl.noise["off_topic"]["war_parties"]), None)
-        # (a name, not a title: 'the Secretary')
-        other_side_unlisted = any(g.tokens[j].pos == "NNP" and j not in f.parties and j not in f.places
-                                  and g.tokens[j].lemma not in rl.speakers for j in doers)
-        if met_side is not None and other_side_unlisted:
-            m.actor = met_side
     if m.actor is None and rule.id in _MEDIATION_RULES:
         # 'The UAE said it succeeded in mediating the release', 'thanked the UAE for its mediation':
         # the mediator is the third party the sentence names (not a side of the war)
@@ -2034,7 +2017,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         # ('a conversation with President Volodymyr Zelensky', told of Ukraine's commander) is none
         own_side = {j for j in partner_tokens if j in f.parties and f.parties[j].code == m.actor}
         own_phrases = {k for j in own_side for k in g.phrase(g.tokens[j].head if g.tokens[j].head >= 0 else j)}
-        m.counterpart = other_side_unlisted or any(
+        m.counterpart = any(
             g.tokens[j].pos == "NNP" and f.parties.get(j) is None and j not in own_phrases for j in partner_tokens)
         # who the talks are with: objects, 'with'/'to'/'between' phrases, the actor's own phrase
         # ('amid fears of a less engaged United States' names no participant)
