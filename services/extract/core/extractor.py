@@ -3654,6 +3654,13 @@ def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, f
         m = Mention(type="casualties_claimed", sentence=g, trig_start=tok.start, trig_text=tok.word, rule="figure",
                     actor=party.code)
         m.quantities.append(_figure(f, q, qi, kind, rl))
+        enemy = _opponent(res, party.code)
+        if kind == "civilians_killed" and m.quantities[-1].get("scope") == "single_action" and enemy is not None \
+                and not any(in_words(x, rl.classes["accidental_blasts"]) for x in g.tokens):  # ('mine explosions')
+            # 'The attack on Kharkiv killed over 10 civilians': civilians killed in one action are
+            # that action's toll, a strike by the other side (ANNOTATION.md: a strike whose
+            # quantities carry civilians_killed), though no strike rule read the attack
+            m.type, m.actor = "strike", enemy
         gov = g.tokens[head].head
         if claimant is None and gov >= 0:
             # 'Ukrainian claims put North Korean casualties at over 3,000'; 'Kyiv put Russian
