@@ -118,6 +118,8 @@ _MONTH_AFTER = re.compile(r"\s*(?:st|nd|rd|th)?\s+" + _MONTHS + r"(?:\s|,|$)", r
 _CURRENCY_BEFORE = re.compile(r"[$€£]\s*$")
 _CURRENCY_AFTER = re.compile(r"\s*(?:billion|million)?\s*(?:dollars|euros|\$)", re.I)
 _COMPOUND_UNIT = re.compile(r"-\w|\s*-\s*(?:year|day|month|week|hour|mile|kilometer|kilometre|millimeter|mm|km)\b", re.I)
+_CLOCK = re.compile(r":\d\d")
+_CLOCK_BEFORE = re.compile(r"\d:$")
 _DURATION = re.compile(r"\s+(?:[\w-]+\s+)?(?:days?|weeks?|months?|years?|hours?|decades?|centuries|times"
                        r"|percent\s+of\s+(?:its|their|the)\s+gdp)\b", re.I)
 _OWN_NUMBER = re.compile(r"\s+(?:(?:" + _APPROX + r"|another)\s+)?" + _ANYNUM + r"\b", re.I)
@@ -142,6 +144,8 @@ def find_quantities(text: str, res: Resources | None = None) -> list[Qty]:
             continue  # '30-day ceasefire', '122-millimeter shells'
         if _DURATION.match(text[e:e + 25]):
             continue  # durations and multipliers: 'over three months', 'four times'
+        if _CLOCK.match(text[e:e + 4]) or _CLOCK_BEFORE.search(text[max(0, s - 3):s]):
+            continue  # a time of day: 'As of 11:00, a Russian attack on Uman killed 10 people'
         value = low = high = None
         vague = None
         pct = bool(m.group("pct"))

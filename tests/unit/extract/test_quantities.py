@@ -26,6 +26,8 @@ def q(text: str):
     ("resulted in eight civilian deaths", [(8, None, None, False, None, "cas_killed")]),
     ("an additional 2,700 reported injured", [(2700, None, None, False, None, "cas_wounded")]),
     ("at least 1,000 of the 11,000 troops", [(1000, None, None, True, None, "mil"), (11000, None, None, False, None, "mil")]),
+    # a time of day counts nothing
+    ("As of 11:00, a Russian attack on Uman killed 10 people", [(10, None, None, False, None, "civ")]),
 ])
 def test_figures(text, expected) -> None:
     assert q(text) == expected
