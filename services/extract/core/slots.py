@@ -377,8 +377,10 @@ def controls_other(f: Facts, j: int, words: AbstractSet[str]) -> bool:
     if g.tokens[j].lemma != "control":
         return False
     held = [c for c in g.kids(j, "nmod") if g.case_of(c) in ("over", "of")]
+    # (a possessor names whose things they are, not ground: 'seized control of Lukoil's assets')
+    owners = {x for c in held for o in g.kids(c, "nmod:poss") for x in g.subtree(o)}
     return bool(held) and not any(x in f.places or g.tokens[x].pos.startswith("NNP") or in_words(g.tokens[x], words)
-                                  for c in held for x in g.phrase(c))
+                                  for c in held for x in g.phrase(c) if x not in owners)
 
 
 def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
