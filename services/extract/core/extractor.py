@@ -430,6 +430,24 @@ def _swap_lead(m: Mention, rl: Rules) -> None:
         m.actor = lead
 
 
+def _permitter(g: Graph, t: int, rl: Rules) -> int | None:
+    """The verb that permits what token t does ('permitted Ukraine to use ATACMS missiles',
+    'authorized the use of long-range missiles by Ukraine to strike', 'gave Kyiv the green light
+    to strike'; classes.yaml permit_verbs and permission_nouns), a few clause links up."""
+    j = t
+    for _ in range(3):
+        tok = g.tokens[j]
+        if tok.head < 0 or tok.dep not in ("xcomp", "ccomp", "advcl", "acl", "nmod", "obj", "dep"):
+            return None
+        j = tok.head
+        up = g.tokens[j]
+        if up.is_verb and up.lemma in rl.classes["permit_verbs"]:
+            return j
+        if up.is_noun and up.lemma in rl.classes["permission_nouns"] and up.head >= 0 and g.tokens[up.head].is_verb:
+            return up.head
+    return None
+
+
 def _source_party(article: Article, res: Resources) -> str | None:
     """A government outlet speaks for its government: 'U.S. Department of State', 'DOD News'."""
     source = article_source(article) or ""
@@ -732,6 +750,18 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
         m = _mention(f, t, a, rule, res, rl, state)
         if m is None:
             continue
+        permitter = _permitter(g, t, rl) if m.type == "strike" else None
+        giver = _party(f, g.kids(permitter, "nsubj"), res) if permitter is not None else None
+        if giver is not None and permitter is not None:
+            # 'the Biden admin permitted Ukraine to use ATACMS missiles in the Kursk area': a strike
+            # a party permits is none made yet; the permission is military support given
+            # (ANNOTATION.md: a party that authorizes weapons for another)
+            if giver.code == m.actor:
+                continue
+            future = any(g.tokens[x].lemma in rl.modals or g.tokens[x].word.lower() in rl.modals
+                         for x in g.kids(permitter, "aux"))
+            m.type, m.recipient, m.actor, m.rule = "military_aid", m.actor, giver.code, "aid.permitted"
+            m.modality = "expected" if future else "claimed" if m.claimants else "asserted"
         if rule.modality is not None and m.modality != "expected":
             m.modality = rule.modality  # 'Trump has paused military aid to Ukraine': aid not given
         if (journey := _journey_to_talks(g, t, rule, rl)) is not None and g.tokens[journey].pos != "VBD":
