@@ -1643,8 +1643,8 @@ def _party(f: Facts, heads: list[int], res: Resources) -> PartyMention | None:
 def _side_of_the_fallen(f: Facts, t: int, res: Resources, rl: Rules) -> PartyMention | None:
     """The side whose loss a death while fighting or serving is: the army served ('fighting for
     Russia', 'while serving in the Russian military': _army_served), else the enemy of the side
-    fought against ('battling Russian forces', 'fighting against Russia'). Places fought in name
-    no side."""
+    fought against ('battling Russian forces', 'fighting against Russia'), or the side defended
+    ('defending the homeland of Ukraine from the Russian enemy'). Places fought in name no side."""
     side = _army_served(f, res, rl)
     if side is not None:
         return side
@@ -1652,12 +1652,16 @@ def _side_of_the_fallen(f: Facts, t: int, res: Resources, rl: Rules) -> PartyMen
     for c in g.kids(t, "advcl", "xcomp", "conj", "dep"):
         if g.tokens[c].pos != "VBG" or g.tokens[c].lemma not in rl.classes["service_verbs"]:
             continue
+        defending = g.tokens[c].lemma in rl.classes["defend_verbs"]
         for o in g.kids(c, "obj", "obl"):
-            if o in f.places or g.case_of(o) not in (None, "against"):
+            case = g.case_of(o)
+            if o in f.places or case not in (None, "against", "from"):
                 continue
             party = phrase_party(f, o, res)
-            if party is not None and party.code in rl.noise["off_topic"]["war_parties"]:
-                return _opponent_party(res, party.code)
+            if party is None or party.code not in rl.noise["off_topic"]["war_parties"]:
+                continue
+            # ('defending the homeland of Ukraine from the Russian enemy': the side defended is served)
+            return party if defending and case is None else _opponent_party(res, party.code)
     return None
 
 
