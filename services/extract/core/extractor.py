@@ -448,6 +448,18 @@ def _permitter(g: Graph, t: int, rl: Rules) -> int | None:
     return None
 
 
+def _made_with_weapons(g: Graph, t: int, a: Args, rl: Rules) -> bool:
+    """An attack noun told with the weapons it was made with: in its own phrase ('the attack,
+    where a ballistic missile struck') or as its verb's other arguments ('launched 120 missiles
+    and 90 drones in a large-scale attack'); weapons that back it do not make it ('the biggest
+    foreign attack on Russia ..., supported by swarms of drones')."""
+    backing = {j for c in g.kids(t, "acl") if g.tokens[c].lemma in rl.classes["backing_verbs"] for j in g.subtree(c)}
+    heads = [t] + ([c for c in g.kids(a.governor, "obj", "nsubj", "nsubj:pass") if c != t]
+                   if a.governor is not None else [])
+    return any(in_words(g.tokens[j], rl.classes["strike_weapon"]) and g.tokens[j].is_noun
+               for k in heads for j in g.subtree(k) if j not in backing)
+
+
 def _source_party(article: Article, res: Resources) -> str | None:
     """A government outlet speaks for its government: 'U.S. Department of State', 'DOD News'."""
     source = article_source(article) or ""
@@ -806,15 +818,8 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
         if (m.type == "offensive_launched" and g.tokens[t].lemma in rl.classes["raid_nouns"]
                 and _behind_the_front(m, state.pub, rl) and not _troop_heads(f, role_tokens(g, a, "any"), rl)):
             m.type = "strike"  # 'the Russian attack on Odesa' (noise.yaml rear_city)
-        # (weapons that back an attack do not make it: 'the biggest foreign attack on Russia ...,
-        # supported by swarms of drones')
-        backing = {j for c in g.kids(t, "acl") if g.tokens[c].lemma in rl.classes["backing_verbs"]
-                   for j in g.subtree(c)}
-        made_with = [j for k in [t] + ([c for c in g.kids(a.governor, "obj", "nsubj", "nsubj:pass") if c != t]
-                                       if a.governor is not None else []) for j in g.subtree(k) if j not in backing]
         if (m.type == "offensive_launched" and g.tokens[t].lemma in rl.classes["raid_nouns"] and g.tokens[t].is_noun
-                and any(in_words(g.tokens[j], rl.classes["strike_weapon"]) and g.tokens[j].is_noun for j in made_with)
-                and not _troop_heads(f, list(range(len(g))), rl)):
+                and _made_with_weapons(g, t, a, rl) and not _troop_heads(f, list(range(len(g))), rl)):
             # 'launched 120 missiles and 90 drones in a large-scale attack across Ukraine', 'the
             # attack, where a ballistic missile struck': an attack told with the missiles or drones
             # it was made with, and no troops, is a strike

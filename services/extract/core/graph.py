@@ -401,7 +401,7 @@ def _reattach_opening_appositions(tokens: list[Token]) -> list[Token]:
         if not before and v.pos not in ("VBD", "VBZ", "VBP"):
             continue  # (a finite verb or one with auxiliaries: not a participle or an infinitive)
         first = min([v.i, *(k.i for k in before)])
-        if any(k.i < first for k in before) or any(t.head != v.i for t in tokens[first:v.i]):
+        if any(t.head != v.i for t in tokens[first:v.i]):
             continue  # (only the verb's own auxiliaries and adverbs between the name and the verb)
         name = tokens[first - 1]
         while name.dep in ("compound", "flat") and name.head > name.i:
@@ -431,8 +431,7 @@ def _reattach_dated_subjects(tokens: list[Token]) -> list[Token]:
             continue
         kids = _kids(tokens, n.i)
         day = next((k for k in kids if k.dep == "compound" and k.lemma in _DAYS and k.i < n.i), None)
-        if day is None or any(k.dep == "compound" and day.i < k.i < n.i and k.pos.startswith("NNP") and k.lemma
-                              not in _DAYS for k in kids):
+        if day is None:
             continue
         clause = next((v for v in _kids(tokens, n.head) if v.i > n.i and v.is_verb
                        and v.dep in ("dep", "ccomp", "parataxis")
