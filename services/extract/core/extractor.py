@@ -3872,8 +3872,11 @@ _DONE_BY_SAYING = frozenset({"military_aid"})
 def _primary(g: list[Mention]) -> Mention:
     # a mention that goes on telling another ('These attacks killed one') is never the main one;
     # a doer's own act told in its own words is its act, not its claim (see _self_told)
+    # a headline joined to the body's story is not the main one either: the body tells it whole,
+    # with its sources (a headline cuts them short)
     told_by_doer = any(not _parties(m) for m in g) and g[0].type in _DONE_BY_SAYING
-    return max(g, key=lambda m: (m.follows is None, not (told_by_doer and _parties(m) == {m.actor}),
+    return max(g, key=lambda m: (m.follows is None, not _headline(m),
+                                 not (told_by_doer and _parties(m) == {m.actor}),
                                  m.info, -m.sentence.index, -m.trig_start))
 
 
