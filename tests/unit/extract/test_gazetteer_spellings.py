@@ -39,3 +39,22 @@ def test_ground_held_since_before_the_war_names_its_holder(name: str, holder: st
     place = gazetteer().lookup(name)
     assert place is not None and place.holder == holder
     assert place.country == "Ukraine" or name in ("Kursk",)
+
+
+@pytest.mark.parametrize(("text", "town"), [
+    ("The troops withdrew from Lysychansk.", "Lysychansk"),
+    ("Fighting went on in Severodonetsk.", "Siverskodonetsk"),
+    ("Russian troops dug in near Kreminna.", "Kreminna"),
+])
+def test_the_war_s_towns_are_read_in_the_text(text: str, town: str) -> None:
+    """The extractor finds GeoNames towns of the war's countries in a text, not only the curated ones."""
+    from services.extract.core.mentions import find_places
+    from services.extract.core.resources import resources
+    assert [p.name for p in find_places(text, resources())] == [town]
+
+
+def test_a_word_of_a_party_s_name_is_no_town() -> None:
+    """'Volodymyr' is a Ukrainian town and Zelensky's first name: in a name it is no place."""
+    from services.extract.core.mentions import find_places
+    from services.extract.core.resources import resources
+    assert find_places("Ukrainian President Volodymyr Zelensky spoke on Monday.", resources()) == []
