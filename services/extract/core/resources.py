@@ -20,10 +20,9 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 __all__ = ["PartyInfo", "Place", "Resources", "resources", "words_regex"]
 
-
-
 # countries whose GeoNames towns are matched in the text as places (the war's theatre)
 THEATRE_COUNTRIES = frozenset({"Ukraine", "Russia", "Belarus"})
+
 
 def _load(name: str) -> dict[str, Any]:
     with open(DATA_DIR / name, encoding="utf-8") as fh:
@@ -106,7 +105,7 @@ def resources() -> Resources:
             if n[:1].isupper():
                 names.add(n)
     # the towns of the war's countries that GeoNames knows, under its Latin spellings too
-    # ('Lysychansk', 'Sievierodonetsk', 'Soledar', 'Kreminna'), but no party's name nor a word of
+    # ('Lysychansk', 'Sievierodonetsk', 'Kreminna', 'Izmail'), but no party's name nor a word of
     # one ('Volodymyr' is a town and Zelensky's first name)
     party_names = {a.casefold() for a in table.aliases} | {w.casefold() for a in table.aliases for w in a.split()}
     for spelling, town in gaz.geonames.items():
