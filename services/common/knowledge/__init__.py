@@ -128,6 +128,8 @@ class Gazetteer:
     places: dict[str, Place]  # canonical name -> place
     aliases: dict[str, str]  # any name, casefolded -> canonical name (curated places and countries)
     geonames: dict[str, str]  # GeoNames city name as written -> canonical name (matched case-sensitively)
+    # the GeoNames spellings of the war's towns (GEONAMES_SPELLINGS countries), names and other spellings
+    theatre: frozenset[str] = frozenset()
 
     def lookup(self, name: str) -> Place | None:
         key = self.aliases.get(normalize_place_name(name))
@@ -185,6 +187,7 @@ def gazetteer() -> Gazetteer:
                              None, curated=False)
         aliases[normalize_place_name(name)] = name
     country_name = {c["iso"]: c["name"] for c in countries.values()}
+    theatre: set[str] = set()
     held_region = {(cc, admin1): holder for holder, regions in data.get("held_geonames", {}).items()
                    for cc, admin1 in regions}
     for city in sorted(cities.values(), key=lambda c: -c["population"]):
@@ -199,12 +202,14 @@ def gazetteer() -> Gazetteer:
                                       held_by=held_region.get((city["countrycode"], city.get("admin1code")))))
         geonames[name] = name
         if city["countrycode"] in GEONAMES_SPELLINGS:
+            theatre.add(name)
             # the war's towns go by several spellings ('Severodonetsk', 'Sievierodonetsk' for
             # GeoNames' 'Siverskodonetsk'): its Latin ones name the same town
             for alt in city.get("alternatenames", ()):
                 if _LATIN_NAME.fullmatch(alt) and alt not in geonames and normalize_place_name(alt) not in aliases:
                     geonames[alt] = name
-    return Gazetteer(places, aliases, geonames)
+                    theatre.add(alt)
+    return Gazetteer(places, aliases, geonames, frozenset(theatre))
 
 
 # countries whose towns' other Latin spellings (GeoNames alternate names) are read as the town

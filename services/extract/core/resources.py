@@ -20,9 +20,6 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 __all__ = ["PartyInfo", "Place", "Resources", "resources", "words_regex"]
 
-# countries whose GeoNames towns are matched in the text as places (the war's theatre)
-THEATRE_COUNTRIES = frozenset({"Ukraine", "Russia", "Belarus"})
-
 
 def _load(name: str) -> dict[str, Any]:
     with open(DATA_DIR / name, encoding="utf-8") as fh:
@@ -108,13 +105,10 @@ def resources() -> Resources:
     # ('Lysychansk', 'Sievierodonetsk', 'Kreminna', 'Izmail'), but no party's name nor a word of
     # one ('Volodymyr' is a town and Zelensky's first name)
     party_names = {a.casefold() for a in table.aliases} | {w.casefold() for a in table.aliases for w in a.split()}
-    for spelling, town in gaz.geonames.items():
-        geo = gaz.places.get(town)
-        if geo is None or geo.curated or geo.country not in THEATRE_COUNTRIES:
-            continue
+    for spelling in gaz.theatre:
         if spelling.casefold() in party_names or spelling.casefold() in place_alias:
             continue
-        place_alias[spelling.casefold()] = town
+        place_alias[spelling.casefold()] = gaz.geonames[spelling]
         names.add(spelling)
     # Region suffixes are matched by the pattern, so aliases stay short.
     place_regex = re.compile(
