@@ -3826,14 +3826,14 @@ _SENTENCE_ENDS = (".", "!", "?", '"', "”", "’", "'", ")")
 def _opening_lines(parsed: ParsedArticle, most: int = 4) -> set[int]:
     """The sentences that open the text before its first full sentence: a page's headline, kicker
     and navigation lines, none ending as a sentence does ('Live updates: Russian missile hits
-    western Lviv; 5 injured')."""
+    western Lviv; 5 injured'). A text of such lines only has no body to head: none of them."""
     out: set[int] = set()
     text = parsed.article.text
     for k, s in enumerate(parsed.sentences[:most]):
         if text[s.start:s.end].rstrip().endswith(_SENTENCE_ENDS):
             break
         out.add(k)
-    return out
+    return out if len(out) < len(parsed.sentences) else set()
 
 
 def _headline(m: Mention) -> bool:
@@ -3845,7 +3845,9 @@ def _headline(m: Mention) -> bool:
 def _headlines_into_stories(groups: list[list[Mention]]) -> list[list[Mention]]:
     """A headline names the story the body tells: its mentions join the body's event of the same
     type and actor (and denial), whatever the headline's own time, figures or sources, which
-    a headline cuts short; with no such event it stays one of its own."""
+    a headline cuts short. With no such event it is left out: a story's body tells what its
+    headline announces, and the parser reads a headline's clipped syntax worst (over the 119 web
+    gold sets, leaving them out lost 9 gold events and 43 false alarms)."""
     out: list[list[Mention]] = []
     heads: list[list[Mention]] = []
     for grp in groups:
@@ -3859,8 +3861,6 @@ def _headlines_into_stories(groups: list[list[Mention]]) -> list[list[Mention]]:
         story = next((b for b in stories if _parties(b[0]) == _parties(m)), stories[0] if stories else None)
         if story is not None:
             story.extend(grp)
-        else:
-            out.append(grp)
     return out
 
 
