@@ -1252,6 +1252,27 @@ def _retag_nouns(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _retag_gerund_nouns(tokens: list[Token]) -> list[Token]:
+    """Repair a known tagger error: 'Kharkiv continues to come under heavy Russian shelling' comes
+    back with 'shelling' as a gerund (VBG) modifying 'Russian', which stands as the noun. A
+    gerund that modifies an adjective before it, the adjective in a noun's relation, is the noun
+    the adjective describes ('enduring fierce shelling by Russian forces')."""
+    out = list(tokens)
+    for v in tokens:
+        if v.pos != "VBG" or v.dep != "amod" or not 0 <= v.head < v.i:
+            continue
+        adj = tokens[v.head]
+        if not adj.pos.startswith("JJ") or adj.dep not in _NOUN_DEPS:
+            continue
+        out[v.i] = v._replace(lemma=v.word.lower(), pos="NN", head=adj.head, dep=adj.dep, base=adj.base,
+                              is_verb=False, is_noun=True)
+        out[adj.i] = out[adj.i]._replace(head=v.i, dep="amod", base="amod")
+        for k in tokens:  # the adjective's article, preposition, modifiers and phrases are the noun's
+            if k.head == adj.i and k.i != v.i:
+                out[k.i] = out[k.i]._replace(head=v.i)
+    return out
+
+
 # nouns of attack the tagger takes for adjectives before a compass word
 _ATTACK_ADJECTIVES = frozenset({"offensive", "counteroffensive", "counter-offensive"})
 _COMPASS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
@@ -1705,7 +1726,8 @@ def _detach_extra_subjects(tokens: list[Token]) -> list[Token]:
 # repairs then read the corrected heads (the purpose-relative repair reads the clause whose
 # subject the clause-subject repair has restored).
 _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
-    _retag_nouns, _retag_compass_offensives, _retag_participle_offensives, _retag_quoted_verbs, _reattach_gerunds,
+    _retag_nouns, _retag_gerund_nouns, _retag_compass_offensives, _retag_participle_offensives, _retag_quoted_verbs,
+    _reattach_gerunds,
     _reattach_gerund_subjects, _reattach_opening_gerund_objects,
     _reattach_ranges,
     _reattach_place_appositions, _reattach_opening_appositions, _reattach_dated_subjects,
