@@ -804,8 +804,10 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
                 and _war_weeks_old(state.pub, rl, "news_days") \
                 and any(g.tokens[o].lemma in standing["lemmas"] for o in g.kids(t, "obj")):
             continue  # 'Ukraine continues to fend off a full-scale Russian invasion': the war, not a repulse
-        if m.type == "territory_claimed" and m.change in ("captured", "regained") and _attempted(g, t, rl):
-            # 'Russia continues to attempt to take ground': an offensive, not a capture
+        if m.type == "territory_claimed" and m.change in ("captured", "regained") and (
+                _attempted(g, t, rl) or _aimed(g, t, rl)):
+            # 'Russia continues to attempt to take ground', 'Russia is seeking to gain control of
+            # the entirety of the Donetsk region': an offensive, not a capture
             m.type, m.change = "offensive_launched", None
         head_lemma = g.tokens[g.tokens[t].head].lemma if g.tokens[t].head >= 0 else ""
         if (m.type == "offensive_launched" and g.tokens[t].lemma in rl.classes["raid_nouns"]
@@ -1187,8 +1189,11 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
     infinitive = any(g.tokens[m].lemma == "to" for m in g.kids(clause, "mark"))
     talked_about = _talked_about(g, t, clause, rl)
     journey = _journey_to_talks(g, t, rule, rl)
+    # ground a side tries, seeks or aims to take is its offensive, not nothing (see _attempted)
+    aimed_ground = rule is not None and rule.type == "territory_claimed" and rule.change in ("captured", "regained") \
+        and tok.is_verb and _aimed(g, t, rl)
     if infinitive and ct.head >= 0 and ct.dep.split(":")[0] in ("advcl", "acl") and not talked_about \
-            and not journey and g.tokens[ct.head].lemma not in rl.noise["purpose"]["carried_out"] \
+            and not journey and not aimed_ground and g.tokens[ct.head].lemma not in rl.noise["purpose"]["carried_out"] \
             and not (g.tokens[ct.head].is_verb and g.tokens[ct.head].lemma in rl.classes["attempt_verbs"]) \
             and not any(g.tokens[k].lemma in rl.noise["purpose"]["ongoing"] for k in g.kids(ct.head, "amod")):
         return True
@@ -1241,7 +1246,7 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
         aim_clause = g.tokens[aim_clause.head]
     wished_talks = (rule is not None and rule.type == "diplomacy" and aim_clause.head >= 0
                     and g.tokens[aim_clause.head].lemma in rl.noise["aim"]["wished_talk_words"])
-    if (aim_clause.dep == "xcomp" and aim_clause.head >= 0 and not wished_talks
+    if (aim_clause.dep == "xcomp" and aim_clause.head >= 0 and not wished_talks and not aimed_ground
             and g.tokens[aim_clause.head].lemma in rl.noise["aim"]["governors"]
             and not (rule is not None and rule.type in rl.noise["aim"]["past_attempt_types"]
                      and g.tokens[aim_clause.head].pos == "VBD"
@@ -1256,7 +1261,7 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
             or (ct.is_noun and ct.dep.startswith("nmod") and g.case_of(clause) == "of")):
         return True  # 'risks of North Korea sending more troops': what may happen (speculative)
     aim_nouns = rl.noise["aim"]["nouns"]
-    if any(g.tokens[k].lemma == "to" for k in g.kids(aim_clause.i, "mark")) and not wished_talks and (
+    if any(g.tokens[k].lemma == "to" for k in g.kids(aim_clause.i, "mark")) and not (wished_talks or aimed_ground) and (
             (aim_clause.dep == "acl" and aim_clause.head >= 0 and g.tokens[aim_clause.head].lemma in aim_nouns)
             or any(g.tokens[s_].lemma in aim_nouns for s_ in g.kids(aim_clause.i, "nsubj"))):
         # 'the Kremlin's bid to ... seize its territory by force': an aim, not a happening (the
@@ -1266,7 +1271,7 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
             and aim_clause.head >= 0 and g.tokens[aim_clause.head].lemma in rl.noise["aim"]["attempt_governors"]):
         return True
     ongoing = rl.noise["purpose"]["ongoing"]
-    if infinitive and ct.dep == "xcomp" and ct.head >= 0 and not talked_about and (
+    if infinitive and ct.dep == "xcomp" and ct.head >= 0 and not talked_about and not aimed_ground and (
             g.tokens[ct.head].lemma in purpose
             # (an adjective the parser took for an object is no object: 'pushing hard to gain'; nor
             # is a decision the clause is hung past: 'announced its decision to withdraw troops')
@@ -2714,6 +2719,25 @@ def _attempted(g: Graph, t: int, rl: Rules) -> bool:
     infinitive = tok.dep == "advcl" and any(g.tokens[m].lemma == "to" for m in g.kids(tok.i, "mark"))
     return (tok.dep in ("xcomp", "conj") or infinitive) and tok.head >= 0 \
         and g.tokens[tok.head].lemma in rl.classes["attempt_verbs"]
+
+
+def _aimed(g: Graph, t: int, rl: Rules) -> bool:
+    """The verb is what a side seeks or aims to do, or the infinitive of an effort, bid or aim:
+    'Russian military forces aimed to capture Luhansk', 'its efforts to seize Mariupol'
+    (noise.yaml aim: aimed_ground_governors, aimed_ground_nouns)."""
+    tok = g.tokens[t]
+    while tok.dep == "conj" and tok.head >= 0:  # 'trying to break through the fortifications and occupy Avdiivka'
+        tok = g.tokens[tok.head]
+    if tok.head < 0 or not any(g.tokens[m].lemma == "to" for m in g.kids(tok.i, "mark")):
+        return False
+    aim, head = rl.noise["aim"], g.tokens[tok.head]
+    if tok.dep == "xcomp" and head.is_verb and head.dep != "acl:relcl":
+        # (not in a relative clause: 'Nazi Germany, which sought to conquer Europe'; the parser may
+        # hang the infinitive on the verb whose object the noun is: 'continues its efforts to seize
+        # Mariupol')
+        return head.lemma in aim["aimed_ground_governors"] or any(
+            g.tokens[o].lemma in aim["aimed_ground_nouns"] for o in g.kids(head.i, "obj") if o < tok.i)
+    return tok.base == "acl" and head.is_noun and head.lemma in aim["aimed_ground_nouns"]
 
 
 def _noun_change(lemma: str) -> str:
