@@ -1252,6 +1252,27 @@ def _retag_nouns(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _retag_infinitive_nouns(tokens: list[Token]) -> list[Token]:
+    """Repair a known tagger error: 'The Kremlin has decided to annex four regions' comes back with
+    'to' as a preposition and 'annex' as a noun compound of 'regions'. A noun compound right after
+    'to' and before a number of the same head cannot be one (a noun compound follows the number:
+    'four border regions'): it is an infinitive, and the counted noun its object."""
+    out = list(tokens)
+    for to in tokens:
+        if to.lemma != "to" or to.dep != "case" or to.i + 2 >= len(tokens):
+            continue
+        v, num = tokens[to.i + 1], tokens[to.i + 2]
+        if v.dep != "compound" or v.pos != "NN" or v.head != to.head or num.dep != "nummod" or num.head != to.head:
+            continue
+        noun = tokens[to.head]
+        out[v.i] = v._replace(pos="VB", head=noun.head, dep="xcomp" if noun.head >= 0 and tokens[
+            noun.head].is_verb else "acl", base="xcomp" if noun.head >= 0 and tokens[noun.head].is_verb else "acl",
+                              is_verb=True, is_noun=False)
+        out[to.i] = to._replace(pos="TO", head=v.i, dep="mark", base="mark")
+        out[noun.i] = out[noun.i]._replace(head=v.i, dep="obj", base="obj")
+    return out
+
+
 def _retag_gerund_nouns(tokens: list[Token]) -> list[Token]:
     """Repair a known tagger error: 'Kharkiv continues to come under heavy Russian shelling' comes
     back with 'shelling' as a gerund (VBG) modifying 'Russian', which stands as the noun. A
@@ -1726,7 +1747,8 @@ def _detach_extra_subjects(tokens: list[Token]) -> list[Token]:
 # repairs then read the corrected heads (the purpose-relative repair reads the clause whose
 # subject the clause-subject repair has restored).
 _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
-    _retag_nouns, _retag_gerund_nouns, _retag_compass_offensives, _retag_participle_offensives, _retag_quoted_verbs,
+    _retag_nouns, _retag_infinitive_nouns, _retag_gerund_nouns, _retag_compass_offensives, _retag_participle_offensives,
+    _retag_quoted_verbs,
     _reattach_gerunds,
     _reattach_gerund_subjects, _reattach_opening_gerund_objects,
     _reattach_ranges,
