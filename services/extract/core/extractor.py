@@ -820,6 +820,9 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
         if (m.type == "offensive_launched" and g.tokens[t].lemma in rl.classes["raid_nouns"]
                 and _behind_the_front(m, state.pub, rl) and not _troop_heads(f, role_tokens(g, a, "any"), rl)):
             m.type = "strike"  # 'the Russian attack on Odesa' (noise.yaml rear_city)
+        if (m.type == "offensive_launched" and g.tokens[t].lemma in rl.classes["raid_nouns"]
+                and _attacks_a_facility(g, t, rl) and not _troop_heads(f, role_tokens(g, a, "any"), rl)):
+            m.type = "strike"  # 'Airports in Ukraine are being attacked by Russia': a target, not a front
         if (m.type == "offensive_launched" and g.tokens[t].lemma in rl.classes["raid_nouns"] and g.tokens[t].is_noun
                 and _made_with_weapons(g, t, a, rl) and not _troop_heads(f, list(range(len(g))), rl)):
             # 'launched 120 missiles and 90 drones in a large-scale attack across Ukraine', 'the
@@ -1016,6 +1019,18 @@ def _behind_the_front(m: Mention, pub: date, rl: Rules) -> bool:
     rule = rl.noise["rear_city"]
     own = [name.casefold() for name, _, is_own in m.locations if is_own]
     return bool(own) and pub >= date.fromisoformat(str(rule["since"])) and all(n in rule["cities"] for n in own)
+
+
+def _attacks_a_facility(g: Graph, t: int, rl: Rules) -> bool:
+    """What the attack is on is a facility (classes.yaml facility): what a verb attacks, or a
+    passive's subject ('Airports in Ukraine are being attacked'), or a noun's 'on' or 'against'
+    phrase ('the attack on the port of Izmail'); troops attack a front, strikes a target."""
+    tok = g.tokens[t]
+    if tok.is_verb:
+        targets = g.kids(t, "obj", "nsubj:pass")
+    else:
+        targets = [k for k in g.kids(t, "nmod", "obl") if g.case_of(k) in ("on", "against")]
+    return any(in_words(g.tokens[k], rl.classes["facility"]) for k in targets)
 
 
 def _country_wide(m: Mention) -> bool:
