@@ -753,7 +753,8 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
         a = arguments(g, t, rl.measure_nouns)
         if not _rule_holds(f, a, rule, rl):
             continue
-        if _noise(g, t, a, rl, rule) or (rule.single and g.kids(t, "nummod")):
+        if _noise(g, t, a, rl, rule, war_is_news=not _war_weeks_old(state.pub, rl, "news_days")) \
+                or (rule.single and g.kids(t, "nummod")):
             continue
         if rule.type == "military_aid" and _urged(g, t, a, rl):
             continue
@@ -1149,7 +1150,10 @@ def _enabled_in_the_past(g: Graph, gov: int, rl: Rules) -> bool:
                         for x in g.kids(gov, "aux")))
 
 
-def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None) -> bool:
+def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None, war_is_news: bool = False) -> bool:
+    """Whether the trigger tells no happening: a condition, an aim, a reference, ... (noise.yaml).
+    `war_is_news`: the article is from the full-scale war's first weeks, when the invasion named
+    is news, condemned or not."""
     marks = rl.conditional_marks
     purpose = rl.purpose_governors
     chain = [t, *g.ancestors(t)]
@@ -1317,7 +1321,8 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
             and not any(in_words(g.tokens[j], rl.classes["strike_weapon"]) for j in [t, *g.children[t]]):
         return True  # 'repelled a Russian armored assault on the town': a ground assault, not a strike
     if rule is not None and rule.type in rl.noise["reference"]["types"] and tok.is_noun and a.governor is not None \
-            and not _told_as_news(g, t, rule, rl) and rule.id not in _MEDIATION_RULES:
+            and not _told_as_news(g, t, rule, rl) and rule.id not in _MEDIATION_RULES \
+            and not (war_is_news and _the_invasion(g, t, rl)):
         gov = g.tokens[a.governor]
         if gov.lemma not in rl.classes["support_verbs"] and gov.lemma not in rl.attribution_verbs \
                 and not in_words(gov, rl.classes["toll"] | {"die", "dead"}) \
@@ -1409,6 +1414,16 @@ def _subject_of_a_modal(g: Graph, j: int, rl: Rules) -> bool:
     tok = g.tokens[j]
     return tok.base in ("nsubj", "csubj") and tok.head >= 0 \
         and any(g.tokens[x].lemma in rl.modals for x in g.kids(tok.head, "aux"))
+
+
+def _the_invasion(g: Graph, t: int, rl: Rules) -> bool:
+    """The noun names the full-scale invasion: an invasion, war or aggression, or an attack or
+    assault on the invaded country ('condemns Russia's military attack on Ukraine'; noise.yaml
+    standing_war). Whose it is, the standing_war rule checks later."""
+    war = rl.noise["standing_war"]
+    tok = g.tokens[t]
+    return tok.lemma in war["lemmas"] or (tok.lemma in rl.classes["raid_nouns"] and any(
+        g.case_of(o) in ("on", "against") and g.tokens[o].lemma in war["invaded"] for o in g.kids(t, "nmod")))
 
 
 def _told_as_news(g: Graph, t: int, rule: TriggerRule, rl: Rules) -> bool:
