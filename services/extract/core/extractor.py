@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -237,6 +238,14 @@ def extract(parsed: ParsedArticle) -> list[Event]:
             state.last_actor = found[0].actor
         elif (named := _first_named_subject(facts, res)) is not None:
             state.last_actor = named
+    home = _home_party(party_mentions, rl)
+    for m in mentions:
+        if m.type == "diplomacy" and m.actor is not None and not m.partners and not m.counterpart \
+                and home is not None and m.actor != home and _unknown_person_talks(m, res, rl):
+            # 'Foreign Minister Shah Mahmood Qureshi held a telephonic conversation with the Foreign
+            # Minister of Ukraine', in a Pakistani story: the one who talks, named with no country,
+            # is of the country the story is about; the party named is whom they talked to
+            m.actor, m.partners = home, [m.actor]
     # talks need someone to talk to: another party, a multilateral body, or a named counterpart;
     # a party's position taken on talks ('Ukraine had agreed to a 30-day ceasefire') stands alone,
     # and so do talks a party holds or hosts ('Putin offered to hold the next round of talks');
@@ -2768,6 +2777,39 @@ def _aimed(g: Graph, t: int, rl: Rules) -> bool:
         return head.lemma in aim["aimed_ground_governors"] or any(
             g.tokens[o].lemma in aim["aimed_ground_nouns"] for o in g.kids(head.i, "obj") if o < tok.i)
     return tok.base == "acl" and head.is_noun and head.lemma in aim["aimed_ground_nouns"]
+
+
+def _home_party(party_mentions: list[PartyMention], rl: Rules) -> str | None:
+    """The country a story is about besides the war's sides: the party the text names most often
+    but the warring sides (noise.yaml off_topic home_excluded), if at least twice and more than
+    any other ('Pakistan' in a Pakistani story of its minister's call to Kyiv)."""
+    excluded = set(rl.noise["off_topic"]["home_excluded"])
+    counts = Counter(p.code for p in party_mentions if p.code not in excluded)
+    ranked = counts.most_common(2)
+    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    return ranked[0][0]
+
+
+def _unknown_person_talks(m: Mention, res: Resources, rl: Rules) -> bool:
+    """The talks' subject is a person the vocabulary does not place: a name or a leader's title
+    with no country ('Foreign Minister Shah Mahmood Qureshi', 'The prime minister')."""
+    g = m.sentence
+    t = next((tok.i for tok in g.tokens if tok.start == m.trig_start), None)
+    if t is None:
+        return False
+    clause = t if g.tokens[t].is_verb else g.tokens[t].head
+    if clause < 0:
+        return False
+    titles = rl.classes["leader_titles"]
+    for s_ in g.kids(clause, "nsubj"):
+        phrase = g.phrase(s_)
+        if find_parties(g.span_text(phrase), res):
+            return False
+        words = " ".join(g.tokens[j].lemma for j in phrase)
+        if g.tokens[s_].pos == "NNP" or any(title in words for title in titles):
+            return True
+    return False
 
 
 def _noun_change(lemma: str) -> str:
