@@ -134,6 +134,7 @@ class Mention:
     separate: bool = False  # 'held a separate meeting with Zelenskyy': never one with an earlier mention
     urged: bool = False  # a position someone else asks for ('urged Russia to accept a ceasefire')
     headline: bool = False  # told in the lines that open the text before its first full sentence
+    home_actor: bool = False  # the actor is the story's country, for a subject named with no country
 
     @property
     def info(self) -> int:
@@ -171,6 +172,9 @@ class ArticleState:
     # the side each country's nationals were told to fight or serve for ('Colombian mercenaries
     # employed by Ukraine's armed forces'): their losses told later are that side's
     served: dict[str, str] = field(default_factory=dict)
+    # the country the story is about besides the war's sides (_home_party): whose a minister or a
+    # government named with no country is
+    home: str | None = None
 
 
 def extract(parsed: ParsedArticle) -> list[Event]:
@@ -184,7 +188,7 @@ def extract(parsed: ParsedArticle) -> list[Event]:
     if not _about_the_war(party_mentions, place_mentions, res, rl, len(parsed.sentences)):
         return []
     source_party = _source_party(article, res)
-    state = ArticleState(pub=article.published_at, source_party=source_party,
+    state = ArticleState(pub=article.published_at, source_party=source_party, home=_home_party(party_mentions, rl),
                          outlet_words=frozenset((article_source(article) or "").lower().split()) if source_party
                          else frozenset(), dateline_party=_dateline_party(article.text, res, rl))
     party_by_sentence = _by_sentence(party_mentions, parsed)
@@ -238,7 +242,12 @@ def extract(parsed: ParsedArticle) -> list[Event]:
             state.last_actor = found[0].actor
         elif (named := _first_named_subject(facts, res)) is not None:
             state.last_actor = named
-    home = _home_party(party_mentions, rl)
+    # the story's country stands for a subject named with no country only in its dealings with
+    # the war's sides ('Mitch McConnell met with Ukrainian President Volodymyr Zelenskyy'; not
+    # 'NNPC and Dangote Refinery sign gas supply deal')
+    sides = set(rl.noise["off_topic"]["home_excluded"])
+    mentions = [m for m in mentions if not m.home_actor or set(m.partners) & sides or m.recipient in sides]
+    home = state.home
     for m in mentions:
         if m.type == "diplomacy" and m.actor is not None and not m.partners and not m.counterpart \
                 and home is not None and m.actor != home and _unknown_person_talks(m, res, rl):
@@ -2074,6 +2083,11 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         return None
     unattributed_strike = (m.actor is None and rule.type == "strike" and rule.actor != "object_owner"
                            and _strike_caused(f, t, a, rl, state))
+    if m.actor is None and rule.type in rl.classes["home_types"] and state.home is not None \
+            and _home_subject(f, a, rl):
+        # 'The Government is to approve an additional one hundred million euro', in an Irish
+        # story: a government or minister named with no country is the story's country's
+        m.actor, m.home_actor = state.home, True
     if m.actor is None and not unattributed_strike:
         return None
     if rule.type == "territory_claimed" and a.object and all(
@@ -2789,6 +2803,19 @@ def _home_party(party_mentions: list[PartyMention], rl: Rules) -> str | None:
     if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
         return None
     return ranked[0][0]
+
+
+def _home_subject(f: Facts, a: Args, rl: Rules) -> bool:
+    """The subject is a government, a ministry or a minister named with no country, or a name the
+    vocabulary does not place ('The Government', 'the defence minister', 'Minister Coveney')."""
+    g = f.g
+    for h in a.subject:
+        phrase = g.phrase(h)
+        if any(j in f.parties or j in f.places for j in phrase):
+            return False
+        if g.tokens[h].pos == "NNP" or g.tokens[h].lemma in rl.classes["home_subjects"]:
+            return True
+    return False
 
 
 def _unknown_person_talks(m: Mention, res: Resources, rl: Rules) -> bool:
