@@ -243,7 +243,8 @@ def phrase_party(f: Facts, i: int, res: Resources) -> PartyMention | None:
                     continue
                 if (dep.split(":")[0] in CLAUSE_DEPS and dep != "conj") or dep in ("acl:relcl",):
                     continue
-                if dep.startswith("nmod") and dep != "nmod:poss" and g.case_of(c) in _NOT_OWNER_CASES:
+                if dep.startswith("nmod") and dep != "nmod:poss" and g.case_of(c) in _NOT_OWNER_CASES and not (
+                        g.case_of(c) == "in" and g.tokens[j].lemma in _SEATED_NOUNS and c in f.parties):
                     continue  # 'troops ... to Vladivostok, Russia': a place, not whose troops
                 if dep.startswith("nmod") and g.case_of(c) == "include" and c in f.places:
                     continue  # '121 drones targeting 13 regions, including Ryazan and Moscow': where to
@@ -256,6 +257,10 @@ def phrase_party(f: Facts, i: int, res: Resources) -> PartyMention | None:
 
 # nouns of a relation between parties: the possessor is the other side of it
 _RELATIONAL_NOUNS = frozenset({"ally", "partner", "neighbour", "neighbor", "backer", "patron", "proxy"})
+# bodies a capital 'in' which names: 'the government in Berlin', 'officials in Kyiv' (troops in
+# Kursk are not Kursk's)
+_SEATED_NOUNS = frozenset({"government", "authority", "official", "leadership", "regime", "administration",
+                           "ministry", "parliament"})
 _NOT_OWNER_CASES = frozenset({"to", "in", "into", "near", "at", "on", "across", "inside", "toward", "towards",
                               "over", "against", "with", "alongside", "around", "through", "within"})
 
