@@ -1265,9 +1265,10 @@ def _retag_infinitive_nouns(tokens: list[Token]) -> list[Token]:
         if v.dep != "compound" or v.pos != "NN" or v.head != to.head or num.dep != "nummod" or num.head != to.head:
             continue
         noun = tokens[to.head]
-        out[v.i] = v._replace(pos="VB", head=noun.head, dep="xcomp" if noun.head >= 0 and tokens[
-            noun.head].is_verb else "acl", base="xcomp" if noun.head >= 0 and tokens[noun.head].is_verb else "acl",
-                              is_verb=True, is_noun=False)
+        # (the infinitive completes the verb the noun hung on, or describes the noun: 'his threat
+        # ... to annex four provinces')
+        rel = "xcomp" if noun.head >= 0 and tokens[noun.head].is_verb else "acl"
+        out[v.i] = v._replace(pos="VB", head=noun.head, dep=rel, base=rel, is_verb=True, is_noun=False)
         out[to.i] = to._replace(pos="TO", head=v.i, dep="mark", base="mark")
         out[noun.i] = out[noun.i]._replace(head=v.i, dep="obj", base="obj")
     return out
