@@ -42,6 +42,9 @@ class Facts:
         return self._times
 
 
+# the prepositions of where something is (role 'whereabouts')
+_WHEREABOUTS = frozenset({"in", "inside", "at", "near", "on", "across", "within", "around", "along", "throughout",
+                          "outside", "close"})
 _LOCATIVE_CASES = frozenset({"in", "at", "to", "into", "near", "from", "on", "across", "inside", "toward", "towards",
                              "within", "around", "outside", "over", "along", "through", "throughout", "of"})
 
@@ -686,6 +689,10 @@ def role_tokens(g: Graph, a: Args, role: str, rules: Rules | None = None) -> lis
         heads = a.modifier + a.agent
     elif role == "oblique":
         heads = a.oblique
+    elif role == "whereabouts":
+        # where something is: a copula's predicate or an oblique, in a phrase of place ('are in
+        # Russia', 'present in the Kursk region'; not 'are of the utmost importance to Ukraine')
+        heads = [h for h in ([a.self] if a.self is not None else []) + a.oblique if g.case_of(h) in _WHEREABOUTS]
     elif role == "object_head":
         # the object itself, not what hangs off it: 'took control of Kursk', not 'a photo of the village'
         return _noun_heads(g, a.object)
