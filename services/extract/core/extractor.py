@@ -1940,6 +1940,11 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         if rule.type == "offensive_launched" and actor is not None and owner is not None and owner.code == actor.code:
             # 'its first infiltration of its territory': the owner of the ground invaded suffered it
             actor = _opponent_party(res, actor.code)
+        if not tok.is_verb and rule.type == "offensive_launched" and mod is None:
+            # 'the advance of Russian soldiers': troops an attack is 'of' make it, whoever the
+            # clause's subject is ('the General Staff confirmed the advance of Russian troops';
+            # ground 'of' is what it is on: 'the invasion of Ukraine')
+            actor = _party(f, _troop_heads(f, [o for o in a.object if g.case_of(o) == "of"], rl), res) or actor
         if rule.type == "diplomacy" and not tok.is_verb:
             # 'a meeting of the U.N. Security Council requested by the United States': the body
             # that meets is the actor, whoever asked for it or sits at it
@@ -1950,10 +1955,6 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             # 'a recent offensive involving two battalions of North Korean troops'
             acl = [c for c in g.kids(t, "acl") if g.tokens[c].lemma in ("involve", "include", "use", "feature")]
             actor = _party(f, _troop_heads(f, [o for c in acl for o in g.kids(c, "obj")], rl), res)
-        if actor is None and not tok.is_verb and rule.type == "offensive_launched":
-            # 'the advance of Russian soldiers': troops an attack is 'of' make it (ground 'of' is
-            # what it is on: 'the invasion of Ukraine')
-            actor = _party(f, _troop_heads(f, [o for o in a.object if g.case_of(o) == "of"], rl), res)
         if actor is None and not tok.is_verb:
             # 'a counteroffensive planned by the Ukrainian military': a participle's agent did it
             by = [o for c in g.kids(t, "acl")
