@@ -1968,6 +1968,10 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             # (who confirmed or reported it is no party to it: 'the delivery, confirmed by the US')
             actor = _party(f, [o for o in a.oblique if g.case_of(o) not in ("at", "in", "on", "near")
                                and g.tokens[o].lemma not in rl.attribution_verbs], res)
+        if actor is None and not tok.is_verb and rule.type == "military_aid":
+            # 'a new package of aid from Finland': who it is from, named in its 'of' phrase
+            actor = _party(f, [k for o in a.object if g.case_of(o) == "of"
+                               for k in g.kids(o, "nmod") if g.case_of(k) == "from"], res)
         officials = bool(a.subject) and all(
             g.tokens[s_].lemma in rl.speakers and any(g.tokens[d].lemma == "the" for d in g.kids(s_, "det"))
             for s_ in a.subject)
