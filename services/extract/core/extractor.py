@@ -842,8 +842,13 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
         if (m.type == "offensive_launched" and g.tokens[t].lemma in rl.classes["raid_nouns"]
                 and _attacks_a_facility(g, t, rl) and not _troop_heads(f, role_tokens(g, a, "any"), rl)):
             m.type = "strike"  # 'Airports in Ukraine are being attacked by Russia': a target, not a front
+        the_invasion = not _war_weeks_old(state.pub, rl, "news_days") and _the_invasion(g, t, rl)
         if (m.type == "offensive_launched" and g.tokens[t].lemma in rl.classes["raid_nouns"] and g.tokens[t].is_noun
-                and _made_with_weapons(g, t, a, rl) and not _troop_heads(f, list(range(len(g))), rl)):
+                and _made_with_weapons(g, t, a, rl) and not _troop_heads(f, list(range(len(g))), rl)
+                and not the_invasion):
+            # (in the war's first weeks an attack on Ukraine is the invasion, whatever weapons hit:
+            # 'Russia launched a wide-ranging attack on Ukraine on Thursday, hitting cities and bases
+            # with airstrikes or shelling')
             # 'launched 120 missiles and 90 drones in a large-scale attack across Ukraine', 'the
             # attack, where a ballistic missile struck': an attack told with the missiles or drones
             # it was made with, and no troops, is a strike
