@@ -27,7 +27,10 @@ PARSER_ANNOTATORS = "tokenize,ssplit,pos,lemma,depparse"
 # services/parse/parser_input.yaml), named by the first 8 hex digits of that file's SHA-256
 # (a test keeps the two equal).
 PARSER_INPUT = "input-16fda470"
-PARSER_VERSION = f"{PARSER_NAME}-{PARSER_RELEASE}[{PARSER_ANNOTATORS}]+{PARSER_INPUT}"
+# Offsets are code points of the article text (CoreNLP's are UTF-16 units, which part from code
+# points after an emoji: services/parse/core.py); parses stored before that are of another version
+PARSER_OFFSETS = "codepoints"
+PARSER_VERSION = f"{PARSER_NAME}-{PARSER_RELEASE}[{PARSER_ANNOTATORS}]+{PARSER_INPUT}+{PARSER_OFFSETS}"
 
 # The languages the extraction rules are written for.
 SUPPORTED_LANGUAGES = frozenset({"en"})

@@ -110,11 +110,32 @@ def unsupported(article: Article, language: str) -> ParsedArticle:
                          status="unsupported_language")
 
 
+def _code_points(text: str) -> list[int] | None:
+    """CoreNLP counts offsets in UTF-16 units (Java's chars), Python in code points: they part
+    after a character beyond the Basic Multilingual Plane, an emoji ('🔍 Search' atop a page).
+    The code point each UTF-16 offset falls at, None when the two agree all through."""
+    if text.isascii() or all(ord(c) <= 0xFFFF for c in text):
+        return None
+    table: list[int] = []
+    for i, c in enumerate(text):
+        table.append(i)
+        if ord(c) > 0xFFFF:
+            table.append(i)  # (the second unit of a surrogate pair)
+    table.append(len(text))
+    return table
+
+
 def from_corenlp(article: Article, doc: Mapping[str, Any], language: str = "en") -> ParsedArticle:
     """Convert the CoreNLP server's JSON (`outputFormat=json`) for `parser_text(article.text)`:
-    words are read back from the article's own text, and a stand-in's lemma is the word's."""
+    offsets are turned into code points, words are read back from the article's own text, and
+    a stand-in's lemma is the word's."""
     text = article.text
     table = stand_ins()
+    points = _code_points(text)
+
+    def at(offset: int) -> int:
+        return points[offset] if points is not None else offset
+
     sentences = []
     for s in doc.get("sentences", ()):
         tokens = s["tokens"]
@@ -128,18 +149,20 @@ def from_corenlp(article: Article, doc: Mapping[str, Any], language: str = "en")
             if 0 <= i < n:
                 heads[i] = d["governor"]
                 deps[i] = d["dep"]
-        words = tuple(text[t["characterOffsetBegin"]:t["characterOffsetEnd"]] for t in tokens)
+        starts = tuple(at(t["characterOffsetBegin"]) for t in tokens)
+        ends = tuple(at(t["characterOffsetEnd"]) for t in tokens)
+        words = tuple(text[b:e] for b, e in zip(starts, ends))
         sent = [t["originalText"] if "originalText" in t else t["word"] for t in tokens]
         lemmas = tuple(table[w.lower()].lemma if w != s_ and w.lower() in table else t.get("lemma", t["word"])
                        for w, s_, t in zip(words, sent, tokens))
         sentences.append(ParsedSentence(
-            start=tokens[0]["characterOffsetBegin"],
-            end=tokens[-1]["characterOffsetEnd"],
+            start=starts[0],
+            end=ends[-1],
             words=words,
             lemmas=lemmas,
             pos=tuple(t["pos"] for t in tokens),
-            starts=tuple(t["characterOffsetBegin"] for t in tokens),
-            ends=tuple(t["characterOffsetEnd"] for t in tokens),
+            starts=starts,
+            ends=ends,
             heads=tuple(heads),
             deps=tuple(deps),
         ))

@@ -162,3 +162,28 @@ def test_the_parser_ends_a_sentence_at_a_line_break() -> None:
     """parser_input.yaml's line breaks count on it: a headline is its own sentence."""
     from services.parse.corenlp import _PROPERTIES
     assert "newlineIsSentenceBreak%22%3A%20%22always" in _PROPERTIES
+
+
+def test_offsets_after_an_emoji_are_code_points() -> None:
+    """CoreNLP counts an emoji as two UTF-16 units; the parse keeps the article's own offsets
+    (a web page's '🔍 Search' moved every later word by one letter: 'ussia' for 'Russia')."""
+    text = "🔍 Search\nRussia invaded Ukraine."
+    # what the server answers: Java offsets, the emoji two units long
+    doc = {"sentences": [{"tokens": [
+        {"word": "Russia", "originalText": "Russia", "lemma": "Russia", "pos": "NNP",
+         "characterOffsetBegin": 10, "characterOffsetEnd": 16},
+        {"word": "invaded", "originalText": "invaded", "lemma": "invade", "pos": "VBD",
+         "characterOffsetBegin": 17, "characterOffsetEnd": 24},
+        {"word": "Ukraine", "originalText": "Ukraine", "lemma": "Ukraine", "pos": "NNP",
+         "characterOffsetBegin": 25, "characterOffsetEnd": 32},
+        {"word": ".", "originalText": ".", "lemma": ".", "pos": ".",
+         "characterOffsetBegin": 32, "characterOffsetEnd": 33}],
+        "basicDependencies": [{"dep": "ROOT", "governor": 0, "dependent": 2},
+                              {"dep": "nsubj", "governor": 2, "dependent": 1},
+                              {"dep": "obj", "governor": 2, "dependent": 3},
+                              {"dep": "punct", "governor": 2, "dependent": 4}]}]}
+    parsed = from_corenlp(article(text), doc)
+    s = parsed.sentences[0]
+    assert s.words == ("Russia", "invaded", "Ukraine", ".")
+    assert text[s.start:s.end] == "Russia invaded Ukraine."
+    assert [text[b:e] for b, e in zip(s.starts, s.ends)] == list(s.words)
