@@ -765,14 +765,15 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
     taken: set[tuple[int, str]] = set()
     casualty_figures: set[int] = set()
     at: dict[int, int] = {}  # id(mention) -> its trigger token
+    # (in the full-scale war's first weeks the invasion named is news: noise.yaml standing_war)
+    war_is_news = not _war_weeks_old(state.pub, rl, "news_days")
     for t, rule in triggers:
         if (t, rule.type) in taken:
             continue
         a = arguments(g, t, rl.measure_nouns)
         if not _rule_holds(f, a, rule, rl):
             continue
-        if _noise(g, t, a, rl, rule, war_is_news=not _war_weeks_old(state.pub, rl, "news_days")) \
-                or (rule.single and g.kids(t, "nummod")):
+        if _noise(g, t, a, rl, rule, war_is_news=war_is_news) or (rule.single and g.kids(t, "nummod")):
             continue
         if rule.type == "military_aid" and _urged(g, t, a, rl):
             continue
@@ -842,10 +843,9 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
         if (m.type == "offensive_launched" and g.tokens[t].lemma in rl.classes["raid_nouns"]
                 and _attacks_a_facility(g, t, rl) and not _troop_heads(f, role_tokens(g, a, "any"), rl)):
             m.type = "strike"  # 'Airports in Ukraine are being attacked by Russia': a target, not a front
-        the_invasion = not _war_weeks_old(state.pub, rl, "news_days") and _the_invasion(g, t, rl)
         if (m.type == "offensive_launched" and g.tokens[t].lemma in rl.classes["raid_nouns"] and g.tokens[t].is_noun
                 and _made_with_weapons(g, t, a, rl) and not _troop_heads(f, list(range(len(g))), rl)
-                and not the_invasion):
+                and not (war_is_news and _the_invasion(g, t, rl))):
             # (in the war's first weeks an attack on Ukraine is the invasion, whatever weapons hit:
             # 'Russia launched a wide-ranging attack on Ukraine on Thursday, hitting cities and bases
             # with airstrikes or shelling')
@@ -2833,7 +2833,7 @@ def _unknown_person_talks(m: Mention, res: Resources, rl: Rules) -> bool:
     """The talks' subject is a person the vocabulary does not place: a name or a leader's title
     with no country ('Foreign Minister Shah Mahmood Qureshi', 'The prime minister')."""
     g = m.sentence
-    t = next((tok.i for tok in g.tokens if tok.start == m.trig_start), None)
+    t = g.token_at(m.trig_start)
     if t is None:
         return False
     clause = t if g.tokens[t].is_verb else g.tokens[t].head
