@@ -3967,6 +3967,15 @@ def _opening_lines(parsed: ParsedArticle, most: int = 4) -> set[int]:
         if text[s.start:s.end].rstrip().endswith(_SENTENCE_ENDS):
             break
         out.add(k)
+    # the article's own title, repeated in the text as a line of its own that does not end as a
+    # sentence does, heads it wherever it stands: a page may open with more furniture lines than
+    # that ('Play Live Radio', 'Next Up:', an address ending with a full stop) before it (a title
+    # that is the lead's first sentence stays the lead)
+    title = " ".join((parsed.article.title or "").split()).casefold()
+    if title:
+        out |= {k for k, s in enumerate(parsed.sentences)
+                if not text[s.start:s.end].rstrip().endswith(_SENTENCE_ENDS)
+                and " ".join(text[s.start:s.end].split()).casefold() == title}
     return out if len(out) < len(parsed.sentences) else set()
 
 

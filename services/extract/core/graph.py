@@ -1252,6 +1252,32 @@ def _retag_nouns(tokens: list[Token]) -> list[Token]:
     return out
 
 
+_CLAUSE_HEAD_DEPS = frozenset({"root", "advcl", "ccomp", "conj", "parataxis", "acl:relcl"})
+
+
+def _retag_predicate_nouns(tokens: list[Token]) -> list[Token]:
+    """Repair a known tagger error: 'Ukrainian units withdrew as Russian troops advance towards
+    Lysychansk' comes back with 'advance' as a noun (NN) heading the clause, 'troops' its subject.
+    A bare singular noun that heads a clause right after its plural subject, with no article and
+    no copula, is the clause's present-tense verb."""
+    out = tokens
+    kids_of: list[list[Token]] = []
+    for v in tokens:
+        if v.pos != "NN" or v.dep.lower() not in _CLAUSE_HEAD_DEPS or v.i == 0:
+            continue
+        subject = tokens[v.i - 1]
+        if subject.pos != "NNS" or subject.dep != "nsubj" or subject.head != v.i:
+            continue
+        if not kids_of:
+            kids_of = _children(tokens)
+        if any(k.dep in ("det", "cop", "case", "nmod:poss", "nummod") for k in kids_of[v.i]):
+            continue
+        if out is tokens:
+            out = list(tokens)
+        out[v.i] = v._replace(pos="VBP", is_verb=True, is_noun=False)
+    return out
+
+
 def _retag_infinitive_nouns(tokens: list[Token]) -> list[Token]:
     """Repair a known tagger error: 'The Kremlin has decided to annex four regions' comes back with
     'to' as a preposition and 'annex' as a noun compound of 'regions'. A noun compound right after
@@ -1748,7 +1774,8 @@ def _detach_extra_subjects(tokens: list[Token]) -> list[Token]:
 # repairs then read the corrected heads (the purpose-relative repair reads the clause whose
 # subject the clause-subject repair has restored).
 _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
-    _retag_nouns, _retag_infinitive_nouns, _retag_gerund_nouns, _retag_compass_offensives, _retag_participle_offensives,
+    _retag_nouns, _retag_predicate_nouns, _retag_infinitive_nouns, _retag_gerund_nouns, _retag_compass_offensives,
+    _retag_participle_offensives,
     _retag_quoted_verbs,
     _reattach_gerunds,
     _reattach_gerund_subjects, _reattach_opening_gerund_objects,

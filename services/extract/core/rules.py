@@ -55,6 +55,7 @@ class Example:
     expect: dict[str, Any] | None
     forbidden_type: str | None = None
     outlet: str | None = None  # the article's source, where the rule reads it ('DOD News')
+    title: str | None = None  # the article's title, where the rule reads it (a headline line)
 
 
 @dataclass
@@ -155,7 +156,7 @@ def _examples(source: str, items: list[Any] | None, rule_type: str | None) -> li
                            # or any event when it belongs to no rule; a positive one may forbid a
                            # type beside the event it expects
                            forbidden_type=item.get("forbid", rule_type or "*" if expect is None else None),
-                           outlet=item.get("outlet")))
+                           outlet=item.get("outlet"), title=item.get("title")))
     return out
 
 
@@ -204,7 +205,7 @@ def rules() -> Rules:
                                     published_at=str(item.get("published_at", "2025-01-15")),
                                     expect=expect if isinstance(expect, dict) else None,
                                     forbidden_type=item.get("forbid", None if isinstance(expect, dict) else "*"),
-                                    outlet=item.get("outlet")))
+                                    outlet=item.get("outlet"), title=item.get("title")))
     return Rules(
         triggers=tuple(triggers), trigger_index={k: tuple(v) for k, v in index.items()}, classes=classes,
         attribution_verbs={w: mod for mod, ws in adata["verbs"].items() for w in ws},

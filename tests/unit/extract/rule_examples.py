@@ -11,7 +11,7 @@ from services.extract.core.rules import Example
 
 def example_article(example: Example) -> Article:
     return Article(id="example", text=example.text, published_at=date.fromisoformat(example.published_at),
-                   source=example.outlet)
+                   source=example.outlet, title=example.title)
 
 
 def _slot_ok(event: dict[str, Any], key: str, want: Any) -> bool:
