@@ -812,7 +812,8 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
                            and _war_weeks_old(state.pub, rl, "war_news_days", rule="since"))
         since_long_ago = since_long_ago or since_the_start
         if _too_old(m, state.pub, rl) or _test_launch(m, res, rl) or (rule.happened_only and m.modality == "expected") \
-                or since_long_ago or _standing_war(g, t, m, state.pub, rl) or _since_the_war(g, t, m, state.pub, rl):
+                or since_long_ago or _standing_war(g, t, m, state.pub, rl) or _since_the_war(g, t, m, state.pub, rl) \
+                or _war_blamed(g, t, m, rl):
             continue
         taking = rl.noise["taking_position"]
         if m.type == "territory_claimed" and g.tokens[t].lemma in taking["verbs"] and any(
@@ -1593,6 +1594,15 @@ def _names_the_war(g: Graph, t: int, m: Mention, rl: Rules) -> bool:
     (noise.yaml `standing_war`)."""
     war = rl.noise["standing_war"]
     return m.type == "offensive_launched" and m.actor == war["actor"] and g.tokens[t].lemma in war["lemmas"]
+
+
+def _war_blamed(g: Graph, t: int, m: Mention, rl: Rules) -> bool:
+    """A war started by any side but the full-scale war's own is the blame for that war, not a
+    war of its own: 'Trump blamed Ukraine for starting the war', 'accused the West of unleashing
+    war' (noise.yaml `standing_war` blamed_lemmas)."""
+    war = rl.noise["standing_war"]
+    return m.type == "offensive_launched" and m.actor is not None and m.actor != war["actor"] \
+        and g.tokens[t].lemma in war["blamed_lemmas"]
 
 
 def _war_weeks_old(pub: date, rl: Rules, days_key: str, rule: str = "standing_war") -> bool:
