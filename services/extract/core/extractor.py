@@ -2129,7 +2129,8 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     # soldiers regained villages following a Ukrainian incursion' gives Ukraine no partners).
     actor_heads = a.subject + a.modifier if rule.actor != "troops" else _troop_heads(f, a.object + a.subject, rl)
     for h in actor_heads:
-        codes = phrase_parties(f, h, own_only=True, unplaced=True)
+        codes = phrase_parties(f, h, own_only=True, unplaced=True,
+                               untargeted=rule.type in ("strike", "offensive_launched"))
         if m.actor not in codes:
             continue
         for code in codes:

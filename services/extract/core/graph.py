@@ -1175,6 +1175,33 @@ def _reattach_relatives_to_names(tokens: list[Token]) -> list[Token]:
     return out
 
 
+# verbs of a toll, and nouns of an attack that takes it: 'an attack on a city that killed 34'
+_TOLL_VERBS = frozenset({"kill", "injure", "wound", "maim"})
+_ATTACK_NOUNS = frozenset({"attack", "strike", "airstrike", "raid", "shelling", "bombardment", "bombing",
+                           "barrage", "assault", "explosion", "blast"})
+
+
+def _reattach_tolls_to_attacks(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: in 'a Palm Sunday attack by Russia on a Ukrainian city that
+    killed 34' the relative clause comes back on 'city', the nearest noun. A toll's relative
+    clause on a noun that is itself a phrase of an attack noun tells what the attack did: the
+    city killed nobody."""
+    out = tokens
+    for v in tokens:
+        if v.dep != "acl:relcl" or v.lemma not in _TOLL_VERBS or v.head < 0:
+            continue
+        noun = tokens[v.head]
+        if noun.lemma in _ATTACK_NOUNS or noun.dep != "nmod" or noun.head < 0:
+            continue
+        attack = tokens[noun.head]
+        if attack.lemma not in _ATTACK_NOUNS:
+            continue
+        if out is tokens:
+            out = list(tokens)
+        out[v.i] = v._replace(head=attack.i)
+    return out
+
+
 def _reattach_swallowed_speech_tags(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: 'Washington will send Kyiv an additional $988 million in
     weapons, the Defense Department said on Saturday' comes back with 'said' as the object of
@@ -1781,7 +1808,7 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_gerund_subjects, _reattach_opening_gerund_objects,
     _reattach_ranges,
     _reattach_place_appositions, _reattach_opening_appositions, _reattach_dated_subjects,
-    _reattach_reduced_relatives, _reattach_relatives_to_names,
+    _reattach_reduced_relatives, _reattach_relatives_to_names, _reattach_tolls_to_attacks,
     _reattach_quoted_as_saying, _reattach_stranded_auxiliaries, _reattach_noun_complements, _reattach_inverted_reports,
     _reattach_inverted_speakers,
     _reattach_clause_subjects, _reattach_purpose_relatives, _reattach_listed_subjects,

@@ -276,18 +276,37 @@ _CLAUSES = frozenset({"acl:relcl", "ccomp", "advcl", "parataxis"})
 _WHERE_CASES = frozenset({"in", "inside", "within", "near", "on", "at"})
 
 
-def phrase_parties(f: Facts, i: int, *, own_only: bool = False, unplaced: bool = False) -> list[str]:
+_TARGET_CASES = frozenset({"on", "against", "upon"})
+
+
+def phrase_parties(f: Facts, i: int, *, own_only: bool = False, unplaced: bool = False,
+                   untargeted: bool = False) -> list[str]:
     """Every party code in a phrase (coordinations included), in text order. `own_only` leaves out
     the phrase's participle clauses ('145 Russian drones targeting Ukraine': Ukraine is not with them);
-    `unplaced` leaves out countries named as where the phrase is ('Russian forces in Ukraine')."""
+    `unplaced` leaves out countries named as where the phrase is ('Russian forces in Ukraine');
+    `untargeted` leaves out what an 'on' or 'against' phrase names ('an attack by Russia on a
+    Ukrainian city': Ukraine was hit, it did not strike)."""
+    g = f.g
     out: list[str] = []
-    for j in f.g.subtree(i, _CLAUSES | {"acl"} if own_only else _CLAUSES):
-        if unplaced and j != i and j in f.places and f.g.case_of(j) in _WHERE_CASES:
+    for j in g.subtree(i, _CLAUSES | {"acl"} if own_only else _CLAUSES):
+        if unplaced and j != i and j in f.places and g.case_of(j) in _WHERE_CASES:
+            continue
+        if untargeted and _in_target_phrase(g, i, j):
             continue
         for p in [f.parties.get(j), *f.inner_parties.get(j, ())]:
             if p and p.code not in out:
                 out.append(p.code)
     return out
+
+
+def _in_target_phrase(g: Graph, i: int, j: int) -> bool:
+    """Whether j sits, below the phrase head i, in an 'on' or 'against' phrase."""
+    k = j
+    while k != i and k >= 0:
+        if g.case_of(k) in _TARGET_CASES:
+            return True
+        k = g.tokens[k].head
+    return False
 
 
 def phrase_places(f: Facts, i: int, via: AbstractSet[str] | None = None) -> list[PlaceMention]:
