@@ -3168,6 +3168,11 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
     ct = g.tokens[clause]
     if ct.dep == "xcomp" and ct.head >= 0 and g.tokens[ct.head].lemma in _SUCCESS_VERBS and _negated(g, ct.head, rl):
         modality = "denied"  # 'has not managed to push Ukrainians out of its territory'
+    if ct.dep == "xcomp" and ct.head >= 0 and g.tokens[ct.head].lemma in rl.refuse_verbs \
+            and not _negated(g, ct.head, rl):
+        # 'The U.S. has declined to send Ukraine longer-range drones': what a side refuses to do
+        # is denied, not done ('did not refuse to send' is done)
+        modality = "denied"
     m.modality = modality
 
 
