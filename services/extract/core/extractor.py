@@ -815,6 +815,8 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
                 or since_long_ago or _standing_war(g, t, m, state.pub, rl) or _since_the_war(g, t, m, state.pub, rl) \
                 or _war_blamed(g, t, m, rl):
             continue
+        if m.type == "casualties_claimed" and _captives_returned(g, rl):
+            continue  # 'In return, 270 Ukrainian prisoners of war were delivered' (noise.yaml returned_captives)
         taking = rl.noise["taking_position"]
         if m.type == "territory_claimed" and g.tokens[t].lemma in taking["verbs"] and any(
                 g.tokens[o].lemma in taking["objects"] and not g.kids(o, "det", "nmod:poss", "amod", "nummod")
@@ -1594,6 +1596,18 @@ def _names_the_war(g: Graph, t: int, m: Mention, rl: Rules) -> bool:
     (noise.yaml `standing_war`)."""
     war = rl.noise["standing_war"]
     return m.type == "offensive_launched" and m.actor == war["actor"] and g.tokens[t].lemma in war["lemmas"]
+
+
+def _captives_returned(g: Graph, rl: Rules) -> bool:
+    """The sentence tells of captives or the dead handed back, freed or swapped (noise.yaml
+    returned_captives): whom an exchange returns were lost before, and the exchange is the news."""
+    rule = rl.noise["returned_captives"]
+    words, held = set(rule["words"]), set(rule["held"])
+    # (the captives are what the verb gives back: its object, or its subject when passive;
+    # 'offering to exchange them after capturing two soldiers' tells a capture)
+    return any(tok.lemma in words and any(g.tokens[j].lemma in held for k in g.kids(tok.i, "obj", "nsubj:pass")
+                                          for j in g.phrase(k))
+               for tok in g.tokens)
 
 
 def _war_blamed(g: Graph, t: int, m: Mention, rl: Rules) -> bool:
@@ -3884,7 +3898,7 @@ def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, f
             m.modality = rl.attribution_nouns.get(g.tokens[head].lemma, "claimed")
         elif any(q_.get("_estimated") for q_ in m.quantities) and m.modality in ("asserted", "claimed"):
             m.modality = "estimated"
-        if _noise(g, qi, a, rl):
+        if _noise(g, qi, a, rl) or (m.type == "casualties_claimed" and _captives_returned(g, rl)):
             continue
         _time(f, qi, a, m, rl, state)
         if _too_old(m, state.pub, rl):
