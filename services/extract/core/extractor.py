@@ -1369,7 +1369,8 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
             and tok.head >= 0 and g.tokens[tok.head].is_noun and g.case_of(t) in ("of", "on") and not _own_time(g, t) \
             and g.tokens[tok.head].lemma not in rl.attribution_nouns \
             and g.tokens[tok.head].lemma not in rl.measure_nouns \
-            and not (g.tokens[tok.head].lemma in rl.noise["reference"]["onset_nouns"] and g.case_of(tok.head) is None):
+            and not (g.tokens[tok.head].lemma in rl.noise["reference"]["onset_nouns"] and g.case_of(tok.head) is None) \
+            and not (g.tokens[tok.head].lemma in rl.noise["reference"]["cause_nouns"] and g.case_of(tok.head) == "as"):
         return True  # 'the impacts of Russia's invasion' ('reports of Russia's attacks' report them)
     if tok.is_noun and _requested(g, t, rl):
         return True
