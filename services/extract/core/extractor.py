@@ -568,11 +568,25 @@ def _said_by(g: Graph, verb: int) -> int | None:
 
 
 def _said_of_the_last(g: Graph, rl: Rules) -> int | None:
-    """'This was stated by Oleh Chaus', 'This was reported by the General Staff': a sentence that
-    names who said what the sentence before told; its speaker."""
+    """'This was stated by Oleh Chaus', 'This was reported by the General Staff', 'Prosecutor
+    Oleksandr Filchakov announced this on October 6', 'The relevant statement was made by the
+    regional governor on Telegram': a sentence that names who said what the sentence before told;
+    its speaker."""
     for t in g.tokens:
         if t.is_verb and t.lemma in rl.attribution_verbs and (agent := _said_by(g, t.i)) is not None:
             return agent
+        if t.is_verb and t.lemma in rl.attribution_verbs and not g.kids(t.i, "ccomp", "xcomp", "advcl") \
+                and g.kids(t.i, "obj") and all(g.tokens[o].word.lower() == "this" for o in g.kids(t.i, "obj")):
+            speaker = [s_ for s_ in g.kids(t.i, "nsubj") if g.tokens[s_].lemma not in rl.pronouns]
+            if speaker:
+                return speaker[0]
+        # (the statement told before, definite: 'An announcement was made by General Surovikin,
+        # explaining that ...' makes its own)
+        if t.is_verb and t.lemma == "make" and not g.kids(t.i, "ccomp", "xcomp", "advcl") and any(
+                g.tokens[s_].lemma in rl.attribution_nouns and not g.kids(s_, "acl", "acl:relcl", "ccomp")
+                and any(g.tokens[d].lemma in ("the", "this", "that") for d in g.kids(s_, "det"))
+                for s_ in g.kids(t.i, "nsubj:pass")):
+            return next((o for o in g.kids(t.i, "obl") if g.case_of(o) == "by"), None)
     return None
 
 
@@ -659,6 +673,14 @@ def _speaker_code(f: Facts, s: int, rl: Rules, state: ArticleState, res: Resourc
         return None
     p = phrase_party(f, s, res)
     code = p.code if p else _known_speaker(g, s, rl, state)
+    if code is None and any(in_words(g.tokens[j], rl.regional_speakers) for j in g.phrase(s)):
+        # 'the head of the Kharkiv regional prosecutor's office', 'Kherson Governor Oleksandr
+        # Prokudin': a regional official speaks for the side that holds the region (annotation guide)
+        phrase = set(g.phrase(s))
+        places: list[tuple[str, Place | None, bool]] = [
+            (pl.name, pl.place, True) for j, pl in sorted(f.places.items())
+            if j in phrase and pl.place is not None and pl.place.kind != "country"]
+        code = _side_of_ground(places, res, rl, held=True)
     if code is None and state.last_speaker and any(
             g.tokens[d].lemma == "the" for d in g.kids(s, "det")) and any(
             in_words(g.tokens[j], rl.speakers) for j in g.phrase(s)):

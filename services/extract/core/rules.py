@@ -72,6 +72,7 @@ class Rules:
     hedge_reports: frozenset[str]  # 'reports that ...' with nobody named: a claim of an unnamed source
     speakers: frozenset[str]
     partyless_speakers: frozenset[str]
+    regional_speakers: frozenset[str]
     time_owners: frozenset[str]  # 'Tuesday's announcement': a time, not who announced
     speech_occasions: frozenset[str]  # 'Speaking after his meeting ..., Rubio said': when, not what
     byline_leads: tuple[str, ...]  # a statement's lead-in up to its colon: the outlet's own voice
@@ -216,6 +217,7 @@ def rules() -> Rules:
         pronouns=frozenset(adata["pronouns"]), hedges=frozenset(adata["hedges"]),
         hedge_reports=frozenset(adata["hedge_reports"]), speakers=frozenset(adata["speakers"]),
         partyless_speakers=frozenset(adata["partyless_speakers"]),
+        regional_speakers=frozenset(adata["regional_speakers"]),
         time_owners=frozenset(adata["time_owners"]),
         speech_occasions=frozenset(adata["speech_occasions"]),
         byline_leads=tuple(str(x).lower() for x in adata["byline_leads"]),
