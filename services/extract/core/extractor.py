@@ -3151,7 +3151,13 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
                 # of what is, not a plan ('likely to send' stays one)
                 modality = _stronger(modality, "estimated") if modality in ("asserted", "claimed") else modality
             elif (gov.lemma in rl.expect_verbs or gov.lemma in rl.expect_adjectives or got_set) \
-                    and not _achieved(g, jt.head, rl) and not carried_out and not attempt:
+                    and not _achieved(g, jt.head, rl) and not carried_out and not attempt \
+                    and not (m.type == "military_aid" and gov.lemma in rl.authorizing_verbs
+                             and gov.pos in ("VBD", "VBN", "VBZ") and not _negated(g, gov.i, rl)
+                             and not any(x.lemma in rl.modals or x.word.lower() in rl.modals
+                                         for x in (g.tokens[k] for k in g.kids(gov.i, "aux")))):
+                # ('Germany agreed to send Leopard tanks', 'The West has decided to send lethal
+                # weapons': aid decided is authorized, given by deciding; 'may decide to send' is not)
                 modality = _stronger(modality, "expected")
             elif jt.dep == "xcomp" and gov.lemma in rl.classes["aspect_verbs"]:
                 # 'Ireland will continue to provide non-lethal support', 'so we can begin sending

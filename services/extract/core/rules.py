@@ -80,6 +80,7 @@ class Rules:
     modals: frozenset[str]
     expect_verbs: frozenset[str]
     refuse_verbs: frozenset[str]
+    authorizing_verbs: frozenset[str]
     expect_adjectives: frozenset[str]
     achieved_adjectives: frozenset[str]
     estimate_modals: frozenset[str]  # 'may have captured': a guess at what happened
@@ -223,7 +224,9 @@ def rules() -> Rules:
         byline_leads=tuple(str(x).lower() for x in adata["byline_leads"]),
         negations=frozenset(mdata["negations"]), modals=frozenset(mdata["modals"]),
         expect_verbs=frozenset(mdata["expect_verbs"]),
-        refuse_verbs=frozenset(mdata["refuse_verbs"]), expect_adjectives=frozenset(mdata["expect_adjectives"]),
+        refuse_verbs=frozenset(mdata["refuse_verbs"]),
+        authorizing_verbs=frozenset(mdata["authorizing_verbs"]),
+        expect_adjectives=frozenset(mdata["expect_adjectives"]),
         achieved_adjectives=frozenset(mdata["achieved_adjectives"]),
         estimate_modals=frozenset(mdata["estimate_modals"]),
         estimate_adjectives=frozenset(mdata["estimate_adjectives"]),
