@@ -673,17 +673,17 @@ def _speaker_code(f: Facts, s: int, rl: Rules, state: ArticleState, res: Resourc
         return None
     p = phrase_party(f, s, res)
     code = p.code if p else _known_speaker(g, s, rl, state)
-    if code is None and any(in_words(g.tokens[j], rl.regional_speakers) for j in g.phrase(s)):
+    phrase = g.phrase(s)
+    if code is None and any(in_words(g.tokens[j], rl.regional_speakers) for j in phrase):
         # 'the head of the Kharkiv regional prosecutor's office', 'Kherson Governor Oleksandr
         # Prokudin': a regional official speaks for the side that holds the region (annotation guide)
-        phrase = set(g.phrase(s))
         places: list[tuple[str, Place | None, bool]] = [
             (pl.name, pl.place, True) for j, pl in sorted(f.places.items())
             if j in phrase and pl.place is not None and pl.place.kind != "country"]
         code = _side_of_ground(places, res, rl, held=True)
     if code is None and state.last_speaker and any(
             g.tokens[d].lemma == "the" for d in g.kids(s, "det")) and any(
-            in_words(g.tokens[j], rl.speakers) for j in g.phrase(s)):
+            in_words(g.tokens[j], rl.speakers) for j in phrase):
         # 'the ministry said' after 'Russia's defence ministry said': the same speaker
         code = state.last_speaker[0]
     return code
@@ -812,8 +812,7 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
             # (ANNOTATION.md: a party that authorizes weapons for another)
             if giver.code == m.actor:
                 continue
-            future = any(g.tokens[x].lemma in rl.modals or g.tokens[x].word.lower() in rl.modals
-                         for x in g.kids(permitter, "aux"))
+            future = _has_modal(g, permitter, rl)
             m.type, m.recipient, m.actor, m.rule = "military_aid", m.actor, giver.code, "aid.permitted"
             m.modality = "expected" if future else "claimed" if m.claimants else "asserted"
         if rule.modality is not None and m.modality != "expected":
@@ -1189,13 +1188,25 @@ def _speaker_of(g: Graph, verb: int, exclude: int | None = None) -> int | None:
 _REPEL_LEMMAS: set[str] = set()
 
 
+def _has_modal(g: Graph, verb: int, rl: Rules) -> bool:
+    """A modal or future auxiliary governs the verb ('may decide', 'will send')."""
+    return any(g.tokens[x].lemma in rl.modals or g.tokens[x].word.lower() in rl.modals for x in g.kids(verb, "aux"))
+
+
 def _enabled_in_the_past(g: Graph, gov: int, rl: Rules) -> bool:
     """'fog allowed Russian forces to advance': what a past 'allow' made possible was done."""
     tok = g.tokens[gov]
     return (tok.lemma in rl.noise["purpose"]["enabled"] and tok.pos in ("VBD", "VBN")
-            and bool(g.kids(gov, "obj")) and not _negated(g, gov, rl)
-            and not any(g.tokens[x].lemma in rl.modals or g.tokens[x].word.lower() in rl.modals
-                        for x in g.kids(gov, "aux")))
+            and bool(g.kids(gov, "obj")) and not _negated(g, gov, rl) and not _has_modal(g, gov, rl))
+
+
+def _authorized_aid(g: Graph, gov: int, m: Mention, rl: Rules) -> bool:
+    """'Germany agreed to send Leopard tanks', 'The West has decided to send lethal weapons': aid
+    a side has decided or agreed to send is authorized, given by deciding (the guide's
+    military_aid); 'may decide to send' is not (modality.yaml authorizing_verbs)."""
+    tok = g.tokens[gov]
+    return (m.type == "military_aid" and tok.lemma in rl.authorizing_verbs and tok.pos in ("VBD", "VBN", "VBZ")
+            and not _negated(g, gov, rl) and not _has_modal(g, gov, rl))
 
 
 def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None, war_is_news: bool = False) -> bool:
@@ -3152,12 +3163,7 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
                 modality = _stronger(modality, "estimated") if modality in ("asserted", "claimed") else modality
             elif (gov.lemma in rl.expect_verbs or gov.lemma in rl.expect_adjectives or got_set) \
                     and not _achieved(g, jt.head, rl) and not carried_out and not attempt \
-                    and not (m.type == "military_aid" and gov.lemma in rl.authorizing_verbs
-                             and gov.pos in ("VBD", "VBN", "VBZ") and not _negated(g, gov.i, rl)
-                             and not any(x.lemma in rl.modals or x.word.lower() in rl.modals
-                                         for x in (g.tokens[k] for k in g.kids(gov.i, "aux")))):
-                # ('Germany agreed to send Leopard tanks', 'The West has decided to send lethal
-                # weapons': aid decided is authorized, given by deciding; 'may decide to send' is not)
+                    and not _authorized_aid(g, gov.i, m, rl):
                 modality = _stronger(modality, "expected")
             elif jt.dep == "xcomp" and gov.lemma in rl.classes["aspect_verbs"]:
                 # 'Ireland will continue to provide non-lethal support', 'so we can begin sending
