@@ -689,6 +689,16 @@ def _speaker_code(f: Facts, s: int, rl: Rules, state: ArticleState, res: Resourc
     return code
 
 
+def _coordinated_parties(f: Facts, s: int) -> list[str]:
+    """The further sides a speaker's phrase names by conjoined modifiers: 'the South Korean and
+    U.S. governments', 'Ukrainian and Western officials', 'estimates from Ukrainian and Western
+    sources' speak for both (the annotation guide's claimants are a set of parties). Sides merely
+    beside each other are not conjoined: 'Ukraine's ambassador to the US' speaks for Ukraine."""
+    g = f.g
+    return [f.parties[c].code for j in g.phrase(s) if j in f.parties and j != s
+            for c in g.kids(j, "conj") if c in f.parties]
+
+
 def _relative_antecedent(g: Graph, s: int) -> int:
     """The noun a relative pronoun stands for, as its clause's subject ('South Korea's intelligence
     agency, which confirmed that ...': the agency speaks); any other token itself."""
@@ -3054,6 +3064,9 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
                     cp = phrase_party(f, c, res)
                     if cp is not None and cp.code != code:
                         m.claimants.append((cp.code, speaker_name(g, c)))
+                for other in _coordinated_parties(f, claimant):
+                    if all(other != known for known, _ in m.claimants):
+                        m.claimants.append((other, speaker_name(g, claimant)))
         modality = at.modality if (m.claimants or unnamed_claim or at.modality != "claimed") else "asserted"
         if modality == "claimed" and at.claimant is not None and g.tokens[at.claimant].lemma in rl.estimate_nouns:
             # 'an assessment by the UK Ministry of Defence said that ...', 'according to the latest
