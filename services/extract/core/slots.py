@@ -1060,8 +1060,10 @@ def _speaker(g: Graph, verb: int) -> int | None:
         noun = g.tokens[tok.head]  # 'Austin cited a relationship, noting that ...': the parser hangs
         if noun.dep == "obj" and noun.head >= 0:  # the participle off the object
             return _speaker(g, noun.head)
-        if noun.dep == "nmod" and g.case_of(tok.head) == "with":
-            return tok.head  # 'with Russian authorities claiming to have intercepted 105 drones'
+        if noun.dep in ("nmod", "obl") and g.case_of(tok.head) == "with":
+            # 'with Russian authorities claiming to have intercepted 105 drones' (hung on a noun or,
+            # as an oblique, on a clause: 'launch strikes, with Russia's Defence Ministry claiming')
+            return tok.head
     return None
 
 
