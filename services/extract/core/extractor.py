@@ -3360,6 +3360,9 @@ def _unnamed_speaker_party(g: Graph, i: int, rl: Rules, state: ArticleState, m: 
             return code
         if m.type == "strike" and m.against:
             return m.against
+        if m.type == "strike" and m.actor in rl.noise["off_topic"]["war_parties"]:
+            # 'Russia fired 550 drones, officials said': with no ground named, the side fired at
+            return _opponent(res, m.actor)
     if state.last_speaker and state.last_speaker[0]:
         return state.last_speaker[0]
     if any(g.tokens[d].lemma == "country" and any(g.tokens[x].lemma == "the" for x in g.kids(d, "det"))
