@@ -3054,7 +3054,7 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
                 p = phrase_party(f, claimant, res) or _body_party(f, claimant, res, rl)
                 code = p.code if p else (_known_speaker(g, claimant, rl, state)
                                          or _speaker_ground(f, claimant, m, res, rl)
-                                         or _unnamed_speaker_party(g, claimant, rl, state, m, res))
+                                         or _unnamed_speaker_party(f, claimant, rl, state, m, res))
                 _learn_speaker(g, claimant, code, rl, state)
                 if code is None and ctok.lemma in rl.attribution_nouns and state.last_speaker and any(
                         g.tokens[d].lemma in ("the", "this", "that") for d in g.kids(claimant, "det")):
@@ -3336,13 +3336,23 @@ def _speaker_ground(f: Facts, speaker: int, m: Mention, res: Resources, rl: Rule
     return None
 
 
-def _unnamed_speaker_party(g: Graph, i: int, rl: Rules, state: ArticleState, m: Mention | None = None,
+def _unnamed_speaker_party(f: Facts, i: int, rl: Rules, state: ArticleState, m: Mention | None = None,
                            res: Resources | None = None) -> str | None:
     """'officials said' after a strike on Kharkiv: local officials, so the party whose country the
     event is in; 'a senior defense official said': the government the article last quoted, else
-    the one the outlet speaks for."""
+    the one the outlet speaks for; 'the country's Ministry of Health said': the country named
+    last before it."""
+    g = f.g
     if not any(in_words(g.tokens[j], rl.speakers) for j in g.phrase(i)):
         return None
+    the_country = any(g.tokens[d].lemma == "country" and any(g.tokens[x].lemma == "the" for x in g.kids(d, "det"))
+                      for d in g.kids(i, "nmod:poss"))
+    if the_country:
+        # ('At least 57 Ukrainians were killed ... on the first day of the Russian attack on
+        # Ukraine today, the country's Ministry of Health said': Ukraine's, not Russia's)
+        named_before = [f.parties[j].code for j in sorted(f.parties) if j < i]
+        if named_before:
+            return named_before[-1]
     if m is not None and res is not None and any(in_words(g.tokens[j], rl.classes["local_officials"])
                                                  for j in g.phrase(i)):
         # 'Russian forces have seized control of a key port city in southern Ukraine, the mayor
@@ -3365,8 +3375,7 @@ def _unnamed_speaker_party(g: Graph, i: int, rl: Rules, state: ArticleState, m: 
             return _opponent(res, m.actor)
     if state.last_speaker and state.last_speaker[0]:
         return state.last_speaker[0]
-    if any(g.tokens[d].lemma == "country" and any(g.tokens[x].lemma == "the" for x in g.kids(d, "det"))
-           for d in g.kids(i, "nmod:poss")):
+    if the_country:
         return state.last_actor  # 'the country's Defense Ministry said', after a sentence on Russia
     outlet_side = state.source_party or state.dateline_party
     if outlet_side:
