@@ -1349,6 +1349,29 @@ def _retag_gerund_nouns(tokens: list[Token]) -> list[Token]:
 
 
 # nouns of attack the tagger takes for adjectives before a compass word
+# Nouns that, bare after 'in', make an adverbial idiom: 'in advance (of the summit)' is beforehand,
+# no troops' advance
+_IDIOM_NOUNS = frozenset({"advance"})
+
+
+def _retag_adverbial_idioms(tokens: list[Token]) -> list[Token]:
+    """Repair a tagging the rules would misread: 'leaders spoke with Trump in advance of the
+    summit' comes back with 'advance' a noun under 'in'. Bare (no article, modifier or owner), it
+    is the idiom, an adverb."""
+    if not any(t.lemma in _IDIOM_NOUNS for t in tokens):
+        return tokens
+    out = list(tokens)
+    kids_of = _children(tokens)
+    for t in tokens:
+        if t.lemma not in _IDIOM_NOUNS or not t.is_noun:
+            continue
+        kids = kids_of[t.i]
+        if [k.lemma for k in kids if k.dep == "case"] == ["in"] and not any(
+                k.dep in ("det", "amod", "nmod:poss", "nummod", "compound") for k in kids):
+            out[t.i] = t._replace(pos="RB", is_noun=False)
+    return out
+
+
 _ATTACK_ADJECTIVES = frozenset({"offensive", "counteroffensive", "counter-offensive"})
 _COMPASS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
                       "north-east", "north-west", "south-east", "south-west"})
@@ -1801,7 +1824,8 @@ def _detach_extra_subjects(tokens: list[Token]) -> list[Token]:
 # repairs then read the corrected heads (the purpose-relative repair reads the clause whose
 # subject the clause-subject repair has restored).
 _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
-    _retag_nouns, _retag_predicate_nouns, _retag_infinitive_nouns, _retag_gerund_nouns, _retag_compass_offensives,
+    _retag_adverbial_idioms, _retag_nouns, _retag_predicate_nouns, _retag_infinitive_nouns, _retag_gerund_nouns,
+    _retag_compass_offensives,
     _retag_participle_offensives,
     _retag_quoted_verbs,
     _reattach_gerunds,

@@ -681,6 +681,30 @@ def _inherited_subject(g: Graph, t: int) -> list[int]:
     return []
 
 
+def _partner_heads(g: Graph, a: Args) -> list[int]:
+    """Who an act of diplomacy is with: an object, 'with'/'to'/'between' phrases, a coordination."""
+    heads = list(a.object) + [o for o in a.oblique + a.modifier
+                              if g.case_of(o) in ("with", "to", "between", "among")]
+    # 'spoke with X to offer support' is often parsed as a 'with'-clause whose subject is X
+    for c in g.kids(a.self, "advcl") if a.self is not None else ():
+        if any(g.tokens[m].lemma == "with" for m in g.kids(c, "mark")):
+            heads += g.kids(c, "nsubj")
+    for s_ in a.subject:
+        heads += g.kids(s_, "conj")
+        # 'Ukrainian and Russian delegations met': two sides named on the subject
+        for m in g.kids(s_, "amod", "compound", "nmod:poss"):
+            if g.kids(m, "conj"):
+                heads += [m, *g.kids(m, "conj")]
+        # 'Delegations from the United States and Russia are meeting'
+        for m in g.kids(s_, "nmod"):
+            if g.case_of(m) == "from" and g.kids(m, "conj"):
+                heads += [m, *g.kids(m, "conj")]
+    if a.governor is not None:  # 'told Umerov during a meeting in Washington'
+        heads += [o for o in g.kids(a.governor, "obj", "iobj") if o != a.self]
+    heads += [m for m in a.modifier if g.tokens[m].dep in ("nmod:poss", "amod", "compound")]
+    return heads
+
+
 def _noun_heads(g: Graph, heads: list[int]) -> list[int]:
     """The nouns themselves with their names, modifiers, figures and 'of' phrases ('thousands of
     soldiers'), not the phrases that hang off them otherwise."""
@@ -719,26 +743,10 @@ def role_tokens(g: Graph, a: Args, role: str, rules: Rules | None = None) -> lis
         # the subject itself: 'Ukrainian soldiers are training', not 'fighting between forces remains'
         return _noun_heads(g, a.subject + a.agent)
     elif role == "partner":
-        # who an act of diplomacy is with: an object, 'with'/'to'/'between' phrases, a coordination
-        heads = list(a.object) + [o for o in a.oblique + a.modifier
-                                  if g.case_of(o) in ("with", "to", "between", "among")]
-        # 'spoke with X to offer support' is often parsed as a 'with'-clause whose subject is X
-        for c in g.kids(a.self, "advcl") if a.self is not None else ():
-            if any(g.tokens[m].lemma == "with" for m in g.kids(c, "mark")):
-                heads += g.kids(c, "nsubj")
-        for s_ in a.subject:
-            heads += g.kids(s_, "conj")
-            # 'Ukrainian and Russian delegations met': two sides named on the subject
-            for m in g.kids(s_, "amod", "compound", "nmod:poss"):
-                if g.kids(m, "conj"):
-                    heads += [m, *g.kids(m, "conj")]
-            # 'Delegations from the United States and Russia are meeting'
-            for m in g.kids(s_, "nmod"):
-                if g.case_of(m) == "from" and g.kids(m, "conj"):
-                    heads += [m, *g.kids(m, "conj")]
-        if a.governor is not None:  # 'told Umerov during a meeting in Washington'
-            heads += [o for o in g.kids(a.governor, "obj", "iobj") if o != a.self]
-        heads += [m for m in a.modifier if g.tokens[m].dep in ("nmod:poss", "amod", "compound")]
+        heads = _partner_heads(g, a)
+    elif role == "partner_head":
+        # the partners themselves, not what hangs off them: 'met with fierce Ukrainian resistance'
+        return _noun_heads(g, _partner_heads(g, a))
     elif role == "progress_in":  # what progress is made in doing: 'progress in providing new weapons'
         # (the parser may hang the 'in' phrase on the verb, with the gerund as an adjective in it)
         hosts = ([a.self] if a.self is not None else []) + ([a.governor] if a.governor is not None else [])
