@@ -1279,6 +1279,33 @@ def _retag_nouns(tokens: list[Token]) -> list[Token]:
     return out
 
 
+# Attack words a headline uses as present-tense verbs: 'Ukraine attacks Moscow', 'Russia strikes Kyiv'
+_HEADLINE_ATTACK_VERBS = frozenset({"attack", "strike", "hit", "raid", "shell", "bomb", "target"})
+
+
+def _retag_headline_verbs(tokens: list[Token]) -> list[Token]:
+    """Repair a known tagger error on headlines: 'Ukraine attacks Moscow and western Russia in one
+    of its biggest drone attacks ever' comes back as one noun phrase, 'attacks' its plural head
+    with 'Ukraine' a compound before it and 'Moscow' a bare dependent after it. A side's name
+    opening the sentence before a plural attack word that heads it, with a name after it, is the
+    subject of that word as a present-tense verb, and the name after it its object."""
+    if len(tokens) < 3:
+        return tokens
+    subject, v = tokens[0], tokens[1]
+    if v.head >= 0 or v.pos != "NNS" or v.lemma not in _HEADLINE_ATTACK_VERBS or subject.pos != "NNP" \
+            or subject.head != v.i or subject.dep != "compound":
+        return tokens
+    target = next((t for t in tokens if t.head == v.i and t.i == v.i + 1 and t.pos == "NNP"
+                   and t.dep in ("dep", "appos", "compound", "obj")), None)
+    if target is None:
+        return tokens
+    out = list(tokens)
+    out[v.i] = v._replace(pos="VBZ", is_verb=True, is_noun=False)
+    out[subject.i] = subject._replace(dep="nsubj", base="nsubj")
+    out[target.i] = target._replace(dep="obj", base="obj")
+    return out
+
+
 _CLAUSE_HEAD_DEPS = frozenset({"root", "advcl", "ccomp", "conj", "parataxis", "acl:relcl"})
 
 
@@ -1824,7 +1851,8 @@ def _detach_extra_subjects(tokens: list[Token]) -> list[Token]:
 # repairs then read the corrected heads (the purpose-relative repair reads the clause whose
 # subject the clause-subject repair has restored).
 _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
-    _retag_adverbial_idioms, _retag_nouns, _retag_predicate_nouns, _retag_infinitive_nouns, _retag_gerund_nouns,
+    _retag_adverbial_idioms, _retag_headline_verbs, _retag_nouns, _retag_predicate_nouns, _retag_infinitive_nouns,
+    _retag_gerund_nouns,
     _retag_compass_offensives,
     _retag_participle_offensives,
     _retag_quoted_verbs,
