@@ -62,7 +62,7 @@ def _with_names_capitalised(text: str, res: Resources) -> str:
 
 
 def find_parties(text: str, res: Resources) -> list[PartyMention]:
-    out = []
+    out: list[PartyMention] = []
     original, text = text, _with_names_capitalised(text, res)
     for m in res.party_regex.finditer(text):
         if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"):
@@ -79,6 +79,12 @@ def find_parties(text: str, res: Resources) -> list[PartyMention]:
             # and 'pro-Russian' are read)
             continue
         code, form = info
+        if form == "inst" and out and out[-1].code != code and out[-1].form in ("adj", "noun") \
+                and text[out[-1].end:m.start()] == " ":
+            # an institution's name right after another side's name is that side's body: 'the
+            # Ukrainian National Guard', "Ukraine's Defense Department" (the names 'National Guard'
+            # and 'Defense Department' stand for the US's alone)
+            continue
         out.append(PartyMention(code, m.start(), m.end(), original[m.start():m.end()], form, poss))
     return out
 
