@@ -1986,6 +1986,13 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             subj = _opponent_party(res, subj.code)
         if not tok.is_verb and rule.type == "strike" and gov_lemma in rl.classes["witness_verbs"] and mod is None:
             subj = None  # 'Ukrainian officials reported fresh missile strikes': who told, not who struck
+        if not tok.is_verb and rule.type == "strike" and gov_lemma in rl.attribution_verbs and mod is None \
+                and subj is not None and _side_of_ground(
+                    [(pl.name, pl.place, True) for j in g.phrase(t) if (pl := f.places.get(j)) is not None],
+                    res, rl, skip_countries=True, held=True) == subj.code:
+            # 'The Russian Defence Ministry has announced a drone attack on the Soltsy military base
+            # in the Novgorod Region': a side telling of an attack on its own ground was struck
+            subj = _opponent_party(res, subj.code)
         if not tok.is_verb and rule.type == "strike" and gov_lemma in rl.classes["intercept_verbs"] \
                 and mod is None and subj is not None:
             # 'Russian air defences repelled an attack by eight drones': the other side struck
