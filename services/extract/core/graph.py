@@ -1375,7 +1375,6 @@ def _retag_gerund_nouns(tokens: list[Token]) -> list[Token]:
     return out
 
 
-# nouns of attack the tagger takes for adjectives before a compass word
 # Nouns that, bare after 'in', make an adverbial idiom: 'in advance (of the summit)' is beforehand,
 # no troops' advance
 _IDIOM_NOUNS = frozenset({"advance"})
@@ -1399,6 +1398,7 @@ def _retag_adverbial_idioms(tokens: list[Token]) -> list[Token]:
     return out
 
 
+# nouns of attack the tagger takes for adjectives before a compass word
 _ATTACK_ADJECTIVES = frozenset({"offensive", "counteroffensive", "counter-offensive"})
 _COMPASS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
                       "north-east", "north-west", "south-east", "south-west"})
