@@ -677,10 +677,7 @@ def _speaker_code(f: Facts, s: int, rl: Rules, state: ArticleState, res: Resourc
     if code is None and any(in_words(g.tokens[j], rl.regional_speakers) for j in phrase):
         # 'the head of the Kharkiv regional prosecutor's office', 'Kherson Governor Oleksandr
         # Prokudin': a regional official speaks for the side that holds the region (annotation guide)
-        places: list[tuple[str, Place | None, bool]] = [
-            (pl.name, pl.place, True) for j, pl in sorted(f.places.items())
-            if j in phrase and pl.place is not None and pl.place.kind != "country"]
-        code = _side_of_ground(places, res, rl, held=True)
+        code = _side_holding_phrase(f, s, res, rl)
     if code is None and state.last_speaker and any(
             g.tokens[d].lemma == "the" for d in g.kids(s, "det")) and any(
             in_words(g.tokens[j], rl.speakers) for j in phrase):
@@ -1987,9 +1984,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         if not tok.is_verb and rule.type == "strike" and gov_lemma in rl.classes["witness_verbs"] and mod is None:
             subj = None  # 'Ukrainian officials reported fresh missile strikes': who told, not who struck
         if not tok.is_verb and rule.type == "strike" and gov_lemma in rl.attribution_verbs and mod is None \
-                and subj is not None and _side_of_ground(
-                    [(pl.name, pl.place, True) for j in g.phrase(t) if (pl := f.places.get(j)) is not None],
-                    res, rl, skip_countries=True, held=True) == subj.code:
+                and subj is not None and _side_holding_phrase(f, t, res, rl) == subj.code:
             # 'The Russian Defence Ministry has announced a drone attack on the Soltsy military base
             # in the Novgorod Region': a side telling of an attack on its own ground was struck
             subj = _opponent_party(res, subj.code)
@@ -2509,6 +2504,14 @@ def _side_of_ground(locations: list[tuple[str, Place | None, bool]], res: Resour
     with `skip_countries`, a whole country named does not count; with `held`, the side that
     holds it: Crimea is Russia's to strike from and Ukraine's to strike at)."""
     return _ground_party(locations, _countries(res, rl.noise["off_topic"]["war_parties"]), skip_countries, held)
+
+
+def _side_holding_phrase(f: Facts, i: int, res: Resources, rl: Rules) -> str | None:
+    """The war side holding the first place, not a whole country, named in the phrase headed by i
+    ('Kherson Governor Oleksandr Prokudin', 'a drone attack on the Soltsy military base in the
+    Novgorod Region')."""
+    places = [(pl.name, pl.place, True) for j in f.g.phrase(i) if (pl := f.places.get(j)) is not None]
+    return _side_of_ground(places, res, rl, skip_countries=True, held=True)
 
 
 def _countries(res: Resources, codes: Iterable[str]) -> dict[str, str]:
