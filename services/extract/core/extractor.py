@@ -696,14 +696,29 @@ def _coordinated_parties(f: Facts, s: int) -> list[str]:
             for c in g.kids(j, "conj") if c in f.parties]
 
 
-def _relative_antecedent(g: Graph, s: int) -> int:
+def _relative_antecedent(g: Graph, s: int, times: frozenset[str] = frozenset()) -> int:
     """The noun a relative pronoun stands for, as its clause's subject ('South Korea's intelligence
-    agency, which confirmed that ...': the agency speaks); any other token itself."""
+    agency, which confirmed that ...': the agency speaks); any other token itself. A noun of `times`
+    is none: 'Tomikhin on Tuesday, who said' (the pronoun is returned)."""
     verb = g.tokens[s].head
     if g.tokens[s].lemma in ("which", "who", "that") and verb >= 0 and g.tokens[verb].dep == "acl:relcl" \
-            and g.tokens[verb].head >= 0:
+            and g.tokens[verb].head >= 0 and g.tokens[g.tokens[verb].head].lemma not in times:
         return g.tokens[verb].head
     return s
+
+
+def _named_by_relative(g: Graph, s: int, rl: Rules) -> int | None:
+    """A relative pronoun left unresolved by its clause's structure (the parser hung the clause
+    elsewhere: 'a news conference hosted by the Russian ambassador Evgeny Tomikhin on Tuesday, who
+    said ...') stands for the nearest name before it; 'which' for no name, nobody; any other
+    token is itself."""
+    tok = g.tokens[s]
+    if tok.pos not in ("WP", "WDT") or tok.lemma not in ("who", "which"):
+        return s
+    if tok.lemma == "which":
+        return None
+    return next((k for k in range(s - 1, -1, -1)
+                 if g.tokens[k].pos in ("NNP", "NNPS") and g.tokens[k].lemma not in rl.time_owners), None)
 
 
 def _triggers(g: Graph, rl: Rules) -> list[tuple[int, TriggerRule]]:
@@ -3027,6 +3042,8 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
                 m.claimants.append((owner[1].code, speaker_name(g, owner[0])))
             elif state.last_speaker and state.last_speaker[0]:
                 m.claimants.append(state.last_speaker)
+        claimant = None if at.claimant is None else _named_by_relative(
+            g, _relative_antecedent(g, at.claimant, rl.time_owners), rl)
         if unnamed:
             # 'we've seen reporting that Kherson is under Russian control': reports nobody is named
             # for make a claim of an unnamed source, as 'reportedly' does; the source is nobody
@@ -3038,8 +3055,9 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
             # 'According to the report, Ukraine has lost half ...', 'These reports show ...': a
             # report of no one named is an unnamed source too
             unnamed_claim = True
-        elif at.claimant is not None:
-            claimant = _relative_antecedent(g, at.claimant)
+        elif at.claimant is not None and claimant is None:
+            pass  # a relative pronoun that stands for nobody named ('..., which leads to believe that ...')
+        elif claimant is not None:
             ctok = g.tokens[claimant]
             if ctok.lemma in rl.pronouns:
                 # 'Russia's defense ministry framed the attack as a failure, detailing engagements

@@ -75,6 +75,7 @@ class Rules:
     regional_speakers: frozenset[str]
     time_owners: frozenset[str]  # 'Tuesday's announcement': a time, not who announced
     speech_occasions: frozenset[str]  # 'Speaking after his meeting ..., Rubio said': when, not what
+    statement_verbs: frozenset[str]  # 'Indonesia issued a statement': whose statement it is
     byline_leads: tuple[str, ...]  # a statement's lead-in up to its colon: the outlet's own voice
     negations: frozenset[str]
     modals: frozenset[str]
@@ -221,6 +222,7 @@ def rules() -> Rules:
         regional_speakers=frozenset(adata["regional_speakers"]),
         time_owners=frozenset(adata["time_owners"]),
         speech_occasions=frozenset(adata["speech_occasions"]),
+        statement_verbs=frozenset(adata["statement_verbs"]),
         byline_leads=tuple(str(x).lower() for x in adata["byline_leads"]),
         negations=frozenset(mdata["negations"]), modals=frozenset(mdata["modals"]),
         expect_verbs=frozenset(mdata["expect_verbs"]),

@@ -909,8 +909,15 @@ def _attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
                 # whose claim: "Russia's", 'by Russian officials', 'Ukrainian' ('earlier claims by
                 # Russian officials': the 'by' phrase before an adjective of time)
                 by = [c for c in g.kids(j, "nmod") if g.case_of(c) in ("by", "from")]
-                owner = next((o for o in g.kids(j, "nmod:poss") + by + g.kids(j, "compound") + g.kids(j, "amod")
+                # (an adjective names an owner only as a proper one: 'Ukrainian claims', not 'a formal
+                # statement' or 'confidential reports')
+                proper = [o for o in g.kids(j, "amod") if g.tokens[o].word[:1].isupper()]
+                owner = next((o for o in g.kids(j, "nmod:poss") + by + g.kids(j, "compound") + proper
                               if g.tokens[o].lemma not in rules.time_owners), None)
+                if owner is None and tok.dep == "obj" and tok.head >= 0 \
+                        and g.tokens[tok.head].lemma in rules.statement_verbs:
+                    # 'Indonesia has issued a formal statement condemning ...': who issues it says it
+                    owner = _speaker(g, tok.head)
                 if owner is None and tok.dep == "obl" and g.case_of(j) == "in" and tok.head >= 0 \
                         and g.tokens[tok.head].is_verb and g.tokens[tok.head].lemma in rules.attribution_verbs:
                     # 'the ministry said in a statement posted on X that ...': the speaker's statement
@@ -1044,9 +1051,12 @@ def _speaker(g: Graph, verb: int) -> int | None:
     if agent:
         return agent[0]
     tok = g.tokens[verb]
-    if tok.lemma != "tell" and any(c < verb for c in g.kids(verb, "ccomp")):
+    if tok.lemma != "tell" and (any(c < verb for c in g.kids(verb, "ccomp")) or any(
+            c < verb and g.tokens[c].is_verb and g.tokens[verb - 1].word == "," for c in g.kids(verb, "dep"))):
         # an inverted speech tag after what it reports, whose speaker the parser made an object:
-        # '... were killed, reported the National Intelligence Service of South Korea'
+        # '... were killed, reported the National Intelligence Service of South Korea' (or its
+        # clause left a bare dependent: 'Elsewhere, five people were wounded ..., said local
+        # governor Serhii Lysak')
         after = [o for o in g.kids(verb, "obj", "iobj") if o > verb]
         if after:
             return after[0]
