@@ -3009,6 +3009,10 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
         # 'Kyiv rejected claims that Russia had regained Sudzha': the denial is what is reported
         attrs = [denial]
     elif len(attrs) > 1:
+        # 'Haidai said that "we are seeing more reserves deployed", reports the BBC': an outlet of no
+        # party that reports a speaker is no speaker of it (classes.yaml news_media)
+        attrs = [at for at in attrs if at.claimant is None or not _news_medium(f, at.claimant, res, rl)] or attrs
+    if denial is None and len(attrs) > 1:
         # 'Citing intelligence reports, Zelensky said ...': the speaker a party can be named for
         # says it, not the unnamed source they cite
         named = next((at for at in attrs if at.claimant is not None
