@@ -2362,7 +2362,9 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         doers = [] if told else a.subject  # 'Ukrainian officials reported strikes': who told, not who struck
         named = (_premodifier_party(f, [t, *doers, *a.agent, *causes], rl)
                  or next((f.parties[h] for h in causes if h in f.parties), None) or _clause_doer(f, t, res, rl))
-        side = _target_party(f, a, res, rl) or _side_of_ground(m.locations, res, rl, held=True)
+        struck = next((j for name, _, _ in m.locations for j in sorted(f.places) if f.places[j].name == name), None)
+        side = _target_party(f, a, res, rl) or (_occupier_named(f, struck, res, rl) if struck is not None else None) \
+            or _side_of_ground(m.locations, res, rl, held=True)
         m.actor = named.code if named is not None else _opponent(res, side)
         if m.actor is None and not tok.is_verb and any(
                 g.tokens[d].lemma in rl.classes["distinct_modifiers"] for d in g.kids(t, "det", "amod")):
@@ -2519,6 +2521,32 @@ def _side_of_ground(locations: list[tuple[str, Place | None, bool]], res: Resour
     with `skip_countries`, a whole country named does not count; with `held`, the side that
     holds it: Crimea is Russia's to strike from and Ukraine's to strike at)."""
     return _ground_party(locations, _countries(res, rl.noise["off_topic"]["war_parties"]), skip_countries, held)
+
+
+def _occupier_named(f: Facts, j: int, res: Resources, rl: Rules) -> str | None:
+    """The side the words say holds the place named at j: 'the Russian-occupied town of Lysychansk',
+    'Russia-held Horlivka' (that party); 'the occupied city of Donetsk' (the enemy of the country
+    it lies in) (classes.yaml occupation_modifiers)."""
+    g = f.g
+    held = rl.classes["occupation_modifiers"]
+    words = list(g.phrase(j))
+    tok = g.tokens[j]
+    if tok.dep in ("nmod", "appos") and tok.head >= 0 and g.tokens[tok.head].is_noun:
+        words += [k for k in g.kids(tok.head, "amod", "compound") if k < j]  # 'the occupied town of X'
+    for k in words:
+        before, _, last = g.tokens[k].word.lower().rpartition("-")
+        if last not in held or k == j:
+            continue
+        if before:
+            occupier = f.parties.get(k)
+            if occupier is not None and occupier.code in rl.noise["off_topic"]["war_parties"]:
+                return occupier.code
+        else:
+            place = f.places[j].place
+            own = _countries(res, rl.noise["off_topic"]["war_parties"]).get(place.country or "") if place else None
+            if own is not None:
+                return _opponent(res, own)
+    return None
 
 
 def _side_holding_phrase(f: Facts, i: int, res: Resources, rl: Rules) -> str | None:
