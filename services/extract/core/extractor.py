@@ -669,9 +669,9 @@ def _titled_person_named_before(f: Facts, heads: list[int], rl: Rules, state: Ar
 def _speaker_code(f: Facts, s: int, rl: Rules, state: ArticleState, res: Resources) -> str | None:
     g = f.g
     s = _relative_antecedent(g, s)
-    if g.tokens[s].lemma in rl.partyless_speakers:
-        return None
     p = phrase_party(f, s, res)
+    if g.tokens[s].lemma in rl.unaffiliated_speakers:
+        return p.code if p else None  # (the side named on them only: attribution.yaml)
     code = p.code if p else _known_speaker(g, s, rl, state)
     phrase = g.phrase(s)
     if code is None and any(in_words(g.tokens[j], rl.regional_speakers) for j in phrase):
@@ -3106,8 +3106,11 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
                     m.claimants.append(state.last_speaker)
             elif _outlet_itself(g, claimant, state):
                 pass  # 'the department announced its 43rd drawdown', told by the department: its own voice
-            elif ctok.lemma in rl.partyless_speakers:
-                m.claimants.append((None, speaker_name(g, claimant)))
+            elif ctok.lemma in rl.unaffiliated_speakers:
+                # ('Russian military bloggers', 'the Ukrainian Telegram channel DeepState': the side
+                # named on them; none learnt from the article's other speakers)
+                side = phrase_party(f, claimant, res)
+                m.claimants.append((side.code if side is not None else None, speaker_name(g, claimant)))
             elif _news_medium(f, claimant, res, rl):
                 pass  # 'Reuters reported that ...': a news agency is no party; the report is told as fact
             else:

@@ -71,7 +71,7 @@ class Rules:
     hedges: frozenset[str]
     hedge_reports: frozenset[str]  # 'reports that ...' with nobody named: a claim of an unnamed source
     speakers: frozenset[str]
-    partyless_speakers: frozenset[str]
+    unaffiliated_speakers: frozenset[str]
     regional_speakers: frozenset[str]
     time_owners: frozenset[str]  # 'Tuesday's announcement': a time, not who announced
     speech_occasions: frozenset[str]  # 'Speaking after his meeting ..., Rubio said': when, not what
@@ -218,7 +218,7 @@ def rules() -> Rules:
         evidence_nouns=frozenset(adata["nouns"].get("evidence", ())),
         pronouns=frozenset(adata["pronouns"]), hedges=frozenset(adata["hedges"]),
         hedge_reports=frozenset(adata["hedge_reports"]), speakers=frozenset(adata["speakers"]),
-        partyless_speakers=frozenset(adata["partyless_speakers"]),
+        unaffiliated_speakers=frozenset(adata["unaffiliated_speakers"]),
         regional_speakers=frozenset(adata["regional_speakers"]),
         time_owners=frozenset(adata["time_owners"]),
         speech_occasions=frozenset(adata["speech_occasions"]),
