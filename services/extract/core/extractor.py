@@ -135,6 +135,7 @@ class Mention:
     urged: bool = False  # a position someone else asks for ('urged Russia to accept a ceasefire')
     headline: bool = False  # told in the lines that open the text before its first full sentence
     home_actor: bool = False  # the actor is the story's country, for a subject named with no country
+    told_again: bool = False  # talks named again ('the meeting'): only ever more of the talks it follows
 
     @property
     def info(self) -> int:
@@ -1000,6 +1001,12 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
             # attack was told, with no time of their own, are that attack's
             earlier = [p for p in state.told if p.type == "strike" and p.actor == m.actor
                        and p.rule != "strike.intercepted" and _mod_class(p) == _mod_class(m)]
+            m.follows = earlier[-1] if earlier else None
+        if rule.actor == "told_before":
+            # ('The meeting lasted five hours': the talks told before, named again, whatever time
+            # the sentence gives them: 'The call happened October 14')
+            earlier = [p for p in state.told if p.type == m.type and p.actor == m.actor
+                       and set(p.partners) == set(m.partners)]
             m.follows = earlier[-1] if earlier else None
         if m.rule == "diplomacy.discuss" and m.time_source == "article":
             # 'The two ministers also discussed support from allies': what talks already told
@@ -1916,6 +1923,15 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             actor = _party(f, g.kids(tok.head, "nsubj"), res)
         # ('Ukraine's withdrawal of troops': a noun's own possessor before the clause's subject)
         actor = actor or ((mod or subj) if not tok.is_verb else (subj or mod))
+    elif rule.actor == "told_before":
+        # 'These negotiations will begin immediately in the Middle East': the sides of the event of
+        # its type the article last told (only ever grouped with it: merge_mentions)
+        earlier_talks = next((x for x in reversed(state.told) if x.type == rule.type and x.actor), None)
+        if earlier_talks is None or earlier_talks.actor is None:
+            return None
+        actor = PartyMention.implied(earlier_talks.actor)
+        m.partners = list(earlier_talks.partners)
+        m.told_again = True
     elif rule.actor == "oblique_to":
         to = [o for o in a.oblique if g.case_of(o) == "to"]
         actor = _party(f, to, res)
@@ -4091,6 +4107,8 @@ def merge_mentions(mentions: list[Mention]) -> list[list[Mention]]:
         if told is not None:
             told.append(m)
             continue
+        if m.told_again:
+            continue  # (the talks it names again were not kept: no event of its own)
         for grp in groups:
             same = any(x.sentence.index == m.sentence.index for x in grp)
             if m.separate and not same:

@@ -742,6 +742,10 @@ def role_tokens(g: Graph, a: Args, role: str, rules: Rules | None = None) -> lis
     elif role == "subject_head":
         # the subject itself: 'Ukrainian soldiers are training', not 'fighting between forces remains'
         return _noun_heads(g, a.subject + a.agent)
+    elif role == "determiner":
+        # the article or possessive pronoun a noun trigger is said with: 'these negotiations', 'their call'
+        return [c for c in g.kids(a.self, "det", "nmod:poss") if g.tokens[c].pos in ("DT", "PRP$")] \
+            if a.self is not None else []
     elif role == "partner":
         heads = _partner_heads(g, a)
     elif role == "partner_head":

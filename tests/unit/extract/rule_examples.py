@@ -22,6 +22,8 @@ def _slot_ok(event: dict[str, Any], key: str, want: Any) -> bool:
         return names[:len(want)] == want if want else not names
     if key == "time_from_article":
         return bool((event.get("time") or {}).get("from_article_date")) == want
+    if key == "told_in":  # a sentence that must be among the event's evidence
+        return any(want in ev["sentence"] for ev in event.get("evidence") or [])
     if key == "time_start":
         return (event.get("time") or {}).get("start") == want
     if key == "quantities":  # every figure wanted is there ([]: no figure at all)
