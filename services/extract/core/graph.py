@@ -864,7 +864,8 @@ def _reattach_approximate_objects(tokens: list[Token]) -> list[Token]:
     back with 'about' as a preposition and 'thirds' as an oblique. A figure after 'about' or
     'around', right after a verb that has no object, is that verb's object ('about' its adverb);
     so is a share named by a word ('controls about a fifth of Ukraine'), and a figure after 'up
-    to' ('has deployed up to 40,000 troops')."""
+    to' ('has deployed up to 40,000 troops'). Before a verb that has no subject, such a figure
+    is its subject: 'Around 12,000 North Korean troops have been deployed to help Russia'."""
     out = list(tokens)
     kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
     for case in tokens:
@@ -873,15 +874,22 @@ def _reattach_approximate_objects(tokens: list[Token]) -> list[Token]:
         if case.dep != "case" or not (case.lemma in ("about", "around") or up_to) or case.head < 0:
             continue
         n = tokens[case.head]
-        if n.dep != "obl" or n.head < 0 or n.i < 2:
+        if n.dep != "obl" or n.head < 0 or (n.i < 2 and n.head < n.i):
             continue
         v, about = tokens[n.head], tokens[n.i - 1]
-        if not v.is_verb or v.i > case.i:
+        if not v.is_verb:
             continue
         if not kids_of:
             kids_of = _children(tokens)
         if not (n.pos == "CD" or n.lemma in _FRACTIONS or any(k.dep == "nummod" for k in kids_of[n.i])
                 or about.pos == "CD"):
+            continue
+        if v.i > case.i:
+            if any(k.base in ("nsubj", "csubj") for k in kids_of[v.i]) or up_to:
+                continue
+            subject = "nsubj:pass" if any(k.dep == "aux:pass" for k in kids_of[v.i]) else "nsubj"
+            out[n.i] = n._replace(dep=subject, base="nsubj")
+            out[case.i] = case._replace(dep="advmod", base="advmod")
             continue
         if any(t.head == v.i and t.dep == "obj" for t in tokens):
             continue
