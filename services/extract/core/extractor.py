@@ -3038,9 +3038,11 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
     first_denial = next((k for k, at in enumerate(attrs) if at.modality == "denied"), None)
     if first_denial is not None and first_denial > 0 and attrs[0].modality == "claimed" \
             and g.tokens[attrs[0].verb].pos == "VBG" and g.tokens[attrs[0].verb].head in (
-                attrs[first_denial].verb, *g.kids(attrs[first_denial].verb, "obj")):
+                attrs[first_denial].verb, *(j for o in g.kids(attrs[first_denial].verb, "obj") for j in g.subtree(o))):
         # 'He disputed the claim that Russia controlled Luhansk, saying that an attack on
-        # Bilohorivka had been repulsed': what the denier goes on saying is the denier's claim
+        # Bilohorivka had been repulsed': what the denier goes on saying is the denier's claim (the
+        # parser may hang the participle inside the claim denied: 'dismissed claims that their
+        # troops were encircled, asserting that they were repelling attacks')
         attrs = [replace(attrs[0], claimant=attrs[first_denial].claimant)]
         first_denial = None
     if first_denial is not None and any(g.tokens[at.verb].is_verb and at.claimant is not None

@@ -872,6 +872,11 @@ def _attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
                 # 'Kyiv rejected the claim, and military sources said parts remain under its
                 # control': a second statement beside the first, not reported by it
                 continue
+            if came_from.dep == "conj" and came_from.is_verb and came_from.i > j \
+                    and rules.attribution_verbs.get(tok.lemma) == "denied":
+                # 'Ukraine's military denied the claims and launched a major counteroffensive': what
+                # the denier goes on to do is its own act, not what it denies
+                continue
             # 'No deaths were reported in the attack, but one person was killed': what was reported
             # is its own subject; the clause beside it is told apart (a speech tag on the verb
             # still reports both: see below)
