@@ -2427,7 +2427,9 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
                 continue  # (troops sent beside weapons are their own deployment)
             m.quantities.append(_figure(f, q, qi, kind, rl, single=rule.type == "strike"))
     # who says so, how sure
-    _attribute(f, t, a, m, res, rl, state)
+    negated = _attribute(f, t, a, m, res, rl, state)
+    if negated and not m.claimants and m.type not in rl.noise["narrated_negation"]["kept_types"]:
+        return None  # 'Ukraine has not gained any further ground': nobody's denial (noise.yaml narrated_negation)
     # when
     _time(f, t, a, m, rl, state)
     return m
@@ -3019,7 +3021,7 @@ def _dated_by_clause(g: Graph, t: int, verb: int) -> bool:
     return False
 
 
-def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules, state: ArticleState) -> None:
+def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules, state: ArticleState) -> bool:
     g = f.g
     tok = g.tokens[t]
     clause = t if tok.is_verb or a.governor is None else a.governor
@@ -3306,17 +3308,22 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
     # a negated support verb negates its noun ('did not launch an offensive'); another negated
     # verb does not ('China has never condemned Russia's invasion')
     support = clause != t and g.tokens[clause].lemma in rl.classes["support_verbs"]
+    negated = False  # denied by a negation of its own, not by a verb of denial
     if _negated(g, t, rl) or (support and _negated(g, clause, rl, trigger=t)):
+        negated = modality != "denied"
         modality = "denied"
     ct = g.tokens[clause]
     if ct.dep == "xcomp" and ct.head >= 0 and g.tokens[ct.head].lemma in _SUCCESS_VERBS and _negated(g, ct.head, rl):
+        negated = negated or modality != "denied"
         modality = "denied"  # 'has not managed to push Ukrainians out of its territory'
     if ct.dep == "xcomp" and ct.head >= 0 and g.tokens[ct.head].lemma in rl.refuse_verbs \
             and not _negated(g, ct.head, rl):
         # 'The U.S. has declined to send Ukraine longer-range drones': what a side refuses to do
         # is denied, not done ('did not refuse to send' is done)
+        negated = negated or modality != "denied"
         modality = "denied"
     m.modality = modality
+    return negated
 
 
 _SUCCESS_VERBS = frozenset({"manage", "succeed"})
