@@ -2560,8 +2560,7 @@ def _occupier_named(f: Facts, j: int, res: Resources, rl: Rules) -> str | None:
             if occupier is not None and occupier.code in rl.noise["off_topic"]["war_parties"]:
                 return occupier.code
         else:
-            place = f.places[j].place
-            own = _countries(res, rl.noise["off_topic"]["war_parties"]).get(place.country or "") if place else None
+            own = _side_of_ground([(f.places[j].name, f.places[j].place, True)], res, rl)
             if own is not None:
                 return _opponent(res, own)
     return None
