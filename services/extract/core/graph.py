@@ -1084,22 +1084,32 @@ def _reattach_gerund_subjects(tokens: list[Token]) -> list[Token]:
 
 def _reattach_aspect_gerunds(tokens: list[Token]) -> list[Token]:
     """Repair a known tagger error: in 'Russia continues amassing forces near Vovchansk' the
-    gerund comes back as an adjective on 'forces', the object of 'continues'. A gerund right
-    after a verb of aspect ('continue', 'keep', 'start' ...), modifying that verb's object, is the
-    verb's complement and the noun its own object."""
+    gerund comes back as an adjective on 'forces', the object of 'continues'; so does 'North
+    Korea has denied supplying ammunition to Russia'. A gerund right after a verb that takes a
+    gerund for its complement ('continue', 'deny', 'consider' ...), modifying that verb's object,
+    is the verb's complement and the noun its own object, with the phrases after the noun
+    ('to Russia')."""
     out = list(tokens)
     for x in tokens:
         if x.pos != "VBG" or x.dep != "amod" or x.head <= x.i or x.i == 0:
             continue
         n = tokens[x.head]
-        if n.dep != "obj" or n.head != x.i - 1 or tokens[n.head].lemma not in _ASPECT_VERBS:
+        if n.dep != "obj" or n.head != x.i - 1 or tokens[n.head].lemma not in _GERUND_COMPLEMENT_VERBS:
             continue
         out[x.i] = x._replace(head=n.head, dep="xcomp", base="xcomp", is_verb=True, is_noun=False)
         out[n.i] = n._replace(head=x.i)
+        end = max(_span(tokens, n.i))
+        for k in tokens:
+            if k.head == n.head and k.i > end and k.base == "obl":
+                out[k.i] = out[k.i]._replace(head=x.i)
     return out
 
 
-_ASPECT_VERBS = frozenset({"continue", "keep", "start", "begin", "stop", "resume", "finish", "quit"})
+# Verbs of aspect ('continue', 'keep', 'start' ...) and of saying or weighing whose complement
+# is a gerund ('denied supplying', 'is considering sending')
+_GERUND_COMPLEMENT_VERBS = frozenset({
+    "continue", "keep", "start", "begin", "stop", "resume", "finish", "quit",
+    "deny", "admit", "acknowledge", "consider", "contemplate", "weigh", "propose"})
 
 
 def _reattach_shared_possessives(tokens: list[Token]) -> list[Token]:

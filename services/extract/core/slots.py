@@ -420,6 +420,9 @@ def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
         return any(j in f.places or (j in f.parties and f.parties[j].form == "noun") for j in idx)
     if cls == "war_side":  # a party that is one of the war's two sides (classes.yaml war_sides)
         return any(j in f.parties and f.parties[j].code.lower() in rules.classes["war_sides"] for j in idx)
+    if cls == "war_side_country":  # one of the two sides named as a country: 'attacked Ukraine', not 'a Ukrainian port'
+        return any(j in f.parties and f.parties[j].form == "noun"
+                   and f.parties[j].code.lower() in rules.classes["war_sides"] for j in idx)
     if cls == "person":  # a party's person named: 'Zelensky'
         return any(j in f.parties and f.parties[j].form == "person" for j in idx)
     if cls == "multilateral":  # a body that meets on its own: the G7, NATO, the EU
@@ -537,9 +540,10 @@ def arguments(g: Graph, t: int, measures: frozenset[str] = frozenset()) -> Args:
         if not a.subject and not g.kids(t, "nsubj:pass"):
             # (a passive with its own subject shares no doer: 'Ukraine had begun its offensive ...,
             # and all the attacks had been repelled' were not repelled by Ukraine)
-            if tok.dep == "xcomp" and g.kids(t, "aux:pass"):
-                # a passive open clause's subject is what it befalls: '600 North Korean soldiers are
-                # believed to have been killed'
+            if g.kids(t, "aux:pass"):
+                # a passive open clause's or conjunct's subject is what it befalls: '600 North Korean
+                # soldiers are believed to have been killed', 'The Russians tried to capture the
+                # plant but have been repelled'
                 a.object = a.object + _inherited_subject(g, t)
             else:
                 a.subject = _inherited_subject(g, t)
