@@ -446,7 +446,9 @@ def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
         return any(q[1] in idx for q in f.quants)
     if cls == "anything":  # the role is filled at all: forbidden, it must stay empty (a passive's doer)
         return bool(idx)
-    if cls == "troops" and any(counted_nationals(f, j) for j in idx):
+    if cls == "troop_words":  # troops named by a troop word ('Russian forces'), not a nation's people counted
+        cls = "troops"
+    elif cls == "troops" and any(counted_nationals(f, j) for j in idx):
         return True
     words = rules.classes.get(cls, frozenset())
     lemmas = [g.tokens[j].lemma for j in idx]
