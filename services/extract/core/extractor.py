@@ -2099,8 +2099,8 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             g.tokens[o].dep == "nsubj:pass" for o in a.object) or (tok.is_verb and g.kids(t, "aux:pass"))
             or (tok.is_verb and _troop_heads(f, a.subject, rl))):
         # 'Russian forces were pushed back from Kyiv', 'Russian troops attacked and were repelled',
-        # 'The defence forces have repelled 26 enemy attacks' (troops of no side named): by the
-        # other side
+        # 'an army unit managed to repel Russian forces' (troops of no side named): by the other
+        # side
         actor = _opponent_party(res, obj.code)
     if actor is None and rule.type == "offensive_repelled" and tok.is_verb and g.kids(t, "nsubj:pass") \
             and not a.agent:

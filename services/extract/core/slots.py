@@ -544,8 +544,8 @@ def arguments(g: Graph, t: int, measures: frozenset[str] = frozenset()) -> Args:
             # and all the attacks had been repelled' were not repelled by Ukraine)
             if g.kids(t, "aux:pass"):
                 # a passive open clause's or conjunct's subject is what it befalls: '600 North Korean
-                # soldiers are believed to have been killed', 'The Russians tried to capture the
-                # plant but have been repelled'
+                # soldiers are believed to have been killed', 'Russian troops attacked Robotyne and
+                # were repelled'
                 a.object = a.object + _inherited_subject(g, t)
             else:
                 a.subject = _inherited_subject(g, t)
