@@ -3106,7 +3106,7 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
             unnamed_claim = True
         elif at.claimant is not None and g.tokens[at.claimant].lemma in rl.hedge_reports \
                 and phrase_party(f, at.claimant, res) is None and not g.kids(at.claimant, "nmod:poss") \
-                and not any(g.case_of(c) == "by" for c in g.kids(at.claimant, "nmod", "acl")):
+                and not any(g.case_of(c) in ("by", "from") for c in g.kids(at.claimant, "nmod", "acl")):
             # 'According to the report, Ukraine has lost half ...', 'These reports show ...': a
             # report of no one named is an unnamed source too
             unnamed_claim = True
@@ -3137,10 +3137,15 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
             elif _news_medium(f, claimant, res, rl):
                 pass  # 'Reuters reported that ...': a news agency is no party; the report is told as fact
             else:
-                p = phrase_party(f, claimant, res) or _body_party(f, claimant, res, rl)
-                code = p.code if p else (_known_speaker(g, claimant, rl, state)
-                                         or _speaker_ground(f, claimant, m, res, rl)
-                                         or _unnamed_speaker_party(f, claimant, rl, state, m, res))
+                # ('A late-night report from the General Staff said ...': whoever the report is
+                # from speaks)
+                source = next((c for c in g.kids(claimant, "nmod") if g.case_of(c) in ("from", "by")), None) \
+                    if ctok.lemma in rl.hedge_reports else None
+                who = source if source is not None else claimant
+                p = phrase_party(f, claimant, res) or _body_party(f, who, res, rl)
+                code = p.code if p else (_known_speaker(g, who, rl, state)
+                                         or _speaker_ground(f, who, m, res, rl)
+                                         or _unnamed_speaker_party(f, who, rl, state, m, res))
                 _learn_speaker(g, claimant, code, rl, state)
                 if code is None and ctok.lemma in rl.attribution_nouns and state.last_speaker and any(
                         g.tokens[d].lemma in ("the", "this", "that") for d in g.kids(claimant, "det")):
