@@ -449,6 +449,26 @@ def _swap_lead(m: Mention, rl: Rules) -> None:
         m.actor = lead
 
 
+def _swap_done(g: Graph, t: int, a: Args, rl: Rules) -> bool:
+    """A swap told as done, not as agreed, planned or discussed: prisoners 'were exchanged', an
+    exchange that 'took place', 'there was an exchange', prisoners 'released in a recent exchange'
+    (agreements and talks name their sides, and their swaps are part of the talks)."""
+    tok = g.tokens[t]
+    if tok.is_verb:
+        return tok.pos == "VBN" and bool(g.kids(t, "aux:pass")) and not any(
+            g.tokens[x].lemma in rl.modals for x in g.kids(t, "aux"))
+    if tok.head < 0:
+        return False
+    gov = g.tokens[tok.head]
+    if tok.dep == "obj" and gov.lemma == "take" and any(g.tokens[o].lemma == "place" for o in g.kids(tok.head, "obj")):
+        return gov.pos in ("VBD", "VBN") and not any(g.tokens[x].lemma in rl.modals for x in g.kids(tok.head, "aux"))
+    if tok.dep == "nsubj" and gov.lemma in ("take", "occur", "happen"):
+        return gov.pos == "VBD" and not any(g.tokens[x].lemma in rl.modals for x in g.kids(tok.head, "aux"))
+    if tok.dep == "nsubj" and gov.lemma == "be" and g.kids(tok.head, "expl"):
+        return gov.pos == "VBD"
+    return tok.dep == "obl" and g.case_of(t) == "in" and gov.lemma in rl.classes["exchange_verbs"] and gov.pos == "VBN"
+
+
 def _permitter(g: Graph, t: int, rl: Rules) -> int | None:
     """The verb that permits what token t does ('permitted Ukraine to use ATACMS missiles',
     'authorized the use of long-range missiles by Ukraine to strike', 'gave Kyiv the green light
@@ -2188,6 +2208,16 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         between = list(dict.fromkeys(between))
         if len(between) >= 2:  # (the first named leads, as in 'Russia and Ukraine exchanged ...')
             m.actor, m.partners = between[0], between[1:]
+    if m.actor is None and rule.id == "diplomacy.exchange" and _swap_done(g, t, a, rl):
+        # 'A large prisoner exchange took place on Friday', '307 prisoners of war were exchanged':
+        # a swap with no side named is the one the article told of, else one between the war's
+        # two sides (classes.yaml swap_lead; a swap of others names them)
+        earlier = next((x for x in reversed(state.told) if x.rule == rule.id and x.actor), None)
+        if earlier is not None:
+            m.actor, m.partners = earlier.actor, list(earlier.partners)
+        else:
+            m.actor = next(iter(rl.classes["swap_lead"])).upper()
+            m.partners = [p for p in [_opponent(res, m.actor)] if p]
     if m.actor is None and rule.id in _MEDIATION_RULES:
         # 'The UAE said it succeeded in mediating the release', 'thanked the UAE for its mediation':
         # the mediator is the third party the sentence names (not a side of the war)
