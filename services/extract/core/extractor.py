@@ -2094,6 +2094,12 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             # (who confirmed or reported it is no party to it: 'the delivery, confirmed by the US')
             actor = _party(f, [o for o in a.oblique if g.case_of(o) not in ("at", "in", "on", "near")
                                and g.tokens[o].lemma not in rl.attribution_verbs], res)
+        if actor is None and not tok.is_verb and rule.type == "strike":
+            # 'Kyiv faces intensified missile attacks from Moscow': a side of the war they come from
+            # (not any country: missiles 'from Belarus' were fired from its ground)
+            sender = _party(f, [o for o in a.oblique if g.case_of(o) == "from"], res)
+            if sender is not None and sender.code.lower() in rl.classes["war_sides"]:
+                actor = sender
         if actor is None and not tok.is_verb and rule.type == "military_aid":
             # 'a new package of aid from Finland': who it is from, named in its 'of' phrase
             actor = _party(f, [k for o in a.object if g.case_of(o) == "of"
