@@ -1869,8 +1869,11 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             and any(g.case_of(k) == "with" for k in g.kids(o, "nmod")) for o in [t, *g.kids(t, "obl")]):
         return None  # 'the claim ... of the Ukrainian armed forces is in line with estimates': an idiom
     if rule.id == "deploy.withdraw" and tok.lemma == "leave" and (
-            g.kids(t, "nsubj:pass", "aux:pass") or any(g.tokens[x].pos.startswith("JJ") for x in g.kids(t, "xcomp"))):
-        return None  # 'troops ... being left unprotected by the Russian forces': left in a state, not leaving
+            g.kids(t, "nsubj:pass", "aux:pass") or any(g.tokens[x].pos.startswith("JJ") for x in g.kids(t, "xcomp"))
+            or (tok.pos == "VBN" and tok.dep == "acl")):
+        # 'troops ... being left unprotected by the Russian forces', 'the Kiev units, left without a
+        # defense node, were pushed back': left in a state, not leaving
+        return None
     if rule.id == "offensive.push-into" and any(g.case_of(o) == "for" for o in g.kids(t, "obl")):
         return None  # 'the US pushes for an end to the invasion of Ukraine': pressing a demand
     if rule.type == "troops_deployed" and tok.lemma in ("concentrate", "focus") and not a.object and any(
