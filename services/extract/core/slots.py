@@ -356,6 +356,9 @@ def counts_weapons(g: Graph, j: int, rules: Rules) -> bool:
     tok = g.tokens[j]
     if tok.dep == "compound" and tok.head >= 0 and in_words(g.tokens[tok.head], weapons):
         return True
+    if tok.lemma == "fighter" and any(in_words(g.tokens[c], weapons) or (
+            c + 2 < len(g.tokens) and hyphened(g, c, c + 2, weapons)) for c in g.kids(j, "compound")):
+        return True  # 'transferred 14 F-16 fighters': jets ('drone units' are troops)
     return any(g.case_of(k) == "of" and any(in_words(g.tokens[x], weapons) for x in g.phrase(k))
                for k in g.kids(j, "nmod"))
 
