@@ -1437,6 +1437,8 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
                 and gov.lemma not in rl.classes["launch_verbs"] and not talked_about \
                 and gov.lemma not in rl.noise["reference"]["suffer_verbs"] \
                 and gov.lemma not in rl.noise["reference"]["sequel_verbs"] \
+                and not (rule.id == "diplomacy.exchange" and gov.lemma in rl.classes["exchange_verbs"]
+                         and g.case_of(t) in rl.noise["reference"]["freed_in_cases"]) \
                 and not (g.case_of(t) == "by" and gov.lemma in rl.noise["reference"]["effect_verbs"]) \
                 and not (g.case_of(t) == "from" and gov.lemma in rl.noise["reference"]["outcome_verbs"]) \
                 and not (g.case_of(t) == "for" and gov.lemma in rl.noise["reference"]["journey_verbs"]) \
@@ -2428,6 +2430,8 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         if m.actor is None and not tok.is_verb and any(
                 g.tokens[d].lemma in rl.classes["distinct_modifiers"] for d in g.kids(t, "det", "amod")):
             # 'another drone strike': one more of the strikes the article last told
+            m.actor = next((x.actor for x in reversed(state.told) if x.type == "strike" and x.actor), None)
+        if m.actor is None and side is None:
             m.actor = next((x.actor for x in reversed(state.told) if x.type == "strike" and x.actor), None)
         if m.actor is None:
             return None
