@@ -2030,8 +2030,11 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         # the subject of a clause about a meeting takes part in it: 'Rubio will travel to Canada for
         # meetings with G7 ministers'
         if not tok.is_verb and gov_lemma is not None and gov_lemma not in rl.classes["support_verbs"] \
-                and gov_lemma not in rl.attribution_verbs and rule.type != "diplomacy" and not a.manner:
-            subj = None  # 'Russia struggled to respond to the incursion': not Russia's incursion
+                and gov_lemma not in rl.attribution_verbs and rule.type != "diplomacy" and not a.manner \
+                and not (rule.id == "territory.flag-raised" and gov_lemma in rl.classes["flag_verbs"]):
+            # 'Russia struggled to respond to the incursion': not Russia's incursion ('Ukrainian
+            # troops hoisted the national flag over the bridge': who raises a flag raises their own)
+            subj = None
         if not tok.is_verb and rule.type == "strike" and gov_lemma in rl.classes["death_verbs"] and mod is None \
                 and subj is not None:
             # 'six North Korean officers died in a recent missile attack': who died in it did not
@@ -2420,7 +2423,9 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         causes = [j for h in _cause_obliques(g, a, rl) for j in [h, *g.kids(h, "conj")]]
         told = (a.governor is not None and not tok.is_verb and g.tokens[a.governor].lemma in rl.classes["witness_verbs"]
                 ) or (tok.pos == "VBG" and tok.head >= 0 and g.tokens[tok.head].lemma in rl.classes["witness_verbs"])
-        doers = [] if told else a.subject  # 'Ukrainian officials reported strikes': who told, not who struck
+        # 'Ukrainian officials reported strikes': who told, not who struck; 'a Russian airstrike
+        # that killed five people': the strike a relative pronoun stands for
+        doers = [] if told else [_relative_antecedent(g, s_) for s_ in a.subject]
         named = (_premodifier_party(f, [t, *doers, *a.agent, *causes], rl)
                  or next((f.parties[h] for h in causes if h in f.parties), None) or _clause_doer(f, t, res, rl))
         struck = next((j for name, _, _ in m.locations for j in sorted(f.places) if f.places[j].name == name), None)
