@@ -1865,6 +1865,31 @@ def _detach_extra_subjects(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _reattach_according_subjects(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: 'According to Commander-in-Chief Oleksandr Syrskyi, Ukrainian
+    forces pushed Russian occupiers back' comes back with the source the verb's subject, 'According'
+    a bare marker and the true subject an apposition of the source. The source is an 'according to'
+    phrase on the verb, and the apposition after its comma the verb's subject."""
+    out = tokens
+    for t in tokens:
+        if t.lemma != "accord" or t.dep == "case" or t.i + 2 >= len(tokens) or tokens[t.i + 1].lemma != "to":
+            continue
+        source = next((x for x in tokens if x.head == t.head and x.dep == "nsubj" and x.i > t.i + 1), None)
+        if source is None or t.head < 0:
+            continue
+        verb = t.head
+        subject = next((x for x in tokens if x.head == source.i and x.dep == "appos" and x.i > source.i
+                        and any(tokens[c].word == "," for c in range(source.i + 1, x.i))), None)
+        if subject is None:
+            continue
+        if out is tokens:
+            out = list(tokens)
+        out[t.i] = t._replace(head=source.i, dep="case", base="case")
+        out[source.i] = source._replace(dep="obl", base="obl")
+        out[subject.i] = subject._replace(head=verb, dep="nsubj", base="nsubj")
+    return out
+
+
 # Applied in this order: the gerund and range repairs only re-hang a word or two, the clause
 # repairs then read the corrected heads (the purpose-relative repair reads the clause whose
 # subject the clause-subject repair has restored).
@@ -1890,4 +1915,4 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_preposed_obliques, _reattach_noun_root_speakers, _reattach_prepositional_clauses,
     _reattach_shared_possessives, _reattach_aspect_gerunds, _reattach_embedded_saying,
     _reattach_marked_saying, _reattach_claim_clauses, _reattach_supplied_with, _reattach_charged_obliques,
-    _relabel_headline_passives, _reattach_hyphened_prefixes, _detach_extra_subjects)
+    _relabel_headline_passives, _reattach_hyphened_prefixes, _reattach_according_subjects, _detach_extra_subjects)
