@@ -1889,7 +1889,10 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             return None
     # 'his region came under attack': whose ground it is names who suffered, not who did it
     doers = [h for h in a.subject + a.modifier if h not in f.places and not has_class(f, [h], "territory", rl)]
-    subj = _party(f, a.subject + a.agent, res) or _pronoun_party(f, doers, t, res, rl, state) \
+    # ('in Sumy, northern Ukraine, killing at least 34 people': the parser may make a place the
+    # subject; a place that names no party does nothing, whatever country its apposition names)
+    actors = [h for h in a.subject if h not in f.places or h in f.parties]
+    subj = _party(f, actors + a.agent, res) or _pronoun_party(f, doers, t, res, rl, state) \
         or _titled_person_named_before(f, a.subject, rl, state)
     if subj is None:
         # 'drones operated by Ukraine's Security Service targeted the airbase': who works the
