@@ -1872,9 +1872,10 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         return None  # 'the claim ... of the Ukrainian armed forces is in line with estimates': an idiom
     if rule.id == "deploy.withdraw" and tok.lemma == "leave" and (
             g.kids(t, "nsubj:pass", "aux:pass") or any(g.tokens[x].pos.startswith("JJ") for x in g.kids(t, "xcomp"))
-            or (tok.pos == "VBN" and tok.dep == "acl")):
+            or (tok.pos == "VBN" and tok.dep == "acl")
+            or any(m > o for o in g.kids(t, "obj") for m in g.kids(o, "amod"))):
         # 'troops ... being left unprotected by the Russian forces', 'the Kiev units, left without a
-        # defense node, were pushed back': left in a state, not leaving
+        # defense node, were pushed back', 'leaving a serviceman missing': left in a state, not leaving
         return None
     if rule.id == "offensive.push-into" and any(g.case_of(o) == "for" for o in g.kids(t, "obl")):
         return None  # 'the US pushes for an end to the invasion of Ukraine': pressing a demand

@@ -1865,6 +1865,26 @@ def _detach_extra_subjects(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _reattach_comma_participles(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: 'Ukraine conducted an incursion into Russia's Kursk region,
+    deploying hundreds of troops and taking numerous villages' comes back with 'deploying' a bare
+    dependent of the object noun. A participle set off by a comma after a clause's object, with
+    no subject of its own, goes on from the clause: its verb's adverbial clause."""
+    out = tokens
+    for v in tokens:
+        if v.pos != "VBG" or v.dep != "dep" or v.head < 0 or v.i == 0 or tokens[v.i - 1].word != ",":
+            continue
+        noun = tokens[v.head]
+        if not noun.is_noun or noun.dep != "obj" or noun.head < 0 or not tokens[noun.head].is_verb:
+            continue
+        if any(t.head == v.i and t.base == "nsubj" for t in tokens):
+            continue
+        if out is tokens:
+            out = list(tokens)
+        out[v.i] = v._replace(head=noun.head, dep="advcl", base="advcl")
+    return out
+
+
 def _reattach_according_subjects(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: 'According to Commander-in-Chief Oleksandr Syrskyi, Ukrainian
     forces pushed Russian occupiers back' comes back with the source the verb's subject, 'According'
@@ -1915,4 +1935,5 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_preposed_obliques, _reattach_noun_root_speakers, _reattach_prepositional_clauses,
     _reattach_shared_possessives, _reattach_aspect_gerunds, _reattach_embedded_saying,
     _reattach_marked_saying, _reattach_claim_clauses, _reattach_supplied_with, _reattach_charged_obliques,
-    _relabel_headline_passives, _reattach_hyphened_prefixes, _reattach_according_subjects, _detach_extra_subjects)
+    _relabel_headline_passives, _reattach_hyphened_prefixes, _reattach_according_subjects, _reattach_comma_participles,
+    _detach_extra_subjects)
