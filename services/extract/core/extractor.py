@@ -270,6 +270,11 @@ def extract(parsed: ParsedArticle) -> list[Event]:
     # Iran sent to Israel's enemies are no aid in it (noise.yaml off_topic aid_receivers)
     receivers = set(rl.noise["off_topic"]["aid_receivers"])
     mentions = [m for m in mentions if not (m.type == "military_aid" and m.recipient and m.recipient not in receivers)]
+    # offensives and ground are this war's fighting sides': 'German forces attempted to encircle
+    # Soviet forces in the Kursk Salient' (1943), 'the US would attack' are another war or none
+    fighters = set(rl.noise["off_topic"]["fighting_parties"])
+    mentions = [m for m in mentions if not (m.type in ("offensive_launched", "territory_claimed")
+                                            and m.actor and m.actor not in fighters)]
     disasters, war_parties = rl.noise["disaster"]["nouns"], rl.noise["off_topic"]["war_parties"]
     war_countries = set(rl.noise["disaster"]["theatre"])
     mentions = [m for m in mentions if not (m.type == "diplomacy" and _others_talks(
