@@ -1473,7 +1473,7 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
         return True  # 'since its invasion of Ukraine': the start of a state, told as background
     if rule is not None and rule.type == "offensive_launched" and any(
             g.tokens[m].lemma in rl.noise["since"]["cases"] for m in g.kids(clause, "mark")) \
-            and not _own_time(g, clause) and not _anniversary(g, clause):
+            and (not _own_time(g, clause) or _anniversary(g, clause)):
         return True  # 'since Russia's invasion began', 'since Russia launched its aggression'
     described = rl.noise["described"]
     if rule is not None and rule.type == "offensive_launched" and tok.lemma in described["fighting_verbs"] \
@@ -1726,14 +1726,16 @@ def _war_began(rl: Rules) -> date:
 
 
 def _standing_war(g: Graph, t: int, m: Mention, pub: date, rl: Rules) -> bool:
-    """The full-scale war named, undated, long after it began (noise.yaml `standing_war`); an
-    anniversary still names it ('Today marks one year since Russia launched its war')."""
+    """The full-scale war named, undated, long after it began (noise.yaml `standing_war`), or its
+    anniversary ('Today marks one year since Russia launched its war', 'on the third anniversary
+    of the Russian invasion', dated or not: a day that remembers it)."""
     if not _names_the_war(g, t, m, rl):
         return False
     head = g.tokens[t].head
-    if head >= 0 and (_anniversary(g, head) or any(
-            g.tokens[k].lemma in rl.noise["since"]["cases"] for k in g.kids(head, "mark"))):
-        return False  # (a 'since' clause is judged by the `since` rule: 'marks one year since ...')
+    if head >= 0 and (_anniversary(g, head) or g.tokens[head].lemma == "anniversary"):
+        return _war_weeks_old(pub, rl, "news_days")
+    if head >= 0 and any(g.tokens[k].lemma in rl.noise["since"]["cases"] for k in g.kids(head, "mark")):
+        return False  # (a 'since' clause is judged by the `since` rule)
     # (undated in its own words: a time of the clause around it dates that clause, 'Biden on
     # Thursday announced aid to help Ukraine in its battle against the Russian invasion')
     # ('a year ago, Russia launched its war': the support verb's time is the war's)
@@ -1745,7 +1747,7 @@ def _since_the_war(g: Graph, t: int, m: Mention, pub: date, rl: Rules) -> bool:
     """'since Moscow's invasion four months ago', 'since its invasion began in February',
     'following Russia's invasion in February 2022': the full-scale war as the start of a state, or
     what came before the news, is background even when dated, once the war is a few weeks old
-    (noise.yaml `since`, `war_news_days`); an anniversary still names it."""
+    (noise.yaml `since`, `war_news_days`)."""
     if not _names_the_war(g, t, m, rl):
         return False
     since = rl.noise["since"]["cases"]
@@ -1753,7 +1755,7 @@ def _since_the_war(g: Graph, t: int, m: Mention, pub: date, rl: Rules) -> bool:
     # ('following Russia's full-scale invasion in February 2022, Ukraine has ramped up ...': a
     # time before the news as much as a start)
     in_since = g.case_of(t) in since or g.case_of(t) in rl.noise["since"]["prior_cases"] or (
-        head >= 0 and g.tokens[t].dep.startswith("nsubj") and not _anniversary(g, head)
+        head >= 0 and g.tokens[t].dep.startswith("nsubj")
         and any(g.tokens[k].lemma in since for k in g.kids(head, "mark")))
     return in_since and _war_weeks_old(pub, rl, "war_news_days", rule="since")
 
