@@ -1884,6 +1884,13 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         # 'troops ... being left unprotected by the Russian forces', 'the Kiev units, left without a
         # defense node, were pushed back', 'leaving a serviceman missing': left in a state, not leaving
         return None
+    if rule.type == "diplomacy" and tok.is_verb and tok.lemma == "call" and (
+            any(not g.tokens[x].is_verb for x in g.kids(t, "xcomp")) or tok.dep == "acl"
+            or any(g.tokens[d].is_noun or g.tokens[d].pos.startswith("JJ")
+                   for o in g.kids(t, "obj") for d in g.kids(o, "dep", "xcomp", "amod") if d > o)):
+        # 'Kuleba called Russia's latest attack "senseless barbarism"', 'a part of Western Russia
+        # called the Kursk region': calling something a name, not a call
+        return None
     if rule.id == "offensive.push-into" and any(g.case_of(o) == "for" for o in g.kids(t, "obl")):
         return None  # 'the US pushes for an end to the invasion of Ukraine': pressing a demand
     if rule.type == "troops_deployed" and tok.lemma in ("concentrate", "focus") and not a.object and any(
