@@ -371,11 +371,15 @@ def measure_modifier(g: Graph, j: int, words: AbstractSet[str]) -> bool:
             and any(g.tokens[c].pos == "HYPH" for c in g.kids(j)) and bool(g.kids(j, "nummod")))
 
 
+_WAR_SIDE_CODES = frozenset({"UKR", "RUS"})
+
+
 def counted_nationals(f: Facts, j: int) -> bool:
     """People of a side counted by nationality: '12,000 North Koreans have been sent to help
-    Russia' sends troops ('North Koreans' uncounted may be anyone)."""
+    Russia' sends troops ('North Koreans' uncounted may be anyone; Ukrainians or Russians counted
+    are as often refugees or deportees: 'nearly 8,000 Ukrainians have arrived in Saskatchewan')."""
     g = f.g
-    if j not in f.parties or g.tokens[j].pos != "NNPS":
+    if j not in f.parties or g.tokens[j].pos != "NNPS" or f.parties[j].code in _WAR_SIDE_CODES:
         return False
     # (the parser may hang the number elsewhere: 'As many as 12,000 North Koreans')
     start = min([j, *g.kids(j, "compound", "amod")])
