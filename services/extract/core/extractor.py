@@ -1891,6 +1891,9 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         # 'Kuleba called Russia's latest attack "senseless barbarism"', 'a part of Western Russia
         # called the Kursk region': calling something a name, not a call
         return None
+    if rule.type == "strike" and tok.is_verb and has_class(f, [j for h in a.agent + a.subject for j in g.phrase(h)],
+                                                          "sanction", rl):
+        return None  # 'Iran and Russia, both hit by Western sanctions': sanctions strike nothing
     if rule.id == "offensive.push-into" and any(g.case_of(o) == "for" for o in g.kids(t, "obl")):
         return None  # 'the US pushes for an end to the invasion of Ukraine': pressing a demand
     if rule.type == "troops_deployed" and tok.lemma in ("concentrate", "focus") and not a.object and any(
