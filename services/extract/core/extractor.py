@@ -269,7 +269,9 @@ def extract(parsed: ParsedArticle) -> list[Event]:
     # support this war's sides receive: a contractor's launcher handed to its own army, weapons
     # Iran sent to Israel's enemies are no aid in it (noise.yaml off_topic aid_receivers)
     receivers = set(rl.noise["off_topic"]["aid_receivers"])
-    mentions = [m for m in mentions if not (m.type == "military_aid" and m.recipient and m.recipient not in receivers)]
+    nongivers = set(rl.noise["off_topic"]["aid_nongivers"])
+    mentions = [m for m in mentions if not (m.type == "military_aid" and (
+        (m.recipient and m.recipient not in receivers) or m.actor in nongivers))]
     # offensives and ground are this war's fighting sides': 'German forces attempted to encircle
     # Soviet forces in the Kursk Salient' (1943), 'the US would attack' are another war or none
     fighters = set(rl.noise["off_topic"]["fighting_parties"])
