@@ -456,7 +456,7 @@ def _swap_lead(m: Mention, rl: Rules) -> None:
         m.actor = lead
 
 
-def _swap_done(g: Graph, t: int, a: Args, rl: Rules) -> bool:
+def _swap_done(g: Graph, t: int, rl: Rules) -> bool:
     """A swap told as done, not as agreed, planned or discussed: prisoners 'were exchanged', an
     exchange that 'took place', 'there was an exchange', prisoners 'released in a recent exchange'
     (agreements and talks name their sides, and their swaps are part of the talks)."""
@@ -1855,7 +1855,7 @@ def _troop_heads(f: Facts, heads: list[int], rl: Rules) -> list[int]:
             # a troop word of two ('National Guard members': 'guard member') is known by its last
             two = j > 0 and f"{f.g.tokens[j - 1].lemma} {tok.lemma}" in troops
             if ((in_words(tok, troops) or two) and tok.is_noun and not counts_weapons(f.g, j, rl)) \
-                    or counted_nationals(f, j):
+                    or counted_nationals(f, j, rl):
                 out.append(j)
     return out
 
@@ -2245,7 +2245,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         between = list(dict.fromkeys(between))
         if len(between) >= 2:  # (the first named leads, as in 'Russia and Ukraine exchanged ...')
             m.actor, m.partners = between[0], between[1:]
-    if m.actor is None and rule.id == "diplomacy.exchange" and _swap_done(g, t, a, rl):
+    if m.actor is None and rule.id == "diplomacy.exchange" and _swap_done(g, t, rl):
         # 'A large prisoner exchange took place on Friday', '307 prisoners of war were exchanged':
         # a swap with no side named is the one the article told of, else one between the war's
         # two sides (classes.yaml swap_lead; a swap of others names them)

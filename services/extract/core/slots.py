@@ -371,15 +371,12 @@ def measure_modifier(g: Graph, j: int, words: AbstractSet[str]) -> bool:
             and any(g.tokens[c].pos == "HYPH" for c in g.kids(j)) and bool(g.kids(j, "nummod")))
 
 
-_WAR_SIDE_CODES = frozenset({"UKR", "RUS"})
-
-
-def counted_nationals(f: Facts, j: int) -> bool:
+def counted_nationals(f: Facts, j: int, rules: Rules) -> bool:
     """People of a side counted by nationality: '12,000 North Koreans have been sent to help
     Russia' sends troops ('North Koreans' uncounted may be anyone; Ukrainians or Russians counted
     are as often refugees or deportees: 'nearly 8,000 Ukrainians have arrived in Saskatchewan')."""
     g = f.g
-    if j not in f.parties or g.tokens[j].pos != "NNPS" or f.parties[j].code in _WAR_SIDE_CODES:
+    if j not in f.parties or g.tokens[j].pos != "NNPS" or f.parties[j].code.lower() in rules.classes["war_sides"]:
         return False
     # (the parser may hang the number elsewhere: 'As many as 12,000 North Koreans')
     start = min([j, *g.kids(j, "compound", "amod")])
@@ -455,7 +452,7 @@ def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
         return bool(idx)
     if cls == "troop_words":  # troops named by a troop word ('Russian forces'), not a nation's people counted
         cls = "troops"
-    elif cls == "troops" and any(counted_nationals(f, j) for j in idx):
+    elif cls == "troops" and any(counted_nationals(f, j, rules) for j in idx):
         return True
     words = rules.classes.get(cls, frozenset())
     lemmas = [g.tokens[j].lemma for j in idx]
