@@ -17,7 +17,15 @@ async def test_kafka_topic_create_produce_consume(kafka_bootstrap: str, unique_p
     await admin.start()
     try:
         await admin.create_topics([NewTopic(topic, num_partitions=2, replication_factor=1)])
-        assert topic in await admin.list_topics()
+        # A KRaft broker accepts the creation before every node's metadata cache lists the topic
+        # (seen once in CI: listed a moment later): wait for it, a bounded time
+        listed = False
+        for _ in range(50):
+            if topic in await admin.list_topics():
+                listed = True
+                break
+            await asyncio.sleep(0.2)
+        assert listed, f"{topic} not listed 10 s after it was created"
     finally:
         await admin.close()
 
