@@ -462,15 +462,14 @@ def _swap_done(g: Graph, t: int, rl: Rules) -> bool:
     (agreements and talks name their sides, and their swaps are part of the talks)."""
     tok = g.tokens[t]
     if tok.is_verb:
-        return tok.pos == "VBN" and bool(g.kids(t, "aux:pass")) and not any(
-            g.tokens[x].lemma in rl.modals for x in g.kids(t, "aux"))
+        return tok.pos == "VBN" and bool(g.kids(t, "aux:pass")) and not _has_modal(g, t, rl)
     if tok.head < 0:
         return False
     gov = g.tokens[tok.head]
     if tok.dep == "obj" and gov.lemma == "take" and any(g.tokens[o].lemma == "place" for o in g.kids(tok.head, "obj")):
-        return gov.pos in ("VBD", "VBN") and not any(g.tokens[x].lemma in rl.modals for x in g.kids(tok.head, "aux"))
+        return gov.pos in ("VBD", "VBN") and not _has_modal(g, tok.head, rl)
     if tok.dep == "nsubj" and gov.lemma in ("take", "occur", "happen"):
-        return gov.pos == "VBD" and not any(g.tokens[x].lemma in rl.modals for x in g.kids(tok.head, "aux"))
+        return gov.pos == "VBD" and not _has_modal(g, tok.head, rl)
     if tok.dep == "nsubj" and gov.lemma == "be" and g.kids(tok.head, "expl"):
         return gov.pos == "VBD"
     return tok.dep == "obl" and g.case_of(t) == "in" and gov.lemma in rl.classes["exchange_verbs"] and gov.pos == "VBN"
@@ -2455,11 +2454,10 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         side = _target_party(f, a, res, rl) or (_occupier_named(f, struck, res, rl) if struck is not None else None) \
             or _side_of_ground(m.locations, res, rl, held=True)
         m.actor = named.code if named is not None else _opponent(res, side)
-        if m.actor is None and not tok.is_verb and any(
-                g.tokens[d].lemma in rl.classes["distinct_modifiers"] for d in g.kids(t, "det", "amod")):
-            # 'another drone strike': one more of the strikes the article last told
-            m.actor = next((x.actor for x in reversed(state.told) if x.type == "strike" and x.actor), None)
-        if m.actor is None and side is None:
+        if m.actor is None and (side is None or (not tok.is_verb and any(
+                g.tokens[d].lemma in rl.classes["distinct_modifiers"] for d in g.kids(t, "det", "amod")))):
+            # 'another drone strike', or one on ground of no side named: one more of the strikes
+            # the article last told
             m.actor = next((x.actor for x in reversed(state.told) if x.type == "strike" and x.actor), None)
         if m.actor is None:
             return None
