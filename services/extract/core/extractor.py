@@ -186,7 +186,8 @@ def extract(parsed: ParsedArticle) -> list[Event]:
     article = parsed.article
     # parties and places of the whole text, scanned once: the relevance gate and every sentence use them
     party_mentions, place_mentions = find_parties(article.text, res), find_places(article.text, res)
-    if not _about_the_war(party_mentions, place_mentions, res, rl, len(parsed.sentences)):
+    if not _about_the_war(party_mentions, place_mentions, res, rl, len(parsed.sentences)) \
+            or _history_piece(parsed, rl):
         return []
     source_party = _source_party(article, res)
     state = ArticleState(pub=article.published_at, source_party=source_party, home=_home_party(party_mentions, rl),
@@ -413,13 +414,40 @@ def _about_the_war(parties: list[PartyMention], places: list[PlaceMention], res:
     needed = min(int(rule["min_article_mentions"]), max(1, sentences))
     war = set(rule["war_parties"])
     countries = {res.parties[c].country for c in war if c in res.parties}
-    on_ground = sum(1 for pl in places if pl.place is not None and pl.place.country in countries)
+    # (a city that names its government, 'the Associated Press in Moscow', is one mention, not a
+    # party and a place of the war both; the country's own name counts as both)
+    said = {(p.start, p.end) for p in parties}
+    on_ground = sum(1 for pl in places if pl.place is not None and pl.place.country in countries
+                    and (pl.place.kind == "country" or (pl.start, pl.end) not in said))
     named = {p.code for p in parties if p.code in war}
     if named and named <= set(rule["alone_needs_place"]) and not on_ground \
             and sentences >= int(rule["alone_min_sentences"]):
         return False
     count = sum(1 for p in parties if p.code in war)
     return count + (on_ground if count < needed else 0) >= needed
+
+
+def _history_piece(parsed: ParsedArticle, rl: Rules) -> bool:
+    """Whether the article is a piece of history: its opening dates it to a year long past ('On this
+    day in 1853, the naval Battle of Sinop took place'), and it names no later year and no day of
+    the week (noise.yaml history piece_before, piece_openers, piece_opening_sentences, present_words)."""
+    rule = rl.noise["history"]
+    before, openers, present = int(rule["piece_before"]), set(rule["piece_openers"]), set(rule["present_words"])
+    old_opening = False
+    for index, sentence in enumerate(parsed.sentences):
+        g = Graph(sentence, index, parsed.article.text)
+        for i, tok in enumerate(g.tokens):
+            if tok.lemma.lower() in present:
+                return False  # news of the day ('on Tuesday', 'overnight')
+            if tok.pos != "CD" or not (len(tok.word) == 4 and tok.word.isdigit()):
+                continue
+            year = int(tok.word)
+            if before <= year <= parsed.article.published_at.year + 1:
+                return False  # a year of our time: whatever the opening, the piece reaches the present
+            if year < before and index < int(rule["piece_opening_sentences"]) and i > 0 \
+                    and g.tokens[i - 1].lemma.lower() in openers:
+                old_opening = True
+    return old_opening
 
 
 def _first_named_subject(f: Facts, res: Resources) -> str | None:

@@ -356,11 +356,19 @@ def counts_weapons(g: Graph, j: int, rules: Rules) -> bool:
     tok = g.tokens[j]
     if tok.dep == "compound" and tok.head >= 0 and in_words(g.tokens[tok.head], weapons):
         return True
-    if tok.lemma == "fighter" and any(in_words(g.tokens[c], weapons) or (
+    if tok.lemma == "fighter" and any(in_words(g.tokens[c], weapons) or names_weapon(g, c, rules) or (
             c + 2 < len(g.tokens) and hyphened(g, c, c + 2, weapons)) for c in g.kids(j, "compound")):
-        return True  # 'transferred 14 F-16 fighters': jets ('drone units' are troops)
+        return True  # 'transferred 14 F-16 fighters', 'Su-34 attack fighters': jets ('drone units' are troops)
     return any(g.case_of(k) == "of" and any(in_words(g.tokens[x], weapons) for x in g.phrase(k))
                for k in g.kids(j, "nmod"))
+
+
+def names_weapon(g: Graph, j: int, rules: Rules) -> bool:
+    """A word compounded to the noun after it into a weapon's name (classes.yaml weapon): 'attack
+    helicopters', 'attack fighters' name aircraft, no attack."""
+    tok = g.tokens[j]
+    return (tok.dep == "compound" and tok.head >= 0
+            and f"{tok.lemma.lower()} {g.tokens[tok.head].lemma.lower()}" in rules.classes["weapon"])
 
 
 def measure_modifier(g: Graph, j: int, words: AbstractSet[str]) -> bool:
@@ -461,6 +469,8 @@ def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
             continue  # a verb form that is a preposition names nothing: 'according to' is no accord
         if cls == "troops" and counts_weapons(g, idx[k], rules):
             continue  # 'MiG-29 fighter jets' are weapons, not fighters
+        if cls == "offensive_noun" and names_weapon(g, idx[k], rules):
+            continue  # 'destroyed two attack fighters': aircraft, not an attack
         if cls == "humanitarian" and military_beside(g, idx[k], rules):
             continue  # 'humanitarian and military aid' is military aid too
         if cls == "troops" and (measure_modifier(g, idx[k], words) or titles_person(g, idx[k], rules)):
@@ -802,6 +812,14 @@ def role_tokens(g: Graph, a: Args, role: str, rules: Rules | None = None) -> lis
             if a.self is not None else []
     elif role == "xcomp":  # an open clause under the trigger: 'were able to retake the village'
         heads = a.xcomp
+    elif role == "small_clause":
+        # the state a verb leaves something in: 'leaving at least 15 people injured', 'left two dead'
+        # (a clause under the verb, or a participle or adjective after its object)
+        if a.self is None:
+            return []
+        states = [c for c in g.kids(a.self, "ccomp", "xcomp") if g.tokens[c].pos in ("VBN", "JJ")]
+        return states + [c for o in a.object for c in g.kids(o, "acl", "amod")
+                         if c > o and g.tokens[c].pos in ("VBN", "JJ")]
     elif role == "particle":
         return particles(g, a.self) if a.self is not None else []
     elif role == "ally":  # whom troops fight or serve beside: 'alongside Russian forces', 'on the side of Russia'
