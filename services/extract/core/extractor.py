@@ -186,7 +186,7 @@ def extract(parsed: ParsedArticle) -> list[Event]:
     article = parsed.article
     # parties and places of the whole text, scanned once: the relevance gate and every sentence use them
     party_mentions, place_mentions = find_parties(article.text, res), find_places(article.text, res)
-    if not _about_the_war(party_mentions, place_mentions, res, rl, len(parsed.sentences)) \
+    if not _about_the_war(party_mentions, place_mentions, res, rl, len(parsed.sentences), article.published_at) \
             or _history_piece(parsed, rl):
         return []
     source_party = _source_party(article, res)
@@ -406,7 +406,7 @@ def _within(items: Iterable[_M], g: Graph) -> list[_M]:
 
 
 def _about_the_war(parties: list[PartyMention], places: list[PlaceMention], res: Resources, rl: Rules,
-                   sentences: int) -> bool:
+                   sentences: int, published: date) -> bool:
     """Whether the article names the war's parties or places at least a few times (once in a
     text of one sentence); one of a few sentences or more that names only Russia of the parties
     names a place of the war's countries too (noise.yaml off_topic alone_needs_place)."""
@@ -419,8 +419,12 @@ def _about_the_war(parties: list[PartyMention], places: list[PlaceMention], res:
     said = {(p.start, p.end) for p in parties}
     on_ground = sum(1 for pl in places if pl.place is not None and pl.place.country in countries
                     and (pl.place.kind == "country" or (pl.start, pl.end) not in said))
+    # ... and before the full-scale war, Russia named alone needs a place that is not a name of
+    # Russia ('Russia said it had launched 26 cruise missiles at targets in Syria', in 2015)
+    elsewhere = on_ground if published >= date.fromisoformat(rl.noise["standing_war"]["began"]) else sum(
+        1 for pl in places if pl.place is not None and pl.place.country in countries and (pl.start, pl.end) not in said)
     named = {p.code for p in parties if p.code in war}
-    if named and named <= set(rule["alone_needs_place"]) and not on_ground \
+    if named and named <= set(rule["alone_needs_place"]) and not elsewhere \
             and sentences >= int(rule["alone_min_sentences"]):
         return False
     count = sum(1 for p in parties if p.code in war)
@@ -429,8 +433,9 @@ def _about_the_war(parties: list[PartyMention], places: list[PlaceMention], res:
 
 def _history_piece(parsed: ParsedArticle, rl: Rules) -> bool:
     """Whether the article is a piece of history: its opening dates it to a year long past ('On this
-    day in 1853, the naval Battle of Sinop took place'), and it names no later year and no day of
-    the week (noise.yaml history piece_before, piece_openers, piece_opening_sentences, present_words)."""
+    day in 1853, the naval Battle of Sinop took place') or to a war long past ('during World War
+    II'), and it names no later year and no day of the week (noise.yaml history piece_before,
+    piece_openers, piece_eras, piece_opening_sentences, present_words)."""
     rule = rl.noise["history"]
     before, openers, present = int(rule["piece_before"]), set(rule["piece_openers"]), set(rule["present_words"])
     old_opening = False
@@ -447,6 +452,10 @@ def _history_piece(parsed: ParsedArticle, rl: Rules) -> bool:
             if year < before and index < int(rule["piece_opening_sentences"]) and i > 0 \
                     and g.tokens[i - 1].lemma.lower() in openers:
                 old_opening = True
+        if index < int(rule["piece_opening_sentences"]) and not old_opening:
+            # ('The Battle of Kursk was fought between Nazi Germany and the Soviet Union during World War II')
+            words = " ".join(t.word.lower() for t in g.tokens)
+            old_opening = any(f"{opener} {era}" in words for opener in openers for era in rule["piece_eras"])
     return old_opening
 
 
@@ -1356,7 +1365,8 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
     if infinitive and ct.head >= 0 and ct.dep.split(":")[0] in ("advcl", "acl") and not talked_about \
             and not journey and not aimed_ground and g.tokens[ct.head].lemma not in rl.noise["purpose"]["carried_out"] \
             and not (g.tokens[ct.head].is_verb and g.tokens[ct.head].lemma in rl.classes["attempt_verbs"]) \
-            and not any(g.tokens[k].lemma in rl.noise["purpose"]["ongoing"] for k in g.kids(ct.head, "amod")):
+            and not any(g.tokens[k].lemma in rl.noise["purpose"]["ongoing"] for k in g.kids(ct.head, "amod")) \
+            and not _planned(g, clause, rule, rl):
         return True
     delayed = rl.noise["delayed"]
     if rule is not None and rule.type == "military_aid" and tok.is_noun and tok.head >= 0 \
@@ -1596,6 +1606,14 @@ def _describes_a_toll(g: Graph, t: int, rl: Rules) -> bool:
     return in_words(verb, rl.classes["toll"]) or verb.lemma in losses
 
 
+def _planned(g: Graph, clause: int, rule: TriggerRule | None, rl: Rules) -> bool:
+    """Troops or aid a plan is to send are expected, not an aim of no one's ('press ahead with plans
+    to deploy troops to Ukraine'; classes.yaml plan_nouns, noise.yaml purpose plan_types)."""
+    head = g.tokens[clause].head
+    return (rule is not None and rule.type in rl.noise["purpose"]["plan_types"] and head >= 0
+            and g.tokens[head].is_noun and g.tokens[head].lemma in rl.classes["plan_nouns"])
+
+
 def _speech_venue(g: Graph, t: int, rl: Rules) -> bool:
     """A meeting named as where something was said ('he said at a NATO summit in Lithuania',
     'De Croo said at a press conference with Zelenskyy'): the setting of a statement, not news
@@ -1607,6 +1625,9 @@ def _speech_venue(g: Graph, t: int, rl: Rules) -> bool:
     # ('Austin told Umierov during a meeting in Washington': telling someone there is talks)
     # ('Austin told reporters during a visit to Rome': the press told is no counterpart)
     told = [o for o in g.kids(head.i, "obj", "iobj") if g.tokens[o].lemma not in rl.noise["speech_venue"]["audiences"]]
+    if head.is_verb and head.lemma in rl.noise["speech_venue"]["meeting_verbs"] \
+            and tok.lemma in rl.noise["speech_venue"]["gatherings"]:
+        return True  # ('Trump will meet Zelenskyy during a NATO summit': the meeting's setting)
     return head.is_verb and rl.attribution_verbs.get(head.lemma) == "claimed" and not told
 
 
@@ -1916,9 +1937,10 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     if rule.type == "diplomacy" and tok.is_verb and tok.lemma == "call" and (
             any(not g.tokens[x].is_verb for x in g.kids(t, "xcomp")) or tok.dep == "acl"
             or any(g.tokens[d].is_noun or g.tokens[d].pos.startswith("JJ")
-                   for o in g.kids(t, "obj") for d in g.kids(o, "dep", "xcomp", "amod") if d > o)):
+                   for o in g.kids(t, "obj", "iobj") for d in g.kids(o, "dep", "xcomp", "amod") if d > o)):
         # 'Kuleba called Russia's latest attack "senseless barbarism"', 'a part of Western Russia
-        # called the Kursk region': calling something a name, not a call
+        # called the Kursk region': calling something a name, not a call (the parser may make the
+        # one named an indirect object: 'CIA director calls Vladimir Putin 'cocky' and 'smug'')
         return None
     if rule.type == "strike" and tok.is_verb and has_class(f, [j for h in a.agent + a.subject for j in g.phrase(h)],
                                                           "sanction", rl):
@@ -1996,6 +2018,13 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             # 'Russia's defense minister ordered troops to pull back': troops of no side named,
             # told what to do, are those of whoever told them
             actor = _party(f, g.kids(tok.head, "nsubj"), res)
+        if actor is None and tok.is_verb and _planned(g, t, rule, rl):
+            # 'Britain and France will press ahead with plans to deploy troops': troops of no side
+            # named that a plan sends are the planners' (the plan's owner, or the subject of the
+            # verb it hangs on)
+            plan = tok.head
+            actor = _party(f, g.kids(plan, "nmod:poss"), res) or (
+                _party(f, g.kids(g.tokens[plan].head, "nsubj"), res) if g.tokens[plan].head >= 0 else None)
         # ('Ukraine's withdrawal of troops': a noun's own possessor before the clause's subject)
         actor = actor or ((mod or subj) if not tok.is_verb else (subj or mod))
     elif rule.actor == "told_before":
