@@ -3164,8 +3164,10 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
     # ... nor a relative clause on its way ('Zelensky denied his troops were encircled in Kursk,
     # where Moscow has regained swathes of land'), nor anything when the denial is not made
     # ('Putin, who signed a pact with Kim, did not deny the reports')
+    # (the 'no' of 'there is no evidence that ...' makes the denial, it does not unmake it)
     attrs = [at for at in attrs if not (at.modality == "denied" and (
-        _negated(g, at.verb, rl) or _relative_between(g, t, at.verb)))]
+        (_negated(g, at.verb, rl) and g.tokens[at.verb].lemma not in rl.evidence_nouns)
+        or _relative_between(g, t, at.verb)))]
     first_denial = next((k for k, at in enumerate(attrs) if at.modality == "denied"), None)
     if first_denial is not None and first_denial > 0 and attrs[0].modality == "claimed" \
             and g.tokens[attrs[0].verb].pos == "VBG" and g.tokens[attrs[0].verb].head in (
@@ -3444,6 +3446,12 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
     support = clause != t and g.tokens[clause].lemma in rl.classes["support_verbs"]
     negated = False  # denied by a negation of its own, not by a verb of denial
     if _negated(g, t, rl) or (support and _negated(g, clause, rl, trigger=t)):
+        negated = modality != "denied"
+        modality = "denied"
+    if m.type == "diplomacy" and tok.is_noun and tok.dep == "nsubj" and tok.head >= 0 and [
+            g.case_of(tok.head), g.tokens[tok.head].lemma] in rl.halted_talks:
+        # 'talks between Moscow and Kyiv are currently off the table', 'talks are on hold': none
+        # are held (modality.yaml halted_talks)
         negated = modality != "denied"
         modality = "denied"
     ct = g.tokens[clause]
