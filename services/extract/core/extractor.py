@@ -1486,6 +1486,8 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
                 and not (g.case_of(t) == "by" and gov.lemma in rl.noise["reference"]["effect_verbs"]) \
                 and not (g.case_of(t) == "from" and gov.lemma in rl.noise["reference"]["outcome_verbs"]) \
                 and not (g.case_of(t) == "for" and gov.lemma in rl.noise["reference"]["journey_verbs"]) \
+                and not (g.case_of(t) == "from" and gov.lemma in rl.noise["reference"]["return_verbs"]
+                         and rule.type == "diplomacy") \
                 and not (rule.type in rl.noise["reference"]["after_types"]
                          and g.case_of(t) in rl.noise["reference"]["after_cases"]) \
                 and not (g.case_of(t) in ("after", "follow", "following") and any(
@@ -2488,6 +2490,11 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             m.locations.append((pl.name, pl.place, False))
             if pl.name in f.surfaces:
                 m.locations.extend((form, pl.place, False) for form in surface_forms(f.surfaces[pl.name]))
+    responsible = _responsible_party(f, t, res, rl) if unattributed_strike else None
+    if responsible is not None:
+        # 'Russia's defense ministry claimed responsibility for a massive strike': who claims a
+        # strike made it
+        m.actor, unattributed_strike = responsible.code, False
     if unattributed_strike:
         # ... and only when it is placed by its own words or takes a toll: 'the daily aerial
         # attacks continue' reports no strike of its own
@@ -2572,6 +2579,19 @@ def _at_military_site(g: Graph, rl: Rules) -> bool:
     """The sentence places its toll at a military site ('killed 35 at a military training base'):
     the dead are troops, not civilians (classes.yaml military_bases)."""
     return any(in_words(tok, rl.classes["military_bases"]) for tok in g.tokens)
+
+
+def _responsible_party(f: Facts, t: int, res: Resources, rl: Rules) -> PartyMention | None:
+    """The side that claims or takes responsibility for the act the noun names ('Russia's defense
+    ministry claimed responsibility for a massive strike'; classes.yaml responsibility_verbs)."""
+    g = f.g
+    tok = g.tokens[t]
+    if tok.is_verb or g.case_of(t) != "for" or tok.head < 0 or g.tokens[tok.head].lemma != "responsibility":
+        return None
+    owner = g.tokens[tok.head]
+    if owner.dep != "obj" or owner.head < 0 or g.tokens[owner.head].lemma not in rl.classes["responsibility_verbs"]:
+        return None
+    return _party(f, g.kids(owner.head, "nsubj"), res)
 
 
 def _strike_caused(f: Facts, t: int, a: Args, rl: Rules, state: ArticleState) -> bool:
