@@ -2091,6 +2091,9 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         # thousands, by Russian forces', where the parser hangs the doer on the figure)
         objects = sorted(a.object, key=lambda o: g.tokens[o].dep != "nsubj:pass")
         troops = _troop_heads(f, on + objects + ([] if inflicted and active else a.subject), rl)
+        if not troops and tok.lemma in ("capture", "take"):
+            # 'captured their first North Korean prisoner of war': the prisoner's own side
+            troops = [o for o in objects if in_words(g.tokens[o], rl.classes["prisoner"])]
         # ('Ukraine says more than 40 of its soldiers have been killed': whose 'its' is)
         actor = _party(f, troops, res) or (_pronoun_party(f, troops, t, res, rl, state) if troops else None)
         if actor is None and inflicted and subj is not None:
