@@ -2372,8 +2372,10 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         # ('a conversation with President Volodymyr Zelensky', told of Ukraine's commander) is none
         own_side = {j for j in partner_tokens if j in f.parties and f.parties[j].code == m.actor}
         own_phrases = {k for j in own_side for k in g.phrase(g.tokens[j].head if g.tokens[j].head >= 0 else j)}
+        # (a place is no counterpart: 'met with senior military officials in Kharkiv city')
         m.counterpart = any(
-            g.tokens[j].pos == "NNP" and f.parties.get(j) is None and j not in own_phrases for j in partner_tokens)
+            g.tokens[j].pos == "NNP" and f.parties.get(j) is None and j not in own_phrases and j not in f.places
+            for j in partner_tokens)
         # who the talks are with: objects, 'with'/'to'/'between' phrases, the actor's own phrase
         # ('amid fears of a less engaged United States' names no participant)
         talk_heads = a.object + arrived_at + [o for o in a.oblique

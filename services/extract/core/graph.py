@@ -1792,8 +1792,21 @@ def _reattach_charged_obliques(tokens: list[Token]) -> list[Token]:
     for v in tokens:
         if v.lemma not in _CHARGING or not v.is_verb:
             continue
+        for k in kids_of[v.i]:
+            # ('accused Moscow of deliberately targeting rescuers' may come back as 'of [targeting
+            # rescuers]', the gerund an adjective of its object: the gerund is the act, its noun
+            # the object)
+            case = next((m for m in kids_of[k.i] if m.base == "case" and m.lemma in ("of", "for", "with")), None)
+            gerund = next((m for m in kids_of[k.i] if m.base == "amod" and m.pos == "VBG"), None)
+            if k.base != "obl" or case is None or gerund is None or not case.i < gerund.i < k.i:
+                continue
+            out[gerund.i] = gerund._replace(head=v.i, dep="advcl", base="advcl")
+            out[k.i] = k._replace(head=gerund.i, dep="obj", base="obj")
+            out[case.i] = case._replace(head=gerund.i, dep="mark", base="mark")
+        kids_of = _children(out)
         act = next((k for k in kids_of[v.i] if k.base == "advcl" and k.pos == "VBG" and k.i > v.i
-                    and any(m.lemma in ("of", "for") and m.base in ("mark", "case") for m in kids_of[k.i])), None)
+                    and any(m.lemma in ("of", "for", "with") and m.base in ("mark", "case") for m in kids_of[k.i])),
+                   None)
         if act is None:
             continue
         for k in kids_of[v.i]:

@@ -686,8 +686,9 @@ def _inherited_subject(g: Graph, t: int) -> list[int]:
         if tok.dep == "xcomp" and objects:
             return objects  # 'urged Russia to accept a ceasefire': Russia would accept
         if tok.pos == "VBG" and tok.dep in ("advcl", "acl", "obl") and g.kids(j, "obj") and any(
-                g.tokens[m].lemma in ("of", "for") for m in g.kids(tok.i, "mark", "case")):
-            # 'accused Pyongyang of shipping munitions', 'condemn the DPRK for providing Russia'
+                g.tokens[m].lemma in ("of", "for", "with") for m in g.kids(tok.i, "mark", "case")):
+            # 'accused Pyongyang of shipping munitions', 'condemn the DPRK for providing Russia',
+            # 'charged Russia with conducting two strikes'
             return g.kids(j, "obj")
         subj = [s for s in g.kids(j, "nsubj") if not g.tokens[s].dep.startswith("nsubj:pass")]
         if not subj and tok.dep == "xcomp" and g.tokens[j].lemma not in _INSTRUMENT_VERBS:
