@@ -438,23 +438,24 @@ def _history_piece(parsed: ParsedArticle, rl: Rules) -> bool:
     piece_openers, piece_eras, piece_opening_sentences, present_words)."""
     rule = rl.noise["history"]
     before, openers, present = int(rule["piece_before"]), set(rule["piece_openers"]), set(rule["present_words"])
+    opening = int(rule["piece_opening_sentences"])
     old_opening = False
+    # (the parse's own columns: no graph is built for an article that reads as news)
     for index, sentence in enumerate(parsed.sentences):
-        g = Graph(sentence, index, parsed.article.text)
-        for i, tok in enumerate(g.tokens):
-            if tok.lemma.lower() in present:
-                return False  # news of the day ('on Tuesday', 'overnight')
-            if tok.pos != "CD" or not (len(tok.word) == 4 and tok.word.isdigit()):
+        lemmas = [lemma.lower() for lemma in sentence.lemmas]
+        if present.intersection(lemmas):
+            return False  # news of the day ('on Tuesday', 'overnight')
+        for i, (word, pos) in enumerate(zip(sentence.words, sentence.pos, strict=True)):
+            if pos != "CD" or not (len(word) == 4 and word.isdigit()):
                 continue
-            year = int(tok.word)
+            year = int(word)
             if before <= year <= parsed.article.published_at.year + 1:
                 return False  # a year of our time: whatever the opening, the piece reaches the present
-            if year < before and index < int(rule["piece_opening_sentences"]) and i > 0 \
-                    and g.tokens[i - 1].lemma.lower() in openers:
+            if year < before and index < opening and i > 0 and lemmas[i - 1] in openers:
                 old_opening = True
-        if index < int(rule["piece_opening_sentences"]) and not old_opening:
+        if index < opening and not old_opening:
             # ('The Battle of Kursk was fought between Nazi Germany and the Soviet Union during World War II')
-            words = " ".join(t.word.lower() for t in g.tokens)
+            words = " ".join(word.lower() for word in sentence.words)
             old_opening = any(f"{opener} {era}" in words for opener in openers for era in rule["piece_eras"])
     return old_opening
 
@@ -3473,8 +3474,8 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
     if _negated(g, t, rl) or (support and _negated(g, clause, rl, trigger=t)):
         negated = modality != "denied"
         modality = "denied"
-    if m.type == "diplomacy" and tok.is_noun and tok.dep == "nsubj" and tok.head >= 0 and [
-            g.case_of(tok.head), g.tokens[tok.head].lemma] in rl.halted_talks:
+    if m.type == "diplomacy" and tok.is_noun and tok.dep == "nsubj" and tok.head >= 0 and (
+            g.case_of(tok.head), g.tokens[tok.head].lemma) in rl.halted_talks:
         # 'talks between Moscow and Kyiv are currently off the table', 'talks are on hold': none
         # are held (modality.yaml halted_talks)
         negated = modality != "denied"

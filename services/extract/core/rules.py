@@ -80,7 +80,7 @@ class Rules:
     negations: frozenset[str]
     modals: frozenset[str]
     expect_verbs: frozenset[str]
-    halted_talks: list[list[str]]
+    halted_talks: frozenset[tuple[str, str]]  # (preposition, noun): 'off the table'
     refuse_verbs: frozenset[str]
     authorizing_verbs: frozenset[str]
     expect_adjectives: frozenset[str]
@@ -227,7 +227,7 @@ def rules() -> Rules:
         byline_leads=tuple(str(x).lower() for x in adata["byline_leads"]),
         negations=frozenset(mdata["negations"]), modals=frozenset(mdata["modals"]),
         expect_verbs=frozenset(mdata["expect_verbs"]),
-        halted_talks=[list(pair) for pair in mdata["halted_talks"]],
+        halted_talks=frozenset((str(case), str(noun)) for case, noun in mdata["halted_talks"]),
         refuse_verbs=frozenset(mdata["refuse_verbs"]),
         authorizing_verbs=frozenset(mdata["authorizing_verbs"]),
         expect_adjectives=frozenset(mdata["expect_adjectives"]),
