@@ -417,12 +417,12 @@ def _about_the_war(parties: list[PartyMention], places: list[PlaceMention], res:
     # (a city that names its government, 'the Associated Press in Moscow', is one mention, not a
     # party and a place of the war both; the country's own name counts as both)
     said = {(p.start, p.end) for p in parties}
-    on_ground = sum(1 for pl in places if pl.place is not None and pl.place.country in countries
-                    and (pl.place.kind == "country" or (pl.start, pl.end) not in said))
+    of_the_war = [(pl, pl.place) for pl in places if pl.place is not None and pl.place.country in countries]
+    apart = [pl for pl, _ in of_the_war if (pl.start, pl.end) not in said]  # no party's name
+    on_ground = sum(1 for pl, place in of_the_war if place.kind == "country" or (pl.start, pl.end) not in said)
     # ... and before the full-scale war, Russia named alone needs a place that is not a name of
     # Russia ('Russia said it had launched 26 cruise missiles at targets in Syria', in 2015)
-    elsewhere = on_ground if published >= date.fromisoformat(rl.noise["standing_war"]["began"]) else sum(
-        1 for pl in places if pl.place is not None and pl.place.country in countries and (pl.start, pl.end) not in said)
+    elsewhere = on_ground if published >= date.fromisoformat(rl.noise["standing_war"]["began"]) else len(apart)
     named = {p.code for p in parties if p.code in war}
     if named and named <= set(rule["alone_needs_place"]) and not elsewhere \
             and sentences >= int(rule["alone_min_sentences"]):
