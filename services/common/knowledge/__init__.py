@@ -57,6 +57,8 @@ class PartyTable:
     aliases: dict[str, tuple[str, str]]
     # names that hold a party's name but name no party ('National Security Council')
     not_parties: tuple[str, ...] = ()
+    # the annotation guide's codes: the only parties a claimant is named by (others: none)
+    guide_codes: frozenset[str] = frozenset()
 
     def code_of(self, name: str) -> str | None:
         """A party code from a code or any of its names, case-insensitively: 'UKR', 'Ukraine',
@@ -88,7 +90,7 @@ def party_table() -> PartyTable:
                     variants.add("The " + alias[4:])
                 for v in variants:
                     aliases.setdefault(v, (code, form))
-    return PartyTable(infos, aliases, tuple(data.get("not_parties", ())))
+    return PartyTable(infos, aliases, tuple(data.get("not_parties", ())), frozenset(data["guide_codes"]))
 
 
 @lru_cache(maxsize=1)

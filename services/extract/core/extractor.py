@@ -304,7 +304,7 @@ def _others_talks(m: Mention, parties: Iterable[PartyMention], places: Iterable[
     sentence that names neither a side of the war, nor its ground, nor the war ('Xi met Modi in
     Beijing to discuss trade'), are another matter than the war."""
     rule = rl.noise["others_talks"]
-    guide, war_parties = set(rule["guide_codes"]), set(rl.noise["off_topic"]["war_parties"])
+    guide, war_parties = res.guide_codes, set(rl.noise["off_topic"]["war_parties"])
     theatre = set(rl.noise["disaster"]["theatre"])
     if any(_event_code(res, code) in guide for code in [m.actor, *m.partners] if code):
         return False
@@ -367,8 +367,9 @@ def _event_code(res: Resources, party: str | None) -> str | None:
 
 def _in_event_codes(m: Mention, res: Resources) -> None:
     """Name the mention's parties by the codes events carry (`PartyInfo.event_code`: the
-    annotation guide's, where a Western government named by name is WEST), once its rules
-    have read them by their own: 'Germany will send Leopard tanks' is WEST's aid to Ukraine.
+    annotation guide's, where a Western government named by name is WEST; a claimant only by
+    the guide's codes), once its rules have read them by their own: 'Germany will send
+    Leopard tanks' is WEST's aid to Ukraine.
     Before mentions merge, so that two such governments in one report make one event."""
     def code(party: str | None) -> str | None:
         return _event_code(res, party)
@@ -380,7 +381,10 @@ def _in_event_codes(m: Mention, res: Resources) -> None:
         if named is not None and named != m.actor and named not in partners:
             partners.append(named)
     m.partners = partners
-    m.claimants = [(code(party), name) for party, name in m.claimants]
+    # (a claimant's party is one of the guide's codes or none: 'Beijing said', 'Turkish
+    # authorities said' are claims whose claimant has no party, and the name says who)
+    m.claimants = [(named if named in res.guide_codes else None, name)
+                   for named, name in ((code(party), name) for party, name in m.claimants)]
 
 
 # --- sentences ---------------------------------------------------------------------------

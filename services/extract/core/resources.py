@@ -74,6 +74,7 @@ class Resources:
     gazetteer: Gazetteer
     lex: dict[str, Any]
     rx: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    guide_codes: frozenset[str] = frozenset()  # `PartyTable.guide_codes`
 
 
 @lru_cache(maxsize=1)
@@ -115,7 +116,7 @@ def resources() -> Resources:
         r"(?:" + longest_first(names) + r")(?:['’]s)?"
         r"(?:\s+(?:region|Region|Oblast|oblast|area|province|front|border\s+region))?(?![\w])")
     res = Resources(table.parties, party_regex, table.aliases, gaz.places, place_regex, place_alias, gaz,
-                    _load("lexicon.json"))
+                    _load("lexicon.json"), guide_codes=table.guide_codes)
     _compile_lexicon(res)
     return res
 

@@ -75,6 +75,7 @@ class Rules:
     regional_speakers: frozenset[str]
     time_owners: frozenset[str]  # 'Tuesday's announcement': a time, not who announced
     speech_occasions: frozenset[str]  # 'Speaking after his meeting ..., Rubio said': when, not what
+    occasion_marks: frozenset[str]  # 'said after meeting Erdogan that ...': when it was said, not what
     statement_verbs: frozenset[str]  # 'Indonesia issued a statement': whose statement it is
     byline_leads: tuple[str, ...]  # a statement's lead-in up to its colon: the outlet's own voice
     negations: frozenset[str]
@@ -223,6 +224,7 @@ def rules() -> Rules:
         regional_speakers=frozenset(adata["regional_speakers"]),
         time_owners=frozenset(adata["time_owners"]),
         speech_occasions=frozenset(adata["speech_occasions"]),
+        occasion_marks=frozenset(adata["occasion_marks"]),
         statement_verbs=frozenset(adata["statement_verbs"]),
         byline_leads=tuple(str(x).lower() for x in adata["byline_leads"]),
         negations=frozenset(mdata["negations"]), modals=frozenset(mdata["modals"]),

@@ -913,6 +913,10 @@ def _attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
             if came_from.base in ("advcl", "dep") and came_from.pos == "VBG" \
                     and came_from.lemma in rules.speech_occasions:
                 return out  # 'Speaking after his meeting ..., Rubio said': the occasion, not the content
+            occasion = (came_from.base == "obl" and came_from.is_noun) or (
+                came_from.base == "advcl" and came_from.pos == "VBG" and not g.kids(came_from.i, "nsubj"))
+            if occasion and any(g.tokens[m].lemma in rules.occasion_marks for m in g.kids(came_from.i, "mark", "case")):
+                return out  # 'Zelensky said after meeting Erdogan that ...': when it was said, not what
             if came_from.dep == "ccomp" and any(g.tokens[m].lemma == "to" for m in g.kids(came_from.i, "mark")) \
                     and any(g.tokens[w].pos in ("WRB", "WP") for w in g.kids(came_from.i, "advmod", "obj", "mark")):
                 # 'officials were assessing how to extract people as Russian forces attacked Kyiv':
