@@ -2101,6 +2101,8 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             troops = [o for o in objects if in_words(g.tokens[o], rl.classes["prisoner"])]
         # ('Ukraine says more than 40 of its soldiers have been killed': whose 'its' is)
         actor = _party(f, troops, res) or (_pronoun_party(f, troops, t, res, rl, state) if troops else None)
+        if actor is None and g.kids(t, "iobj"):
+            actor = _party(f, g.kids(t, "iobj"), res)  # 'the war has cost Russia 315,000 troops': whom it costs
         if actor is None and inflicted and subj is not None:
             code = _opponent(res, subj.code)
             m.actor = code

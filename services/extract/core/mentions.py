@@ -73,6 +73,8 @@ def find_parties(text: str, res: Resources) -> list[PartyMention]:
         info = res.party_alias.get(base)
         if info is None:
             continue
+        if text.startswith("$", m.end()):
+            continue  # a currency's sign: 'US$2 billion in military aid to Ukraine' names no party
         if base.isupper() and len(base) <= 3 and (before := _HYPHENED.search(text, 0, m.start())) \
                 and before.group(1).isupper() and before.group(1) not in res.party_alias:
             # the end of an upper-case name, not a body: 'KIM JONG-UN' ('Russian-US talks', 'US-UK'
