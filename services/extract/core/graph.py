@@ -1699,6 +1699,42 @@ _SAYING = frozenset({"say", "add", "claim", "insist", "note", "stress", "warn", 
 _SAYING_HOSTS = _REPORTING | frozenset({"deny", "insist", "reject", "dismiss", "confirm", "acknowledge", "admit"})
 
 
+def _reattach_unmarked_reports(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: in "Ukraine's army denied Vovchansk had been captured" the
+    parser makes 'denied' a clausal subject of 'captured' and 'Vovchansk' its object; in 'denied
+    the city had changed hands' it leaves 'changed' a bare dependent of 'denied' with 'the city' for
+    its object. A clause with no 'that' after a verb of saying or denying, whose verb has an
+    auxiliary and no subject, is what that verb reports, and the noun between them its subject."""
+    if not any(t.lemma in _SAYING_HOSTS for t in tokens):
+        return tokens  # most sentences
+    out = list(tokens)
+    kids_of = _children(tokens)
+    for v in tokens:
+        if v.lemma not in _SAYING_HOSTS or v.lemma == "tell" or not v.is_verb:
+            continue  # (whom a speaker tells is no subject of what: 'Austin told Umerov the United States will ...')
+        obj = next((k for k in kids_of[v.i] if k.base == "obj" and k.i > v.i), None)
+        if obj is None:
+            continue
+        clause: Token | None = None
+        if v.base == "csubj" and v.head > obj.i and tokens[v.head].is_verb:
+            clause = tokens[v.head]  # 'denied Vovchansk had been captured', upside down
+        else:
+            clause = next((k for k in kids_of[v.i] if k.base == "dep" and k.is_verb and k.i > obj.i), None)
+        if clause is None or any(k.base in ("nsubj", "expl") for k in kids_of[clause.i]) or not any(
+                k.base == "aux" and k.i < clause.i for k in kids_of[clause.i]):
+            continue
+        if clause.i == v.head:
+            out[v.i] = v._replace(head=clause.head, dep=clause.dep, base=clause.base)
+            for k in kids_of[clause.i]:  # (what the clause's verb held before the reporting verb is the latter's)
+                if k.i < v.i or (k.pos == "." and k.i > clause.i):
+                    out[k.i] = k._replace(head=v.i)
+        out[clause.i] = out[clause.i]._replace(head=v.i, dep="ccomp", base="ccomp")
+        passive = any(k.dep == "aux:pass" for k in kids_of[clause.i])
+        role = "nsubj:pass" if passive else "nsubj"
+        out[obj.i] = obj._replace(head=clause.i, dep=role, base="nsubj")
+    return out
+
+
 def _reattach_embedded_saying(tokens: list[Token]) -> list[Token]:
     """'Ukrainian officials denied that the Russian army captured the city, saying its armed forces
     retreated': the parser hangs the participle of saying on the reported clause ('captured'),
@@ -1947,6 +1983,7 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_phrasal_objects, _reattach_went_on, _reattach_approximate_objects, _reattach_money, _reattach_by_gerunds,
     _reattach_preposed_obliques, _reattach_noun_root_speakers, _reattach_prepositional_clauses,
     _reattach_shared_possessives, _reattach_aspect_gerunds, _reattach_embedded_saying,
-    _reattach_marked_saying, _reattach_claim_clauses, _reattach_supplied_with, _reattach_charged_obliques,
+    _reattach_marked_saying, _reattach_unmarked_reports, _reattach_claim_clauses, _reattach_supplied_with,
+    _reattach_charged_obliques,
     _relabel_headline_passives, _reattach_hyphened_prefixes, _reattach_according_subjects, _reattach_comma_participles,
     _detach_extra_subjects)
