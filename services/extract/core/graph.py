@@ -1735,6 +1735,37 @@ def _reattach_unmarked_reports(tokens: list[Token]) -> list[Token]:
     return out
 
 
+# words that open a clause of time the parser may take for a preposition
+_TIME_CONJUNCTIONS = frozenset({"after", "before", "since", "until", "as", "when", "while"})
+
+
+def _reattach_clauses_read_as_phrases(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: in 'seven people were killed after Russian drones and
+    missiles targeted Kyiv and surrounding areas' the parser reads 'after Russian drones' as a
+    phrase, 'targeted' as an adjective of 'Kyiv' and 'Kyiv' as a bare dependent of the drones. A
+    past form tagged an adjective of a noun that hangs bare on a noun of such a phrase, right
+    after it, is the verb of a clause: the phrase's noun its subject, the noun after it its object."""
+    if not any(t.lemma in _TIME_CONJUNCTIONS and t.base == "case" for t in tokens):
+        return tokens  # most sentences
+    out = list(tokens)
+    for v in tokens:
+        if v.pos not in ("VBD", "VBN") or v.base != "amod" or v.head != v.i + 1:
+            continue
+        obj = tokens[v.head]
+        if obj.base != "dep" or obj.head < 0 or obj.head >= v.i:
+            continue
+        subj = tokens[obj.head]
+        case = next((k for k in tokens if k.head == subj.i and k.base == "case" and k.lemma in _TIME_CONJUNCTIONS
+                     and k.i < subj.i), None)
+        if case is None or subj.base != "obl" or not subj.is_noun or subj.head < 0:
+            continue
+        out[v.i] = v._replace(head=subj.head, dep="advcl", base="advcl")
+        out[subj.i] = subj._replace(head=v.i, dep="nsubj", base="nsubj")
+        out[case.i] = case._replace(head=v.i, dep="mark", base="mark")
+        out[obj.i] = obj._replace(head=v.i, dep="obj", base="obj")
+    return out
+
+
 def _reattach_embedded_saying(tokens: list[Token]) -> list[Token]:
     """'Ukrainian officials denied that the Russian army captured the city, saying its armed forces
     retreated': the parser hangs the participle of saying on the reported clause ('captured'),
@@ -1983,7 +2014,8 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_phrasal_objects, _reattach_went_on, _reattach_approximate_objects, _reattach_money, _reattach_by_gerunds,
     _reattach_preposed_obliques, _reattach_noun_root_speakers, _reattach_prepositional_clauses,
     _reattach_shared_possessives, _reattach_aspect_gerunds, _reattach_embedded_saying,
-    _reattach_marked_saying, _reattach_unmarked_reports, _reattach_claim_clauses, _reattach_supplied_with,
+    _reattach_marked_saying, _reattach_unmarked_reports, _reattach_clauses_read_as_phrases, _reattach_claim_clauses,
+    _reattach_supplied_with,
     _reattach_charged_obliques,
     _relabel_headline_passives, _reattach_hyphened_prefixes, _reattach_according_subjects, _reattach_comma_participles,
     _detach_extra_subjects)
