@@ -1495,6 +1495,9 @@ def _noise(g: Graph, t: int, a: Args, rl: Rules, rule: TriggerRule | None = None
                          and rule.type == "diplomacy") \
                 and not (rule.type in rl.noise["reference"]["after_types"]
                          and g.case_of(t) in rl.noise["reference"]["after_cases"]) \
+                and not (rule.type in rl.noise["reference"]["after_types"]
+                         and gov.lemma in rl.noise["reference"]["speech_verbs"]
+                         and g.case_of(t) in rl.noise["reference"]["occasion_cases"]) \
                 and not (g.case_of(t) in ("after", "follow", "following") and any(
                     g.tokens[c].lemma in rl.noise["reference"]["aftermath_nouns"]
                     for c in g.kids(gov.i, "nsubj", "obj"))) \
