@@ -2194,8 +2194,14 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             # ('talks with Russia', 'aid from Germany'; not the country a place lies in: 'at Ramstein
             # Air Base, Germany')
             # (who confirmed or reported it is no party to it: 'the delivery, confirmed by the US')
-            actor = _party(f, [o for o in a.oblique if g.case_of(o) not in ("at", "in", "on", "near")
-                               and g.tokens[o].lemma not in rl.attribution_verbs], res)
+            # (a participle on the noun names its doer only in a 'by', 'from', 'with' or 'between' phrase: 'the
+            # talks, held in Turkey' were not Turkey's)
+            unplaced = [o for o in a.oblique if g.case_of(o) not in ("at", "in", "on", "near")]
+            phrases = [o for o in unplaced if not g.tokens[o].is_verb
+                       and g.tokens[o].lemma not in rl.attribution_verbs]
+            phrases += [x for o in a.oblique if g.tokens[o].is_verb and g.tokens[o].lemma not in rl.attribution_verbs
+                        for x in g.kids(o, "obl") if g.case_of(x) in ("by", "from", "with", "between")]
+            actor = _party(f, phrases, res)
         if actor is None and not tok.is_verb and rule.type == "strike":
             # 'Kyiv faces intensified missile attacks from Moscow': a side of the war they come from
             # (not any country: missiles 'from Belarus' were fired from its ground)
