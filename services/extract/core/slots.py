@@ -458,6 +458,11 @@ def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
         return any(q[1] in idx for q in f.quants)
     if cls == "anything":  # the role is filled at all: forbidden, it must stay empty (a passive's doer)
         return bool(idx)
+    if cls in ("troops", "troop_words", "trainees"):
+        # ('a small number of Ukrainian pilots', 'a group of soldiers': what a measure counts)
+        measures = rules.classes.get("measure", frozenset())
+        idx = idx + [k for j in idx if g.tokens[j].lemma in measures
+                     for k in g.kids(j, "nmod") if g.case_of(k) == "of" and k not in idx]
     if cls == "troop_words":  # troops named by a troop word ('Russian forces'), not a nation's people counted
         cls = "troops"
     elif cls == "troops" and any(counted_nationals(f, j, rules) for j in idx):
