@@ -1723,6 +1723,12 @@ def _reattach_unmarked_reports(tokens: list[Token]) -> list[Token]:
         if clause is None or any(k.base in ("nsubj", "expl") for k in kids_of[clause.i]) or not any(
                 k.base == "aux" and k.i < clause.i for k in kids_of[clause.i]):
             continue
+        # (the clause's verb right after the noun, with only its own auxiliaries or adverbs between:
+        # not a verb far on, after a comma and another clause)
+        noun_end = max(_span(tokens, obj.i))
+        if not all(tokens[k].head == clause.i and tokens[k].base in ("aux", "advmod")
+                   for k in range(noun_end + 1, clause.i)):
+            continue
         if clause.i == v.head:
             out[v.i] = v._replace(head=clause.head, dep=clause.dep, base=clause.base)
             for k in kids_of[clause.i]:  # (what the clause's verb held before the reporting verb is the latter's)
