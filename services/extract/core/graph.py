@@ -1718,8 +1718,9 @@ def _reattach_unmarked_reports(tokens: list[Token]) -> list[Token]:
         clause: Token | None = None
         if v.base == "csubj" and v.head > obj.i and tokens[v.head].is_verb:
             clause = tokens[v.head]  # 'denied Vovchansk had been captured', upside down
-        else:
-            clause = next((k for k in kids_of[v.i] if k.base == "dep" and k.is_verb and k.i > obj.i), None)
+        else:  # (hung on the verb, or on the clause the verb is joined to: 'said ..., but Ukraine's
+            # military denied the city had been captured')
+            clause = next((k for k in tokens if k.base == "dep" and k.is_verb and k.i > obj.i), None)
         if clause is None or any(k.base in ("nsubj", "expl") for k in kids_of[clause.i]) or not any(
                 k.base == "aux" and k.i < clause.i for k in kids_of[clause.i]):
             continue
