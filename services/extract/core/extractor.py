@@ -2165,7 +2165,10 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
                 and has_class(f, role_tokens(g, a, "modifier"), "forum", rl):
             mod = None  # 'the eighth Ukraine Defense Contact Group meeting': a forum's name names no host
         actor = (mod or subj) if not tok.is_verb else (subj or mod)
-        owner = (obj or _pronoun_party(f, a.object, t, res, rl, state)) if not tok.is_verb else None
+        # (the ground a noun of going in is 'of' or 'into', not the clause's object: 'the Russian
+        # military's summer offensive has set its sights on Konstantinovka')
+        grounds = [o for o in a.object if g.case_of(o) in ("of", "into", "on")]
+        owner = (_party(f, grounds, res) or _pronoun_party(f, grounds, t, res, rl, state)) if not tok.is_verb else None
         if rule.type == "offensive_launched" and actor is not None and owner is not None and owner.code == actor.code:
             # 'its first infiltration of its territory': the owner of the ground invaded suffered it
             actor = _opponent_party(res, actor.code)
