@@ -49,7 +49,12 @@ class Graph:
             zip(sentence.words, sentence.lemmas, sentence.pos, sentence.starts, sentence.ends, sentence.heads,
                 sentence.deps))]
         for repair in _REPAIRS:
-            self.tokens = repair(self.tokens)
+            repaired = repair(self.tokens)
+            if repaired is not self.tokens and _cyclic(repaired):
+                # (a repair that would make a token its own ancestor is not applied: every walk up
+                # or down the tree, and the extraction with it, would never end)
+                continue
+            self.tokens = repaired
         self.children: list[list[int]] = [[] for _ in self.tokens]
         # each token's children with their relations, for `kids` and `subtree` (the rules ask for
         # children by relation about a thousand times an article)
@@ -152,6 +157,22 @@ _FINITE = frozenset({"VBD", "VBZ", "VBP"})
 
 def _kids(tokens: list[Token], i: int) -> list[Token]:
     return [t for t in tokens if t.head == i]
+
+
+def _cyclic(tokens: list[Token]) -> bool:
+    """Whether some token's chain of heads comes back to itself (one pass, each token visited once)."""
+    done = [False] * len(tokens)
+    for t in tokens:
+        path: set[int] = set()
+        j = t.i
+        while 0 <= j < len(tokens) and not done[j]:
+            if j in path:
+                return True
+            path.add(j)
+            j = tokens[j].head
+        for k in path:
+            done[k] = True
+    return False
 
 
 def _children(tokens: list[Token]) -> list[list[Token]]:
@@ -502,6 +523,11 @@ def _reattach_listed_subjects(tokens: list[Token]) -> list[Token]:
         if not names or any(not t.pos.startswith("NNP") for t in names):
             continue
         first, rest = names[0], names[1:]
+        up, seen = v.head, 0
+        while up >= 0 and up != first.i and seen < len(tokens):
+            up, seen = tokens[up].head, seen + 1
+        if up == first.i:
+            continue  # the verb hangs below the name ('a Kremlin determined to force Kyiv ...'): no subject of it
         out[first.i] = first._replace(head=v.i, dep="nsubj", base="nsubj")
         for t in rest:
             out[t.i] = t._replace(head=first.i)
