@@ -48,13 +48,7 @@ class Graph:
                                     p[:2] == "NN" or p == "PRP")) for i, (w, lem, p, s, e, h, d) in enumerate(
             zip(sentence.words, sentence.lemmas, sentence.pos, sentence.starts, sentence.ends, sentence.heads,
                 sentence.deps))]
-        for repair in _REPAIRS:
-            repaired = repair(self.tokens)
-            if repaired is not self.tokens and _cyclic(repaired):
-                # (a repair that would make a token its own ancestor is not applied: every walk up
-                # or down the tree, and the extraction with it, would never end)
-                continue
-            self.tokens = repaired
+        self.tokens = _repaired(self.tokens)
         self.children: list[list[int]] = [[] for _ in self.tokens]
         # each token's children with their relations, for `kids` and `subtree` (the rules ask for
         # children by relation about a thousand times an article)
@@ -157,6 +151,25 @@ _FINITE = frozenset({"VBD", "VBZ", "VBP"})
 
 def _kids(tokens: list[Token], i: int) -> list[Token]:
     return [t for t in tokens if t.head == i]
+
+
+def _repaired(tokens: list[Token]) -> list[Token]:
+    """The tokens after every repair (`_REPAIRS`, in order). A repair that would make a token its
+    own ancestor is not applied: every walk up or down the tree, and the extraction of the whole
+    article with it, would never end. The tree is checked once at the end, and the repairs are
+    replayed one check at a time only when it has a cycle (rare: a check per repair costs a
+    quarter of the extraction)."""
+    out = tokens
+    for repair in _REPAIRS:
+        out = repair(out)
+    if not _cyclic(out):
+        return out
+    out = tokens
+    for repair in _REPAIRS:
+        repaired = repair(out)
+        if repaired is out or not _cyclic(repaired):
+            out = repaired
+    return out
 
 
 def _cyclic(tokens: list[Token]) -> bool:
