@@ -2164,6 +2164,12 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         if rule.type == "diplomacy" and not tok.is_verb and mod is not None \
                 and has_class(f, role_tokens(g, a, "modifier"), "forum", rl):
             mod = None  # 'the eighth Ukraine Defense Contact Group meeting': a forum's name names no host
+        if rule.type == "strike" and tok.is_verb and subj is not None and not a.object \
+                and not g.kids(t, "aux:pass") and has_class(f, a.subject, "target", rl) \
+                and not has_class(f, a.subject, "troops", rl) and not has_class(f, a.subject, "strike_weapon", rl):
+            # 'Power cuts after Ukrainian infrastructure pounded': a headline's passive without its
+            # auxiliary, read as active; what is struck strikes nothing, its enemy struck it
+            subj = _opponent_party(res, subj.code)
         actor = (mod or subj) if not tok.is_verb else (subj or mod)
         # (the ground a noun of going in is 'of' or 'into', not the clause's object: 'the Russian
         # military's summer offensive has set its sights on Konstantinovka')
