@@ -1809,6 +1809,31 @@ def _reattach_clauses_read_as_phrases(tokens: list[Token]) -> list[Token]:
         out[subj.i] = subj._replace(head=v.i, dep="nsubj", base="nsubj")
         out[case.i] = case._replace(head=v.i, dep="mark", base="mark")
         out[obj.i] = obj._replace(head=v.i, dep="obj", base="obj")
+    # ... or a finite verb right after the phrase, left a bare dependent without a subject: 'were
+    # killed after Russian artillery recently hit a military base'
+    kids_of = _children(out)
+    for subj in list(out):
+        if subj.base != "obl" or not subj.is_noun or subj.head < 0:
+            continue
+        case = next((k for k in kids_of[subj.i] if k.base == "case" and k.lemma in _TIME_CONJUNCTIONS
+                     and k.i < subj.i), None)
+        if case is None:
+            continue
+        k = max(_span(out, subj.i)) + 1
+        between = []
+        while k < len(out) and out[k].base == "advmod":
+            between.append(k)
+            k += 1
+        if k >= len(out):
+            continue
+        v = out[k]
+        if v.base != "dep" or v.pos not in ("VBD", "VBZ", "VBP") or any(c.base == "nsubj" for c in kids_of[v.i]):
+            continue
+        out[v.i] = v._replace(head=subj.head, dep="advcl", base="advcl")
+        out[subj.i] = subj._replace(head=v.i, dep="nsubj", base="nsubj")
+        out[case.i] = case._replace(head=v.i, dep="mark", base="mark")
+        for b in between:
+            out[b] = out[b]._replace(head=v.i)
     return out
 
 
