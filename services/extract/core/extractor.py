@@ -2654,7 +2654,10 @@ def _target_party(f: Facts, a: Args, res: Resources, rl: Rules) -> str | None:
     (the weapons fired are not the target: 'Russian missiles were used')."""
     g = f.g
     heads = [o for o in a.oblique if g.case_of(o) in ("against", "on", "at")]
-    heads += [o for o in a.object if not in_words(g.tokens[o], rl.classes["strike_weapon"])]
+    # (nor is a distance the parser takes for an object: 'hit commuter trains ..., less than 70
+    # kilometers from the Russian border')
+    heads += [o for o in a.object if not in_words(g.tokens[o], rl.classes["strike_weapon"])
+              and g.tokens[o].lemma not in rl.classes["distance_units"]]
     p = _party(f, heads, res)
     return p.code if p is not None and p.code in rl.noise["off_topic"]["war_parties"] else None
 
