@@ -930,8 +930,10 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
         if m.type == "casualties_claimed" and _captives_returned(g, rl):
             continue  # 'In return, 270 Ukrainian prisoners of war were delivered' (noise.yaml returned_captives)
         taking = rl.noise["taking_position"]
+        taken_up = any(g.tokens[k].lemma in taking["particles"] for k in g.kids(t, "compound:prt"))
         if m.type == "territory_claimed" and g.tokens[t].lemma in taking["verbs"] and any(
-                g.tokens[o].lemma in taking["objects"] and not g.kids(o, "det", "nmod:poss", "amod", "nummod")
+                g.tokens[o].lemma in taking["objects"]
+                and (taken_up or not g.kids(o, "det", "nmod:poss", "amod", "nummod"))
                 for o in g.kids(t, "obj")):
             continue  # 'a soldier takes position in Avdiivka', 'took up positions' (noise.yaml taking_position)
         standing = rl.noise["standing_war"]
