@@ -2173,7 +2173,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             # auxiliary, read as active; what is struck strikes nothing, its enemy struck it
             subj = _opponent_party(res, subj.code)
         actor = (mod or subj) if not tok.is_verb else (subj or mod)
-        # (the ground a noun of going in is 'of' or 'into', not the clause's object: 'the Russian
+        # (the ground a noun of going in is 'of', 'into' or 'on', not the clause's object: 'the Russian
         # military's summer offensive has set its sights on Konstantinovka')
         grounds = [o for o in a.object if g.case_of(o) in ("of", "into", "on")]
         owner = (_party(f, grounds, res) or _pronoun_party(f, grounds, t, res, rl, state)) if not tok.is_verb else None

@@ -459,7 +459,7 @@ def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
     if cls == "anything":  # the role is filled at all: forbidden, it must stay empty (a passive's doer)
         return bool(idx)
     if cls in ("troops", "troop_words", "trainees"):
-        # ('a small number of Ukrainian pilots', 'a group of soldiers': what a measure counts)
+        # ('a small number of Ukrainian pilots', 'dozens of soldiers': what a measure counts)
         measures = rules.classes.get("measure", frozenset())
         idx = idx + [k for j in idx if g.tokens[j].lemma in measures
                      for k in g.kids(j, "nmod") if g.case_of(k) == "of" and k not in idx]
