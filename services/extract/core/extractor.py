@@ -1003,7 +1003,10 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
                 ground = next((p.code for o in headed_for if in_words(g.tokens[o], rl.classes["territory"])
                                and not in_words(g.tokens[o], rl.classes["frontier"])
                                and (p := phrase_party(f, o, res)) is not None), None)
-        if (entered or heading) and ground == _opponent(res, m.actor):
+        settlement = entered and ground is None and m.actor is not None \
+            and m.actor.lower() in rl.classes["war_sides"] \
+            and any(in_words(g.tokens[o], rl.classes["settlement_nouns"]) for o in g.kids(t, "obj"))
+        if ((entered or heading) and ground == _opponent(res, m.actor)) or settlement:
             # 'Russian forces have entered the Dnipropetrovsk region': troops entering the enemy's
             # ground attack it ('North Korean troops began entering Russia' is their deployment)
             m.type, m.movement = "offensive_launched", None
