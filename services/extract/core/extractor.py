@@ -556,6 +556,8 @@ def _source_party(article: Article, res: Resources) -> str | None:
 
 
 _OPENING_QUOTES = frozenset({'"', "“", "«"})
+# any mark that opens or closes a quotation, as the parser writes it ('``' for an opening double quote)
+_QUOTE_MARKS = frozenset({'"', "“", "”", "«", "»", "'", "‘", "’", "``", "''", "`"})
 
 
 def _outlet_itself(g: Graph, claimant: int, state: ArticleState) -> bool:
@@ -1952,7 +1954,12 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     if rule.type == "diplomacy" and tok.is_verb and tok.lemma == "call" and (
             any(not g.tokens[x].is_verb for x in g.kids(t, "xcomp")) or tok.dep == "acl"
             or any(g.tokens[d].is_noun or g.tokens[d].pos.startswith("JJ")
-                   for o in g.kids(t, "obj", "iobj") for d in g.kids(o, "dep", "xcomp", "amod") if d > o)):
+                   for o in g.kids(t, "obj", "iobj") for d in g.kids(o, "dep", "xcomp", "amod") if d > o)
+            # ('calls Lukashenko's words 'rhetoric'', parsed with the quoted name for the object)
+            or any(o > 0 and g.tokens[o - 1].word in _QUOTE_MARKS for o in g.kids(t, "obj"))
+            # ('Zelensky called for international volunteers to come': an appeal, no call)
+            or (not g.kids(t, "obj", "iobj") and any(
+                g.tokens[k].lemma == "for" for c in g.kids(t, "obl", "advcl") for k in g.kids(c, "case", "mark")))):
         # 'Kuleba called Russia's latest attack "senseless barbarism"', 'a part of Western Russia
         # called the Kursk region': calling something a name, not a call (the parser may make the
         # one named an indirect object: 'CIA director calls Vladimir Putin 'cocky' and 'smug'')
