@@ -536,10 +536,7 @@ def _reattach_listed_subjects(tokens: list[Token]) -> list[Token]:
         if not names or any(not t.pos.startswith("NNP") for t in names):
             continue
         first, rest = names[0], names[1:]
-        up, seen = v.head, 0
-        while up >= 0 and up != first.i and seen < len(tokens):
-            up, seen = tokens[up].head, seen + 1
-        if up == first.i:
+        if first.i in _ancestors(tokens, v.i):
             continue  # the verb hangs below the name ('a Kremlin determined to force Kyiv ...'): no subject of it
         out[first.i] = first._replace(head=v.i, dep="nsubj", base="nsubj")
         for t in rest:
@@ -1917,6 +1914,8 @@ def _reattach_claim_clauses(tokens: list[Token]) -> list[Token]:
 
 # verbs that charge someone with an act told by a gerund: 'accuses Russia of targeting ...'
 _CHARGING = frozenset({"accuse", "blame", "charge", "condemn", "criticize", "criticise", "denounce"})
+# ... and the prepositions that introduce the act: 'accused of', 'blamed for', 'charged with'
+_CHARGE_CASES = frozenset({"of", "for", "with"})
 
 
 def _reattach_charged_obliques(tokens: list[Token]) -> list[Token]:
@@ -1934,7 +1933,7 @@ def _reattach_charged_obliques(tokens: list[Token]) -> list[Token]:
             # ('accused Moscow of deliberately targeting rescuers' may come back as 'of [targeting
             # rescuers]', the gerund an adjective of its object: the gerund is the act, its noun
             # the object)
-            case = next((m for m in kids_of[k.i] if m.base == "case" and m.lemma in ("of", "for", "with")), None)
+            case = next((m for m in kids_of[k.i] if m.base == "case" and m.lemma in _CHARGE_CASES), None)
             gerund = next((m for m in kids_of[k.i] if m.base == "amod" and m.pos == "VBG"), None)
             if k.base != "obl" or case is None or gerund is None or not case.i < gerund.i < k.i:
                 continue
@@ -1943,8 +1942,7 @@ def _reattach_charged_obliques(tokens: list[Token]) -> list[Token]:
             out[case.i] = case._replace(head=gerund.i, dep="mark", base="mark")
         kids_of = _children(out)
         act = next((k for k in kids_of[v.i] if k.base == "advcl" and k.pos == "VBG" and k.i > v.i
-                    and any(m.lemma in ("of", "for", "with") and m.base in ("mark", "case") for m in kids_of[k.i])),
-                   None)
+                    and any(m.lemma in _CHARGE_CASES and m.base in ("mark", "case") for m in kids_of[k.i])), None)
         if act is None:
             continue
         for k in kids_of[v.i]:
@@ -2086,7 +2084,6 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_preposed_obliques, _reattach_noun_root_speakers, _reattach_prepositional_clauses,
     _reattach_shared_possessives, _reattach_aspect_gerunds, _reattach_embedded_saying,
     _reattach_marked_saying, _reattach_unmarked_reports, _reattach_clauses_read_as_phrases, _reattach_claim_clauses,
-    _reattach_supplied_with,
-    _reattach_charged_obliques,
+    _reattach_supplied_with, _reattach_charged_obliques,
     _relabel_headline_passives, _reattach_hyphened_prefixes, _reattach_according_subjects, _reattach_comma_participles,
     _detach_extra_subjects)
