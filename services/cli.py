@@ -586,7 +586,8 @@ def cmd_extract_replay(args: argparse.Namespace, settings: Settings) -> int:
         event_log = _open_log(args, settings, writes="re-extract the articles")
         try:
             await event_log.ensure_topics(ALL_TOPICS)
-            return await replay_articles(event_log, progress=_progress("re-extracting"))
+            return await replay_articles(event_log, progress=_progress("re-extracting"),
+                                         time_limit_s=settings.extract_time_limit_s)
         finally:
             await event_log.close()
 

@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     extract_session_timeout_s: float = Field(6.0, ge=2.0, le=300.0, description="Consumer session timeout of the "
                                              "extract worker: a killed worker's partitions move to the others "
                                              "after it (heartbeats every quarter of it)")
+    extract_time_limit_s: float = Field(4.0, ge=0.0, description="Most wall time one article's extraction may "
+                                        "take (milliseconds is usual); past it the article is parked on the "
+                                        "dead-letter topic and the stream goes on. Keep it below the session "
+                                        "timeout: a worker busy longer stops heartbeating. 0: no limit")
 
     # Parse worker
     parse_group: str = Field("claimline-parse", description="Consumer group (faust app id) of the parse service")

@@ -147,7 +147,8 @@ class EmbeddedRuntime:
         positions = await self.log.committed(EXTRACT_GROUP, ARTICLES_PARSED)
         while not self._stop.is_set():
             try:
-                count, positions = await extract_records(self.log, positions, timeout_s=0.2)
+                count, positions = await extract_records(self.log, positions, timeout_s=0.2,
+                                                         time_limit_s=self.settings.extract_time_limit_s)
                 if count:
                     await self.log.commit(EXTRACT_GROUP, ARTICLES_PARSED, positions)
             except asyncio.CancelledError:

@@ -59,7 +59,7 @@ def create_app(settings: Settings) -> faust.App:
             outcome = handle_parsed(
                 message.value, message.key, topic=message.message.topic,
                 partition=message.message.partition, offset=message.message.offset,
-                now_ms=int(time.time() * 1000),
+                now_ms=int(time.time() * 1000), time_limit_s=settings.extract_time_limit_s,
             )
             for key, value in outcome.records():
                 await events.send(key=key.encode("utf-8"), value=value)

@@ -18,7 +18,8 @@ from schemas.parse import ParsedArticle
 from services.common.errors import describe_validation_error
 from services.common.ports import EventLog
 from services.common.topics import EVENTS, PARSED_DLQ
-from services.extract.core import EXTRACTOR_VERSION, extract
+from services.extract.core import EXTRACTOR_VERSION, extract, load_knowledge
+from services.extract.time_limit import TimeLimitExceeded, time_limit
 
 
 @dataclass
@@ -38,7 +39,9 @@ class Outcome:
 
 
 def handle_parsed(value: bytes | None, key: bytes | None, *, topic: str, partition: int | None,
-                  offset: int | None, now_ms: int) -> Outcome:
+                  offset: int | None, now_ms: int, time_limit_s: float | None = None) -> Outcome:
+    """`time_limit_s`: an extraction that runs longer is interrupted and its article parked
+    (see `time_limit`); None for no limit."""
     def park(reason: str, stage: str) -> Outcome:
         return Outcome(dead_letter=DeadLetter.of(source_topic=topic, value=value or b"", key=key, reason=reason,
                                                  stage=stage, failed_at_ms=now_ms, partition=partition, offset=offset))
@@ -49,8 +52,12 @@ def handle_parsed(value: bytes | None, key: bytes | None, *, topic: str, partiti
         parsed = ParsedArticle.model_validate_json(value)
     except ValidationError as error:
         return park(f"not a valid parsed article: {describe_validation_error(error)}", "validate")
+    load_knowledge()  # once a process, and outside the limit: it is no article's fault
     try:
-        events = extract(parsed)
+        with time_limit(time_limit_s):
+            events = extract(parsed)
+    except TimeLimitExceeded as error:
+        return park(f"extractor {error}: the article is parked so that the stream goes on", "extract")
     except Exception as error:  # noqa: BLE001 - an extractor bug must park the article, not stop the stream
         return park(f"extractor {type(error).__name__}: {error}", "extract")
     article = parsed.article

@@ -178,6 +178,13 @@ class ArticleState:
     home: str | None = None
 
 
+def load_knowledge() -> None:
+    """Load the rules and resources now (about a second, once a process; `extract` would on its
+    first call): a caller that limits each extraction's time keeps the loading out of it."""
+    resources()
+    rules()
+
+
 def extract(parsed: ParsedArticle) -> list[Event]:
     """The events one parsed article reports (none for an unsupported language)."""
     if parsed.status != "parsed":
