@@ -444,27 +444,35 @@ def _about_the_war(parties: list[PartyMention], places: list[PlaceMention], res:
 
 def _history_piece(parsed: ParsedArticle, rl: Rules) -> bool:
     """Whether the article is a piece of history: its opening dates it to a year long past ('On this
-    day in 1853, the naval Battle of Sinop took place') or to a war long past ('during World War
-    II'), and it names no later year and no day of the week (noise.yaml history piece_before,
-    piece_openers, piece_eras, piece_opening_sentences, present_words)."""
+    day in 1853, the naval Battle of Sinop took place', 'Siege of Sevastopol (1854)', 'Nestor
+    Makhno (October 26, 1888 - July 6, 1934) was') or to a war long past ('during World War II'),
+    and it names no later year and no day of the week (noise.yaml history piece_before,
+    piece_openers, piece_eras, piece_opening_sentences, piece_sentence_words, present_words)."""
     rule = rl.noise["history"]
     before, openers, present = int(rule["piece_before"]), set(rule["piece_openers"]), set(rule["present_words"])
+    months, shortest = set(rule["piece_months"]), int(rule["piece_sentence_words"])
     opening = int(rule["piece_opening_sentences"])
     old_opening = False
+    read = 0  # sentences of the opening read so far: a page's menu lines ('Old site version') do not count
     # (the parse's own columns: no graph is built for an article that reads as news)
-    for index, sentence in enumerate(parsed.sentences):
+    for sentence in parsed.sentences:
         lemmas = [lemma.lower() for lemma in sentence.lemmas]
         if present.intersection(lemmas):
             return False  # news of the day ('on Tuesday', 'overnight')
+        in_opening = read < opening
+        read += sum(1 for pos in sentence.pos if pos[0].isalpha()) >= shortest
         for i, (word, pos) in enumerate(zip(sentence.words, sentence.pos, strict=True)):
             if pos != "CD" or not (len(word) == 4 and word.isdigit()):
                 continue
             year = int(word)
             if before <= year <= parsed.article.published_at.year + 1:
                 return False  # a year of our time: whatever the opening, the piece reaches the present
-            if year < before and index < opening and i > 0 and lemmas[i - 1] in openers:
+            # a year after an opener, or a date's year ('October 26, 1888')
+            dated = (i > 0 and lemmas[i - 1] in openers) or (
+                i > 2 and lemmas[i - 1] == "," and sentence.words[i - 2].isdigit() and lemmas[i - 3] in months)
+            if year < before and in_opening and dated:
                 old_opening = True
-        if index < opening and not old_opening:
+        if in_opening and not old_opening:
             # ('The Battle of Kursk was fought between Nazi Germany and the Soviet Union during World War II')
             words = " ".join(word.lower() for word in sentence.words)
             old_opening = any(f"{opener} {era}" in words for opener in openers for era in rule["piece_eras"])
