@@ -432,6 +432,11 @@ def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
         return any(j in f.places or (j in f.parties and f.parties[j].form == "noun") for j in idx)
     if cls == "war_side":  # a party that is one of the war's two sides (classes.yaml war_sides)
         return any(j in f.parties and f.parties[j].code.lower() in rules.classes["war_sides"] for j in idx)
+    if cls == "outside_party":  # a party that is neither of the war's two sides: 'Poland', 'NATO forces'
+        # (not who made the thing: 'US-made Patriot systems', classes.yaml making_verbs)
+        return any(j in f.parties and f.parties[j].code.lower() not in rules.classes["war_sides"]
+                   and not (g.tokens[j].head >= 0 and g.tokens[g.tokens[j].head].lemma in rules.classes["making_verbs"])
+                   for j in idx)
     if cls == "war_side_country":  # one of the two sides named as a country: 'attacked Ukraine', not 'a Ukrainian port'
         return any(j in f.parties and f.parties[j].form == "noun"
                    and f.parties[j].code.lower() in rules.classes["war_sides"] for j in idx)
