@@ -1653,6 +1653,22 @@ def _reattach_stranded_auxiliaries(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _relabel_adjective_complements(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: 'Zelenskyy is due to meet Trump on Friday' comes back with
+    'meet' as a clausal complement (ccomp) of 'due', as if it had a subject of its own, so nobody
+    meets anyone ('is likely to meet' comes back right, an open complement). An infinitive with
+    no subject under a predicate adjective is its open complement: the adjective's subject is
+    the infinitive's."""
+    out = list(tokens)
+    for c in tokens:
+        if c.dep != "ccomp" or c.head < 0 or c.pos != "VB" or tokens[c.head].pos != "JJ":
+            continue
+        kids = [k for k in tokens if k.head == c.i]
+        if any(k.lemma == "to" and k.dep == "mark" for k in kids) and not any(k.base == "nsubj" for k in kids):
+            out[c.i] = c._replace(dep="xcomp", base="xcomp")
+    return out
+
+
 def _reattach_noun_complements(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: 'Trehubov reported on the telethon program that some troops
     have been withdrawn' comes back with the reported clause as a complement of 'program', so
@@ -2074,6 +2090,7 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_place_appositions, _reattach_opening_appositions, _reattach_dated_subjects,
     _reattach_reduced_relatives, _reattach_relatives_to_names, _reattach_tolls_to_attacks,
     _reattach_quoted_as_saying, _reattach_stranded_auxiliaries, _reattach_noun_complements, _reattach_inverted_reports,
+    _relabel_adjective_complements,
     _reattach_inverted_speakers,
     _reattach_clause_subjects, _reattach_purpose_relatives, _reattach_listed_subjects,
     _reattach_reported_conjuncts, _reattach_listed_participles, _reattach_speech_tags,
