@@ -446,8 +446,9 @@ def _history_piece(parsed: ParsedArticle, rl: Rules) -> bool:
     """Whether the article is a piece of history: its opening dates it to a year long past ('On this
     day in 1853, the naval Battle of Sinop took place', 'Siege of Sevastopol (1854)', 'Nestor
     Makhno (October 26, 1888 - July 6, 1934) was') or to a war long past ('during World War II'),
-    and it names no later year and no day of the week (noise.yaml history piece_before,
-    piece_openers, piece_eras, piece_opening_sentences, piece_sentence_words, present_words)."""
+    or by a name only a war long past has ('the Nazi war machine'), and it names no later year
+    and no day of the week (noise.yaml history piece_before, piece_openers, piece_eras,
+    piece_era_names, piece_opening_sentences, piece_sentence_words, present_words)."""
     rule = rl.noise["history"]
     before, openers, present = int(rule["piece_before"]), set(rule["piece_openers"]), set(rule["present_words"])
     months, shortest = set(rule["piece_months"]), int(rule["piece_sentence_words"])
@@ -475,7 +476,8 @@ def _history_piece(parsed: ParsedArticle, rl: Rules) -> bool:
         if in_opening and not old_opening:
             # ('The Battle of Kursk was fought between Nazi Germany and the Soviet Union during World War II')
             words = " ".join(word.lower() for word in sentence.words)
-            old_opening = any(f"{opener} {era}" in words for opener in openers for era in rule["piece_eras"])
+            old_opening = any(f"{opener} {era}" in words for opener in openers for era in rule["piece_eras"]) or any(
+                f" {name} " in f" {words} " for name in rule["piece_era_names"])
     return old_opening
 
 
