@@ -246,9 +246,12 @@ def phrase_party(f: Facts, i: int, res: Resources) -> PartyMention | None:
                     continue
                 if (dep.split(":")[0] in CLAUSE_DEPS and dep != "conj") or dep in ("acl:relcl",):
                     continue
-                if dep.startswith("nmod") and dep != "nmod:poss" and g.case_of(c) in _NOT_OWNER_CASES and not (
-                        g.case_of(c) == "in" and g.tokens[j].lemma in _SEATED_NOUNS and c in f.parties):
-                    continue  # 'troops ... to Vladivostok, Russia': a place, not whose troops
+                if (dep.startswith("nmod") or (dep.startswith("obl") and g.tokens[j].pos.startswith("JJ"))) \
+                        and dep != "nmod:poss" and g.case_of(c) in _NOT_OWNER_CASES \
+                        and not (g.case_of(c) == "in" and g.tokens[j].lemma in _SEATED_NOUNS and c in f.parties):
+                    # 'troops ... to Vladivostok, Russia', 'a drone strike deep inside Russian
+                    # territory' (the parser hangs the place on 'deep'): a place, not whose
+                    continue
                 if dep.startswith("nmod") and g.case_of(c) == "include" and c in f.places:
                     continue  # '121 drones targeting 13 regions, including Ryazan and Moscow': where to
                 if c < j and any(g.tokens[k].word in _DASHES for k in range(c + 1, j)):
