@@ -297,7 +297,6 @@ def extract(parsed: ParsedArticle) -> list[Event]:
                     for _, place, own in m.locations)))]
     opening = _opening_lines(parsed)
     for m in mentions:
-        _swap_lead(m, rl)
         _perspective(m, state)
         _in_event_codes(m, res)
         m.headline = m.sentence.index in opening
@@ -500,19 +499,6 @@ def _perspective(m: Mention, state: ArticleState) -> None:
     if m.type == "diplomacy" and state.source_party and state.source_party in m.partners and m.actor:
         m.partners = [m.actor] + [p for p in m.partners if p != state.source_party]
         m.actor = state.source_party
-
-
-def _swap_lead(m: Mention, rl: Rules) -> None:
-    """A prisoner swap between the war's two sides is told as the side of classes.yaml swap_lead
-    swapping with the other, in whatever order the text names them ('Russia and Ukraine exchanged
-    84 prisoners each'), as the gold sets code swaps (29 of 41 with both sides named)."""
-    if m.type != "diplomacy" or m.rule != "diplomacy.exchange" or m.actor is None:
-        return
-    lead = next(iter(rl.classes["swap_lead"])).upper()
-    sides = {code.upper() for code in rl.classes["war_sides"]}
-    if m.actor in sides and lead in sides and {m.actor, *m.partners} >= sides and m.actor != lead:
-        m.partners = [m.actor] + [p for p in m.partners if p != lead]
-        m.actor = lead
 
 
 def _swap_done(g: Graph, t: int, rl: Rules) -> bool:
