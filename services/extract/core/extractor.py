@@ -449,8 +449,9 @@ def _history_piece(parsed: ParsedArticle, rl: Rules) -> bool:
     and no day of the week (noise.yaml history piece_before, piece_openers, piece_eras,
     piece_era_names, piece_opening_sentences, piece_sentence_words, present_words)."""
     rule = rl.noise["history"]
-    before, openers, present = int(rule["piece_before"]), set(rule["piece_openers"]), set(rule["present_words"])
     months, shortest = set(rule["piece_months"]), int(rule["piece_sentence_words"])
+    before, present = int(rule["piece_before"]), set(rule["present_words"])
+    openers = set(rule["piece_openers"]) | months
     opening = int(rule["piece_opening_sentences"])
     old_opening = False
     read = 0  # sentences of the opening read so far: a page's menu lines ('Old site version') do not count

@@ -1517,18 +1517,26 @@ _WITH_GIVING = frozenset({"supply", "provide", "arm", "equip", "furnish"})
 
 
 def _reattach_supplied_with(tokens: list[Token]) -> list[Token]:
-    """Repair a known parser error: 'accused North Korea of supplying Russia with artillery
-    shells' comes back with 'with artillery shells' on 'accused'. A 'with' phrase right after
-    the object of a giving verb in a clause below the verb it hangs on is what is given."""
+    """Repair two known parser errors: 'accused North Korea of supplying Russia with artillery
+    shells' comes back with 'with artillery shells' on 'accused', and 'Iran has supplied
+    Putin's forces with attack drones' with 'with attack drones' on 'forces'. A 'with' phrase
+    right after the object of a giving verb, hung on the verb above it or on the object, is what
+    is given."""
     if not any(t.lemma in _WITH_GIVING for t in tokens):
         return tokens  # most sentences
     out = list(tokens)
     kids_of = _children(tokens)
     for giver in tokens:
-        if giver.lemma not in _WITH_GIVING or not giver.is_verb or giver.head < 0:
+        if giver.lemma not in _WITH_GIVING or not giver.is_verb:
             continue
         objs = [k for k in kids_of[giver.i] if k.dep == "obj"]
         if not objs:
+            continue
+        given = [k for k in kids_of[objs[-1].i] if k.base == "nmod" and k.i > objs[-1].i
+                 and any(c.lemma == "with" and c.dep == "case" for c in kids_of[k.i])]
+        for phrase in given:
+            out[phrase.i] = phrase._replace(head=giver.i, dep="obl", base="obl")
+        if given or giver.head < 0:
             continue
         end = max(_span(tokens, objs[-1].i))
         nxt = end + 1

@@ -806,9 +806,9 @@ def role_tokens(g: Graph, a: Args, role: str, rules: Rules | None = None) -> lis
         out_particle = a.self is not None and any(g.tokens[k].lemma == "out" for k in g.kids(a.self, "compound:prt"))
         heads = [o for o in a.oblique if g.case_of(o) in ("from", "out") or (out_particle and g.case_of(o) == "of")]
     elif role == "supplied_with":
-        # what a recipient is supplied with: 'supplied Putin's forces with attack drones' (the
-        # parser may hang the 'with' phrase on the recipient)
-        heads = [o for o in a.oblique + [k for j in a.object for k in g.kids(j, "nmod")] if g.case_of(o) == "with"]
+        # what a recipient is supplied with: 'supplied Putin's forces with attack drones' (graph
+        # repair _reattach_supplied_with gives the verb a 'with' phrase the parser hung on the object)
+        heads = [o for o in a.oblique if g.case_of(o) == "with"]
     elif role == "aimed_at":
         # where something is aimed: 'sent 40 drones toward the Kyiv region', 'fired missiles at Kharkiv'
         heads = [o for o in a.oblique if g.case_of(o) in ("toward", "towards", "at", "against", "into", "onto", "over")]
