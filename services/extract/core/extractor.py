@@ -447,10 +447,11 @@ def _history_piece(parsed: ParsedArticle, rl: Rules) -> bool:
     Makhno (October 26, 1888 - July 6, 1934) was') or to a war long past ('during World War II'),
     or by a name only a war long past has ('the Nazi war machine'), and it names no later year
     and no day of the week (noise.yaml history piece_before, piece_openers, piece_eras,
-    piece_era_names, piece_opening_sentences, piece_sentence_words, present_words)."""
+    piece_era_names, piece_commemorations, piece_opening_sentences, piece_sentence_words, present_words)."""
     rule = rl.noise["history"]
     months, shortest = set(rule["piece_months"]), int(rule["piece_sentence_words"])
     before, present = int(rule["piece_before"]), set(rule["present_words"])
+    commemorations = set(rule["piece_commemorations"])
     openers = set(rule["piece_openers"]) | months
     opening = int(rule["piece_opening_sentences"])
     old_opening = False
@@ -473,7 +474,7 @@ def _history_piece(parsed: ParsedArticle, rl: Rules) -> bool:
                 i > 2 and lemmas[i - 1] == "," and sentence.words[i - 2].isdigit() and lemmas[i - 3] in months)
             if year < before and in_opening and dated:
                 old_opening = True
-        if in_opening and not old_opening:
+        if in_opening and not old_opening and not commemorations.intersection(lemmas):
             # ('The Battle of Kursk was fought between Nazi Germany and the Soviet Union during World War II')
             words = " ".join(word.lower() for word in sentence.words)
             old_opening = any(f"{opener} {era}" in words for opener in openers for era in rule["piece_eras"]) or any(
