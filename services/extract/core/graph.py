@@ -1957,6 +1957,14 @@ def _reattach_charged_obliques(tokens: list[Token]) -> list[Token]:
             # ('accused Moscow of deliberately targeting rescuers' may come back as 'of [targeting
             # rescuers]', the gerund an adjective of its object: the gerund is the act, its noun
             # the object)
+            if k.lemma in _CHARGE_CASES and k.pos == "IN" and k.i > v.i:
+                # ('accused Kyiv on Wednesday of using drones' may come back with 'of' as the
+                # verb's own clause and the gerund hanging off it: the gerund is the act, 'of' its mark)
+                act = next((m for m in kids_of[k.i] if m.pos == "VBG" and m.i == k.i + 1), None)
+                if act is not None:
+                    out[act.i] = act._replace(head=v.i, dep="advcl", base="advcl")
+                    out[k.i] = k._replace(head=act.i, dep="mark", base="mark")
+                continue
             case = next((m for m in kids_of[k.i] if m.base == "case" and m.lemma in _CHARGE_CASES), None)
             gerund = next((m for m in kids_of[k.i] if m.base == "amod" and m.pos == "VBG"), None)
             if k.base != "obl" or case is None or gerund is None or not case.i < gerund.i < k.i:
