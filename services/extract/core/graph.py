@@ -900,14 +900,17 @@ def _reattach_approximate_objects(tokens: list[Token]) -> list[Token]:
     back with 'about' as a preposition and 'thirds' as an oblique. A figure after 'about' or
     'around', right after a verb that has no object, is that verb's object ('about' its adverb);
     so is a share named by a word ('controls about a fifth of Ukraine'), and a figure after 'up
-    to' ('has deployed up to 40,000 troops'). Before a verb that has no subject, such a figure
+    to' or 'over' ('has deployed up to 40,000 troops', 'concentrated over 110,000 personnel').
+    Before a verb that has no subject, such a figure
     is its subject: 'Around 12,000 North Korean troops have been deployed to help Russia'."""
     out = list(tokens)
     kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
     for case in tokens:
         up_to = case.lemma == "to" and case.i > 0 and tokens[case.i - 1].lemma == "up" \
             and tokens[case.i - 1].dep in ("compound:prt", "advmod")  # 'deployed up to 40,000 troops'
-        if case.dep != "case" or not (case.lemma in ("about", "around") or up_to) or case.head < 0:
+        # ('has concentrated over 110,000 personnel': 'over' right before a figure counts it)
+        over = case.lemma == "over" and case.i + 1 < len(tokens) and tokens[case.i + 1].pos == "CD"
+        if case.dep != "case" or not (case.lemma in ("about", "around") or up_to or over) or case.head < 0:
             continue
         n = tokens[case.head]
         if n.dep != "obl" or n.head < 0 or (n.i < 2 and n.head < n.i):
