@@ -441,6 +441,13 @@ def _about_the_war(parties: list[PartyMention], places: list[PlaceMention], res:
     return count + (on_ground if count < needed else 0) >= needed
 
 
+def _refusing(g: Graph, verb: int, rl: Rules) -> bool:
+    """Whether the verb refuses what it governs, alone or with its particle ('declined to send',
+    'has ruled out sending': modality.yaml refuse_verbs)."""
+    lemma = g.tokens[verb].lemma
+    return lemma in rl.refuse_verbs or any(f"{lemma} {g.tokens[p].lemma}" in rl.refuse_verbs
+                                           for p in particles(g, verb))
+
 def _history_piece(parsed: ParsedArticle, rl: Rules) -> bool:
     """Whether the article is a piece of history: its opening dates it to a year long past ('On this
     day in 1853, the naval Battle of Sinop took place', 'Siege of Sevastopol (1854)', 'Nestor
@@ -3528,8 +3535,8 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
     if ct.dep == "xcomp" and ct.head >= 0 and g.tokens[ct.head].lemma in _SUCCESS_VERBS and _negated(g, ct.head, rl):
         negated = negated or modality != "denied"
         modality = "denied"  # 'has not managed to push Ukrainians out of its territory'
-    if ct.dep == "xcomp" and ct.head >= 0 and g.tokens[ct.head].lemma in rl.refuse_verbs \
-            and not _negated(g, ct.head, rl):
+    if ct.head >= 0 and (ct.dep == "xcomp" or (ct.pos == "VBG" and ct.base == "advcl")) \
+            and _refusing(g, ct.head, rl) and not _negated(g, ct.head, rl):
         # 'The U.S. has declined to send Ukraine longer-range drones': what a side refuses to do
         # is denied, not done ('did not refuse to send' is done)
         negated = negated or modality != "denied"
