@@ -2732,6 +2732,8 @@ def _clause_doer(f: Facts, t: int, res: Resources, rl: Rules) -> PartyMention | 
         if tok.lemma in rl.attribution_verbs:
             return None
         for s_ in g.kids(j, "nsubj"):
+            if g.tokens[s_].dep == "nsubj:pass":
+                continue  # what a passive befell did nothing: 'the buildings of a Ukrainian university were damaged'
             p = phrase_party(f, s_, res) or _premodifier_party(f, [s_], rl)
             if p is not None and tok.lemma in rl.classes["intercept_verbs"]:
                 return _opponent_party(res, p.code)  # the defender downed it: the attack was the other side's
