@@ -451,7 +451,8 @@ def _refusing(g: Graph, verb: int, rl: Rules) -> bool:
 def _history_piece(parsed: ParsedArticle, rl: Rules) -> bool:
     """Whether the article is a piece of history: its opening dates it to a year long past ('On this
     day in 1853, the naval Battle of Sinop took place', 'Siege of Sevastopol (1854)', 'Nestor
-    Makhno (October 26, 1888 - July 6, 1934) was') or to a war long past ('during World War II'),
+    Makhno (October 26, 1888 - July 6, 1934) was', a title 'Battle of the Dnieper (1943)') or to
+    a war long past ('during World War II'),
     or by a name only a war long past has ('the Nazi war machine'), and it names no later year
     and no day of the week (noise.yaml history piece_before, piece_openers, piece_eras,
     piece_era_names, piece_commemorations, piece_opening_sentences, piece_sentence_words, present_words)."""
@@ -461,7 +462,10 @@ def _history_piece(parsed: ParsedArticle, rl: Rules) -> bool:
     commemorations = set(rule["piece_commemorations"])
     openers = set(rule["piece_openers"]) | months
     opening = int(rule["piece_opening_sentences"])
-    old_opening = False
+    # the title opens the piece too ('Battle of the Dnieper (1943)'; the parse holds the text only)
+    title = re.findall(r"\w+|\(", (parsed.article.title or "").lower())
+    old_opening = any(word.isdigit() and len(word) == 4 and int(word) < before and i > 0 and title[i - 1] in openers
+                      for i, word in enumerate(title))
     read = 0  # sentences of the opening read so far: a page's menu lines ('Old site version') do not count
     # (the parse's own columns: no graph is built for an article that reads as news)
     for sentence in parsed.sentences:
