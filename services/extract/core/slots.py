@@ -488,6 +488,9 @@ def has_class(f: Facts, idx: list[int], cls: str, rules: Rules) -> bool:
             continue  # 'humanitarian and military aid' is military aid too
         if cls == "troops" and (measure_modifier(g, idx[k], words) or titles_person(g, idx[k], rules)):
             continue
+        if cls == "troops" and any(g.tokens[m].lemma in rules.classes["civil_services"]
+                                   for m in g.kids(idx[k], "amod", "compound")):
+            continue  # 'emergency units', 'rescue teams', 'police forces' are no troops
         if cls == "territory" and controls_other(f, idx[k], words):
             continue
         if in_words(g.tokens[idx[k]], words):
