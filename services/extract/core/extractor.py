@@ -2574,9 +2574,12 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         causes = [j for h in _cause_obliques(g, a, rl) for j in [h, *g.kids(h, "conj")]]
         told = (a.governor is not None and not tok.is_verb and g.tokens[a.governor].lemma in rl.classes["witness_verbs"]
                 ) or (tok.pos == "VBG" and tok.head >= 0 and g.tokens[tok.head].lemma in rl.classes["witness_verbs"])
-        # 'Ukrainian officials reported strikes': who told, not who struck; 'a Russian airstrike
-        # that killed five people': the strike a relative pronoun stands for
-        doers = [] if told else [_relative_antecedent(g, s_) for s_ in a.subject]
+        undergone = a.governor is not None and not tok.is_verb \
+            and g.tokens[a.governor].lemma in rl.classes["suffering_verbs"]
+        # 'Ukrainian officials reported strikes': who told, not who struck; 'Ukrainian cities
+        # experienced explosions': who suffered them; 'a Russian airstrike that killed five people':
+        # the strike a relative pronoun stands for
+        doers = [] if told or undergone else [_relative_antecedent(g, s_) for s_ in a.subject]
         named = (_premodifier_party(f, [t, *doers, *a.agent, *causes], rl)
                  or next((f.parties[h] for h in causes if h in f.parties), None) or _clause_doer(f, t, res, rl))
         struck = next((j for name, _, _ in m.locations for j in sorted(f.places) if f.places[j].name == name), None)
@@ -2748,6 +2751,9 @@ def _clause_doer(f: Facts, t: int, res: Resources, rl: Rules) -> PartyMention | 
             p = phrase_party(f, s_, res) or _premodifier_party(f, [s_], rl)
             if p is not None and tok.lemma in rl.classes["intercept_verbs"]:
                 return _opponent_party(res, p.code)  # the defender downed it: the attack was the other side's
+            if p is not None and tok.lemma in rl.classes["suffering_verbs"]:
+                # 'Ukrainian cities experienced explosions due to the attacks': who suffered it did not strike
+                return _opponent_party(res, p.code)
             if p is not None:
                 return p
     return None
@@ -2951,8 +2957,10 @@ def _pronoun_party(f: Facts, heads: list[int], t: int, res: Resources, rl: Rules
                 p = phrase_party(f, at.claimant, res) if at.claimant is not None and at.claimant < j else None
                 if p is not None:
                     return p
-            if state.last_person and tok.lemma in ("he", "she", "his", "her", "him"):
-                return PartyMention.implied(state.last_person, "person")
+            if tok.lemma in ("he", "she", "his", "her", "him"):
+                # a person, not a country: with no person named before, 'her apartment was damaged'
+                # names no side
+                return PartyMention.implied(state.last_person, "person") if state.last_person else None
             if state.last_actor:
                 return PartyMention.implied(state.last_actor)
     return None
