@@ -441,21 +441,14 @@ def _about_the_war(parties: list[PartyMention], places: list[PlaceMention], res:
     return count + (on_ground if count < needed else 0) >= needed
 
 
-def _refusing(g: Graph, verb: int, rl: Rules) -> bool:
-    """Whether the verb refuses what it governs, alone or with its particle ('declined to send',
-    'has ruled out sending': modality.yaml refuse_verbs)."""
-    lemma = g.tokens[verb].lemma
-    return lemma in rl.refuse_verbs or any(f"{lemma} {g.tokens[p].lemma}" in rl.refuse_verbs
-                                           for p in particles(g, verb))
-
 def _history_piece(parsed: ParsedArticle, rl: Rules) -> bool:
     """Whether the article is a piece of history: its opening dates it to a year long past ('On this
     day in 1853, the naval Battle of Sinop took place', 'Siege of Sevastopol (1854)', 'Nestor
-    Makhno (October 26, 1888 - July 6, 1934) was', a title 'Battle of the Dnieper (1943)') or to
-    a war long past ('during World War II'),
-    or by a name only a war long past has ('the Nazi war machine'), and it names no later year
-    and no day of the week (noise.yaml history piece_before, piece_openers, piece_eras,
-    piece_era_names, piece_commemorations, piece_opening_sentences, piece_sentence_words, present_words)."""
+    Makhno (October 26, 1888 - July 6, 1934) was', a title 'Battle of the Dnieper (1943)') or to a
+    war long past ('during World War II'; not an anniversary of it), or by a name only a war long
+    past has ('the Nazi war machine'), and it names no later year and no day of the week (noise.yaml
+    history piece_before, piece_openers, piece_eras, piece_era_names, piece_commemorations,
+    piece_opening_sentences, piece_sentence_words, present_words)."""
     rule = rl.noise["history"]
     months, shortest = set(rule["piece_months"]), int(rule["piece_sentence_words"])
     before, present = int(rule["piece_before"]), set(rule["present_words"])
@@ -3567,6 +3560,14 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
 
 
 _SUCCESS_VERBS = frozenset({"manage", "succeed"})
+
+
+def _refusing(g: Graph, verb: int, rl: Rules) -> bool:
+    """Whether the verb refuses what it governs, alone or with its particle ('declined to send',
+    'has ruled out sending': modality.yaml refuse_verbs)."""
+    lemma = g.tokens[verb].lemma
+    return lemma in rl.refuse_verbs or any(f"{lemma} {g.tokens[p].lemma}" in rl.refuse_verbs
+                                           for p in particles(g, verb))
 
 
 def _cited_source(f: Facts, at: Attribution, res: Resources) -> Attribution:

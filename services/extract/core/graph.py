@@ -901,8 +901,8 @@ def _reattach_approximate_objects(tokens: list[Token]) -> list[Token]:
     'around', right after a verb that has no object, is that verb's object ('about' its adverb);
     so is a share named by a word ('controls about a fifth of Ukraine'), and a figure after 'up
     to' or 'over' ('has deployed up to 40,000 troops', 'concentrated over 110,000 personnel').
-    Before a verb that has no subject, such a figure
-    is its subject: 'Around 12,000 North Korean troops have been deployed to help Russia'."""
+    Before a verb that has no subject, such a figure is its subject: 'Around 12,000 North Korean
+    troops have been deployed to help Russia'."""
     out = list(tokens)
     kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
     for case in tokens:
