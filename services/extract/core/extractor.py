@@ -2220,13 +2220,13 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
                   if g.tokens[c].pos == "VBN" and g.tokens[c].lemma in rl.classes["plan_verbs"]
                   for o in g.kids(c, "obl") if g.case_of(o) == "by"]
             actor = _party(f, by, res)
-        held_in = next((j for j in g.ancestors(t) if g.tokens[j].is_verb), None) \
-            if not tok.is_verb and rule.type == "diplomacy" and g.case_of(t) in ("in", "during") else None
-        if actor is None and held_in is not None and g.tokens[held_in].lemma not in rl.attribution_verbs:
+        if actor is None and not tok.is_verb and rule.type == "diplomacy" and g.case_of(t) in ("in", "during"):
             # 'Putin had promised to respond to the attacks in a phone call with Trump': who acts in
             # the call holds it, whom it is with is the partner (a speaker's venue is another
             # matter: noise.yaml speech_venue)
-            actor = _party(f, arguments(g, held_in, rl.measure_nouns).subject, res)
+            held_in = next((j for j in g.ancestors(t) if g.tokens[j].is_verb), None)
+            if held_in is not None and g.tokens[held_in].lemma not in rl.attribution_verbs:
+                actor = _party(f, arguments(g, held_in, rl.measure_nouns).subject, res)
         if actor is None and not tok.is_verb and rule.type in ("diplomacy", "military_aid"):
             # ('talks with Russia', 'aid from Germany'; not the country a place lies in: 'at Ramstein
             # Air Base, Germany')
@@ -2742,10 +2742,10 @@ def _clause_doer(f: Facts, t: int, res: Resources, rl: Rules) -> PartyMention | 
             if g.tokens[s_].dep == "nsubj:pass":
                 continue  # what a passive befell did nothing: 'the buildings of a Ukrainian university were damaged'
             p = phrase_party(f, s_, res) or _premodifier_party(f, [s_], rl)
-            if p is not None and tok.lemma in rl.classes["intercept_verbs"]:
-                return _opponent_party(res, p.code)  # the defender downed it: the attack was the other side's
-            if p is not None and tok.lemma in rl.classes["suffering_verbs"]:
-                # 'Ukrainian cities experienced explosions due to the attacks': who suffered it did not strike
+            if p is not None and (tok.lemma in rl.classes["intercept_verbs"]
+                                  or tok.lemma in rl.classes["suffering_verbs"]):
+                # the defender downed it, or suffered it ('Ukrainian cities experienced explosions due
+                # to the attacks'): the attack was the other side's
                 return _opponent_party(res, p.code)
             if p is not None:
                 return p

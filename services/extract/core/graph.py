@@ -1674,7 +1674,7 @@ def _relabel_adjective_complements(tokens: list[Token]) -> list[Token]:
     for c in tokens:
         if c.dep != "ccomp" or c.head < 0 or c.pos != "VB" or tokens[c.head].pos != "JJ":
             continue
-        kids = [k for k in tokens if k.head == c.i]
+        kids = _kids(tokens, c.i)
         if any(k.lemma == "to" and k.dep == "mark" for k in kids) and not any(k.base == "nsubj" for k in kids):
             out[c.i] = c._replace(dep="xcomp", base="xcomp")
     return out
