@@ -2628,6 +2628,14 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     negated = _attribute(f, t, a, m, res, rl, state)
     if negated and not m.claimants and m.type not in rl.noise["narrated_negation"]["kept_types"]:
         return None  # 'Ukraine has not gained any further ground': nobody's denial (noise.yaml narrated_negation)
+    if rule.type == "diplomacy" and not tok.is_verb and m.actor is not None and not m.partners \
+            and not m.counterpart and (with_party := _party(f, [o for o in a.oblique if g.case_of(o) == "with"],
+                                                            res)) is not None and with_party.code == m.actor:
+        # 'Trump wrote that the conversation with Putin was very good': talks named only by whom
+        # they were with are the teller's own, when a side tells of them
+        teller = next((code for code, _ in m.claimants if code is not None and code != m.actor), None)
+        if teller is not None:
+            m.actor, m.partners = teller, [m.actor]
     # when
     _time(f, t, a, m, rl, state)
     return m
