@@ -2628,6 +2628,15 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     negated = _attribute(f, t, a, m, res, rl, state)
     if negated and not m.claimants and m.type not in rl.noise["narrated_negation"]["kept_types"]:
         return None  # 'Ukraine has not gained any further ground': nobody's denial (noise.yaml narrated_negation)
+    if not m.claimants and m.modality == "asserted" and m.actor is not None \
+            and (voice := state.quoting or state.last_speaker) is not None and voice[0] is not None \
+            and _opponent(res, voice[0]) == m.actor \
+            and any(g.tokens[j].lemma in rl.classes["enemy_words"]
+                    for role in ("object_or_subject", "modifier") for j in role_tokens(g, a, role)):
+        # 'The aggressor carried out intensive artillery shelling of Ukrainian positions', after
+        # Ukraine's General Staff said ...: who names a side its enemy speaks in the voice the
+        # article quotes on, and the act is that speaker's claim
+        m.claimants, m.modality = [voice], "claimed"
     if rule.type == "diplomacy" and not tok.is_verb and m.actor is not None and not m.partners \
             and not m.counterpart and (with_party := _party(f, [o for o in a.oblique if g.case_of(o) == "with"],
                                                             res)) is not None and with_party.code == m.actor:
