@@ -1608,10 +1608,13 @@ def _the_invasion(g: Graph, t: int, rl: Rules) -> bool:
 
 
 def _told_as_news(g: Graph, t: int, rule: TriggerRule, rl: Rules) -> bool:
-    """A referred-to act the text still reports: called new ('Russia's new offensive'), or a
-    strike on a named target ('Russia's appalling attack on Okhmatdyt Children's Hospital')."""
+    """A referred-to act the text still reports: called new ('Russia's new offensive'), a
+    campaign of the fighting named as such (noise.yaml reference news_offensives), or a strike on
+    a named target ('Russia's appalling attack on Okhmatdyt Children's Hospital')."""
     if any(g.tokens[c].lemma in rl.noise["reference"]["news_modifiers"] for c in g.kids(t, "amod", "advmod")):
         return True
+    if rule.type == "offensive_launched" and in_words(g.tokens[t], rl.noise["reference"]["news_offensives"]):
+        return True  # 'Moscow struggles to fend off a Ukrainian counter-offensive for the Kursk region'
     if rule.type != "strike":
         return False
     for o in g.kids(t, "nmod"):
