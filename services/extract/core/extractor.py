@@ -38,7 +38,7 @@ from schemas.events import (
     TroopsDeployed,
 )
 from schemas.parse import ParsedArticle
-from services.extract.core.graph import CLAUSE_DEPS, Graph
+from services.extract.core.graph import CLAUSE_DEPS, COMPASS_WORDS, Graph
 from services.extract.core.mentions import PartyMention, PlaceMention, find_parties, find_places
 from services.extract.core.quantities import Qty
 from services.extract.core.quotations import quotation_spans
@@ -2786,7 +2786,11 @@ def _occupier_named(f: Facts, j: int, res: Resources, rl: Rules) -> str | None:
     it lies in) (classes.yaml occupation_modifiers)."""
     g = f.g
     held = rl.classes["occupation_modifiers"]
-    words = list(g.phrase(j))
+    while g.tokens[j].dep in ("compound", "flat") and g.tokens[j].head > j:
+        j = g.tokens[j].head  # the name's head word carries its modifiers: 'Russian-held Nova Kakhovka'
+    # (not a place it is said to lie near: 'Udachne, west of the Russian-held city of Donetsk')
+    beside = {k for c in g.phrase(j) if c != j and g.tokens[c].lemma in COMPASS_WORDS for k in g.subtree(c)}
+    words = [k for k in g.phrase(j) if k not in beside]
     tok = g.tokens[j]
     if tok.dep in ("nmod", "appos") and tok.head >= 0 and g.tokens[tok.head].is_noun:
         words += [k for k in g.kids(tok.head, "amod", "compound") if k < j]  # 'the occupied town of X'
@@ -2794,6 +2798,9 @@ def _occupier_named(f: Facts, j: int, res: Resources, rl: Rules) -> str | None:
         before, _, last = g.tokens[k].word.lower().rpartition("-")
         if last not in held or k == j:
             continue
+        if not before and k >= 2 and g.tokens[k - 1].word == "-":
+            # the tokenizer may split the word: 'Russian - held Nova Kakhovka'
+            before, k = g.tokens[k - 2].word, k - 2
         if before:
             occupier = f.parties.get(k)
             if occupier is not None and occupier.code in rl.noise["off_topic"]["war_parties"]:

@@ -1457,7 +1457,7 @@ def _retag_adverbial_idioms(tokens: list[Token]) -> list[Token]:
 
 # nouns of attack the tagger takes for adjectives before a compass word
 _ATTACK_ADJECTIVES = frozenset({"offensive", "counteroffensive", "counter-offensive"})
-_COMPASS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+COMPASS_WORDS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
                       "north-east", "north-west", "south-east", "south-west"})
 
 
@@ -1472,7 +1472,7 @@ def _retag_compass_offensives(tokens: list[Token]) -> list[Token]:
         if adj.lemma not in _ATTACK_ADJECTIVES or adj.dep != "amod" or adj.head != adj.i + 1:
             continue
         compass = tokens[adj.head]
-        if compass.lemma not in _COMPASS:
+        if compass.lemma not in COMPASS_WORDS:
             continue
         if not kids_of:
             kids_of = _children(tokens)
