@@ -3033,6 +3033,11 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
         if source is None and subj is not None:
             # 'Ukraine has received the U.S.-made Patriot systems': no source named, the maker gave
             source = obj if obj is not None and obj.code != subj.code else None
+        bought_for = _party(f, [o for o in a.oblique if g.case_of(o) == "for"], res)
+        if source is None and subj is not None and bought_for is not None and bought_for.code != subj.code:
+            # 'Germany orders 17 IRIS-T air defense systems for Ukraine': who buys for a side gives
+            m.actor, m.recipient = subj.code, bought_for.code
+            return
         if source is None and subj is not None and m.rule == "aid.receive-unnamed":
             # 'Ukraine received the first 10 F-16 fighter jets': no one named, its backers gave
             source = _backer(subj.code, res, rl)
