@@ -66,25 +66,33 @@ def as_predictions(gold: Sequence[Mapping[str, Any]], parsed: Mapping[str, Parse
     return out
 
 
+def _f1(tp: int, fn: int, fp: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return (2 * p * r / (p + r) if p + r else 0.0), p, r
+
+
 @dataclass
 class Tally:
     tp: int = 0
     fn: int = 0
     fp: int = 0
     slots: dict[str, list[int]] = field(default_factory=lambda: {"claimants": [0, 0], "modality": [0, 0]})
+    per_type: dict[str, list[int]] = field(default_factory=dict)  # type -> [tp, fn, fp]
 
     def add(self, s: Scores) -> None:
         self.tp += s.overall.tp
         self.fn += s.overall.fn
         self.fp += s.overall.fp
+        for type_, c in s.per_type.items():
+            counts = self.per_type.setdefault(type_, [0, 0, 0])
+            counts[0], counts[1], counts[2] = counts[0] + c.tp, counts[1] + c.fn, counts[2] + c.fp
         for name, pair in self.slots.items():
             pair[0] += s.slots[name].correct
             pair[1] += s.slots[name].total
 
     def line(self) -> str:
-        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        f1, p, r = _f1(self.tp, self.fn, self.fp)
         slots = " ".join(f"{n} {c / t:.3f} ({c}/{t})" if t else f"{n} -" for n, (c, t) in self.slots.items())
         return f"F1 {f1:.3f} (P {p:.3f}, R {r:.3f}; tp {self.tp} fn {self.fn} fp {self.fp}) {slots}"
 
@@ -117,6 +125,14 @@ def main() -> None:
     print(f"\n{len(args.set)} sets; extractor {EXTRACTOR_VERSION}")
     for k, t in rows.items():
         print(f"{k:<22} {t.line()}")
+    types = sorted({type_ for t in rows.values() for type_ in t.per_type})
+    print("\nF1 by type (tp fn fp) | " + " | ".join(rows))
+    for type_ in types:
+        cells = []
+        for t in rows.values():
+            tp, fn, fp = t.per_type.get(type_, [0, 0, 0])
+            cells.append(f"{_f1(tp, fn, fp)[0]:.3f} ({tp} {fn} {fp})")
+        print(f"{type_:<20} | " + " | ".join(cells))
 
 
 if __name__ == "__main__":
