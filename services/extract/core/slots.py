@@ -560,8 +560,11 @@ def arguments(g: Graph, t: int, measures: frozenset[str] = frozenset()) -> Args:
         a.subject = g.kids(t, "nsubj", "csubj")
         a.subject = [s for s in a.subject if not g.tokens[s].dep.startswith("nsubj:pass")]
         a.object = g.kids(t, "obj", "iobj") + g.kids(t, "nsubj:pass")
-        # 'by X' of a passive, or of a bare participle ('drones launched by Russian forces')
-        passive = bool(g.kids(t, "nsubj:pass", "aux:pass")) or (tok.pos == "VBN" and not g.kids(t, "aux"))
+        # 'by X' of a passive, or of a bare participle ('drones launched by Russian forces'), or of
+        # a gerund used as a noun, with no subject or object of its own ('two civilians died after
+        # shelling by Ukrainian forces')
+        passive = bool(g.kids(t, "nsubj:pass", "aux:pass")) or (tok.pos == "VBN" and not g.kids(t, "aux")) or (
+            tok.pos == "VBG" and not g.kids(t, "nsubj", "obj", "aux"))
         for o in g.kids(t, "obl", "nmod", "advmod"):
             (a.agent if g.case_of(o) == "by" and passive else a.oblique).append(o)
         a.xcomp = g.kids(t, "xcomp")
