@@ -910,7 +910,11 @@ def _reattach_approximate_objects(tokens: list[Token]) -> list[Token]:
             and tokens[case.i - 1].dep in ("compound:prt", "advmod")  # 'deployed up to 40,000 troops'
         # ('has concentrated over 110,000 personnel': 'over' right before a figure counts it)
         over = case.lemma == "over" and case.i + 1 < len(tokens) and tokens[case.i + 1].pos == "CD"
-        if case.dep != "case" or not (case.lemma in ("about", "around") or up_to or over) or case.head < 0:
+        # ('Up to 225 Canadian military personnel will be deployed': both words the noun's case)
+        leading_up_to = case.lemma == "to" and case.i > 0 and tokens[case.i - 1].lemma == "up" \
+            and tokens[case.i - 1].dep == "case" and tokens[case.i - 1].head == case.head
+        if case.dep != "case" or not (case.lemma in ("about", "around") or up_to or over or leading_up_to) \
+                or case.head < 0:
             continue
         n = tokens[case.head]
         if n.dep != "obl" or n.head < 0 or (n.i < 2 and n.head < n.i):
@@ -929,6 +933,9 @@ def _reattach_approximate_objects(tokens: list[Token]) -> list[Token]:
             subject = "nsubj:pass" if any(k.dep == "aux:pass" for k in kids_of[v.i]) else "nsubj"
             out[n.i] = n._replace(dep=subject, base="nsubj")
             out[case.i] = case._replace(dep="advmod", base="advmod")
+            if leading_up_to:
+                up = tokens[case.i - 1]
+                out[up.i] = up._replace(head=case.i, dep="advmod", base="advmod")
             continue
         if any(t.head == v.i and t.dep == "obj" for t in tokens):
             continue
