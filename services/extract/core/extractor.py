@@ -2789,8 +2789,12 @@ def _occupier_named(f: Facts, j: int, res: Resources, rl: Rules) -> str | None:
     it lies in) (classes.yaml occupation_modifiers)."""
     g = f.g
     held = rl.classes["occupation_modifiers"]
-    while g.tokens[j].dep in ("compound", "flat") and g.tokens[j].head > j:
-        j = g.tokens[j].head  # the name's head word carries its modifiers: 'Russian-held Nova Kakhovka'
+    place = f.places[j]
+    while g.tokens[j].dep in ("compound", "flat") and g.tokens[j].head > j \
+            and g.tokens[g.tokens[j].head].pos.startswith("NNP"):
+        # the name's last word carries its modifiers: 'Russian-held Nova Kakhovka' (not a noun the
+        # parser hung the name on: 'attacks on infrastructure in occupied Crimea acts of terror')
+        j = g.tokens[j].head
     # (not a place it is said to lie near: 'Udachne, west of the Russian-held city of Donetsk')
     beside = {k for c in g.phrase(j) if c != j and g.tokens[c].lemma in COMPASS_WORDS for k in g.subtree(c)}
     words = [k for k in g.phrase(j) if k not in beside]
@@ -2809,7 +2813,7 @@ def _occupier_named(f: Facts, j: int, res: Resources, rl: Rules) -> str | None:
             if occupier is not None and occupier.code in rl.noise["off_topic"]["war_parties"]:
                 return occupier.code
         else:
-            own = _side_of_ground([(f.places[j].name, f.places[j].place, True)], res, rl)
+            own = _side_of_ground([(place.name, place.place, True)], res, rl)
             if own is not None:
                 return _opponent(res, own)
     return None
