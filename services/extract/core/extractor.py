@@ -448,7 +448,7 @@ def _history_piece(parsed: ParsedArticle, rl: Rules) -> bool:
     war long past ('during World War II'; not an anniversary of it), or by a name only a war long
     past has ('the Nazi war machine'), and it names no later year and no day of the week (noise.yaml
     history piece_before, piece_openers, piece_eras, piece_era_names, piece_commemorations,
-    piece_opening_sentences, piece_sentence_words, present_words)."""
+    piece_opening_sentences, piece_sentence_words, piece_dateline_words, present_words)."""
     rule = rl.noise["history"]
     months, shortest = set(rule["piece_months"]), int(rule["piece_sentence_words"])
     before, present = int(rule["piece_before"]), set(rule["present_words"])
@@ -471,6 +471,9 @@ def _history_piece(parsed: ParsedArticle, rl: Rules) -> bool:
             if pos != "CD" or not (len(word) == 4 and word.isdigit()):
                 continue
             year = int(word)
+            if before <= year == parsed.article.published_at.year \
+                    and len(sentence.words) < rule["piece_dateline_words"]:
+                continue  # the page's own date line ('Updated: Jun 12, 2021', 'author Paul Boșcu, January 2016')
             if before <= year <= parsed.article.published_at.year + 1:
                 return False  # a year of our time: whatever the opening, the piece reaches the present
             # a year after an opener, or a date's year ('October 26, 1888')
