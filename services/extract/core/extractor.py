@@ -2582,8 +2582,11 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         # experienced explosions': who suffered them; 'a Russian airstrike that killed five people':
         # the strike a relative pronoun stands for
         doers = [] if told or undergone else [_relative_antecedent(g, s_) for s_ in a.subject]
+        # ('seven people were killed in an overnight missile attack by Ukrainian forces': the cause's doer)
+        cause_doers = [k for h in causes if h not in f.parties for k in g.kids(h, "nmod") if g.case_of(k) == "by"]
         named = (_premodifier_party(f, [t, *doers, *a.agent, *causes], rl)
-                 or next((f.parties[h] for h in causes if h in f.parties), None) or _clause_doer(f, t, res, rl))
+                 or next((f.parties[h] for h in causes if h in f.parties), None) or _party(f, cause_doers, res)
+                 or _clause_doer(f, t, res, rl))
         struck = next((j for name, _, _ in m.locations for j in sorted(f.places) if f.places[j].name == name), None)
         side = _target_party(f, a, res, rl) or (_occupier_named(f, struck, res, rl) if struck is not None else None) \
             or _side_of_ground(m.locations, res, rl, held=True)
