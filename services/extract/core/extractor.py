@@ -1073,7 +1073,7 @@ def _sentence_mentions(f: Facts, triggers: list[tuple[int, TriggerRule]], res: R
             # nothing here (its weapons' makers are judged apart: _named_as_maker); the side at war
             # with the ground's holder did
             ground = _side_of_ground(m.locations, res, rl, held=True)
-            m.actor = _opponent(res, ground) if ground else None
+            m.actor = _weapons_user(f, t, m.actor, res, rl) or (_opponent(res, ground) if ground else None)
             if m.actor is None:
                 continue
         if m.type == "strike" and (_refers_back(g, a, rl) or (
@@ -2603,7 +2603,8 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     if rule.type == "strike" and m.actor is not None and _named_as_maker(f, m.actor, rl):
         # 'Iranian drones struck Odesa', 'US-made ATACMS hit a Russian air base': who made the
         # weapons did not fire them; the warring side at war with the one struck did
-        m.actor = _opponent(res, m.against) or _opponent(res, _side_of_ground(m.locations, res, rl, held=True)) or (
+        m.actor = _weapons_user(f, t, m.actor, res, rl) \
+            or _opponent(res, m.against) or _opponent(res, _side_of_ground(m.locations, res, rl, held=True)) or (
             e.code if (e := _speakers_enemy(f, t, res, rl)) is not None else None)
         if m.actor is None:
             return None
@@ -4177,6 +4178,15 @@ def _voice(state: ArticleState) -> str | None:
     """The party of the speaker the article quotes on: who goes on speaking in the next sentence."""
     speaker = state.quoting or state.last_speaker
     return speaker[0] if speaker else None
+
+
+def _weapons_user(f: Facts, t: int, maker: str | None, res: Resources, rl: Rules) -> str | None:
+    """The warring side whose clause uses the weapons another party made or gave: 'Ukraine has used
+    Western-supplied long-range missile systems to badly damage three bridges'."""
+    user = _clause_doer(f, t, res, rl)
+    if user is None or user.code == maker or user.code not in rl.noise["off_topic"]["fighting_parties"]:
+        return None
+    return user.code
 
 
 def _named_as_maker(f: Facts, code: str, rl: Rules) -> bool:
