@@ -2766,8 +2766,8 @@ def _clause_doer(f: Facts, t: int, res: Resources, rl: Rules) -> PartyMention | 
         tok = g.tokens[j]
         if not tok.is_verb:
             continue
-        if tok.lemma in rl.attribution_verbs:
-            return None
+        if tok.lemma in rl.attribution_verbs or tok.lemma in rl.classes["witness_verbs"]:
+            return None  # who tells, reports or condemns it did not do it
         for s_ in g.kids(j, "nsubj"):
             if g.tokens[s_].dep == "nsubj:pass":
                 continue  # what a passive befell did nothing: 'the buildings of a Ukrainian university were damaged'
