@@ -2961,7 +2961,9 @@ def _pronoun_party(f: Facts, heads: list[int], t: int, res: Resources, rl: Rules
                         # kilometers deep') is no owner of 'its forces' after it
                         continue
                 p = phrase_party(f, s_, res)
-                if p is not None and not (thing and p.form == "person"):
+                # ('it' is no person, but a person's thing is: 'Putin's military sent its final
+                # missile strikes')
+                if p is not None and not (thing and p.form == "person" and s_ in f.parties):
                     return p
                 if not thing and g.tokens[s_].head in above and g.tokens[s_].lemma in rl.speakers \
                         and any(g.tokens[d].lemma == "the" for d in g.kids(s_, "det")):
