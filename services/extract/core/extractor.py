@@ -2642,7 +2642,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     if negated and not m.claimants and m.type not in rl.noise["narrated_negation"]["kept_types"]:
         return None  # 'Ukraine has not gained any further ground': nobody's denial (noise.yaml narrated_negation)
     if not m.claimants and m.modality == "asserted" and m.actor is not None \
-            and (voice := state.quoting or state.last_speaker) is not None and voice[0] is not None \
+            and (voice := _voice_speaker(state)) is not None and voice[0] is not None \
             and _opponent(res, voice[0]) == m.actor \
             and any(g.tokens[j].lemma in rl.classes["enemy_words"]
                     for role in ("object_or_subject", "modifier") for j in role_tokens(g, a, role)):
@@ -3051,7 +3051,7 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
             source = obj if obj is not None and obj.code != subj.code else None
         bought_for = _party(f, [o for o in a.oblique if g.case_of(o) == "for"], res)
         if source is None and subj is not None and bought_for is not None and bought_for.code != subj.code:
-            # 'Germany orders 17 IRIS-T air defense systems for Ukraine': who buys for a side gives
+            # 'Canada has bought air defence equipment for Ukraine': who buys for a side gives
             m.actor, m.recipient = subj.code, bought_for.code
             return
         if source is None and subj is not None and m.rule == "aid.receive-unnamed":
@@ -4176,9 +4176,14 @@ def _army_served(f: Facts, res: Resources, rl: Rules) -> PartyMention | None:
     return None
 
 
+def _voice_speaker(state: ArticleState) -> tuple[str | None, str] | None:
+    """The speaker the article quotes on (party, name): who goes on speaking in the next sentence."""
+    return state.quoting or state.last_speaker
+
+
 def _voice(state: ArticleState) -> str | None:
-    """The party of the speaker the article quotes on: who goes on speaking in the next sentence."""
-    speaker = state.quoting or state.last_speaker
+    """The party of the speaker the article quotes on."""
+    speaker = _voice_speaker(state)
     return speaker[0] if speaker else None
 
 
