@@ -2570,8 +2570,11 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         damaged = (not tok.is_verb and tok.dep.startswith("nsubj") and tok.head >= 0
                    and g.tokens[tok.head].lemma in rl.noise["reference"]["effect_verbs"]
                    and has_class(f, [j for o in g.kids(tok.head, "obj", "obl") for j in g.phrase(o)], "facility", rl))
+        # ... or names whose things it hit ('the third drone attack in two weeks against vessels of
+        # Russia's shadow fleet')
         if not (any(own for _, _, own in m.locations) or in_words(tok, rl.classes["toll"])
-                or has_class(f, role_tokens(g, a, "object"), "facility", rl) or damaged):
+                or has_class(f, role_tokens(g, a, "object"), "facility", rl) or damaged
+                or _target_party(f, a, res, rl) is not None):
             return None
         causes = [j for h in _cause_obliques(g, a, rl) for j in [h, *g.kids(h, "conj")]]
         told = (a.governor is not None and not tok.is_verb and g.tokens[a.governor].lemma in rl.classes["witness_verbs"]
