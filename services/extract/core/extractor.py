@@ -2720,7 +2720,9 @@ def _target_party(f: Facts, a: Args, res: Resources, rl: Rules) -> str | None:
     heads = [o for o in a.oblique if g.case_of(o) in ("against", "on", "at")]
     # (nor is a distance the parser takes for an object: 'hit commuter trains ..., less than 70
     # kilometers from the Russian border')
+    # (nor the attacks a noun counts: 'a barrage of Russian artillery attacks')
     heads += [o for o in a.object if not in_words(g.tokens[o], rl.classes["strike_weapon"])
+              and not in_words(g.tokens[o], rl.strike_causes)
               and g.tokens[o].lemma not in rl.classes["distance_units"]]
     p = _party(f, heads, res)
     return p.code if p is not None and p.code in rl.noise["off_topic"]["war_parties"] else None
