@@ -2024,6 +2024,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     obj = _party(f, a.object, res)
     gov_lemma = g.tokens[a.governor].lemma if a.governor is not None else None  # the verb a noun trigger hangs on
     actor: PartyMention | None = None
+    accuser: int | None = None  # who charges another side with the act ('Russia has accused Kiev of attacks')
     if rule.actor in ("troops", "subject_troops"):
         # 'Russia sent troops', 'had reintegrated North Korean soldiers': the object's troops;
         # 'North Korean troops arrived', 'joined Russian forces': the subject's
@@ -2164,6 +2165,12 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
             # 'six North Korean officers died in a recent missile attack': who died in it did not
             # fire it; the other side did
             subj = _opponent_party(res, subj.code)
+        if not tok.is_verb and mod is None and a.governor is not None and gov_lemma in rl.classes["accusation_verbs"] \
+                and g.case_of(t) in ("of", "for") and (accused := _party(f, g.kids(a.governor, "obj"), res)):
+            # 'Russia has accused Kiev of terrorist attacks on its railways': the accused's act, the
+            # accuser's claim
+            subj = accused
+            accuser = next(iter(g.kids(a.governor, "nsubj")), None)
         if not tok.is_verb and rule.type == "strike" and gov_lemma in rl.classes["witness_verbs"] and mod is None:
             subj = None  # 'Ukrainian officials reported fresh missile strikes': who told, not who struck
         if not tok.is_verb and rule.type == "strike" and gov_lemma in rl.attribution_verbs and mod is None \
@@ -2644,6 +2651,8 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     negated = _attribute(f, t, a, m, res, rl, state)
     if negated and not m.claimants and m.type not in rl.noise["narrated_negation"]["kept_types"]:
         return None  # 'Ukraine has not gained any further ground': nobody's denial (noise.yaml narrated_negation)
+    if accuser is not None and not m.claimants and (charger := phrase_party(f, accuser, res)) is not None:
+        m.claimants, m.modality = [(charger.code, speaker_name(g, accuser))], "claimed"
     if not m.claimants and m.modality == "asserted" and m.actor is not None \
             and (voice := _voice_speaker(state)) is not None and voice[0] is not None \
             and _opponent(res, voice[0]) == m.actor \
