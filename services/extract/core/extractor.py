@@ -2579,9 +2579,9 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
                    and has_class(f, [j for o in g.kids(tok.head, "obj", "obl") for j in g.phrase(o)], "facility", rl))
         # ... or names whose things it hit ('the third drone attack in two weeks against vessels of
         # Russia's shadow fleet')
+        hit_side = _target_party(f, a, res, rl)
         if not (any(own for _, _, own in m.locations) or in_words(tok, rl.classes["toll"])
-                or has_class(f, role_tokens(g, a, "object"), "facility", rl) or damaged
-                or _target_party(f, a, res, rl) is not None):
+                or has_class(f, role_tokens(g, a, "object"), "facility", rl) or damaged or hit_side is not None):
             return None
         causes = [j for h in _cause_obliques(g, a, rl) for j in [h, *g.kids(h, "conj")]]
         told = (a.governor is not None and not tok.is_verb and g.tokens[a.governor].lemma in rl.classes["witness_verbs"]
@@ -2598,7 +2598,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
                  or next((f.parties[h] for h in causes if h in f.parties), None) or _party(f, cause_doers, res)
                  or _clause_doer(f, t, res, rl))
         struck = next((j for name, _, _ in m.locations for j in sorted(f.places) if f.places[j].name == name), None)
-        side = _target_party(f, a, res, rl) or (_occupier_named(f, struck, res, rl) if struck is not None else None) \
+        side = hit_side or (_occupier_named(f, struck, res, rl) if struck is not None else None) \
             or _side_of_ground(m.locations, res, rl, held=True)
         m.actor = named.code if named is not None else _opponent(res, side)
         if m.actor is None and (side is None or (not tok.is_verb and any(
