@@ -17,6 +17,7 @@ import pytest
 
 pytest.importorskip("selenium", reason="the browser tests need selenium (test extra)")
 
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.select import Select
@@ -33,7 +34,12 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
 # ---------------------------------------------------------------- helpers
 
 def wait(browser, condition, timeout: float = 20.0, message: str = ""):
-    return WebDriverWait(browser, timeout, poll_frequency=0.1).until(lambda d: condition(d), message)
+    # (an element found while the page re-renders may be replaced before it is read: 'stale', a
+    # moment of the render, not a failed condition; the wait looks again, as it does for one not
+    # yet there)
+    return WebDriverWait(browser, timeout, poll_frequency=0.1,
+                         ignored_exceptions=(NoSuchElementException, StaleElementReferenceException),
+                         ).until(lambda d: condition(d), message)
 
 
 def page_state(browser) -> str | None:
