@@ -731,8 +731,10 @@ def _learn_served(f: Facts, rl: Rules, state: ArticleState, res: Resources) -> N
     mercenaries had been employed by Ukraine's armed forces'), so that their losses told later
     are that side's (see _served_side)."""
     war_parties = rl.noise["off_topic"]["war_parties"]
+    # (the people the side's army took in: 'Nepali people who joined the Russian Army')
+    people = rl.classes["troops"] | rl.classes["civilian"]
     foreign = {p.code for j, p in f.parties.items() if p.code not in war_parties and p.form == "adj"
-               and f.g.tokens[j].head >= 0 and in_words(f.g.tokens[f.g.tokens[j].head], rl.classes["troops"])}
+               and f.g.tokens[j].head >= 0 and in_words(f.g.tokens[f.g.tokens[j].head], people)}
     if foreign and (side := _army_served(f, res, rl)) is not None:
         for code in foreign:
             state.served.setdefault(code, side.code)
@@ -4182,8 +4184,10 @@ def _army_served(f: Facts, res: Resources, rl: Rules) -> PartyMention | None:
             and g.tokens[tok.head].lemma in ("fight", "serve")
         # ('employed by Ukraine's armed forces', 'recruited by the Russian army')
         hired = g.case_of(j) == "by" and tok.head >= 0 and g.tokens[tok.head].lemma in rl.classes["hiring_verbs"]
+        # ('Nepali people who joined the Russian Army')
+        joined = tok.dep == "obj" and tok.head >= 0 and g.tokens[tok.head].lemma in rl.classes["joining_verbs"]
         if (side or tok.lemma in rl.classes["army_words"]) and (
-                g.case_of(j) in ("for", "in", "with", "alongside") or hired):
+                g.case_of(j) in ("for", "in", "with", "alongside") or hired or joined):
             p = phrase_party(f, j, res)
             if p is not None and p.code in rl.noise["off_topic"]["war_parties"]:
                 return p
