@@ -841,7 +841,10 @@ def role_tokens(g: Graph, a: Args, role: str, rules: Rules | None = None) -> lis
         # (a clause under the verb, or a participle or adjective after its object)
         if a.self is None:
             return []
-        states = [c for c in g.kids(a.self, "ccomp", "xcomp") if g.tokens[c].pos in ("VBN", "JJ")]
+        # (a clause with an auxiliary of its own is no state: ', which was earlier blocked', hung
+        # on the verb by the parser)
+        states = [c for c in g.kids(a.self, "ccomp", "xcomp") if g.tokens[c].pos in ("VBN", "JJ")
+                  and not g.kids(c, "aux", "aux:pass", "cop")]
         return states + [c for o in a.object for c in g.kids(o, "acl", "amod")
                          if c > o and g.tokens[c].pos in ("VBN", "JJ")]
     elif role == "particle":
