@@ -1066,6 +1066,41 @@ def _reattach_prepositional_clauses(tokens: list[Token]) -> list[Token]:
 _CLAUSE_PREPOSITIONS = _PREPOSED_MARKS | {"as", "while"}
 
 
+def _reattach_opening_clause_subjects(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: 'After a Ukrainian naval drone attack severely damaged a mooring
+    at its Black Sea terminal, the consortium halted loading' comes back with 'attack' an oblique
+    of 'damaged' ('after' its preposition), 'damaged' the root with no subject, and the main clause
+    hung on it. A finite verb with no subject, whose oblique opened by 'after', 'since', 'before',
+    'until', 'as' or 'while' ends right before it (only adverbs between), is a clause: the noun is
+    its subject, the preposition its conjunction; a clause with a subject of its own after its comma
+    is the sentence's main clause."""
+    out = tokens
+    for v in tokens:
+        if v.pos not in ("VBD", "VBZ", "VBP") or v.i == 0:
+            continue
+        kids = _kids(tokens, v.i)
+        if any(k.base in ("nsubj", "csubj", "expl") for k in kids):
+            continue
+        noun = next((k for k in kids if k.i < v.i and k.is_noun and k.base == "obl"), None)
+        if noun is None or any(t.head != v.i or t.dep != "advmod" for t in tokens[max(_span(tokens, noun.i)) + 1:v.i]):
+            continue
+        prep = next((k for k in _kids(tokens, noun.i) if k.dep == "case" and k.lemma in _CLAUSE_PREPOSITIONS
+                     and k.i == min(_span(tokens, noun.i))), None)
+        if prep is None:
+            continue
+        if out is tokens:
+            out = list(tokens)
+        out[noun.i] = noun._replace(dep="nsubj", base="nsubj")
+        out[prep.i] = prep._replace(head=v.i, dep="mark", base="mark")
+        main = next((k for k in kids if k.i > v.i and k.dep in ("parataxis", "ccomp", "conj") and k.is_verb
+                     and tokens[k.i - 1].word != "," and any(x.base == "nsubj" for x in _kids(tokens, k.i))
+                     and any(tokens[j].word == "," and tokens[j].head == v.i for j in range(v.i + 1, k.i))), None)
+        if v.head < 0 and main is not None:
+            out[main.i] = main._replace(head=-1, dep="ROOT", base="ROOT")
+            out[v.i] = v._replace(head=main.i, dep="advcl", base="advcl")
+    return out
+
+
 def _reattach_opening_gerund_objects(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: 'After welcoming the European leaders, Trump met privately
     with Zelensky' comes back with 'leaders' the subject of 'met', 'Trump' its apposition and the
@@ -2125,6 +2160,7 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_small_clause_objects, _reattach_participle_clause_subjects, _reattach_year_subjects,
     _reattach_phrasal_objects, _reattach_went_on, _reattach_approximate_objects, _reattach_money, _reattach_by_gerunds,
     _reattach_preposed_obliques, _reattach_noun_root_speakers, _reattach_prepositional_clauses,
+    _reattach_opening_clause_subjects,
     _reattach_shared_possessives, _reattach_aspect_gerunds, _reattach_embedded_saying,
     _reattach_marked_saying, _reattach_unmarked_reports, _reattach_clauses_read_as_phrases, _reattach_claim_clauses,
     _reattach_supplied_with, _reattach_charged_obliques,
