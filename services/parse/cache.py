@@ -17,7 +17,8 @@ from services.parse.corenlp import parse_sync
 
 
 def parse_key(article: Article) -> str:
-    material = "\x00".join([PARSER_VERSION, article.language or "", article.text])
+    # (the title is sent with the text: a title glued to the lead is set apart, parser_input.yaml)
+    material = "\x00".join([PARSER_VERSION, article.language or "", article.title or "", article.text])
     return hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]
 
 

@@ -72,14 +72,29 @@ def _blank(m: re.Match[str]) -> str:
     return m.group(0)[:start - m.start()] + " " * (end - start) + m.group(0)[end - m.start():]
 
 
-def parser_text(text: str) -> str:
+def parser_text(text: str, title: str | None = None) -> str:
     """The text the parser is sent, at the same offsets: every misread word replaced by its
     stand-in in the same case ('A Russian drone struck' -> 'A Russian plane struck'), every
     line's opening dateline blanked ('MOSCOW (Reuters) - Russia said' -> spaces, then
-    'Russia said'), and a text wrapped inside its sentences unwrapped."""
+    'Russia said'), a text wrapped inside its sentences unwrapped, and the article's title
+    glued to a line's lead set apart from it."""
     table = stand_ins()
-    text = _stand_in_regex().sub(lambda m: _same_case(m.group(0), table[m.group(0).lower()].stand_in), text)
-    return _unwrapped(dateline_regex().sub(_blank, text))
+
+    def standing_in(words: str) -> str:
+        return _stand_in_regex().sub(lambda m: _same_case(m.group(0), table[m.group(0).lower()].stand_in), words)
+    # (the title is looked for as the parser is sent it, stand-ins and all)
+    return _title_set_apart(_unwrapped(dateline_regex().sub(_blank, standing_in(text))), standing_in(title or ""))
+
+
+def _title_set_apart(text: str, title: str | None) -> str:
+    """A line that opens with the title, then a space and the lead, is sent with a line break for
+    that space (parser_input.yaml, `glued_titles`)."""
+    spec = _parser_input()["glued_titles"]
+    title = (title or "").strip()
+    if len(title) < spec["min_title_chars"] or title.split()[-1].lower() in spec["open_endings"]:
+        return text
+    glued = re.compile(r"(?:^|(?<=\n))" + re.escape(title) + r"( )(?=[A-Z0-9\"“‘'])")
+    return glued.sub(lambda m: m.group(0)[:-1] + "\n", text)
 
 
 _SINGLE_LINE_BREAK = re.compile(r"(?<!\n)\n(?!\n)")
@@ -126,7 +141,7 @@ def _code_points(text: str) -> list[int] | None:
 
 
 def from_corenlp(article: Article, doc: Mapping[str, Any], language: str = "en") -> ParsedArticle:
-    """Convert the CoreNLP server's JSON (`outputFormat=json`) for `parser_text(article.text)`:
+    """Convert the CoreNLP server's JSON (`outputFormat=json`) for `parser_text(article.text, article.title)`:
     offsets are turned into code points, words are read back from the article's own text, and
     a stand-in's lemma is the word's."""
     text = article.text

@@ -63,7 +63,8 @@ class CoreNLPClient:
         if not is_supported(language):
             return unsupported(article, language)
         try:
-            response = await self._http.post(_url(self.base_url), content=parser_text(article.text).encode("utf-8"))
+            body = parser_text(article.text, article.title).encode("utf-8")
+            response = await self._http.post(_url(self.base_url), content=body)
         except httpx.HTTPError as error:
             raise ParserUnavailable(f"CoreNLP at {self.base_url}: {type(error).__name__}: {error}") from error
         _check(self.base_url, response)
@@ -100,7 +101,7 @@ def parse_sync(base_url: str, article: Article, timeout_s: float = 120.0) -> Par
     language = detect_language(article.text, article.language)
     if not is_supported(language):
         return unsupported(article, language)
-    body = parser_text(article.text).encode("utf-8")
+    body = parser_text(article.text, article.title).encode("utf-8")
     try:
         try:
             response = _shared_client().post(_url(base_url), content=body, timeout=timeout_s)

@@ -459,6 +459,11 @@ def _history_piece(parsed: ParsedArticle, rl: Rules) -> bool:
     title = re.findall(r"\w+|\(", (parsed.article.title or "").lower())
     old_opening = any(word.isdigit() and len(word) == 4 and int(word) < before and i > 0 and title[i - 1] in openers
                       for i, word in enumerate(title))
+    # ... and so does a title that opens with a war long past ('World War II: Germans defeat Ukraine',
+    # 'The Crimean War: the Allied landing and the defence of Sevastopol')
+    heading = " ".join(w for w in title if w != "(")
+    heading = heading[4:] if heading.startswith("the ") else heading
+    old_opening = old_opening or any(heading.startswith(era) for era in rule["piece_eras"])
     read = 0  # sentences of the opening read so far: a page's menu lines ('Old site version') do not count
     # (the parse's own columns: no graph is built for an article that reads as news)
     for sentence in parsed.sentences:
@@ -3975,11 +3980,12 @@ def figure_kind(f: Facts, q: Qty, qi: int, rl: Rules) -> str | None:
     kinds = {k for k, ws in rl.casualty_lemmas.items() if lemmas & ws}
     if any(phrase <= lemmas for phrase in rl.death_phrases):
         kinds.add("killed")  # 'have lost their lives'
-    counted_things = rl.classes["weapon"] | rl.classes["offensive_noun"] | rl.classes["target"]
+    counted_things = (rl.classes["weapon"] | rl.classes["offensive_noun"] | rl.classes["target"]
+                      | rl.classes["score_units"])
     if head != qi and g.tokens[head].lemma in counted_things:
         # 'lost 2,600 combat vehicles': equipment, not casualties; 'repelled six counterattacks,
         # eliminating 630 troops': the attacks are counted, not the dead; '10 Russian ammunition
-        # depots had been eliminated': targets hit
+        # depots had been eliminated': targets hit; 'captured the lead with 5.5 points': a score
         kinds = set()
     elif head != qi and g.tokens[head].lemma in rl.classes["equipment_counts"] and any(
             g.tokens[k].lemma in rl.classes["weapon"] for k in g.kids(head, "compound", "nmod", "amod")):

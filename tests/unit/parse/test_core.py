@@ -158,6 +158,19 @@ def test_line_breaks_are_sent_as_the_examples_say(text: str, sent: str) -> None:
     assert len(parser_text(text)) == len(text)
 
 
+def _glued_title_cases() -> list[tuple[str, str, str]]:
+    return [(e["title"], e["text"], e["sent"]) for e in _parser_input("glued_titles")["examples"]]
+
+
+@pytest.mark.parametrize(("title", "text", "sent"), _glued_title_cases())
+def test_a_title_glued_to_the_lead_is_set_apart(title: str, text: str, sent: str) -> None:
+    """The examples of parser_input.yaml: a line opening with the title and going on into the
+    lead is sent with a line break after the title, and nothing else changes."""
+    from services.parse.core import parser_text
+    assert parser_text(text, title) == sent
+    assert len(parser_text(text, title)) == len(text)
+
+
 def test_the_parser_ends_a_sentence_at_a_line_break() -> None:
     """parser_input.yaml's line breaks count on it: a headline is its own sentence."""
     from services.parse.corenlp import _PROPERTIES
