@@ -3981,7 +3981,7 @@ def figure_kind(f: Facts, q: Qty, qi: int, rl: Rules) -> str | None:
     if any(phrase <= lemmas for phrase in rl.death_phrases):
         kinds.add("killed")  # 'have lost their lives'
     counted_things = (rl.classes["weapon"] | rl.classes["offensive_noun"] | rl.classes["target"]
-                      | rl.classes["score_units"])
+                      | rl.classes["score_units"] | rl.classes["measure_units"])
     if head != qi and g.tokens[head].lemma in counted_things:
         # 'lost 2,600 combat vehicles': equipment, not casualties; 'repelled six counterattacks,
         # eliminating 630 troops': the attacks are counted, not the dead; '10 Russian ammunition
