@@ -2783,24 +2783,32 @@ def _clause_doer(f: Facts, t: int, res: Resources, rl: Rules) -> PartyMention | 
     g = f.g
     if g.tokens[t].is_noun and g.case_of(t) in ("after", "following", "amid", "despite", "since"):
         return None  # 'Russia deployed air defenses around Moscow after the drone attacks': who answered
-    for j in g.ancestors(t):
+    for j in [t, *g.ancestors(t)]:
         tok = g.tokens[j]
-        if not tok.is_verb:
-            continue
-        if tok.lemma in rl.attribution_verbs or tok.lemma in rl.classes["witness_verbs"]:
-            return None  # who tells, reports or condemns it did not do it
-        for s_ in g.kids(j, "nsubj"):
-            if g.tokens[s_].dep == "nsubj:pass":
-                continue  # what a passive befell did nothing: 'the buildings of a Ukrainian university were damaged'
-            p = phrase_party(f, s_, res) or _premodifier_party(f, [s_], rl)
-            if p is not None and (tok.lemma in rl.classes["intercept_verbs"]
-                                  or tok.lemma in rl.classes["suffering_verbs"]):
-                # the defender downed it, or suffered it ('Ukrainian cities experienced explosions due
-                # to the attacks'): the attack was the other side's
-                return _opponent_party(res, p.code)
-            if p is not None:
-                return p
+        if tok.is_verb and j != t:
+            if tok.lemma in rl.attribution_verbs or tok.lemma in rl.classes["witness_verbs"]:
+                return None  # who tells, reports or condemns it did not do it
+            for s_ in g.kids(j, "nsubj"):
+                if g.tokens[s_].dep == "nsubj:pass":
+                    # what a passive befell did nothing: 'the buildings of a Ukrainian university were damaged'
+                    continue
+                p = phrase_party(f, s_, res) or _premodifier_party(f, [s_], rl)
+                if p is not None and (tok.lemma in rl.classes["intercept_verbs"]
+                                      or tok.lemma in rl.classes["suffering_verbs"]):
+                    # the defender downed it, or suffered it ('Ukrainian cities experienced explosions
+                    # due to the attacks'): the attack was the other side's
+                    return _opponent_party(res, p.code)
+                if p is not None:
+                    return p
+        if tok.dep == "advcl" and any(g.tokens[k].lemma in _TIME_MARKS for k in g.kids(j, "mark")):
+            # ('Officials in Kyiv restored power after recent missile attacks destroyed power
+            # facilities': who acts after it did not do it)
+            return None
     return None
+
+
+# conjunctions of a clause told as the time of another: its doer is not the other clause's subject
+_TIME_MARKS = frozenset({"after", "following", "since", "before", "until", "while", "when", "as", "once"})
 
 
 def _side_of_ground(locations: list[tuple[str, Place | None, bool]], res: Resources, rl: Rules,
