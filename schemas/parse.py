@@ -26,7 +26,7 @@ PARSER_ANNOTATORS = "tokenize,ssplit,pos,lemma,depparse"
 # How the text is prepared for the parser (stand-ins of misread words, blanked datelines:
 # services/parse/parser_input.yaml), named by the first 8 hex digits of that file's SHA-256
 # (a test keeps the two equal).
-PARSER_INPUT = "input-08ac9c5a"
+PARSER_INPUT = "input-e14299de"
 # Offsets are code points of the article text (CoreNLP's are UTF-16 units, which part from code
 # points after an emoji: services/parse/core.py); parses stored before that are of another version
 PARSER_OFFSETS = "codepoints"
