@@ -38,7 +38,7 @@ from schemas.events import (
     TroopsDeployed,
 )
 from schemas.parse import ParsedArticle
-from services.extract.core.graph import CLAUSE_DEPS, COMPASS_WORDS, Graph
+from services.extract.core.graph import CLAUSE_DEPS, COMPASS_WORDS, TIME_CONJUNCTIONS, Graph
 from services.extract.core.mentions import PartyMention, PlaceMention, find_parties, find_places
 from services.extract.core.quantities import Qty
 from services.extract.core.quotations import quotation_spans
@@ -2800,15 +2800,11 @@ def _clause_doer(f: Facts, t: int, res: Resources, rl: Rules) -> PartyMention | 
                     return _opponent_party(res, p.code)
                 if p is not None:
                     return p
-        if tok.dep == "advcl" and any(g.tokens[k].lemma in _TIME_MARKS for k in g.kids(j, "mark")):
+        if tok.dep == "advcl" and any(g.tokens[k].lemma in TIME_CONJUNCTIONS for k in g.kids(j, "mark")):
             # ('Officials in Kyiv restored power after recent missile attacks destroyed power
             # facilities': who acts after it did not do it)
             return None
     return None
-
-
-# conjunctions of a clause told as the time of another: its doer is not the other clause's subject
-_TIME_MARKS = frozenset({"after", "following", "since", "before", "until", "while", "when", "as", "once"})
 
 
 def _side_of_ground(locations: list[tuple[str, Place | None, bool]], res: Resources, rl: Rules,
@@ -3312,7 +3308,7 @@ def _dated_by_clause(g: Graph, t: int, verb: int) -> bool:
     j = t
     while j >= 0 and j != verb:
         tok = g.tokens[j]
-        if tok.dep == "advcl" and any(g.tokens[k].lemma in _TIME_MARKS for k in g.kids(j, "mark")):
+        if tok.dep == "advcl" and any(g.tokens[k].lemma in TIME_CONJUNCTIONS for k in g.kids(j, "mark")):
             return True
         j = tok.head
     return False

@@ -1093,7 +1093,7 @@ def _reattach_opening_clause_subjects(tokens: list[Token]) -> list[Token]:
         out[noun.i] = noun._replace(dep="nsubj", base="nsubj")
         out[prep.i] = prep._replace(head=v.i, dep="mark", base="mark")
         main = next((k for k in kids if k.i > v.i and k.dep in ("parataxis", "ccomp", "conj") and k.is_verb
-                     and tokens[k.i - 1].word != "," and any(x.base == "nsubj" for x in _kids(tokens, k.i))
+                     and any(x.base == "nsubj" for x in _kids(tokens, k.i))
                      and any(tokens[j].word == "," and tokens[j].head == v.i for j in range(v.i + 1, k.i))), None)
         if v.head < 0 and main is not None:
             out[main.i] = main._replace(head=-1, dep="ROOT", base="ROOT")
@@ -1848,7 +1848,7 @@ def _reattach_unmarked_reports(tokens: list[Token]) -> list[Token]:
 
 
 # words that open a clause of time the parser may take for a preposition
-_TIME_CONJUNCTIONS = frozenset({"after", "before", "since", "until", "as", "when", "while"})
+TIME_CONJUNCTIONS = frozenset({"after", "before", "since", "until", "as", "when", "while"})
 
 
 def _reattach_clauses_read_as_phrases(tokens: list[Token]) -> list[Token]:
@@ -1857,7 +1857,7 @@ def _reattach_clauses_read_as_phrases(tokens: list[Token]) -> list[Token]:
     phrase, 'targeted' as an adjective of 'Kyiv' and 'Kyiv' as a bare dependent of the drones. A
     past form tagged an adjective of a noun that hangs bare on a noun of such a phrase, right
     after it, is the verb of a clause: the phrase's noun its subject, the noun after it its object."""
-    if not any(t.lemma in _TIME_CONJUNCTIONS and t.base == "case" for t in tokens):
+    if not any(t.lemma in TIME_CONJUNCTIONS and t.base == "case" for t in tokens):
         return tokens  # most sentences
     out = list(tokens)
     for v in tokens:
@@ -1867,7 +1867,7 @@ def _reattach_clauses_read_as_phrases(tokens: list[Token]) -> list[Token]:
         if obj.base != "dep" or obj.head < 0 or obj.head >= v.i:
             continue
         subj = tokens[obj.head]
-        case = next((k for k in tokens if k.head == subj.i and k.base == "case" and k.lemma in _TIME_CONJUNCTIONS
+        case = next((k for k in tokens if k.head == subj.i and k.base == "case" and k.lemma in TIME_CONJUNCTIONS
                      and k.i < subj.i), None)
         if case is None or subj.base != "obl" or not subj.is_noun or subj.head < 0:
             continue
@@ -1881,7 +1881,7 @@ def _reattach_clauses_read_as_phrases(tokens: list[Token]) -> list[Token]:
     for subj in list(out):
         if subj.base != "obl" or not subj.is_noun or subj.head < 0:
             continue
-        case = next((k for k in kids_of[subj.i] if k.base == "case" and k.lemma in _TIME_CONJUNCTIONS
+        case = next((k for k in kids_of[subj.i] if k.base == "case" and k.lemma in TIME_CONJUNCTIONS
                      and k.i < subj.i), None)
         if case is None:
             continue
