@@ -16,7 +16,7 @@ script compares any two worktrees, older than it too.
 Each run prints the load average before it, the records/s, and the µs of CPU a record in
 the reading process and in its writers (getrusage; Redis's own work is not counted); with
 `--repeat N`, the range and median over the N runs (the log is generated once). This is the
-README's "Without Kafka" figure of the issue-14 rebuild row: run it alternately with
+"Without Kafka" figure of the issue-14 rebuild row (docs/measured-figures.md): run it alternately with
 PYTHONPATH at each of two worktrees, 5 rounds each at `--events 100000`, and compare the
 medians (of the reading process, and of the whole rebuild).
 """

@@ -1,7 +1,7 @@
 """What a rebuild writes, key by key: a canonical dump of Redis after replaying a log, and the
 comparison of two dumps.
 
-The README's issue-14 rebuild row says a replay writes every key's value equal to the version
+The issue-14 rebuild row of docs/measured-figures.md says a replay writes every key's value equal to the version
 before it, "but for the random generation token". This reproduces that check: it replays
 the synthetic log (`bench.common.iter_synthetic_log`, by default 20k events with 500 articles
 without events and 1,000 re-extracted) from memory (`bench.common.MemoryLog`) into a Redis of

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 GITHUB_README_LIMIT = 512_000
 # Room for a session's notes before the limit is reached.
 README_BUDGET = 400_000
-DOCS = ("README.md", "docs/extraction-gold-sets.md", "docs/extraction-rule-work.md")
+DOCS = ("README.md", "docs/extraction-gold-sets.md", "docs/extraction-rule-work.md", "docs/measured-figures.md")
 # A repository path written as code: `docs/x.md`, `bench/replay_speed.py --events 100000`.
 _PATH = re.compile(r"`((?:docs|bench|services|tests|schemas|deploy|\.ci)/[^`\s]+)")
 
