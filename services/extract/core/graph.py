@@ -1054,16 +1054,13 @@ def _reattach_prepositional_clauses(tokens: list[Token]) -> list[Token]:
                      and max(_span(tokens, k.i)) == v.i - 1), None)
         if noun is None:
             continue
-        prep = next((k for k in kids_of[noun.i] if k.dep == "case" and k.lemma in _CLAUSE_PREPOSITIONS), None)
+        prep = next((k for k in kids_of[noun.i] if k.dep == "case" and k.lemma in TIME_CONJUNCTIONS), None)
         if prep is None:
             continue
         out[noun.i] = noun._replace(head=v.i, dep="nsubj", base="nsubj")
         out[prep.i] = prep._replace(head=v.i, dep="mark", base="mark")
         out[v.i] = v._replace(dep="advcl", base="advcl")
     return out
-
-
-_CLAUSE_PREPOSITIONS = _PREPOSED_MARKS | {"as", "while"}
 
 
 def _reattach_opening_clause_subjects(tokens: list[Token]) -> list[Token]:
@@ -1084,7 +1081,7 @@ def _reattach_opening_clause_subjects(tokens: list[Token]) -> list[Token]:
         noun = next((k for k in kids if k.i < v.i and k.is_noun and k.base == "obl"), None)
         if noun is None or any(t.head != v.i or t.dep != "advmod" for t in tokens[max(_span(tokens, noun.i)) + 1:v.i]):
             continue
-        prep = next((k for k in _kids(tokens, noun.i) if k.dep == "case" and k.lemma in _CLAUSE_PREPOSITIONS
+        prep = next((k for k in _kids(tokens, noun.i) if k.dep == "case" and k.lemma in TIME_CONJUNCTIONS
                      and k.i == min(_span(tokens, noun.i))), None)
         if prep is None:
             continue
