@@ -3288,7 +3288,6 @@ def _noun_change(lemma: str) -> str:
             "fall": "captured", "occupation": "controls"}.get(lemma, "controls")
 
 
-_TIME_MARKS = frozenset({"after", "before", "since", "until"})
 # verbs of taking ground both sides use for their own captures: they name no doer
 _CLAIMED_FREEING = frozenset({"liberate", "free", "clear", "cleanse"})
 
