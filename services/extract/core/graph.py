@@ -1038,7 +1038,7 @@ def _reattach_prepositional_clauses(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: in '... of sending soldiers to help Moscow, after Russia and
     North Korea signed a landmark defence pact' the parser reads 'after Russia and North Korea' as
     a prepositional phrase and leaves 'signed' a bare dependent with no subject. A finite verb
-    right after such a phrase (opened by 'after', 'since', 'before', 'until', 'as', 'while'), with
+    right after such a phrase (opened by a conjunction of time, TIME_CONJUNCTIONS), with
     no subject of its own, is a clause: the phrase's noun is its subject, the preposition its
     conjunction."""
     out = list(tokens)
@@ -1067,9 +1067,9 @@ def _reattach_opening_clause_subjects(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: 'After a Ukrainian naval drone attack severely damaged a mooring
     at its Black Sea terminal, the consortium halted loading' comes back with 'attack' an oblique
     of 'damaged' ('after' its preposition), 'damaged' the root with no subject, and the main clause
-    hung on it. A finite verb with no subject, whose oblique opened by 'after', 'since', 'before',
-    'until', 'as' or 'while' ends right before it (only adverbs between), is a clause: the noun is
-    its subject, the preposition its conjunction; a clause with a subject of its own after its comma
+    hung on it. A finite verb with no subject, whose oblique opened by a conjunction of time
+    (TIME_CONJUNCTIONS) ends right before it (only adverbs between), is a clause: the noun is its
+    subject, the preposition its conjunction; a clause with a subject of its own after its comma
     is the sentence's main clause."""
     out = tokens
     for v in tokens:
