@@ -2707,7 +2707,7 @@ def _responsible_party(f: Facts, t: int, res: Resources, rl: Rules) -> PartyMent
 def _strike_caused(f: Facts, t: int, a: Args, rl: Rules, state: ArticleState) -> bool:
     """A strike found without an attacker is one when a weapon or an attack is its cause: the
     trigger is an attack noun, or its subject names a strike's weapon or its debris ('falling drone
-    debris injured one'), or a passive toll follows a strike ('Another three were killed')."""
+    debris injured one'), or a passive toll or hit follows a strike ('Another three were killed')."""
     g = f.g
     causes = rl.strike_causes
     if not g.tokens[t].is_verb or in_words(g.tokens[t], causes):
@@ -2720,7 +2720,10 @@ def _strike_caused(f: Facts, t: int, a: Args, rl: Rules, state: ArticleState) ->
                    for j in subject)
     if any(g.tokens[o].dep == "nsubj:pass" and in_words(g.tokens[o], rl.classes["strike_weapon"]) for o in a.object):
         return True  # 'These missiles have been launched into Ukraine': the weapon is what was fired
-    return any(m.type == "strike" for m in state.previous)
+    # ... or a strike told in the sentences just before ('An elevator at the port had been hit':
+    # noise.yaml told_strike)
+    within = int(rl.noise["told_strike"]["within_sentences"])
+    return any(m.type == "strike" and g.index - m.sentence.index <= within for m in state.told)
 
 
 def _without_other_meetings(g: Graph, t: int, heads: list[int], rl: Rules) -> list[int]:
@@ -3071,14 +3074,15 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
     if tok.lemma in rl.classes["receive_verbs"] and tok.is_verb:
         # 'Russia is getting weapons from North Korea': the giver is the source, the receiver the subject
         source = _party(f, [o for o in a.oblique if g.case_of(o) == "from"], res)
+        bought_for = _party(f, [o for o in a.oblique if g.case_of(o) == "for"], res)
+        if source is None and subj is not None and bought_for is not None and bought_for.code != subj.code:
+            # 'Canada has bought air defence equipment for Ukraine': who buys for a side gives,
+            # whoever made it ('NATO will buy American-made weapons for Ukraine')
+            m.actor, m.recipient = subj.code, bought_for.code
+            return
         if source is None and subj is not None:
             # 'Ukraine has received the U.S.-made Patriot systems': no source named, the maker gave
             source = obj if obj is not None and obj.code != subj.code else None
-        bought_for = _party(f, [o for o in a.oblique if g.case_of(o) == "for"], res)
-        if source is None and subj is not None and bought_for is not None and bought_for.code != subj.code:
-            # 'Canada has bought air defence equipment for Ukraine': who buys for a side gives
-            m.actor, m.recipient = subj.code, bought_for.code
-            return
         if source is None and subj is not None and m.rule == "aid.receive-unnamed":
             # 'Ukraine received the first 10 F-16 fighter jets': no one named, its backers gave
             source = _backer(subj.code, res, rl)
@@ -3098,6 +3102,11 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
         m.recipient = side if m.actor is not None else None
         return
     rec = [o for o in a.oblique if g.case_of(o) in ("to", "for")] + g.kids(t, "iobj")
+    # 'ammunition for German-made howitzers to Ukraine': who made what the aid is for gets none of
+    # it; a 'to' the parser hangs on those things names who does (classes.yaml making_verbs)
+    rec = [r for o in rec for r in ([o] if not any(g.tokens[k].lemma in rl.classes["making_verbs"]
+                                                   for k in g.kids(o, "amod"))
+                                    else [k for k in g.kids(o, "nmod") if g.case_of(k) in ("to", "for")])]
     with_obj = [o for o in a.oblique if g.case_of(o) == "with"]
     recipient = _party(f, rec, res) or (obj if with_obj and obj else None)
     if recipient is None and not tok.is_verb and mod is not None and mod.code != (subj.code if subj else None):
@@ -4258,8 +4267,9 @@ def _speakers_enemy(f: Facts, j: int, res: Resources, rl: Rules, speaker: str | 
 
 
 def _civilians_side(f: Facts, res: Resources, rl: Rules) -> PartyMention | None:
-    """Whose civilians a toll with no side counts ('12,000 civilians have been killed in Ukraine',
-    'Russia's war has resulted in the deaths of 10,000 civilians'): the warring side whose
+    """Whose civilians a toll of deaths or injuries with no side counts ('12,000 civilians have been
+    killed in Ukraine', 'about 40 people were injured nationwide', 'Russia's war has resulted in the
+    deaths of 10,000 civilians'): the warring side whose
     country the sentence places them in, else the other side of the one whose war it names."""
     war = rl.noise["off_topic"]["war_parties"]
     code = _side_of_ground([(pl.name, pl.place, True) for pl in f.places.values()], res, rl)
@@ -4331,7 +4341,7 @@ def _figure_mentions(f: Facts, res: Resources, rl: Rules, state: ArticleState, f
             party = PartyMention.implied(last[0])
         else:
             party = _casualty_party(f, qi, head, res, rl, _voice(state), state.served)
-        if party is None and kind == "civilians_killed":
+        if party is None and kind in ("civilians_killed", "injured"):
             party = _civilians_side(f, res, rl)
         if party is None:
             continue
