@@ -419,6 +419,24 @@ def _reattach_place_appositions(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _relabel_titled_names(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: in 'His special envoy Steve Witkoff met Putin' the parser hangs
+    the name on the title before it as an unlabelled dependent ('dep'), which no walk for whose
+    phrase it is reads. A proper name right after the common noun it hangs on so (with only its own
+    compounds between) names that noun: an apposition."""
+    out = list(tokens)
+    for name in tokens:
+        if name.dep != "dep" or not name.pos.startswith("NNP") or name.head < 0 or name.head > name.i:
+            continue
+        title = tokens[name.head]
+        between = tokens[title.i + 1:name.i]
+        if title.pos not in ("NN", "NNS") or any(
+                t.head != name.i or t.dep not in ("compound", "flat") or not t.pos.startswith("NNP") for t in between):
+            continue
+        out[name.i] = name._replace(dep="appos", base="appos")
+    return out
+
+
 def _reattach_opening_appositions(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: in 'In a significant development in the ongoing conflict in
     Ukraine, North Korea has deployed troops' the parser leaves 'deployed' without a subject and
@@ -2145,7 +2163,7 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_gerunds,
     _reattach_gerund_subjects, _reattach_opening_gerund_objects,
     _reattach_ranges,
-    _reattach_place_appositions, _reattach_opening_appositions, _reattach_dated_subjects,
+    _reattach_place_appositions, _relabel_titled_names, _reattach_opening_appositions, _reattach_dated_subjects,
     _reattach_reduced_relatives, _reattach_relatives_to_names, _reattach_tolls_to_attacks,
     _reattach_quoted_as_saying, _reattach_stranded_auxiliaries, _reattach_noun_complements, _reattach_inverted_reports,
     _relabel_adjective_complements,
