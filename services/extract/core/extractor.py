@@ -13,7 +13,7 @@ import hashlib
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
@@ -441,6 +441,12 @@ def _about_the_war(parties: list[PartyMention], places: list[PlaceMention], res:
     return count + (on_ground if count < needed else 0) >= needed
 
 
+def _long_ago_day(words: Sequence[str], i: int, before: int) -> bool:
+    """The day word is one of a year long past, not of the news: 'A day like today in 1943'."""
+    return i + 2 < len(words) and words[i + 1].lower() == "in" and words[i + 2].isdigit() \
+        and len(words[i + 2]) == 4 and int(words[i + 2]) < before
+
+
 def _history_piece(parsed: ParsedArticle, rl: Rules) -> bool:
     """Whether the article is a piece of history: its opening dates it to a year long past ('On this
     day in 1853, the naval Battle of Sinop took place', 'Siege of Sevastopol (1854)', 'Nestor
@@ -468,7 +474,7 @@ def _history_piece(parsed: ParsedArticle, rl: Rules) -> bool:
     # (the parse's own columns: no graph is built for an article that reads as news)
     for sentence in parsed.sentences:
         lemmas = [lemma.lower() for lemma in sentence.lemmas]
-        if present.intersection(lemmas):
+        if any(lemma in present and not _long_ago_day(sentence.words, i, before) for i, lemma in enumerate(lemmas)):
             return False  # news of the day ('on Tuesday', 'overnight')
         in_opening = read < opening
         read += sum(1 for pos in sentence.pos if pos[0].isalpha()) >= shortest
