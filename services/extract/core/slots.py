@@ -779,6 +779,9 @@ def role_tokens(g: Graph, a: Args, role: str, rules: Rules | None = None) -> lis
     elif role == "object_head":
         # the object itself, not what hangs off it: 'took control of Kursk', not 'a photo of the village'
         return _noun_heads(g, a.object)
+    elif role == "object_noun":
+        # the object's own nouns, not their modifiers: 'launched an assault', not 'sent assault brigades'
+        return [j for o in a.object for j in [o, *g.kids(o, "conj")]]
     elif role == "subject_head":
         # the subject itself: 'Ukrainian soldiers are training', not 'fighting between forces remains'
         return _noun_heads(g, a.subject + a.agent)
