@@ -441,9 +441,9 @@ def _about_the_war(parties: list[PartyMention], places: list[PlaceMention], res:
     return count + (on_ground if count < needed else 0) >= needed
 
 
-def _long_ago_day(words: Sequence[str], i: int, before: int) -> bool:
+def _long_ago_day(words: Sequence[str], i: int, openers: set[str], before: int) -> bool:
     """The day word is one of a year long past, not of the news: 'A day like today in 1943'."""
-    return i + 2 < len(words) and words[i + 1].lower() == "in" and words[i + 2].isdigit() \
+    return i + 2 < len(words) and words[i + 1].lower() in openers and words[i + 2].isdigit() \
         and len(words[i + 2]) == 4 and int(words[i + 2]) < before
 
 
@@ -474,7 +474,8 @@ def _history_piece(parsed: ParsedArticle, rl: Rules) -> bool:
     # (the parse's own columns: no graph is built for an article that reads as news)
     for sentence in parsed.sentences:
         lemmas = [lemma.lower() for lemma in sentence.lemmas]
-        if any(lemma in present and not _long_ago_day(sentence.words, i, before) for i, lemma in enumerate(lemmas)):
+        if any(lemma in present and not _long_ago_day(sentence.words, i, openers, before)
+               for i, lemma in enumerate(lemmas)):
             return False  # news of the day ('on Tuesday', 'overnight')
         in_opening = read < opening
         read += sum(1 for pos in sentence.pos if pos[0].isalpha()) >= shortest
@@ -4275,8 +4276,8 @@ def _speakers_enemy(f: Facts, j: int, res: Resources, rl: Rules, speaker: str | 
 def _civilians_side(f: Facts, res: Resources, rl: Rules) -> PartyMention | None:
     """Whose civilians a toll of deaths or injuries with no side counts ('12,000 civilians have been
     killed in Ukraine', 'about 40 people were injured nationwide', 'Russia's war has resulted in the
-    deaths of 10,000 civilians'): the warring side whose
-    country the sentence places them in, else the other side of the one whose war it names."""
+    deaths of 10,000 civilians'): the warring side whose country the sentence places them in, else
+    the other side of the one whose war it names."""
     war = rl.noise["off_topic"]["war_parties"]
     code = _side_of_ground([(pl.name, pl.place, True) for pl in f.places.values()], res, rl)
     if code is not None:
