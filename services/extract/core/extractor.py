@@ -3637,11 +3637,12 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
     if ct.dep == "xcomp" and ct.head >= 0 and g.tokens[ct.head].lemma in _SUCCESS_VERBS and _negated(g, ct.head, rl):
         negated = negated or modality != "denied"
         modality = "denied"  # 'has not managed to push Ukrainians out of its territory'
-    if ct.head >= 0 and (ct.dep == "xcomp" or (ct.pos == "VBG" and ct.base == "advcl")) \
+    if ct.head >= 0 and (ct.dep == "xcomp" or (ct.pos == "VBG" and ct.base in ("advcl", "dep"))) \
             and _refusing(g, ct.head, rl) and not _negated(g, ct.head, rl):
         # 'The U.S. has declined to send Ukraine longer-range drones': what a side refuses to do
-        # is denied, not done ('did not refuse to send' is done)
-        negated = negated or modality != "denied"
+        # is denied, not done ('did not refuse to send' is done; the parser may leave the gerund
+        # a bare dependent: 'has ruled out sending U.S. ground forces'); the refusal is the
+        # refuser's own, no narrated negation
         modality = "denied"
     m.modality = modality
     return negated
