@@ -3552,6 +3552,11 @@ def _attribute(f: Facts, t: int, a: Args, m: Mention, res: Resources, rl: Rules,
             # what a plan is for is planned with it: 'is set to meet Trump in Alaska to discuss a
             # ceasefire' (both to come; 'met Trump to discuss' is told by its own clause)
             jt = g.tokens[jt.head]
+        if jt.base in ("obl", "advcl") and jt.pos == "VBG" and jt.head >= 0 and g.case_of(j) == "to" \
+                and g.tokens[jt.head].lemma in rl.expect_adjectives:
+            # 'Australia is open to contributing to a peacekeeping effort': the parser hangs the
+            # gerund on the adjective as an oblique or adverbial clause, not as an xcomp
+            modality = _stronger(modality, "expected")
         if jt.dep in ("xcomp", "ccomp") and jt.head >= 0:
             gov = g.tokens[jt.head]
             aim = rl.noise["aim"]
