@@ -2791,10 +2791,13 @@ def _clause_doer(f: Facts, t: int, res: Resources, rl: Rules) -> PartyMention | 
     """The party that does what the strike's clause hangs off: 'A Russian Su-34 dropped a bomb
     on Belgorod, causing an explosion that injured three civilians' (not who reports it)."""
     g = f.g
-    if g.tokens[t].is_noun and g.case_of(t) in ("after", "following", "amid", "despite", "since"):
-        return None  # 'Russia deployed air defenses around Moscow after the drone attacks': who answered
     for j in [t, *g.ancestors(t)]:
         tok = g.tokens[j]
+        if tok.is_noun and g.case_of(j) in ("after", "following", "amid", "despite", "since"):
+            # 'Russia deployed air defenses around Moscow after the drone attacks': who answered (so
+            # too when the parser hangs the strike on another noun of the phrase: 'following a
+            # Russian missile and drone strike', 'strike' a bare dependent of 'missile')
+            return None
         if tok.is_verb and j != t:
             if tok.lemma in rl.attribution_verbs or tok.lemma in rl.classes["witness_verbs"]:
                 return None  # who tells, reports or condemns it did not do it
@@ -2803,10 +2806,11 @@ def _clause_doer(f: Facts, t: int, res: Resources, rl: Rules) -> PartyMention | 
                     # what a passive befell did nothing: 'the buildings of a Ukrainian university were damaged'
                     continue
                 p = phrase_party(f, s_, res) or _premodifier_party(f, [s_], rl)
-                if p is not None and (tok.lemma in rl.classes["intercept_verbs"]
+                if p is not None and s_ != t and (tok.lemma in rl.classes["intercept_verbs"]
                                       or tok.lemma in rl.classes["suffering_verbs"]):
                     # the defender downed it, or suffered it ('Ukrainian cities experienced explosions
-                    # due to the attacks'): the attack was the other side's
+                    # due to the attacks'): the attack was the other side's (not when the strike is
+                    # the subject itself: 'A barrage of Russian missiles destroyed the airport')
                     return _opponent_party(res, p.code)
                 if p is not None:
                     return p

@@ -2126,6 +2126,42 @@ def _reattach_comma_participles(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _reattach_apposed_tolls(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: 'A Russian missile struck the city of Kryvyi Rih, Zelensky's
+    birthplace, killing 16 people' comes back with 'killing' a clause on 'birthplace', an apposition
+    the parser takes for a second subject of the speech tag (a bare dependent after
+    `_detach_extra_subjects`, so this repair runs after it): the birthplace killed, and Zelensky's
+    it was. A toll participle set off by a comma on a noun that is itself set off by a comma after a
+    clause's object goes on from that clause: its verb's adverbial clause."""
+    out = tokens
+    for v in tokens:
+        if v.lemma not in _TOLL_VERBS or v.pos != "VBG" or v.dep != "acl" or v.head < 0 \
+                or v.i == 0 or tokens[v.i - 1].word != ",":
+            continue
+        noun = tokens[v.head]
+        if noun.dep not in ("dep", "appos") or noun.lemma in _ATTACK_NOUNS:
+            continue
+        start = min(_span(tokens, noun.i))
+        if start < 2 or tokens[start - 1].word != ",":
+            continue
+        # the object the apposition follows: up from the word before its comma
+        j, verb = start - 2, None
+        for _ in range(8):
+            t = tokens[j]
+            if t.dep == "obj" and t.head >= 0 and tokens[t.head].is_verb:
+                verb = t.head
+                break
+            if t.head < 0 or t.head == noun.i:
+                break
+            j = t.head
+        if verb is None:
+            continue
+        if out is tokens:
+            out = list(tokens)
+        out[v.i] = v._replace(head=verb, dep="advcl", base="advcl")
+    return out
+
+
 def _reattach_according_subjects(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: 'According to Commander-in-Chief Oleksandr Syrskyi, Ukrainian
     forces pushed Russian occupiers back' comes back with the source the verb's subject, 'According'
@@ -2180,4 +2216,4 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_marked_saying, _reattach_unmarked_reports, _reattach_clauses_read_as_phrases, _reattach_claim_clauses,
     _reattach_supplied_with, _reattach_charged_obliques,
     _relabel_headline_passives, _reattach_hyphened_prefixes, _reattach_according_subjects, _reattach_comma_participles,
-    _detach_extra_subjects)
+    _detach_extra_subjects, _reattach_apposed_tolls)
