@@ -2188,6 +2188,14 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         if not tok.is_verb and rule.type == "strike" and gov_lemma in rl.classes["witness_verbs"] and mod is None:
             subj = None  # 'Ukrainian officials reported fresh missile strikes': who told, not who struck
         if not tok.is_verb and rule.type == "strike" and gov_lemma in rl.attribution_verbs and mod is None \
+                and gov_lemma not in rl.classes["accusation_verbs"] \
+                and subj is not None and a.governor is not None and _oblique_under(g, t, a.governor):
+            # 'As a series of missile attacks rained down on Ukrainian cities, Ukraine's culture minister
+            # wrote that ...': a strike in an oblique of a verb of saying is when or what about it was
+            # said, not the speaker's own act (what is said, its object, is; and what one side accuses
+            # another of is the accused's, above)
+            subj = None
+        if not tok.is_verb and rule.type == "strike" and gov_lemma in rl.attribution_verbs and mod is None \
                 and subj is not None and _side_holding_phrase(f, t, res, rl) == subj.code:
             # 'The Russian Defence Ministry has announced a drone attack on the Soltsy military base
             # in the Novgorod Region': a side telling of an attack on its own ground was struck
@@ -2737,6 +2745,20 @@ def _without_other_meetings(g: Graph, t: int, heads: list[int], rl: Rules) -> li
     """The argument heads of talks less other meetings named beside them ('The G7 talks in Quebec
     follow U.S.-Ukraine talks in Jeddah': neither the U.S. nor Jeddah is the G7 talks')."""
     return [h for h in heads if h == t or not in_words(g.tokens[h], rl.classes["talks"])]
+
+
+def _oblique_under(g: Graph, t: int, governor: int) -> bool:
+    """Whether t hangs on `governor` through an oblique, itself or the noun it counts ('a series of
+    attacks'): a few steps up, the last one an 'obl' relation."""
+    j = t
+    for _ in range(4):
+        head = g.tokens[j].head
+        if head < 0:
+            return False
+        if head == governor:
+            return g.tokens[j].base == "obl"
+        j = head
+    return False
 
 
 def _target_party(f: Facts, a: Args, res: Resources, rl: Rules) -> str | None:
