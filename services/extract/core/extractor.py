@@ -2828,8 +2828,8 @@ def _clause_doer(f: Facts, t: int, res: Resources, rl: Rules) -> PartyMention | 
                     # what a passive befell did nothing: 'the buildings of a Ukrainian university were damaged'
                     continue
                 p = phrase_party(f, s_, res) or _premodifier_party(f, [s_], rl)
-                if p is not None and s_ != t and (tok.lemma in rl.classes["intercept_verbs"]
-                                      or tok.lemma in rl.classes["suffering_verbs"]):
+                if p is not None and s_ != t and (_intercepts(f, j, t, rl)
+                                                  or tok.lemma in rl.classes["suffering_verbs"]):
                     # the defender downed it, or suffered it ('Ukrainian cities experienced explosions
                     # due to the attacks'): the attack was the other side's (not when the strike is
                     # the subject itself: 'A barrage of Russian missiles destroyed the airport')
@@ -2841,6 +2841,17 @@ def _clause_doer(f: Facts, t: int, res: Resources, rl: Rules) -> PartyMention | 
             # facilities': who acts after it did not do it)
             return None
     return None
+
+
+def _intercepts(f: Facts, verb: int, t: int, rl: Rules) -> bool:
+    """Whether `verb` downs what was fired: an intercept verb ('shot down', 'destroyed') whose object
+    is the strike itself or a weapon ('air defences destroyed 20 drones'), not a thing hit ('Russian
+    forces destroyed an airport ..., and five workers were injured': they struck)."""
+    g = f.g
+    if g.tokens[verb].lemma not in rl.classes["intercept_verbs"]:
+        return False
+    downed = [k for o in g.kids(verb, "obj") for k in g.phrase(o)]
+    return not downed or t in downed or has_class(f, downed, "strike_weapon", rl)
 
 
 def _side_of_ground(locations: list[tuple[str, Place | None, bool]], res: Resources, rl: Rules,
