@@ -76,6 +76,8 @@ class Rules:
     time_owners: frozenset[str]  # 'Tuesday's announcement': a time, not who announced
     speech_occasions: frozenset[str]  # 'Speaking after his meeting ..., Rubio said': when, not what
     occasion_marks: frozenset[str]  # 'said after meeting Erdogan that ...': when it was said, not what
+    background_marks: frozenset[str]  # '..., since Russian forces seized the plant': the writer's, not the speaker's
+    background_cases: frozenset[str]  # 'amid overnight attacks': the writer's background
     statement_verbs: frozenset[str]  # 'Indonesia issued a statement': whose statement it is
     byline_leads: tuple[str, ...]  # a statement's lead-in up to its colon: the outlet's own voice
     negations: frozenset[str]
@@ -225,6 +227,8 @@ def rules() -> Rules:
         time_owners=frozenset(adata["time_owners"]),
         speech_occasions=frozenset(adata["speech_occasions"]),
         occasion_marks=frozenset(adata["occasion_marks"]),
+        background_marks=frozenset(adata["background_marks"]),
+        background_cases=frozenset(adata["background_cases"]),
         statement_verbs=frozenset(adata["statement_verbs"]),
         byline_leads=tuple(str(x).lower() for x in adata["byline_leads"]),
         negations=frozenset(mdata["negations"]), modals=frozenset(mdata["modals"]),

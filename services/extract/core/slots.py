@@ -918,7 +918,7 @@ def _attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
     denial_above = any(rules.attribution_verbs.get(g.tokens[j].lemma) == "denied" for j in chain[1:])
     for k, j in enumerate(chain):
         tok = g.tokens[j]
-        if k > 0 and not denial_above and _background_of(g, chain[k - 1]):
+        if k > 0 and not denial_above and _background_of(g, chain[k - 1], rules):
             return out  # (nor does a speech tag elsewhere in the sentence report it)
         if k > 0 and tok.lemma in rules.attribution_verbs and tok.is_verb and tok.dep in ("xcomp", "csubj") \
                 and tok.head >= 0 and rules.attribution_verbs.get(g.tokens[tok.head].lemma) == "denied":
@@ -1046,10 +1046,12 @@ def _attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
     return out
 
 
-def _background_of(g: Graph, j: int) -> bool:
+def _background_of(g: Graph, j: int, rules: Rules) -> bool:
     """The clause or noun is background the writer gives, not part of what a speaker above it
     says: a relative clause on a place ('Kursk, a Russian region where Ukraine launched an
-    incursion in August') or what something happened amid ('amid overnight attacks on Ukraine')."""
+    incursion in August'), or a clause or noun marked as background (attribution.yaml
+    background_marks and background_cases: 'the seventh since Russian forces seized the plant',
+    'amid overnight attacks on Ukraine')."""
     tok = g.tokens[j]
     if tok.dep == "acl:relcl":
         if any(g.tokens[c].lemma == "where" for c in g.kids(j, "advmod")):
@@ -1058,7 +1060,9 @@ def _background_of(g: Graph, j: int) -> bool:
         # Moscow on Sunday, opposes ...'): the writer's aside inside the reported speech
         first = min(g.subtree(j))
         return tok.head >= 0 and g.tokens[tok.head].pos == "NNP" and first > 0 and g.tokens[first - 1].word == ","
-    return tok.is_noun and g.case_of(j) == "amid"
+    if tok.base == "advcl" and any(g.tokens[m].lemma in rules.background_marks for m in g.kids(j, "mark")):
+        return True
+    return tok.is_noun and g.case_of(j) in rules.background_cases
 
 
 def _apposed_speaker(g: Graph, subject: int, content: list[int]) -> int | None:
