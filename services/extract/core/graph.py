@@ -1081,6 +1081,30 @@ def _reattach_prepositional_clauses(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _reattach_with_participles(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: in 'Russia hit Ukraine this week with missiles supplied by North
+    Korea' the parser reads 'with' as the mark of a participle clause and leaves 'missiles' a bare
+    dependent of 'supplied'. A participle marked 'with' whose noun before it hangs on it as a bare
+    dependent (not its subject: 'with the city captured' is a clause of its own) is a 'with' phrase
+    of the verb above, the participle describing its noun."""
+    out = list(tokens)
+    kids_of: list[list[Token]] = []  # built on the first candidate: most sentences have none
+    for v in tokens:
+        if v.pos != "VBN" or v.base not in ("advcl", "acl") or v.head < 0:
+            continue
+        if not kids_of:
+            kids_of = _children(tokens)
+        mark = next((k for k in kids_of[v.i] if k.dep == "mark" and k.lemma == "with" and k.i < v.i), None)
+        noun = next((k for k in kids_of[v.i] if k.dep == "dep" and k.is_noun and mark is not None
+                     and mark.i < k.i < v.i), None)
+        if mark is None or noun is None:
+            continue
+        out[noun.i] = noun._replace(head=v.head, dep="obl", base="obl")
+        out[mark.i] = mark._replace(head=noun.i, dep="case", base="case")
+        out[v.i] = v._replace(head=noun.i, dep="acl", base="acl")
+    return out
+
+
 def _reattach_opening_clause_subjects(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error: 'After a Ukrainian naval drone attack severely damaged a mooring
     at its Black Sea terminal, the consortium halted loading' comes back with 'attack' an oblique
@@ -2211,6 +2235,7 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_small_clause_objects, _reattach_participle_clause_subjects, _reattach_year_subjects,
     _reattach_phrasal_objects, _reattach_went_on, _reattach_approximate_objects, _reattach_money, _reattach_by_gerunds,
     _reattach_preposed_obliques, _reattach_noun_root_speakers, _reattach_prepositional_clauses,
+    _reattach_with_participles,
     _reattach_opening_clause_subjects,
     _reattach_shared_possessives, _reattach_aspect_gerunds, _reattach_embedded_saying,
     _reattach_marked_saying, _reattach_unmarked_reports, _reattach_clauses_read_as_phrases, _reattach_claim_clauses,
