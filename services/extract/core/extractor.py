@@ -215,7 +215,8 @@ def extract(parsed: ParsedArticle) -> list[Event]:
         facts = sentence_facts(g, res, full=bool(triggers) or any(t.pos == "CD" for t in g.tokens),
                                parties=_within(party_by_sentence.get(index, ()), g),
                                places=_within(place_by_sentence.get(index, ()), g),
-                               target_verbs=rl.classes["target_verbs"], masthead_words=rl.classes["masthead_words"])
+                               target_verbs=rl.classes["target_verbs"], masthead_words=rl.classes["masthead_words"],
+                               model_words=rl.classes["weapon"])
         found = _sentence_mentions(facts, triggers, res, rl, state)
         if not any(m.modality == "denied" for m in found):
             found += _denials_of_told(facts, res, rl, state, found)

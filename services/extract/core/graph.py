@@ -1939,6 +1939,26 @@ def _reattach_clauses_read_as_phrases(tokens: list[Token]) -> list[Token]:
         out[case.i] = case._replace(head=v.i, dep="mark", base="mark")
         for b in between:
             out[b] = out[b]._replace(head=v.i)
+    # ... or a past form with an object of its own, hung on the phrase's noun as its participle:
+    # 'Poland scrambled aircraft as Russian missiles and drones targeted Ukraine's western city of
+    # Lviv' (a participle describing a noun takes no object: 'missiles fired at Lviv')
+    kids_of = _children(out)
+    for subj in list(out):
+        if subj.base != "obl" or not subj.is_noun or subj.head < 0:
+            continue
+        case = next((k for k in kids_of[subj.i] if k.base == "case" and k.lemma in TIME_CONJUNCTIONS
+                     and k.i < subj.i), None)
+        part = next((k for k in kids_of[subj.i] if k.base == "acl" and k.pos in ("VBD", "VBN") and k.i > subj.i), None)
+        if case is None or part is None or not any(c.base == "obj" for c in kids_of[part.i]) \
+                or any(c.base in ("aux", "mark", "nsubj") for c in kids_of[part.i]):
+            continue
+        own = set(_span(out, part.i))
+        if any(j not in own for j in range(part.i, max(_span(out, subj.i)) + 1)) or part.i != max(
+                j for j in _span(out, subj.i) if j not in own) + 1:
+            continue  # the verb right after the phrase, its words all after it
+        out[part.i] = part._replace(head=subj.head, dep="advcl", base="advcl")
+        out[subj.i] = subj._replace(head=part.i, dep="nsubj", base="nsubj")
+        out[case.i] = case._replace(head=part.i, dep="mark", base="mark")
     return out
 
 

@@ -31,6 +31,7 @@ class Facts:
     surfaces: dict[str, str] = field(default_factory=dict)  # canonical place -> as written ('Kursk Oblast')
     quants: list[tuple[Qty, int]] = field(default_factory=list)  # (figure, number token)
     timed: bool = False  # whether `times` are read (a `full` sentence), on first use
+    model_words: AbstractSet[str] = frozenset()  # weapons whose names go on with a number
     _times: list[tuple[TimeExpr, int]] | None = field(default=None, repr=False)
 
     @property
@@ -38,7 +39,7 @@ class Facts:
         """(expression, head token). Read when first asked for: only the sentence's events and
         casualty figures need them, and most sentences with a trigger word give neither."""
         if self._times is None:
-            self._times = _times_of(self.g) if self.timed else []
+            self._times = _times_of(self.g, self.model_words) if self.timed else []
         return self._times
 
 
@@ -122,15 +123,17 @@ def _geonames_places(g: Graph, facts: Facts, res: Resources) -> None:
 
 def sentence_facts(g: Graph, res: Resources, full: bool = True, parties: list[PartyMention] | None = None,
                    places: list[PlaceMention] | None = None, target_verbs: AbstractSet[str] = frozenset(),
-                   masthead_words: AbstractSet[str] = frozenset()) -> Facts:
+                   masthead_words: AbstractSet[str] = frozenset(),
+                   model_words: AbstractSet[str] = frozenset()) -> Facts:
     """Parties and places always (they carry the article's context to later sentences); times,
     figures and GeoNames cities only when `full` (the sentence has a trigger or a number; its
     times are read when first asked for, `Facts.times`).
     `parties` / `places`: the sentence's mentions when the whole article was scanned once
     (offsets relative to the sentence); else the sentence is scanned here. `target_verbs`: verbs
     whose object is a city struck, so a capital after them is a place; `masthead_words`: last words
-    of a newspaper's name, so the place before them names an outlet (both classes.yaml)."""
-    facts = Facts(g)
+    of a newspaper's name, so the place before them names an outlet; `model_words`: weapons whose
+    names go on with a model number, so a year after them is none ('Mirage 2000') (all classes.yaml)."""
+    facts = Facts(g, model_words=model_words)
     for p in find_parties(g.text, res) if parties is None else parties:
         a, b = g.start + p.start, g.start + p.end
         for t in g.tokens:
@@ -178,13 +181,24 @@ def _masthead(g: Graph, last: int, masthead_words: AbstractSet[str]) -> bool:
     return head.pos.startswith("NNP") and head.word.lower() in masthead_words and head.i == last + 1
 
 
-def _times_of(g: Graph) -> list[tuple[TimeExpr, int]]:
+def _times_of(g: Graph, model_words: AbstractSet[str]) -> list[tuple[TimeExpr, int]]:
     out = []
     for te in find_times(g.text):
+        if _model_number(g, te, model_words):
+            continue
         h = g.span_head(g.start + te.start, g.start + te.end)
         if h is not None:
             out.append((te, h))
     return out
+
+
+def _model_number(g: Graph, te: TimeExpr, model_words: AbstractSet[str]) -> bool:
+    """A bare year right after a weapon's name is its model's number, not a time: 'France has
+    delivered the first Mirage 2000 fighter jets' (delivered in 2025, not in 2000)."""
+    if te.kind != "year" or te.groups[0]:
+        return False
+    before = [t for t in g.tokens if t.end <= g.start + te.start]
+    return bool(before) and before[-1].word.lower() in model_words
 
 
 # --- noun phrases ------------------------------------------------------------------------
