@@ -454,7 +454,7 @@ def _history_piece(parsed: ParsedArticle, rl: Rules) -> bool:
     Makhno (October 26, 1888 - July 6, 1934) was', a title 'Battle of the Dnieper (1943)') or to a
     war long past ('during World War II'; not an anniversary of it), or by a name only a war long
     past has ('the Nazi war machine'), and it names no later year and no day of the week (noise.yaml
-    history piece_before, piece_openers, piece_eras, piece_era_names, piece_commemorations,
+    history piece_before, piece_openers, piece_eras, piece_era_names, piece_centuries, piece_commemorations,
     piece_opening_sentences, piece_sentence_words, piece_dateline_words, present_words)."""
     rule = rl.noise["history"]
     months, shortest = set(rule["piece_months"]), int(rule["piece_sentence_words"])
@@ -497,8 +497,11 @@ def _history_piece(parsed: ParsedArticle, rl: Rules) -> bool:
         if in_opening and not old_opening and not commemorations.intersection(lemmas):
             # ('The Battle of Kursk was fought between Nazi Germany and the Soviet Union during World War II')
             words = " ".join(word.lower() for word in sentence.words)
-            old_opening = any(f"{opener} {era}" in words for opener in openers for era in rule["piece_eras"]) or any(
-                f" {name} " in f" {words} " for name in rule["piece_era_names"])
+            old_opening = any(f"{opener} {the}{era}" in words for opener in openers for the in ("", "the ")
+                              for era in rule["piece_eras"]) or any(
+                f" {name} " in f" {words} " for name in rule["piece_era_names"]) or any(
+                # 'A major conflict of the 19th century, the Crimean War claimed at least 500,000 lives'
+                f"{opener} the {nth} century" in words for opener in openers for nth in rule["piece_centuries"])
     return old_opening
 
 
