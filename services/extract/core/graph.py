@@ -1910,20 +1910,12 @@ def _reattach_clauses_read_as_phrases(tokens: list[Token]) -> list[Token]:
                      and k.i < subj.i), None)
         if case is None or subj.base != "obl" or not subj.is_noun or subj.head < 0:
             continue
-        out[v.i] = v._replace(head=subj.head, dep="advcl", base="advcl")
-        out[subj.i] = subj._replace(head=v.i, dep="nsubj", base="nsubj")
-        out[case.i] = case._replace(head=v.i, dep="mark", base="mark")
+        _clause_of_phrase(out, v, subj, case)
         out[obj.i] = obj._replace(head=v.i, dep="obj", base="obj")
     # ... or a finite verb right after the phrase, left a bare dependent without a subject: 'were
     # killed after Russian artillery recently hit a military base'
     kids_of = _children(out)
-    for subj in list(out):
-        if subj.base != "obl" or not subj.is_noun or subj.head < 0:
-            continue
-        case = next((k for k in kids_of[subj.i] if k.base == "case" and k.lemma in TIME_CONJUNCTIONS
-                     and k.i < subj.i), None)
-        if case is None:
-            continue
+    for subj, case in _time_phrases(out, kids_of):
         k = max(_span(out, subj.i)) + 1
         between = []
         while k < len(out) and out[k].base == "advmod":
@@ -1934,32 +1926,46 @@ def _reattach_clauses_read_as_phrases(tokens: list[Token]) -> list[Token]:
         v = out[k]
         if v.base != "dep" or v.pos not in ("VBD", "VBZ", "VBP") or any(c.base == "nsubj" for c in kids_of[v.i]):
             continue
-        out[v.i] = v._replace(head=subj.head, dep="advcl", base="advcl")
-        out[subj.i] = subj._replace(head=v.i, dep="nsubj", base="nsubj")
-        out[case.i] = case._replace(head=v.i, dep="mark", base="mark")
+        _clause_of_phrase(out, v, subj, case)
         for b in between:
             out[b] = out[b]._replace(head=v.i)
     # ... or a past form with an object of its own, hung on the phrase's noun as its participle:
     # 'Poland scrambled aircraft as Russian missiles and drones targeted Ukraine's western city of
     # Lviv' (a participle describing a noun takes no object: 'missiles fired at Lviv')
     kids_of = _children(out)
-    for subj in list(out):
-        if subj.base != "obl" or not subj.is_noun or subj.head < 0:
-            continue
-        case = next((k for k in kids_of[subj.i] if k.base == "case" and k.lemma in TIME_CONJUNCTIONS
-                     and k.i < subj.i), None)
+    for subj, case in _time_phrases(out, kids_of):
         part = next((k for k in kids_of[subj.i] if k.base == "acl" and k.pos in ("VBD", "VBN") and k.i > subj.i), None)
-        if case is None or part is None or not any(c.base == "obj" for c in kids_of[part.i]) \
+        if part is None or not any(c.base == "obj" for c in kids_of[part.i]) \
                 or any(c.base in ("aux", "mark", "nsubj") for c in kids_of[part.i]):
             continue
         own = set(_span(out, part.i))
         if any(j not in own for j in range(part.i, max(_span(out, subj.i)) + 1)) or part.i != max(
                 j for j in _span(out, subj.i) if j not in own) + 1:
             continue  # the verb right after the phrase, its words all after it
-        out[part.i] = part._replace(head=subj.head, dep="advcl", base="advcl")
-        out[subj.i] = subj._replace(head=part.i, dep="nsubj", base="nsubj")
-        out[case.i] = case._replace(head=part.i, dep="mark", base="mark")
+        _clause_of_phrase(out, part, subj, case)
     return out
+
+
+def _time_phrases(tokens: list[Token], kids_of: list[list[Token]]) -> list[tuple[Token, Token]]:
+    """(noun, conjunction) of each oblique noun opened by a conjunction of time read as a
+    preposition ('after Russian artillery', 'as Russian missiles')."""
+    out = []
+    for noun in tokens:
+        if noun.base != "obl" or not noun.is_noun or noun.head < 0:
+            continue
+        case = next((k for k in kids_of[noun.i] if k.base == "case" and k.lemma in TIME_CONJUNCTIONS
+                     and k.i < noun.i), None)
+        if case is not None:
+            out.append((noun, case))
+    return out
+
+
+def _clause_of_phrase(out: list[Token], verb: Token, subj: Token, case: Token) -> None:
+    """Make the verb a clause of time on the phrase's head: the noun its subject, the preposition
+    its conjunction."""
+    out[verb.i] = verb._replace(head=subj.head, dep="advcl", base="advcl")
+    out[subj.i] = subj._replace(head=verb.i, dep="nsubj", base="nsubj")
+    out[case.i] = case._replace(head=verb.i, dep="mark", base="mark")
 
 
 def _reattach_embedded_saying(tokens: list[Token]) -> list[Token]:
