@@ -2606,8 +2606,14 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         # ... or names whose things it hit ('the third drone attack in two weeks against vessels of
         # Russia's shadow fleet')
         hit_side = _target_party(f, a, res, rl)
-        if not (any(own for _, _, own in m.locations) or in_words(tok, rl.classes["toll"])
-                or has_class(f, role_tokens(g, a, "object"), "facility", rl) or damaged or hit_side is not None):
+        # ... or is a weapon that hit, just after a strike was told ('Three missiles had struck close
+        # to the centre of the city': noise.yaml told_strike)
+        within = int(rl.noise["told_strike"]["within_sentences"])
+        weapon_hit = tok.is_verb and has_class(f, [j for h in a.subject for j in g.phrase(h)], "strike_weapon", rl) \
+            and any(x.type == "strike" and g.index - x.sentence.index <= within for x in state.told)
+        placed = (any(own for _, _, own in m.locations) or in_words(tok, rl.classes["toll"])
+                  or has_class(f, role_tokens(g, a, "object"), "facility", rl) or damaged or hit_side is not None)
+        if not placed and not weapon_hit:
             return None
         causes = [j for h in _cause_obliques(g, a, rl) for j in [h, *g.kids(h, "conj")]]
         told = (a.governor is not None and not tok.is_verb and g.tokens[a.governor].lemma in rl.classes["witness_verbs"]
@@ -2627,6 +2633,13 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         side = hit_side or (_occupier_named(f, struck, res, rl) if struck is not None else None) \
             or _side_of_ground(m.locations, res, rl, held=True)
         m.actor = named.code if named is not None else _opponent(res, side)
+        if not placed:
+            # (its side is the weapon's, else the told strike's: who reports it or where it fell
+            # is not named in its words)
+            weapon_side = _premodifier_party(f, a.subject, rl)
+            m.actor = weapon_side.code if weapon_side is not None else next(
+                (x.actor for x in reversed(state.told) if x.type == "strike" and x.actor), None)
+            side = _opponent(res, m.actor)
         if m.actor is None and (side is None or (not tok.is_verb and any(
                 g.tokens[d].lemma in rl.classes["distinct_modifiers"] for d in g.kids(t, "det", "amod")))):
             # 'another drone strike', or one on ground of no side named: one more of the strikes
