@@ -1753,9 +1753,15 @@ def _historical(g: Graph, t: int, a: Args, rl: Rules) -> bool:
     for j in g.subtree(clause, frozenset({"ccomp", "parataxis", "advcl", "acl:relcl", "conj"})):
         w = g.tokens[j]
         if w.pos == "CD" and w.word.isdigit() and len(w.word) == 4 and 1000 <= int(w.word) <= 2013 \
-                and not _counts_things(g, j) and not _record_since(g, j):
+                and not _counts_things(g, j) and not _record_since(g, j) and not _model_of(g, j, rl):
             return True
     return False
+
+
+def _model_of(g: Graph, j: int, rl: Rules) -> bool:
+    """A number right after a weapon's name is its model's, no year: 'France would provide Mirage
+    2000-5 fighter jets' (as slots._model_number reads it for times)."""
+    return j > 0 and g.tokens[j - 1].word.lower() in rl.classes["weapon"]
 
 
 def _record_since(g: Graph, j: int) -> bool:
@@ -3226,6 +3232,13 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
         candidates = [state.last_speaker[0] if state.last_speaker and not witnessed else None, state.source_party]
         enemy = _opponent(res, recipient.code) if recipient is not None else None
         code = next((c for c in candidates if c and (recipient is None or c != recipient.code) and c != enemy), None)
+    if code is None and recipient is not None and tok.is_verb and g.kids(t, "nsubj:pass"):
+        # 'Additional NASAMS air defense systems will be delivered to Ukraine': sent to a side by no
+        # one named, by whoever the article last told giving to it, else by its backers
+        told = next((x.actor for x in reversed(state.told)
+                     if x.type == "military_aid" and x.actor and x.recipient == recipient.code), None)
+        backer = _backer(recipient.code, res, rl)
+        code = told or (backer.code if backer is not None else None)
     if recipient is None and tok.lemma in ("equip", "arm") and any(g.tokens[k].lemma in ("its", "their", "our")
                                                 for o in a.object for k in g.kids(o, "nmod:poss")):
         # 'equipping its missiles with enhancements': a side fitting out its own weapons gives
