@@ -4555,6 +4555,14 @@ def merge_mentions(mentions: list[Mention]) -> list[list[Mention]]:
 
 
 _SENTENCE_ENDS = (".", "!", "?", '"', "”", "’", "'", ")")
+# a note's number or mark after a sentence's end ('... a proposed ceasefire.1', '... in 2022.[3]'):
+# the sentence still ends there
+_NOTE_MARK = re.compile(r"(?<=[.!?\"”’')])(?:\d{1,3}|\[\d{1,3}\])$")
+
+
+def _ends_as_sentence(line: str) -> bool:
+    """Whether a line of text ends as a sentence does, a note's mark after its end left aside."""
+    return _NOTE_MARK.sub("", line.rstrip()).endswith(_SENTENCE_ENDS)
 
 
 def _opening_lines(parsed: ParsedArticle, most: int = 4) -> set[int]:
@@ -4564,7 +4572,7 @@ def _opening_lines(parsed: ParsedArticle, most: int = 4) -> set[int]:
     out: set[int] = set()
     text = parsed.article.text
     for k, s in enumerate(parsed.sentences[:most]):
-        if text[s.start:s.end].rstrip().endswith(_SENTENCE_ENDS):
+        if _ends_as_sentence(text[s.start:s.end]):
             break
         out.add(k)
     # the article's own title, repeated in the text as a line of its own that does not end as a
@@ -4574,7 +4582,7 @@ def _opening_lines(parsed: ParsedArticle, most: int = 4) -> set[int]:
     title = " ".join((parsed.article.title or "").split()).casefold()
     if title:
         out |= {k for k, s in enumerate(parsed.sentences)
-                if not text[s.start:s.end].rstrip().endswith(_SENTENCE_ENDS)
+                if not _ends_as_sentence(text[s.start:s.end])
                 and " ".join(text[s.start:s.end].split()).casefold() == title}
     return out if len(out) < len(parsed.sentences) else set()
 

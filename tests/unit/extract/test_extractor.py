@@ -117,3 +117,13 @@ def test_a_speech_participle_on_a_reported_clause_is_the_reporters(events) -> No
                  "six attacks in the Kursk region.", pub="2024-08-31")
     e = one(evs, "offensive_launched")
     assert [c.name for c in e.claimants] == ["The ministry"]
+
+
+def test_a_note_mark_after_a_sentence_does_not_make_it_a_headline(events) -> None:
+    """'... a proposed ceasefire.1': a sentence with a footnote's number still ends as a sentence;
+    read as headline lines, the opening sentences' events would be left out (no body told them)."""
+    text = ("Following talks in Jeddah, the United States has agreed to resume military aid to Ukraine.1\n"
+            "Ukraine has agreed to a U.S. proposal for a 30-day ceasefire.2\n"
+            "President Donald Trump addressed the proposal at a White House event on Tuesday.")
+    evs = events(text, pub="2025-03-12")
+    assert one(evs, "military_aid").actor == "USA"
