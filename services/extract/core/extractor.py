@@ -286,16 +286,12 @@ def extract(parsed: ParsedArticle) -> list[Event]:
     fighters = set(rl.noise["off_topic"]["fighting_parties"])
     mentions = [m for m in mentions if not (m.type in ("offensive_launched", "territory_claimed")
                                             and m.actor and m.actor not in fighters)]
-    disasters, war_parties = rl.noise["disaster"]["nouns"], rl.noise["off_topic"]["war_parties"]
-    war_countries = set(rl.noise["disaster"]["theatre"])
+    war_parties = rl.noise["off_topic"]["war_parties"]
     mentions = [m for m in mentions if not (m.type == "diplomacy" and _others_talks(
         m, party_by_sentence.get(m.sentence.index, ()), place_by_sentence.get(m.sentence.index, ()), res, rl))]
-    mentions = [m for m in mentions if not (  # noise.yaml disaster: 'China earthquake death toll rises to 82'
-        m.type == "casualties_claimed" and m.actor not in war_parties
-        and (any(tok.lemma in disasters for tok in m.sentence.tokens)
-             # ('the casualties the U.S. army suffered in Iraq': another war's)
-             or any(own and place is not None and place.country not in war_countries
-                    for _, place, own in m.locations)))]
+    # losses are the war's sides' (noise.yaml off_topic war_parties, disaster): others' are a strike's
+    # toll, another war's or a disaster's
+    mentions = [m for m in mentions if not (m.type == "casualties_claimed" and m.actor not in war_parties)]
     opening = _opening_lines(parsed)
     for m in mentions:
         _perspective(m, state)
