@@ -2422,6 +2422,9 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     if rule.id in _MEDIATION_RULES and m.actor in rl.noise["off_topic"]["war_parties"]:
         # a side of the war is no mediator in it ('Putin is ready to mediate talks between Egypt and Ethiopia')
         return None
+    if m.actor is None and rule.type == "strike":
+        # weapons only one side fires: its strike, its downed drones ('destroyed 30 Shahed drones')
+        m.actor = _weapon_side(f, a.object + a.subject + a.agent, rl)
     unattributed_strike = (m.actor is None and rule.type == "strike" and rule.actor != "object_owner"
                            and _strike_caused(f, t, a, rl, state))
     if m.actor is None and rule.type in rl.classes["home_types"] and state.home is not None \
@@ -2736,6 +2739,23 @@ def _responsible_party(f: Facts, t: int, res: Resources, rl: Rules) -> PartyMent
     if owner.dep != "obj" or owner.head < 0 or g.tokens[owner.head].lemma not in rl.classes["responsibility_verbs"]:
         return None
     return _party(f, g.kids(owner.head, "nsubj"), res)
+
+
+def _weapon_side(f: Facts, heads: list[int], rl: Rules) -> str | None:
+    """The side that alone fires the weapons the phrases name (classes.yaml russian_weapons,
+    ukrainian_weapons): 'Shahed drones', 'Shahed-136', 'a Kh-101 missile', 'HIMARS'."""
+    g = f.g
+    for h in heads:
+        for j in g.phrase(h):
+            word = g.tokens[j].word.lower()
+            forms = {word, word.split("-")[0]}
+            if j + 1 < len(g.tokens):  # two-word names: 'Storm Shadow', 'Sea Baby'
+                forms.add(f"{word} {g.tokens[j + 1].word.lower()}")
+            if forms & rl.classes["russian_weapons"]:
+                return "RUS"
+            if forms & rl.classes["ukrainian_weapons"]:
+                return "UKR"
+    return None
 
 
 def _strike_caused(f: Facts, t: int, a: Args, rl: Rules, state: ArticleState) -> bool:
