@@ -472,8 +472,10 @@ def _history_piece(parsed: ParsedArticle, rl: Rules) -> bool:
     for sentence in parsed.sentences:
         lemmas = [lemma.lower() for lemma in sentence.lemmas]
         if any(lemma in present and not _long_ago_day(sentence.words, i, openers, before)
-               for i, lemma in enumerate(lemmas)):
-            return False  # news of the day ('on Tuesday', 'overnight')
+               for i, lemma in enumerate(lemmas)) and not commemorations.intersection(lemmas):
+            # news of the day ('on Tuesday', 'overnight'; not the day it is remembered on: 'Today it
+            # is commemorated as a Day of Military Honour')
+            return False
         in_opening = read < opening
         read += sum(1 for pos in sentence.pos if pos[0].isalpha()) >= shortest
         for i, (word, pos) in enumerate(zip(sentence.words, sentence.pos, strict=True)):
