@@ -2769,6 +2769,10 @@ def _strike_caused(f: Facts, t: int, a: Args, rl: Rules, state: ArticleState) ->
     if not g.tokens[t].is_verb or in_words(g.tokens[t], causes):
         return True  # an attack noun, or a verb that names its weapon ('were shelled')
     subject = [j for h in a.subject + a.agent + _cause_obliques(g, a, rl) for j in g.phrase(h)]
+    if subject and all(g.tokens[j].pos == "CD" for j in subject):
+        # a bare number stands for the weapons told just before it: 'while seven drones were shot
+        # down, three hit industrial warehouses'
+        subject = []
     if subject:
         # (an explosion of gas or a mine is no strike: classes.yaml accidental_blasts)
         return any(in_words(g.tokens[j], causes) and not any(
