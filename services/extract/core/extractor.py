@@ -2430,7 +2430,7 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     unattributed_strike = (m.actor is None and rule.type == "strike" and rule.actor != "object_owner"
                            and _strike_caused(f, t, a, rl, state))
     if m.actor is None and rule.type in rl.classes["home_types"] and state.home is not None \
-            and _home_subject(f, a, rl):
+            and (_home_subject(f, a, rl) or _summoned(f, t, a, rl)):
         # 'The Government is to approve an additional one hundred million euro', in an Irish
         # story: a government or minister named with no country is the story's country's
         m.actor, m.home_actor = state.home, True
@@ -3352,6 +3352,16 @@ def _home_party(party_mentions: list[PartyMention], rl: Rules) -> str | None:
     if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
         return None
     return ranked[0][0]
+
+
+def _summoned(f: Facts, t: int, a: Args, rl: Rules) -> bool:
+    """An envoy summoned with no summoner named, or by a ministry named with no country: 'the
+    Russian ambassador had been summoned to the Department of Foreign Affairs and Trade'."""
+    g = f.g
+    tok = g.tokens[t]
+    if not tok.is_verb or tok.lemma != "summon" or not g.kids(t, "nsubj:pass"):
+        return False
+    return not any(j in f.parties for h in a.agent for j in g.phrase(h))
 
 
 def _home_subject(f: Facts, a: Args, rl: Rules) -> bool:
