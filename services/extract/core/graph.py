@@ -315,6 +315,26 @@ def _reattach_gerunds(tokens: list[Token]) -> list[Token]:
     return out
 
 
+# verbs that take no object: a noun the parser gives them for one is the gerund's after them
+_OBJECTLESS_VERBS = frozenset({"die", "perish"})
+
+
+def _reattach_died_gerunds(tokens: list[Token]) -> list[Token]:
+    """Repair a known parser error: 'a Quebec man who died fighting Russian forces' comes back
+    with 'fighting' an adjective of 'forces' and 'forces' the object of 'died'. Right after a verb
+    that takes no object, the gerund is its clause and the noun the gerund's object."""
+    out = list(tokens)
+    for g in tokens:
+        if g.pos != "VBG" or g.dep != "amod" or g.i == 0 or g.head < 0:
+            continue
+        v, noun = tokens[g.i - 1], tokens[g.head]
+        if v.lemma not in _OBJECTLESS_VERBS or not v.is_verb or noun.head != v.i or noun.dep != "obj":
+            continue
+        out[g.i] = g._replace(head=v.i, dep="advcl", base="advcl")
+        out[noun.i] = noun._replace(head=g.i)
+    return out
+
+
 def _reattach_reduced_relatives(tokens: list[Token]) -> list[Token]:
     """Repair a known parser error, the garden path of a reduced relative clause: in '300 North
     Korean soldiers deployed to Russia have lost their lives' (or '... after its soldiers deployed
@@ -2259,7 +2279,8 @@ _REPAIRS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     _reattach_dangling_tags, _reattach_clausal_subject_tags,
     _reattach_tag_obliques, _reattach_swallowed_speech_tags, _reattach_bare_relatives,
     _reattach_small_clause_objects, _reattach_participle_clause_subjects, _reattach_year_subjects,
-    _reattach_phrasal_objects, _reattach_went_on, _reattach_approximate_objects, _reattach_money, _reattach_by_gerunds,
+    _reattach_phrasal_objects, _reattach_died_gerunds,
+    _reattach_went_on, _reattach_approximate_objects, _reattach_money, _reattach_by_gerunds,
     _reattach_preposed_obliques, _reattach_noun_root_speakers, _reattach_prepositional_clauses,
     _reattach_with_participles,
     _reattach_opening_clause_subjects,
