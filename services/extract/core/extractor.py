@@ -3236,6 +3236,15 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
         # through security assistance': a warring party named inside the aid's name receives it
         recipient, giver = giver, None
     code = giver.code if giver else None
+    if code is None and m.rule in ("aid.halted-noun", "aid.military-halted-noun") and tok.head >= 0:
+        # 'Trump has ordered a pause on all military aid to Ukraine': who orders the halt gives
+        # the aid it stops (the aid hangs on the halt's noun, the noun on the verb)
+        # (one who lifts or reverses the halt resumes the aid: classes.yaml halt_undoing_verbs)
+        verb = g.tokens[tok.head].head
+        if verb >= 0 and g.tokens[verb].is_verb and g.tokens[verb].lemma not in rl.classes["halt_undoing_verbs"]:
+            orderer = _party(f, g.kids(verb, "nsubj"), res)
+            code = orderer.code if orderer is not None and (recipient is None or orderer.code != recipient.code) \
+                else None
     # who says that weapons were delivered, in a passive naming neither giver nor receiver, only
     # witnesses it ('"The missiles have finally been delivered," a US official said')
     witnessed = tok.is_verb and bool(g.kids(t, "nsubj:pass", "aux:pass")) and recipient is None \
