@@ -460,6 +460,7 @@ def _history_piece(parsed: ParsedArticle, rl: Rules) -> bool:
     opening = int(rule["piece_opening_sentences"])
     # the title opens the piece too ('Battle of the Dnieper (1943)'; the parse holds the text only)
     title = re.findall(r"\w+|\(", (parsed.article.title or "").lower())
+    title_words = (parsed.article.title or "").split()
     old_opening = any(word.isdigit() and len(word) == 4 and int(word) < before and i > 0 and title[i - 1] in openers
                       for i, word in enumerate(title))
     # ... and so does a title that opens with a war long past ('World War II: Germans defeat Ukraine',
@@ -477,7 +478,10 @@ def _history_piece(parsed: ParsedArticle, rl: Rules) -> bool:
             # is commemorated as a Day of Military Honour')
             return False
         in_opening = read < opening
-        read += sum(1 for pos in sentence.pos if pos[0].isalpha()) >= shortest
+        # (the title repeated as a line of the page is no sentence of the opening: 'Second Battle
+        # of Kharkov' twice, then 'Part of the Eastern Front of World War II')
+        titled = " ".join(sentence.words).casefold() == " ".join(title_words).casefold()
+        read += sum(1 for pos in sentence.pos if pos[0].isalpha()) >= shortest and not titled
         for i, (word, pos) in enumerate(zip(sentence.words, sentence.pos, strict=True)):
             if pos != "CD" or not (len(word) == 4 and word.isdigit()):
                 continue
