@@ -48,6 +48,7 @@ from services.extract.core.slots import (
     Args,
     Attribution,
     Facts,
+    after_model_name,
     arguments,
     attributions,
     counted_nationals,
@@ -1755,15 +1756,10 @@ def _historical(g: Graph, t: int, a: Args, rl: Rules) -> bool:
     for j in g.subtree(clause, frozenset({"ccomp", "parataxis", "advcl", "acl:relcl", "conj"})):
         w = g.tokens[j]
         if w.pos == "CD" and w.word.isdigit() and len(w.word) == 4 and 1000 <= int(w.word) <= 2013 \
-                and not _counts_things(g, j) and not _record_since(g, j) and not _model_of(g, j, rl):
+                and not _counts_things(g, j) and not _record_since(g, j) \
+                and not after_model_name(g, j, rl.classes["weapon"]):
             return True
     return False
-
-
-def _model_of(g: Graph, j: int, rl: Rules) -> bool:
-    """A number right after a weapon's name is its model's, no year: 'France would provide Mirage
-    2000-5 fighter jets' (as slots._model_number reads it for times)."""
-    return j > 0 and g.tokens[j - 1].word.lower() in rl.classes["weapon"]
 
 
 def _record_since(g: Graph, j: int) -> bool:

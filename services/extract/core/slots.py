@@ -197,8 +197,14 @@ def _model_number(g: Graph, te: TimeExpr, model_words: AbstractSet[str]) -> bool
     delivered the first Mirage 2000 fighter jets' (delivered in 2025, not in 2000)."""
     if te.kind != "year" or te.groups[0]:
         return False
-    before = [t for t in g.tokens if t.end <= g.start + te.start]
-    return bool(before) and before[-1].word.lower() in model_words
+    first = next((t.i for t in g.tokens if t.end > g.start + te.start), len(g.tokens))
+    return after_model_name(g, first, model_words)
+
+
+def after_model_name(g: Graph, j: int, model_words: AbstractSet[str]) -> bool:
+    """Whether token j comes right after a weapon's name, so a number there is the model's ('Mirage
+    2000', 'Mirage 2000-5'), not a year."""
+    return j > 0 and g.tokens[j - 1].word.lower() in model_words
 
 
 # --- noun phrases ------------------------------------------------------------------------
