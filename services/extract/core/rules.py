@@ -196,6 +196,7 @@ def rules() -> Rules:
                         bucket.append(t)
     cdata = _load_yaml("classes.yaml")
     classes = {k: frozenset(str(w).lower() for w in v) for k, v in cdata.items()}
+    classes["weapon"] |= classes["weapon_models"]  # (named systems are weapons: classes.yaml weapon_models)
     adata = _load_yaml("attribution.yaml")
     mdata = _load_yaml("modality.yaml")
     ndata = _load_yaml("noise.yaml")
