@@ -3223,8 +3223,11 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
         giver = source  # 'supplies being sent from North Korea to Russia'
     if giver is None and subj is None and tok.pos == "VBG" and tok.dep == "advcl" and tok.head >= 0:
         # 'Iran has contributed to the Kremlin's war by providing hundreds of drones': the gerund's
-        # doer is its clause's subject
-        doer = _party(f, g.kids(tok.head, "nsubj"), res)
+        # doer is its clause's subject; punished for it, the one punished ('measures against Iran
+        # for transferring missiles to Russia', 'sanctioned Iran for supplying drones')
+        punished = _punished_party(f, tok.head, res, rl) if any(
+            g.tokens[k].lemma in ("for", "over") for k in g.kids(t, "mark", "case")) else None
+        doer = punished or _party(f, g.kids(tok.head, "nsubj"), res)
         if doer is not None and (recipient is None or doer.code != recipient.code):
             giver = doer
 
@@ -3285,6 +3288,17 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
     m.recipient = recipient.code if recipient is not None and recipient.code != code else None
     if m.recipient is None and code is not None and (info := res.parties.get(code)) is not None:
         m.recipient = info.backs  # 'the administration's 32nd drawdown': for the side it backs
+
+
+def _punished_party(f: Facts, verb: int, res: Resources, rl: Rules) -> PartyMention | None:
+    """Whom a verb of punishment punishes: its object ('sanctioned Iran'), or what its object's
+    measures are against ('took measures against Iran'; classes.yaml punishments)."""
+    g = f.g
+    if g.tokens[verb].lemma in rl.classes["punishments"]:
+        return _party(f, g.kids(verb, "obj"), res) or _party(
+            f, [o for o in g.kids(verb, "obl") if g.case_of(o) == "against"], res)
+    measures = [o for o in g.kids(verb, "obj") if g.tokens[o].lemma in rl.classes["punishments"]]
+    return _party(f, [k for o in measures for k in g.kids(o, "nmod") if g.case_of(k) == "against"], res)
 
 
 def _backer(code: str, res: Resources, rl: Rules) -> PartyMention | None:
