@@ -53,6 +53,7 @@ from services.extract.core.slots import (
     attributions,
     counted_nationals,
     counts_weapons,
+    gerund_as_noun,
     has_class,
     in_words,
     nominal,
@@ -846,10 +847,11 @@ def _triggers(g: Graph, rl: Rules) -> list[tuple[int, TriggerRule]]:
         if pos is None:
             continue
         cands = rl.trigger_index.get((lemma, pos), ())
-        if t.pos == "VBG" and t.base in ("nsubj", "nsubj:pass") and not g.kids(t.i, "obj", "nsubj"):
-            # a gerund as a subject, with no object, names the activity: 'Fighting continues in
-            # the Kursk region' (the tagger's VBG for a sentence's first 'Fighting')
-            cands = (*cands, *rl.trigger_index.get((lemma, "noun"), ()))
+        if gerund_as_noun(g, t.i):
+            # a gerund used as a noun names the activity: 'Fighting continues in the Kursk region',
+            # 'left due to daily Russian shelling' (slots.gerund_as_noun)
+            cands = (*cands, *rl.trigger_index.get((lemma, "noun"), ()),
+                     *rl.trigger_index.get((t.word.lower(), "noun"), ()))  # (the noun 'shelling', not 'shell')
         if not cands and "-" in lemma:
             cands = rl.trigger_index.get((lemma.split("-")[-1], pos), ())
         if pos == "adj" and not cands:  # participles the tagger calls adjectives: 'killed', 'deployed'
@@ -867,7 +869,7 @@ def _lemma_matches(g: Graph, i: int, rule: TriggerRule) -> bool:
     for lemma in rule.lemmas:
         words = lemma.split()
         if len(words) == 1:
-            if words[0] == tok.lemma or words[0] == tok.lemma.split("-")[-1]:
+            if words[0] in (tok.lemma, tok.lemma.split("-")[-1]) or (tok.pos == "VBG" and words[0] == tok.word.lower()):
                 return True
             continue
         # a particle may stand after the object: 'pushed the Russians back'

@@ -386,6 +386,18 @@ def counts_weapons(g: Graph, j: int, rules: Rules) -> bool:
                for k in g.kids(j, "nmod"))
 
 
+def gerund_as_noun(g: Graph, t: int) -> bool:
+    """A gerund with no object used as a noun, the tagger's VBG: a subject ('Fighting continues in
+    the Donbas'), or one an adjective or a possessive qualifies ('residents left due
+    to daily Russian shelling', where the parser may hang the adjectives as its subject)."""
+    tok = g.tokens[t]
+    if tok.pos != "VBG" or g.kids(t, "obj"):
+        return False
+    if tok.dep in ("nsubj", "nsubj:pass") and not g.kids(t, "nsubj"):
+        return True
+    return any(g.tokens[k].pos in ("JJ", "PRP$") for k in g.kids(t, "amod", "nmod:poss", "nsubj", "dep"))
+
+
 def names_weapon(g: Graph, j: int, rules: Rules) -> bool:
     """A word compounded to the noun after it into a weapon's name (classes.yaml weapon): 'attack
     helicopters', 'attack fighters' name aircraft, no attack."""
@@ -574,8 +586,7 @@ def arguments(g: Graph, t: int, measures: frozenset[str] = frozenset()) -> Args:
     tok = g.tokens[t]
     a = Args(self=t)
     nominal_adj = tok.pos.startswith("JJ") and tok.dep.split(":")[0] in ("obj", "nsubj", "obl", "nmod", "conj", "appos")
-    # a gerund as a subject, with no object, is a noun: 'Fighting continues in the Donbas'
-    gerund_noun = tok.pos == "VBG" and tok.dep in ("nsubj", "nsubj:pass") and not g.kids(t, "obj", "nsubj")
+    gerund_noun = gerund_as_noun(g, t)
     if (tok.is_verb and not gerund_noun) or (tok.pos.startswith("JJ") and not nominal_adj) or g.kids(t, "cop"):
         a.subject = g.kids(t, "nsubj", "csubj")
         a.subject = [s for s in a.subject if not g.tokens[s].dep.startswith("nsubj:pass")]
@@ -629,8 +640,8 @@ def arguments(g: Graph, t: int, measures: frozenset[str] = frozenset()) -> Args:
     else:
         for c in g.children[t]:
             dep = g.tokens[c].dep
-            if dep in MODIFIER_DEPS:
-                a.modifier.append(c)
+            if dep in MODIFIER_DEPS or (gerund_noun and dep in ("dep", "nsubj") and g.tokens[c].pos.startswith("JJ")):
+                a.modifier.append(c)  # (a gerund noun's adjectives, however the parser hangs them)
             elif dep.startswith("nmod") or dep == "acl" or (gerund_noun and dep == "obl"):
                 case = g.case_of(c)
                 if case in ("of", "over"):
