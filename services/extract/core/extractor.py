@@ -452,13 +452,14 @@ def _history_piece(parsed: ParsedArticle, rl: Rules) -> bool:
     Makhno (October 26, 1888 - July 6, 1934) was', a title 'Battle of the Dnieper (1943)') or to a
     war long past ('during World War II'; not an anniversary of it), or by a name only a war long
     past has ('the Nazi war machine'), and it names no later year and no day of the week (noise.yaml
-    history piece_before, piece_openers, piece_eras, piece_era_names, piece_centuries, piece_commemorations,
-    piece_opening_sentences, piece_sentence_words, piece_dateline_words, present_words)."""
+    history piece_before, piece_openers, piece_era_openers, piece_eras, piece_era_names, piece_centuries,
+    piece_commemorations, piece_opening_sentences, piece_sentence_words, piece_dateline_words, present_words)."""
     rule = rl.noise["history"]
     months, shortest = set(rule["piece_months"]), int(rule["piece_sentence_words"])
     before, present = int(rule["piece_before"]), set(rule["present_words"])
     commemorations = set(rule["piece_commemorations"])
     openers = set(rule["piece_openers"]) | months
+    era_openers = set(rule["piece_era_openers"])
     opening = int(rule["piece_opening_sentences"])
     # the title opens the piece too ('Battle of the Dnieper (1943)'; the parse holds the text only)
     title = re.findall(r"\w+|\(", (parsed.article.title or "").lower())
@@ -501,8 +502,8 @@ def _history_piece(parsed: ParsedArticle, rl: Rules) -> bool:
         if in_opening and not old_opening and not commemorations.intersection(lemmas):
             # ('The Battle of Kursk was fought between Nazi Germany and the Soviet Union during World War II')
             words = " ".join(word.lower() for word in sentence.words)
-            old_opening = any(f"{opener} {the}{era}" in words for opener in openers for the in ("", "the ")
-                              for era in rule["piece_eras"]) or any(
+            old_opening = any(f"{opener} {the}{era}" in words for opener in openers | era_openers
+                              for the in ("", "the ") for era in rule["piece_eras"]) or any(
                 f" {name} " in f" {words} " for name in rule["piece_era_names"]) or any(
                 # 'A major conflict of the 19th century, the Crimean War claimed at least 500,000 lives'
                 f"{opener} the {nth} century" in words for opener in openers for nth in rule["piece_centuries"])
