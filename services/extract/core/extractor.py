@@ -1783,12 +1783,27 @@ def _counts_things(g: Graph, j: int) -> bool:
 
 
 def _test_launch(m: Mention, res: Resources, rl: Rules) -> bool:
-    """noise.yaml `test_launch`: a strike by a party outside the war, placed nowhere in it."""
-    sides: list[str] = list(rl.noise["test_launch"]["belligerents"])
+    """noise.yaml `test_launch`: a strike by a party outside the war, placed nowhere in it, or one
+    its verb calls a test ('test-fired a new rocket system')."""
+    rule = rl.noise["test_launch"]
+    if m.type == "strike" and _hyphened_to(m.sentence, m.trig_start, set(rule["test_words"])):
+        return True
+    sides: list[str] = list(rule["belligerents"])
     if m.type != "strike" or m.actor is None or m.actor in sides:
         return False
     # (its own places only: the last theatre place told before is not where a test was fired)
     return _ground_party([loc for loc in m.locations if loc[2]], _countries(res, sides)) is None
+
+
+def _hyphened_to(g: Graph, start: int, words: set[str]) -> bool:
+    """The word at that offset is hyphened to one of the words before it ('test-fired', one token
+    or three)."""
+    i = next((tok.i for tok in g.tokens if tok.start == start), None)
+    if i is None:
+        return False
+    word = g.tokens[i].word.lower()
+    return ("-" in word and word.split("-")[0] in words) or (
+        i >= 2 and g.tokens[i - 1].word == "-" and g.tokens[i - 2].word.lower() in words)
 
 
 def _names_the_war(g: Graph, t: int, m: Mention, rl: Rules) -> bool:
