@@ -195,7 +195,12 @@ def extract(parsed: ParsedArticle) -> list[Event]:
     article = parsed.article
     # parties and places of the whole text, scanned once: the relevance gate and every sentence use them
     party_mentions, place_mentions = find_parties(article.text, res), find_places(article.text, res)
-    if not _about_the_war(party_mentions, place_mentions, res, rl, len(parsed.sentences), article.published_at) \
+    # (a line of page furniture does not make the article one about the war: 'Read also: Russia-Indonesia
+    # Naval Drill Set for November 2024' under a story of Thailand's jets; noise.yaml other_story)
+    furniture = _furniture_lines(article.text, res)
+    if not _about_the_war([p for p in party_mentions if not _inside(p.start, furniture)],
+                          [p for p in place_mentions if not _inside(p.start, furniture)],
+                          res, rl, len(parsed.sentences), article.published_at) \
             or _history_piece(parsed, rl):
         return []
     source_party = _source_party(article, res)
@@ -634,6 +639,22 @@ def _byline(g: Graph, at: Attribution, rl: Rules) -> bool:
 def _quotes(g: Graph) -> bool:
     """The sentence holds a quotation ('"...," Ryder said')."""
     return any(t.pos in ("``", "''") for t in g.tokens)
+
+
+def _furniture_lines(text: str, res: Resources) -> list[tuple[int, int]]:
+    """The spans of the text's lines of page furniture ('Read also: ...', 'Related Story: ...';
+    data/lexicon.json noise_line_patterns)."""
+    spans, start = [], 0
+    for line in text.split("\n"):
+        # (a short line: a page run together into one long line holds the story too)
+        if 0 < len(line.strip()) <= 200 and (res.rx["noise_start"].match(line) or res.rx["noise"].search(line)):
+            spans.append((start, start + len(line)))
+        start += len(line) + 1
+    return spans
+
+
+def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= offset < b for a, b in spans)
 
 
 def _is_furniture(g: Graph, res: Resources, rl: Rules) -> bool:
