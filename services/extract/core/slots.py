@@ -938,7 +938,12 @@ def attributions(g: Graph, t: int, rules: Rules) -> list[Attribution]:
     key = ("attributions", t, id(rules))
     found = g.memo.get(key)
     if found is None:
-        found = g.memo[key] = _attributions(g, t, rules)
+        found = g.memo[key] = [
+            # a recording that shows it is no one who claims it ('Dramatic drone footage shows Russian
+            # shelling of Bakhmut', 'a clip appeared to show'; classes.yaml recordings)
+            Attribution(None, a.modality, a.verb) if a.claimant is not None
+            and in_words(g.tokens[a.claimant], rules.classes["recordings"]) else a
+            for a in _attributions(g, t, rules)]
     return list(found)
 
 
