@@ -612,13 +612,21 @@ def _news_medium(f: Facts, claimant: int, res: Resources, rl: Rules) -> bool:
     told as fact ('Russian state media' and 'Ukrinform' are their parties')."""
     g = f.g
     phrase = g.phrase(claimant)
-    # ('Western media reported': the West has no media of its own; 'Russian state media' are Russia's)
-    if any(j in f.parties and f.parties[j].code.lower() not in rl.classes["media_without_party"] for j in phrase):
-        return False
     if any(g.tokens[j].lemma == "state" for j in phrase):
         return False  # 'both countries' state media said': the states' own
-    return bool(_news_media_pattern(tuple(rl.classes["news_media"])).search(
-        " ".join(g.tokens[j].word.lower() for j in phrase)))
+    # the tokens the outlet's name covers: a party's name inside it is the paper's, not a side's
+    # ('The Moscow Times', 'the Kyiv Independent')
+    text, starts = "", []
+    for j in phrase:
+        starts.append(len(text))
+        text += g.tokens[j].word.lower() + " "
+    found = _news_media_pattern(tuple(rl.classes["news_media"])).search(text)
+    if found is None:
+        return False
+    named = {j for j, at in zip(phrase, starts, strict=True) if found.start() <= at < found.end()}
+    # ('Western media reported': the West has no media of its own; 'Russian state media' are Russia's)
+    unsided = rl.classes["media_without_party"]
+    return not any(j in f.parties and j not in named and f.parties[j].code.lower() not in unsided for j in phrase)
 
 
 @lru_cache(maxsize=1)
