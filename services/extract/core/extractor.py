@@ -282,6 +282,12 @@ def extract(parsed: ParsedArticle) -> list[Event]:
                     or m.rule in ("diplomacy.forum", "diplomacy.talks-held")
                     or m.rule in _MEDIATION_RULES
                     or (m.rule.startswith("diplomacy.position") and m.modality in ("asserted", "claimed"))))]
+    # a mediator's part in an exchange the sentence tells the sides made is that exchange, told by
+    # the sides' event ('The UAE has successfully mediated a new exchange of captives between the
+    # Russian Federation and the Republic of Ukraine': the news sets' annotators give it the sides)
+    sided = {m.sentence.index for m in mentions if m.type == "diplomacy" and m.rule not in _MEDIATION_RULES
+             and m.actor in rl.noise["off_topic"]["war_parties"]}
+    mentions = [m for m in mentions if not (m.rule in _MEDIATION_RULES and m.sentence.index in sided)]
     # support this war's sides receive: a contractor's launcher handed to its own army, weapons
     # Iran sent to Israel's enemies are no aid in it (noise.yaml off_topic aid_receivers)
     receivers = set(rl.noise["off_topic"]["aid_receivers"])
