@@ -2423,11 +2423,13 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
         # 'the head of Russia's Wagner Group said mercenary forces had seized Vlahodatne': forces
         # of no side named, told of by a warring side, are its own
         actor = _taker_by_speaker(f, t, res, rl)
-    if rule.type == "casualties_claimed" and actor is not None:
+    if rule.type in ("casualties_claimed", "troops_deployed") and actor is not None:
         # foreign recruits are losses of the army the sentence has them serve in ('a Nepali recruit
         # was killed while serving in the Russian military'), or the article said they serve: 'More
         # than 300 of these Colombian mercenaries have been killed', after they were said to serve
-        # Ukraine's armed forces (see _learn_served); as a figure's party is (_served_side)
+        # Ukraine's armed forces (see _learn_served); as a figure's party is (_served_side); and
+        # so are they troops of that side ('four Mexican mercenaries who were fighting on the side
+        # of Ukraine's Armed Forces')
         actor = _served_side(f, actor, res, rl, state.served)
     if rule.type == "military_aid":
         _aid_parties(f, t, a, m, actor, subj, mod, obj, res, rl, state)
@@ -4392,8 +4394,11 @@ def _army_served(f: Facts, res: Resources, rl: Rules) -> PartyMention | None:
         hired = g.case_of(j) == "by" and tok.head >= 0 and g.tokens[tok.head].lemma in rl.classes["hiring_verbs"]
         # ('Nepali people who joined the Russian Army')
         joined = tok.dep == "obj" and tok.head >= 0 and g.tokens[tok.head].lemma in rl.classes["joining_verbs"]
-        if (side or tok.lemma in rl.classes["army_words"]) and (
-                g.case_of(j) in ("for", "in", "with", "alongside") or hired or joined):
+        # ('fighting on the side of Ukraine's Armed Forces', 'joined the Ukrainian side': a side's
+        # ranks, classes.yaml side_words)
+        ranks = tok.lemma in rl.classes["side_words"] and (g.case_of(j) in ("on", "for", "in") or joined)
+        if ranks or ((side or tok.lemma in rl.classes["army_words"]) and (
+                g.case_of(j) in ("for", "in", "with", "alongside") or hired or joined)):
             p = phrase_party(f, j, res)
             if p is not None and p.code in rl.noise["off_topic"]["war_parties"]:
                 return p
