@@ -2090,7 +2090,11 @@ def _mention(f: Facts, t: int, a: Args, rule: TriggerRule, res: Resources, rl: R
     modifiers = [h for h in a.modifier if not ((rule.type == "strike" or tok.lemma in rl.classes["entry_nouns"])
                                                and not tok.is_verb and g.tokens[h].dep == "compound"
                                                and h in f.places)]
-    # (a 'by' phrase names the doer before any premodifier: 'Russian refinery attack by Ukrainian drone')
+    # (a 'by' phrase names the doer before any premodifier: 'Russian refinery attack by Ukrainian drone';
+    # of a strike, the premodifier nearest the noun before those further off: 'Sumy, Ukraine A
+    # devastating Russian missile strike', a dateline the parser hung on the noun)
+    if rule.type == "strike":
+        modifiers = sorted(modifiers, key=lambda h: abs(t - h))
     mod = _party(f, a.agent + modifiers, res)
     if mod is None and not tok.is_verb:
         # 'sanctions against Russia for its invasion': the possessive names whose act it is
