@@ -703,6 +703,8 @@ def _tag_speaker(tokens: list[Token], v: Token, subject: Token | None = None) ->
     end = v.i - 1  # (the verb's auxiliaries may stand between: '..., the ministry has confirmed')
     while end > 0 and tokens[end].head == v.i and tokens[end].dep == "aux":
         end -= 1
+    if subject is None and end > 0 and tokens[end].pos == "," and tokens[end].head != v.i:
+        end -= 1  # a speaker set off by commas on both sides: '..., Sergei Bratchuk, a spokesman for X, said'
     speaker = subject or next(
         (t for t in reversed(tokens[:end + 1]) if t.dep == "appos" and max(_span(tokens, t.i)) == end), None)
     if speaker is None:
