@@ -3325,6 +3325,13 @@ def _aid_parties(f: Facts, t: int, a: Args, m: Mention, actor: PartyMention | No
         candidates = [state.last_speaker[0] if state.last_speaker and not witnessed else None, state.source_party]
         enemy = _opponent(res, recipient.code) if recipient is not None else None
         code = next((c for c in candidates if c and (recipient is None or c != recipient.code) and c != enemy), None)
+    if code is None and recipient is not None and tok.is_verb:
+        # 'shipments of North Korean artillery shells and other weapons sent to Russia': sent by no
+        # one named, the goods' maker named on them sends them
+        goods = [k for h in a.object for k in [h, *g.kids(h, "conj")]]
+        goods_maker = _party(f, [m_ for h in goods for m_ in g.kids(h, "amod", "compound")], res)
+        if goods_maker is not None and goods_maker.code != recipient.code:
+            code = goods_maker.code
     if code is None and recipient is not None and tok.is_verb and g.kids(t, "nsubj:pass"):
         # 'Additional NASAMS air defense systems will be delivered to Ukraine': sent to a side by no
         # one named, by whoever the article last told giving to it, else by its backers
