@@ -197,7 +197,7 @@ def extract(parsed: ParsedArticle) -> list[Event]:
     party_mentions, place_mentions = find_parties(article.text, res), find_places(article.text, res)
     # (a line of page furniture does not make the article one about the war: 'Read also: Russia-Indonesia
     # Naval Drill Set for November 2024' under a story of Thailand's jets; noise.yaml other_story)
-    furniture = _furniture_lines(article.text, res)
+    furniture = _furniture_lines(article.text, res, int(rl.noise["other_story"]["max_line_chars"]))
     if not _about_the_war([p for p in party_mentions if not _inside(p.start, furniture)],
                           [p for p in place_mentions if not _inside(p.start, furniture)],
                           res, rl, len(parsed.sentences), article.published_at) \
@@ -655,13 +655,13 @@ def _quotes(g: Graph) -> bool:
     return any(t.pos in ("``", "''") for t in g.tokens)
 
 
-def _furniture_lines(text: str, res: Resources) -> list[tuple[int, int]]:
+def _furniture_lines(text: str, res: Resources, longest: int) -> list[tuple[int, int]]:
     """The spans of the text's lines of page furniture ('Read also: ...', 'Related Story: ...';
-    data/lexicon.json noise_line_patterns)."""
+    data/lexicon.json noise_line_patterns), of at most `longest` characters (noise.yaml other_story
+    max_line_chars: a page run together into one long line holds the story too)."""
     spans, start = [], 0
     for line in text.split("\n"):
-        # (a short line: a page run together into one long line holds the story too)
-        if 0 < len(line.strip()) <= 200 and (res.rx["noise_start"].match(line) or res.rx["noise"].search(line)):
+        if 0 < len(line.strip()) <= longest and (res.rx["noise_start"].match(line) or res.rx["noise"].search(line)):
             spans.append((start, start + len(line)))
         start += len(line) + 1
     return spans
