@@ -661,7 +661,7 @@ def _furniture_lines(text: str, res: Resources, longest: int) -> list[tuple[int,
     max_line_chars: a page run together into one long line holds the story too)."""
     spans, start = [], 0
     for line in text.split("\n"):
-        if 0 < len(line.strip()) <= longest and (res.rx["noise_start"].match(line) or res.rx["noise"].search(line)):
+        if 0 < len(line.strip()) <= longest and _noise_line(line, res):
             spans.append((start, start + len(line)))
         start += len(line) + 1
     return spans
@@ -681,8 +681,12 @@ def _is_furniture(g: Graph, res: Resources, rl: Rules) -> bool:
         # (noise.yaml headline_list; a sentence broken across lines goes on in lower case)
         return True
     rx = res.rx
-    return bool(rx["noise_start"].match(text) or rx["noise"].search(text)
-                or rx["bio_start"].match(text) or rx["bio"].search(text))
+    return _noise_line(text, res) or bool(rx["bio_start"].match(text) or rx["bio"].search(text))
+
+
+def _noise_line(text: str, res: Resources) -> bool:
+    """The text matches a pattern of page furniture (data/lexicon.json noise_line_patterns)."""
+    return bool(res.rx["noise_start"].match(text) or res.rx["noise"].search(text))
 
 
 def _quoted(told: list[Mention], speaker: tuple[str | None, str]) -> None:
@@ -1833,7 +1837,7 @@ def _test_launch(m: Mention, res: Resources, rl: Rules) -> bool:
 def _hyphened_to(g: Graph, start: int, words: set[str]) -> bool:
     """The word at that offset is hyphened to one of the words before it ('test-fired', one token
     or three)."""
-    i = next((tok.i for tok in g.tokens if tok.start == start), None)
+    i = g.token_at(start)
     if i is None:
         return False
     word = g.tokens[i].word.lower()
